@@ -1,0 +1,80 @@
+//! Where each pane goes, as plain arithmetic: the reducer needs page sizes and the UI needs
+//! rectangles, and both must agree.
+
+#[derive(Copy, Clone, PartialEq, Eq, Debug, Default)]
+pub struct Area {
+    pub x: u16,
+    pub y: u16,
+    pub width: u16,
+    pub height: u16,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub struct Layout {
+    pub title: Area,
+    pub table: Area,
+    pub detail: Option<Area>,
+    pub status: Area,
+    pub side_by_side: bool,
+}
+
+/// Terminals at least this wide show table and detail side by side.
+pub const SIDE_BY_SIDE_MIN_WIDTH: u16 = 140;
+
+impl Layout {
+    pub fn compute(width: u16, height: u16, detail_open: bool) -> Layout {
+        let title = Area { x: 0, y: 0, width, height: height.min(1) };
+        let status = Area { x: 0, y: height.saturating_sub(1), width, height: height.min(1).min(height.saturating_sub(1)) };
+        let main_y = title.height;
+        let main_h = height.saturating_sub(title.height + status.height);
+        let full = Area { x: 0, y: main_y, width, height: main_h };
+        if !detail_open || main_h < 8 {
+            return Layout { title, table: full, detail: None, status, side_by_side: false };
+        }
+        if width >= SIDE_BY_SIDE_MIN_WIDTH {
+            let table_w = width * 3 / 5;
+            let table = Area { width: table_w, ..full };
+            let detail = Area { x: table_w, width: width - table_w, ..full };
+            Layout { title, table, detail: Some(detail), status, side_by_side: true }
+        } else {
+            let table_h = (main_h * 9 / 20).max(5);
+            let table = Area { height: table_h, ..full };
+            let detail = Area { y: main_y + table_h, height: main_h - table_h, ..full };
+            Layout { title, table, detail: Some(detail), status, side_by_side: false }
+        }
+    }
+
+    /// Event rows that fit in the table (inside its border, under its header).
+    pub fn table_rows(&self) -> usize {
+        self.table.height.saturating_sub(3) as usize
+    }
+
+    pub fn detail_rows(&self) -> usize {
+        self.detail.map_or(0, |d| d.height.saturating_sub(2) as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_is_side_by_side_narrow_is_stacked() {
+        let wide = Layout::compute(200, 50, true);
+        assert!(wide.side_by_side);
+        assert_eq!(wide.table.width + wide.detail.map_or(0, |d| d.width), 200);
+        let narrow = Layout::compute(80, 24, true);
+        assert!(!narrow.side_by_side);
+        let d = narrow.detail.expect("detail shown");
+        assert_eq!(narrow.table.height + d.height, 22);
+        assert_eq!(Layout::compute(80, 24, false).table_rows(), 19);
+    }
+
+    #[test]
+    fn tiny_terminals_do_not_underflow() {
+        for (w, h) in [(0, 0), (1, 1), (10, 2), (20, 5)] {
+            let l = Layout::compute(w, h, true);
+            assert!(l.table.y + l.table.height <= h.max(1));
+        }
+    }
+}

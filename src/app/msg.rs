@@ -1,0 +1,18 @@
+//! Everything that can happen to the app arrives as a `Msg`; time arrives in messages too,
+//! so `update` never reads a clock.
+
+use super::key::Key;
+use crate::source::SourceMsg;
+
+/// Tags a fetch; messages from a superseded fetch are dropped.
+#[derive(Copy, Clone, PartialEq, Eq, Debug, Default)]
+pub struct QueryId(pub u64);
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(Key),
+    Resize { width: u16, height: u16 },
+    Source(QueryId, SourceMsg),
+    /// Milliseconds since the session started.
+    Tick(u64),
+}

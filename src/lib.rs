@@ -1,0 +1,15 @@
+//! trailscope: walk AWS CloudTrail in the terminal during an incident.
+//!
+//! Events flow one way: `source` streams parsed records into the `model::store::Store`; the
+//! pure `app` state machine turns messages into state and effects; `ui` draws the state;
+//! `runtime` is the only impure loop.
+
+pub mod app;
+pub mod cli;
+pub mod keymap;
+pub mod model;
+pub mod runtime;
+pub mod source;
+pub mod terminal;
+pub mod theme;
+pub mod ui;

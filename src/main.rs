@@ -1,0 +1,48 @@
+//! Parse the command line, load config, run. Nothing else.
+
+use clap::Parser;
+use std::process::ExitCode;
+use trailscope::cli::Cli;
+use trailscope::keymap::Keymap;
+use trailscope::model::sanitize::visible;
+use trailscope::runtime::{run, Outcome, RunOptions};
+use trailscope::source::{demo, walk};
+use trailscope::theme::Theme;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = match Theme::builtin(&cli.theme, no_color) {
+        Ok(t) => t,
+        Err(e) => return fail(&e, 2),
+    };
+    let (plan, label) = if cli.demo {
+        if !demo::is_available() {
+            return fail("this build has no demo data (assets/demo/AWSLogs was empty when it was built)", 2);
+        }
+        (demo::plan(), "demo incident (assets/demo)".to_string())
+    } else if cli.paths.is_empty() {
+        return fail("nothing to open: give files or folders of CloudTrail logs, `-` for stdin, or --demo (see --help)", 2);
+    } else {
+        let label = cli.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+        (walk::plan(&cli.paths), label)
+    };
+    if plan.inputs.is_empty() {
+        let mut msg = format!("nothing to read in {label}");
+        for w in &plan.warnings {
+            msg.push_str(&format!("\n  {}", visible(&w.to_string())));
+        }
+        return fail(&msg, 1);
+    }
+    let opts = RunOptions { plan, source_label: label, keymap: Keymap::default_keymap(), theme };
+    match run(opts) {
+        Ok(Outcome::Quit) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed(msg)) => fail(&msg, 1),
+        Err(e) => fail(&e, 1),
+    }
+}
+
+fn fail(msg: &str, code: u8) -> ExitCode {
+    eprintln!("trailscope: {msg}");
+    ExitCode::from(code)
+}

@@ -1,0 +1,71 @@
+//! An event in the store: hot fields interned (4 bytes each), the raw record kept compact
+//! for the detail pane.
+
+use super::intern::Sym;
+use super::principal::PrincipalKind;
+use super::time::EventTime;
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub time: EventTime,
+    pub name: Option<Sym>,
+    pub source: Option<Sym>,
+    pub region: Option<Sym>,
+    pub account: Option<Sym>,
+    pub source_ip: Option<Sym>,
+    pub user_agent: Option<Sym>,
+    pub error_code: Option<Sym>,
+    pub event_type: Option<Sym>,
+    pub category: Option<Sym>,
+    pub vpce: Option<Sym>,
+    pub event_version: Option<Sym>,
+    pub read_only: Option<bool>,
+    pub management: Option<bool>,
+    pub principal_kind: PrincipalKind,
+    pub principal: Sym,
+    pub principal_name: Sym,
+    pub identity: Identity,
+    pub resources: Box<[Resource]>,
+    pub event_id: Option<Box<str>>,
+    pub request_id: Option<Box<str>>,
+    pub error_message: Option<Box<str>>,
+    pub raw: Box<str>,
+}
+
+/// `userIdentity`, interned. Mirrors `record::IdentityRecord`.
+#[derive(Debug, Clone, Default)]
+pub struct Identity {
+    pub kind: Option<Sym>,
+    pub arn: Option<Sym>,
+    pub account_id: Option<Sym>,
+    pub principal_id: Option<Sym>,
+    pub access_key_id: Option<Sym>,
+    pub user_name: Option<Sym>,
+    pub invoked_by: Option<Sym>,
+    pub issuer_arn: Option<Sym>,
+    pub issuer_name: Option<Sym>,
+    pub issuer_kind: Option<Sym>,
+    pub source_identity: Option<Sym>,
+    pub identity_provider: Option<Sym>,
+    pub on_behalf_of_user_id: Option<Sym>,
+    pub identity_store_arn: Option<Sym>,
+    pub credential_id: Option<Sym>,
+    pub sign_in_name: Option<Sym>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub arn: Option<Sym>,
+    pub kind: Option<Sym>,
+    pub account_id: Option<Sym>,
+}
+
+impl Event {
+    pub fn is_error(&self) -> bool {
+        self.error_code.is_some()
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.principal_kind == PrincipalKind::Root
+    }
+}

@@ -1,0 +1,14 @@
+//! The domain, pure and fast: no terminal, no async, no I/O.
+
+pub mod column;
+pub mod compact;
+pub mod event;
+pub mod intern;
+pub mod loose;
+pub mod parse;
+pub mod principal;
+pub mod record;
+pub mod sanitize;
+pub mod store;
+pub mod time;
+pub mod warning;

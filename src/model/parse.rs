@@ -1,0 +1,252 @@
+//! Every input shape → records, auto-detected: `{"Records":[…]}`, bare arrays, JSON lines,
+//! LookupEvents output (`{"Events":[…]}` or one Event per line), wrapped exports
+//! (`event`, `detail`, `_source`), Logstash lines with `@timestamp`.
+//!
+//! Nothing here fails as a whole: each bad element becomes a `Warning` with its position and
+//! the good ones are kept, including those before the point where a truncated file ends.
+
+use super::loose::text;
+use super::record::{Record, RecordView};
+use super::time::EventTime;
+use super::warning::{Location, Warning};
+use serde_json::value::RawValue;
+use std::sync::Arc;
+
+/// CloudTrail caps records at 256 KB; anything far past that is garbage or an attack on memory.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+/// Wrappers nest a few levels at most (an export around an Event around a record).
+const MAX_WRAPPER_DEPTH: u8 = 4;
+
+/// Receives records and warnings as they are parsed, so large inputs can stream.
+pub trait Sink {
+    fn record(&mut self, record: Record);
+    fn warning(&mut self, warning: Warning);
+}
+
+impl Sink for (Vec<Record>, Vec<Warning>) {
+    fn record(&mut self, record: Record) {
+        self.0.push(record);
+    }
+    fn warning(&mut self, warning: Warning) {
+        self.1.push(warning);
+    }
+}
+
+struct Ctx<'s, S: Sink> {
+    origin: &'s Arc<str>,
+    /// Start of the whole text, for byte offsets of nested elements.
+    base: *const u8,
+    sink: &'s mut S,
+}
+
+impl<S: Sink> Ctx<'_, S> {
+    fn offset_of(&self, part: &str) -> usize {
+        (part.as_ptr() as usize).saturating_sub(self.base as usize)
+    }
+    fn problem(&mut self, location: Location, reason: impl Into<String>) {
+        self.sink.warning(Warning::problem(self.origin, location, reason));
+    }
+}
+
+/// Parses one input's whole text. `origin` names it in warnings.
+pub fn parse_text(origin: &Arc<str>, text: &str, sink: &mut impl Sink) {
+    let body = text.trim_start_matches('\u{feff}');
+    let trimmed = body.trim_start();
+    let mut ctx = Ctx { origin, base: text.as_ptr(), sink };
+    if trimmed.trim_end().is_empty() {
+        ctx.problem(Location::WholeFile, "empty input: no events");
+        return;
+    }
+    if trimmed.starts_with('[') {
+        stream_array(&mut ctx, trimmed, 0, None);
+        return;
+    }
+    let mut stream = serde_json::Deserializer::from_str(trimmed).into_iter::<&RawValue>();
+    match stream.next() {
+        Some(Ok(first)) if trimmed[stream.byte_offset()..].trim().is_empty() => {
+            let location = Location::Byte(ctx.offset_of(first.get()));
+            value(&mut ctx, first.get(), location, 0, None);
+        }
+        Some(Ok(_)) => json_lines(&mut ctx, body),
+        Some(Err(e)) if e.line() > 1 && looks_like_json_lines(trimmed) => json_lines(&mut ctx, body),
+        Some(Err(e)) => salvage(&mut ctx, trimmed, &e),
+        None => ctx.problem(Location::WholeFile, "empty input: no events"),
+    }
+}
+
+/// A bad line in a JSON-lines file costs only that line; the first line alone tells.
+fn looks_like_json_lines(text: &str) -> bool {
+    let first = text.lines().next().unwrap_or("");
+    serde_json::from_str::<&RawValue>(first).is_ok()
+}
+
+fn json_lines<S: Sink>(ctx: &mut Ctx<'_, S>, text: &str) {
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let location = Location::Line(index + 1);
+        match serde_json::from_str::<&RawValue>(line) {
+            Ok(raw) => value(ctx, raw.get(), location, 0, None),
+            Err(e) => ctx.problem(location, format!("invalid JSON at column {}: {}", e.column(), e)),
+        }
+    }
+}
+
+/// Handles one JSON value: a record, a wrapper around records, or something else to report.
+fn value<S: Sink>(ctx: &mut Ctx<'_, S>, raw: &str, location: Location, depth: u8, fallback_time: Option<EventTime>) {
+    if raw.len() > 4 * MAX_RECORD_BYTES && !raw.trim_start().starts_with('[') && depth > 0 {
+        too_large(ctx, location, raw.len());
+        return;
+    }
+    let view: RecordView = match serde_json::from_str(raw) {
+        Ok(v) => v,
+        Err(e) if e.is_data() && raw.trim_start().starts_with('[') => {
+            stream_array(ctx, raw.trim_start(), depth, fallback_time);
+            return;
+        }
+        Err(e) if e.is_data() => {
+            ctx.problem(location, "not a CloudTrail record (expected a JSON object)");
+            return;
+        }
+        Err(e) => {
+            ctx.problem(location, format!("invalid JSON: {e}"));
+            return;
+        }
+    };
+    if depth >= MAX_WRAPPER_DEPTH {
+        ctx.problem(location, "records nested too deeply inside wrappers");
+    } else if let Some(records) = view.records.or(view.events) {
+        match records.get().trim_start().starts_with('[') {
+            true => stream_array(ctx, records.get(), depth + 1, None),
+            false => ctx.problem(location, "\"Records\"/\"Events\" is not a list"),
+        }
+    } else if view.is_record() {
+        record(ctx, view, raw, location, fallback_time);
+    } else if let Some(inner) = text(&view.lookup_record).map(str::to_owned) {
+        lookup_event(ctx, &view, &inner, location, depth);
+    } else if let Some(inner) = view.event.or(view.detail).or(view.es_source) {
+        value(ctx, inner.get(), location, depth + 1, fallback_time);
+    } else if view.digest_start.is_some() {
+        ctx.sink.warning(Warning::note(ctx.origin, "CloudTrail digest file (integrity hashes, no events): skipped"));
+    } else if text(&view.notification_type) == Some("Notification") {
+        ctx.problem(location, "SNS notification about delivered log files, not events: open the S3 objects it names");
+    } else {
+        ctx.problem(location, "not a CloudTrail record: no eventTime, eventName, eventSource or userIdentity");
+    }
+}
+
+fn record<S: Sink>(ctx: &mut Ctx<'_, S>, view: RecordView, raw: &str, location: Location, fallback: Option<EventTime>) {
+    let rec = view.into_record(raw, fallback);
+    if rec.raw.len() > MAX_RECORD_BYTES {
+        too_large(ctx, location, rec.raw.len());
+    } else {
+        ctx.sink.record(rec);
+    }
+}
+
+fn too_large<S: Sink>(ctx: &mut Ctx<'_, S>, location: Location, len: usize) {
+    let mb = len as f64 / (1 << 20) as f64;
+    ctx.problem(
+        location,
+        format!("record of {mb:.1} MiB skipped: CloudTrail records are at most 256 KB (limit here 1 MiB)"),
+    );
+}
+
+/// LookupEvents: the record is the string `CloudTrailEvent`; `EventTime` is the wrapper's
+/// own time (epoch seconds on the wire, text in some exports), used if the record lacks one.
+fn lookup_event<S: Sink>(ctx: &mut Ctx<'_, S>, view: &RecordView, inner: &str, location: Location, depth: u8) {
+    let wrapper_time = text(&view.lookup_time).and_then(EventTime::parse);
+    match serde_json::from_str::<&RawValue>(inner) {
+        // Offsets inside the decoded string mean nothing in the file: keep the wrapper's.
+        Ok(raw) => value(ctx, raw.get(), location, depth + 1, wrapper_time),
+        Err(e) => ctx.problem(location, format!("CloudTrailEvent is not valid JSON: {e}")),
+    }
+}
+
+/// Streams the elements of a JSON array one by one, so a truncated or corrupt file keeps
+/// every element before the damage.
+fn stream_array<S: Sink>(ctx: &mut Ctx<'_, S>, array: &str, depth: u8, fallback: Option<EventTime>) {
+    let bytes = array.as_bytes();
+    let mut pos = 1; // past '['
+    loop {
+        pos = skip_ws(bytes, pos);
+        match bytes.get(pos) {
+            Some(b']') => return,
+            None => {
+                let at = ctx.offset_of(array) + pos;
+                ctx.problem(Location::Byte(at), "input ends inside a list (truncated?): records before this point were kept");
+                return;
+            }
+            _ => {}
+        }
+        let rest = &array[pos..];
+        let mut one = serde_json::Deserializer::from_str(rest).into_iter::<&RawValue>();
+        match one.next() {
+            Some(Ok(raw)) => {
+                let location = Location::Byte(ctx.offset_of(raw.get()));
+                value(ctx, raw.get(), location, depth, fallback);
+                pos += one.byte_offset();
+            }
+            Some(Err(e)) => {
+                let at = ctx.offset_of(rest);
+                let reason = match e.is_eof() {
+                    true => "input ends inside a record (truncated?): records before this point were kept".to_string(),
+                    false => format!("invalid JSON ({e}); the rest of this input was not read"),
+                };
+                ctx.problem(Location::Byte(at), reason);
+                return;
+            }
+            None => return,
+        }
+        pos = skip_ws(bytes, pos);
+        match bytes.get(pos) {
+            Some(b',') => pos += 1,
+            Some(b']') => return,
+            _ => {
+                let at = ctx.offset_of(array) + pos;
+                let reason = match pos >= bytes.len() {
+                    true => "input ends inside a list (truncated?): records before this point were kept",
+                    false => "invalid JSON between records; the rest of this input was not read",
+                };
+                ctx.problem(Location::Byte(at), reason);
+                return;
+            }
+        }
+    }
+}
+
+fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
+    while matches!(bytes.get(pos), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+        pos += 1;
+    }
+    pos
+}
+
+/// The document as a whole is not valid JSON (typically truncated): read the records of its
+/// `Records` or `Events` list up to the damage, or report where it broke.
+fn salvage<S: Sink>(ctx: &mut Ctx<'_, S>, text: &str, err: &serde_json::Error) {
+    for key in ["\"Records\"", "\"Events\""] {
+        if let Some(list) = list_after_key(text, key) {
+            stream_array(ctx, list, 1, None);
+            return;
+        }
+    }
+    let reason = match err.is_eof() {
+        true => format!("input ends early (truncated?): {err}"),
+        false => format!("not valid JSON: {err}"),
+    };
+    ctx.problem(Location::Line(err.line()), reason);
+}
+
+fn list_after_key<'t>(text: &'t str, key: &str) -> Option<&'t str> {
+    let at = text.find(key)? + key.len();
+    let bytes = text.as_bytes();
+    let colon = skip_ws(bytes, at);
+    if bytes.get(colon) != Some(&b':') {
+        return None;
+    }
+    let open = skip_ws(bytes, colon + 1);
+    (bytes.get(open) == Some(&b'[')).then(|| &text[open..])
+}

@@ -1,0 +1,300 @@
+//! One CloudTrail record as read from any input shape, before it joins the store.
+//! Parsing borrows from the input text; the `Record` owns what the store will intern.
+
+use super::compact::compact_json;
+use super::loose::{present, text, Loose};
+use super::time::EventTime;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+/// The hot fields of a record, owned, plus the compact raw JSON for the detail pane.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    pub time: EventTime,
+    pub event_id: Option<Box<str>>,
+    pub request_id: Option<Box<str>>,
+    pub event_version: Option<Box<str>>,
+    pub name: Option<Box<str>>,
+    pub source: Option<Box<str>>,
+    pub region: Option<Box<str>>,
+    pub account: Option<Box<str>>,
+    pub source_ip: Option<Box<str>>,
+    pub user_agent: Option<Box<str>>,
+    pub error_code: Option<Box<str>>,
+    pub error_message: Option<Box<str>>,
+    pub event_type: Option<Box<str>>,
+    pub category: Option<Box<str>>,
+    pub vpce: Option<Box<str>>,
+    pub read_only: Option<bool>,
+    pub management: Option<bool>,
+    pub identity: Option<IdentityRecord>,
+    pub resources: Vec<ResourceRecord>,
+    pub raw: Box<str>,
+}
+
+impl Default for EventTime {
+    fn default() -> Self {
+        EventTime::UNKNOWN
+    }
+}
+
+/// `userIdentity`, every field any identity type uses (see CLOUDTRAIL.md).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IdentityRecord {
+    pub kind: Option<Box<str>>,
+    pub arn: Option<Box<str>>,
+    pub account_id: Option<Box<str>>,
+    pub principal_id: Option<Box<str>>,
+    pub access_key_id: Option<Box<str>>,
+    pub user_name: Option<Box<str>>,
+    pub invoked_by: Option<Box<str>>,
+    pub issuer_arn: Option<Box<str>>,
+    pub issuer_name: Option<Box<str>>,
+    pub issuer_kind: Option<Box<str>>,
+    pub source_identity: Option<Box<str>>,
+    pub identity_provider: Option<Box<str>>,
+    pub on_behalf_of_user_id: Option<Box<str>>,
+    pub identity_store_arn: Option<Box<str>>,
+    pub credential_id: Option<Box<str>>,
+    /// `additionalEventData.UserName`: the typed sign-in name for `Unknown` and Identity Center.
+    pub sign_in_name: Option<Box<str>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResourceRecord {
+    pub arn: Option<Box<str>>,
+    pub kind: Option<Box<str>>,
+    pub account_id: Option<Box<str>>,
+}
+
+/// Fields that tell a record apart from a wrapper around one.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct RecordView<'a> {
+    #[serde(borrow, rename = "eventTime", deserialize_with = "present")]
+    event_time: Option<Loose<'a>>,
+    #[serde(borrow, rename = "eventVersion", deserialize_with = "present")]
+    event_version: Option<Loose<'a>>,
+    #[serde(borrow, rename = "eventName", deserialize_with = "present")]
+    name: Option<Loose<'a>>,
+    #[serde(borrow, rename = "eventSource", deserialize_with = "present")]
+    source: Option<Loose<'a>>,
+    #[serde(borrow, rename = "eventID", deserialize_with = "present")]
+    event_id: Option<Loose<'a>>,
+    #[serde(borrow, rename = "requestID", deserialize_with = "present")]
+    request_id: Option<Loose<'a>>,
+    #[serde(borrow, rename = "awsRegion", deserialize_with = "present")]
+    region: Option<Loose<'a>>,
+    #[serde(borrow, rename = "recipientAccountId", deserialize_with = "present")]
+    account: Option<Loose<'a>>,
+    #[serde(borrow, rename = "sourceIPAddress", deserialize_with = "present")]
+    source_ip: Option<Loose<'a>>,
+    #[serde(borrow, rename = "userAgent", deserialize_with = "present")]
+    user_agent: Option<Loose<'a>>,
+    #[serde(borrow, rename = "errorCode", deserialize_with = "present")]
+    error_code: Option<Loose<'a>>,
+    #[serde(borrow, rename = "errorMessage", deserialize_with = "present")]
+    error_message: Option<Loose<'a>>,
+    #[serde(borrow, rename = "eventType", deserialize_with = "present")]
+    event_type: Option<Loose<'a>>,
+    #[serde(borrow, rename = "eventCategory", deserialize_with = "present")]
+    category: Option<Loose<'a>>,
+    #[serde(borrow, rename = "vpcEndpointId", deserialize_with = "present")]
+    vpce: Option<Loose<'a>>,
+    #[serde(borrow, rename = "readOnly", deserialize_with = "present")]
+    read_only: Option<Loose<'a>>,
+    #[serde(borrow, rename = "managementEvent", deserialize_with = "present")]
+    management: Option<Loose<'a>>,
+    #[serde(borrow, rename = "userIdentity")]
+    pub(crate) identity: Option<&'a RawValue>,
+    #[serde(borrow)]
+    resources: Option<&'a RawValue>,
+    #[serde(borrow, rename = "additionalEventData")]
+    additional: Option<&'a RawValue>,
+    /// Logstash and other shippers stamp their own time; used only when `eventTime` is absent.
+    #[serde(borrow, rename = "@timestamp", deserialize_with = "present")]
+    pub(crate) shipper_time: Option<Loose<'a>>,
+    /// Wrapper shapes: a LookupEvents `Event` (record as a JSON string), envelopes of records,
+    /// and SIEM/EventBridge exports that nest the record under one key.
+    #[serde(borrow, rename = "CloudTrailEvent", deserialize_with = "present")]
+    pub(crate) lookup_record: Option<Loose<'a>>,
+    #[serde(borrow, rename = "EventTime", deserialize_with = "present")]
+    pub(crate) lookup_time: Option<Loose<'a>>,
+    #[serde(borrow, rename = "Records")]
+    pub(crate) records: Option<&'a RawValue>,
+    #[serde(borrow, rename = "Events")]
+    pub(crate) events: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub(crate) event: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub(crate) detail: Option<&'a RawValue>,
+    #[serde(borrow, rename = "_source")]
+    pub(crate) es_source: Option<&'a RawValue>,
+    #[serde(borrow, rename = "digestStartTime", deserialize_with = "present")]
+    pub(crate) digest_start: Option<Loose<'a>>,
+    #[serde(borrow, rename = "Type", deserialize_with = "present")]
+    pub(crate) notification_type: Option<Loose<'a>>,
+}
+
+impl RecordView<'_> {
+    /// A record has at least one of CloudTrail's defining keys, even if its value is null.
+    pub(crate) fn is_record(&self) -> bool {
+        self.event_time.is_some()
+            || self.event_version.is_some()
+            || self.name.is_some()
+            || self.source.is_some()
+            || self.identity.is_some()
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct IdentityView<'a> {
+    #[serde(borrow, rename = "type", deserialize_with = "present")]
+    kind: Option<Loose<'a>>,
+    #[serde(borrow, deserialize_with = "present")]
+    arn: Option<Loose<'a>>,
+    #[serde(borrow, rename = "accountId", deserialize_with = "present")]
+    account_id: Option<Loose<'a>>,
+    #[serde(borrow, rename = "principalId", deserialize_with = "present")]
+    principal_id: Option<Loose<'a>>,
+    #[serde(borrow, rename = "accessKeyId", deserialize_with = "present")]
+    access_key_id: Option<Loose<'a>>,
+    #[serde(borrow, rename = "userName", deserialize_with = "present")]
+    user_name: Option<Loose<'a>>,
+    #[serde(borrow, rename = "invokedBy", deserialize_with = "present")]
+    invoked_by: Option<Loose<'a>>,
+    #[serde(borrow, rename = "identityProvider", deserialize_with = "present")]
+    identity_provider: Option<Loose<'a>>,
+    #[serde(borrow, rename = "credentialId", deserialize_with = "present")]
+    credential_id: Option<Loose<'a>>,
+    #[serde(borrow, rename = "sessionContext")]
+    session: Option<&'a RawValue>,
+    #[serde(borrow, rename = "onBehalfOf")]
+    on_behalf_of: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SessionView<'a> {
+    #[serde(borrow, rename = "sessionIssuer")]
+    issuer: Option<&'a RawValue>,
+    #[serde(borrow, rename = "sourceIdentity", deserialize_with = "present")]
+    source_identity: Option<Loose<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct IssuerView<'a> {
+    #[serde(borrow, rename = "type", deserialize_with = "present")]
+    kind: Option<Loose<'a>>,
+    #[serde(borrow, deserialize_with = "present")]
+    arn: Option<Loose<'a>>,
+    #[serde(borrow, rename = "userName", deserialize_with = "present")]
+    user_name: Option<Loose<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct OnBehalfOfView<'a> {
+    #[serde(borrow, rename = "userId", deserialize_with = "present")]
+    user_id: Option<Loose<'a>>,
+    #[serde(borrow, rename = "identityStoreArn", deserialize_with = "present")]
+    identity_store_arn: Option<Loose<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AdditionalView<'a> {
+    #[serde(borrow, rename = "UserName", deserialize_with = "present")]
+    user_name: Option<Loose<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ResourceView<'a> {
+    #[serde(borrow, rename = "ARN", deserialize_with = "present")]
+    arn: Option<Loose<'a>>,
+    #[serde(borrow, rename = "type", deserialize_with = "present")]
+    kind: Option<Loose<'a>>,
+    #[serde(borrow, rename = "accountId", deserialize_with = "present")]
+    account_id: Option<Loose<'a>>,
+}
+
+/// Parses a nested part leniently: a part of the wrong shape is dropped, not fatal.
+fn nested<'a, T: Deserialize<'a> + Default>(raw: Option<&'a RawValue>) -> Option<T> {
+    raw.and_then(|r| serde_json::from_str::<T>(r.get()).ok())
+}
+
+fn owned(field: &Option<Loose<'_>>) -> Option<Box<str>> {
+    text(field).map(Box::from)
+}
+
+impl RecordView<'_> {
+    /// Builds the owned record; `raw_text` is the record's own JSON text.
+    pub(crate) fn into_record(self, raw_text: &str, fallback_time: Option<EventTime>) -> Record {
+        let time = text(&self.event_time)
+            .and_then(EventTime::parse)
+            .or(fallback_time)
+            .or_else(|| text(&self.shipper_time).and_then(EventTime::parse))
+            .unwrap_or(EventTime::UNKNOWN);
+        let additional: Option<AdditionalView> = nested(self.additional);
+        let identity = self.identity.and_then(|raw| identity_record(raw, additional.as_ref()));
+        let resources = nested::<Vec<ResourceView>>(self.resources)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| ResourceRecord {
+                arn: owned(&r.arn),
+                kind: owned(&r.kind),
+                account_id: owned(&r.account_id),
+            })
+            .collect();
+        Record {
+            time,
+            event_id: owned(&self.event_id),
+            request_id: owned(&self.request_id),
+            event_version: owned(&self.event_version),
+            name: owned(&self.name),
+            source: owned(&self.source),
+            region: owned(&self.region),
+            account: owned(&self.account),
+            source_ip: owned(&self.source_ip),
+            user_agent: owned(&self.user_agent),
+            error_code: owned(&self.error_code),
+            error_message: owned(&self.error_message),
+            event_type: owned(&self.event_type),
+            category: owned(&self.category),
+            vpce: owned(&self.vpce),
+            read_only: self.read_only.as_ref().and_then(Loose::as_bool),
+            management: self.management.as_ref().and_then(Loose::as_bool),
+            identity,
+            resources,
+            raw: compact_json(raw_text).into_boxed_str(),
+        }
+    }
+}
+
+fn identity_record(raw: &RawValue, additional: Option<&AdditionalView>) -> Option<IdentityRecord> {
+    let view: IdentityView = serde_json::from_str(raw.get()).ok()?;
+    let session: Option<SessionView> = nested(view.session);
+    let issuer: Option<IssuerView> = session.as_ref().and_then(|s| nested(s.issuer));
+    let behalf: Option<OnBehalfOfView> = nested(view.on_behalf_of);
+    Some(IdentityRecord {
+        kind: owned(&view.kind),
+        arn: owned(&view.arn),
+        account_id: owned(&view.account_id),
+        principal_id: owned(&view.principal_id),
+        access_key_id: owned(&view.access_key_id),
+        user_name: owned(&view.user_name),
+        invoked_by: owned(&view.invoked_by),
+        issuer_arn: issuer.as_ref().and_then(|i| owned(&i.arn)),
+        issuer_name: issuer.as_ref().and_then(|i| owned(&i.user_name)),
+        issuer_kind: issuer.as_ref().and_then(|i| owned(&i.kind)),
+        source_identity: session.as_ref().and_then(|s| owned(&s.source_identity)),
+        identity_provider: owned(&view.identity_provider),
+        on_behalf_of_user_id: behalf.as_ref().and_then(|b| owned(&b.user_id)),
+        identity_store_arn: behalf.as_ref().and_then(|b| owned(&b.identity_store_arn)),
+        credential_id: owned(&view.credential_id),
+        sign_in_name: additional.and_then(|a| owned(&a.user_name)),
+    })
+}

@@ -1,0 +1,229 @@
+//! The in-memory store: events deduplicated, kept in time order, indexed by the fields
+//! pivots jump on.
+
+use super::event::{Event, Identity, Resource};
+use super::intern::{Interner, Sym};
+use super::principal;
+use super::record::{IdentityRecord, Record};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+/// Position of an event in `Store::events` (insertion order, stable).
+pub type EventIdx = u32;
+
+#[derive(Default, Debug)]
+pub struct Store {
+    pub interner: Interner,
+    events: Vec<Event>,
+    /// Indices into `events`, oldest first; unknown times sort first.
+    order: Vec<EventIdx>,
+    seen: HashSet<u64>,
+    duplicates: usize,
+    by_access_key: HashMap<Sym, Vec<EventIdx>>,
+    by_source_ip: HashMap<Sym, Vec<EventIdx>>,
+    by_principal: HashMap<Sym, Vec<EventIdx>>,
+    by_event_name: HashMap<Sym, Vec<EventIdx>>,
+}
+
+/// Which index a pivot uses.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum IndexedField {
+    AccessKey,
+    SourceIp,
+    Principal,
+    EventName,
+}
+
+#[derive(Default, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InsertStats {
+    pub added: usize,
+    pub duplicates: usize,
+}
+
+impl Store {
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    pub fn duplicates(&self) -> usize {
+        self.duplicates
+    }
+
+    pub fn event(&self, idx: EventIdx) -> &Event {
+        &self.events[idx as usize]
+    }
+
+    /// All events, oldest first.
+    pub fn time_order(&self) -> &[EventIdx] {
+        &self.order
+    }
+
+    /// Where an event stands in time order (binary search: `order` is sorted by time, index).
+    pub fn position(&self, idx: EventIdx) -> Option<usize> {
+        let key = (self.events.get(idx as usize)?.time, idx);
+        let pos = self.order.partition_point(|&i| (self.events[i as usize].time, i) < key);
+        (self.order.get(pos) == Some(&idx)).then_some(pos)
+    }
+
+    pub fn text(&self, sym: Option<Sym>) -> &str {
+        sym.map(|s| self.interner.resolve(s)).unwrap_or("")
+    }
+
+    /// Events with `value` in the indexed field, in insertion order.
+    pub fn lookup(&self, field: IndexedField, value: &str) -> &[EventIdx] {
+        let Some(sym) = self.interner.get(value) else { return &[] };
+        let index = match field {
+            IndexedField::AccessKey => &self.by_access_key,
+            IndexedField::SourceIp => &self.by_source_ip,
+            IndexedField::Principal => &self.by_principal,
+            IndexedField::EventName => &self.by_event_name,
+        };
+        index.get(&sym).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Adds a batch, dropping re-deliveries of events already held, and keeps time order.
+    pub fn insert_batch(&mut self, records: Vec<Record>) -> InsertStats {
+        let mut stats = InsertStats::default();
+        let first_new = self.events.len();
+        for record in records {
+            if !self.seen.insert(dedup_key(&record)) {
+                stats.duplicates += 1;
+                continue;
+            }
+            let event = self.intern_record(record);
+            let idx = EventIdx::try_from(self.events.len()).unwrap_or(EventIdx::MAX);
+            self.index(idx, &event);
+            self.events.push(event);
+            stats.added += 1;
+        }
+        self.duplicates += stats.duplicates;
+        self.merge_new_into_order(first_new);
+        stats
+    }
+
+    fn merge_new_into_order(&mut self, first_new: usize) {
+        let key = |events: &[Event], i: EventIdx| (events[i as usize].time, i);
+        let mut fresh: Vec<EventIdx> = (first_new..self.events.len()).map(|i| i as EventIdx).collect();
+        if fresh.is_empty() {
+            return;
+        }
+        fresh.sort_unstable_by_key(|&i| key(&self.events, i));
+        // Common case when loading in order: the whole batch is newer than what we hold.
+        if self.order.last().is_none_or(|&last| key(&self.events, last) <= key(&self.events, fresh[0])) {
+            self.order.extend(fresh);
+            return;
+        }
+        let old = std::mem::take(&mut self.order);
+        let mut merged = Vec::with_capacity(old.len() + fresh.len());
+        let (mut a, mut b) = (old.into_iter().peekable(), fresh.into_iter().peekable());
+        while let (Some(&x), Some(&y)) = (a.peek(), b.peek()) {
+            if key(&self.events, x) <= key(&self.events, y) {
+                merged.push(x);
+                a.next();
+            } else {
+                merged.push(y);
+                b.next();
+            }
+        }
+        merged.extend(a);
+        merged.extend(b);
+        self.order = merged;
+    }
+
+    fn index(&mut self, idx: EventIdx, event: &Event) {
+        if let Some(k) = event.identity.access_key_id {
+            self.by_access_key.entry(k).or_default().push(idx);
+        }
+        if let Some(ip) = event.source_ip {
+            self.by_source_ip.entry(ip).or_default().push(idx);
+        }
+        self.by_principal.entry(event.principal).or_default().push(idx);
+        if let Some(n) = event.name {
+            self.by_event_name.entry(n).or_default().push(idx);
+        }
+    }
+
+    fn intern_record(&mut self, r: Record) -> Event {
+        let who = principal::resolve(r.identity.as_ref(), r.source.as_deref());
+        let i = &mut self.interner;
+        Event {
+            time: r.time,
+            name: i.intern_opt(r.name.as_deref()),
+            source: i.intern_opt(r.source.as_deref()),
+            region: i.intern_opt(r.region.as_deref()),
+            account: i.intern_opt(r.account.as_deref()),
+            source_ip: i.intern_opt(r.source_ip.as_deref()),
+            user_agent: i.intern_opt(r.user_agent.as_deref()),
+            error_code: i.intern_opt(r.error_code.as_deref()),
+            event_type: i.intern_opt(r.event_type.as_deref()),
+            category: i.intern_opt(r.category.as_deref()),
+            vpce: i.intern_opt(r.vpce.as_deref()),
+            event_version: i.intern_opt(r.event_version.as_deref()),
+            read_only: r.read_only,
+            management: r.management,
+            principal_kind: who.kind,
+            principal: i.intern(&who.key),
+            principal_name: i.intern(&who.name),
+            identity: r.identity.as_ref().map(|id| intern_identity(i, id)).unwrap_or_default(),
+            resources: r
+                .resources
+                .iter()
+                .map(|res| Resource {
+                    arn: i.intern_opt(res.arn.as_deref()),
+                    kind: i.intern_opt(res.kind.as_deref()),
+                    account_id: i.intern_opt(res.account_id.as_deref()),
+                })
+                .collect(),
+            event_id: r.event_id,
+            request_id: r.request_id,
+            error_message: r.error_message,
+            raw: r.raw,
+        }
+    }
+}
+
+fn intern_identity(i: &mut Interner, id: &IdentityRecord) -> Identity {
+    Identity {
+        kind: i.intern_opt(id.kind.as_deref()),
+        arn: i.intern_opt(id.arn.as_deref()),
+        account_id: i.intern_opt(id.account_id.as_deref()),
+        principal_id: i.intern_opt(id.principal_id.as_deref()),
+        access_key_id: i.intern_opt(id.access_key_id.as_deref()),
+        user_name: i.intern_opt(id.user_name.as_deref()),
+        invoked_by: i.intern_opt(id.invoked_by.as_deref()),
+        issuer_arn: i.intern_opt(id.issuer_arn.as_deref()),
+        issuer_name: i.intern_opt(id.issuer_name.as_deref()),
+        issuer_kind: i.intern_opt(id.issuer_kind.as_deref()),
+        source_identity: i.intern_opt(id.source_identity.as_deref()),
+        identity_provider: i.intern_opt(id.identity_provider.as_deref()),
+        on_behalf_of_user_id: i.intern_opt(id.on_behalf_of_user_id.as_deref()),
+        identity_store_arn: i.intern_opt(id.identity_store_arn.as_deref()),
+        credential_id: i.intern_opt(id.credential_id.as_deref()),
+        sign_in_name: i.intern_opt(id.sign_in_name.as_deref()),
+    }
+}
+
+/// Two records are one event when AWS's identifiers agree. Real eventIDs are unique GUIDs, but
+/// test and synthetic data reuse them ("1", "1111"), so the key also takes the time, action,
+/// caller and request: only true re-deliveries (overlapping downloads, the same event from S3
+/// and from LookupEvents) collapse. Records without an eventID dedupe on their whole content.
+fn dedup_key(r: &Record) -> u64 {
+    let mut h = DefaultHasher::new();
+    match &r.event_id {
+        Some(id) => {
+            id.hash(&mut h);
+            r.time.hash(&mut h);
+            (&r.name, &r.source, &r.account, &r.request_id).hash(&mut h);
+            (&r.source_ip, &r.error_code, &r.user_agent).hash(&mut h);
+            let who = r.identity.as_ref();
+            (who.and_then(|i| i.arn.as_ref()), who.and_then(|i| i.access_key_id.as_ref())).hash(&mut h);
+        }
+        None => r.raw.hash(&mut h),
+    }
+    h.finish()
+}

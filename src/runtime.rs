@@ -1,0 +1,203 @@
+//! The only impure loop: terminal input, source messages and timers → `update` → effects →
+//! draw when something changed (at most ~60 times a second, never once per event).
+
+use crate::app::effect::Effect;
+use crate::app::key::{Key, KeyCode};
+use crate::app::msg::Msg;
+use crate::app::{update, App};
+use crate::keymap::Keymap;
+use crate::source::files::{spawn_load, CancelToken};
+use crate::source::walk::Plan;
+use crate::terminal::TerminalGuard;
+use crate::theme::Theme;
+use crossterm::event::{Event as TermEvent, KeyEventKind, KeyModifiers};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+const FRAME: Duration = Duration::from_millis(16);
+/// Longest stretch of message handling before the screen is redrawn.
+const DRAIN_BUDGET: Duration = Duration::from_millis(30);
+
+pub struct RunOptions {
+    pub plan: Plan,
+    pub source_label: String,
+    pub keymap: Keymap,
+    pub theme: Theme,
+}
+
+/// How the session ended.
+pub enum Outcome {
+    Quit,
+    Failed(String),
+}
+
+pub fn run(opts: RunOptions) -> Result<Outcome, String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    rt.block_on(run_async(opts))
+}
+
+async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
+    let mut guard = TerminalGuard::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    let size = guard.terminal.size().map_err(|e| format!("cannot read the terminal size: {e}"))?;
+    let mut app = App::new(opts.keymap, opts.source_label, size.width, size.height);
+    let started = Instant::now();
+
+    let (term_tx, mut term_rx) = mpsc::unbounded_channel();
+    spawn_input_thread(term_tx);
+    let (src_tx, mut src_rx) = mpsc::channel(64);
+    let cancel = CancelToken::default();
+    let plan = opts.plan;
+    let loader_cancel = cancel.clone();
+    // Planning reads directories: keep it off the loop, like the parsing.
+    std::thread::spawn(move || spawn_load(plan, src_tx, loader_cancel));
+
+    let mut signals = Signals::new();
+    let mut ticker = tokio::time::interval(Duration::from_millis(100));
+    let mut dirty = true;
+    let mut last_draw = Instant::now() - FRAME;
+    let outcome = loop {
+        if dirty && last_draw.elapsed() >= FRAME {
+            guard
+                .terminal
+                .draw(|f| crate::ui::draw(f, &app, &opts.theme))
+                .map_err(|e| format!("cannot draw: {e}"))?;
+            last_draw = Instant::now();
+            dirty = false;
+        }
+        let next_frame = tokio::time::Instant::from_std(last_draw + FRAME);
+        let first = tokio::select! {
+            Some(m) = term_rx.recv() => Some(m),
+            Some(m) = src_rx.recv() => Some(Msg::Source(app.query, m)),
+            _ = ticker.tick() => None,
+            _ = tokio::time::sleep_until(next_frame), if dirty => None,
+            name = signals.recv() => break Outcome::Failed(format!("stopped by {name}")),
+        };
+        let mut effects = update(&mut app, Msg::Tick(started.elapsed().as_millis() as u64));
+        dirty |= app.load.loading;
+        if let Some(msg) = first {
+            effects.extend(update(&mut app, msg));
+            dirty = true;
+        }
+        // Drain what is ready, then draw once.
+        let budget = Instant::now() + DRAIN_BUDGET;
+        while Instant::now() < budget {
+            let msg = match term_rx.try_recv() {
+                Ok(m) => m,
+                Err(_) => match src_rx.try_recv() {
+                    Ok(m) => Msg::Source(app.query, m),
+                    Err(_) => break,
+                },
+            };
+            effects.extend(update(&mut app, msg));
+            dirty = true;
+        }
+        if let Some(end) = effects.into_iter().find_map(|e| match e {
+            Effect::Quit => Some(Outcome::Quit),
+            Effect::Fail(msg) => Some(Outcome::Failed(msg)),
+        }) {
+            break end;
+        }
+    };
+    cancel.cancel();
+    drop(guard);
+    Ok(outcome)
+}
+
+/// crossterm's `read` blocks, so it gets its own thread; it ends with the process.
+fn spawn_input_thread(tx: mpsc::UnboundedSender<Msg>) {
+    std::thread::spawn(move || loop {
+        let msg = match crossterm::event::read() {
+            Ok(TermEvent::Key(k)) if k.kind != KeyEventKind::Release => match convert_key(k) {
+                Some(key) => Msg::Key(key),
+                None => continue,
+            },
+            Ok(TermEvent::Resize(width, height)) => Msg::Resize { width, height },
+            Ok(_) => continue,
+            Err(_) => return,
+        };
+        if tx.send(msg).is_err() {
+            return;
+        }
+    });
+}
+
+fn convert_key(k: crossterm::event::KeyEvent) -> Option<Key> {
+    use crossterm::event::KeyCode as C;
+    let code = match k.code {
+        C::Char(c) => KeyCode::Char(c),
+        C::Enter => KeyCode::Enter,
+        C::Esc => KeyCode::Esc,
+        C::Tab => KeyCode::Tab,
+        C::BackTab => KeyCode::BackTab,
+        C::Backspace => KeyCode::Backspace,
+        C::Up => KeyCode::Up,
+        C::Down => KeyCode::Down,
+        C::Left => KeyCode::Left,
+        C::Right => KeyCode::Right,
+        C::PageUp => KeyCode::PageUp,
+        C::PageDown => KeyCode::PageDown,
+        C::Home => KeyCode::Home,
+        C::End => KeyCode::End,
+        C::Delete => KeyCode::Delete,
+        C::F(n) => KeyCode::F(n),
+        _ => return None,
+    };
+    Some(Key { code, ctrl: k.modifiers.contains(KeyModifiers::CONTROL), alt: k.modifiers.contains(KeyModifiers::ALT) })
+}
+
+/// SIGTERM, SIGHUP (the SSH session dropped) and SIGINT end the session cleanly, so the
+/// terminal is restored instead of left in raw mode.
+struct Signals {
+    #[cfg(unix)]
+    streams: Vec<(tokio::signal::unix::Signal, &'static str)>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let kinds = [(SignalKind::terminate(), "SIGTERM"), (SignalKind::hangup(), "SIGHUP"), (SignalKind::interrupt(), "SIGINT")];
+            let streams = kinds.into_iter().filter_map(|(k, n)| signal(k).ok().map(|s| (s, n))).collect();
+            Signals { streams }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    async fn recv(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            if self.streams.is_empty() {
+                return std::future::pending().await;
+            }
+            let futures = self.streams.iter_mut().map(|(s, n)| {
+                let name = *n;
+                Box::pin(async move {
+                    s.recv().await;
+                    name
+                })
+            });
+            let (name, _, _) = futures_select_all(futures.collect()).await;
+            name
+        }
+        #[cfg(not(unix))]
+        std::future::pending().await
+    }
+}
+
+/// Waits for the first of several futures (a tiny `select_all`, to avoid a dependency).
+async fn futures_select_all<F: std::future::Future<Output = &'static str> + Unpin>(mut futs: Vec<F>) -> (&'static str, usize, ()) {
+    std::future::poll_fn(move |cx| {
+        for (i, f) in futs.iter_mut().enumerate() {
+            if let std::task::Poll::Ready(v) = std::pin::Pin::new(f).poll(cx) {
+                return std::task::Poll::Ready((v, i, ()));
+            }
+        }
+        std::task::Poll::Pending
+    })
+    .await
+}

@@ -1,0 +1,178 @@
+//! The file source: reads planned inputs on worker threads, parses them and streams batches.
+//! Small files are flushed one by one so the first rows appear at once; large ones in chunks.
+
+use super::input::decode;
+use super::walk::{Input, Plan};
+use super::{Progress, SourceMsg};
+use crate::model::parse::{parse_text, Sink};
+use crate::model::record::Record;
+use crate::model::warning::{Location, Warning};
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use tokio::sync::mpsc::Sender;
+
+const BATCH: usize = 4096;
+
+/// Cancels a running load: workers stop between files.
+#[derive(Clone, Default, Debug)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+struct Shared {
+    inputs: Vec<Input>,
+    next: AtomicUsize,
+    done: AtomicUsize,
+    bytes: AtomicU64,
+    bytes_total: u64,
+    tx: Sender<SourceMsg>,
+    cancel: CancelToken,
+}
+
+/// Starts loading planned inputs on background threads; returns at once. Ends with
+/// `SourceMsg::Done`.
+pub fn spawn_load(planned: Plan, tx: Sender<SourceMsg>, cancel: CancelToken) {
+    let bytes_total = planned.inputs.iter().map(Input::size).sum();
+    if !planned.warnings.is_empty() {
+        let _ = tx.blocking_send(SourceMsg::Warnings(planned.warnings));
+    }
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4);
+    let workers = workers.min(planned.inputs.len()).max(1);
+    let shared = Arc::new(Shared {
+        inputs: planned.inputs,
+        next: AtomicUsize::new(0),
+        done: AtomicUsize::new(0),
+        bytes: AtomicU64::new(0),
+        bytes_total,
+        tx,
+        cancel,
+    });
+    let remaining = Arc::new(AtomicUsize::new(workers));
+    for n in 0..workers {
+        let (s, r) = (shared.clone(), remaining.clone());
+        let spawned = std::thread::Builder::new().name(format!("load-{n}")).spawn(move || {
+            worker(&s);
+            finish_worker(&s, &r);
+        });
+        if spawned.is_err() {
+            finish_worker(&shared, &remaining);
+        }
+    }
+}
+
+/// The last worker out says the load is complete.
+fn finish_worker(shared: &Shared, remaining: &AtomicUsize) {
+    if remaining.fetch_sub(1, Ordering::AcqRel) == 1 {
+        let _ = shared.tx.blocking_send(SourceMsg::Done);
+    }
+}
+
+fn worker(shared: &Shared) {
+    loop {
+        if shared.cancel.is_cancelled() {
+            return;
+        }
+        let i = shared.next.fetch_add(1, Ordering::Relaxed);
+        let Some(input) = shared.inputs.get(i) else { return };
+        let origin: Arc<str> = Arc::from(input.label());
+        let mut sink = Streamer { tx: &shared.tx, records: Vec::new(), warnings: Vec::new() };
+        match read_all(input) {
+            Ok(bytes) => {
+                shared.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                let decoded = decode(&origin, bytes);
+                decoded.warnings.into_iter().for_each(|w| sink.warning(w));
+                parse_text(&origin, &decoded.text, &mut sink);
+            }
+            Err(e) => sink.warning(Warning::problem(&origin, Location::WholeFile, format!("cannot read: {e}"))),
+        }
+        if !sink.flush() {
+            return; // the receiver is gone: nobody wants the rest
+        }
+        let done = shared.done.fetch_add(1, Ordering::Relaxed) + 1;
+        let progress = Progress {
+            files_done: done,
+            files_total: shared.inputs.len(),
+            bytes_read: shared.bytes.load(Ordering::Relaxed),
+            bytes_total: shared.bytes_total,
+        };
+        if shared.tx.blocking_send(SourceMsg::Progress(progress)).is_err() {
+            return;
+        }
+    }
+}
+
+fn read_all(input: &Input) -> std::io::Result<Vec<u8>> {
+    match input {
+        Input::File { path, .. } => std::fs::read(path),
+        Input::Stdin => {
+            let mut buf = Vec::new();
+            std::io::stdin().lock().read_to_end(&mut buf)?;
+            Ok(buf)
+        }
+        Input::Embedded { bytes, .. } => Ok(bytes.to_vec()),
+    }
+}
+
+struct Streamer<'a> {
+    tx: &'a Sender<SourceMsg>,
+    records: Vec<Record>,
+    warnings: Vec<Warning>,
+}
+
+impl Streamer<'_> {
+    /// Sends what is pending; false once the receiver has hung up.
+    fn flush(&mut self) -> bool {
+        if !self.warnings.is_empty() {
+            let w = std::mem::take(&mut self.warnings);
+            if self.tx.blocking_send(SourceMsg::Warnings(w)).is_err() {
+                return false;
+            }
+        }
+        if !self.records.is_empty() {
+            let r = std::mem::take(&mut self.records);
+            if self.tx.blocking_send(SourceMsg::Batch(r)).is_err() {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+impl Sink for Streamer<'_> {
+    fn record(&mut self, record: Record) {
+        self.records.push(record);
+        if self.records.len() >= BATCH {
+            self.flush();
+        }
+    }
+    fn warning(&mut self, warning: Warning) {
+        self.warnings.push(warning);
+    }
+}
+
+/// Loads everything and returns when done: for headless use and tests (not inside a runtime).
+pub fn load_blocking(planned: Plan) -> (crate::model::store::Store, Vec<Warning>) {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    spawn_load(planned, tx, CancelToken::default());
+    let mut store = crate::model::store::Store::default();
+    let mut warnings = Vec::new();
+    while let Some(msg) = rx.blocking_recv() {
+        match msg {
+            SourceMsg::Batch(records) => {
+                store.insert_batch(records);
+            }
+            SourceMsg::Warnings(w) => warnings.extend(w),
+            SourceMsg::Progress(_) => {}
+            SourceMsg::Done => break,
+        }
+    }
+    (store, warnings)
+}

@@ -1,0 +1,74 @@
+//! Help (generated from the keymap, so it cannot lie) and the load-warnings list.
+
+use crate::app::{App, Overlay};
+use crate::model::sanitize::visible;
+use crate::model::warning::Severity;
+use crate::theme::{Meaning, Theme};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, overlay: Overlay) {
+    let area = centered(frame.area());
+    let (title, lines, scroll) = match overlay {
+        Overlay::Help { scroll } => (" help: keys (esc to close) ", help_lines(app, theme), scroll),
+        Overlay::Warnings { scroll } => (" load warnings (esc to close) ", warning_lines(app, theme), scroll),
+    };
+    let scroll = scroll.min(lines.len().saturating_sub(1));
+    let block = Block::bordered()
+        .border_style(theme.style(Meaning::BorderFocused))
+        .title(Line::styled(title, theme.style(Meaning::Header)));
+    frame.render_widget(Clear, area);
+    let para = Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll as u16, 0));
+    frame.render_widget(para, area);
+}
+
+fn centered(full: Rect) -> Rect {
+    let w = full.width.saturating_sub(4).min(100);
+    let h = full.height.saturating_sub(2);
+    Rect::new(full.x + (full.width - w) / 2, full.y + (full.height - h) / 2, w, h)
+}
+
+fn help_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
+    let key_style = theme.style(Meaning::HelpKey);
+    let mut lines: Vec<Line> = app
+        .keymap
+        .bindings()
+        .iter()
+        .map(|b| {
+            let keys = b.keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ");
+            Line::from(vec![Span::styled(format!("{keys:>22}  "), key_style), Span::raw(b.desc.as_str())])
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::raw("  Rows: "),
+        Span::styled("errors", theme.style(Meaning::Error)),
+        Span::raw(" and "),
+        Span::styled("root", theme.style(Meaning::Root)),
+        Span::raw(" stand out; times are UTC. Control characters in event data are shown as "),
+        Span::styled("\\x1b", theme.style(Meaning::Escaped)),
+        Span::raw(", never sent to the terminal."),
+    ]));
+    lines
+}
+
+fn warning_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
+    if app.warnings.is_empty() {
+        return vec![Line::raw("No warnings: every input was read completely.")];
+    }
+    app.warnings
+        .iter()
+        .map(|w| {
+            let (label, meaning) = match w.severity {
+                Severity::Problem => ("problem", Meaning::Warning),
+                Severity::Note => ("note   ", Meaning::Dim),
+            };
+            Line::from(vec![
+                Span::styled(format!("{label} "), theme.style(meaning)),
+                Span::raw(visible(&w.to_string()).into_owned()),
+            ])
+        })
+        .collect()
+}

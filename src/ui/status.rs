@@ -1,0 +1,62 @@
+//! The status bar: counts, load progress, warnings, and where to find help.
+
+use crate::app::App;
+use crate::theme::{Meaning, Theme};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let base = theme.style(Meaning::Status);
+    let accent = theme.style(Meaning::StatusAccent);
+    let mut spans = vec![Span::styled(format!(" {} events", group(app.store.len())), accent)];
+    if app.store.duplicates() > 0 {
+        spans.push(Span::styled(format!(" · {} duplicates merged", group(app.store.duplicates())), base));
+    }
+    let p = app.load.progress;
+    if app.load.loading {
+        let mb = p.bytes_read as f64 / 1e6;
+        spans.push(Span::styled(format!(" · loading {}/{} files, {mb:.1} MB…", p.files_done, p.files_total), accent));
+    } else {
+        spans.push(Span::styled(format!(" · {} files loaded in {}", p.files_done, duration(app.load.elapsed_ms(app.now_ms))), base));
+    }
+    let problems = app.problem_count();
+    if problems > 0 {
+        let warn = theme.style(Meaning::Warning).patch(base.fg(ratatui::style::Color::Reset)).bg(base.bg.unwrap_or_default());
+        spans.push(Span::styled(format!(" · {problems} problems (w to list)"), warn));
+    }
+    spans.push(Span::styled(" · ? help · q quit", base));
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(base), area);
+}
+
+/// 1234567 → "1,234,567": counts a tired reader can take in at a glance.
+pub(crate) fn group(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn duration(ms: u64) -> String {
+    match ms {
+        0..=999 => format!("{ms} ms"),
+        _ => format!("{:.1} s", ms as f64 / 1000.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(super::group(0), "0");
+        assert_eq!(super::group(999), "999");
+        assert_eq!(super::group(1000), "1,000");
+        assert_eq!(super::group(1234567), "1,234,567");
+    }
+}

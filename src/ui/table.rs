@@ -1,0 +1,113 @@
+//! The event table: only the rows on screen are built, so a million events draw as fast as ten.
+
+use crate::app::{App, Focus};
+use crate::model::column::{Column, DEFAULT_COLUMNS};
+use crate::model::event::Event;
+use crate::theme::{Meaning, Theme};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Cell, Row, Table};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let focused = app.focus == Focus::Table || app.layout().detail.is_none();
+    let border = if focused { Meaning::BorderFocused } else { Meaning::Border };
+    let rows_all = app.rows();
+    let title = match rows_all.len() {
+        0 if app.load.loading => " events: loading… ".to_string(),
+        0 => " no events ".to_string(),
+        n => format!(" events {}/{} ", app.table.cursor + 1, n),
+    };
+    let block = Block::bordered().border_style(theme.style(border)).title(Line::styled(title, theme.style(Meaning::Header)));
+    let inner_width = area.width.saturating_sub(2);
+    let (columns, widths) = fit_columns(inner_width);
+
+    let page = app.layout().table_rows();
+    let start = app.table.offset.min(rows_all.len());
+    let end = (start + page).min(rows_all.len());
+    let selected_style = theme.style(if focused { Meaning::Selected } else { Meaning::SelectedUnfocused });
+    let rows = rows_all[start..end].iter().enumerate().map(|(i, &idx)| {
+        let event = app.store.event(idx);
+        let row = Row::new(columns.iter().map(|&c| cell(app, theme, event, c)));
+        if start + i == app.table.cursor {
+            row.style(selected_style)
+        } else {
+            row
+        }
+    });
+    let header = Row::new(columns.iter().map(|c| Cell::from(c.header()))).style(theme.style(Meaning::Header));
+    let table = Table::new(rows, widths.into_iter().map(Constraint::Length))
+        .header(header)
+        .block(block)
+        .column_spacing(1);
+    frame.render_widget(table, area);
+}
+
+fn cell<'a>(app: &'a App, theme: &Theme, event: &Event, column: Column) -> Cell<'a> {
+    let text = column.cell(&app.store, event);
+    let meaning = match column {
+        Column::Error if event.is_error() => Some(Meaning::Error),
+        Column::Event if event.is_error() => Some(Meaning::Error),
+        Column::Principal if event.is_root() => Some(Meaning::Root),
+        Column::Time => Some(Meaning::Dim),
+        _ => None,
+    };
+    match meaning {
+        Some(m) => Cell::from(text).style(theme.style(m)),
+        None => Cell::from(text),
+    }
+}
+
+/// Picks the columns that fit (dropping the least important before squeezing any) and shares
+/// out the spare width.
+pub(crate) fn fit_columns(width: u16) -> (Vec<Column>, Vec<u16>) {
+    let total = |cols: &[Column], w: &dyn Fn(Column) -> u16| -> u16 {
+        cols.iter().map(|&c| w(c)).sum::<u16>() + cols.len().saturating_sub(1) as u16
+    };
+    let mut columns = DEFAULT_COLUMNS.to_vec();
+    // Drop columns until the rest fit at a comfortable width (a third of the way from minimum to preferred).
+    let comfortable = |c: Column| c.widths().0 + (c.widths().1 - c.widths().0) / 3;
+    while columns.len() > 3 && total(&columns, &comfortable) > width {
+        columns.pop();
+    }
+    while columns.len() > 1 && total(&columns, &|c: Column| c.widths().0) > width {
+        columns.pop();
+    }
+    let mut widths: Vec<u16> = columns.iter().map(|c| c.widths().0).collect();
+    let mut spare = width.saturating_sub(total(&columns, &|c: Column| c.widths().0));
+    for (i, c) in columns.iter().enumerate() {
+        let grow = (c.widths().1 - c.widths().0).min(spare);
+        widths[i] += grow;
+        spare -= grow;
+    }
+    // Whatever is left goes to the free-text columns, which can always use it.
+    if let Some(i) = columns.iter().position(|&c| c == Column::Principal) {
+        widths[i] += spare / 2;
+        spare -= spare / 2;
+    }
+    match columns.iter().position(|&c| c == Column::Error) {
+        Some(i) => widths[i] += spare,
+        None => {
+            if let Some(w) = widths.last_mut() {
+                *w += spare;
+            }
+        }
+    }
+    (columns, widths)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_columns;
+
+    #[test]
+    fn columns_fit_any_width() {
+        for w in [0u16, 20, 78, 118, 200, 400] {
+            let (cols, widths) = fit_columns(w);
+            assert!(!cols.is_empty());
+            let total: u16 = widths.iter().sum::<u16>() + cols.len() as u16 - 1;
+            assert!(total <= w.max(19), "width {w}: {total}");
+        }
+        assert_eq!(fit_columns(200).0.len(), 7);
+    }
+}
