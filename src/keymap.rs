@@ -47,7 +47,7 @@ impl Keymap {
     /// Parses a keymap file; `name` is used in error messages.
     pub fn parse(text: &str, name: &str) -> Result<Keymap, String> {
         let file: File = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
-        let line_of = |offset: usize| text[..offset.min(text.len())].lines().count().max(1);
+        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
         let mut map = Keymap { bindings: Vec::new(), by_key: HashMap::new() };
         for spanned in file.bind {
             let line = line_of(spanned.span().start);

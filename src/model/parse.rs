@@ -100,20 +100,15 @@ fn value<S: Sink>(ctx: &mut Ctx<'_, S>, raw: &str, location: Location, depth: u8
         too_large(ctx, location, raw.len());
         return;
     }
+    // Dispatch on the first byte: serde would happily read an array as a struct, by position.
+    match raw.trim_start().as_bytes().first() {
+        Some(b'[') => return stream_array(ctx, raw.trim_start(), depth, fallback_time),
+        Some(b'{') => {}
+        _ => return ctx.problem(location, "not a CloudTrail record (expected a JSON object)"),
+    }
     let view: RecordView = match serde_json::from_str(raw) {
         Ok(v) => v,
-        Err(e) if e.is_data() && raw.trim_start().starts_with('[') => {
-            stream_array(ctx, raw.trim_start(), depth, fallback_time);
-            return;
-        }
-        Err(e) if e.is_data() => {
-            ctx.problem(location, "not a CloudTrail record (expected a JSON object)");
-            return;
-        }
-        Err(e) => {
-            ctx.problem(location, format!("invalid JSON: {e}"));
-            return;
-        }
+        Err(e) => return ctx.problem(location, format!("invalid JSON: {e}")),
     };
     if depth >= MAX_WRAPPER_DEPTH {
         ctx.problem(location, "records nested too deeply inside wrappers");
