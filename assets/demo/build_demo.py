@@ -580,7 +580,7 @@ def leaked_key_identity() -> dict:
 
 
 def attacker_session_identity() -> dict:
-    identity = {
+    return {
         "type": "AssumedRole",
         "principalId": f"{TARGET_ROLE_ID}:{SESSION_NAME}",
         "arn": SESSION_ARN,
@@ -593,7 +593,6 @@ def attacker_session_identity() -> dict:
             "attributes": {"creationDate": iso(utc(19, 2, 21, 40)), "mfaAuthenticated": "false"},
         },
     }
-    return identity
 
 
 def backdoor_identity() -> dict:
@@ -874,7 +873,8 @@ def region_for(source: str, wanted: str) -> str:
     return "us-east-1" if source in GLOBAL_SOURCES else wanted
 
 
-def console_params(b: Builder, source: str, name: str, user: Human, region: str) -> dict | None:
+def console_params(name: str, user: Human, region: str) -> dict | None:
+    """What the console sends for each page a user opens (their own dev box for start/stop)."""
     if name in ("StopInstances", "StartInstances", "DescribeInstanceStatus"):
         instance = f"i-0{stable_hex(f'{user.account}/{region}/dev-{user.name}', 16)}"
         params = {"instancesSet": {"items": [{"instanceId": instance}]}}
@@ -932,17 +932,21 @@ def noise_console_users(b: Builder) -> None:
                     region = region_for(source, rng.choice(user.regions))
                     identity = iam_user_identity(user.account, user.name, user.principal_id, session_key,
                                                  console_since=start)
-                    response = None
-                    if name in ("StopInstances", "StartInstances"):
-                        params = console_params(b, source, name, user, region)
-                        iid = params["instancesSet"]["items"][0]["instanceId"]
-                        before, after = ((16, "running"), (64, "stopping")) if name == "StopInstances" else ((80, "stopped"), (0, "pending"))
-                        response = {"requestId": b.uuid(), "instancesSet": {"items": [{
-                            "instanceId": iid, "currentState": {"code": after[0], "name": after[1]},
-                            "previousState": {"code": before[0], "name": before[1]}}]}}
+                    params = console_params(name, user, region)
                     b.event(when=t, account=user.account, region=region, source=source, name=name,
-                            identity=identity, ip=ip, ua=ua, params=console_params(b, source, name, user, region),
-                            response=response, read_only=read_only, console=True)
+                            identity=identity, ip=ip, ua=ua, params=params,
+                            response=instance_state_change(b, name, params), read_only=read_only, console=True)
+
+
+def instance_state_change(b: Builder, name: str, params: dict | None) -> dict | None:
+    """EC2 answers Stop/StartInstances with the old and new instance state."""
+    if name not in ("StopInstances", "StartInstances"):
+        return None
+    instance = params["instancesSet"]["items"][0]["instanceId"]
+    before, after = ((16, "running"), (64, "stopping")) if name == "StopInstances" else ((80, "stopped"), (0, "pending"))
+    return {"requestId": b.uuid(), "instancesSet": {"items": [{
+        "instanceId": instance, "currentState": {"code": after[0], "name": after[1]},
+        "previousState": {"code": before[0], "name": before[1]}}]}}
 
 
 def noise_root_login(b: Builder) -> None:
@@ -962,7 +966,7 @@ def noise_root_login(b: Builder) -> None:
                 source="billingconsole.amazonaws.com", name=name,
                 identity=root_identity(PROD, key, console_since=when), ip=ip, ua=browser,
                 params={"map": {}} if name == "GetAlternateContact" else None,
-                event_type="AwsConsoleAction", request_id=False, console=False)
+                event_type="AwsConsoleAction", request_id=False)
 
 
 def github_run_id(b: Builder) -> str:
@@ -990,8 +994,7 @@ def gha_assume(b: Builder, account: str, role: str, repo: str, when: datetime, i
                                           "arn": f"arn:aws:sts::{account}:assumed-role/{role}/{session}"},
                       "provider": provider, "audience": "sts.amazonaws.com"},
             resources=[{"accountId": account, "type": "AWS::IAM::Role", "ARN": role_arn}],
-            additional={"identityProviderConnectionVerificationMethod": "IAMTrustStore"},
-            shared_event_id=None)
+            additional={"identityProviderConnectionVerificationMethod": "IAMTrustStore"})
     identity = assumed_role_identity(account, role, session, key, when, web_identity_provider=provider)
     return identity, when
 
@@ -1308,16 +1311,15 @@ def noise_benign_errors(b: Builder) -> None:
 
 
 def noise_trail_restart(b: Builder) -> None:
-    """On-call notices the stopped trail and restarts it (benign, after the incident)."""
+    """On-call (carol, through a response role) restarts the stopped trail. Her look-around before
+    it happened while the trail was off, so StartLogging is the first thing the trail records."""
     carol = HUMANS[2]
     identity = assumed_role_identity(SECOND, "SecurityIncidentResponse", "carol", b.temp_key(), utc(19, 7, 58, 40))
     identity["sessionContext"]["attributes"]["mfaAuthenticated"] = "true"
-    ip = carol.ips[0]
-    for offset, name, read_only in ((0, "DescribeTrails", True), (31, "GetTrailStatus", True), (54, "StartLogging", False)):
-        params = {"includeShadowTrails": False} if name == "DescribeTrails" else {"name": TRAIL_ARN_SECOND}
-        b.event(when=utc(19, 8, 4, 39) + timedelta(seconds=offset), account=SECOND, region="us-east-1",
-                source="cloudtrail.amazonaws.com", name=name, identity=identity, ip=ip,
-                ua="console.amazonaws.com", params=params, read_only=read_only, console=True)
+    b.event(when=RESTART_LOGGING_AT, account=SECOND, region="us-east-1", source="cloudtrail.amazonaws.com",
+            name="StartLogging", identity=identity, ip=carol.ips[0], ua="console.amazonaws.com",
+            params={"name": TRAIL_ARN_SECOND}, read_only=False, console=True,
+            resources=[{"accountId": SECOND, "type": "AWS::CloudTrail::Trail", "ARN": TRAIL_ARN_SECOND}])
 
 
 # --------------------------------------------------------------------------------------------
@@ -1329,7 +1331,7 @@ def trail_was_logging(record: dict) -> bool:
     if record["recipientAccountId"] != SECOND or not record["managementEvent"]:
         return True
     t = record["eventTime"]
-    return not (iso(STOP_LOGGING_AT) < t < iso(RESTART_LOGGING_AT))
+    return not (iso(STOP_LOGGING_AT) < t < iso(RESTART_LOGGING_AT))  # both ends are logged
 
 
 @dataclass

@@ -49,7 +49,7 @@ impl Column {
             Column::Principal => (16, 34),
             Column::SourceIp => (15, 15),
             Column::Region => (9, 14),
-            Column::Error => (8, 24),
+            Column::Error => (12, 24),
         }
     }
 

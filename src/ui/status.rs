@@ -19,7 +19,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         let mb = p.bytes_read as f64 / 1e6;
         spans.push(Span::styled(format!(" · loading {}/{} files, {mb:.1} MB…", p.files_done, p.files_total), accent));
     } else {
-        spans.push(Span::styled(format!(" · {} files loaded in {}", p.files_done, duration(app.load.elapsed_ms(app.now_ms))), base));
+        let files = if p.files_done == 1 { "file" } else { "files" };
+        let took = duration(app.load.elapsed_ms(app.now_ms));
+        spans.push(Span::styled(format!(" · {} {files} loaded in {took}", group(p.files_done)), base));
     }
     let problems = app.problem_count();
     if problems > 0 {

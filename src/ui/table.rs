@@ -65,8 +65,8 @@ pub(crate) fn fit_columns(width: u16) -> (Vec<Column>, Vec<u16>) {
         cols.iter().map(|&c| w(c)).sum::<u16>() + cols.len().saturating_sub(1) as u16
     };
     let mut columns = DEFAULT_COLUMNS.to_vec();
-    // Drop columns until the rest fit at a comfortable width (a third of the way from minimum to preferred).
-    let comfortable = |c: Column| c.widths().0 + (c.widths().1 - c.widths().0) / 3;
+    // Drop columns until the rest fit at a comfortable width (halfway from minimum to preferred).
+    let comfortable = |c: Column| (c.widths().0 + c.widths().1) / 2;
     while columns.len() > 3 && total(&columns, &comfortable) > width {
         columns.pop();
     }
@@ -75,8 +75,11 @@ pub(crate) fn fit_columns(width: u16) -> (Vec<Column>, Vec<u16>) {
     }
     let mut widths: Vec<u16> = columns.iter().map(|c| c.widths().0).collect();
     let mut spare = width.saturating_sub(total(&columns, &|c: Column| c.widths().0));
-    for (i, c) in columns.iter().enumerate() {
-        let grow = (c.widths().1 - c.widths().0).min(spare);
+    // Who did it matters more than a long event name: grow the principal first.
+    let mut by_need: Vec<usize> = (0..columns.len()).collect();
+    by_need.sort_by_key(|&i| columns[i] != Column::Principal);
+    for i in by_need {
+        let grow = (columns[i].widths().1 - columns[i].widths().0).min(spare);
         widths[i] += grow;
         spare -= grow;
     }

@@ -18,3 +18,5 @@ pub fn load(paths: &[PathBuf]) -> (Store, Vec<Warning>) {
 pub fn problems(warnings: &[Warning]) -> Vec<&Warning> {
     warnings.iter().filter(|w| w.severity == Severity::Problem).collect()
 }
+
+pub mod harness;

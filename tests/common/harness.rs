@@ -1,0 +1,44 @@
+//! Reducer test harness: feed a load and keys through `update`, as the runtime would,
+//! but with no terminal, no threads racing the assertions and no clock.
+
+use trailscope::app::effect::Effect;
+use trailscope::app::key::parse_keys;
+use trailscope::app::msg::Msg;
+use trailscope::app::{update, App};
+use trailscope::keymap::Keymap;
+use trailscope::source::files::{spawn_load, CancelToken};
+use trailscope::source::walk::plan;
+
+pub struct Harness {
+    pub app: App,
+    pub effects: Vec<Effect>,
+}
+
+/// An app of `width`×`height` that has fully loaded the fixture folder `rel`.
+pub fn given(rel: &str, width: u16, height: u16) -> Harness {
+    let mut app = App::new(Keymap::default_keymap(), rel.to_string(), width, height);
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    // Relative to the package root (where cargo runs tests), so snapshots hold no absolute paths.
+    spawn_load(plan(&[std::path::Path::new("tests/fixtures").join(rel)]), tx, CancelToken::default());
+    let mut effects = Vec::new();
+    while let Some(msg) = rx.blocking_recv() {
+        let query = app.query;
+        effects.extend(update(&mut app, Msg::Source(query, msg)));
+    }
+    Harness { app, effects }
+}
+
+impl Harness {
+    pub fn keys(mut self, dsl: &str) -> Harness {
+        for key in parse_keys(dsl).unwrap_or_else(|e| panic!("bad key DSL {dsl:?}: {e}")) {
+            let fx = update(&mut self.app, Msg::Key(key));
+            self.effects.extend(fx);
+        }
+        self
+    }
+
+    pub fn selected_name(&self) -> String {
+        let idx = self.app.selected().expect("a selection");
+        self.app.store.text(self.app.store.event(idx).name).to_string()
+    }
+}

@@ -1,0 +1,124 @@
+//! The reducer driven by keys, as a user would: `given(data).keys("jj<enter>")`.
+
+mod common;
+use common::harness::given;
+use trailscope::app::effect::Effect;
+use trailscope::app::{Focus, Overlay};
+
+const STRATUS: &str = "stratus-red-team-detonation-logs";
+
+#[test]
+fn load_completes_and_starts_at_the_oldest_event() {
+    let h = given(STRATUS, 100, 30);
+    assert!(!h.app.load.loading);
+    assert!(h.effects.is_empty());
+    assert_eq!(h.app.table.cursor, 0);
+    assert_eq!(h.app.rows().len(), 304);
+    let first = h.app.store.event(h.app.rows()[0]).time;
+    assert!(h.app.rows().iter().all(|&i| h.app.store.event(i).time >= first));
+}
+
+#[test]
+fn movement_keys() {
+    let h = given(STRATUS, 100, 30).keys("jjj");
+    assert_eq!(h.app.table.cursor, 3);
+    let h = h.keys("k<up>");
+    assert_eq!(h.app.table.cursor, 1);
+    let h = h.keys("G");
+    assert_eq!(h.app.table.cursor, 303);
+    let h = h.keys("g");
+    assert_eq!(h.app.table.cursor, 0);
+    let h = h.keys("<end>");
+    assert_eq!(h.app.table.cursor, 303);
+    let h = h.keys("<home><down><down>");
+    assert_eq!(h.app.table.cursor, 2);
+    let h = h.keys("kkkkk");
+    assert_eq!(h.app.table.cursor, 0, "clamped at the top");
+}
+
+#[test]
+fn paging_moves_by_a_screen_and_keeps_the_cursor_visible() {
+    let h = given(STRATUS, 100, 30).keys("<esc>");
+    assert!(!h.app.detail.open);
+    let page = h.app.layout().table_rows();
+    let h = h.keys("<pgdown>");
+    assert_eq!(h.app.table.cursor, page);
+    assert!(h.app.table.offset <= h.app.table.cursor && h.app.table.cursor < h.app.table.offset + page);
+    let h = h.keys("<pgdown><pgup>");
+    assert_eq!(h.app.table.cursor, page);
+    let h = h.keys("<c-d>");
+    assert_eq!(h.app.table.cursor, 2 * page);
+}
+
+#[test]
+fn detail_follows_the_selection_and_scrolls_when_focused() {
+    let h = given(STRATUS, 100, 30).keys("jj");
+    let selected = h.app.selected();
+    assert_eq!(h.app.detail.event, selected);
+    assert!(h.app.detail.lines.len() > 10);
+    let h = h.keys("<enter>");
+    assert_eq!(h.app.focus, Focus::Detail);
+    let h = h.keys("jjj");
+    assert_eq!(h.app.detail.scroll, 3, "j scrolls the detail, not the table");
+    assert_eq!(h.app.selected(), selected);
+    let h = h.keys("<esc>");
+    assert_eq!(h.app.focus, Focus::Table);
+    assert!(h.app.detail.open);
+    let h = h.keys("j");
+    assert_eq!(h.app.detail.scroll, 0, "a new event starts at the top");
+    let h = h.keys("<esc>");
+    assert!(!h.app.detail.open, "esc on the table closes the detail");
+    let h = h.keys("<tab>");
+    assert!(h.app.detail.open);
+    assert_eq!(h.app.focus, Focus::Detail);
+    let h = h.keys("<tab>");
+    assert_eq!(h.app.focus, Focus::Table);
+}
+
+#[test]
+fn help_and_warnings_overlays() {
+    let h = given("aws-cloudtrail-processing-library-fixtures", 100, 30).keys("?");
+    assert_eq!(h.app.overlay, Some(Overlay::Help { scroll: 0 }));
+    let h = h.keys("j");
+    assert_eq!(h.app.overlay, Some(Overlay::Help { scroll: 1 }), "keys scroll the overlay");
+    assert_eq!(h.app.table.cursor, 0, "not the table");
+    let h = h.keys("w");
+    assert_eq!(h.app.overlay, Some(Overlay::Warnings { scroll: 0 }));
+    assert_eq!(h.app.problem_count(), 3);
+    let h = h.keys("<esc>");
+    assert_eq!(h.app.overlay, None);
+    let h = h.keys("??");
+    assert_eq!(h.app.overlay, None, "? toggles");
+}
+
+#[test]
+fn quit_from_anywhere() {
+    for keys in ["q", "<c-c>", "?q", "<enter>q", "wq"] {
+        let h = given(STRATUS, 100, 30).keys(keys);
+        assert_eq!(h.effects, vec![Effect::Quit], "{keys}");
+    }
+}
+
+#[test]
+fn nothing_readable_fails_with_the_reasons() {
+    let h = given("aws-cloudtrail-processing-library-fixtures/SerializerTestFileBadJsonFormat.json", 100, 30);
+    match h.effects.as_slice() {
+        [Effect::Fail(msg)] => {
+            assert!(msg.contains("no CloudTrail events could be read"), "{msg}");
+            assert!(msg.contains("SerializerTestFileBadJsonFormat.json"), "{msg}");
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn resize_keeps_the_cursor_on_screen() {
+    let mut h = given(STRATUS, 100, 60).keys("<esc>");
+    h = h.keys(&"j".repeat(50));
+    let before = h.app.selected();
+    trailscope::app::update(&mut h.app, trailscope::app::msg::Msg::Resize { width: 80, height: 24 });
+    assert_eq!(h.app.selected(), before);
+    let page = h.app.layout().table_rows();
+    assert!(h.app.table.cursor < h.app.table.offset + page && h.app.table.cursor >= h.app.table.offset);
+    assert_eq!(h.selected_name(), h.app.store.text(h.app.store.event(before.expect("sel")).name));
+}
