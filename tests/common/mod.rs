@@ -20,3 +20,4 @@ pub fn problems(warnings: &[Warning]) -> Vec<&Warning> {
 }
 
 pub mod harness;
+pub mod tmux;

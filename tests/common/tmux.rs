@@ -1,0 +1,79 @@
+//! A real terminal for end-to-end tests: the real binary runs in tmux (on a private socket),
+//! keys are typed with send-keys and the screen is read with capture-pane. Waits poll the
+//! screen with a deadline; nothing sleeps and hopes.
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+pub struct Tmux {
+    socket: String,
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new("tmux").args(args).output().unwrap_or_else(|e| {
+        panic!("tmux is needed for end-to-end tests (apt-get install tmux; .ci/run installs it): {e}")
+    })
+}
+
+impl Tmux {
+    /// Starts a shell in a `width`×`height` terminal.
+    pub fn start(name: &str, width: u16, height: u16) -> Tmux {
+        let socket = format!("trailscope-e2e-{name}-{}", std::process::id());
+        let t = Tmux { socket };
+        let (w, h) = (width.to_string(), height.to_string());
+        // A plain shell with a fixed prompt, so what we read is ours.
+        let out = run(&["-L", &t.socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", &w, "-y", &h, "env", "PS1=READY>", "TERM=xterm-256color", "sh"]);
+        assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
+        t
+    }
+
+    pub fn send_line(&self, line: &str) {
+        self.send_literal(line);
+        self.send_keys(&["Enter"]);
+    }
+
+    pub fn send_literal(&self, text: &str) {
+        let out = run(&["-L", &self.socket, "send-keys", "-t", "e2e", "-l", text]);
+        assert!(out.status.success());
+    }
+
+    pub fn send_keys(&self, keys: &[&str]) {
+        let mut args = vec!["-L", &self.socket, "send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        assert!(run(&args).status.success());
+    }
+
+    pub fn screen(&self) -> String {
+        String::from_utf8_lossy(&run(&["-L", &self.socket, "capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+    }
+
+    pub fn format(&self, fmt: &str) -> String {
+        let out = run(&["-L", &self.socket, "display-message", "-p", "-t", "e2e", fmt]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Waits until the screen satisfies `pred`; panics with the last screen after `secs`.
+    pub fn wait_for(&self, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let screen = self.screen();
+            if pred(&screen) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    pub fn wait_text(&self, text: &str, secs: u64) -> String {
+        self.wait_for(&format!("{text:?}"), secs, |s| s.contains(text))
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+    }
+}
