@@ -14,17 +14,25 @@ fn main() {
     let mut out = String::from("/// (path relative to assets/demo, bytes) of every demo file.\npub(crate) static DEMO_FILES: &[(&str, &[u8])] = &[\n");
     for f in &files {
         let rel = f.strip_prefix(root.join("assets/demo")).unwrap_or(f);
-        let _ = writeln!(out, "    ({:?}, include_bytes!({:?})),", rel.display().to_string(), f.display().to_string());
+        let _ = writeln!(
+            out,
+            "    ({:?}, include_bytes!({:?})),",
+            rel.display().to_string(),
+            f.display().to_string()
+        );
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("demo_files.rs");
+    let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()))
+        .join("demo_files.rs");
     if let Err(e) = std::fs::write(&dest, out) {
         panic!("cannot write {}: {e}", dest.display());
     }
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

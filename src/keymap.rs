@@ -48,7 +48,10 @@ impl Keymap {
     pub fn parse(text: &str, name: &str) -> Result<Keymap, String> {
         let file: File = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
         let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
-        let mut map = Keymap { bindings: Vec::new(), by_key: HashMap::new() };
+        let mut map = Keymap {
+            bindings: Vec::new(),
+            by_key: HashMap::new(),
+        };
         for spanned in file.bind {
             let line = line_of(spanned.span().start);
             let raw = spanned.into_inner();
@@ -58,12 +61,21 @@ impl Keymap {
             for spec in &raw.keys {
                 let key = Key::parse(spec).map_err(|e| format!("{name}:{line}: {e}"))?;
                 if let Some(other) = map.by_key.insert(key, command) {
-                    return Err(format!("{name}:{line}: key `{key}` is already bound to `{}`", other.name()));
+                    return Err(format!(
+                        "{name}:{line}: key `{key}` is already bound to `{}`",
+                        other.name()
+                    ));
                 }
                 keys.push(key);
             }
-            let desc = raw.desc.unwrap_or_else(|| command.description().to_string());
-            map.bindings.push(Binding { keys, command, desc });
+            let desc = raw
+                .desc
+                .unwrap_or_else(|| command.description().to_string());
+            map.bindings.push(Binding {
+                keys,
+                command,
+                desc,
+            });
         }
         Ok(map)
     }
@@ -86,9 +98,16 @@ mod tests {
     fn default_keymap_loads_and_binds_every_command() {
         let map = Keymap::parse(DEFAULT_KEYMAP, "default").expect("default keymap parses");
         for command in Command::ALL {
-            assert!(map.bindings().iter().any(|b| b.command == command), "{} unbound", command.name());
+            assert!(
+                map.bindings().iter().any(|b| b.command == command),
+                "{} unbound",
+                command.name()
+            );
         }
-        assert_eq!(map.command_for(Key::plain(KeyCode::Char('q'))), Some(Command::Quit));
+        assert_eq!(
+            map.command_for(Key::plain(KeyCode::Char('q'))),
+            Some(Command::Quit)
+        );
     }
 
     #[test]
@@ -98,6 +117,9 @@ mod tests {
         assert_eq!(err, "user.toml:5: unknown command `fly`");
         let dup = "[[bind]]\nkeys = [\"x\"]\ncommand = \"quit\"\n[[bind]]\nkeys = [\"x\"]\ncommand = \"top\"\n";
         let err = Keymap::parse(dup, "user.toml").expect_err("duplicate");
-        assert!(err.starts_with("user.toml:4: key `x` is already bound"), "{err}");
+        assert!(
+            err.starts_with("user.toml:4: key `x` is already bound"),
+            "{err}"
+        );
     }
 }

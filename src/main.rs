@@ -18,13 +18,21 @@ fn main() -> ExitCode {
     };
     let (plan, label) = if cli.demo {
         if !demo::is_available() {
-            return fail("this build has no demo data (assets/demo/AWSLogs was empty when it was built)", 2);
+            return fail(
+                "this build has no demo data (assets/demo/AWSLogs was empty when it was built)",
+                2,
+            );
         }
         (demo::plan(), "demo incident (assets/demo)".to_string())
     } else if cli.paths.is_empty() {
         return fail("nothing to open: give files or folders of CloudTrail logs, `-` for stdin, or --demo (see --help)", 2);
     } else {
-        let label = cli.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+        let label = cli
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
         (walk::plan(&cli.paths), label)
     };
     if plan.inputs.is_empty() {
@@ -34,7 +42,12 @@ fn main() -> ExitCode {
         }
         return fail(&msg, 1);
     }
-    let opts = RunOptions { plan, source_label: label, keymap: Keymap::default_keymap(), theme };
+    let opts = RunOptions {
+        plan,
+        source_label: label,
+        keymap: Keymap::default_keymap(),
+        theme,
+    };
     match run(opts) {
         Ok(Outcome::Quit) => ExitCode::SUCCESS,
         Ok(Outcome::Failed(msg)) => fail(&msg, 1),

@@ -40,8 +40,12 @@ pub fn run(opts: RunOptions) -> Result<Outcome, String> {
 }
 
 async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
-    let mut guard = TerminalGuard::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
-    let size = guard.terminal.size().map_err(|e| format!("cannot read the terminal size: {e}"))?;
+    let mut guard =
+        TerminalGuard::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    let size = guard
+        .terminal
+        .size()
+        .map_err(|e| format!("cannot read the terminal size: {e}"))?;
     let mut app = App::new(opts.keymap, opts.source_label, size.width, size.height);
     let started = Instant::now();
 
@@ -58,7 +62,7 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
-    let outcome = loop {
+    let outcome = 'run: loop {
         if dirty && last_draw.elapsed() >= FRAME {
             guard
                 .terminal
@@ -94,16 +98,23 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
             effects.extend(update(&mut app, msg));
             dirty = true;
         }
-        if let Some(end) = effects.into_iter().find_map(|e| match e {
-            Effect::Quit => Some(Outcome::Quit),
-            Effect::Fail(msg) => Some(Outcome::Failed(msg)),
-        }) {
-            break end;
+        for effect in effects {
+            if let Some(end) = perform(effect) {
+                break 'run end;
+            }
         }
     };
     cancel.cancel();
     drop(guard);
     Ok(outcome)
+}
+
+/// Carries out one effect; `Some` when it ends the session.
+fn perform(effect: Effect) -> Option<Outcome> {
+    match effect {
+        Effect::Quit => Some(Outcome::Quit),
+        Effect::Fail(msg) => Some(Outcome::Failed(msg)),
+    }
 }
 
 /// crossterm's `read` blocks, so it gets its own thread; it ends with the process.
@@ -145,7 +156,11 @@ fn convert_key(k: crossterm::event::KeyEvent) -> Option<Key> {
         C::F(n) => KeyCode::F(n),
         _ => return None,
     };
-    Some(Key { code, ctrl: k.modifiers.contains(KeyModifiers::CONTROL), alt: k.modifiers.contains(KeyModifiers::ALT) })
+    Some(Key {
+        code,
+        ctrl: k.modifiers.contains(KeyModifiers::CONTROL),
+        alt: k.modifiers.contains(KeyModifiers::ALT),
+    })
 }
 
 /// SIGTERM, SIGHUP (the SSH session dropped) and SIGINT end the session cleanly, so the
@@ -160,8 +175,15 @@ impl Signals {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{signal, SignalKind};
-            let kinds = [(SignalKind::terminate(), "SIGTERM"), (SignalKind::hangup(), "SIGHUP"), (SignalKind::interrupt(), "SIGINT")];
-            let streams = kinds.into_iter().filter_map(|(k, n)| signal(k).ok().map(|s| (s, n))).collect();
+            let kinds = [
+                (SignalKind::terminate(), "SIGTERM"),
+                (SignalKind::hangup(), "SIGHUP"),
+                (SignalKind::interrupt(), "SIGINT"),
+            ];
+            let streams = kinds
+                .into_iter()
+                .filter_map(|(k, n)| signal(k).ok().map(|s| (s, n)))
+                .collect();
             Signals { streams }
         }
         #[cfg(not(unix))]
@@ -190,7 +212,9 @@ impl Signals {
 }
 
 /// Waits for the first of several futures (a tiny `select_all`, to avoid a dependency).
-async fn futures_select_all<F: std::future::Future<Output = &'static str> + Unpin>(mut futs: Vec<F>) -> (&'static str, usize, ()) {
+async fn futures_select_all<F: std::future::Future<Output = &'static str> + Unpin>(
+    mut futs: Vec<F>,
+) -> (&'static str, usize, ()) {
     std::future::poll_fn(move |cx| {
         for (i, f) in futs.iter_mut().enumerate() {
             if let std::task::Poll::Ready(v) = std::pin::Pin::new(f).poll(cx) {

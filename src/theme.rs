@@ -118,7 +118,11 @@ impl Theme {
             .ok_or_else(|| format!("unknown theme `{name}` (built in: dark, light)"))?;
         let base = Theme::parse(BUILTIN[0].1, None)?;
         let theme = Theme::parse(text, Some(&base))?;
-        Ok(if no_color { theme.without_colour() } else { theme })
+        Ok(if no_color {
+            theme.without_colour()
+        } else {
+            theme
+        })
     }
 
     /// Parses a theme file; meanings it does not define come from `base`.
@@ -149,7 +153,12 @@ impl Theme {
             style.bg = None;
         }
         // Without colour, selection and escapes must still be told apart.
-        for m in [Meaning::Selected, Meaning::Escaped, Meaning::Title, Meaning::Status] {
+        for m in [
+            Meaning::Selected,
+            Meaning::Escaped,
+            Meaning::Title,
+            Meaning::Status,
+        ] {
             let s = self.style(m).add_modifier(Modifier::REVERSED);
             self.styles.insert(m, s);
         }
@@ -229,11 +238,20 @@ mod tests {
     #[test]
     fn partial_theme_falls_back_and_no_color_strips() {
         let base = Theme::builtin("dark", false).expect("dark");
-        let partial = Theme::parse("[styles]\nerror = { fg = \"#ff0000\" }\n", Some(&base)).expect("parses");
-        assert_eq!(partial.style(Meaning::Error).fg, Some(Color::Rgb(255, 0, 0)));
-        assert_eq!(partial.style(Meaning::JsonKey), base.style(Meaning::JsonKey));
+        let partial =
+            Theme::parse("[styles]\nerror = { fg = \"#ff0000\" }\n", Some(&base)).expect("parses");
+        assert_eq!(
+            partial.style(Meaning::Error).fg,
+            Some(Color::Rgb(255, 0, 0))
+        );
+        assert_eq!(
+            partial.style(Meaning::JsonKey),
+            base.style(Meaning::JsonKey)
+        );
         let plain = Theme::builtin("dark", true).expect("dark");
-        assert!(Meaning::ALL.iter().all(|&m| plain.style(m).fg.is_none() && plain.style(m).bg.is_none()));
+        assert!(Meaning::ALL
+            .iter()
+            .all(|&m| plain.style(m).fg.is_none() && plain.style(m).bg.is_none()));
         assert!(Theme::parse("[styles]\nerorr = {}\n", None).is_err());
     }
 }

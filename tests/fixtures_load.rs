@@ -15,7 +15,11 @@ fn stratus_red_team_bare_arrays() {
     // Errors present: jq '[.[] | select(.errorCode)] | length' summed over files → 52 in SOURCE.md for
     // 35 files; 31 files are bundled here.
     // jq -c '.[] | select(.errorCode != null)' …/*.json | wc -l → 52
-    let errors = store.time_order().iter().filter(|&&i| store.event(i).is_error()).count();
+    let errors = store
+        .time_order()
+        .iter()
+        .filter(|&&i| store.event(i).is_error())
+        .count();
     assert_eq!(errors, 52);
 }
 
@@ -42,10 +46,17 @@ fn plaso_lookup_events_lines() {
     assert_eq!(store.len(), 6);
     assert!(problems(&warnings).is_empty(), "{warnings:?}");
     // Oldest first: jq -r '.CloudTrailEvent | fromjson | "\(.eventTime) \(.eventName)"' …/aws_cloudtrail.jsonl | sort
-    let names: Vec<&str> = store.time_order().iter().map(|&i| store.text(store.event(i).name)).collect();
+    let names: Vec<&str> = store
+        .time_order()
+        .iter()
+        .map(|&i| store.text(store.event(i).name))
+        .collect();
     assert_eq!(names, PLASO_ORDER);
     // The service event without Username/AccessKeyId still resolves to a principal.
-    let svc = store.lookup(trailscope::model::store::IndexedField::EventName, "SharedSnapshotVolumeCreated");
+    let svc = store.lookup(
+        trailscope::model::store::IndexedField::EventName,
+        "SharedSnapshotVolumeCreated",
+    );
     assert_eq!(svc.len(), 1);
 }
 
@@ -64,10 +75,25 @@ fn aws_processing_library_edge_cases() {
     let text: Vec<String> = problems.iter().map(|w| w.to_string()).collect();
     // SerializerTestFileBadJsonFormat.json is invalid and two records are not CloudTrail records.
     assert_eq!(problems.len(), 3, "{text:#?}");
-    assert_eq!(text.iter().filter(|t| t.contains("not a CloudTrail record")).count(), 2, "{text:#?}");
-    assert!(text.iter().any(|t| t.contains("SerializerTestFileBadJsonFormat.json") && t.contains("JSON")), "{text:#?}");
+    assert_eq!(
+        text.iter()
+            .filter(|t| t.contains("not a CloudTrail record"))
+            .count(),
+        2,
+        "{text:#?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.contains("SerializerTestFileBadJsonFormat.json") && t.contains("JSON")),
+        "{text:#?}"
+    );
     // The two SQS bodies (and SOURCE.md) have no log-like name: a folder walk skips them with a note...
-    assert!(warnings.iter().any(|w| w.reason.contains("3 file(s) skipped")), "{warnings:#?}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.reason.contains("3 file(s) skipped")),
+        "{warnings:#?}"
+    );
     // ...and named explicitly, each is recognised as an SNS notification, not events.
     let sqs = fixture("aws-cloudtrail-processing-library-fixtures/SQSMessageBody");
     let (none, w) = load(&[sqs]);
@@ -85,8 +111,17 @@ fn all_fixtures_together_and_twice() {
     // Loading the same folder twice merges every record with its twin.
     let (twice, _) = load(&[root.clone(), root]);
     assert_eq!(twice.len(), once.len());
-    assert_eq!(twice.duplicates(), once.duplicates() + 459 + 304 + 6 + 39 + 3);
+    assert_eq!(
+        twice.duplicates(),
+        once.duplicates() + 459 + 304 + 6 + 39 + 3
+    );
 }
 
-const PLASO_ORDER: [&str; 6] =
-    ["CreateSecurityGroup", "RunInstances", "SharedSnapshotVolumeCreated", "StopInstances", "TerminateInstances", "DescribeInstances"];
+const PLASO_ORDER: [&str; 6] = [
+    "CreateSecurityGroup",
+    "RunInstances",
+    "SharedSnapshotVolumeCreated",
+    "StopInstances",
+    "TerminateInstances",
+    "DescribeInstances",
+];

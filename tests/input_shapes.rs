@@ -39,7 +39,9 @@ impl Dir {
 }
 
 fn records_envelope(n: usize) -> String {
-    let recs: Vec<String> = (0..n).map(|i| rec(&format!("id-{i:05}"), "ListUsers")).collect();
+    let recs: Vec<String> = (0..n)
+        .map(|i| rec(&format!("id-{i:05}"), "ListUsers"))
+        .collect();
     format!(r#"{{"Records":[{}]}}"#, recs.join(","))
 }
 
@@ -52,7 +54,12 @@ fn s3_records_gz_in_aws_logs_layout_with_digest_skipped() {
     let (store, warnings) = load(&[d.0.path().to_path_buf()]);
     assert_eq!(store.len(), 5);
     assert!(problems(&warnings).is_empty(), "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.reason.contains("1 digest file(s) skipped")), "{warnings:?}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.reason.contains("1 digest file(s) skipped")),
+        "{warnings:?}"
+    );
 }
 
 #[test]
@@ -61,16 +68,33 @@ fn truncated_gzip_keeps_the_records_before_the_cut() {
     let full = gz(records_envelope(2000).as_bytes());
     let p = d.file("cut.json.gz", &full[..full.len() / 2]);
     let (store, warnings) = load(&[p]);
-    assert!(store.len() > 100 && store.len() < 2000, "kept {}", store.len());
+    assert!(
+        store.len() > 100 && store.len() < 2000,
+        "kept {}",
+        store.len()
+    );
     let probs = problems(&warnings);
-    assert!(probs.iter().any(|w| w.reason.contains("gzip data is truncated")), "{probs:?}");
-    assert!(probs.iter().any(|w| w.reason.contains("truncated?")), "{probs:?}");
+    assert!(
+        probs
+            .iter()
+            .any(|w| w.reason.contains("gzip data is truncated")),
+        "{probs:?}"
+    );
+    assert!(
+        probs.iter().any(|w| w.reason.contains("truncated?")),
+        "{probs:?}"
+    );
 }
 
 #[test]
 fn bad_json_lines_cost_only_themselves() {
     let d = Dir::new();
-    let text = format!("{}\n{{not json\n\n{}\n[1,2]\n{}\n", rec("a", "A"), rec("b", "B"), rec("c", "C"));
+    let text = format!(
+        "{}\n{{not json\n\n{}\n[1,2]\n{}\n",
+        rec("a", "A"),
+        rec("b", "B"),
+        rec("c", "C")
+    );
     let p = d.file("export.jsonl", text);
     let (store, warnings) = load(&[p]);
     assert_eq!(store.len(), 3);
@@ -79,7 +103,12 @@ fn bad_json_lines_cost_only_themselves() {
     assert_eq!(probs.len(), 3, "{probs:?}");
     assert_eq!(probs[0].location, Location::Line(2));
     assert!(probs[0].reason.contains("invalid JSON"));
-    assert!(probs[1..].iter().all(|w| w.reason.contains("expected a JSON object")), "{probs:?}");
+    assert!(
+        probs[1..]
+            .iter()
+            .all(|w| w.reason.contains("expected a JSON object")),
+        "{probs:?}"
+    );
 }
 
 #[test]
@@ -109,13 +138,20 @@ fn non_utf8_bytes_are_replaced_not_fatal() {
 #[test]
 fn a_10_mb_record_is_rejected_and_its_neighbours_load() {
     let d = Dir::new();
-    let big = format!(r#"{{"eventVersion":"1.09","eventName":"Huge","eventSource":"x","requestParameters":{{"blob":"{}"}}}}"#, "A".repeat(10 << 20));
+    let big = format!(
+        r#"{{"eventVersion":"1.09","eventName":"Huge","eventSource":"x","requestParameters":{{"blob":"{}"}}}}"#,
+        "A".repeat(10 << 20)
+    );
     let text = format!("{}\n{big}\n{}\n", rec("a", "A"), rec("b", "B"));
     let (store, warnings) = load(&[d.file("big.jsonl", text)]);
     assert_eq!(store.len(), 2);
     let probs = problems(&warnings);
     assert_eq!(probs.len(), 1);
-    assert!(probs[0].reason.contains("10.0 MiB skipped"), "{}", probs[0].reason);
+    assert!(
+        probs[0].reason.contains("10.0 MiB skipped"),
+        "{}",
+        probs[0].reason
+    );
     assert_eq!(probs[0].location, Location::Line(2));
 }
 
@@ -137,14 +173,24 @@ fn unknown_fields_and_odd_values_are_kept() {
 fn lookup_events_output_and_one_event_per_line() {
     let d = Dir::new();
     let inner = serde_json::to_string(&rec("L1", "CreateUser")).expect("string");
-    let wrapper = format!(r#"{{"Events":[{{"EventId":"L1","EventName":"CreateUser","EventTime":1795567865.0,"CloudTrailEvent":{inner}}}],"NextToken":"x"}}"#);
+    let wrapper = format!(
+        r#"{{"Events":[{{"EventId":"L1","EventName":"CreateUser","EventTime":1795567865.0,"CloudTrailEvent":{inner}}}],"NextToken":"x"}}"#
+    );
     let no_time = serde_json::to_string(&r#"{"eventVersion":"1.08","eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com","eventID":"L2"}"#).expect("string");
-    let line = format!(r#"{{"EventId":"L2","EventTime":"2026-11-19 02:30:00+00:00","CloudTrailEvent":{no_time}}}"#);
-    let (store, warnings) = load(&[d.file("lookup.json", wrapper), d.file("lines.jsonl", format!("{line}\n"))]);
+    let line = format!(
+        r#"{{"EventId":"L2","EventTime":"2026-11-19 02:30:00+00:00","CloudTrailEvent":{no_time}}}"#
+    );
+    let (store, warnings) = load(&[
+        d.file("lookup.json", wrapper),
+        d.file("lines.jsonl", format!("{line}\n")),
+    ]);
     assert!(problems(&warnings).is_empty(), "{warnings:?}");
     assert_eq!(store.len(), 2);
     // The record without eventTime takes the wrapper's EventTime.
-    let stop = store.lookup(trailscope::model::store::IndexedField::EventName, "StopLogging")[0];
+    let stop = store.lookup(
+        trailscope::model::store::IndexedField::EventName,
+        "StopLogging",
+    )[0];
     assert_eq!(store.event(stop).time.format_utc(), "2026-11-19 02:30:00");
 }
 
@@ -152,13 +198,22 @@ fn lookup_events_output_and_one_event_per_line() {
 fn logstash_timestamp_and_wrapped_exports() {
     let d = Dir::new();
     let logstash = r#"{"@timestamp":"2026-11-19T02:40:00.000Z","eventVersion":"1.08","eventName":"GetObject","eventSource":"s3.amazonaws.com","eventID":"ls1"}"#;
-    let eventbridge = format!(r#"{{"version":"0","detail-type":"AWS API Call via CloudTrail","detail":{}}}"#, rec("eb1", "PutBucketPolicy"));
-    let es = format!(r#"{{"_index":"ct","_source":{}}}"#, rec("es1", "DeleteTrail"));
+    let eventbridge = format!(
+        r#"{{"version":"0","detail-type":"AWS API Call via CloudTrail","detail":{}}}"#,
+        rec("eb1", "PutBucketPolicy")
+    );
+    let es = format!(
+        r#"{{"_index":"ct","_source":{}}}"#,
+        rec("es1", "DeleteTrail")
+    );
     let text = format!("{logstash}\n{eventbridge}\n{es}\n");
     let (store, warnings) = load(&[d.file("siem.jsonl", text)]);
     assert!(problems(&warnings).is_empty(), "{warnings:?}");
     assert_eq!(store.len(), 3);
-    let ls = store.lookup(trailscope::model::store::IndexedField::EventName, "GetObject")[0];
+    let ls = store.lookup(
+        trailscope::model::store::IndexedField::EventName,
+        "GetObject",
+    )[0];
     assert_eq!(store.event(ls).time.format_utc(), "2026-11-19 02:40:00");
 }
 
@@ -179,5 +234,8 @@ fn corrupt_middle_of_a_records_file_keeps_the_start() {
 fn a_path_that_does_not_exist_is_reported() {
     let (store, warnings) = load(&[PathBuf::from("/nonexistent/trail.json")]);
     assert_eq!(store.len(), 0);
-    assert!(warnings[0].reason.starts_with("cannot open"), "{warnings:?}");
+    assert!(
+        warnings[0].reason.starts_with("cannot open"),
+        "{warnings:?}"
+    );
 }

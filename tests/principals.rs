@@ -7,7 +7,9 @@ use trailscope::model::principal::{resolve, PrincipalKind};
 use trailscope::model::record::Record;
 
 fn record(identity: &str, extra: &str) -> Record {
-    let text = format!(r#"{{"eventVersion":"1.10","eventSource":"s3.amazonaws.com","eventName":"GetObject"{extra},"userIdentity":{identity}}}"#);
+    let text = format!(
+        r#"{{"eventVersion":"1.10","eventSource":"s3.amazonaws.com","eventName":"GetObject"{extra},"userIdentity":{identity}}}"#
+    );
     let mut out = (Vec::new(), Vec::new());
     parse_text(&Arc::from("t"), &text, &mut out);
     assert!(out.1.is_empty(), "{:?}", out.1);
@@ -26,7 +28,14 @@ fn iam_user() {
         r#"{"type":"IAMUser","principalId":"AIDAX","arn":"arn:aws:iam::111122223333:user/ci-deploy","accountId":"111122223333","accessKeyId":"AKIAXLEAKED0EXAMPLE1","userName":"ci-deploy"}"#,
         "",
     );
-    assert_eq!((k, key.as_str(), name.as_str()), (PrincipalKind::IamUser, "arn:aws:iam::111122223333:user/ci-deploy", "ci-deploy"));
+    assert_eq!(
+        (k, key.as_str(), name.as_str()),
+        (
+            PrincipalKind::IamUser,
+            "arn:aws:iam::111122223333:user/ci-deploy",
+            "ci-deploy"
+        )
+    );
 }
 
 #[test]
@@ -36,9 +45,15 @@ fn assumed_role_shows_role_and_session() {
         "",
     );
     assert_eq!(k, PrincipalKind::AssumedRole);
-    assert_eq!(key, "arn:aws:sts::444455556666:assumed-role/OrganizationAccountAccessRole/deploy-sync");
+    assert_eq!(
+        key,
+        "arn:aws:sts::444455556666:assumed-role/OrganizationAccountAccessRole/deploy-sync"
+    );
     assert_eq!(name, "OrganizationAccountAccessRole/deploy-sync");
-    let r = record(r#"{"type":"AssumedRole","sessionContext":{"sessionIssuer":{"arn":"arn:aws:iam::1:role/R"},"sourceIdentity":"alice"}}"#, "");
+    let r = record(
+        r#"{"type":"AssumedRole","sessionContext":{"sessionIssuer":{"arn":"arn:aws:iam::1:role/R"},"sourceIdentity":"alice"}}"#,
+        "",
+    );
     let id = r.identity.expect("identity");
     assert_eq!(id.issuer_arn.as_deref(), Some("arn:aws:iam::1:role/R"));
     assert_eq!(id.source_identity.as_deref(), Some("alice"));
@@ -46,42 +61,92 @@ fn assumed_role_shows_role_and_session() {
 
 #[test]
 fn assumed_role_without_arn_uses_issuer_and_session() {
-    let (_, _, name) =
-        who(r#"{"type":"AssumedRole","principalId":"AROAX:sess-1","sessionContext":{"sessionIssuer":{"userName":"Deployer"}}}"#, "");
+    let (_, _, name) = who(
+        r#"{"type":"AssumedRole","principalId":"AROAX:sess-1","sessionContext":{"sessionIssuer":{"userName":"Deployer"}}}"#,
+        "",
+    );
     assert_eq!(name, "Deployer/sess-1");
 }
 
 #[test]
 fn root_is_named_with_its_account() {
-    let (k, key, name) = who(r#"{"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"}"#, "");
-    assert_eq!((k, key.as_str(), name.as_str()), (PrincipalKind::Root, "arn:aws:iam::111122223333:root", "root (111122223333)"));
+    let (k, key, name) = who(
+        r#"{"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"}"#,
+        "",
+    );
+    assert_eq!(
+        (k, key.as_str(), name.as_str()),
+        (
+            PrincipalKind::Root,
+            "arn:aws:iam::111122223333:root",
+            "root (111122223333)"
+        )
+    );
 }
 
 #[test]
 fn federated_user() {
-    let (k, _, name) = who(r#"{"type":"FederatedUser","arn":"arn:aws:sts::1:federated-user/bob","sessionContext":{"sessionIssuer":{"type":"IAMUser","arn":"arn:aws:iam::1:user/bob"}}}"#, "");
-    assert_eq!((k, name.as_str()), (PrincipalKind::FederatedUser, "federated:bob"));
+    let (k, _, name) = who(
+        r#"{"type":"FederatedUser","arn":"arn:aws:sts::1:federated-user/bob","sessionContext":{"sessionIssuer":{"type":"IAMUser","arn":"arn:aws:iam::1:user/bob"}}}"#,
+        "",
+    );
+    assert_eq!(
+        (k, name.as_str()),
+        (PrincipalKind::FederatedUser, "federated:bob")
+    );
 }
 
 #[test]
 fn aws_service_uses_invoked_by() {
-    let (k, key, name) = who(r#"{"type":"AWSService","invokedBy":"ec2.amazonaws.com"}"#, "");
-    assert_eq!((k, key.as_str(), name.as_str()), (PrincipalKind::AwsService, "service:ec2.amazonaws.com", "ec2.amazonaws.com"));
+    let (k, key, name) = who(
+        r#"{"type":"AWSService","invokedBy":"ec2.amazonaws.com"}"#,
+        "",
+    );
+    assert_eq!(
+        (k, key.as_str(), name.as_str()),
+        (
+            PrincipalKind::AwsService,
+            "service:ec2.amazonaws.com",
+            "ec2.amazonaws.com"
+        )
+    );
 }
 
 #[test]
 fn aws_account_cross_account_call() {
-    let (k, key, name) = who(r#"{"type":"AWSAccount","principalId":"AIDAX","accountId":"111122223333"}"#, "");
-    assert_eq!((k, key.as_str(), name.as_str()), (PrincipalKind::AwsAccount, "account:111122223333:AIDAX", "account 111122223333"));
+    let (k, key, name) = who(
+        r#"{"type":"AWSAccount","principalId":"AIDAX","accountId":"111122223333"}"#,
+        "",
+    );
+    assert_eq!(
+        (k, key.as_str(), name.as_str()),
+        (
+            PrincipalKind::AwsAccount,
+            "account:111122223333:AIDAX",
+            "account 111122223333"
+        )
+    );
 }
 
 #[test]
 fn saml_and_web_identity() {
-    let (k, key, name) = who(r#"{"type":"SAMLUser","principalId":"SAMLx:alice@example.com","userName":"alice@example.com","identityProvider":"bdGOnTesti4564Gx7RU="}"#, "");
-    assert_eq!((k, name.as_str()), (PrincipalKind::SamlUser, "saml:alice@example.com"));
+    let (k, key, name) = who(
+        r#"{"type":"SAMLUser","principalId":"SAMLx:alice@example.com","userName":"alice@example.com","identityProvider":"bdGOnTesti4564Gx7RU="}"#,
+        "",
+    );
+    assert_eq!(
+        (k, name.as_str()),
+        (PrincipalKind::SamlUser, "saml:alice@example.com")
+    );
     assert!(key.starts_with("saml:bdGOnTesti4564Gx7RU=:"));
-    let (k, _, name) = who(r#"{"type":"WebIdentityUser","userName":"amzn1.account.X","identityProvider":"www.amazon.com"}"#, "");
-    assert_eq!((k, name.as_str()), (PrincipalKind::WebIdentityUser, "web:amzn1.account.X"));
+    let (k, _, name) = who(
+        r#"{"type":"WebIdentityUser","userName":"amzn1.account.X","identityProvider":"www.amazon.com"}"#,
+        "",
+    );
+    assert_eq!(
+        (k, name.as_str()),
+        (PrincipalKind::WebIdentityUser, "web:amzn1.account.X")
+    );
 }
 
 #[test]
@@ -101,8 +166,17 @@ fn identity_center_user_has_no_username() {
 
 #[test]
 fn unknown_shows_hidden_names_plainly() {
-    let (k, _, name) = who(r#"{"type":"Unknown","principalId":"","accountId":"111122223333"}"#, r#","additionalEventData":{"UserName":"HIDDEN_DUE_TO_SECURITY_REASONS"}"#);
-    assert_eq!((k, name.as_str()), (PrincipalKind::Unknown, "unknown:HIDDEN_DUE_TO_SECURITY_REASONS"));
+    let (k, _, name) = who(
+        r#"{"type":"Unknown","principalId":"","accountId":"111122223333"}"#,
+        r#","additionalEventData":{"UserName":"HIDDEN_DUE_TO_SECURITY_REASONS"}"#,
+    );
+    assert_eq!(
+        (k, name.as_str()),
+        (
+            PrincipalKind::Unknown,
+            "unknown:HIDDEN_DUE_TO_SECURITY_REASONS"
+        )
+    );
 }
 
 #[test]
@@ -111,11 +185,20 @@ fn missing_identity_names_the_service() {
     let mut out = (Vec::new(), Vec::new());
     parse_text(&Arc::from("t"), text, &mut out);
     let p = resolve(out.0[0].identity.as_ref(), out.0[0].source.as_deref());
-    assert_eq!((p.kind, p.name.as_str()), (PrincipalKind::Missing, "health.amazonaws.com"));
+    assert_eq!(
+        (p.kind, p.name.as_str()),
+        (PrincipalKind::Missing, "health.amazonaws.com")
+    );
 }
 
 #[test]
 fn unknown_future_type_is_shown_by_its_own_words() {
-    let (k, _, name) = who(r#"{"type":"QuantumUser","arn":"arn:aws:iam::1:quantum/q"}"#, "");
-    assert_eq!((k, name.as_str()), (PrincipalKind::Other, "arn:aws:iam::1:quantum/q"));
+    let (k, _, name) = who(
+        r#"{"type":"QuantumUser","arn":"arn:aws:iam::1:quantum/q"}"#,
+        "",
+    );
+    assert_eq!(
+        (k, name.as_str()),
+        (PrincipalKind::Other, "arn:aws:iam::1:quantum/q")
+    );
 }

@@ -15,7 +15,11 @@ fn load_completes_and_starts_at_the_oldest_event() {
     assert_eq!(h.app.table.cursor, 0);
     assert_eq!(h.app.rows().len(), 304);
     let first = h.app.store.event(h.app.rows()[0]).time;
-    assert!(h.app.rows().iter().all(|&i| h.app.store.event(i).time >= first));
+    assert!(h
+        .app
+        .rows()
+        .iter()
+        .all(|&i| h.app.store.event(i).time >= first));
 }
 
 #[test]
@@ -43,7 +47,9 @@ fn paging_moves_by_a_screen_and_keeps_the_cursor_visible() {
     let page = h.app.layout().table_rows();
     let h = h.keys("<pgdown>");
     assert_eq!(h.app.table.cursor, page);
-    assert!(h.app.table.offset <= h.app.table.cursor && h.app.table.cursor < h.app.table.offset + page);
+    assert!(
+        h.app.table.offset <= h.app.table.cursor && h.app.table.cursor < h.app.table.offset + page
+    );
     let h = h.keys("<pgdown><pgup>");
     assert_eq!(h.app.table.cursor, page);
     let h = h.keys("<c-d>");
@@ -59,7 +65,10 @@ fn detail_follows_the_selection_and_scrolls_when_focused() {
     let h = h.keys("<enter>");
     assert_eq!(h.app.focus, Focus::Detail);
     let h = h.keys("jjj");
-    assert_eq!(h.app.detail.scroll, 3, "j scrolls the detail, not the table");
+    assert_eq!(
+        h.app.detail.scroll, 3,
+        "j scrolls the detail, not the table"
+    );
     assert_eq!(h.app.selected(), selected);
     let h = h.keys("<esc>");
     assert_eq!(h.app.focus, Focus::Table);
@@ -80,7 +89,11 @@ fn help_and_warnings_overlays() {
     let h = given("aws-cloudtrail-processing-library-fixtures", 100, 30).keys("?");
     assert_eq!(h.app.overlay, Some(Overlay::Help { scroll: 0 }));
     let h = h.keys("j");
-    assert_eq!(h.app.overlay, Some(Overlay::Help { scroll: 1 }), "keys scroll the overlay");
+    assert_eq!(
+        h.app.overlay,
+        Some(Overlay::Help { scroll: 1 }),
+        "keys scroll the overlay"
+    );
     assert_eq!(h.app.table.cursor, 0, "not the table");
     let h = h.keys("w");
     assert_eq!(h.app.overlay, Some(Overlay::Warnings { scroll: 0 }));
@@ -101,11 +114,18 @@ fn quit_from_anywhere() {
 
 #[test]
 fn nothing_readable_fails_with_the_reasons() {
-    let h = given("aws-cloudtrail-processing-library-fixtures/SerializerTestFileBadJsonFormat.json", 100, 30);
+    let h = given(
+        "aws-cloudtrail-processing-library-fixtures/SerializerTestFileBadJsonFormat.json",
+        100,
+        30,
+    );
     match h.effects.as_slice() {
         [Effect::Fail(msg)] => {
             assert!(msg.contains("no CloudTrail events could be read"), "{msg}");
-            assert!(msg.contains("SerializerTestFileBadJsonFormat.json"), "{msg}");
+            assert!(
+                msg.contains("SerializerTestFileBadJsonFormat.json"),
+                "{msg}"
+            );
         }
         other => panic!("expected a failure, got {other:?}"),
     }
@@ -116,9 +136,22 @@ fn resize_keeps_the_cursor_on_screen() {
     let mut h = given(STRATUS, 100, 60).keys("<esc>");
     h = h.keys(&"j".repeat(50));
     let before = h.app.selected();
-    trailscope::app::update(&mut h.app, trailscope::app::msg::Msg::Resize { width: 80, height: 24 });
+    trailscope::app::update(
+        &mut h.app,
+        trailscope::app::msg::Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
     assert_eq!(h.app.selected(), before);
     let page = h.app.layout().table_rows();
-    assert!(h.app.table.cursor < h.app.table.offset + page && h.app.table.cursor >= h.app.table.offset);
-    assert_eq!(h.selected_name(), h.app.store.text(h.app.store.event(before.expect("sel")).name));
+    assert!(
+        h.app.table.cursor < h.app.table.offset + page && h.app.table.cursor >= h.app.table.offset
+    );
+    assert_eq!(
+        h.selected_name(),
+        h.app
+            .store
+            .text(h.app.store.event(before.expect("sel")).name)
+    );
 }

@@ -13,7 +13,12 @@ pub struct DetailState {
 
 impl Default for DetailState {
     fn default() -> Self {
-        DetailState { open: true, scroll: 0, event: None, lines: Vec::new() }
+        DetailState {
+            open: true,
+            scroll: 0,
+            event: None,
+            lines: Vec::new(),
+        }
     }
 }
 
@@ -25,11 +30,15 @@ impl DetailState {
         }
         self.event = event;
         self.scroll = 0;
-        self.lines = event.map(|i| pretty_lines(&store.event(i).raw)).unwrap_or_default();
+        self.lines = event
+            .map(|i| pretty_lines(&store.event(i).raw))
+            .unwrap_or_default();
     }
 
     pub fn scroll_by(&mut self, delta: isize, page: usize) {
         let max = self.lines.len().saturating_sub(page.max(1));
-        self.scroll = (self.scroll as isize).saturating_add(delta).clamp(0, max as isize) as usize;
+        self.scroll = (self.scroll as isize)
+            .saturating_add(delta)
+            .clamp(0, max as isize) as usize;
     }
 }

@@ -42,7 +42,10 @@ pub fn pretty_lines(raw: &str) -> Vec<JsonLine> {
 
 fn push_text(line: &mut JsonLine, tok: JsonTok, text: &str) {
     for (escaped, part) in segments(text) {
-        line.push((if escaped { JsonTok::Escaped } else { tok }, part.into_owned()));
+        line.push((
+            if escaped { JsonTok::Escaped } else { tok },
+            part.into_owned(),
+        ));
     }
 }
 
@@ -112,13 +115,19 @@ mod tests {
     use crate::model::sanitize::is_unsafe;
 
     fn text(lines: &[JsonLine]) -> String {
-        lines.iter().map(|l| l.iter().map(|(_, t)| t.as_str()).collect::<String>() + "\n").collect()
+        lines
+            .iter()
+            .map(|l| l.iter().map(|(_, t)| t.as_str()).collect::<String>() + "\n")
+            .collect()
     }
 
     #[test]
     fn pretty_prints_in_key_order() {
         let lines = pretty_lines(r#"{"b":1,"a":[true,null],"c":{}}"#);
-        assert_eq!(text(&lines), "{\n  \"b\": 1,\n  \"a\": [\n    true,\n    null\n  ],\n  \"c\": {}\n}\n");
+        assert_eq!(
+            text(&lines),
+            "{\n  \"b\": 1,\n  \"a\": [\n    true,\n    null\n  ],\n  \"c\": {}\n}\n"
+        );
         assert_eq!(lines[1][1], (JsonTok::Key, "\"b\"".to_string()));
     }
 
@@ -129,6 +138,8 @@ mod tests {
         assert!(!all.lines().any(|l| l.chars().any(is_unsafe)), "{all:?}");
         assert!(all.contains("\\u001b]0;pwned\\u0007\\u001b[2J"));
         assert!(all.contains("\\u{9b}") && all.contains("\\u{202e}"));
-        assert!(lines[1].iter().any(|(t, s)| *t == JsonTok::Escaped && s == "\\u001b"));
+        assert!(lines[1]
+            .iter()
+            .any(|(t, s)| *t == JsonTok::Escaped && s == "\\u001b"));
     }
 }

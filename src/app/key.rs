@@ -33,7 +33,11 @@ pub struct Key {
 
 impl Key {
     pub const fn plain(code: KeyCode) -> Self {
-        Key { code, ctrl: false, alt: false }
+        Key {
+            code,
+            ctrl: false,
+            alt: false,
+        }
     }
 
     /// Parses `j`, `G`, `?`, `space`, `ctrl-c`, `alt-x`, `pgdown`, `enter`, `f1`…
@@ -135,7 +139,9 @@ mod tests {
 
     #[test]
     fn spellings_round_trip() {
-        for spec in ["j", "G", "?", "space", "ctrl-c", "alt-x", "pgdown", "enter", "esc", "f1", "home"] {
+        for spec in [
+            "j", "G", "?", "space", "ctrl-c", "alt-x", "pgdown", "enter", "esc", "f1", "home",
+        ] {
             let key = Key::parse(spec).expect(spec);
             assert_eq!(key.to_string(), spec);
         }
@@ -147,6 +153,13 @@ mod tests {
         let keys = parse_keys("j<enter><c-c>").expect("valid dsl");
         assert_eq!(keys[0], Key::plain(KeyCode::Char('j')));
         assert_eq!(keys[1], Key::plain(KeyCode::Enter));
-        assert_eq!(keys[2], Key { code: KeyCode::Char('c'), ctrl: true, alt: false });
+        assert_eq!(
+            keys[2],
+            Key {
+                code: KeyCode::Char('c'),
+                ctrl: true,
+                alt: false
+            }
+        );
     }
 }

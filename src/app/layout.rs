@@ -23,24 +23,71 @@ pub const SIDE_BY_SIDE_MIN_WIDTH: u16 = 140;
 
 impl Layout {
     pub fn compute(width: u16, height: u16, detail_open: bool) -> Layout {
-        let title = Area { x: 0, y: 0, width, height: height.min(1) };
-        let status = Area { x: 0, y: height.saturating_sub(1), width, height: height.min(1).min(height.saturating_sub(1)) };
+        let title = Area {
+            x: 0,
+            y: 0,
+            width,
+            height: height.min(1),
+        };
+        let status = Area {
+            x: 0,
+            y: height.saturating_sub(1),
+            width,
+            height: height.min(1).min(height.saturating_sub(1)),
+        };
         let main_y = title.height;
         let main_h = height.saturating_sub(title.height + status.height);
-        let full = Area { x: 0, y: main_y, width, height: main_h };
+        let full = Area {
+            x: 0,
+            y: main_y,
+            width,
+            height: main_h,
+        };
         if !detail_open || main_h < 8 {
-            return Layout { title, table: full, detail: None, status, side_by_side: false };
+            return Layout {
+                title,
+                table: full,
+                detail: None,
+                status,
+                side_by_side: false,
+            };
         }
         if width >= SIDE_BY_SIDE_MIN_WIDTH {
             let table_w = width * 3 / 5;
-            let table = Area { width: table_w, ..full };
-            let detail = Area { x: table_w, width: width - table_w, ..full };
-            Layout { title, table, detail: Some(detail), status, side_by_side: true }
+            let table = Area {
+                width: table_w,
+                ..full
+            };
+            let detail = Area {
+                x: table_w,
+                width: width - table_w,
+                ..full
+            };
+            Layout {
+                title,
+                table,
+                detail: Some(detail),
+                status,
+                side_by_side: true,
+            }
         } else {
             let table_h = (main_h * 9 / 20).max(5);
-            let table = Area { height: table_h, ..full };
-            let detail = Area { y: main_y + table_h, height: main_h - table_h, ..full };
-            Layout { title, table, detail: Some(detail), status, side_by_side: false }
+            let table = Area {
+                height: table_h,
+                ..full
+            };
+            let detail = Area {
+                y: main_y + table_h,
+                height: main_h - table_h,
+                ..full
+            };
+            Layout {
+                title,
+                table,
+                detail: Some(detail),
+                status,
+                side_by_side: false,
+            }
         }
     }
 
@@ -50,7 +97,8 @@ impl Layout {
     }
 
     pub fn detail_rows(&self) -> usize {
-        self.detail.map_or(0, |d| d.height.saturating_sub(2) as usize)
+        self.detail
+            .map_or(0, |d| d.height.saturating_sub(2) as usize)
     }
 }
 

@@ -13,6 +13,8 @@ pub struct LoadState {
 
 impl LoadState {
     pub fn elapsed_ms(&self, now_ms: u64) -> u64 {
-        self.done_ms.unwrap_or(now_ms).saturating_sub(self.started_ms)
+        self.done_ms
+            .unwrap_or(now_ms)
+            .saturating_sub(self.started_ms)
     }
 }

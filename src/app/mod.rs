@@ -62,7 +62,10 @@ impl App {
             focus: Focus::Table,
             overlay: None,
             warnings: Vec::new(),
-            load: LoadState { loading: true, ..LoadState::default() },
+            load: LoadState {
+                loading: true,
+                ..LoadState::default()
+            },
             query: QueryId(1),
             source_label,
             width,
@@ -85,6 +88,9 @@ impl App {
     }
 
     pub fn problem_count(&self) -> usize {
-        self.warnings.iter().filter(|w| w.severity == Severity::Problem).count()
+        self.warnings
+            .iter()
+            .filter(|w| w.severity == Severity::Problem)
+            .count()
     }
 }

@@ -11,7 +11,10 @@ pub struct QueryId(pub u64);
 #[derive(Debug)]
 pub enum Msg {
     Key(Key),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     Source(QueryId, SourceMsg),
     /// Milliseconds since the session started.
     Tick(u64),

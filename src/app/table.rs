@@ -17,7 +17,9 @@ impl TableState {
         if len == 0 {
             return;
         }
-        let target = (self.cursor as isize).saturating_add(delta).clamp(0, len as isize - 1);
+        let target = (self.cursor as isize)
+            .saturating_add(delta)
+            .clamp(0, len as isize - 1);
         self.cursor = target as usize;
         self.anchor = rows.get(self.cursor).copied();
         self.scroll_into_view(page);

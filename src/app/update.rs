@@ -54,9 +54,15 @@ fn on_source(app: &mut App, msg: SourceMsg, effects: &mut Vec<Effect>) {
 }
 
 fn nothing_read_message(app: &App) -> String {
-    let mut msg = format!("no CloudTrail events could be read from {}", app.source_label);
+    let mut msg = format!(
+        "no CloudTrail events could be read from {}",
+        app.source_label
+    );
     for w in app.warnings.iter().take(20) {
-        msg.push_str(&format!("\n  {}", crate::model::sanitize::visible(&w.to_string())));
+        msg.push_str(&format!(
+            "\n  {}",
+            crate::model::sanitize::visible(&w.to_string())
+        ));
     }
     if app.warnings.len() > 20 {
         msg.push_str(&format!("\n  … and {} more", app.warnings.len() - 20));
@@ -124,11 +130,13 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Command::Quit => return effects.push(Effect::Quit),
         Command::Back => return app.overlay = None,
         Command::ToggleHelp => {
-            app.overlay = (!matches!(overlay, Overlay::Help { .. })).then_some(Overlay::Help { scroll: 0 });
+            app.overlay =
+                (!matches!(overlay, Overlay::Help { .. })).then_some(Overlay::Help { scroll: 0 });
             return;
         }
         Command::ToggleWarnings => {
-            app.overlay = (!matches!(overlay, Overlay::Warnings { .. })).then_some(Overlay::Warnings { scroll: 0 });
+            app.overlay = (!matches!(overlay, Overlay::Warnings { .. }))
+                .then_some(Overlay::Warnings { scroll: 0 });
             return;
         }
         Command::MoveUp => -1,
@@ -145,7 +153,11 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Overlay::Warnings { .. } => app.warnings.len(),
     };
     app.overlay = Some(match overlay {
-        Overlay::Help { scroll } => Overlay::Help { scroll: scroll_of(delta, scroll).min(limit) },
-        Overlay::Warnings { scroll } => Overlay::Warnings { scroll: scroll_of(delta, scroll).min(limit) },
+        Overlay::Help { scroll } => Overlay::Help {
+            scroll: scroll_of(delta, scroll).min(limit),
+        },
+        Overlay::Warnings { scroll } => Overlay::Warnings {
+            scroll: scroll_of(delta, scroll).min(limit),
+        },
     });
 }

@@ -40,6 +40,9 @@ mod tests {
 
     #[test]
     fn trailing_backslash_in_string() {
-        assert_eq!(compact_json("{ \"p\": \"C:\\\\\" , \"q\" : 1 }"), "{\"p\":\"C:\\\\\",\"q\":1}");
+        assert_eq!(
+            compact_json("{ \"p\": \"C:\\\\\" , \"q\" : 1 }"),
+            "{\"p\":\"C:\\\\\",\"q\":1}"
+        );
     }
 }

@@ -112,9 +112,15 @@ mod tests {
     #[test]
     fn every_json_kind_is_accepted() {
         assert_eq!(probe(r#"{"a":"x"}"#), Some(Loose::Text(Cow::Borrowed("x"))));
-        assert_eq!(probe(r#"{"a":12}"#).and_then(|l| l.as_str().map(String::from)), Some("12".into()));
+        assert_eq!(
+            probe(r#"{"a":12}"#).and_then(|l| l.as_str().map(String::from)),
+            Some("12".into())
+        );
         assert_eq!(probe(r#"{"a":true}"#).and_then(|l| l.as_bool()), Some(true));
-        assert_eq!(probe(r#"{"a":"false"}"#).and_then(|l| l.as_bool()), Some(false));
+        assert_eq!(
+            probe(r#"{"a":"false"}"#).and_then(|l| l.as_bool()),
+            Some(false)
+        );
         assert_eq!(probe(r#"{"a":null}"#), Some(Loose::Null));
         assert_eq!(probe(r#"{"a":{"b":[1]}}"#), Some(Loose::Other));
         assert_eq!(probe(r#"{}"#), None);

@@ -44,7 +44,8 @@ impl<S: Sink> Ctx<'_, S> {
         (part.as_ptr() as usize).saturating_sub(self.base as usize)
     }
     fn problem(&mut self, location: Location, reason: impl Into<String>) {
-        self.sink.warning(Warning::problem(self.origin, location, reason));
+        self.sink
+            .warning(Warning::problem(self.origin, location, reason));
     }
 }
 
@@ -52,7 +53,11 @@ impl<S: Sink> Ctx<'_, S> {
 pub fn parse_text(origin: &Arc<str>, text: &str, sink: &mut impl Sink) {
     let body = text.trim_start_matches('\u{feff}');
     let trimmed = body.trim_start();
-    let mut ctx = Ctx { origin, base: text.as_ptr(), sink };
+    let mut ctx = Ctx {
+        origin,
+        base: text.as_ptr(),
+        sink,
+    };
     if trimmed.trim_end().is_empty() {
         ctx.problem(Location::WholeFile, "empty input: no events");
         return;
@@ -68,7 +73,9 @@ pub fn parse_text(origin: &Arc<str>, text: &str, sink: &mut impl Sink) {
             value(&mut ctx, first.get(), location, 0, None);
         }
         Some(Ok(_)) => json_lines(&mut ctx, body),
-        Some(Err(e)) if e.line() > 1 && looks_like_json_lines(trimmed) => json_lines(&mut ctx, body),
+        Some(Err(e)) if e.line() > 1 && looks_like_json_lines(trimmed) => {
+            json_lines(&mut ctx, body)
+        }
         Some(Err(e)) => salvage(&mut ctx, trimmed, &e),
         None => ctx.problem(Location::WholeFile, "empty input: no events"),
     }
@@ -89,13 +96,22 @@ fn json_lines<S: Sink>(ctx: &mut Ctx<'_, S>, text: &str) {
         let location = Location::Line(index + 1);
         match serde_json::from_str::<&RawValue>(line) {
             Ok(raw) => value(ctx, raw.get(), location, 0, None),
-            Err(e) => ctx.problem(location, format!("invalid JSON at column {}: {}", e.column(), e)),
+            Err(e) => ctx.problem(
+                location,
+                format!("invalid JSON at column {}: {}", e.column(), e),
+            ),
         }
     }
 }
 
 /// Handles one JSON value: a record, a wrapper around records, or something else to report.
-fn value<S: Sink>(ctx: &mut Ctx<'_, S>, raw: &str, location: Location, depth: u8, fallback_time: Option<EventTime>) {
+fn value<S: Sink>(
+    ctx: &mut Ctx<'_, S>,
+    raw: &str,
+    location: Location,
+    depth: u8,
+    fallback_time: Option<EventTime>,
+) {
     if raw.len() > 4 * MAX_RECORD_BYTES && !raw.trim_start().starts_with('[') && depth > 0 {
         too_large(ctx, location, raw.len());
         return;
@@ -124,15 +140,30 @@ fn value<S: Sink>(ctx: &mut Ctx<'_, S>, raw: &str, location: Location, depth: u8
     } else if let Some(inner) = view.event.or(view.detail).or(view.es_source) {
         value(ctx, inner.get(), location, depth + 1, fallback_time);
     } else if view.digest_start.is_some() {
-        ctx.sink.warning(Warning::note(ctx.origin, "CloudTrail digest file (integrity hashes, no events): skipped"));
+        ctx.sink.warning(Warning::note(
+            ctx.origin,
+            "CloudTrail digest file (integrity hashes, no events): skipped",
+        ));
     } else if text(&view.notification_type) == Some("Notification") {
-        ctx.problem(location, "SNS notification about delivered log files, not events: open the S3 objects it names");
+        ctx.problem(
+            location,
+            "SNS notification about delivered log files, not events: open the S3 objects it names",
+        );
     } else {
-        ctx.problem(location, "not a CloudTrail record: no eventTime, eventName, eventSource or userIdentity");
+        ctx.problem(
+            location,
+            "not a CloudTrail record: no eventTime, eventName, eventSource or userIdentity",
+        );
     }
 }
 
-fn record<S: Sink>(ctx: &mut Ctx<'_, S>, view: RecordView, raw: &str, location: Location, fallback: Option<EventTime>) {
+fn record<S: Sink>(
+    ctx: &mut Ctx<'_, S>,
+    view: RecordView,
+    raw: &str,
+    location: Location,
+    fallback: Option<EventTime>,
+) {
     let rec = view.into_record(raw, fallback);
     if rec.raw.len() > MAX_RECORD_BYTES {
         too_large(ctx, location, rec.raw.len());
@@ -151,7 +182,13 @@ fn too_large<S: Sink>(ctx: &mut Ctx<'_, S>, location: Location, len: usize) {
 
 /// LookupEvents: the record is the string `CloudTrailEvent`; `EventTime` is the wrapper's
 /// own time (epoch seconds on the wire, text in some exports), used if the record lacks one.
-fn lookup_event<S: Sink>(ctx: &mut Ctx<'_, S>, view: &RecordView, inner: &str, location: Location, depth: u8) {
+fn lookup_event<S: Sink>(
+    ctx: &mut Ctx<'_, S>,
+    view: &RecordView,
+    inner: &str,
+    location: Location,
+    depth: u8,
+) {
     let wrapper_time = text(&view.lookup_time).and_then(EventTime::parse);
     match serde_json::from_str::<&RawValue>(inner) {
         // Offsets inside the decoded string mean nothing in the file: keep the wrapper's.
@@ -162,7 +199,12 @@ fn lookup_event<S: Sink>(ctx: &mut Ctx<'_, S>, view: &RecordView, inner: &str, l
 
 /// Streams the elements of a JSON array one by one, so a truncated or corrupt file keeps
 /// every element before the damage.
-fn stream_array<S: Sink>(ctx: &mut Ctx<'_, S>, array: &str, depth: u8, fallback: Option<EventTime>) {
+fn stream_array<S: Sink>(
+    ctx: &mut Ctx<'_, S>,
+    array: &str,
+    depth: u8,
+    fallback: Option<EventTime>,
+) {
     let bytes = array.as_bytes();
     let mut pos = 1; // past '['
     loop {
@@ -171,7 +213,10 @@ fn stream_array<S: Sink>(ctx: &mut Ctx<'_, S>, array: &str, depth: u8, fallback:
             Some(b']') => return,
             None => {
                 let at = ctx.offset_of(array) + pos;
-                ctx.problem(Location::Byte(at), "input ends inside a list (truncated?): records before this point were kept");
+                ctx.problem(
+                    Location::Byte(at),
+                    "input ends inside a list (truncated?): records before this point were kept",
+                );
                 return;
             }
             _ => {}
@@ -202,7 +247,9 @@ fn stream_array<S: Sink>(ctx: &mut Ctx<'_, S>, array: &str, depth: u8, fallback:
             _ => {
                 let at = ctx.offset_of(array) + pos;
                 let reason = match pos >= bytes.len() {
-                    true => "input ends inside a list (truncated?): records before this point were kept",
+                    true => {
+                        "input ends inside a list (truncated?): records before this point were kept"
+                    }
                     false => "invalid JSON between records; the rest of this input was not read",
                 };
                 ctx.problem(Location::Byte(at), reason);

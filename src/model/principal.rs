@@ -52,7 +52,11 @@ pub struct Principal {
 pub fn resolve(identity: Option<&IdentityRecord>, event_source: Option<&str>) -> Principal {
     let Some(id) = identity else {
         let name = event_source.unwrap_or("(no identity)").to_string();
-        return Principal { kind: PrincipalKind::Missing, key: format!("none:{name}"), name };
+        return Principal {
+            kind: PrincipalKind::Missing,
+            key: format!("none:{name}"),
+            name,
+        };
     };
     let kind = PrincipalKind::from_type(id.kind.as_deref());
     let (key, name) = match kind {
@@ -98,13 +102,16 @@ fn assumed_role(id: &IdentityRecord) -> (String, String) {
     if let Some(rest) = arn_resource(s(&id.arn), "assumed-role/") {
         return (s(&id.arn).unwrap_or_default().to_string(), rest.to_string());
     }
-    let role = s(&id.issuer_name)
-        .or_else(|| arn_resource(s(&id.issuer_arn), "role/").map(|r| r.rsplit('/').next().unwrap_or(r)));
+    let role = s(&id.issuer_name).or_else(|| {
+        arn_resource(s(&id.issuer_arn), "role/").map(|r| r.rsplit('/').next().unwrap_or(r))
+    });
     let session = s(&id.principal_id).and_then(|p| p.split_once(':').map(|(_, sess)| sess));
     let name = match (role, session) {
         (Some(r), Some(sess)) => format!("{r}/{sess}"),
         (Some(r), None) => r.to_string(),
-        (None, _) => s(&id.principal_id).unwrap_or("(unnamed role session)").to_string(),
+        (None, _) => s(&id.principal_id)
+            .unwrap_or("(unnamed role session)")
+            .to_string(),
     };
     let key = s(&id.arn)
         .map(str::to_string)
@@ -124,12 +131,16 @@ fn federated(id: &IdentityRecord) -> (String, String) {
     let name = arn_resource(s(&id.arn), "federated-user/")
         .or(s(&id.principal_id))
         .unwrap_or("(unnamed federated user)");
-    let key = s(&id.arn).map(str::to_string).unwrap_or_else(|| format!("federated:{name}"));
+    let key = s(&id.arn)
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("federated:{name}"));
     (key, format!("federated:{name}"))
 }
 
 fn service(id: &IdentityRecord, event_source: Option<&str>) -> (String, String) {
-    let name = s(&id.invoked_by).or(event_source).unwrap_or("(aws service)");
+    let name = s(&id.invoked_by)
+        .or(event_source)
+        .unwrap_or("(aws service)");
     (format!("service:{name}"), name.to_string())
 }
 
@@ -143,14 +154,22 @@ fn account(id: &IdentityRecord) -> (String, String) {
 }
 
 fn federation(id: &IdentityRecord) -> (String, String) {
-    let prefix = if id.kind.as_deref() == Some("SAMLUser") { "saml" } else { "web" };
-    let user = s(&id.user_name).or(s(&id.principal_id)).unwrap_or("(unnamed)");
+    let prefix = if id.kind.as_deref() == Some("SAMLUser") {
+        "saml"
+    } else {
+        "web"
+    };
+    let user = s(&id.user_name)
+        .or(s(&id.principal_id))
+        .unwrap_or("(unnamed)");
     let idp = s(&id.identity_provider).unwrap_or("?");
     (format!("{prefix}:{idp}:{user}"), format!("{prefix}:{user}"))
 }
 
 fn identity_center(id: &IdentityRecord) -> (String, String) {
-    let user = s(&id.on_behalf_of_user_id).or(s(&id.principal_id)).unwrap_or("?");
+    let user = s(&id.on_behalf_of_user_id)
+        .or(s(&id.principal_id))
+        .unwrap_or("?");
     let store = s(&id.identity_store_arn).unwrap_or("?");
     let name = match s(&id.sign_in_name) {
         Some(n) => format!("sso:{n}"),
@@ -161,13 +180,19 @@ fn identity_center(id: &IdentityRecord) -> (String, String) {
 
 fn unknown(id: &IdentityRecord) -> (String, String) {
     // Failed sign-ins: AWS may hide the typed name as HIDDEN_DUE_TO_SECURITY_REASONS; show it as is.
-    let name = s(&id.sign_in_name).or(s(&id.user_name)).or(s(&id.principal_id)).unwrap_or("(unknown)");
+    let name = s(&id.sign_in_name)
+        .or(s(&id.user_name))
+        .or(s(&id.principal_id))
+        .unwrap_or("(unknown)");
     (format!("unknown:{name}"), format!("unknown:{name}"))
 }
 
 fn other(id: &IdentityRecord) -> (String, String) {
     let kind = s(&id.kind).unwrap_or("(no type)");
-    let who = s(&id.arn).or(s(&id.user_name)).or(s(&id.principal_id)).or(s(&id.invoked_by));
+    let who = s(&id.arn)
+        .or(s(&id.user_name))
+        .or(s(&id.principal_id))
+        .or(s(&id.invoked_by));
     match who {
         Some(w) => (format!("{kind}:{w}"), w.to_string()),
         None => (format!("type:{kind}"), kind.to_string()),

@@ -239,7 +239,9 @@ impl RecordView<'_> {
             .or_else(|| text(&self.shipper_time).and_then(EventTime::parse))
             .unwrap_or(EventTime::UNKNOWN);
         let additional: Option<AdditionalView> = nested(self.additional);
-        let identity = self.identity.and_then(|raw| identity_record(raw, additional.as_ref()));
+        let identity = self
+            .identity
+            .and_then(|raw| identity_record(raw, additional.as_ref()));
         let resources = nested::<Vec<ResourceView>>(self.resources)
             .unwrap_or_default()
             .into_iter()

@@ -98,12 +98,22 @@ mod tests {
 
     #[test]
     fn clean_text_is_borrowed() {
-        assert!(matches!(visible("aws-cli/2.15.30 Python/3.11.8 ünïcode 日本"), Cow::Borrowed(_)));
+        assert!(matches!(
+            visible("aws-cli/2.15.30 Python/3.11.8 ünïcode 日本"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]
     fn segments_mark_escapes() {
         let s = segments("x\u{1b}\u{7}y");
-        assert_eq!(s, vec![(false, "x".into()), (true, "\\x1b\\x07".into()), (false, "y".into())]);
+        assert_eq!(
+            s,
+            vec![
+                (false, "x".into()),
+                (true, "\\x1b\\x07".into()),
+                (false, "y".into())
+            ]
+        );
     }
 }

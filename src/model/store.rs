@@ -66,7 +66,9 @@ impl Store {
     /// Where an event stands in time order (binary search: `order` is sorted by time, index).
     pub fn position(&self, idx: EventIdx) -> Option<usize> {
         let key = (self.events.get(idx as usize)?.time, idx);
-        let pos = self.order.partition_point(|&i| (self.events[i as usize].time, i) < key);
+        let pos = self
+            .order
+            .partition_point(|&i| (self.events[i as usize].time, i) < key);
         (self.order.get(pos) == Some(&idx)).then_some(pos)
     }
 
@@ -76,7 +78,9 @@ impl Store {
 
     /// Events with `value` in the indexed field, in insertion order.
     pub fn lookup(&self, field: IndexedField, value: &str) -> &[EventIdx] {
-        let Some(sym) = self.interner.get(value) else { return &[] };
+        let Some(sym) = self.interner.get(value) else {
+            return &[];
+        };
         let index = match field {
             IndexedField::AccessKey => &self.by_access_key,
             IndexedField::SourceIp => &self.by_source_ip,
@@ -108,13 +112,19 @@ impl Store {
 
     fn merge_new_into_order(&mut self, first_new: usize) {
         let key = |events: &[Event], i: EventIdx| (events[i as usize].time, i);
-        let mut fresh: Vec<EventIdx> = (first_new..self.events.len()).map(|i| i as EventIdx).collect();
+        let mut fresh: Vec<EventIdx> = (first_new..self.events.len())
+            .map(|i| i as EventIdx)
+            .collect();
         if fresh.is_empty() {
             return;
         }
         fresh.sort_unstable_by_key(|&i| key(&self.events, i));
         // Common case when loading in order: the whole batch is newer than what we hold.
-        if self.order.last().is_none_or(|&last| key(&self.events, last) <= key(&self.events, fresh[0])) {
+        if self
+            .order
+            .last()
+            .is_none_or(|&last| key(&self.events, last) <= key(&self.events, fresh[0]))
+        {
             self.order.extend(fresh);
             return;
         }
@@ -142,7 +152,10 @@ impl Store {
         if let Some(ip) = event.source_ip {
             self.by_source_ip.entry(ip).or_default().push(idx);
         }
-        self.by_principal.entry(event.principal).or_default().push(idx);
+        self.by_principal
+            .entry(event.principal)
+            .or_default()
+            .push(idx);
         if let Some(n) = event.name {
             self.by_event_name.entry(n).or_default().push(idx);
         }
@@ -169,7 +182,11 @@ impl Store {
             principal_kind: who.kind,
             principal: i.intern(&who.key),
             principal_name: i.intern(&who.name),
-            identity: r.identity.as_ref().map(|id| intern_identity(i, id)).unwrap_or_default(),
+            identity: r
+                .identity
+                .as_ref()
+                .map(|id| intern_identity(i, id))
+                .unwrap_or_default(),
             resources: r
                 .resources
                 .iter()
@@ -221,7 +238,11 @@ fn dedup_key(r: &Record) -> u64 {
             (&r.name, &r.source, &r.account, &r.request_id).hash(&mut h);
             (&r.source_ip, &r.error_code, &r.user_agent).hash(&mut h);
             let who = r.identity.as_ref();
-            (who.and_then(|i| i.arn.as_ref()), who.and_then(|i| i.access_key_id.as_ref())).hash(&mut h);
+            (
+                who.and_then(|i| i.arn.as_ref()),
+                who.and_then(|i| i.access_key_id.as_ref()),
+            )
+                .hash(&mut h);
         }
         None => r.raw.hash(&mut h),
     }

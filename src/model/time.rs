@@ -51,7 +51,10 @@ impl EventTime {
 
     /// `2026-11-19 02:11:05` in UTC: sortable, unambiguous, fits a table column.
     pub fn format_utc(self) -> String {
-        match self.millis().and_then(|ms| Timestamp::from_millisecond(ms).ok()) {
+        match self
+            .millis()
+            .and_then(|ms| Timestamp::from_millisecond(ms).ok())
+        {
             Some(ts) => ts.strftime("%Y-%m-%d %H:%M:%S").to_string(),
             None => "(unknown time)".to_string(),
         }
@@ -66,9 +69,18 @@ mod tests {
     fn parses_forms_seen_in_the_wild() {
         let z = EventTime::parse("2024-07-30T12:00:00Z").and_then(|t| t.millis());
         assert_eq!(z, Some(1_722_340_800_000));
-        assert_eq!(EventTime::parse("2024-07-30T12:00:00+00:00").and_then(|t| t.millis()), z);
-        assert_eq!(EventTime::parse("2024-07-30 22:00:00+10:00").and_then(|t| t.millis()), z);
-        assert_eq!(EventTime::parse("2024-07-30T12:00:00").and_then(|t| t.millis()), z);
+        assert_eq!(
+            EventTime::parse("2024-07-30T12:00:00+00:00").and_then(|t| t.millis()),
+            z
+        );
+        assert_eq!(
+            EventTime::parse("2024-07-30 22:00:00+10:00").and_then(|t| t.millis()),
+            z
+        );
+        assert_eq!(
+            EventTime::parse("2024-07-30T12:00:00").and_then(|t| t.millis()),
+            z
+        );
         assert_eq!(EventTime::parse("1722340800").and_then(|t| t.millis()), z);
         assert_eq!(EventTime::parse("1722340800.0").and_then(|t| t.millis()), z);
         assert_eq!(EventTime::parse("redacted"), None);

@@ -29,7 +29,12 @@ pub struct Warning {
 
 impl Warning {
     pub fn problem(origin: &Arc<str>, location: Location, reason: impl Into<String>) -> Self {
-        Warning { severity: Severity::Problem, origin: origin.clone(), location, reason: reason.into() }
+        Warning {
+            severity: Severity::Problem,
+            origin: origin.clone(),
+            location,
+            reason: reason.into(),
+        }
     }
 
     pub fn note(origin: &Arc<str>, reason: impl Into<String>) -> Self {

@@ -44,7 +44,9 @@ pub fn spawn_load(planned: Plan, tx: Sender<SourceMsg>, cancel: CancelToken) {
     if !planned.warnings.is_empty() {
         let _ = tx.blocking_send(SourceMsg::Warnings(planned.warnings));
     }
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4);
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 4);
     let workers = workers.min(planned.inputs.len()).max(1);
     let shared = Arc::new(Shared {
         inputs: planned.inputs,
@@ -58,10 +60,12 @@ pub fn spawn_load(planned: Plan, tx: Sender<SourceMsg>, cancel: CancelToken) {
     let remaining = Arc::new(AtomicUsize::new(workers));
     for n in 0..workers {
         let (s, r) = (shared.clone(), remaining.clone());
-        let spawned = std::thread::Builder::new().name(format!("load-{n}")).spawn(move || {
-            worker(&s);
-            finish_worker(&s, &r);
-        });
+        let spawned = std::thread::Builder::new()
+            .name(format!("load-{n}"))
+            .spawn(move || {
+                worker(&s);
+                finish_worker(&s, &r);
+            });
         if spawned.is_err() {
             finish_worker(&shared, &remaining);
         }
@@ -81,17 +85,29 @@ fn worker(shared: &Shared) {
             return;
         }
         let i = shared.next.fetch_add(1, Ordering::Relaxed);
-        let Some(input) = shared.inputs.get(i) else { return };
+        let Some(input) = shared.inputs.get(i) else {
+            return;
+        };
         let origin: Arc<str> = Arc::from(input.label());
-        let mut sink = Streamer { tx: &shared.tx, records: Vec::new(), warnings: Vec::new() };
+        let mut sink = Streamer {
+            tx: &shared.tx,
+            records: Vec::new(),
+            warnings: Vec::new(),
+        };
         match read_all(input) {
             Ok(bytes) => {
-                shared.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                shared
+                    .bytes
+                    .fetch_add(bytes.len() as u64, Ordering::Relaxed);
                 let decoded = decode(&origin, bytes);
                 decoded.warnings.into_iter().for_each(|w| sink.warning(w));
                 parse_text(&origin, &decoded.text, &mut sink);
             }
-            Err(e) => sink.warning(Warning::problem(&origin, Location::WholeFile, format!("cannot read: {e}"))),
+            Err(e) => sink.warning(Warning::problem(
+                &origin,
+                Location::WholeFile,
+                format!("cannot read: {e}"),
+            )),
         }
         if !sink.flush() {
             return; // the receiver is gone: nobody wants the rest
@@ -103,7 +119,11 @@ fn worker(shared: &Shared) {
             bytes_read: shared.bytes.load(Ordering::Relaxed),
             bytes_total: shared.bytes_total,
         };
-        if shared.tx.blocking_send(SourceMsg::Progress(progress)).is_err() {
+        if shared
+            .tx
+            .blocking_send(SourceMsg::Progress(progress))
+            .is_err()
+        {
             return;
         }
     }

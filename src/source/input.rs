@@ -92,7 +92,11 @@ mod tests {
         let d = decode(&Arc::from("t"), g);
         assert!(!d.text.is_empty() && data.starts_with(&d.text));
         assert_eq!(d.warnings.len(), 1);
-        assert!(d.warnings[0].reason.contains("truncated"), "{}", d.warnings[0].reason);
+        assert!(
+            d.warnings[0].reason.contains("truncated"),
+            "{}",
+            d.warnings[0].reason
+        );
     }
 
     #[test]

@@ -8,10 +8,16 @@ use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    File { path: PathBuf, size: u64 },
+    File {
+        path: PathBuf,
+        size: u64,
+    },
     Stdin,
     /// Built into the binary (the demo).
-    Embedded { label: &'static str, bytes: &'static [u8] },
+    Embedded {
+        label: &'static str,
+        bytes: &'static [u8],
+    },
 }
 
 impl Input {
@@ -50,7 +56,10 @@ pub fn plan(paths: &[PathBuf]) -> Plan {
         }
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => walk_dir(path, &mut plan, &mut digests, &mut other),
-            Ok(m) => plan.inputs.push(Input::File { path: path.clone(), size: m.len() }),
+            Ok(m) => plan.inputs.push(Input::File {
+                path: path.clone(),
+                size: m.len(),
+            }),
             Err(e) => plan.warnings.push(Warning::problem(
                 &Arc::from(path.display().to_string()),
                 Location::WholeFile,
@@ -78,7 +87,11 @@ fn walk_dir(dir: &Path, plan: &mut Plan, digests: &mut usize, other: &mut usize)
         Ok(rd) => rd.filter_map(Result::ok).collect(),
         Err(e) => {
             let origin = Arc::from(dir.display().to_string());
-            plan.warnings.push(Warning::problem(&origin, Location::WholeFile, format!("cannot list folder: {e}")));
+            plan.warnings.push(Warning::problem(
+                &origin,
+                Location::WholeFile,
+                format!("cannot list folder: {e}"),
+            ));
             return;
         }
     };
@@ -97,7 +110,10 @@ fn walk_dir(dir: &Path, plan: &mut Plan, digests: &mut usize, other: &mut usize)
         } else if name.contains("CloudTrail-Digest") {
             *digests += 1;
         } else if is_log_name(&name) {
-            plan.inputs.push(Input::File { path, size: meta.len() });
+            plan.inputs.push(Input::File {
+                path,
+                size: meta.len(),
+            });
         } else if !name.starts_with('.') {
             *other += 1;
         }
@@ -106,11 +122,15 @@ fn walk_dir(dir: &Path, plan: &mut Plan, digests: &mut usize, other: &mut usize)
 
 fn is_log_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    [".json", ".jsonl", ".ndjson", ".gz"].iter().any(|ext| lower.ends_with(ext))
+    [".json", ".jsonl", ".ndjson", ".gz"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
 }
 
 fn count_files(dir: &Path) -> usize {
-    let Ok(rd) = std::fs::read_dir(dir) else { return 0 };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return 0;
+    };
     rd.filter_map(Result::ok)
         .map(|e| match e.file_type() {
             Ok(t) if t.is_dir() => count_files(&e.path()),

@@ -10,13 +10,23 @@ use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let focused = app.focus == Focus::Detail;
-    let border = if focused { Meaning::BorderFocused } else { Meaning::Border };
+    let border = if focused {
+        Meaning::BorderFocused
+    } else {
+        Meaning::Border
+    };
     let total = app.detail.lines.len();
     let title = match app.detail.event {
-        Some(_) => format!(" event JSON {}/{} ", (app.detail.scroll + 1).min(total), total),
+        Some(_) => format!(
+            " event JSON {}/{} ",
+            (app.detail.scroll + 1).min(total),
+            total
+        ),
         None => " event JSON ".to_string(),
     };
-    let block = Block::bordered().border_style(theme.style(border)).title(Line::styled(title, theme.style(Meaning::Header)));
+    let block = Block::bordered()
+        .border_style(theme.style(border))
+        .title(Line::styled(title, theme.style(Meaning::Header)));
     let visible = area.height.saturating_sub(2) as usize;
     let lines: Vec<Line> = app
         .detail
@@ -24,9 +34,20 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .iter()
         .skip(app.detail.scroll)
         .take(visible)
-        .map(|l| Line::from(l.iter().map(|(tok, text)| Span::styled(text.as_str(), theme.style(meaning(*tok)))).collect::<Vec<_>>()))
+        .map(|l| {
+            Line::from(
+                l.iter()
+                    .map(|(tok, text)| Span::styled(text.as_str(), theme.style(meaning(*tok))))
+                    .collect::<Vec<_>>(),
+            )
+        })
         .collect();
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
 }
 
 fn meaning(tok: JsonTok) -> Meaning {

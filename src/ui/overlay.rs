@@ -12,22 +12,38 @@ use ratatui::Frame;
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, overlay: Overlay) {
     let area = centered(frame.area());
     let (title, lines, scroll) = match overlay {
-        Overlay::Help { scroll } => (" help: keys (esc to close) ", help_lines(app, theme), scroll),
-        Overlay::Warnings { scroll } => (" load warnings (esc to close) ", warning_lines(app, theme), scroll),
+        Overlay::Help { scroll } => (
+            " help: keys (esc to close) ",
+            help_lines(app, theme),
+            scroll,
+        ),
+        Overlay::Warnings { scroll } => (
+            " load warnings (esc to close) ",
+            warning_lines(app, theme),
+            scroll,
+        ),
     };
     let scroll = scroll.min(lines.len().saturating_sub(1));
     let block = Block::bordered()
         .border_style(theme.style(Meaning::BorderFocused))
         .title(Line::styled(title, theme.style(Meaning::Header)));
     frame.render_widget(Clear, area);
-    let para = Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll as u16, 0));
+    let para = Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll as u16, 0));
     frame.render_widget(para, area);
 }
 
 fn centered(full: Rect) -> Rect {
     let w = full.width.saturating_sub(4).min(100);
     let h = full.height.saturating_sub(2);
-    Rect::new(full.x + (full.width - w) / 2, full.y + (full.height - h) / 2, w, h)
+    Rect::new(
+        full.x + (full.width - w) / 2,
+        full.y + (full.height - h) / 2,
+        w,
+        h,
+    )
 }
 
 fn help_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
@@ -37,8 +53,16 @@ fn help_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
         .bindings()
         .iter()
         .map(|b| {
-            let keys = b.keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ");
-            Line::from(vec![Span::styled(format!("{keys:>22}  "), key_style), Span::raw(b.desc.as_str())])
+            let keys = b
+                .keys
+                .iter()
+                .map(|k| k.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            Line::from(vec![
+                Span::styled(format!("{keys:>22}  "), key_style),
+                Span::raw(b.desc.as_str()),
+            ])
         })
         .collect();
     lines.push(Line::raw(""));

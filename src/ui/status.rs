@@ -10,23 +10,44 @@ use ratatui::Frame;
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let base = theme.style(Meaning::Status);
     let accent = theme.style(Meaning::StatusAccent);
-    let mut spans = vec![Span::styled(format!(" {} events", group(app.store.len())), accent)];
+    let mut spans = vec![Span::styled(
+        format!(" {} events", group(app.store.len())),
+        accent,
+    )];
     if app.store.duplicates() > 0 {
-        spans.push(Span::styled(format!(" · {} duplicates merged", group(app.store.duplicates())), base));
+        spans.push(Span::styled(
+            format!(" · {} duplicates merged", group(app.store.duplicates())),
+            base,
+        ));
     }
     let p = app.load.progress;
     if app.load.loading {
         let mb = p.bytes_read as f64 / 1e6;
-        spans.push(Span::styled(format!(" · loading {}/{} files, {mb:.1} MB…", p.files_done, p.files_total), accent));
+        spans.push(Span::styled(
+            format!(
+                " · loading {}/{} files, {mb:.1} MB…",
+                p.files_done, p.files_total
+            ),
+            accent,
+        ));
     } else {
         let files = if p.files_done == 1 { "file" } else { "files" };
         let took = duration(app.load.elapsed_ms(app.now_ms));
-        spans.push(Span::styled(format!(" · {} {files} loaded in {took}", group(p.files_done)), base));
+        spans.push(Span::styled(
+            format!(" · {} {files} loaded in {took}", group(p.files_done)),
+            base,
+        ));
     }
     let problems = app.problem_count();
     if problems > 0 {
-        let warn = theme.style(Meaning::Warning).patch(base.fg(ratatui::style::Color::Reset)).bg(base.bg.unwrap_or_default());
-        spans.push(Span::styled(format!(" · {problems} problems (w to list)"), warn));
+        let warn = theme
+            .style(Meaning::Warning)
+            .patch(base.fg(ratatui::style::Color::Reset))
+            .bg(base.bg.unwrap_or_default());
+        spans.push(Span::styled(
+            format!(" · {problems} problems (w to list)"),
+            warn,
+        ));
     }
     spans.push(Span::styled(" · ? help · q quit", base));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(base), area);

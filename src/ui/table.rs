@@ -11,21 +11,31 @@ use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let focused = app.focus == Focus::Table || app.layout().detail.is_none();
-    let border = if focused { Meaning::BorderFocused } else { Meaning::Border };
+    let border = if focused {
+        Meaning::BorderFocused
+    } else {
+        Meaning::Border
+    };
     let rows_all = app.rows();
     let title = match rows_all.len() {
         0 if app.load.loading => " events: loading… ".to_string(),
         0 => " no events ".to_string(),
         n => format!(" events {}/{} ", app.table.cursor + 1, n),
     };
-    let block = Block::bordered().border_style(theme.style(border)).title(Line::styled(title, theme.style(Meaning::Header)));
+    let block = Block::bordered()
+        .border_style(theme.style(border))
+        .title(Line::styled(title, theme.style(Meaning::Header)));
     let inner_width = area.width.saturating_sub(2);
     let (columns, widths) = fit_columns(inner_width);
 
     let page = app.layout().table_rows();
     let start = app.table.offset.min(rows_all.len());
     let end = (start + page).min(rows_all.len());
-    let selected_style = theme.style(if focused { Meaning::Selected } else { Meaning::SelectedUnfocused });
+    let selected_style = theme.style(if focused {
+        Meaning::Selected
+    } else {
+        Meaning::SelectedUnfocused
+    });
     let rows = rows_all[start..end].iter().enumerate().map(|(i, &idx)| {
         let event = app.store.event(idx);
         let row = Row::new(columns.iter().map(|&c| cell(app, theme, event, c)));
@@ -35,7 +45,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             row
         }
     });
-    let header = Row::new(columns.iter().map(|c| Cell::from(c.header()))).style(theme.style(Meaning::Header));
+    let header = Row::new(columns.iter().map(|c| Cell::from(c.header())))
+        .style(theme.style(Meaning::Header));
     let table = Table::new(rows, widths.into_iter().map(Constraint::Length))
         .header(header)
         .block(block)

@@ -19,7 +19,11 @@ pub fn given(rel: &str, width: u16, height: u16) -> Harness {
     let mut app = App::new(Keymap::default_keymap(), rel.to_string(), width, height);
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
     // Relative to the package root (where cargo runs tests), so snapshots hold no absolute paths.
-    spawn_load(plan(&[std::path::Path::new("tests/fixtures").join(rel)]), tx, CancelToken::default());
+    spawn_load(
+        plan(&[std::path::Path::new("tests/fixtures").join(rel)]),
+        tx,
+        CancelToken::default(),
+    );
     let mut effects = Vec::new();
     while let Some(msg) = rx.blocking_recv() {
         let query = app.query;
@@ -39,6 +43,9 @@ impl Harness {
 
     pub fn selected_name(&self) -> String {
         let idx = self.app.selected().expect("a selection");
-        self.app.store.text(self.app.store.event(idx).name).to_string()
+        self.app
+            .store
+            .text(self.app.store.event(idx).name)
+            .to_string()
     }
 }

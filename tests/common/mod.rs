@@ -8,7 +8,9 @@ use trailscope::source::files::load_blocking;
 use trailscope::source::walk::plan;
 
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
 }
 
 pub fn load(paths: &[PathBuf]) -> (Store, Vec<Warning>) {
@@ -16,7 +18,10 @@ pub fn load(paths: &[PathBuf]) -> (Store, Vec<Warning>) {
 }
 
 pub fn problems(warnings: &[Warning]) -> Vec<&Warning> {
-    warnings.iter().filter(|w| w.severity == Severity::Problem).collect()
+    warnings
+        .iter()
+        .filter(|w| w.severity == Severity::Problem)
+        .collect()
 }
 
 pub mod harness;

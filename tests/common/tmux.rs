@@ -22,8 +22,29 @@ impl Tmux {
         let t = Tmux { socket };
         let (w, h) = (width.to_string(), height.to_string());
         // A plain shell with a fixed prompt, so what we read is ours.
-        let out = run(&["-L", &t.socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", &w, "-y", &h, "env", "PS1=READY>", "TERM=xterm-256color", "sh"]);
-        assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
+        let out = run(&[
+            "-L",
+            &t.socket,
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            &w,
+            "-y",
+            &h,
+            "env",
+            "PS1=READY>",
+            "TERM=xterm-256color",
+            "sh",
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         t
     }
 
@@ -44,11 +65,22 @@ impl Tmux {
     }
 
     pub fn screen(&self) -> String {
-        String::from_utf8_lossy(&run(&["-L", &self.socket, "capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+        String::from_utf8_lossy(
+            &run(&["-L", &self.socket, "capture-pane", "-p", "-t", "e2e"]).stdout,
+        )
+        .into_owned()
     }
 
     pub fn format(&self, fmt: &str) -> String {
-        let out = run(&["-L", &self.socket, "display-message", "-p", "-t", "e2e", fmt]);
+        let out = run(&[
+            "-L",
+            &self.socket,
+            "display-message",
+            "-p",
+            "-t",
+            "e2e",
+            fmt,
+        ]);
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
@@ -74,6 +106,8 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
     }
 }
