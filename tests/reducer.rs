@@ -155,3 +155,64 @@ fn resize_keeps_the_cursor_on_screen() {
             .text(h.app.store.event(before.expect("sel")).name)
     );
 }
+
+fn records(times: &[&str]) -> Vec<trailscope::model::record::Record> {
+    let text: String = times
+        .iter()
+        .map(|t| format!("{{\"eventVersion\":\"1.09\",\"eventName\":\"E{t}\",\"eventSource\":\"s\",\"eventID\":\"{t}\",\"eventTime\":\"2026-11-19T{t}Z\"}}\n"))
+        .collect();
+    let mut out = (Vec::new(), Vec::new());
+    trailscope::model::parse::parse_text(&std::sync::Arc::from("t"), &text, &mut out);
+    out.0
+}
+
+#[test]
+fn the_cursor_follows_its_event_while_earlier_events_stream_in() {
+    use trailscope::app::msg::{Msg, QueryId};
+    use trailscope::source::SourceMsg;
+    let mut app = trailscope::app::App::new(
+        trailscope::keymap::Keymap::default_keymap(),
+        "t".into(),
+        100,
+        30,
+    );
+    let send = |app: &mut trailscope::app::App, m| {
+        trailscope::app::update(app, Msg::Source(QueryId(1), m))
+    };
+    send(
+        &mut app,
+        SourceMsg::Batch(records(&["02:00:00", "02:10:00", "02:20:00"])),
+    );
+    trailscope::app::update(
+        &mut app,
+        Msg::Key(trailscope::app::key::Key::parse("j").expect("key")),
+    );
+    assert_eq!(h_name(&app), "E02:10:00");
+    send(
+        &mut app,
+        SourceMsg::Batch(records(&["01:00:00", "01:30:00", "02:30:00"])),
+    );
+    assert_eq!(h_name(&app), "E02:10:00", "still on the same event");
+    assert_eq!(app.table.cursor, 3, "which now sits lower");
+    // A stale progress report (workers run in parallel) never moves the count backwards.
+    let p = |done| trailscope::source::Progress {
+        files_done: done,
+        files_total: 9,
+        bytes_read: 0,
+        bytes_total: 0,
+    };
+    send(&mut app, SourceMsg::Progress(p(9)));
+    send(&mut app, SourceMsg::Progress(p(7)));
+    assert_eq!(app.load.progress.files_done, 9);
+    // Messages of a superseded query are dropped.
+    trailscope::app::update(
+        &mut app,
+        Msg::Source(QueryId(0), SourceMsg::Batch(records(&["03:00:00"]))),
+    );
+    assert_eq!(app.store.len(), 6);
+}
+
+fn h_name(app: &trailscope::app::App) -> String {
+    let idx = app.selected().expect("selection");
+    app.store.text(app.store.event(idx).name).to_string()
+}

@@ -42,7 +42,11 @@ fn on_source(app: &mut App, msg: SourceMsg, effects: &mut Vec<Effect>) {
             app.table.reanchor(|idx| store.position(idx), page);
         }
         SourceMsg::Warnings(w) => app.warnings.extend(w),
-        SourceMsg::Progress(p) => app.load.progress = p,
+        // Workers report concurrently, so reports can arrive out of order: only move forward.
+        SourceMsg::Progress(p) if p.files_done >= app.load.progress.files_done => {
+            app.load.progress = p
+        }
+        SourceMsg::Progress(_) => {}
         SourceMsg::Done => {
             app.load.loading = false;
             app.load.done_ms = Some(app.now_ms);

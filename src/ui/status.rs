@@ -33,8 +33,15 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     } else {
         let files = if p.files_done == 1 { "file" } else { "files" };
         let took = duration(app.load.elapsed_ms(app.now_ms));
+        let first = match app.load.first_rows_ms {
+            Some(ms) => format!(
+                " (first rows {})",
+                duration(ms.saturating_sub(app.load.started_ms))
+            ),
+            None => String::new(),
+        };
         spans.push(Span::styled(
-            format!(" · {} {files} loaded in {took}", group(p.files_done)),
+            format!(" · {} {files} loaded in {took}{first}", group(p.files_done)),
             base,
         ));
     }
