@@ -52,7 +52,8 @@ impl Layout {
                 side_by_side: false,
             };
         }
-        if width >= SIDE_BY_SIDE_MIN_WIDTH {
+        let side_by_side = width >= SIDE_BY_SIDE_MIN_WIDTH;
+        let (table, detail) = if side_by_side {
             let table_w = width * 3 / 5;
             let table = Area {
                 width: table_w,
@@ -63,13 +64,7 @@ impl Layout {
                 width: width - table_w,
                 ..full
             };
-            Layout {
-                title,
-                table,
-                detail: Some(detail),
-                status,
-                side_by_side: true,
-            }
+            (table, detail)
         } else {
             let table_h = (main_h * 9 / 20).max(5);
             let table = Area {
@@ -81,13 +76,14 @@ impl Layout {
                 height: main_h - table_h,
                 ..full
             };
-            Layout {
-                title,
-                table,
-                detail: Some(detail),
-                status,
-                side_by_side: false,
-            }
+            (table, detail)
+        };
+        Layout {
+            title,
+            table,
+            detail: Some(detail),
+            status,
+            side_by_side,
         }
     }
 

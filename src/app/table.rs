@@ -12,8 +12,9 @@ pub struct TableState {
 }
 
 impl TableState {
-    /// Moves by `delta` rows within `len` rows, keeping the cursor on screen.
-    pub fn move_by(&mut self, delta: isize, len: usize, page: usize, rows: &[EventIdx]) {
+    /// Moves by `delta` within the view's `rows`, keeping the cursor on screen.
+    pub fn move_by(&mut self, delta: isize, page: usize, rows: &[EventIdx]) {
+        let len = rows.len();
         if len == 0 {
             return;
         }

@@ -119,7 +119,7 @@ fn move_by(app: &mut App, delta: isize) {
         Focus::Table => {
             let page = app.layout().table_rows();
             let rows: &[EventIdx] = app.store.time_order();
-            app.table.move_by(delta, rows.len(), page, rows);
+            app.table.move_by(delta, page, rows);
         }
         Focus::Detail => {
             let page = app.layout().detail_rows();
