@@ -1,6 +1,6 @@
 //! Command-line interface.
 
-use clap::Parser;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -11,10 +11,22 @@ use std::path::PathBuf;
     long_about = "Walk AWS CloudTrail in the terminal during an incident.\n\n\
         Opens CloudTrail log files and folders (S3 trail layout, .json or .json.gz, bare JSON \
         arrays, JSON lines, `aws cloudtrail lookup-events` output), or `-` for standard input, \
-        in an event table with a JSON detail pane. Press ? inside for keys.",
-    after_help = "Examples:\n  trailscope --demo\n  trailscope ~/incident/AWSLogs\n  aws cloudtrail lookup-events --max-results 50 | trailscope -"
+        in an event table with a JSON detail pane. Press ? inside for keys, / to filter.",
+    after_help = "Examples:\n  trailscope --demo\n  trailscope ~/incident/AWSLogs\n  \
+        aws cloudtrail lookup-events --max-results 50 | trailscope -\n  \
+        trailscope query ~/incident/AWSLogs --filter 'ip:198.51.100.77' --group-by event",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub open: OpenArgs,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct OpenArgs {
     /// Files or folders to open (folders are walked recursively); `-` reads standard input.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -26,4 +38,116 @@ pub struct Cli {
     /// Colour theme: dark or light. NO_COLOR in the environment turns colour off.
     #[arg(long, default_value = "dark", value_name = "NAME")]
     pub theme: String,
+
+    /// Start with this filter applied (the same language as the / filter bar).
+    #[arg(long, short = 'f', value_name = "EXPR")]
+    pub filter: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Filter events without the UI and print them, count them or group them (scriptable).
+    #[command(after_help = "Examples:\n  trailscope query logs/ --output count\n  \
+        trailscope query logs/ --filter 'ip:198.51.100.77' --group-by event\n  \
+        trailscope query logs/ --filter 'error:AccessDenied* after:2024-05-01' --output jsonl")]
+    Query(QueryArgs),
+    /// Write N synthetic CloudTrail events as gzipped AWSLogs/… files (for benchmarks).
+    Generate(GenerateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct QueryArgs {
+    /// Files or folders to read (folders are walked recursively); `-` reads standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Read the bundled demo incident instead of files.
+    #[arg(long, conflicts_with = "paths")]
+    pub demo: bool,
+
+    /// Filter expression (see the README's "Filter language"); default: every event.
+    #[arg(long, short = 'f', value_name = "EXPR", default_value = "")]
+    pub filter: String,
+
+    /// What to print.
+    #[arg(long, short = 'o', value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+
+    /// Count matching events per value of a field instead of listing them (most frequent
+    /// first, as "COUNT<tab>VALUE" lines; --output csv gives value,count).
+    #[arg(long, short = 'g', value_enum, value_name = "FIELD")]
+    pub group_by: Option<GroupBy>,
+
+    /// Print at most this many events or groups.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+
+    /// Also print load warnings (bad files and lines) on standard error; by default only a count.
+    #[arg(long)]
+    pub warnings: bool,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// Aligned columns for reading (control characters escaped).
+    Table,
+    /// One raw CloudTrail record per line.
+    Jsonl,
+    /// RFC 4180 CSV, safe to open in a spreadsheet.
+    Csv,
+    /// Just the number of matching events.
+    Count,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    /// Who did it (trailscope's principal: ARN, or what identifies it when there is none).
+    Principal,
+    /// userIdentity.arn exactly as recorded ("" when absent).
+    Arn,
+    /// sourceIPAddress.
+    Ip,
+    /// userIdentity.accessKeyId.
+    Key,
+    /// eventName.
+    Event,
+    /// eventSource.
+    Source,
+    /// awsRegion.
+    Region,
+    /// errorCode.
+    Error,
+    /// recipientAccountId.
+    Account,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GenerateArgs {
+    /// How many events to write.
+    #[arg(long, short = 'n', default_value_t = 100_000)]
+    pub events: u64,
+
+    /// Folder to write into (AWSLogs/… is created under it).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Seed: the same seed and arguments write the same bytes.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Events per file.
+    #[arg(long, default_value_t = 100)]
+    pub events_per_file: u64,
+
+    /// Real CloudTrail files or folders whose records are replicated (default: the bundled demo).
+    #[arg(long, value_name = "PATH")]
+    pub templates: Vec<PathBuf>,
+
+    /// How many days the generated events span, ending at --end.
+    #[arg(long, default_value_t = 7)]
+    pub days: u32,
+
+    /// Last day of the generated window (YYYY-MM-DD, UTC).
+    #[arg(long, default_value = "2024-06-30")]
+    pub end: String,
 }

@@ -6,6 +6,8 @@
 
 pub mod app;
 pub mod cli;
+pub mod generate;
+pub mod query;
 pub mod keymap;
 pub mod model;
 pub mod runtime;

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use std::process::ExitCode;
-use trailscope::cli::Cli;
+use trailscope::cli::{Cli, Command, OpenArgs};
 use trailscope::keymap::Keymap;
 use trailscope::model::sanitize::visible;
 use trailscope::runtime::{run, Outcome, RunOptions};
@@ -11,6 +11,21 @@ use trailscope::theme::Theme;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Query(args)) => trailscope::query::main(&args),
+        Some(Command::Generate(args)) => match trailscope::generate::run(&args) {
+            Ok(summary) => {
+                eprintln!("{summary}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e, 1),
+        },
+        None => open(cli.open),
+    }
+}
+
+/// The interactive UI.
+fn open(cli: OpenArgs) -> ExitCode {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = match Theme::builtin(&cli.theme, no_color) {
         Ok(t) => t,
