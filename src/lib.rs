@@ -6,10 +6,11 @@
 
 pub mod app;
 pub mod cli;
+pub mod filter;
 pub mod generate;
-pub mod query;
 pub mod keymap;
 pub mod model;
+pub mod query;
 pub mod runtime;
 pub mod source;
 pub mod terminal;

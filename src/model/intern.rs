@@ -49,6 +49,19 @@ impl Interner {
         self.strings.len()
     }
 
+    /// Every interned string with its handle, in the order first seen.
+    pub fn iter(&self) -> impl Iterator<Item = (Sym, &str)> + '_ {
+        self.strings
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (Sym(NonZeroU32::MIN.saturating_add(i as u32)), &**s))
+    }
+
+    /// A dense index for `sym`, for tables indexed by symbol (bit sets, sort ranks).
+    pub fn index_of(sym: Sym) -> usize {
+        sym.0.get() as usize - 1
+    }
+
     pub fn is_empty(&self) -> bool {
         self.strings.is_empty()
     }

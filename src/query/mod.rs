@@ -1,9 +1,87 @@
-//! `trailscope query`: the headless mode.
+//! `trailscope query`: the same loader, store and filter engine as the UI, without a
+//! terminal. Scriptable, and what the benchmarks drive.
 
-use crate::cli::QueryArgs;
+mod group;
+mod output;
+
+use crate::cli::{Output, QueryArgs};
+use crate::filter::{parse, Compiled, ParseError};
+use crate::model::sanitize::visible;
+use crate::model::time::EventTime;
+use crate::model::warning::Severity;
+use crate::source::{demo, files::load_blocking, walk};
+use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-pub fn main(_args: &QueryArgs) -> ExitCode {
-    eprintln!("trailscope: query is being built");
-    ExitCode::from(2)
+pub fn main(args: &QueryArgs) -> ExitCode {
+    // Check the filter before reading gigabytes.
+    let expr = match parse(&args.filter) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("{}", explain(&args.filter, &e));
+            return ExitCode::from(2);
+        }
+    };
+    let plan = if args.demo {
+        demo::plan()
+    } else if args.paths.is_empty() {
+        eprintln!("trailscope query: give files or folders to read, `-` for stdin, or --demo");
+        return ExitCode::from(2);
+    } else {
+        walk::plan(&args.paths)
+    };
+    let (store, warnings) = load_blocking(plan);
+    let problems = warnings
+        .iter()
+        .filter(|w| w.severity == Severity::Problem)
+        .count();
+    if args.warnings {
+        for w in &warnings {
+            eprintln!("trailscope: {}", visible(&w.to_string()));
+        }
+    } else if problems > 0 {
+        eprintln!("trailscope: {problems} problem(s) reading the input (--warnings lists them)");
+    }
+    if store.is_empty() && problems > 0 {
+        eprintln!("trailscope: no CloudTrail events could be read");
+        return ExitCode::from(1);
+    }
+    let compiled = Compiled::new(&expr, &store, now());
+    let rows = compiled.select(&store, None);
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let written = match (args.group_by, args.output) {
+        (_, Output::Count) => writeln!(out, "{}", rows.len()),
+        (Some(by), format) => {
+            let groups = group::count(&store, &rows, by);
+            output::groups(&mut out, &store, &groups, format, args.limit)
+        }
+        (None, format) => output::events(&mut out, &store, &rows, format, args.limit),
+    };
+    match written.and_then(|_| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`| head`) is a normal way to stop reading.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("trailscope: cannot write the output: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The filter with a caret under the error, for a terminal.
+pub fn explain(filter: &str, e: &ParseError) -> String {
+    let shown = visible(filter);
+    let caret = format!("{}{}", " ".repeat(e.at), "^".repeat(e.len.max(1)));
+    format!(
+        "trailscope: bad filter: {}\n  {shown}\n  {caret}",
+        e.message
+    )
+}
+
+fn now() -> EventTime {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    EventTime::from_millis(ms)
 }

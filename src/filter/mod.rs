@@ -1,0 +1,108 @@
+//! The filter language: text → `Expr` (with error positions) → a `Matcher` over the store.
+//! See the README's "Filter language" for the syntax; `field::FIELDS` lists the fields.
+
+mod ast;
+mod compile;
+pub mod facet;
+pub mod field;
+mod glob;
+mod lex;
+mod needle;
+mod parse;
+pub mod preset;
+mod run;
+mod symset;
+mod time_value;
+
+pub use ast::Expr;
+pub use parse::parse;
+
+use crate::model::store::{EventIdx, IndexedField, Store};
+use crate::model::time::EventTime;
+use compile::{compile, Matcher};
+use field::Field;
+
+/// Where a filter is wrong, in characters from the start, and why.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ParseError {
+    pub at: usize,
+    pub len: usize,
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn new(at: usize, len: usize, message: impl Into<String>) -> ParseError {
+        ParseError {
+            at,
+            len,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "at column {}: {}", self.at + 1, self.message)
+    }
+}
+
+/// A filter ready to run against one store (its sets refer to that store's interned strings).
+pub struct Compiled {
+    matcher: Matcher,
+    /// Events from an index, in time order, when the filter pins an indexed field exactly.
+    seed: Option<Vec<EventIdx>>,
+}
+
+impl Compiled {
+    pub fn new(expr: &Expr, store: &Store, now: EventTime) -> Compiled {
+        Compiled {
+            matcher: compile(expr, store, now),
+            seed: index_seed(expr, store),
+        }
+    }
+
+    /// Matching events among `candidates` (kept in their order). Without candidates: all
+    /// events, oldest first.
+    pub fn select(&self, store: &Store, candidates: Option<&[EventIdx]>) -> Vec<EventIdx> {
+        match (candidates, &self.seed) {
+            (None, Some(seed)) => run::run(store, &self.matcher, seed),
+            (None, None) => run::run(store, &self.matcher, store.time_order()),
+            (Some(c), _) => run::run(store, &self.matcher, c),
+        }
+    }
+
+    pub fn matches(&self, store: &Store, idx: EventIdx) -> bool {
+        self.matcher.matches(store, store.event(idx))
+    }
+}
+
+/// Parses and runs in one go: for headless use and tests.
+pub fn select(store: &Store, text: &str, now: EventTime) -> Result<Vec<EventIdx>, ParseError> {
+    let expr = parse(text)?;
+    Ok(Compiled::new(&expr, store, now).select(store, None))
+}
+
+/// When the filter is a conjunction holding `key:K` or `ip:A` (exact), only that index's events
+/// can match: start from them instead of scanning everything.
+fn index_seed(expr: &Expr, store: &Store) -> Option<Vec<EventIdx>> {
+    let pinned = |e: &Expr| match e {
+        Expr::Field {
+            field: Field::Key,
+            value,
+            ..
+        } if !value.contains(['*', '?']) => Some(store.lookup(IndexedField::AccessKey, value)),
+        Expr::Field {
+            field: Field::Ip,
+            value,
+            ..
+        } if !value.contains(['*', '?', '/']) => Some(store.lookup(IndexedField::SourceIp, value)),
+        _ => None,
+    };
+    let hits = match expr {
+        Expr::And(parts) => parts.iter().filter_map(pinned).min_by_key(|h| h.len())?,
+        other => pinned(other)?,
+    };
+    let mut seed = hits.to_vec();
+    seed.sort_unstable_by_key(|&i| (store.event(i).time, i));
+    Some(seed)
+}

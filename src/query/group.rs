@@ -1,0 +1,59 @@
+//! Counting matching events per value of a field (`--group-by`).
+
+use crate::cli::GroupBy;
+use crate::model::event::Event;
+use crate::model::intern::{Interner, Sym};
+use crate::model::store::{EventIdx, Store};
+
+pub(crate) struct Group {
+    /// `None`: events without the field.
+    pub sym: Option<Sym>,
+    pub count: usize,
+}
+
+fn value(by: GroupBy, e: &Event) -> Option<Sym> {
+    match by {
+        GroupBy::Principal => Some(e.principal),
+        GroupBy::Arn => e.identity.arn,
+        GroupBy::Ip => e.source_ip,
+        GroupBy::Key => e.identity.access_key_id,
+        GroupBy::Event => e.name,
+        GroupBy::Source => e.source,
+        GroupBy::Region => e.region,
+        GroupBy::Error => e.error_code,
+        GroupBy::Account => e.account,
+    }
+}
+
+/// Most frequent first; ties by value so output is stable.
+pub(crate) fn count(store: &Store, rows: &[EventIdx], by: GroupBy) -> Vec<Group> {
+    let mut counter = vec![0usize; store.interner.len()];
+    let mut missing = 0;
+    for &i in rows {
+        match value(by, store.event(i)) {
+            Some(sym) => counter[Interner::index_of(sym)] += 1,
+            None => missing += 1,
+        }
+    }
+    let mut groups: Vec<Group> = store
+        .interner
+        .iter()
+        .filter(|&(sym, _)| counter[Interner::index_of(sym)] > 0)
+        .map(|(sym, _)| Group {
+            sym: Some(sym),
+            count: counter[Interner::index_of(sym)],
+        })
+        .collect();
+    if missing > 0 {
+        groups.push(Group {
+            sym: None,
+            count: missing,
+        });
+    }
+    groups.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| store.text(a.sym).cmp(store.text(b.sym)))
+    });
+    groups
+}

@@ -1,0 +1,135 @@
+//! Writing query results: aligned text (escaped for the terminal), raw JSON lines, or CSV that
+//! a spreadsheet cannot mistake for formulas.
+
+use super::group::Group;
+use crate::cli::Output;
+use crate::model::column::DEFAULT_COLUMNS;
+use crate::model::sanitize::visible;
+use crate::model::store::{EventIdx, Store};
+use std::io::{self, Write};
+
+pub(crate) fn events(
+    out: &mut impl Write,
+    store: &Store,
+    rows: &[EventIdx],
+    format: Output,
+    limit: Option<usize>,
+) -> io::Result<()> {
+    let rows = &rows[..limit.unwrap_or(usize::MAX).min(rows.len())];
+    match format {
+        Output::Jsonl => {
+            for &i in rows {
+                writeln!(out, "{}", store.event(i).raw)?;
+            }
+        }
+        Output::Csv => {
+            writeln!(out, "{}", CSV_HEADER.join(","))?;
+            for &i in rows {
+                let e = store.event(i);
+                let cells = [
+                    e.time.format_utc(),
+                    store.text(e.name).to_string(),
+                    store.text(e.source).to_string(),
+                    store.interner.resolve(e.principal).to_string(),
+                    store.text(e.identity.access_key_id).to_string(),
+                    store.text(e.source_ip).to_string(),
+                    store.text(e.region).to_string(),
+                    store.text(e.account).to_string(),
+                    store.text(e.error_code).to_string(),
+                    e.event_id.as_deref().unwrap_or("").to_string(),
+                ];
+                let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+                writeln!(out, "{}", line.join(","))?;
+            }
+        }
+        Output::Table | Output::Count => {
+            let widths: Vec<usize> = DEFAULT_COLUMNS
+                .iter()
+                .map(|c| c.widths().1 as usize)
+                .collect();
+            let header: Vec<String> = DEFAULT_COLUMNS
+                .iter()
+                .zip(&widths)
+                .map(|(c, &w)| format!("{:<w$}", c.header()))
+                .collect();
+            writeln!(out, "{}", header.join(" ").trim_end())?;
+            for &i in rows {
+                let e = store.event(i);
+                let cells: Vec<String> = DEFAULT_COLUMNS
+                    .iter()
+                    .zip(&widths)
+                    .map(|(&c, &w)| format!("{:<w$}", c.cell(store, e)))
+                    .collect();
+                writeln!(out, "{}", cells.join(" ").trim_end())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+const CSV_HEADER: [&str; 10] = [
+    "eventTime",
+    "eventName",
+    "eventSource",
+    "principal",
+    "accessKeyId",
+    "sourceIPAddress",
+    "awsRegion",
+    "recipientAccountId",
+    "errorCode",
+    "eventID",
+];
+
+pub(crate) fn groups(
+    out: &mut impl Write,
+    store: &Store,
+    groups: &[Group],
+    format: Output,
+    limit: Option<usize>,
+) -> io::Result<()> {
+    let groups = &groups[..limit.unwrap_or(usize::MAX).min(groups.len())];
+    if format == Output::Csv {
+        writeln!(out, "value,count")?;
+    }
+    for g in groups {
+        let value = store.text(g.sym);
+        match format {
+            Output::Csv => writeln!(out, "{},{}", csv_cell(value), g.count)?,
+            Output::Jsonl => {
+                let line = serde_json::json!({ "value": g.sym.map(|_| value), "count": g.count });
+                writeln!(out, "{line}")?
+            }
+            Output::Table | Output::Count => writeln!(out, "{}\t{}", g.count, visible(value))?,
+        }
+    }
+    Ok(())
+}
+
+/// RFC 4180 quoting, and a leading `'` on cells a spreadsheet would run as a formula
+/// (OWASP's CSV-injection advice): event strings are attacker-controlled.
+pub(crate) fn csv_cell(value: &str) -> String {
+    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn csv_cells_are_inert() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("+1"), "'+1");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+    }
+}
