@@ -57,7 +57,14 @@ fn open(cli: OpenArgs) -> ExitCode {
         }
         return fail(&msg, 1);
     }
+    if let Some(f) = &cli.filter {
+        if let Err(e) = trailscope::filter::parse(f) {
+            eprintln!("{}", trailscope::query::explain(f, &e));
+            return ExitCode::from(2);
+        }
+    }
     let opts = RunOptions {
+        filter: cli.filter.clone(),
         plan,
         source_label: label,
         keymap: Keymap::default_keymap(),

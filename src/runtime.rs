@@ -23,6 +23,8 @@ pub struct RunOptions {
     pub source_label: String,
     pub keymap: Keymap,
     pub theme: Theme,
+    /// A filter to start with (`--filter`), already checked to parse.
+    pub filter: Option<String>,
 }
 
 /// How the session ended.
@@ -47,6 +49,10 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
         .size()
         .map_err(|e| format!("cannot read the terminal size: {e}"))?;
     let mut app = App::new(opts.keymap, opts.source_label, size.width, size.height);
+    app.clock_origin = crate::model::time::EventTime::now();
+    if let Some(f) = &opts.filter {
+        app.filter.set_text(f);
+    }
     let started = Instant::now();
 
     let (term_tx, mut term_rx) = mpsc::unbounded_channel();
@@ -77,6 +83,8 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
             Some(m) = src_rx.recv() => Some(Msg::Source(app.query, m)),
             _ = ticker.tick() => None,
             _ = tokio::time::sleep_until(next_frame), if dirty => None,
+            // Pending filter work runs whenever nothing else is ready.
+            _ = std::future::ready(()), if app.wants_work() => None,
             name = signals.recv() => break Outcome::Failed(format!("stopped by {name}")),
         };
         let mut effects = update(&mut app, Msg::Tick(started.elapsed().as_millis() as u64));
@@ -96,6 +104,11 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
                 },
             };
             effects.extend(update(&mut app, msg));
+            dirty = true;
+        }
+        // One slice of filtering per turn, after input: keys are never queued behind a scan.
+        if app.wants_work() {
+            effects.extend(update(&mut app, Msg::Work));
             dirty = true;
         }
         for effect in effects {
@@ -126,6 +139,7 @@ fn spawn_input_thread(tx: mpsc::UnboundedSender<Msg>) {
                 None => continue,
             },
             Ok(TermEvent::Resize(width, height)) => Msg::Resize { width, height },
+            Ok(TermEvent::Paste(text)) => Msg::Paste(text),
             Ok(_) => continue,
             Err(_) => return,
         };

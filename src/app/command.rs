@@ -1,6 +1,8 @@
 //! User-bindable intents. Keys resolve to these through the keymap; each has a kebab-case
 //! name (used in keymap files) and a description (used by the help overlay).
 
+use crate::filter::preset::Preset;
+
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
 pub enum Command {
     Quit,
@@ -15,10 +17,17 @@ pub enum Command {
     FocusNext,
     OpenDetail,
     Back,
+    Filter,
+    ClearFilter,
+    Facets,
+    Columns,
+    SortNext,
+    SortReverse,
+    Preset(Preset),
 }
 
 impl Command {
-    pub const ALL: [Command; 12] = [
+    pub const ALL: [Command; 25] = [
         Command::MoveDown,
         Command::MoveUp,
         Command::PageDown,
@@ -28,6 +37,19 @@ impl Command {
         Command::OpenDetail,
         Command::FocusNext,
         Command::Back,
+        Command::Filter,
+        Command::ClearFilter,
+        Command::Facets,
+        Command::Preset(Preset::Writes),
+        Command::Preset(Preset::Errors),
+        Command::Preset(Preset::Denied),
+        Command::Preset(Preset::ConsoleSignIn),
+        Command::Preset(Preset::HideServiceNoise),
+        Command::Preset(Preset::Dangerous),
+        Command::Preset(Preset::AiAssisted),
+        Command::SortNext,
+        Command::SortReverse,
+        Command::Columns,
         Command::ToggleWarnings,
         Command::ToggleHelp,
         Command::Quit,
@@ -47,6 +69,19 @@ impl Command {
             Command::FocusNext => "focus-next",
             Command::OpenDetail => "open-detail",
             Command::Back => "back",
+            Command::Filter => "filter",
+            Command::ClearFilter => "clear-filter",
+            Command::Facets => "facets",
+            Command::Columns => "columns",
+            Command::SortNext => "sort-next",
+            Command::SortReverse => "sort-reverse",
+            Command::Preset(Preset::Writes) => "preset-writes",
+            Command::Preset(Preset::Errors) => "preset-errors",
+            Command::Preset(Preset::Denied) => "preset-denied",
+            Command::Preset(Preset::ConsoleSignIn) => "preset-console",
+            Command::Preset(Preset::HideServiceNoise) => "preset-no-noise",
+            Command::Preset(Preset::Dangerous) => "preset-dangerous",
+            Command::Preset(Preset::AiAssisted) => "preset-ai",
         }
     }
 
@@ -64,6 +99,13 @@ impl Command {
             Command::FocusNext => "switch focus between table and detail",
             Command::OpenDetail => "open the selected event's JSON",
             Command::Back => "back: close overlay, leave detail, close detail",
+            Command::Filter => "edit the filter (see the filter language below)",
+            Command::ClearFilter => "clear the filter and presets",
+            Command::Facets => "facets: pick a principal, IP, key, event, error or region",
+            Command::Columns => "choose visible columns",
+            Command::SortNext => "sort by the next column (time, event, principal…)",
+            Command::SortReverse => "reverse the sort order",
+            Command::Preset(p) => p.description(),
         }
     }
 

@@ -14,6 +14,8 @@ pub struct Layout {
     pub title: Area,
     pub table: Area,
     pub detail: Option<Area>,
+    /// The filter line above the status bar, while editing or when a filter is on.
+    pub filter: Option<Area>,
     pub status: Area,
     pub side_by_side: bool,
 }
@@ -22,7 +24,7 @@ pub struct Layout {
 pub const SIDE_BY_SIDE_MIN_WIDTH: u16 = 140;
 
 impl Layout {
-    pub fn compute(width: u16, height: u16, detail_open: bool) -> Layout {
+    pub fn compute(width: u16, height: u16, detail_open: bool, filter_line: bool) -> Layout {
         let title = Area {
             x: 0,
             y: 0,
@@ -35,8 +37,16 @@ impl Layout {
             width,
             height: height.min(1).min(height.saturating_sub(1)),
         };
+        // The filter line only when there is room for it and at least one table row.
+        let filter = (filter_line && height >= 6).then(|| Area {
+            x: 0,
+            y: status.y.saturating_sub(1),
+            width,
+            height: 1,
+        });
+        let filter_h = filter.map_or(0, |f| f.height);
         let main_y = title.height;
-        let main_h = height.saturating_sub(title.height + status.height);
+        let main_h = height.saturating_sub(title.height + status.height + filter_h);
         let full = Area {
             x: 0,
             y: main_y,
@@ -48,6 +58,7 @@ impl Layout {
                 title,
                 table: full,
                 detail: None,
+                filter,
                 status,
                 side_by_side: false,
             };
@@ -82,6 +93,7 @@ impl Layout {
             title,
             table,
             detail: Some(detail),
+            filter,
             status,
             side_by_side,
         }
@@ -104,20 +116,21 @@ mod tests {
 
     #[test]
     fn wide_is_side_by_side_narrow_is_stacked() {
-        let wide = Layout::compute(200, 50, true);
+        let wide = Layout::compute(200, 50, true, false);
         assert!(wide.side_by_side);
         assert_eq!(wide.table.width + wide.detail.map_or(0, |d| d.width), 200);
-        let narrow = Layout::compute(80, 24, true);
+        let narrow = Layout::compute(80, 24, true, false);
         assert!(!narrow.side_by_side);
         let d = narrow.detail.expect("detail shown");
         assert_eq!(narrow.table.height + d.height, 22);
-        assert_eq!(Layout::compute(80, 24, false).table_rows(), 19);
+        assert_eq!(Layout::compute(80, 24, false, false).table_rows(), 19);
+        assert_eq!(Layout::compute(80, 24, false, true).table_rows(), 18);
     }
 
     #[test]
     fn tiny_terminals_do_not_underflow() {
         for (w, h) in [(0, 0), (1, 1), (10, 2), (20, 5)] {
-            let l = Layout::compute(w, h, true);
+            let l = Layout::compute(w, h, true, true);
             assert!(l.table.y + l.table.height <= h.max(1));
         }
     }

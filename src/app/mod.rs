@@ -1,24 +1,34 @@
 //! All application state and `update(&mut App, Msg) -> Vec<Effect>`. No terminal, no async,
 //! no clock: everything here is testable by feeding messages.
 
+pub mod bar;
 pub mod command;
 pub mod detail;
 pub mod effect;
+pub mod filter;
 pub mod json_view;
 pub mod key;
 pub mod layout;
 pub mod load;
 pub mod msg;
+pub mod picker;
+pub mod sort;
 pub mod table;
 mod update;
 
 use crate::keymap::Keymap;
+use crate::model::column::{Column, DEFAULT_COLUMNS};
 use crate::model::store::{EventIdx, Store};
+use crate::model::time::EventTime;
 use crate::model::warning::{Severity, Warning};
+use bar::FilterBar;
 use detail::DetailState;
+use filter::FilterState;
 use layout::Layout;
 use load::LoadState;
 use msg::QueryId;
+use picker::FacetPicker;
+use sort::Sort;
 use table::TableState;
 
 pub use update::update;
@@ -31,8 +41,16 @@ pub enum Focus {
 
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub enum Overlay {
-    Help { scroll: usize },
-    Warnings { scroll: usize },
+    Help {
+        scroll: usize,
+    },
+    Warnings {
+        scroll: usize,
+    },
+    /// The column chooser, with its cursor.
+    Columns {
+        cursor: usize,
+    },
 }
 
 pub struct App {
@@ -50,6 +68,19 @@ pub struct App {
     pub width: u16,
     pub height: u16,
     pub now_ms: u64,
+    /// Wall-clock time when the session started: `now_ms` counts from here (relative filter
+    /// times like `after:-3h`). Fixed in tests.
+    pub clock_origin: EventTime,
+    pub filter: FilterState,
+    /// Open while editing the filter.
+    pub bar: Option<FilterBar>,
+    pub picker: Option<FacetPicker>,
+    pub columns: Vec<Column>,
+    pub sort: Option<Sort>,
+    /// The filtered rows in sort order, when a sort other than time is on.
+    sorted: Option<Vec<EventIdx>>,
+    /// New rows arrived under a sort: re-sort when idle.
+    resort_due: bool,
 }
 
 impl App {
@@ -71,16 +102,65 @@ impl App {
             width,
             height,
             now_ms: 0,
+            clock_origin: EventTime::from_millis(0),
+            filter: FilterState::default(),
+            bar: None,
+            picker: None,
+            columns: DEFAULT_COLUMNS.to_vec(),
+            sort: None,
+            sorted: None,
+            resort_due: false,
         }
     }
 
-    pub fn layout(&self) -> Layout {
-        Layout::compute(self.width, self.height, self.detail.open)
+    /// Now, for relative times in filters.
+    pub fn now(&self) -> EventTime {
+        let origin = self.clock_origin.millis().unwrap_or(0);
+        EventTime::from_millis(origin.saturating_add(self.now_ms as i64))
     }
 
-    /// The rows of the current view, oldest first.
+    /// Whether `update(Msg::Work)` has something to do.
+    pub fn wants_work(&self) -> bool {
+        self.filter.has_work() || self.resort_due
+    }
+
+    pub fn layout(&self) -> Layout {
+        let filter_line = self.bar.is_some() || self.filter.is_active();
+        Layout::compute(self.width, self.height, self.detail.open, filter_line)
+    }
+
+    /// The rows of the current view: filtered, in sort order (oldest first by default).
     pub fn rows(&self) -> &[EventIdx] {
-        self.store.time_order()
+        if let Some(sorted) = &self.sorted {
+            return sorted;
+        }
+        self.filter
+            .rows
+            .as_deref()
+            .unwrap_or_else(|| self.store.time_order())
+    }
+
+    /// Recomputes the sorted rows after the filter or the sort changed.
+    pub(crate) fn resort(&mut self) {
+        self.resort_due = false;
+        self.sorted = self
+            .sort
+            .filter(|s| s.column != Column::Time || s.descending)
+            .map(|s| {
+                let mut rows = self
+                    .filter
+                    .rows
+                    .clone()
+                    .unwrap_or_else(|| self.store.time_order().to_vec());
+                sort::apply(&self.store, &mut rows, s);
+                rows
+            });
+    }
+
+    pub(crate) fn mark_resort(&mut self) {
+        if self.sorted.is_some() {
+            self.resort_due = true;
+        }
     }
 
     pub fn selected(&self) -> Option<EventIdx> {

@@ -18,4 +18,8 @@ pub enum Msg {
     Source(QueryId, SourceMsg),
     /// Milliseconds since the session started.
     Tick(u64),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
+    /// Nothing else to do: run a slice of pending work (filtering, sorting).
+    Work,
 }

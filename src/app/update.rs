@@ -1,20 +1,36 @@
 //! The reducer: one message in, new state and effects out.
 
+use super::bar::{BarOutcome, FilterBar};
 use super::command::Command;
 use super::effect::Effect;
+use super::key::{Key, KeyCode};
 use super::msg::Msg;
+use super::picker::FacetPicker;
+use super::sort::Sort;
 use super::{App, Focus, Overlay};
+use crate::filter::facet::{self, Facet};
+use crate::model::column::{Column, ALL_COLUMNS};
 use crate::model::store::EventIdx;
 use crate::source::SourceMsg;
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let mut effects = Vec::new();
     match msg {
+        Msg::Key(key) if app.bar.is_some() => bar_key(app, key, &mut effects),
+        Msg::Key(key) if app.picker.is_some() => picker_key(app, key, &mut effects),
         Msg::Key(key) => {
             if let Some(command) = app.keymap.command_for(key) {
                 apply(app, command, &mut effects);
             }
         }
+        Msg::Paste(text) => {
+            if let Some(bar) = app.bar.as_mut() {
+                bar.paste(&text);
+                let text = bar.text().to_string();
+                app.filter.set_text(&text);
+            }
+        }
+        Msg::Work => work(app),
         Msg::Resize { width, height } => {
             app.width = width;
             app.height = height;
@@ -33,13 +49,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 fn on_source(app: &mut App, msg: SourceMsg, effects: &mut Vec<Effect>) {
     match msg {
         SourceMsg::Batch(records) => {
+            let first_new = app.store.len();
             app.store.insert_batch(records);
+            if app.filter.is_active() {
+                let now = app.now();
+                app.filter.absorb(&app.store, first_new, now);
+            }
+            app.mark_resort();
             if app.load.first_rows_ms.is_none() && !app.store.is_empty() {
                 app.load.first_rows_ms = Some(app.now_ms);
             }
-            let page = app.layout().table_rows();
-            let store = &app.store;
-            app.table.reanchor(|idx| store.position(idx), page);
+            reanchor(app);
         }
         SourceMsg::Warnings(w) => app.warnings.extend(w),
         // Workers report concurrently, so reports can arrive out of order: only move forward.
@@ -49,6 +69,7 @@ fn on_source(app: &mut App, msg: SourceMsg, effects: &mut Vec<Effect>) {
         SourceMsg::Progress(_) => {}
         SourceMsg::Done => {
             app.load.loading = false;
+            app.mark_resort();
             app.load.done_ms = Some(app.now_ms);
             if app.store.is_empty() {
                 effects.push(Effect::Fail(nothing_read_message(app)));
@@ -102,8 +123,157 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
         }
         Command::Back => match app.focus {
             Focus::Detail => app.focus = Focus::Table,
-            Focus::Table => app.detail.open = false,
+            Focus::Table if app.detail.open => app.detail.open = false,
+            // Last step back: drop the filter, like k9s.
+            Focus::Table => {
+                if app.filter.is_active() {
+                    app.filter.clear();
+                }
+            }
         },
+        Command::Filter => {
+            app.bar = Some(FilterBar::open(&app.filter.text));
+            app.filter.error = None;
+        }
+        Command::ClearFilter => app.filter.clear(),
+        Command::Preset(p) => app.filter.toggle_preset(p),
+        Command::Facets => {
+            app.picker = Some(FacetPicker::open(&app.store, app.rows(), Facet::Principal));
+        }
+        Command::Columns => app.overlay = Some(Overlay::Columns { cursor: 0 }),
+        Command::SortNext => {
+            let visible = &app.columns;
+            let current = app.sort.map_or(Column::Time, |s| s.column);
+            let i = visible
+                .iter()
+                .position(|&c| c == current)
+                .map_or(0, |i| i + 1);
+            let column = visible
+                .get(i % visible.len().max(1))
+                .copied()
+                .unwrap_or(Column::Time);
+            app.sort = Some(Sort {
+                column,
+                descending: false,
+            });
+            app.resort();
+            reanchor(app);
+        }
+        Command::SortReverse => {
+            let mut sort = app.sort.unwrap_or(Sort {
+                column: Column::Time,
+                descending: false,
+            });
+            sort.descending = !sort.descending;
+            app.sort = Some(sort);
+            app.resort();
+            reanchor(app);
+        }
+    }
+}
+
+/// Idle-time work: a slice of filtering, or a re-sort after new rows.
+fn work(app: &mut App) {
+    let now = app.now();
+    if app.filter.work(&app.store, now) {
+        app.resort();
+        reanchor(app);
+    } else if !app.filter.has_work() && app.resort_due {
+        app.resort();
+        reanchor(app);
+    }
+}
+
+/// After the rows changed: keep the selected event selected, or the row nearest in time.
+fn reanchor(app: &mut App) {
+    let page = app.layout().table_rows();
+    let rows = app.rows();
+    if let Some(anchor) = app.table.anchor {
+        let pos = if app.sorted.is_some() {
+            rows.iter().position(|&i| i == anchor)
+        } else {
+            let key = |i: EventIdx| (app.store.event(i).time, i);
+            let p = rows.partition_point(|&i| key(i) < key(anchor));
+            // The event left the view: stay at the nearest later one (or the last).
+            Some(p.min(rows.len().saturating_sub(1)))
+        };
+        if let Some(pos) = pos {
+            let shift = pos as isize - app.table.cursor as isize;
+            app.table.cursor = pos;
+            app.table.offset = (app.table.offset as isize + shift).max(0) as usize;
+            app.table.scroll_into_view(page);
+            return;
+        }
+    }
+    let len = rows.len();
+    app.table.cursor = app.table.cursor.min(len.saturating_sub(1));
+    app.table.offset = app.table.offset.min(app.table.cursor);
+    app.table.scroll_into_view(page);
+}
+
+fn bar_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+    if key.ctrl && key.code == KeyCode::Char('c') {
+        return effects.push(Effect::Quit);
+    }
+    let Some(bar) = app.bar.as_mut() else { return };
+    match bar.key(key) {
+        BarOutcome::Edited => {
+            let text = bar.text().to_string();
+            app.filter.set_text(&text);
+        }
+        BarOutcome::Accept => {
+            // An invalid filter cannot be accepted: the bar stays open on the error.
+            if app.filter.error.is_none() {
+                app.bar = None;
+            }
+        }
+        BarOutcome::Cancel => {
+            let before = bar.before.clone();
+            app.bar = None;
+            app.filter.set_text(&before);
+            app.filter.error = None;
+        }
+        BarOutcome::Ignored => {}
+    }
+}
+
+fn picker_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+    let Some(picker) = app.picker.as_mut() else {
+        return;
+    };
+    let page = (app.height as isize / 2).max(1);
+    match (key.code, key.ctrl) {
+        (KeyCode::Char('c'), true) => effects.push(Effect::Quit),
+        (KeyCode::Esc, _) => app.picker = None,
+        (KeyCode::Enter, _) | (KeyCode::Char('x'), true) => {
+            let exclude = key.code != KeyCode::Enter;
+            let Some(value) = picker.value(picker.cursor) else {
+                return;
+            };
+            let term = facet::term(picker.facet, app.store.interner.resolve(value.sym));
+            let term = if exclude { format!("-{term}") } else { term };
+            let text = match app.filter.text.trim() {
+                "" => term,
+                t => format!("{t} {term}"),
+            };
+            app.picker = None;
+            app.filter.set_text(&text);
+        }
+        (KeyCode::Tab | KeyCode::Right, _) => {
+            let rows = app.filter.rows.as_deref().unwrap_or(app.store.time_order());
+            picker.switch(&app.store, rows, true);
+        }
+        (KeyCode::BackTab | KeyCode::Left, _) => {
+            let rows = app.filter.rows.as_deref().unwrap_or(app.store.time_order());
+            picker.switch(&app.store, rows, false);
+        }
+        (KeyCode::Up, _) | (KeyCode::Char('p'), true) => picker.move_by(-1),
+        (KeyCode::Down, _) | (KeyCode::Char('n'), true) => picker.move_by(1),
+        (KeyCode::PageUp, _) => picker.move_by(-page),
+        (KeyCode::PageDown, _) => picker.move_by(page),
+        (KeyCode::Backspace, _) => picker.backspace(&app.store),
+        (KeyCode::Char(c), false) if !key.alt => picker.type_char(&app.store, c),
+        _ => {}
     }
 }
 
@@ -149,12 +319,21 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Command::PageDown => app.height as isize / 2,
         Command::Top => isize::MIN / 2,
         Command::Bottom => isize::MAX / 2,
-        Command::OpenDetail | Command::FocusNext => return,
+        Command::OpenDetail | Command::FocusNext => {
+            if let Overlay::Columns { cursor } = overlay {
+                toggle_column(app, cursor);
+            }
+            return;
+        }
+        _ => return,
     };
     // Clamped to the content when drawn, so the overlay never scrolls into emptiness.
     let limit = match overlay {
-        Overlay::Help { .. } => app.keymap.bindings().len(),
+        Overlay::Help { .. } => {
+            app.keymap.bindings().len() + crate::filter::field::FIELDS.len() + 12
+        }
         Overlay::Warnings { .. } => app.warnings.len(),
+        Overlay::Columns { .. } => ALL_COLUMNS.len() - 1,
     };
     app.overlay = Some(match overlay {
         Overlay::Help { scroll } => Overlay::Help {
@@ -163,5 +342,24 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Overlay::Warnings { scroll } => Overlay::Warnings {
             scroll: scroll_of(delta, scroll).min(limit),
         },
+        Overlay::Columns { cursor } => Overlay::Columns {
+            cursor: scroll_of(delta, cursor).min(limit),
+        },
     });
+}
+
+/// Shows or hides a column; the table keeps the chooser's order and at least one column.
+fn toggle_column(app: &mut App, cursor: usize) {
+    let Some(&column) = ALL_COLUMNS.get(cursor) else {
+        return;
+    };
+    if let Some(i) = app.columns.iter().position(|&c| c == column) {
+        if app.columns.len() > 1 {
+            app.columns.remove(i);
+        }
+    } else {
+        app.columns.push(column);
+        app.columns
+            .sort_by_key(|c| ALL_COLUMNS.iter().position(|a| a == c));
+    }
 }

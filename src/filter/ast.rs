@@ -20,6 +20,12 @@ pub enum Expr {
     },
 }
 
+impl Default for Expr {
+    fn default() -> Self {
+        Expr::all()
+    }
+}
+
 impl Expr {
     pub fn all() -> Expr {
         Expr::And(Vec::new())

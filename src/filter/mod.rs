@@ -71,6 +71,11 @@ impl Compiled {
         }
     }
 
+    /// The events of the index the filter pins, oldest first, if it pins one.
+    pub fn seed(&self) -> Option<Vec<EventIdx>> {
+        self.seed.clone()
+    }
+
     pub fn matches(&self, store: &Store, idx: EventIdx) -> bool {
         self.matcher.matches(store, store.event(idx))
     }

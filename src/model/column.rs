@@ -14,7 +14,30 @@ pub enum Column {
     SourceIp,
     Region,
     Error,
+    AccessKey,
+    Account,
+    UserAgent,
+    IdentityType,
+    ReadOnly,
+    EventId,
 }
+
+/// Every column, in the order the column chooser lists them.
+pub const ALL_COLUMNS: [Column; 13] = [
+    Column::Time,
+    Column::Event,
+    Column::Principal,
+    Column::SourceIp,
+    Column::Error,
+    Column::Source,
+    Column::Region,
+    Column::AccessKey,
+    Column::Account,
+    Column::UserAgent,
+    Column::IdentityType,
+    Column::ReadOnly,
+    Column::EventId,
+];
 
 /// In order of importance: narrow terminals drop columns from the end of this list first.
 pub const DEFAULT_COLUMNS: [Column; 7] = [
@@ -37,6 +60,12 @@ impl Column {
             Column::SourceIp => "SOURCE IP",
             Column::Region => "REGION",
             Column::Error => "ERROR",
+            Column::AccessKey => "ACCESS KEY",
+            Column::Account => "ACCOUNT",
+            Column::UserAgent => "USER AGENT",
+            Column::IdentityType => "IDENTITY",
+            Column::ReadOnly => "RO",
+            Column::EventId => "EVENT ID",
         }
     }
 
@@ -50,6 +79,12 @@ impl Column {
             Column::SourceIp => (15, 15),
             Column::Region => (9, 14),
             Column::Error => (12, 24),
+            Column::AccessKey => (20, 20),
+            Column::Account => (12, 12),
+            Column::UserAgent => (16, 40),
+            Column::IdentityType => (8, 14),
+            Column::ReadOnly => (2, 3),
+            Column::EventId => (12, 36),
         }
     }
 
@@ -65,7 +100,36 @@ impl Column {
             Column::SourceIp => store.text(e.source_ip),
             Column::Region => store.text(e.region),
             Column::Error => store.text(e.error_code),
+            Column::AccessKey => store.text(e.identity.access_key_id),
+            Column::Account => store.text(e.account),
+            Column::UserAgent => store.text(e.user_agent),
+            Column::IdentityType => store.text(e.identity.kind),
+            Column::ReadOnly => match e.read_only {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
+            },
+            Column::EventId => e.event_id.as_deref().unwrap_or(""),
         };
         visible(raw).into_owned()
+    }
+}
+
+impl Column {
+    /// The interned value a column sorts by; `None` for columns sorted otherwise.
+    pub fn sort_sym(self, e: &Event) -> Option<super::intern::Sym> {
+        match self {
+            Column::Event => e.name,
+            Column::Source => e.source,
+            Column::Principal => Some(e.principal_name),
+            Column::SourceIp => e.source_ip,
+            Column::Region => e.region,
+            Column::Error => e.error_code,
+            Column::AccessKey => e.identity.access_key_id,
+            Column::Account => e.account,
+            Column::UserAgent => e.user_agent,
+            Column::IdentityType => e.identity.kind,
+            Column::Time | Column::ReadOnly | Column::EventId => None,
+        }
     }
 }

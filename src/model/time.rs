@@ -19,6 +19,14 @@ impl EventTime {
         (self.0 != i64::MIN).then_some(self.0)
     }
 
+    /// The wall clock (for relative filter times); the epoch if the clock is before it.
+    pub fn now() -> Self {
+        let ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        EventTime(ms)
+    }
+
     pub fn is_known(self) -> bool {
         self.0 != i64::MIN
     }

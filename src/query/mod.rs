@@ -46,7 +46,7 @@ pub fn main(args: &QueryArgs) -> ExitCode {
         eprintln!("trailscope: no CloudTrail events could be read");
         return ExitCode::from(1);
     }
-    let compiled = Compiled::new(&expr, &store, now());
+    let compiled = Compiled::new(&expr, &store, EventTime::now());
     let rows = compiled.select(&store, None);
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -77,11 +77,4 @@ pub fn explain(filter: &str, e: &ParseError) -> String {
         "trailscope: bad filter: {}\n  {shown}\n  {caret}",
         e.message
     )
-}
-
-fn now() -> EventTime {
-    let ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64);
-    EventTime::from_millis(ms)
 }

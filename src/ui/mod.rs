@@ -1,8 +1,10 @@
 //! Drawing: `draw(frame, &App, &Theme)` reads the state and never changes it.
 
 mod detail;
+mod filter_line;
 mod overlay;
-mod status;
+mod picker;
+pub(crate) mod status;
 mod table;
 
 use crate::app::layout::Area;
@@ -20,10 +22,14 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     if let Some(area) = layout.detail {
         detail::draw(frame, app, theme, rect(area));
     }
+    if let Some(area) = layout.filter {
+        filter_line::draw(frame, app, theme, rect(area));
+    }
     status::draw(frame, app, theme, rect(layout.status));
     if let Some(o) = app.overlay {
         overlay::draw(frame, app, theme, o);
     }
+    picker::draw(frame, app, theme);
 }
 
 pub(crate) fn rect(a: Area) -> Rect {
@@ -35,7 +41,19 @@ fn title_bar(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let label = crate::model::sanitize::visible(&app.source_label).into_owned();
     let line = Line::from(vec![
         Span::styled(" trailscope ", style),
-        Span::styled(format!("│ {label} │ all events "), style),
+        Span::styled(format!("│ {label} │ {} ", view_name(app)), style),
     ]);
     frame.render_widget(Paragraph::new(line).style(style), area);
+}
+
+/// What the table shows, in words.
+fn view_name(app: &App) -> String {
+    if !app.filter.is_active() {
+        return "all events".to_string();
+    }
+    format!(
+        "{} of {} events match",
+        status::group(app.rows().len()),
+        status::group(app.store.len())
+    )
 }

@@ -22,6 +22,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, overlay: Overlay) {
             warning_lines(app, theme),
             scroll,
         ),
+        Overlay::Columns { cursor } => (
+            " columns: enter toggles, esc closes ",
+            column_lines(app, theme, cursor),
+            0,
+        ),
     };
     let scroll = scroll.min(lines.len().saturating_sub(1));
     let block = Block::bordered()
@@ -75,7 +80,68 @@ fn help_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
         Span::styled("\\x1b", theme.style(Meaning::Escaped)),
         Span::raw(", never sent to the terminal."),
     ]));
+    lines.extend(filter_help(theme));
     lines
+}
+
+/// The filter language, from the same tables the parser uses.
+fn filter_help<'a>(theme: &Theme) -> Vec<Line<'a>> {
+    use crate::filter::field::FIELDS;
+    use crate::filter::preset::Preset;
+    let key_style = theme.style(Meaning::HelpKey);
+    let head = theme.style(Meaning::Header);
+    let mut lines = vec![
+        Line::raw(""),
+        Line::styled("  Filter language (/)", head),
+        Line::raw("  words: free text anywhere in the record, any case   field:value   field:=exact"),
+        Line::raw("  a b: both   a | b, a or b: either   -a, !a, not a: not   ( ): group   \"quoted value\""),
+        Line::raw("  a value with * or ? is a glob over the whole value; otherwise text fields match a substring"),
+    ];
+    for f in FIELDS {
+        let names = f.names.join(", ");
+        lines.push(Line::from(vec![
+            Span::styled(format!("{names:>22}  "), key_style),
+            Span::raw(f.help),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "  Presets (AND-ed with the filter; keys 1–7)",
+        head,
+    ));
+    for p in Preset::ALL {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>22}  ", p.name()), key_style),
+            Span::raw(
+                p.expression()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        ]));
+    }
+    lines
+}
+
+fn column_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>> {
+    use crate::model::column::ALL_COLUMNS;
+    ALL_COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mark = if app.columns.contains(c) {
+                "[x]"
+            } else {
+                "[ ]"
+            };
+            let line = Line::raw(format!(" {mark} {}", c.header()));
+            if i == cursor {
+                line.style(theme.style(Meaning::Selected))
+            } else {
+                line
+            }
+        })
+        .collect()
 }
 
 fn warning_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {

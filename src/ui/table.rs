@@ -1,7 +1,7 @@
 //! The event table: only the rows on screen are built, so a million events draw as fast as ten.
 
 use crate::app::{App, Focus};
-use crate::model::column::{Column, DEFAULT_COLUMNS};
+use crate::model::column::Column;
 use crate::model::event::Event;
 use crate::theme::{Meaning, Theme};
 use ratatui::layout::{Constraint, Rect};
@@ -19,6 +19,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let rows_all = app.rows();
     let title = match rows_all.len() {
         0 if app.load.loading => " events: loading… ".to_string(),
+        0 if app.filter.is_active() => " no events match the filter (esc clears it) ".to_string(),
         0 => " no events ".to_string(),
         n => format!(" events {}/{} ", app.table.cursor + 1, n),
     };
@@ -26,7 +27,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .border_style(theme.style(border))
         .title(Line::styled(title, theme.style(Meaning::Header)));
     let inner_width = area.width.saturating_sub(2);
-    let (columns, widths) = fit_columns(inner_width);
+    let (columns, widths) = fit_columns(&app.columns, inner_width);
 
     let page = app.layout().table_rows();
     let start = app.table.offset.min(rows_all.len());
@@ -45,7 +46,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             row
         }
     });
-    let header = Row::new(columns.iter().map(|c| Cell::from(c.header())))
+    let header = Row::new(columns.iter().map(|&c| Cell::from(header(app, c))))
         .style(theme.style(Meaning::Header));
     let table = Table::new(rows, widths.into_iter().map(Constraint::Length))
         .header(header)
@@ -69,13 +70,27 @@ fn cell<'a>(app: &'a App, theme: &Theme, event: &Event, column: Column) -> Cell<
     }
 }
 
+/// The column title, with ▲/▼ on the sorted one.
+fn header(app: &App, column: Column) -> String {
+    match app.sort {
+        Some(s) if s.column == column => {
+            format!(
+                "{}{}",
+                column.header(),
+                if s.descending { " ▼" } else { " ▲" }
+            )
+        }
+        _ => column.header().to_string(),
+    }
+}
+
 /// Picks the columns that fit (dropping the least important before squeezing any) and shares
 /// out the spare width.
-pub(crate) fn fit_columns(width: u16) -> (Vec<Column>, Vec<u16>) {
+pub(crate) fn fit_columns(chosen: &[Column], width: u16) -> (Vec<Column>, Vec<u16>) {
     let total = |cols: &[Column], w: &dyn Fn(Column) -> u16| -> u16 {
         cols.iter().map(|&c| w(c)).sum::<u16>() + cols.len().saturating_sub(1) as u16
     };
-    let mut columns = DEFAULT_COLUMNS.to_vec();
+    let mut columns = chosen.to_vec();
     // Drop columns until the rest fit at a comfortable width (halfway from minimum to preferred).
     let comfortable = |c: Column| (c.widths().0 + c.widths().1) / 2;
     while columns.len() > 3 && total(&columns, &comfortable) > width {
@@ -113,15 +128,16 @@ pub(crate) fn fit_columns(width: u16) -> (Vec<Column>, Vec<u16>) {
 #[cfg(test)]
 mod tests {
     use super::fit_columns;
+    use crate::model::column::DEFAULT_COLUMNS;
 
     #[test]
     fn columns_fit_any_width() {
         for w in [0u16, 20, 78, 118, 200, 400] {
-            let (cols, widths) = fit_columns(w);
+            let (cols, widths) = fit_columns(&DEFAULT_COLUMNS, w);
             assert!(!cols.is_empty());
             let total: u16 = widths.iter().sum::<u16>() + cols.len() as u16 - 1;
             assert!(total <= w.max(19), "width {w}: {total}");
         }
-        assert_eq!(fit_columns(200).0.len(), 7);
+        assert_eq!(fit_columns(&DEFAULT_COLUMNS, 200).0.len(), 7);
     }
 }

@@ -1,0 +1,180 @@
+//! The filter as app state: what the user typed, the presets switched on, and the view it
+//! selects. Work is split so typing never waits: a keystroke only records the new target;
+//! `Msg::Work` (sent when no input is pending) compiles and scans a slice at a time, and a
+//! filter that narrows the previous one scans only the previous result.
+
+use crate::filter::preset::Preset;
+use crate::filter::{parse, Compiled, Expr, ParseError};
+use crate::model::store::{EventIdx, Store};
+use crate::model::time::EventTime;
+use std::collections::BTreeSet;
+
+/// Events scanned per work slice: a few milliseconds, so keys are read between slices.
+const SLICE: usize = 1 << 18;
+
+#[derive(Default)]
+pub struct FilterState {
+    /// The text of the last valid filter (what the view shows).
+    pub text: String,
+    expr: Expr,
+    pub presets: BTreeSet<Preset>,
+    /// Set while the typed text does not parse; the view keeps the last valid result.
+    pub error: Option<ParseError>,
+    /// The rows of the view, oldest first; `None` when nothing filters (all events).
+    pub rows: Option<Vec<EventIdx>>,
+    /// The effective filter whose complete result is `rows`, for narrowing.
+    settled: Option<Expr>,
+    /// The effective filter the rows should reflect, when work is due.
+    pending: Option<Expr>,
+    job: Option<Job>,
+}
+
+struct Job {
+    effective: Expr,
+    compiled: Compiled,
+    candidates: Vec<EventIdx>,
+    done: usize,
+    found: Vec<EventIdx>,
+}
+
+impl FilterState {
+    /// The user's filter AND the presets.
+    pub fn effective(&self) -> Expr {
+        let mut parts: Vec<Expr> = Vec::new();
+        if !self.expr.is_all() {
+            parts.push(self.expr.clone());
+        }
+        parts.extend(self.presets.iter().map(|p| p.expr()));
+        match parts.len() {
+            1 => parts.remove(0),
+            _ => Expr::And(parts),
+        }
+    }
+
+    /// New text from the filter bar. Invalid text keeps the current view and records why.
+    pub fn set_text(&mut self, text: &str) {
+        match parse(text) {
+            Ok(expr) => {
+                self.error = None;
+                self.text = text.to_string();
+                if expr != self.expr {
+                    self.expr = expr;
+                    self.schedule();
+                }
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    pub fn toggle_preset(&mut self, preset: Preset) {
+        if !self.presets.remove(&preset) {
+            self.presets.insert(preset);
+        }
+        self.schedule();
+    }
+
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.expr = Expr::all();
+        self.presets.clear();
+        self.error = None;
+        self.schedule();
+    }
+
+    fn schedule(&mut self) {
+        self.job = None;
+        self.pending = Some(self.effective());
+    }
+
+    pub fn is_active(&self) -> bool {
+        !self.effective().is_all()
+    }
+
+    pub fn has_work(&self) -> bool {
+        self.pending.is_some() || self.job.is_some()
+    }
+
+    /// Fraction of the running scan done, for the status bar.
+    pub fn progress(&self) -> Option<f64> {
+        self.job
+            .as_ref()
+            .map(|j| j.done as f64 / j.candidates.len().max(1) as f64)
+    }
+
+    /// One slice of filtering. Returns true when the view changed.
+    pub fn work(&mut self, store: &Store, now: EventTime) -> bool {
+        if let Some(effective) = self.pending.take() {
+            if effective.is_all() {
+                self.rows = None;
+                self.settled = None;
+                return true;
+            }
+            let compiled = Compiled::new(&effective, store, now);
+            // Typing on (`dele` → `delet`) only narrows: search the last result, not everything.
+            let candidates = match (&self.settled, &self.rows) {
+                (Some(prev), Some(rows)) if effective.narrows(prev) => rows.clone(),
+                _ => compiled
+                    .seed()
+                    .unwrap_or_else(|| store.time_order().to_vec()),
+            };
+            self.job = Some(Job {
+                effective,
+                compiled,
+                candidates,
+                done: 0,
+                found: Vec::new(),
+            });
+        }
+        let Some(job) = self.job.as_mut() else {
+            return false;
+        };
+        let end = (job.done + SLICE).min(job.candidates.len());
+        let slice = &job.candidates[job.done..end];
+        job.found.extend(job.compiled.select(store, Some(slice)));
+        job.done = end;
+        if job.done < job.candidates.len() {
+            return false;
+        }
+        if let Some(job) = self.job.take() {
+            self.rows = Some(job.found);
+            self.settled = Some(job.effective);
+        }
+        true
+    }
+
+    /// Events just added to the store (`first_new..`): those that match join the view, in time
+    /// order. A running scan restarts instead, so it sees the new values too.
+    pub fn absorb(&mut self, store: &Store, first_new: usize, now: EventTime) {
+        if self.job.is_some() || self.pending.is_some() {
+            self.schedule();
+            return;
+        }
+        let (Some(effective), Some(rows)) = (self.settled.as_ref(), self.rows.as_mut()) else {
+            return;
+        };
+        // Recompiled: strings first seen in this batch must be in the sets.
+        let compiled = Compiled::new(effective, store, now);
+        let fresh: Vec<EventIdx> = (first_new..store.len()).map(|i| i as EventIdx).collect();
+        let mut hits = compiled.select(store, Some(&fresh));
+        if hits.is_empty() {
+            return;
+        }
+        let key = |i: EventIdx| (store.event(i).time, i);
+        hits.sort_unstable_by_key(|&i| key(i));
+        let old = std::mem::take(rows);
+        let mut merged = Vec::with_capacity(old.len() + hits.len());
+        let (mut a, mut b) = (old.into_iter().peekable(), hits.into_iter().peekable());
+        while let (Some(&x), Some(&y)) = (a.peek(), b.peek()) {
+            if key(x) <= key(y) {
+                merged.push(x);
+                a.next();
+            } else {
+                merged.push(y);
+                b.next();
+            }
+        }
+        merged.extend(a);
+        merged.extend(b);
+        *rows = merged;
+    }
+}

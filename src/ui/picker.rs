@@ -1,0 +1,69 @@
+//! The facet picker overlay: values with counts, the search line, and the keys that work here.
+
+use crate::app::App;
+use crate::filter::facet::Facet;
+use crate::model::sanitize::visible;
+use crate::theme::{Meaning, Theme};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    let Some(p) = &app.picker else { return };
+    let full = frame.area();
+    let w = full.width.saturating_sub(4).min(90);
+    let h = full.height.saturating_sub(2);
+    let area = Rect::new(
+        full.x + (full.width - w) / 2,
+        full.y + (full.height - h) / 2,
+        w,
+        h,
+    );
+    let tabs: Vec<Span> = Facet::ALL
+        .iter()
+        .map(|&f| {
+            let style = if f == p.facet {
+                theme.style(Meaning::Selected)
+            } else {
+                theme.style(Meaning::Dim)
+            };
+            Span::styled(format!(" {} ", f.title()), style)
+        })
+        .collect();
+    let block = Block::bordered()
+        .border_style(theme.style(Meaning::BorderFocused))
+        .title(Line::from(tabs))
+        .title_bottom(Line::styled(
+            " type to search · enter: add to filter · ctrl-x: exclude · tab: next facet · esc ",
+            theme.style(Meaning::Dim),
+        ));
+    let inner_h = area.height.saturating_sub(3) as usize;
+    let mut lines = vec![Line::from(vec![
+        Span::styled("search: ", theme.style(Meaning::HelpKey)),
+        Span::raw(visible(&p.query).into_owned()),
+        Span::styled(
+            format!("   {} of {} values", p.shown.len(), p.total()),
+            theme.style(Meaning::Dim),
+        ),
+    ])];
+    let start = p.cursor.saturating_sub(inner_h.saturating_sub(1));
+    for i in start..(start + inner_h).min(p.shown.len()) {
+        let Some(v) = p.value(i) else { break };
+        let text = visible(app.store.interner.resolve(v.sym)).into_owned();
+        let line = Line::raw(format!("{:>9}  {text}", crate::ui::status::group(v.count)));
+        lines.push(if i == p.cursor {
+            line.style(theme.style(Meaning::Selected))
+        } else {
+            line
+        });
+    }
+    if p.shown.is_empty() {
+        lines.push(Line::styled(
+            "  (no values match)",
+            theme.style(Meaning::Dim),
+        ));
+    }
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
