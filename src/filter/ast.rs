@@ -74,3 +74,31 @@ impl Expr {
         }
     }
 }
+
+/// A canonical, unambiguous rendering (`(and ip:10.0.0.1 (not "x"))`): tests compare it, and
+/// it shows how a filter was understood.
+impl std::fmt::Display for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |f: &mut std::fmt::Formatter<'_>, op: &str, parts: &[Expr]| {
+            write!(f, "({op}")?;
+            for p in parts {
+                write!(f, " {p}")?;
+            }
+            write!(f, ")")
+        };
+        match self {
+            Expr::And(parts) => list(f, "and", parts),
+            Expr::Or(parts) => list(f, "or", parts),
+            Expr::Not(inner) => write!(f, "(not {inner})"),
+            Expr::Text(t) => write!(f, "{t:?}"),
+            Expr::Field {
+                field,
+                value,
+                exact,
+            } => {
+                let eq = if *exact { "=" } else { "" };
+                write!(f, "{}:{eq}{value:?}", field.name())
+            }
+        }
+    }
+}
