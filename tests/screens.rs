@@ -97,3 +97,25 @@ fn hostile_strings_render_as_visible_escapes() {
     );
     insta::assert_snapshot!("hostile_detail", detail);
 }
+
+#[test]
+fn filter_bar_pointing_at_an_error() {
+    insta::assert_snapshot!(screen(
+        &given("stratus-red-team-detonation-logs", 120, 24).keys("/error:any (event:Get")
+    ));
+}
+
+#[test]
+fn filtered_sorted_view_with_presets() {
+    insta::assert_snapshot!(screen(
+        &given("stratus-red-team-detonation-logs", 120, 24)
+            .keys("/-event:DescribeInstanceInformation<enter>2s")
+    ));
+}
+
+#[test]
+fn facet_picker_searching_event_names() {
+    insta::assert_snapshot!(screen(
+        &given("stratus-red-team-detonation-logs", 100, 24).keys("f<tab><tab><tab>desc")
+    ));
+}

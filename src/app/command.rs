@@ -98,7 +98,7 @@ impl Command {
             Command::Bottom => "last event / end of detail",
             Command::FocusNext => "switch focus between table and detail",
             Command::OpenDetail => "open the selected event's JSON",
-            Command::Back => "back: close overlay, leave detail, close detail",
+            Command::Back => "back: close overlay, leave detail, clear the filter, close detail",
             Command::Filter => "edit the filter (see the filter language below)",
             Command::ClearFilter => "clear the filter and presets",
             Command::Facets => "facets: pick a principal, IP, key, event, error or region",

@@ -83,6 +83,19 @@ pub struct App {
     resort_due: bool,
 }
 
+/// The view's rows from the fields that hold them, so callers can borrow the table state
+/// mutably at the same time.
+pub(crate) fn view_rows<'a>(
+    sorted: &'a Option<Vec<EventIdx>>,
+    filtered: &'a Option<Vec<EventIdx>>,
+    store: &'a Store,
+) -> &'a [EventIdx] {
+    sorted
+        .as_deref()
+        .or(filtered.as_deref())
+        .unwrap_or_else(|| store.time_order())
+}
+
 impl App {
     pub fn new(keymap: Keymap, source_label: String, width: u16, height: u16) -> App {
         App {
@@ -131,13 +144,7 @@ impl App {
 
     /// The rows of the current view: filtered, in sort order (oldest first by default).
     pub fn rows(&self) -> &[EventIdx] {
-        if let Some(sorted) = &self.sorted {
-            return sorted;
-        }
-        self.filter
-            .rows
-            .as_deref()
-            .unwrap_or_else(|| self.store.time_order())
+        view_rows(&self.sorted, &self.filter.rows, &self.store)
     }
 
     /// Recomputes the sorted rows after the filter or the sort changed.

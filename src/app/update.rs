@@ -123,13 +123,9 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
         }
         Command::Back => match app.focus {
             Focus::Detail => app.focus = Focus::Table,
-            Focus::Table if app.detail.open => app.detail.open = false,
-            // Last step back: drop the filter, like k9s.
-            Focus::Table => {
-                if app.filter.is_active() {
-                    app.filter.clear();
-                }
-            }
+            // In the table, back drops the filter first (like k9s), then closes the detail.
+            Focus::Table if app.filter.is_active() => app.filter.clear(),
+            Focus::Table => app.detail.open = false,
         },
         Command::Filter => {
             app.bar = Some(FilterBar::open(&app.filter.text));
@@ -288,7 +284,7 @@ fn move_by(app: &mut App, delta: isize) {
     match app.focus {
         Focus::Table => {
             let page = app.layout().table_rows();
-            let rows: &[EventIdx] = app.store.time_order();
+            let rows = super::view_rows(&app.sorted, &app.filter.rows, &app.store);
             app.table.move_by(delta, page, rows);
         }
         Focus::Detail => {

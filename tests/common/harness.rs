@@ -33,12 +33,49 @@ pub fn given(rel: &str, width: u16, height: u16) -> Harness {
 }
 
 impl Harness {
+    /// Types keys; after each, pending work (filtering) runs to the end, as the runtime does
+    /// whenever no input is waiting.
     pub fn keys(mut self, dsl: &str) -> Harness {
+        for key in parse_keys(dsl).unwrap_or_else(|e| panic!("bad key DSL {dsl:?}: {e}")) {
+            let fx = update(&mut self.app, Msg::Key(key));
+            self.effects.extend(fx);
+            self = self.settle();
+        }
+        self
+    }
+
+    /// Types keys without letting idle work run in between (a fast typist).
+    pub fn keys_unsettled(mut self, dsl: &str) -> Harness {
         for key in parse_keys(dsl).unwrap_or_else(|e| panic!("bad key DSL {dsl:?}: {e}")) {
             let fx = update(&mut self.app, Msg::Key(key));
             self.effects.extend(fx);
         }
         self
+    }
+
+    pub fn settle(mut self) -> Harness {
+        let mut slices = 0;
+        while self.app.wants_work() {
+            let fx = update(&mut self.app, Msg::Work);
+            self.effects.extend(fx);
+            slices += 1;
+            assert!(slices < 10_000, "work never finishes");
+        }
+        self
+    }
+
+    /// Event names of the current view, in order.
+    pub fn names(&self) -> Vec<String> {
+        self.app
+            .rows()
+            .iter()
+            .map(|&i| {
+                self.app
+                    .store
+                    .text(self.app.store.event(i).name)
+                    .to_string()
+            })
+            .collect()
     }
 
     pub fn selected_name(&self) -> String {
