@@ -1,0 +1,135 @@
+//! Load and per-keystroke filter latency over a folder of CloudTrail logs (a benchmark, not a
+//! test: it prints figures for BENCHMARKS.md and asserts nothing).
+//!
+//!   cargo bench --bench filter -- DIR [IP] [PRINCIPAL] [WORD]
+//!
+//! Typing is replayed through the app's own `FilterState` (the code behind the `/` bar): each
+//! keystroke sets the new text and runs the idle-time work to completion, so a keystroke's
+//! latency is the time until the view holds the complete new result.
+
+use std::time::Instant;
+use trailscope::app::filter::FilterState;
+use trailscope::model::store::Store;
+use trailscope::model::time::EventTime;
+use trailscope::source::files::{spawn_load, CancelToken};
+use trailscope::source::walk::plan;
+use trailscope::source::SourceMsg;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let Some(dir) = args.first() else {
+        eprintln!("usage: cargo bench --bench filter -- DIR [IP] [PRINCIPAL] [WORD]");
+        return;
+    };
+    let (store, load) = load(dir);
+    println!(
+        "load: {} events, {:.1} MB gzip read, in {:.2} s ({:.0} events/s); first rows after {:.1} ms",
+        store.len(),
+        load.bytes as f64 / 1e6,
+        load.seconds,
+        store.len() as f64 / load.seconds,
+        load.first_rows_ms
+    );
+    let rss = peak_rss_kb();
+    println!(
+        "memory: peak RSS {:.0} MB after load ({:.0} bytes/event)",
+        rss as f64 / 1024.0,
+        rss as f64 * 1024.0 / store.len().max(1) as f64
+    );
+    let ip = args.get(1).cloned().unwrap_or_else(|| top(&store, "ip"));
+    let principal = args.get(2).cloned().unwrap_or_else(|| "principal:deploy".into());
+    let word = args.get(3).cloned().unwrap_or_else(|| "deleteobject".into());
+    let sessions = [
+        ("an IP", format!("ip:{ip}")),
+        ("a principal", principal),
+        ("a free-text word", word),
+        ("a compound expression", format!("event:Get* -error:none ip:{ip} | readonly:false region:eu-west-1")),
+    ];
+    for (what, text) in sessions {
+        let mut times = typing(&store, &text);
+        let (p50, p99, max) = percentiles(&mut times);
+        println!(
+            "typing {what} `{text}` ({} keys): p50 {p50:.2} ms, p99 {p99:.2} ms, max {max:.2} ms",
+            text.chars().count()
+        );
+    }
+}
+
+struct LoadFigures {
+    seconds: f64,
+    first_rows_ms: f64,
+    bytes: u64,
+}
+
+fn load(dir: &str) -> (Store, LoadFigures) {
+    let started = Instant::now();
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    spawn_load(plan(&[dir.into()]), tx, CancelToken::default());
+    let mut store = Store::default();
+    let mut first_rows_ms = None;
+    let mut bytes = 0;
+    while let Some(msg) = rx.blocking_recv() {
+        match msg {
+            SourceMsg::Batch(records) => {
+                store.insert_batch(records);
+                first_rows_ms.get_or_insert(started.elapsed().as_secs_f64() * 1e3);
+            }
+            SourceMsg::Progress(p) => bytes = bytes.max(p.bytes_read),
+            SourceMsg::Warnings(_) => {}
+            SourceMsg::Done => break,
+        }
+    }
+    let figures = LoadFigures {
+        seconds: started.elapsed().as_secs_f64(),
+        first_rows_ms: first_rows_ms.unwrap_or(f64::NAN),
+        bytes,
+    };
+    (store, figures)
+}
+
+/// Milliseconds per keystroke while typing `text` one character at a time.
+fn typing(store: &Store, text: &str) -> Vec<f64> {
+    let mut filter = FilterState::default();
+    let now = EventTime::now();
+    let mut typed = String::new();
+    let mut times = Vec::new();
+    for c in text.chars() {
+        typed.push(c);
+        let t = Instant::now();
+        filter.set_text(&typed);
+        while filter.has_work() {
+            filter.work(store, now);
+        }
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    times
+}
+
+fn percentiles(times: &mut [f64]) -> (f64, f64, f64) {
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.99), at(1.0))
+}
+
+/// The most frequent source IP, so the IP being typed exists in any data set.
+fn top(store: &Store, _field: &str) -> String {
+    let mut counts = std::collections::HashMap::new();
+    for &i in store.time_order() {
+        if let Some(ip) = store.event(i).source_ip {
+            *counts.entry(ip).or_insert(0usize) += 1;
+        }
+    }
+    let best = counts.into_iter().max_by_key(|&(_, n)| n).map(|(s, _)| s);
+    store.text(best).to_string()
+}
+
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
