@@ -171,10 +171,8 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
 /// Idle-time work: a slice of filtering, or a re-sort after new rows.
 fn work(app: &mut App) {
     let now = app.now();
-    if app.filter.work(&app.store, now) {
-        app.resort();
-        reanchor(app);
-    } else if !app.filter.has_work() && app.resort_due {
+    let view_changed = app.filter.work(&app.store, now);
+    if view_changed || (!app.filter.has_work() && app.resort_due) {
         app.resort();
         reanchor(app);
     }

@@ -31,6 +31,16 @@ impl Expr {
         Expr::And(Vec::new())
     }
 
+    /// Whether any part searches the raw record (free text).
+    pub fn has_text(&self) -> bool {
+        match self {
+            Expr::And(p) | Expr::Or(p) => p.iter().any(Expr::has_text),
+            Expr::Not(e) => e.has_text(),
+            Expr::Text(_) => true,
+            Expr::Field { .. } => false,
+        }
+    }
+
     pub fn is_all(&self) -> bool {
         matches!(self, Expr::And(v) if v.is_empty())
     }

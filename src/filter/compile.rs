@@ -244,12 +244,12 @@ pub(crate) fn session_of(s: &str) -> Option<&str> {
 
 impl Matcher {
     #[inline]
-    pub(crate) fn matches(&self, store: &Store, e: &Event) -> bool {
+    pub(crate) fn matches(&self, e: &Event) -> bool {
         match self {
             Matcher::Const(b) => *b,
-            Matcher::And(ms) => ms.iter().all(|m| m.matches(store, e)),
-            Matcher::Or(ms) => ms.iter().any(|m| m.matches(store, e)),
-            Matcher::Not(m) => !m.matches(store, e),
+            Matcher::And(ms) => ms.iter().all(|m| m.matches(e)),
+            Matcher::Or(ms) => ms.iter().any(|m| m.matches(e)),
+            Matcher::Not(m) => !m.matches(e),
             Matcher::In(sel, set) => sel_matches(*sel, set, e),
             Matcher::Text(needle) => needle.matches(&e.raw),
             Matcher::After(t) => e.time.is_known() && e.time >= *t,

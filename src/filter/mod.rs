@@ -77,7 +77,7 @@ impl Compiled {
     }
 
     pub fn matches(&self, store: &Store, idx: EventIdx) -> bool {
-        self.matcher.matches(store, store.event(idx))
+        self.matcher.matches(store.event(idx))
     }
 }
 

@@ -41,6 +41,6 @@ fn scan(store: &Store, matcher: &Matcher, candidates: &[EventIdx]) -> Vec<EventI
     candidates
         .iter()
         .copied()
-        .filter(|&i| matcher.matches(store, store.event(i)))
+        .filter(|&i| matcher.matches(store.event(i)))
         .collect()
 }

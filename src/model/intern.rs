@@ -1,7 +1,7 @@
 //! String interning: the same principal, region or event name repeated across a million
 //! events is stored once and referenced by a 4-byte `Sym`.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 

@@ -5,6 +5,7 @@
 //! Nothing here fails as a whole: each bad element becomes a `Warning` with its position and
 //! the good ones are kept, including those before the point where a truncated file ends.
 
+use super::compact::compact_json;
 use super::loose::text;
 use super::record::{Record, RecordView};
 use super::time::EventTime;
@@ -21,6 +22,11 @@ const MAX_WRAPPER_DEPTH: u8 = 4;
 pub trait Sink {
     fn record(&mut self, record: Record);
     fn warning(&mut self, warning: Warning);
+    /// Whether records keep their raw JSON. Headless counts and groupings never show it, and
+    /// it is most of the memory and a good part of the copying.
+    fn keep_raw(&self) -> bool {
+        true
+    }
 }
 
 impl Sink for (Vec<Record>, Vec<Warning>) {
@@ -164,9 +170,14 @@ fn record<S: Sink>(
     location: Location,
     fallback: Option<EventTime>,
 ) {
-    let rec = view.into_record(raw, fallback);
-    if rec.raw.len() > MAX_RECORD_BYTES {
-        too_large(ctx, location, rec.raw.len());
+    let rec = view.into_record(raw, fallback, ctx.sink.keep_raw());
+    // Measured compacted either way, so the limit does not depend on whether raw is kept.
+    let size = match rec.raw.len() {
+        0 if raw.len() > MAX_RECORD_BYTES => compact_json(raw).len(),
+        n => n,
+    };
+    if size > MAX_RECORD_BYTES {
+        too_large(ctx, location, size);
     } else {
         ctx.sink.record(rec);
     }

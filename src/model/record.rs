@@ -231,8 +231,14 @@ fn owned(field: &Option<Loose<'_>>) -> Option<Box<str>> {
 }
 
 impl RecordView<'_> {
-    /// Builds the owned record; `raw_text` is the record's own JSON text.
-    pub(crate) fn into_record(self, raw_text: &str, fallback_time: Option<EventTime>) -> Record {
+    /// Builds the owned record; `raw_text` is the record's own JSON text, kept (compacted) when
+    /// `keep_raw`, and always for records without an eventID, whose content is their identity.
+    pub(crate) fn into_record(
+        self,
+        raw_text: &str,
+        fallback_time: Option<EventTime>,
+        keep_raw: bool,
+    ) -> Record {
         let time = text(&self.event_time)
             .and_then(EventTime::parse)
             .or(fallback_time)
@@ -251,9 +257,15 @@ impl RecordView<'_> {
                 account_id: owned(&r.account_id),
             })
             .collect();
+        let event_id = owned(&self.event_id);
+        let raw = if keep_raw || event_id.is_none() {
+            compact_json(raw_text).into_boxed_str()
+        } else {
+            Box::default()
+        };
         Record {
             time,
-            event_id: owned(&self.event_id),
+            event_id,
             request_id: owned(&self.request_id),
             event_version: owned(&self.event_version),
             name: owned(&self.name),
@@ -271,7 +283,7 @@ impl RecordView<'_> {
             management: self.management.as_ref().and_then(Loose::as_bool),
             identity,
             resources,
-            raw: compact_json(raw_text).into_boxed_str(),
+            raw,
         }
     }
 }

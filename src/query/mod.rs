@@ -30,6 +30,9 @@ pub fn main(args: &QueryArgs) -> ExitCode {
     } else {
         walk::plan(&args.paths)
     };
+    let mut plan = plan;
+    // Raw records are only needed to print them or to search them as free text.
+    plan.drop_raw = args.output != Output::Jsonl && !expr.has_text();
     let (store, warnings) = load_blocking(plan);
     let problems = warnings
         .iter()

@@ -12,7 +12,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::mpsc::Sender;
 
-const BATCH: usize = 4096;
+/// Records per batch. Workers batch across files (S3 trail files hold ~100 events each):
+/// every batch costs a merge into the store's time order, so many tiny batches would make a
+/// million-event load quadratic.
+const BATCH: usize = 8192;
+/// A worker also flushes after this long, so rows keep appearing on a slow disk or link.
+const FLUSH_AFTER: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Cancels a running load: workers stop between files.
 #[derive(Clone, Default, Debug)]
@@ -29,6 +34,7 @@ impl CancelToken {
 
 struct Shared {
     inputs: Vec<Input>,
+    drop_raw: bool,
     next: AtomicUsize,
     done: AtomicUsize,
     bytes: AtomicU64,
@@ -50,6 +56,7 @@ pub fn spawn_load(planned: Plan, tx: Sender<SourceMsg>, cancel: CancelToken) {
     let workers = workers.min(planned.inputs.len()).max(1);
     let shared = Arc::new(Shared {
         inputs: planned.inputs,
+        drop_raw: planned.drop_raw,
         next: AtomicUsize::new(0),
         done: AtomicUsize::new(0),
         bytes: AtomicU64::new(0),
@@ -80,20 +87,24 @@ fn finish_worker(shared: &Shared, remaining: &AtomicUsize) {
 }
 
 fn worker(shared: &Shared) {
+    let mut sink = Streamer {
+        tx: &shared.tx,
+        records: Vec::new(),
+        warnings: Vec::new(),
+        // The first file is flushed at once: first rows on screen matter more than batching.
+        last_flush: std::time::Instant::now() - FLUSH_AFTER,
+        keep_raw: !shared.drop_raw,
+    };
     loop {
         if shared.cancel.is_cancelled() {
             return;
         }
         let i = shared.next.fetch_add(1, Ordering::Relaxed);
         let Some(input) = shared.inputs.get(i) else {
+            sink.flush();
             return;
         };
         let origin: Arc<str> = Arc::from(input.label());
-        let mut sink = Streamer {
-            tx: &shared.tx,
-            records: Vec::new(),
-            warnings: Vec::new(),
-        };
         match read_all(input) {
             Ok(bytes) => {
                 shared
@@ -109,7 +120,7 @@ fn worker(shared: &Shared) {
                 format!("cannot read: {e}"),
             )),
         }
-        if !sink.flush() {
+        if sink.due() && !sink.flush() {
             return; // the receiver is gone: nobody wants the rest
         }
         let done = shared.done.fetch_add(1, Ordering::Relaxed) + 1;
@@ -145,11 +156,21 @@ struct Streamer<'a> {
     tx: &'a Sender<SourceMsg>,
     records: Vec<Record>,
     warnings: Vec<Warning>,
+    last_flush: std::time::Instant,
+    keep_raw: bool,
 }
 
 impl Streamer<'_> {
+    /// Time to send what is pending: a full batch, or rows waiting too long.
+    fn due(&self) -> bool {
+        self.records.len() >= BATCH
+            || !self.warnings.is_empty()
+            || self.last_flush.elapsed() >= FLUSH_AFTER
+    }
+
     /// Sends what is pending; false once the receiver has hung up.
     fn flush(&mut self) -> bool {
+        self.last_flush = std::time::Instant::now();
         if !self.warnings.is_empty() {
             let w = std::mem::take(&mut self.warnings);
             if self.tx.blocking_send(SourceMsg::Warnings(w)).is_err() {
@@ -175,6 +196,9 @@ impl Sink for Streamer<'_> {
     }
     fn warning(&mut self, warning: Warning) {
         self.warnings.push(warning);
+    }
+    fn keep_raw(&self) -> bool {
+        self.keep_raw
     }
 }
 

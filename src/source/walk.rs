@@ -42,6 +42,8 @@ impl Input {
 pub struct Plan {
     pub inputs: Vec<Input>,
     pub warnings: Vec<Warning>,
+    /// Parse without keeping each record's raw JSON (headless counts and groupings).
+    pub drop_raw: bool,
 }
 
 /// Expands the user's paths. Named files are always read; inside folders only log-like names.
