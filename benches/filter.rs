@@ -60,6 +60,10 @@ fn main() {
     ];
     for (what, text) in sessions {
         let mut times = typing(&store, &text);
+        if std::env::var_os("BENCH_VERBOSE").is_some() {
+            let shown: Vec<String> = times.iter().map(|t| format!("{t:.1}")).collect();
+            println!("  per key (ms): {}", shown.join(" "));
+        }
         let (p50, p99, max) = percentiles(&mut times);
         println!(
             "typing {what} `{text}` ({} keys): p50 {p50:.2} ms, p99 {p99:.2} ms, max {max:.2} ms",

@@ -4,7 +4,7 @@
 //! filter that narrows the previous one scans only the previous result.
 
 use crate::filter::preset::Preset;
-use crate::filter::{parse, Compiled, Expr, ParseError};
+use crate::filter::{parse, Compiled, Expr, ParseError, Scan};
 use crate::model::store::{EventIdx, Store};
 use crate::model::time::EventTime;
 use std::collections::BTreeSet;
@@ -32,9 +32,7 @@ pub struct FilterState {
 struct Job {
     effective: Expr,
     compiled: Compiled,
-    candidates: Vec<EventIdx>,
-    done: usize,
-    found: Vec<EventIdx>,
+    scan: Scan,
 }
 
 impl FilterState {
@@ -96,9 +94,7 @@ impl FilterState {
 
     /// Fraction of the running scan done, for the status bar.
     pub fn progress(&self) -> Option<f64> {
-        self.job
-            .as_ref()
-            .map(|j| j.done as f64 / j.candidates.len().max(1) as f64)
+        self.job.as_ref().map(|j| j.scan.progress())
     }
 
     /// One slice of filtering. Returns true when the view changed.
@@ -112,31 +108,25 @@ impl FilterState {
             let compiled = Compiled::new(&effective, store, now);
             // Typing on (`dele` → `delet`) only narrows: search the last result, not everything.
             let candidates = match (&self.settled, &self.rows) {
-                (Some(prev), Some(rows)) if effective.narrows(prev) => rows.clone(),
-                _ => compiled
-                    .seed()
-                    .unwrap_or_else(|| store.time_order().to_vec()),
+                (Some(prev), Some(rows)) if effective.narrows(prev) => Some(rows.clone()),
+                _ => None,
             };
+            let scan = compiled.scan(store, candidates);
             self.job = Some(Job {
                 effective,
                 compiled,
-                candidates,
-                done: 0,
-                found: Vec::new(),
+                scan,
             });
         }
         let Some(job) = self.job.as_mut() else {
             return false;
         };
-        let end = (job.done + SLICE).min(job.candidates.len());
-        let slice = &job.candidates[job.done..end];
-        job.found.extend(job.compiled.select(store, Some(slice)));
-        job.done = end;
-        if job.done < job.candidates.len() {
+        job.scan.step(store, &job.compiled, SLICE);
+        if !job.scan.is_done() {
             return false;
         }
         if let Some(job) = self.job.take() {
-            self.rows = Some(job.found);
+            self.rows = Some(job.scan.finish(store));
             self.settled = Some(job.effective);
         }
         true

@@ -7,8 +7,8 @@ use super::glob::{glob_match, has_wildcard};
 use super::needle::Needle;
 use super::symset::SymSet;
 use super::time_value::parse_time;
-use crate::model::event::Event;
-use crate::model::store::Store;
+use crate::model::columns::Col;
+use crate::model::store::{EventIdx, Store};
 use crate::model::time::EventTime;
 use std::net::IpAddr;
 
@@ -94,9 +94,45 @@ pub(crate) fn compile(expr: &Expr, store: &Store, now: EventTime) -> Matcher {
     }
 }
 
+/// The columns a selector reads; empty for `Resource`, which is a list inside the event.
+fn cols(sel: Sel) -> &'static [Col] {
+    match sel {
+        Sel::Name => &[Col::Name],
+        Sel::Source => &[Col::Source],
+        Sel::Region => &[Col::Region],
+        Sel::Account => &[Col::Account, Col::CallerAccount],
+        Sel::SourceIp => &[Col::SourceIp],
+        Sel::UserAgent => &[Col::UserAgent],
+        Sel::ErrorCode => &[Col::ErrorCode],
+        Sel::Category => &[Col::Category],
+        Sel::Vpce => &[Col::Vpce],
+        Sel::IdentityType => &[Col::IdentityType],
+        Sel::Arn => &[Col::Arn, Col::Principal],
+        Sel::Principal => &[
+            Col::PrincipalName,
+            Col::Principal,
+            Col::UserName,
+            Col::SignInName,
+        ],
+        Sel::Key => &[Col::AccessKey],
+        Sel::Resource => &[],
+        Sel::Session => &[Col::Arn, Col::PrincipalId],
+        Sel::Role => &[Col::IssuerName, Col::IssuerArn],
+    }
+}
+
+/// The values of the selector's fields that satisfy `pred`: only values that occur there are
+/// tested, not every string the store has interned.
+fn values_where(store: &Store, sel: Sel, pred: impl Fn(&str) -> bool) -> SymSet {
+    if sel == Sel::Resource {
+        return SymSet::from_pred(&store.interner, pred);
+    }
+    let candidates = cols(sel).iter().flat_map(|&c| store.columns.distinct(c));
+    SymSet::from_candidates(&store.interner, candidates, pred)
+}
+
 fn field_matcher(field: Field, value: &str, store: &Store, now: EventTime) -> Matcher {
     let interner = &store.interner;
-    let text_set = |kind: MatchKind| SymSet::from_pred(interner, text_pred(kind, value));
     match field {
         Field::After => time_bound(value, now, Matcher::After),
         Field::Before => time_bound(value, now, Matcher::Before),
@@ -105,7 +141,10 @@ fn field_matcher(field: Field, value: &str, store: &Store, now: EventTime) -> Ma
         Field::Error => match value.to_ascii_lowercase().as_str() {
             "any" | "yes" | "true" => Matcher::AnyError(true),
             "none" | "no" | "false" => Matcher::AnyError(false),
-            _ => Matcher::In(Sel::ErrorCode, text_set(MatchKind::Whole)),
+            _ => Matcher::In(
+                Sel::ErrorCode,
+                values_where(store, Sel::ErrorCode, text_pred(MatchKind::Whole, value)),
+            ),
         },
         Field::Vpce if value.eq_ignore_ascii_case("any") => Matcher::AnyVpce(true),
         Field::Vpce if value.eq_ignore_ascii_case("none") => Matcher::AnyVpce(false),
@@ -120,11 +159,14 @@ fn field_matcher(field: Field, value: &str, store: &Store, now: EventTime) -> Ma
         Field::Ip => Matcher::In(Sel::SourceIp, ip_set(store, value)),
         Field::Session => {
             let pred = text_pred(MatchKind::Contains, value);
-            let set = SymSet::from_pred(interner, |s| session_of(s).is_some_and(&pred));
+            let set = values_where(store, Sel::Session, |s| session_of(s).is_some_and(&pred));
             Matcher::In(Sel::Session, set)
         }
         other => match field_sel(other) {
-            Some(sel) => Matcher::In(sel, text_set(other.spec().kind)),
+            Some(sel) => Matcher::In(
+                sel,
+                values_where(store, sel, text_pred(other.spec().kind, value)),
+            ),
             None => Matcher::Const(false),
         },
     }
@@ -184,14 +226,14 @@ fn ip_set(store: &Store, value: &str) -> SymSet {
     let interner = &store.interner;
     if value.contains('/') {
         return match parse_cidr(value) {
-            Ok((net, bits)) => SymSet::from_pred(interner, |s| {
+            Ok((net, bits)) => values_where(store, Sel::SourceIp, |s| {
                 s.parse::<IpAddr>().is_ok_and(|ip| in_cidr(ip, net, bits))
             }),
             Err(_) => SymSet::default(),
         };
     }
     if has_wildcard(value) {
-        return SymSet::from_pred(interner, |s| glob_match(value, s, true));
+        return values_where(store, Sel::SourceIp, |s| glob_match(value, s, true));
     }
     SymSet::single(interner, interner.get(value))
 }
@@ -244,20 +286,33 @@ pub(crate) fn session_of(s: &str) -> Option<&str> {
 
 impl Matcher {
     #[inline]
-    pub(crate) fn matches(&self, e: &Event) -> bool {
+    pub(crate) fn matches(&self, store: &Store, idx: EventIdx) -> bool {
+        let columns = &store.columns;
         match self {
             Matcher::Const(b) => *b,
-            Matcher::And(ms) => ms.iter().all(|m| m.matches(e)),
-            Matcher::Or(ms) => ms.iter().any(|m| m.matches(e)),
-            Matcher::Not(m) => !m.matches(e),
-            Matcher::In(sel, set) => sel_matches(*sel, set, e),
-            Matcher::Text(needle) => needle.matches(&e.raw),
-            Matcher::After(t) => e.time.is_known() && e.time >= *t,
-            Matcher::Before(t) => e.time.is_known() && e.time < *t,
-            Matcher::ReadOnly(b) => e.read_only == Some(*b),
-            Matcher::AnyError(b) => e.error_code.is_some() == *b,
-            Matcher::AnyVpce(b) => e.vpce.is_some() == *b,
+            Matcher::And(ms) => ms.iter().all(|m| m.matches(store, idx)),
+            Matcher::Or(ms) => ms.iter().any(|m| m.matches(store, idx)),
+            Matcher::Not(m) => !m.matches(store, idx),
+            Matcher::In(Sel::Resource, set) => store
+                .event(idx)
+                .resources
+                .iter()
+                .any(|r| set.contains(r.arn)),
+            Matcher::In(sel, set) => cols(*sel)
+                .iter()
+                .any(|&c| set.contains(columns.get(c, idx))),
+            Matcher::Text(needle) => needle.matches(&store.event(idx).raw),
+            Matcher::After(t) => {
+                columns.time[idx as usize].is_known() && columns.time[idx as usize] >= *t
+            }
+            Matcher::Before(t) => {
+                columns.time[idx as usize].is_known() && columns.time[idx as usize] < *t
+            }
+            Matcher::ReadOnly(b) => columns.read_only[idx as usize] == Some(*b),
+            Matcher::AnyError(b) => columns.get(Col::ErrorCode, idx).is_some() == *b,
+            Matcher::AnyVpce(b) => columns.get(Col::Vpce, idx).is_some() == *b,
             Matcher::Id(id) => {
+                let e = store.event(idx);
                 e.event_id.as_deref() == Some(id.as_str())
                     || e.request_id.as_deref() == Some(id.as_str())
             }
@@ -273,34 +328,6 @@ impl Matcher {
             Matcher::Or(ms) => !ms.is_empty() && ms.iter().all(Matcher::is_never),
             _ => false,
         }
-    }
-}
-
-#[inline]
-fn sel_matches(sel: Sel, set: &SymSet, e: &Event) -> bool {
-    let id = &e.identity;
-    match sel {
-        Sel::Name => set.contains(e.name),
-        Sel::Source => set.contains(e.source),
-        Sel::Region => set.contains(e.region),
-        Sel::Account => set.contains(e.account) || set.contains(id.account_id),
-        Sel::SourceIp => set.contains(e.source_ip),
-        Sel::UserAgent => set.contains(e.user_agent),
-        Sel::ErrorCode => set.contains(e.error_code),
-        Sel::Category => set.contains(e.category),
-        Sel::Vpce => set.contains(e.vpce),
-        Sel::IdentityType => set.contains(id.kind),
-        Sel::Arn => set.contains(id.arn) || set.contains(Some(e.principal)),
-        Sel::Principal => {
-            set.contains(Some(e.principal_name))
-                || set.contains(Some(e.principal))
-                || set.contains(id.user_name)
-                || set.contains(id.sign_in_name)
-        }
-        Sel::Key => set.contains(id.access_key_id),
-        Sel::Resource => e.resources.iter().any(|r| set.contains(r.arn)),
-        Sel::Session => set.contains(id.arn) || set.contains(id.principal_id),
-        Sel::Role => set.contains(id.issuer_name) || set.contains(id.issuer_arn),
     }
 }
 

@@ -64,11 +64,18 @@ impl Compiled {
     /// Matching events among `candidates` (kept in their order). Without candidates: all
     /// events, oldest first.
     pub fn select(&self, store: &Store, candidates: Option<&[EventIdx]>) -> Vec<EventIdx> {
-        match (candidates, &self.seed) {
-            (None, Some(seed)) => run::run(store, &self.matcher, seed),
-            (None, None) => run::run(store, &self.matcher, store.time_order()),
-            (Some(c), _) => run::run(store, &self.matcher, c),
-        }
+        let candidates = candidates
+            .map(<[EventIdx]>::to_vec)
+            .or_else(|| self.seed.clone());
+        run::run(store, &self.matcher, candidates)
+    }
+
+    /// A resumable scan, for the UI: `step` a slice at a time between keystrokes.
+    pub fn scan(&self, store: &Store, candidates: Option<Vec<EventIdx>>) -> Scan {
+        Scan(run::Scan::new(
+            store,
+            candidates.or_else(|| self.seed.clone()),
+        ))
     }
 
     /// The events of the index the filter pins, oldest first, if it pins one.
@@ -77,7 +84,7 @@ impl Compiled {
     }
 
     pub fn matches(&self, store: &Store, idx: EventIdx) -> bool {
-        self.matcher.matches(store.event(idx))
+        self.matcher.matches(store, idx)
     }
 }
 
@@ -110,4 +117,22 @@ fn index_seed(expr: &Expr, store: &Store) -> Option<Vec<EventIdx>> {
     let mut seed = hits.to_vec();
     seed.sort_unstable_by_key(|&i| (store.event(i).time, i));
     Some(seed)
+}
+
+/// A filter scan in progress (see `Compiled::scan`); steps with the filter that started it.
+pub struct Scan(run::Scan);
+
+impl Scan {
+    pub fn step(&mut self, store: &Store, compiled: &Compiled, budget: usize) {
+        self.0.step(store, &compiled.matcher, budget);
+    }
+    pub fn is_done(&self) -> bool {
+        self.0.is_done()
+    }
+    pub fn progress(&self) -> f64 {
+        self.0.progress()
+    }
+    pub fn finish(self, store: &Store) -> Vec<EventIdx> {
+        self.0.finish(store)
+    }
 }

@@ -24,6 +24,24 @@ impl SymSet {
         set
     }
 
+    /// The symbols among `candidates` whose text satisfies `pred`.
+    pub fn from_candidates<'a>(
+        interner: &Interner,
+        candidates: impl IntoIterator<Item = &'a Sym>,
+        mut pred: impl FnMut(&str) -> bool,
+    ) -> SymSet {
+        let mut set = SymSet {
+            bits: vec![0; interner.len().div_ceil(64)],
+            count: 0,
+        };
+        for &sym in candidates {
+            if pred(interner.resolve(sym)) {
+                set.insert(sym);
+            }
+        }
+        set
+    }
+
     pub fn single(interner: &Interner, sym: Option<Sym>) -> SymSet {
         let mut set = SymSet {
             bits: vec![0; interner.len().div_ceil(64)],

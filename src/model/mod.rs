@@ -1,6 +1,7 @@
 //! The domain, pure and fast: no terminal, no async, no I/O.
 
 pub mod column;
+pub mod columns;
 pub mod compact;
 pub mod event;
 pub mod intern;

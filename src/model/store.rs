@@ -1,6 +1,7 @@
 //! The in-memory store: events deduplicated, kept in time order, indexed by the fields
 //! pivots jump on.
 
+use super::columns::Columns;
 use super::event::{Event, Identity, Resource};
 use super::intern::{Interner, Sym};
 use super::principal;
@@ -18,11 +19,16 @@ pub type EventIdx = u32;
 pub struct Store {
     pub interner: Interner,
     events: Vec<Event>,
+    /// The same hot fields by column, for filter scans.
+    pub columns: Columns,
     /// Indices into `events`, oldest first; unknown times sort first.
     order: Vec<EventIdx>,
     /// `order`'s times, side by side: merging and searching read these sequentially instead
     /// of jumping into `events` (208 bytes apart) once per comparison.
     order_times: Vec<EventTime>,
+    /// Inverse of `order`: where each event stands in time order. Lets a scan read events in
+    /// storage order (sequential memory) and still produce its result in time order.
+    rank: Vec<u32>,
     seen: HashSet<u64>,
     duplicates: usize,
     by_access_key: HashMap<Sym, Vec<EventIdx>>,
@@ -66,6 +72,11 @@ impl Store {
     /// All events, oldest first.
     pub fn time_order(&self) -> &[EventIdx] {
         &self.order
+    }
+
+    /// Position of each event (by index) in `time_order()`.
+    pub fn time_rank(&self) -> &[u32] {
+        &self.rank
     }
 
     /// Where an event stands in time order (binary search: `order` is sorted by time, index).
@@ -113,6 +124,7 @@ impl Store {
             let event = self.intern_record(record);
             let idx = EventIdx::try_from(self.events.len()).unwrap_or(EventIdx::MAX);
             self.index(idx, &event);
+            self.columns.push(&event);
             self.events.push(event);
             stats.added += 1;
         }
@@ -152,6 +164,10 @@ impl Store {
                 self.order_times.push(t);
                 self.order.push(i);
             }
+        }
+        self.rank.resize(self.events.len(), 0);
+        for (p, &i) in self.order.iter().enumerate().skip(from) {
+            self.rank[i as usize] = p as u32;
         }
     }
 
