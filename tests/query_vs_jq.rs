@@ -120,20 +120,26 @@ fn three_questions_on_the_fixtures() {
     agree(&paths, &jq);
 }
 
-#[test]
-fn three_questions_on_a_generated_100k_trail() {
+/// A generated trail of `events` over `days`, in a temporary folder (kept alive by the guard).
+fn generated(events: u64, seed: u64, days: u32) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("trail");
     let args = trailscope::cli::GenerateArgs {
-        events: 100_000,
+        events,
         out: out.clone(),
-        seed: 7,
+        seed,
         events_per_file: 100,
         templates: Vec::new(),
-        days: 7,
+        days,
         end: "2024-06-30".to_string(),
     };
     trailscope::generate::run(&args).expect("generate");
+    (dir, out)
+}
+
+#[test]
+fn three_questions_on_a_generated_100k_trail() {
+    let (_dir, out) = generated(100_000, 7, 7);
     let jq = jq_rows(&format!(
         "find '{}' -name '*.json.gz' -print0 | xargs -0 zcat | jq -c '.Records[]'",
         out.display()
@@ -149,18 +155,7 @@ fn three_questions_on_a_generated_100k_trail() {
 fn sliced_narrowing_scans_agree_with_one_pass() {
     use trailscope::app::filter::FilterState;
     use trailscope::model::time::EventTime;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let out = dir.path().join("trail");
-    let args = trailscope::cli::GenerateArgs {
-        events: 60_000,
-        out: out.clone(),
-        seed: 3,
-        events_per_file: 100,
-        templates: Vec::new(),
-        days: 2,
-        end: "2024-06-30".to_string(),
-    };
-    trailscope::generate::run(&args).expect("generate");
+    let (_dir, out) = generated(60_000, 3, 2);
     let (store, _) = common::load(&[out]);
     let now = EventTime::UNKNOWN;
     let mut state = FilterState::default();

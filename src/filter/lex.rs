@@ -136,28 +136,22 @@ fn word_token(
             end,
         });
     }
+    let free_text = |text: String| Token {
+        tok: Tok::Word {
+            text,
+            quoted: false,
+        },
+        start,
+        end,
+    };
     let Some(colon) = word.find(':') else {
-        return Ok(Token {
-            tok: Tok::Word {
-                text: word,
-                quoted: false,
-            },
-            start,
-            end,
-        });
+        return Ok(free_text(word));
     };
     let name = &word[..colon];
     // A pasted ARN is free text, not the `arn:` field with a strange value.
     let is_arn_text = name == "arn" && word[colon + 1..].starts_with("aws");
     if is_arn_text || !looks_like_field_name(name) {
-        return Ok(Token {
-            tok: Tok::Word {
-                text: word,
-                quoted: false,
-            },
-            start,
-            end,
-        });
+        return Ok(free_text(word));
     }
     let name = name.to_string();
     let value_at = start + name.chars().count() + 1;
