@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Time to first rows: from starting the TUI on DIR until the first event row is on screen.
+#
+#   benches/first_rows.sh DIR
+#
+# Each run starts a fresh tmux server (private socket `tmux -L tsbench`, 120x30) whose window
+# runs `sh -c 'date +%s%N > T0; exec "$TRAILSCOPE" DIR'`: the clock starts in that shell, just
+# before the exec, so the figure includes process start. The script then polls
+# `tmux capture-pane -p` about every 10 ms until a line holds an event row (a table cell that
+# starts with a timestamp, `│20YY-`), takes the time, sends `q` and kills the tmux server.
+# The figure includes tmux's redraw and up to one polling interval; the polling itself costs a
+# little CPU on the same machine.
+#
+# Environment:
+#   TRAILSCOPE  trailscope binary                  (default target/release/trailscope)
+#   RUNS        runs; the median is reported       (default 5)
+#   TIMEOUT     seconds to wait for rows per run   (default 60)
+#   IDLE_WAIT   before each run wait up to this many seconds until the CPUs are less than 15%
+#               busy over one second; 0 disables   (default 120)
+set -euo pipefail
+export LC_ALL=C
+
+die() { echo "first_rows.sh: $*" >&2; exit 2; }
+[ $# -eq 1 ] || die "usage: benches/first_rows.sh DIR"
+DIR=$1
+TRAILSCOPE=${TRAILSCOPE:-target/release/trailscope}
+RUNS=${RUNS:-5}
+TIMEOUT=${TIMEOUT:-60}
+IDLE_WAIT=${IDLE_WAIT:-120}
+SOCKET=tsbench
+
+[ -e "$DIR" ] || die "'$DIR' does not exist"
+[ -x "$TRAILSCOPE" ] || die "trailscope binary '$TRAILSCOPE' not found or not executable (cargo build --release, or set TRAILSCOPE=/path/to/trailscope)"
+command -v tmux >/dev/null || die "tmux is not on PATH (apt-get install tmux)"
+if tmux -L "$SOCKET" has-session 2>/dev/null; then
+  die "a tmux server is already running on socket '$SOCKET' (tmux -L $SOCKET kill-server)"
+fi
+TRAILSCOPE=$(cd "$(dirname "$TRAILSCOPE")" && pwd)/$(basename "$TRAILSCOPE")
+case $DIR in /*) ;; *) DIR=$(pwd)/$DIR ;; esac
+
+WORK=$(mktemp -d)
+cleanup() { tmux -L "$SOCKET" kill-server 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+cpu_busy() { # percent of all CPUs busy over one second
+  local a b c d e f g h t1 i1 t2 i2
+  read -r _ a b c d e f g h _ < /proc/stat; t1=$((a+b+c+d+e+f+g+h)); i1=$((d+e))
+  sleep 1
+  read -r _ a b c d e f g h _ < /proc/stat; t2=$((a+b+c+d+e+f+g+h)); i2=$((d+e))
+  echo $(( 100 - 100 * (i2 - i1) / (t2 - t1 > 0 ? t2 - t1 : 1) ))
+}
+wait_idle() {
+  local busy n=0
+  [ "$IDLE_WAIT" -gt 0 ] || { echo "-"; return; }
+  busy=$(cpu_busy)
+  while [ "$busy" -ge 15 ] && [ "$n" -lt "$IDLE_WAIT" ]; do busy=$(cpu_busy); n=$((n + 1)); done
+  echo "$busy"
+}
+
+# The command tmux runs: arguments passed positionally so no path needs quoting in the script.
+INNER='date +%s%N > "$0"; exec "$1" "$2"'
+
+results=()
+for ((i = 1; i <= RUNS; i++)); do
+  busy=$(wait_idle)
+  rm -f "$WORK/t0"
+  tmux -L "$SOCKET" -f /dev/null new-session -d -s first -x 120 -y 30 \
+    sh -c "$INNER" "$WORK/t0" "$TRAILSCOPE" "$DIR"
+  deadline=$(( $(date +%s) + TIMEOUT ))
+  t1=
+  while :; do
+    if tmux -L "$SOCKET" capture-pane -p -t first 2>/dev/null | grep -q '│20[0-9][0-9]-'; then
+      t1=$(date +%s%N); break
+    fi
+    [ "$(date +%s)" -lt "$deadline" ] || break
+    sleep 0.01
+  done
+  tmux -L "$SOCKET" send-keys -t first q 2>/dev/null || true
+  sleep 0.2
+  tmux -L "$SOCKET" kill-server 2>/dev/null || true
+  [ -n "$t1" ] || die "run $i: no event row on screen after ${TIMEOUT}s"
+  [ -s "$WORK/t0" ] || die "run $i: the start time was not recorded"
+  ms=$(( (t1 - $(cat "$WORK/t0")) / 1000000 ))
+  echo "run $i: first rows after $ms ms (CPU ${busy}% busy before)"
+  results+=("$ms")
+  sleep 0.5
+done
+
+median=$(printf '%s\n' "${results[@]}" | sort -n | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}')
+echo "first rows, $DIR: median ${median} ms of $RUNS runs (all: ${results[*]} ms)"
