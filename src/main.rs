@@ -9,6 +9,11 @@ use trailscope::runtime::{run, Outcome, RunOptions};
 use trailscope::source::{demo, walk};
 use trailscope::theme::Theme;
 
+// Loading allocates a few dozen small strings per event; glibc's malloc spent a quarter of a
+// million-event load in malloc/free (BENCHMARKS.md), mimalloc much less.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

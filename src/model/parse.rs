@@ -72,6 +72,20 @@ pub fn parse_text(origin: &Arc<str>, text: &str, sink: &mut impl Sink) {
         stream_array(&mut ctx, trimmed, 0, None);
         return;
     }
+    // The common case, one object (an S3 log file): read it once, straight into its view.
+    if trimmed.starts_with('{') && trimmed.len() <= 4 * MAX_RECORD_BYTES {
+        if let Ok(view) = serde_json::from_str::<RecordView>(trimmed) {
+            let location = Location::Byte(ctx.offset_of(trimmed));
+            return object(&mut ctx, view, trimmed.trim_end(), location, 0, None);
+        }
+    } else if trimmed.starts_with('{') {
+        if let Ok(view) = serde_json::from_str::<RecordView>(trimmed) {
+            if view.records.is_some() || view.events.is_some() {
+                let location = Location::Byte(ctx.offset_of(trimmed));
+                return object(&mut ctx, view, trimmed.trim_end(), location, 0, None);
+            }
+        }
+    }
     let mut stream = serde_json::Deserializer::from_str(trimmed).into_iter::<&RawValue>();
     match stream.next() {
         Some(Ok(first)) if trimmed[stream.byte_offset()..].trim().is_empty() => {
@@ -132,6 +146,18 @@ fn value<S: Sink>(
         Ok(v) => v,
         Err(e) => return ctx.problem(location, format!("invalid JSON: {e}")),
     };
+    object(ctx, view, raw, location, depth, fallback_time);
+}
+
+/// One JSON object, already read: a record, a wrapper around records, or something else.
+fn object<S: Sink>(
+    ctx: &mut Ctx<'_, S>,
+    view: RecordView,
+    raw: &str,
+    location: Location,
+    depth: u8,
+    fallback_time: Option<EventTime>,
+) {
     if depth >= MAX_WRAPPER_DEPTH {
         ctx.problem(location, "records nested too deeply inside wrappers");
     } else if let Some(records) = view.records.or(view.events) {
@@ -233,6 +259,27 @@ fn stream_array<S: Sink>(
             _ => {}
         }
         let rest = &array[pos..];
+        // Objects are read once, straight into their view; the element's text is the span the
+        // reader consumed. Anything else (or a view that does not fit) goes the general way.
+        if bytes[pos] == b'{' {
+            let mut one = serde_json::Deserializer::from_str(rest).into_iter::<RecordView>();
+            if let Some(Ok(view)) = one.next() {
+                let raw = &rest[..one.byte_offset()];
+                let location = Location::Byte(ctx.offset_of(raw));
+                if raw.len() > 4 * MAX_RECORD_BYTES && depth > 0 {
+                    too_large(ctx, location, raw.len());
+                } else {
+                    object(ctx, view, raw, location, depth, fallback);
+                }
+                match next_element(ctx, array, pos + one.byte_offset()) {
+                    Some(next) => {
+                        pos = next;
+                        continue;
+                    }
+                    None => return,
+                }
+            }
+        }
         let mut one = serde_json::Deserializer::from_str(rest).into_iter::<&RawValue>();
         match one.next() {
             Some(Ok(raw)) => {
@@ -251,21 +298,31 @@ fn stream_array<S: Sink>(
             }
             None => return,
         }
-        pos = skip_ws(bytes, pos);
-        match bytes.get(pos) {
-            Some(b',') => pos += 1,
-            Some(b']') => return,
-            _ => {
-                let at = ctx.offset_of(array) + pos;
-                let reason = match pos >= bytes.len() {
-                    true => {
-                        "input ends inside a list (truncated?): records before this point were kept"
-                    }
-                    false => "invalid JSON between records; the rest of this input was not read",
-                };
-                ctx.problem(Location::Byte(at), reason);
-                return;
-            }
+        match next_element(ctx, array, pos) {
+            Some(next) => pos = next,
+            None => return,
+        }
+    }
+}
+
+/// After an element of `array` ending at `pos`: where the next one starts, or `None` at the
+/// end of the list or where the list is broken (reported).
+fn next_element<S: Sink>(ctx: &mut Ctx<'_, S>, array: &str, pos: usize) -> Option<usize> {
+    let bytes = array.as_bytes();
+    let pos = skip_ws(bytes, pos);
+    match bytes.get(pos) {
+        Some(b',') => Some(pos + 1),
+        Some(b']') => None,
+        _ => {
+            let at = ctx.offset_of(array) + pos;
+            let reason = match pos >= bytes.len() {
+                true => {
+                    "input ends inside a list (truncated?): records before this point were kept"
+                }
+                false => "invalid JSON between records; the rest of this input was not read",
+            };
+            ctx.problem(Location::Byte(at), reason);
+            None
         }
     }
 }
