@@ -109,3 +109,37 @@ fn unreadable_input_exits_non_zero_with_reasons() {
     );
     assert_eq!(t.format("#{alternate_on}"), "0");
 }
+
+#[test]
+fn filter_facets_and_presets_in_a_real_terminal() {
+    let t = Tmux::start("filter", 120, 35);
+    t.wait_text("READY>", 10);
+    t.send_line(&format!("{} --demo; echo EXIT-CODE=$?", bin()));
+    t.wait_for("load to finish", 60, |s| s.contains("loaded in"));
+    // Type the attacker's IP one key at a time, as a person would.
+    t.send_keys(&["/"]);
+    t.send_literal("ip:198.51.100.77");
+    t.wait_text("113 of 6,707 events match", 10);
+    t.send_keys(&["Enter"]);
+    // A half-typed bad filter points at the problem and keeps the 113 rows.
+    t.send_keys(&["/"]);
+    t.send_literal(" (error:any");
+    let screen = t.wait_text("`(` is never closed", 10);
+    assert!(screen.contains("113 of 6,707"), "{screen}");
+    t.send_keys(&["Escape"]);
+    // Facets: event names among the 113, search, pick DeleteObject.
+    t.send_keys(&["f", "Tab", "Tab", "Tab"]);
+    t.wait_text("event names", 10);
+    t.send_literal("deleteobj");
+    t.wait_text("30  DeleteObject", 10);
+    t.send_keys(&["Enter"]);
+    t.wait_text("30 of 6,707 events match", 10);
+    t.wait_text("ip:198.51.100.77 event:=DeleteObject", 10);
+    // The dangerous-operations preset on top: none of the deletes of objects are in it.
+    t.send_keys(&["6"]);
+    t.wait_text("presets: dangerous", 10);
+    t.send_keys(&["C-l"]);
+    t.wait_text("all events", 10);
+    t.send_keys(&["q"]);
+    t.wait_text("EXIT-CODE=0", 10);
+}
