@@ -10,7 +10,7 @@ use crate::model::time::EventTime;
 use std::collections::BTreeSet;
 
 /// Events scanned per work slice: a few milliseconds, so keys are read between slices.
-const SLICE: usize = 1 << 18;
+const SLICE: usize = 1 << 16;
 
 #[derive(Default)]
 pub struct FilterState {

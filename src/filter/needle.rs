@@ -51,15 +51,42 @@ impl Needle {
     }
 }
 
-/// Rough frequency rank of a lowercase byte in CloudTrail JSON (higher = more common).
+/// How common a (lowercased) byte is in CloudTrail JSON, per mille, measured over the demo and
+/// the test fixtures. Bytes not listed are rarer than any listed.
 fn commonness(b: u8) -> u8 {
     match b {
-        b'"' | b':' | b',' | b'e' | b'a' | b't' | b's' | b'i' | b'o' | b'n' | b'r' => 9,
-        b'c' | b'l' | b'd' | b'm' | b'u' | b'p' | b'{' | b'}' => 7,
-        b'0'..=b'9' | b'-' | b'.' | b'/' => 5,
-        b'g' | b'h' | b'b' | b'y' | b'w' | b'f' | b'v' => 4,
-        b'k' | b'x' | b'j' | b'q' | b'z' => 1,
-        _ => 2,
+        b'"' => 97,
+        b'e' => 81,
+        b'a' => 61,
+        b's' => 51,
+        b't' => 50,
+        b':' => 43,
+        b'r' => 40,
+        b'n' => 39,
+        b'i' => 37,
+        b'o' => 32,
+        b'c' => 31,
+        b'1' => 28,
+        b'd' | b'2' => 26,
+        b',' => 22,
+        b'u' => 21,
+        b'm' | b'3' => 20,
+        b'-' => 19,
+        b'l' | b'p' => 17,
+        b'.' => 15,
+        b'6' => 13,
+        b'v' | b'5' | b'4' | b'0' => 12,
+        b'b' => 11,
+        b'w' => 10,
+        b'f' | b'g' | b'h' | b'/' | b'y' => 9,
+        b'8' => 7,
+        b'7' | b'9' => 6,
+        b'{' | b'}' | b'z' => 5,
+        b'_' | b'k' => 4,
+        b'x' => 3,
+        b'q' | b'j' => 2,
+        b'#' => 1,
+        _ => 0,
     }
 }
 
