@@ -88,6 +88,11 @@ impl Compiled {
     }
 }
 
+/// The time an `after:` / `before:` value means, `None` when it does not parse.
+pub fn time_bound(value: &str, now: EventTime) -> Option<EventTime> {
+    time_value::parse_time(value, now).ok()
+}
+
 /// Parses and runs in one go: for headless use and tests.
 pub fn select(store: &Store, text: &str, now: EventTime) -> Result<Vec<EventIdx>, ParseError> {
     let expr = parse(text)?;

@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod files;
 pub mod input;
+pub mod lookup;
 pub mod walk;
 
 use crate::model::record::Record;

@@ -1,0 +1,3 @@
+//! The LookupEvents source (CloudTrail Event history). `plan` decides what is asked of AWS.
+
+pub mod plan;
