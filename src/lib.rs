@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod fake;
 pub mod filter;
 pub mod generate;
 pub mod keymap;

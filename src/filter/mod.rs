@@ -15,6 +15,8 @@ mod symset;
 mod time_value;
 
 pub use ast::Expr;
+/// The role session name in an assumed-role ARN or `AROA…:session` principal ID.
+pub(crate) use compile::session_of;
 pub use parse::parse;
 
 use crate::model::store::{EventIdx, IndexedField, Store};

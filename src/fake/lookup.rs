@@ -1,0 +1,331 @@
+//! LookupEvents as AWS serves it: newest first; one lookup attribute honoured and any others
+//! silently ignored; a 90-day window; MaxResults 1–50; NextToken bound to the parameters;
+//! 2 requests/s per region; SigV4 headers required; errors as awsJson1_1 `__type` bodies.
+
+use super::throttle::{Buckets, RateLimit};
+use super::token::{self, Params};
+use crate::filter::session_of;
+use crate::model::store::Store;
+use serde_json::{json, Value};
+
+const NINETY_DAYS_MS: i64 = 90 * 86_400_000;
+const TARGETS: [&str; 2] = [
+    "CloudTrail_20131101.LookupEvents",
+    "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents",
+];
+
+/// One event as LookupEvents describes it.
+#[derive(Clone, Debug)]
+struct Served {
+    time_ms: i64,
+    region: String,
+    event_id: String,
+    name: String,
+    source: String,
+    read_only: Option<bool>,
+    access_key: String,
+    username: String,
+    /// (ResourceType, ResourceName)
+    resources: Vec<(String, String)>,
+    raw: String,
+}
+
+/// An HTTP answer: status and JSON body.
+#[derive(Debug, PartialEq)]
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+}
+
+impl Reply {
+    fn error(status: u16, kind: &str, message: &str) -> Reply {
+        Reply {
+            status,
+            body: json!({ "__type": kind, "message": message }).to_string(),
+        }
+    }
+}
+
+pub struct FakeCloudTrail {
+    events: Vec<Served>,
+    pub limit: RateLimit,
+    buckets: Buckets,
+    /// Every LookupEvents request body received, with its region: tests assert on them.
+    pub requests: Vec<(String, Value)>,
+}
+
+impl FakeCloudTrail {
+    /// Serves the events of `store` (raw records must have been kept).
+    pub fn from_store(store: &Store) -> FakeCloudTrail {
+        let mut events: Vec<Served> = store
+            .time_order()
+            .iter()
+            .map(|&i| {
+                let e = store.event(i);
+                let id = &e.identity;
+                // LookupEvents' Username: the IAM user name, or the role session name.
+                let username = store.text(id.user_name).to_string();
+                let username = if username.is_empty() {
+                    session_of(store.text(id.arn))
+                        .unwrap_or_default()
+                        .to_string()
+                } else {
+                    username
+                };
+                Served {
+                    time_ms: e.time.millis().unwrap_or(0),
+                    region: store.text(e.region).to_string(),
+                    event_id: e.event_id.as_deref().unwrap_or_default().to_string(),
+                    name: store.text(e.name).to_string(),
+                    source: store.text(e.source).to_string(),
+                    read_only: e.read_only,
+                    access_key: store.text(id.access_key_id).to_string(),
+                    username,
+                    resources: e
+                        .resources
+                        .iter()
+                        .map(|r| {
+                            (
+                                store.text(r.kind).to_string(),
+                                store.text(r.arn).to_string(),
+                            )
+                        })
+                        .collect(),
+                    raw: e.raw.to_string(),
+                }
+            })
+            .collect();
+        // Newest first, as AWS pages; ties by event ID so pages are stable.
+        events.sort_by(|a, b| {
+            b.time_ms
+                .cmp(&a.time_ms)
+                .then_with(|| a.event_id.cmp(&b.event_id))
+        });
+        FakeCloudTrail {
+            events,
+            limit: RateLimit::default(),
+            buckets: Buckets::default(),
+            requests: Vec::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// Handles one POST. `now_ms` is the wall clock (the 90-day window), `clock_ms` a monotonic
+    /// clock for the rate limit.
+    pub fn handle(
+        &mut self,
+        target: Option<&str>,
+        authorization: Option<&str>,
+        amz_date: Option<&str>,
+        body: &[u8],
+        now_ms: i64,
+        clock_ms: u64,
+    ) -> Reply {
+        let Some(region) = signed_region(authorization) else {
+            return Reply::error(
+                400,
+                "MissingAuthenticationTokenException",
+                "Request is missing Authentication Token (a SigV4 Authorization header)",
+            );
+        };
+        if amz_date.is_none() {
+            return Reply::error(
+                400,
+                "IncompleteSignatureException",
+                "X-Amz-Date header missing",
+            );
+        }
+        match target {
+            Some(t) if TARGETS.contains(&t) => {}
+            Some(t) => {
+                let t = crate::model::sanitize::visible(t);
+                return Reply::error(
+                    400,
+                    "UnknownOperationException",
+                    &format!("unknown operation {t}"),
+                );
+            }
+            None => return Reply::error(400, "UnknownOperationException", "X-Amz-Target missing"),
+        }
+        let request: Value = match serde_json::from_slice(body) {
+            Ok(v @ Value::Object(_)) => v,
+            _ => return Reply::error(400, "SerializationException", "body is not a JSON object"),
+        };
+        self.requests.push((region.clone(), request.clone()));
+        if !self.buckets.take(self.limit, &region, clock_ms) {
+            return Reply::error(400, "ThrottlingException", "Rate exceeded");
+        }
+        self.lookup(&region, &request, now_ms)
+    }
+
+    fn lookup(&self, region: &str, request: &Value, now_ms: i64) -> Reply {
+        // AWS honours the first attribute and silently ignores the rest.
+        let attribute = match request.get("LookupAttributes") {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(list)) => match list.first() {
+                None => None,
+                Some(a) => match (a["AttributeKey"].as_str(), a["AttributeValue"].as_str()) {
+                    (Some(k), Some(v)) if KEYS.contains(&k) => Some((k, v)),
+                    _ => {
+                        return Reply::error(
+                            400,
+                            "InvalidLookupAttributesException",
+                            "Invalid lookup attribute key or value",
+                        )
+                    }
+                },
+            },
+            Some(_) => {
+                return Reply::error(
+                    400,
+                    "SerializationException",
+                    "LookupAttributes is not a list",
+                )
+            }
+        };
+        let oldest = now_ms - NINETY_DAYS_MS;
+        let start_ms = epoch_ms(request.get("StartTime"))
+            .unwrap_or(oldest)
+            .max(oldest);
+        let end_ms = epoch_ms(request.get("EndTime")).unwrap_or(now_ms);
+        if start_ms > end_ms {
+            return Reply::error(
+                400,
+                "InvalidTimeRangeException",
+                "StartTime is after EndTime",
+            );
+        }
+        let max = match request.get("MaxResults") {
+            None | Some(Value::Null) => 50,
+            Some(v) => match v.as_u64() {
+                Some(n @ 1..=50) => n as usize,
+                _ => {
+                    return Reply::error(
+                        400,
+                        "InvalidMaxResultsException",
+                        "MaxResults must be 1 to 50",
+                    )
+                }
+            },
+        };
+        let category = request.get("EventCategory").and_then(Value::as_str);
+        if category.is_some_and(|c| c != "insight") {
+            return Reply::error(
+                400,
+                "InvalidEventCategoryException",
+                "EventCategory must be insight",
+            );
+        }
+        let params = Params {
+            region,
+            attribute,
+            start_ms,
+            end_ms,
+            category,
+        };
+        let offset = match request.get("NextToken").and_then(Value::as_str) {
+            None => 0,
+            Some(t) => match token::decode(t, &params) {
+                Some(o) => o,
+                None => {
+                    return Reply::error(
+                        400,
+                        "InvalidNextTokenException",
+                        "Invalid NextToken: it must be sent with the parameters of the call that returned it",
+                    )
+                }
+            },
+        };
+        // Insight events are not served: the fake holds management and data events only.
+        let matching = self.events.iter().filter(|e| {
+            category.is_none()
+                && e.region == region
+                && (start_ms..=end_ms).contains(&e.time_ms)
+                && attribute.is_none_or(|(k, v)| matches(e, k, v))
+        });
+        let page: Vec<&Served> = matching.clone().skip(offset).take(max).collect();
+        let more = matching.skip(offset + page.len()).next().is_some();
+        let events: Vec<Value> = page.iter().map(|e| describe(e)).collect();
+        let mut body = json!({ "Events": events });
+        if more {
+            body["NextToken"] = Value::String(token::encode(&params, offset + page.len()));
+        }
+        Reply {
+            status: 200,
+            body: body.to_string(),
+        }
+    }
+}
+
+const KEYS: [&str; 8] = [
+    "EventId",
+    "EventName",
+    "ReadOnly",
+    "Username",
+    "ResourceType",
+    "ResourceName",
+    "EventSource",
+    "AccessKeyId",
+];
+
+/// Exact, case-sensitive, as AWS compares lookup values.
+fn matches(e: &Served, key: &str, value: &str) -> bool {
+    match key {
+        "EventId" => e.event_id == value,
+        "EventName" => e.name == value,
+        "ReadOnly" => e.read_only.map(|b| b.to_string()).as_deref() == Some(value),
+        "Username" => e.username == value,
+        "ResourceType" => e.resources.iter().any(|(t, _)| t == value),
+        "ResourceName" => e.resources.iter().any(|(_, n)| n == value),
+        "EventSource" => e.source == value,
+        "AccessKeyId" => e.access_key == value,
+        _ => false,
+    }
+}
+
+fn describe(e: &Served) -> Value {
+    let mut v = json!({
+        "EventId": e.event_id,
+        "EventName": e.name,
+        "EventTime": e.time_ms as f64 / 1000.0,
+        "EventSource": e.source,
+        "Resources": e.resources.iter().map(|(t, n)| json!({"ResourceType": t, "ResourceName": n})).collect::<Vec<_>>(),
+        "CloudTrailEvent": e.raw,
+    });
+    if let Some(ro) = e.read_only {
+        v["ReadOnly"] = Value::String(ro.to_string());
+    }
+    if !e.access_key.is_empty() {
+        v["AccessKeyId"] = Value::String(e.access_key.clone());
+    }
+    if !e.username.is_empty() {
+        v["Username"] = Value::String(e.username.clone());
+    }
+    v
+}
+
+/// awsJson1_1 timestamps are epoch seconds (fractions allowed).
+fn epoch_ms(v: Option<&Value>) -> Option<i64> {
+    v.and_then(Value::as_f64)
+        .map(|s| (s * 1000.0).round() as i64)
+}
+
+/// The region in a SigV4 credential scope: `Credential=AKID/20261121/us-east-1/cloudtrail/aws4_request`.
+fn signed_region(authorization: Option<&str>) -> Option<String> {
+    let auth = authorization?.strip_prefix("AWS4-HMAC-SHA256 ")?;
+    let credential = auth
+        .split(',')
+        .map(str::trim)
+        .find_map(|p| p.strip_prefix("Credential="))?;
+    let mut scope = credential.split('/');
+    let (_key, _date, region, service) =
+        (scope.next()?, scope.next()?, scope.next()?, scope.next()?);
+    (service == "cloudtrail" && !region.is_empty()).then(|| region.to_string())
+}
