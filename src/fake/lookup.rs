@@ -251,7 +251,7 @@ impl FakeCloudTrail {
                 && attribute.is_none_or(|(k, v)| matches(e, k, v))
         });
         let page: Vec<&Served> = matching.clone().skip(offset).take(max).collect();
-        let more = matching.skip(offset + page.len()).next().is_some();
+        let more = matching.clone().nth(offset + page.len()).is_some();
         let events: Vec<Value> = page.iter().map(|e| describe(e)).collect();
         let mut body = json!({ "Events": events });
         if more {

@@ -1,7 +1,7 @@
 //! NextToken: opaque to clients, bound to the request's parameters. AWS rejects a token sent
 //! with different parameters (InvalidNextTokenException); so does the fake.
 
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash};
 
 /// The parameters a token is valid for.
 #[derive(Hash)]
@@ -30,7 +30,5 @@ pub(crate) fn decode(token: &str, params: &Params) -> Option<usize> {
 }
 
 fn digest(params: &Params) -> u64 {
-    let mut h = foldhash::quality::FixedState::with_seed(0x6661_6b65).build_hasher();
-    params.hash(&mut h);
-    h.finish()
+    foldhash::quality::FixedState::with_seed(0x6661_6b65).hash_one(params)
 }
