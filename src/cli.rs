@@ -53,6 +53,36 @@ pub enum Command {
     Query(QueryArgs),
     /// Write N synthetic CloudTrail events as gzipped AWSLogs/… files (for benchmarks).
     Generate(GenerateArgs),
+    /// Serve files as a fake CloudTrail LookupEvents endpoint on 127.0.0.1 (tests, benchmarks).
+    #[command(
+        after_help = "Example:\n  trailscope fake-endpoint --demo --port 4599 &\n  \
+        AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws --endpoint-url http://127.0.0.1:4599 \
+        cloudtrail lookup-events --region eu-west-1"
+    )]
+    FakeEndpoint(FakeEndpointArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct FakeEndpointArgs {
+    /// CloudTrail files or folders whose events it serves.
+    #[arg(value_name = "PATH", required_unless_present = "demo")]
+    pub paths: Vec<PathBuf>,
+
+    /// Serve the bundled demo incident.
+    #[arg(long, conflicts_with = "paths")]
+    pub demo: bool,
+
+    /// Port on 127.0.0.1 (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+
+    /// Pretend it is this time (RFC 3339) for the 90-day window; default: the real clock.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+
+    /// Requests per second allowed per region (AWS: 2).
+    #[arg(long, default_value_t = 2.0)]
+    pub rate: f64,
 }
 
 #[derive(Args, Debug)]

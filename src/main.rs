@@ -25,6 +25,10 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(&e, 1),
         },
+        Some(Command::FakeEndpoint(args)) => match trailscope::fake::main(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e, 1),
+        },
         None => open(cli.open),
     }
 }

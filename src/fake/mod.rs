@@ -1,11 +1,64 @@
 //! A fake CloudTrail endpoint for tests and benchmarks: the LookupEvents API with AWS's
 //! semantics (see CLOUDTRAIL.md and assets/api/cloudtrail-service-2.json), served from events
-//! loaded from files. This module is the protocol logic, free of any network; `serve` (later)
-//! puts it on 127.0.0.1.
+//! loaded from files. `lookup` is the protocol logic, free of any network; `serve` puts it on
+//! 127.0.0.1 (`trailscope fake-endpoint`).
 
 mod lookup;
+pub mod serve;
 mod throttle;
 mod token;
 
 pub use lookup::{FakeCloudTrail, Reply};
 pub use throttle::RateLimit;
+
+/// `trailscope fake-endpoint`: loads the events, prints the address, serves until stopped.
+pub fn main(args: &crate::cli::FakeEndpointArgs) -> Result<(), String> {
+    use crate::model::time::EventTime;
+    use crate::source::{demo, files::load_blocking, walk};
+    let now_ms = match &args.now {
+        Some(t) => Some(
+            EventTime::parse(t)
+                .and_then(EventTime::millis)
+                .ok_or_else(|| format!("--now {t:?} is not a time (use RFC 3339)"))?,
+        ),
+        None => None,
+    };
+    if !(args.rate.is_finite() && args.rate > 0.0) {
+        return Err("--rate must be a positive number of requests per second".to_string());
+    }
+    let plan = if args.demo {
+        demo::plan()
+    } else {
+        walk::plan(&args.paths)
+    };
+    let (store, warnings) = load_blocking(plan);
+    if store.is_empty() {
+        return Err(format!(
+            "no events to serve ({} warning(s) while reading)",
+            warnings.len()
+        ));
+    }
+    let mut fake = FakeCloudTrail::from_store(&store);
+    fake.limit = RateLimit {
+        per_second: args.rate,
+        burst: args.rate.max(1.0),
+    };
+    let events = fake.len();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    rt.block_on(async move {
+        let (addr, listener) = serve::bind(args.port)
+            .await
+            .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;
+        println!("listening on http://{addr} ({events} events; Ctrl-C stops)");
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        tokio::select! {
+            _ = serve::serve(listener, serve::Shared::new(fake, now_ms)) => Ok(()),
+            _ = tokio::signal::ctrl_c() => Ok(()),
+        }
+    })
+}

@@ -1,0 +1,122 @@
+//! The fake endpoint on the network: HTTP/1.1 on a loopback address (hyper), each POST handed
+//! to `FakeCloudTrail::handle`. Only loopback: this exists for tests and benchmarks.
+
+use super::FakeCloudTrail;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio::net::TcpListener;
+
+/// Requests larger than this are refused (a LookupEvents body is a few hundred bytes).
+const MAX_BODY: usize = 1 << 20;
+
+/// What the endpoint answers from, shared by all connections.
+pub struct Shared {
+    pub fake: Mutex<FakeCloudTrail>,
+    /// Wall-clock "now" for the 90-day window; `None` uses the real clock.
+    pub now_ms: Option<i64>,
+    started: Instant,
+}
+
+impl Shared {
+    pub fn new(fake: FakeCloudTrail, now_ms: Option<i64>) -> Arc<Shared> {
+        Arc::new(Shared {
+            fake: Mutex::new(fake),
+            now_ms,
+            started: Instant::now(),
+        })
+    }
+}
+
+/// Binds `127.0.0.1:port` (0: any free port) and returns the address and the listener.
+pub async fn bind(port: u16) -> std::io::Result<(SocketAddr, TcpListener)> {
+    let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+    Ok((listener.local_addr()?, listener))
+}
+
+/// Serves until the task is dropped.
+pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| answer(req, shared.clone()));
+            // A client hanging up mid-request is its business, not an error of the fake.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+async fn answer(
+    req: Request<Incoming>,
+    shared: Arc<Shared>,
+) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
+    if req.method() != Method::POST || req.uri().path() != "/" {
+        return Ok(reply(
+            404,
+            "UnknownOperationException",
+            r#"{"__type":"UnknownOperationException","message":"POST / only"}"#.into(),
+        ));
+    }
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let (target, auth, date) = (
+        header("x-amz-target"),
+        header("authorization"),
+        header("x-amz-date"),
+    );
+    let body = match Limited::new(req.into_body(), MAX_BODY).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => {
+            return Ok(reply(413, "SerializationException", r#"{"__type":"SerializationException","message":"request body unreadable or too large"}"#.into()))
+        }
+    };
+    let now_ms = shared
+        .now_ms
+        .unwrap_or_else(|| crate::model::time::EventTime::now().millis().unwrap_or(0));
+    let clock_ms = shared.started.elapsed().as_millis() as u64;
+    let answer = match shared.fake.lock() {
+        Ok(mut fake) => fake.handle(
+            target.as_deref(),
+            auth.as_deref(),
+            date.as_deref(),
+            &body,
+            now_ms,
+            clock_ms,
+        ),
+        Err(_) => super::Reply {
+            status: 500,
+            body: r#"{"__type":"InternalFailure","message":"fake endpoint state poisoned"}"#.into(),
+        },
+    };
+    let kind = serde_json::from_str::<serde_json::Value>(&answer.body)
+        .ok()
+        .and_then(|v| v["__type"].as_str().map(str::to_string))
+        .unwrap_or_default();
+    Ok(reply(answer.status, &kind, answer.body))
+}
+
+fn reply(status: u16, error_type: &str, body: String) -> Response<Full<Bytes>> {
+    let mut builder = Response::builder()
+        .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amzn-requestid", "00000000-0000-4000-8000-000000000000");
+    if !error_type.is_empty() {
+        builder = builder.header("x-amzn-errortype", error_type);
+    }
+    builder
+        .body(Full::new(Bytes::from(body)))
+        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+}
