@@ -52,6 +52,10 @@ pub struct FakeCloudTrail {
     buckets: Buckets,
     /// Every LookupEvents request body received, with its region: tests assert on them.
     pub requests: Vec<(String, Value)>,
+    /// Fault: after this many answered LookupEvents calls, every call fails as if the caller's
+    /// session credentials had expired.
+    pub expire_after: Option<usize>,
+    answered: usize,
 }
 
 impl FakeCloudTrail {
@@ -106,6 +110,8 @@ impl FakeCloudTrail {
             limit: RateLimit::default(),
             buckets: Buckets::default(),
             requests: Vec::new(),
+            expire_after: None,
+            answered: 0,
         }
     }
 
@@ -159,10 +165,21 @@ impl FakeCloudTrail {
             _ => return Reply::error(400, "SerializationException", "body is not a JSON object"),
         };
         self.requests.push((region.clone(), request.clone()));
+        if self.expire_after.is_some_and(|n| self.answered >= n) {
+            return Reply::error(
+                400,
+                "ExpiredTokenException",
+                "The security token included in the request is expired",
+            );
+        }
         if !self.buckets.take(self.limit, &region, clock_ms) {
             return Reply::error(400, "ThrottlingException", "Rate exceeded");
         }
-        self.lookup(&region, &request, now_ms)
+        let reply = self.lookup(&region, &request, now_ms);
+        if reply.status == 200 {
+            self.answered += 1;
+        }
+        reply
     }
 
     fn lookup(&self, region: &str, request: &Value, now_ms: i64) -> Reply {

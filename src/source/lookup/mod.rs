@@ -1,3 +1,6 @@
-//! The LookupEvents source (CloudTrail Event history). `plan` decides what is asked of AWS.
+//! The LookupEvents source (CloudTrail Event history): `plan` decides what is asked of AWS,
+//! `client` builds the SDK client, `pager` pages one region at the API's pace.
 
+pub mod client;
+pub mod pager;
 pub mod plan;

@@ -1,0 +1,46 @@
+//! The CloudTrail client: the standard credential chain (environment, profiles, SSO, IMDS,
+//! `credential_process`, so `aws-vault exec` works), a region, and timeouts. Without a
+//! `TimeoutConfig` a call to an endpoint that never answers hangs forever; retries are the
+//! pager's job (it counts throttles and shows them), so the SDK's own are off.
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region};
+use aws_sdk_cloudtrail::Client;
+use std::time::Duration;
+
+pub(crate) fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .operation_attempt_timeout(Duration::from_secs(20))
+        .operation_timeout(Duration::from_secs(30))
+        .build()
+}
+
+/// A client for `region`, from the environment and `profile` (`AWS_ENDPOINT_URL` points it at
+/// a fake endpoint).
+pub async fn client(profile: Option<&str>, region: &str) -> Client {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .timeout_config(timeouts())
+        .retry_config(RetryConfig::disabled());
+    if let Some(p) = profile {
+        loader = loader.profile_name(p);
+    }
+    Client::new(&loader.load().await)
+}
+
+/// A client with fixed keys for an explicit endpoint: tests and benchmarks against the fake.
+pub fn with_endpoint(endpoint: &str, region: &str, access_key: &str, secret: &str) -> Client {
+    let credentials =
+        aws_sdk_cloudtrail::config::Credentials::new(access_key, secret, None, None, "static");
+    let config = aws_sdk_cloudtrail::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .endpoint_url(endpoint)
+        .credentials_provider(credentials)
+        .timeout_config(timeouts())
+        .retry_config(RetryConfig::disabled())
+        .build();
+    Client::from_conf(config)
+}

@@ -1,0 +1,256 @@
+//! Paging LookupEvents in one region at the API's pace: at most `rate` requests per second,
+//! MaxResults 50, the same parameters with every NextToken, backoff with jitter when throttled,
+//! each page handed on as soon as it arrives. An error ends the fetch with what was read kept
+//! and the token to resume from.
+
+use super::plan::{LookupKey, LookupPlan};
+use crate::model::parse::parse_text;
+use crate::model::record::Record;
+use crate::model::time::EventTime;
+use crate::model::warning::Warning;
+use aws_sdk_cloudtrail::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_cloudtrail::primitives::DateTime;
+use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
+use aws_sdk_cloudtrail::Client;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Consecutive throttles after which a region gives up (and can be resumed).
+const MAX_THROTTLES_IN_A_ROW: u32 = 8;
+
+#[derive(Clone, Debug)]
+pub struct PagerConfig {
+    /// Requests per second (LookupEvents allows 2 per account and region).
+    pub rate: f64,
+    /// Stop after this many events (load more / load until a count).
+    pub max_events: Option<u64>,
+}
+
+impl Default for PagerConfig {
+    fn default() -> Self {
+        PagerConfig {
+            rate: 2.0,
+            max_events: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum FetchState {
+    Fetching,
+    /// Every page read.
+    Done,
+    /// Stopped at the configured count; `next_token` continues.
+    Paused,
+    /// Stopped by an error; `next_token` resumes from the last good page.
+    Failed(String),
+}
+
+/// One region's progress, for the status bar.
+#[derive(Clone, Debug)]
+pub struct RegionFetch {
+    pub region: String,
+    pub pages: u32,
+    pub events: u64,
+    pub throttles: u32,
+    pub state: FetchState,
+    /// The oldest event time reached (pages go newest first).
+    pub oldest: Option<EventTime>,
+    pub next_token: Option<String>,
+}
+
+/// Fetches pages for `plan` in `[start, end]`, from `resume` if given, calling `on_page` with
+/// each page's records and the progress so far.
+pub async fn fetch_region(
+    client: &Client,
+    region: &str,
+    plan: &LookupPlan,
+    (start, end): (EventTime, EventTime),
+    config: &PagerConfig,
+    resume: Option<String>,
+    mut on_page: impl FnMut(Vec<Record>, Vec<Warning>, &RegionFetch),
+) -> RegionFetch {
+    let mut progress = RegionFetch {
+        region: region.to_string(),
+        pages: 0,
+        events: 0,
+        throttles: 0,
+        state: FetchState::Fetching,
+        oldest: None,
+        next_token: resume,
+    };
+    let interval = Duration::from_secs_f64(1.0 / config.rate.max(0.01));
+    let origin: Arc<str> = Arc::from(format!("LookupEvents {region}"));
+    let mut last_send: Option<Instant> = None;
+    let mut throttled_in_a_row = 0;
+    let mut jitter = Jitter::new(region);
+    // Exactly one attribute, or none: AWS ignores any beyond the first without a word.
+    let attribute = match &plan.attribute {
+        None => None,
+        Some((key, value)) => {
+            let built = LookupAttribute::builder()
+                .attribute_key(sdk_key(*key))
+                .attribute_value(value)
+                .build();
+            match built {
+                Ok(a) => Some(vec![a]),
+                Err(e) => {
+                    progress.state = FetchState::Failed(format!("bad lookup attribute: {e}"));
+                    return progress;
+                }
+            }
+        }
+    };
+    loop {
+        if let Some(t) = last_send {
+            let due = t + interval;
+            tokio::time::sleep_until(due.into()).await;
+        }
+        last_send = Some(Instant::now());
+        // Identical parameters on every page: a NextToken is only valid with them.
+        let request = client
+            .lookup_events()
+            .start_time(to_datetime(start))
+            .end_time(to_datetime(end))
+            .max_results(50)
+            .set_lookup_attributes(attribute.clone())
+            .set_next_token(progress.next_token.clone());
+        match request.send().await {
+            Ok(page) => {
+                throttled_in_a_row = 0;
+                progress.pages += 1;
+                let mut records = Vec::new();
+                let mut warnings = Vec::new();
+                for event in page.events() {
+                    let Some(text) = event.cloud_trail_event() else {
+                        continue;
+                    };
+                    let mut sink = (Vec::new(), Vec::new());
+                    parse_text(&origin, text, &mut sink);
+                    records.extend(sink.0);
+                    warnings.extend(sink.1);
+                }
+                progress.events += records.len() as u64;
+                if let Some(oldest) = records
+                    .iter()
+                    .map(|r| r.time)
+                    .filter(|t| t.is_known())
+                    .min()
+                {
+                    progress.oldest = Some(progress.oldest.map_or(oldest, |o| o.min(oldest)));
+                }
+                progress.next_token = page.next_token().map(str::to_string);
+                let reached = config.max_events.is_some_and(|m| progress.events >= m);
+                progress.state = match (&progress.next_token, reached) {
+                    (None, _) => FetchState::Done,
+                    (Some(_), true) => FetchState::Paused,
+                    (Some(_), false) => FetchState::Fetching,
+                };
+                on_page(records, warnings, &progress);
+                if progress.state != FetchState::Fetching {
+                    return progress;
+                }
+            }
+            Err(err) if is_throttling(&err) && throttled_in_a_row < MAX_THROTTLES_IN_A_ROW => {
+                throttled_in_a_row += 1;
+                progress.throttles += 1;
+                on_page(Vec::new(), Vec::new(), &progress);
+                // Exponential backoff with jitter: 0.5 s, 1 s, 2 s … capped at 8 s, ±50%.
+                let base = 0.5 * 2f64.powi(throttled_in_a_row as i32 - 1);
+                tokio::time::sleep(Duration::from_secs_f64(base.min(8.0) * jitter.next())).await;
+            }
+            Err(err) => {
+                progress.state = FetchState::Failed(explain(&err, region, progress.events));
+                on_page(Vec::new(), Vec::new(), &progress);
+                return progress;
+            }
+        }
+    }
+}
+
+fn sdk_key(key: LookupKey) -> LookupAttributeKey {
+    match key {
+        LookupKey::AccessKeyId => LookupAttributeKey::AccessKeyId,
+        LookupKey::EventId => LookupAttributeKey::EventId,
+        LookupKey::ResourceName => LookupAttributeKey::ResourceName,
+        LookupKey::Username => LookupAttributeKey::Username,
+        LookupKey::EventName => LookupAttributeKey::EventName,
+        LookupKey::EventSource => LookupAttributeKey::EventSource,
+        LookupKey::ReadOnly => LookupAttributeKey::ReadOnly,
+    }
+}
+
+fn to_datetime(t: EventTime) -> DateTime {
+    DateTime::from_millis(t.millis().unwrap_or(0))
+}
+
+fn is_throttling<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> bool {
+    matches!(
+        err.as_service_error().and_then(|e| e.code()),
+        Some(
+            "ThrottlingException"
+                | "Throttling"
+                | "TooManyRequestsException"
+                | "RequestLimitExceeded"
+        )
+    )
+}
+
+/// What went wrong, in words, with the next step. The SDK's own Display says only "service
+/// error" or "dispatch failure"; `DisplayErrorContext` walks the causes.
+pub(crate) fn explain<E, R>(err: &SdkError<E, R>, region: &str, kept: u64) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let kept = format!("{kept} event(s) from {region} kept; resume continues from the last page");
+    let code = err.as_service_error().and_then(|e| e.code());
+    let message = err
+        .as_service_error()
+        .and_then(|e| e.message())
+        .unwrap_or("");
+    match code {
+        Some("ExpiredTokenException" | "ExpiredToken" | "RequestExpired") => format!(
+            "credentials expired ({message}): refresh them (`aws sso login --profile …`, or a new `aws-vault exec`); {kept}"
+        ),
+        Some("UnrecognizedClientException" | "InvalidClientTokenId" | "InvalidSignatureException" | "MissingAuthenticationTokenException") => format!(
+            "credentials rejected ({message}): check the profile or keys in use; {kept}"
+        ),
+        Some("AccessDeniedException" | "AccessDenied") => format!(
+            "not allowed to call cloudtrail:LookupEvents in {region} ({message}); {kept}"
+        ),
+        Some("ThrottlingException") => format!("throttled {MAX_THROTTLES_IN_A_ROW} times in a row; {kept}"),
+        Some(code) => format!("{code}: {message}; {kept}"),
+        None => match err {
+            SdkError::TimeoutError(_) => format!("no answer from CloudTrail in {region} within the timeout; {kept}"),
+            SdkError::DispatchFailure(_) => format!(
+                "cannot reach CloudTrail in {region} (network, VPN or endpoint): {}; {kept}",
+                DisplayErrorContext(err)
+            ),
+            _ => format!("{}; {kept}", DisplayErrorContext(err)),
+        },
+    }
+}
+
+/// Jitter factors in [0.5, 1.5), from a small generator seeded by the region and the clock.
+struct Jitter(u64);
+
+impl Jitter {
+    fn new(region: &str) -> Jitter {
+        let seed = region.bytes().fold(0x9e37_79b9_7f4a_7c15u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        let clock = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        Jitter(seed ^ clock | 1)
+    }
+
+    fn next(&mut self) -> f64 {
+        // xorshift64
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        0.5 + (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
