@@ -115,6 +115,62 @@ pub struct QueryArgs {
     /// Also print load warnings (bad files and lines) on standard error; by default only a count.
     #[arg(long)]
     pub warnings: bool,
+
+    #[command(flatten)]
+    pub lookup: LookupArgs,
+}
+
+/// Fetching from CloudTrail's Event history (LookupEvents) instead of reading files.
+#[derive(Args, Debug, Clone, Default)]
+pub struct LookupArgs {
+    /// Fetch from LookupEvents in this region (credentials from the usual chain: environment,
+    /// profiles, SSO, `aws-vault exec`; AWS_ENDPOINT_URL points at another endpoint).
+    #[arg(long, value_name = "REGION", conflicts_with = "paths")]
+    pub region: Option<String>,
+
+    /// Fetch from several regions in parallel: `eu-west-1,us-west-2`, or `all`.
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        conflicts_with = "paths"
+    )]
+    pub regions: Vec<String>,
+
+    /// AWS profile to use.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Time window ending now: 24h, 90m, 7d (LookupEvents keeps 90 days).
+    #[arg(
+        long,
+        value_name = "AGE",
+        default_value = "24h",
+        conflicts_with = "from"
+    )]
+    pub since: String,
+
+    /// Window start (RFC 3339 or a date), instead of --since.
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+
+    /// Window end (RFC 3339 or a date); default now.
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+
+    /// Do not add us-east-1, where IAM, STS and other global services record their events.
+    #[arg(long)]
+    pub no_global: bool,
+
+    /// Requests per second per region (LookupEvents allows 2).
+    #[arg(long, default_value_t = 2.0, hide = true)]
+    pub rate: f64,
+}
+
+impl LookupArgs {
+    pub fn wanted(&self) -> bool {
+        self.region.is_some() || !self.regions.is_empty()
+    }
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

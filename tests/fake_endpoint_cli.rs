@@ -138,3 +138,54 @@ fn the_aws_cli_pages_through_exactly_what_the_fake_holds() {
     assert_eq!(got.len(), 83);
     assert_eq!(got, ids_in("eu-west-1", Some("AKIAXPERSIST0BACKUP1")));
 }
+
+/// `trailscope query --region …` fetches through the planner and the SDK pager.
+#[test]
+fn headless_query_fetches_from_lookupevents() {
+    let url = start_fake();
+    let out = Command::new(env!("CARGO_BIN_EXE_trailscope"))
+        .args([
+            "query",
+            "--region",
+            "eu-west-1",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-21T12:00:00Z",
+        ])
+        .args([
+            "-f",
+            "key:AKIAXPERSIST0BACKUP1 event:DeleteObject",
+            "-o",
+            "count",
+        ])
+        .env("AWS_ENDPOINT_URL", &url)
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("run trailscope");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "30",
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("AWS: AccessKeyId=AKIAXPERSIST0BACKUP1 · here: event:\"DeleteObject\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("eu-west-1: 2 page(s), 83 event(s)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("us-east-1"),
+        "us-east-1 is added for global services: {stderr}"
+    );
+}

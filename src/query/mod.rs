@@ -1,6 +1,7 @@
 //! `trailscope query`: the same loader, store and filter engine as the UI, without a
 //! terminal. Scriptable, and what the benchmarks drive.
 
+mod fetch;
 mod group;
 mod output;
 
@@ -9,6 +10,7 @@ use crate::filter::{parse, Compiled, ParseError};
 use crate::model::sanitize::visible;
 use crate::model::time::EventTime;
 use crate::model::warning::Severity;
+use crate::source::walk::Plan;
 use crate::source::{demo, files::load_blocking, walk};
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
@@ -22,7 +24,9 @@ pub fn main(args: &QueryArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let plan = if args.demo {
+    let plan = if args.lookup.wanted() {
+        Plan::default()
+    } else if args.demo {
         demo::plan()
     } else if args.paths.is_empty() {
         eprintln!("trailscope query: give files or folders to read, `-` for stdin, or --demo");
@@ -33,7 +37,17 @@ pub fn main(args: &QueryArgs) -> ExitCode {
     let mut plan = plan;
     // Raw records are only needed to print them or to search them as free text.
     plan.drop_raw = args.output != Output::Jsonl && !expr.has_text();
-    let (store, warnings) = load_blocking(plan);
+    let loaded = match args.lookup.wanted() {
+        true => fetch::fetch(&args.lookup, &expr),
+        false => Ok(load_blocking(plan)),
+    };
+    let (store, warnings) = match loaded {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("trailscope: {}", visible(&e));
+            return ExitCode::from(2);
+        }
+    };
     let problems = warnings
         .iter()
         .filter(|w| w.severity == Severity::Problem)

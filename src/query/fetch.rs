@@ -1,0 +1,168 @@
+//! `trailscope query --region …`: fetch from LookupEvents through the same planner and pager
+//! as the app, every region in parallel, progress on standard error, into a store.
+
+use crate::cli::LookupArgs;
+use crate::filter::{time_bound, Expr};
+use crate::model::sanitize::visible;
+use crate::model::store::Store;
+use crate::model::time::EventTime;
+use crate::model::warning::{Location, Warning};
+use crate::source::lookup::client::client;
+use crate::source::lookup::pager::{fetch_region, FetchState, PagerConfig};
+use crate::source::lookup::plan::plan;
+use std::sync::{Arc, Mutex};
+
+/// Commercial regions where CloudTrail runs, for `--regions all`.
+const ALL_REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "af-south-1",
+    "ap-east-1",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-north-1",
+    "il-central-1",
+    "me-south-1",
+    "me-central-1",
+    "mx-central-1",
+    "sa-east-1",
+];
+
+/// The regions to ask, us-east-1 included for global services unless turned off.
+pub(crate) fn regions(args: &LookupArgs) -> Vec<String> {
+    let mut list: Vec<String> = if args.regions.iter().any(|r| r == "all") {
+        ALL_REGIONS.iter().map(|r| r.to_string()).collect()
+    } else {
+        args.region.iter().chain(&args.regions).cloned().collect()
+    };
+    if !args.no_global && !list.iter().any(|r| r == "us-east-1") {
+        list.push("us-east-1".to_string());
+    }
+    list.dedup();
+    list
+}
+
+/// The window, frozen now: NextTokens are only valid for identical parameters.
+pub(crate) fn window(args: &LookupArgs, now: EventTime) -> Result<(EventTime, EventTime), String> {
+    let bad = |what: &str, v: &str| {
+        format!("{what} {v:?} is not a time (2024-05-01, RFC 3339, or an age like 24h)")
+    };
+    let end = match &args.to {
+        Some(v) => time_bound(v, now).ok_or_else(|| bad("--to", v))?,
+        None => now,
+    };
+    let start = match &args.from {
+        Some(v) => time_bound(v, now).ok_or_else(|| bad("--from", v))?,
+        None => time_bound(&args.since, now).ok_or_else(|| bad("--since", &args.since))?,
+    };
+    if start > end {
+        return Err("the window starts after it ends".to_string());
+    }
+    Ok((start, end))
+}
+
+/// Fetches into a store. Failures of single regions become warnings; events fetched stay.
+pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warning>), String> {
+    let now = EventTime::now();
+    let (start, end) = window(args, now)?;
+    let lookup = plan(filter, now);
+    // The filter's own time bounds narrow the request further.
+    let start = lookup.after.map_or(start, |a| a.max(start));
+    let end = lookup.before.map_or(end, |b| b.min(end));
+    eprintln!(
+        "trailscope: LookupEvents {} → {} · {}",
+        start.format_utc(),
+        end.format_utc(),
+        visible(&lookup.describe())
+    );
+    let config = PagerConfig {
+        rate: args.rate,
+        ..PagerConfig::default()
+    };
+    let store = Arc::new(Mutex::new(Store::default()));
+    let warnings = Arc::new(Mutex::new(Vec::new()));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    rt.block_on(async {
+        let tasks = regions(args).into_iter().map(|region| {
+            let (store, warnings, lookup, config) =
+                (store.clone(), warnings.clone(), &lookup, &config);
+            let profile = args.profile.clone();
+            async move {
+                let client = client(profile.as_deref(), &region).await;
+                let done = fetch_region(
+                    &client,
+                    &region,
+                    lookup,
+                    (start, end),
+                    config,
+                    None,
+                    |records, w, p| {
+                        if let Ok(mut s) = store.lock() {
+                            s.insert_batch(records);
+                        }
+                        if let Ok(mut all) = warnings.lock() {
+                            all.extend(w);
+                        }
+                        eprintln!(
+                            "trailscope: {}: {} page(s), {} event(s), {} throttle(s)",
+                            p.region, p.pages, p.events, p.throttles
+                        );
+                    },
+                )
+                .await;
+                if let FetchState::Failed(why) = &done.state {
+                    let origin: Arc<str> = Arc::from(format!("LookupEvents {region}"));
+                    if let Ok(mut all) = warnings.lock() {
+                        all.push(Warning::problem(&origin, Location::WholeFile, why.clone()));
+                    }
+                }
+            }
+        });
+        futures_join_all(tasks.collect()).await;
+    });
+    let store = Arc::try_unwrap(store)
+        .map_err(|_| "fetch tasks still running".to_string())?
+        .into_inner()
+        .map_err(|_| "a fetch task failed".to_string())?;
+    let warnings = warnings.lock().map(|w| w.clone()).unwrap_or_default();
+    Ok((store, warnings))
+}
+
+/// Runs futures concurrently to completion (a small `join_all`, to avoid a dependency).
+async fn futures_join_all<F: std::future::Future<Output = ()>>(futures: Vec<F>) {
+    let mut set = Vec::new();
+    for f in futures {
+        set.push(Box::pin(f));
+    }
+    std::future::poll_fn(move |cx| {
+        set.retain_mut(|f| f.as_mut().poll(cx).is_pending());
+        if set.is_empty() {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await
+}
