@@ -162,6 +162,10 @@ pub struct LookupArgs {
     #[arg(long)]
     pub no_global: bool,
 
+    /// Stop each region after this many events (newest first); default: the whole window.
+    #[arg(long, value_name = "N")]
+    pub max_events: Option<u64>,
+
     /// Requests per second per region (LookupEvents allows 2).
     #[arg(long, default_value_t = 2.0, hide = true)]
     pub rate: f64,
