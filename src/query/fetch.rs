@@ -95,7 +95,7 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
     );
     let config = PagerConfig {
         rate: args.rate,
-        ..PagerConfig::default()
+        max_events: args.max_events,
     };
     let store = Arc::new(Mutex::new(Store::default()));
     let warnings = Arc::new(Mutex::new(Vec::new()));
