@@ -165,7 +165,7 @@ async fn expired_credentials_mid_fetch_keep_events_and_resume_from_the_last_page
     })
     .await;
     if let Ok(mut f) = shared.fake.lock() {
-        f.expire_after = Some(7);
+        f.fail_after = Some((7, "ExpiredTokenException"));
     }
     let fast = PagerConfig {
         rate: 50.0,
@@ -187,7 +187,7 @@ async fn expired_credentials_mid_fetch_keep_events_and_resume_from_the_last_page
     let token = done.next_token.clone().expect("a token to resume from");
     // New credentials: resume from the last good page.
     if let Ok(mut f) = shared.fake.lock() {
-        f.expire_after = None;
+        f.fail_after = None;
     }
     let (rest, done) = fetch(&url, "eu-west-1", "", &fast, Some(token)).await;
     assert_eq!(done.state, FetchState::Done);
@@ -199,4 +199,53 @@ async fn expired_credentials_mid_fetch_keep_events_and_resume_from_the_last_page
         "no duplicates across the resume"
     );
     assert_eq!(ids(&all), ids_in(&demo_store(), "eu-west-1"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_denied_and_an_unreachable_endpoint_are_explained() {
+    let (url, shared) = start(RateLimit {
+        per_second: 100.0,
+        burst: 100.0,
+    })
+    .await;
+    if let Ok(mut f) = shared.fake.lock() {
+        f.fail_after = Some((0, "AccessDeniedException"));
+    }
+    let fast = PagerConfig {
+        rate: 50.0,
+        ..PagerConfig::default()
+    };
+    let (_, done) = fetch(&url, "eu-west-1", "", &fast, None).await;
+    let FetchState::Failed(why) = done.state else {
+        panic!("expected a failure")
+    };
+    assert!(
+        why.contains("not allowed to call cloudtrail:LookupEvents in eu-west-1"),
+        "{why}"
+    );
+    // Nothing listens on this port: the SDK's "dispatch failure" is shown with its causes.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let (_, done) = fetch(
+        &format!("http://127.0.0.1:{closed}"),
+        "eu-west-1",
+        "",
+        &fast,
+        None,
+    )
+    .await;
+    let FetchState::Failed(why) = done.state else {
+        panic!("expected a failure")
+    };
+    assert!(
+        why.starts_with("cannot reach CloudTrail in eu-west-1"),
+        "{why}"
+    );
+    assert!(
+        why.to_lowercase().contains("connect"),
+        "the cause is shown: {why}"
+    );
+    assert!(why.contains("0 event(s) from eu-west-1 kept"), "{why}");
 }

@@ -52,9 +52,9 @@ pub struct FakeCloudTrail {
     buckets: Buckets,
     /// Every LookupEvents request body received, with its region: tests assert on them.
     pub requests: Vec<(String, Value)>,
-    /// Fault: after this many answered LookupEvents calls, every call fails as if the caller's
-    /// session credentials had expired.
-    pub expire_after: Option<usize>,
+    /// Fault: after this many answered LookupEvents calls, every call fails with this error
+    /// (`ExpiredTokenException`: the caller's session expired; `AccessDeniedException`…).
+    pub fail_after: Option<(usize, &'static str)>,
     answered: usize,
 }
 
@@ -110,7 +110,7 @@ impl FakeCloudTrail {
             limit: RateLimit::default(),
             buckets: Buckets::default(),
             requests: Vec::new(),
-            expire_after: None,
+            fail_after: None,
             answered: 0,
         }
     }
@@ -165,12 +165,10 @@ impl FakeCloudTrail {
             _ => return Reply::error(400, "SerializationException", "body is not a JSON object"),
         };
         self.requests.push((region.clone(), request.clone()));
-        if self.expire_after.is_some_and(|n| self.answered >= n) {
-            return Reply::error(
-                400,
-                "ExpiredTokenException",
-                "The security token included in the request is expired",
-            );
+        if let Some((n, kind)) = self.fail_after {
+            if self.answered >= n {
+                return Reply::error(400, kind, &format!("injected fault: {kind}"));
+            }
         }
         if !self.buckets.take(self.limit, &region, clock_ms) {
             return Reply::error(400, "ThrottlingException", "Rate exceeded");
