@@ -16,6 +16,20 @@ use trailscope::source::lookup::client::with_endpoint;
 use trailscope::source::lookup::pager::{fetch_region, FetchState, PagerConfig, RegionFetch};
 use trailscope::source::lookup::plan::plan;
 
+/// A fake far above AWS's limit, for tests whose subject is not throttling.
+const UNHURRIED: RateLimit = RateLimit {
+    per_second: 100.0,
+    burst: 100.0,
+};
+
+/// A pager paced for `UNHURRIED`.
+fn fast() -> PagerConfig {
+    PagerConfig {
+        rate: 50.0,
+        ..PagerConfig::default()
+    }
+}
+
 fn t(s: &str) -> EventTime {
     EventTime::parse(s).unwrap_or(EventTime::UNKNOWN)
 }
@@ -78,15 +92,8 @@ fn ids_in(store: &Store, region: &str) -> BTreeSet<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_through_forty_pages_and_sends_exactly_one_attribute() {
-    let (url, shared) = start(RateLimit {
-        per_second: 100.0,
-        burst: 100.0,
-    })
-    .await;
-    let fast = PagerConfig {
-        rate: 50.0,
-        ..PagerConfig::default()
-    };
+    let (url, shared) = start(UNHURRIED).await;
+    let fast = fast();
     let (records, done) = fetch(&url, "eu-west-1", "", &fast, None).await;
     assert_eq!(done.state, FetchState::Done);
     assert!(done.pages >= 20, "{} pages", done.pages);
@@ -123,15 +130,8 @@ async fn pages_through_forty_pages_and_sends_exactly_one_attribute() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn regions_fan_out_in_parallel() {
-    let (url, _) = start(RateLimit {
-        per_second: 100.0,
-        burst: 100.0,
-    })
-    .await;
-    let fast = PagerConfig {
-        rate: 50.0,
-        ..PagerConfig::default()
-    };
+    let (url, _) = start(UNHURRIED).await;
+    let fast = fast();
     let ((a, da), (b, db)) = tokio::join!(
         fetch(&url, "us-west-2", "", &fast, None),
         fetch(&url, "ap-southeast-2", "", &fast, None)
@@ -159,18 +159,11 @@ async fn throttling_is_retried_with_backoff_and_loses_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_credentials_mid_fetch_keep_events_and_resume_from_the_last_page() {
-    let (url, shared) = start(RateLimit {
-        per_second: 100.0,
-        burst: 100.0,
-    })
-    .await;
+    let (url, shared) = start(UNHURRIED).await;
     if let Ok(mut f) = shared.fake.lock() {
         f.fail_after = Some((7, "ExpiredTokenException"));
     }
-    let fast = PagerConfig {
-        rate: 50.0,
-        ..PagerConfig::default()
-    };
+    let fast = fast();
     let (first, done) = fetch(&url, "eu-west-1", "", &fast, None).await;
     let FetchState::Failed(why) = &done.state else {
         panic!("expected a failure, got {:?}", done.state);
@@ -203,18 +196,11 @@ async fn expired_credentials_mid_fetch_keep_events_and_resume_from_the_last_page
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn access_denied_and_an_unreachable_endpoint_are_explained() {
-    let (url, shared) = start(RateLimit {
-        per_second: 100.0,
-        burst: 100.0,
-    })
-    .await;
+    let (url, shared) = start(UNHURRIED).await;
     if let Ok(mut f) = shared.fake.lock() {
         f.fail_after = Some((0, "AccessDeniedException"));
     }
-    let fast = PagerConfig {
-        rate: 50.0,
-        ..PagerConfig::default()
-    };
+    let fast = fast();
     let (_, done) = fetch(&url, "eu-west-1", "", &fast, None).await;
     let FetchState::Failed(why) = done.state else {
         panic!("expected a failure")
