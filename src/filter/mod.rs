@@ -17,6 +17,7 @@ mod time_value;
 pub use ast::Expr;
 /// The role session name in an assumed-role ARN or `AROA…:session` principal ID.
 pub(crate) use compile::session_of;
+pub(crate) use parse::edit_distance;
 pub use parse::parse;
 
 use crate::model::store::{EventIdx, IndexedField, Store};

@@ -10,55 +10,8 @@ use crate::model::warning::{Location, Warning};
 use crate::source::lookup::client::client;
 use crate::source::lookup::pager::{fetch_region, FetchState, PagerConfig};
 use crate::source::lookup::plan::plan;
+use crate::source::lookup::regions::regions;
 use std::sync::{Arc, Mutex};
-
-/// Commercial regions where CloudTrail runs, for `--regions all`.
-const ALL_REGIONS: &[&str] = &[
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "af-south-1",
-    "ap-east-1",
-    "ap-south-1",
-    "ap-south-2",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ap-southeast-4",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ca-central-1",
-    "ca-west-1",
-    "eu-central-1",
-    "eu-central-2",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "eu-south-1",
-    "eu-south-2",
-    "eu-north-1",
-    "il-central-1",
-    "me-south-1",
-    "me-central-1",
-    "mx-central-1",
-    "sa-east-1",
-];
-
-/// The regions to ask, us-east-1 included for global services unless turned off.
-pub(crate) fn regions(args: &LookupArgs) -> Vec<String> {
-    let mut list: Vec<String> = if args.regions.iter().any(|r| r == "all") {
-        ALL_REGIONS.iter().map(|r| r.to_string()).collect()
-    } else {
-        args.region.iter().chain(&args.regions).cloned().collect()
-    };
-    if !args.no_global && !list.iter().any(|r| r == "us-east-1") {
-        list.push("us-east-1".to_string());
-    }
-    list.dedup();
-    list
-}
 
 /// The window, frozen now: NextTokens are only valid for identical parameters.
 pub(crate) fn window(args: &LookupArgs, now: EventTime) -> Result<(EventTime, EventTime), String> {
@@ -81,6 +34,7 @@ pub(crate) fn window(args: &LookupArgs, now: EventTime) -> Result<(EventTime, Ev
 
 /// Fetches into a store. Failures of single regions become warnings; events fetched stay.
 pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warning>), String> {
+    let regions = regions(args)?;
     let now = EventTime::now();
     let (start, end) = window(args, now)?;
     let lookup = plan(filter, now);
@@ -105,7 +59,7 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     rt.block_on(async {
-        let tasks = regions(args).into_iter().map(|region| {
+        let tasks = regions.into_iter().map(|region| {
             let (store, warnings, lookup, config) =
                 (store.clone(), warnings.clone(), &lookup, &config);
             let profile = args.profile.clone();
@@ -133,6 +87,8 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
                 )
                 .await;
                 if let FetchState::Failed(why) = &done.state {
+                    // Always said: a region that failed is not a region with no events.
+                    eprintln!("trailscope: {region}: {}", visible(why));
                     let origin: Arc<str> = Arc::from(format!("LookupEvents {region}"));
                     if let Ok(mut all) = warnings.lock() {
                         all.push(Warning::problem(&origin, Location::WholeFile, why.clone()));

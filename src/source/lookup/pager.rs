@@ -201,7 +201,7 @@ fn is_throttling<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> bool {
 pub(crate) fn explain<E, R>(err: &SdkError<E, R>, region: &str, kept: u64) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     let kept = format!("{kept} event(s) from {region} kept; resume continues from the last page");
     let code = err.as_service_error().and_then(|e| e.code());
@@ -209,6 +209,9 @@ where
         .as_service_error()
         .and_then(|e| e.message())
         .unwrap_or("");
+    if let Some(why) = credentials_problem(err) {
+        return format!("{why}; {kept}");
+    }
     match code {
         Some("ExpiredTokenException" | "ExpiredToken" | "RequestExpired") => format!(
             "credentials expired ({message}): refresh them (`aws sso login --profile …`, or a new `aws-vault exec`); {kept}"
@@ -230,6 +233,28 @@ where
             _ => format!("{}; {kept}", DisplayErrorContext(err)),
         },
     }
+}
+
+/// When credentials could not be loaded at all (nothing configured, an expired SSO session, a
+/// broken profile), what to do about it. The SDK reports these as a failure to dispatch, which
+/// would otherwise read like a network problem.
+fn credentials_problem(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    use aws_credential_types::provider::error::CredentialsError;
+    let mut cause = Some(err);
+    while let Some(e) = cause {
+        if let Some(c) = e.downcast_ref::<CredentialsError>() {
+            let context = DisplayErrorContext(c).to_string();
+            let sso = context.contains("SSO") || context.contains("sso");
+            return Some(match c {
+                CredentialsError::CredentialsNotLoaded(_) => "no AWS credentials found (environment, ~/.aws, SSO, instance role): run `aws configure`, `aws sso login --profile NAME` or `aws-vault exec NAME --`, or pass --profile".to_string(),
+                _ if sso => format!("the SSO session has expired or was never started: run `aws sso login` for this profile, then resume ({context})"),
+                CredentialsError::InvalidConfiguration(_) => format!("the AWS profile is misconfigured: {context}"),
+                _ => format!("cannot load AWS credentials: {context}"),
+            });
+        }
+        cause = e.source();
+    }
+    None
 }
 
 /// Jitter factors in [0.5, 1.5), from a small generator seeded by the region and the clock.

@@ -1,0 +1,155 @@
+//! Which regions to ask. LookupEvents is per region, and IAM, STS and the other global
+//! services record their events in one region per partition (us-east-1 for most accounts), so
+//! that region is added unless turned off. A mistyped region would only fail later as "cannot
+//! reach CloudTrail" (a DNS error), so near misses are caught here with a suggestion.
+
+use crate::cli::LookupArgs;
+use crate::filter::edit_distance;
+
+/// Commercial regions where CloudTrail runs: what `--regions all` means.
+const COMMERCIAL: &[&str] = &[
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "af-south-1",
+    "ap-east-1",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-north-1",
+    "il-central-1",
+    "me-south-1",
+    "me-central-1",
+    "mx-central-1",
+    "sa-east-1",
+];
+
+/// Regions of the other partitions: known, but never part of `all` (other credentials).
+const OTHER_PARTITIONS: &[&str] = &[
+    "us-gov-west-1",
+    "us-gov-east-1",
+    "cn-north-1",
+    "cn-northwest-1",
+];
+
+/// The regions to ask, in the order given, the global-events region of their partition
+/// included unless `--no-global`. Errs on a region that looks like a typo of a known one.
+pub(crate) fn regions(args: &LookupArgs) -> Result<Vec<String>, String> {
+    let mut list: Vec<String> = if args.regions.iter().any(|r| r == "all") {
+        COMMERCIAL.iter().map(|r| r.to_string()).collect()
+    } else {
+        args.region.iter().chain(&args.regions).cloned().collect()
+    };
+    for region in &list {
+        check(region)?;
+    }
+    if !args.no_global {
+        let globals: Vec<&str> = list.iter().map(|r| global_region(r)).collect();
+        for g in globals {
+            if !list.iter().any(|r| r == g) {
+                list.push(g.to_string());
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    list.retain(|r| seen.insert(r.clone()));
+    Ok(list)
+}
+
+/// Where a partition's global services (IAM, STS, CloudFront…) record their events.
+fn global_region(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "cn-north-1"
+    } else if region.starts_with("us-gov-") {
+        "us-gov-west-1"
+    } else {
+        "us-east-1"
+    }
+}
+
+/// Known regions pass; a near miss of one is an error naming it; anything else passes (AWS
+/// opens new regions, and a list in a binary ages).
+fn check(region: &str) -> Result<(), String> {
+    let known = COMMERCIAL.iter().chain(OTHER_PARTITIONS);
+    if known.clone().any(|k| *k == region) {
+        return Ok(());
+    }
+    let shape_ok = !region.is_empty()
+        && region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    // A new number in a known area (ap-southeast-9) is a new region, not a typo.
+    let area = |r: &str| r.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
+    if known.clone().any(|k| area(k) == area(region)) {
+        return Ok(());
+    }
+    let nearest = known
+        .map(|k| (edit_distance(region, k), *k))
+        .min_by_key(|&(d, _)| d);
+    match nearest {
+        Some((d, k)) if d <= 2 => Err(format!(
+            "unknown region {region:?}: did you mean {k}? (`--regions all` asks every commercial region)"
+        )),
+        _ if !shape_ok => Err(format!(
+            "{region:?} is not a region name (like eu-west-1; `--regions all` asks every commercial region)"
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(region: Option<&str>, regions: &[&str], no_global: bool) -> LookupArgs {
+        LookupArgs {
+            region: region.map(str::to_string),
+            regions: regions.iter().map(|r| r.to_string()).collect(),
+            no_global,
+            ..LookupArgs::default()
+        }
+    }
+
+    #[test]
+    fn the_global_region_is_added_once_unless_turned_off() {
+        let got = regions(&args(Some("eu-west-1"), &["eu-west-1", "us-west-2"], false));
+        assert_eq!(
+            got,
+            Ok(vec!["eu-west-1".into(), "us-west-2".into(), "us-east-1".into()])
+        );
+        let got = regions(&args(Some("eu-west-1"), &[], true));
+        assert_eq!(got, Ok(vec!["eu-west-1".into()]));
+        let got = regions(&args(Some("cn-northwest-1"), &[], false));
+        assert_eq!(got, Ok(vec!["cn-northwest-1".into(), "cn-north-1".into()]));
+        let all = regions(&args(None, &["all"], false)).unwrap_or_default();
+        assert_eq!(all.len(), COMMERCIAL.len());
+    }
+
+    #[test]
+    fn typos_are_caught_with_a_suggestion_and_new_regions_pass() {
+        let err = regions(&args(Some("eu-wset-1"), &[], false)).unwrap_err();
+        assert!(err.contains("did you mean eu-west-1?"), "{err}");
+        let err = regions(&args(Some("Frankfurt"), &[], false)).unwrap_err();
+        assert!(err.contains("not a region name"), "{err}");
+        assert!(regions(&args(Some("xx-future-9"), &[], true)).is_ok());
+        assert!(regions(&args(Some("ap-southeast-9"), &[], true)).is_ok());
+    }
+}
