@@ -11,9 +11,13 @@ use std::path::PathBuf;
     long_about = "Walk AWS CloudTrail in the terminal during an incident.\n\n\
         Opens CloudTrail log files and folders (S3 trail layout, .json or .json.gz, bare JSON \
         arrays, JSON lines, `aws cloudtrail lookup-events` output), or `-` for standard input, \
-        in an event table with a JSON detail pane. Press ? inside for keys, / to filter.",
+        in an event table with a JSON detail pane. Press ? inside for keys, / to filter.\n\n\
+        With --region (or --regions), fetches from CloudTrail's Event history (LookupEvents) \
+        instead, streaming events in as pages arrive: m loads more, t/L go further back, Esc \
+        stops.",
     after_help = "Examples:\n  trailscope --demo\n  trailscope ~/incident/AWSLogs\n  \
         aws cloudtrail lookup-events --max-results 50 | trailscope -\n  \
+        trailscope --profile incident --region eu-west-1 --since 7d --filter 'key:AKIA…'\n  \
         trailscope query ~/incident/AWSLogs --filter 'ip:198.51.100.77' --group-by event",
     args_conflicts_with_subcommands = true
 )]
@@ -39,9 +43,13 @@ pub struct OpenArgs {
     #[arg(long, default_value = "dark", value_name = "NAME")]
     pub theme: String,
 
-    /// Start with this filter applied (the same language as the / filter bar).
+    /// Start with this filter applied (the same language as the / filter bar). With --region,
+    /// its most selective condition is also sent to AWS (see the title bar).
     #[arg(long, short = 'f', value_name = "EXPR")]
     pub filter: Option<String>,
+
+    #[command(flatten)]
+    pub lookup: LookupArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -162,7 +170,8 @@ pub struct LookupArgs {
     #[arg(long)]
     pub no_global: bool,
 
-    /// Stop each region after this many events (newest first); default: the whole window.
+    /// Stop each region after this many events (newest first); default: the whole window. In
+    /// the app, m then loads this many more (default 1000).
     #[arg(long, value_name = "N")]
     pub max_events: Option<u64>,
 

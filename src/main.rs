@@ -2,10 +2,12 @@
 
 use clap::Parser;
 use std::process::ExitCode;
+use trailscope::app::fetch::LiveFetch;
 use trailscope::cli::{Cli, Command, OpenArgs};
 use trailscope::keymap::Keymap;
 use trailscope::model::sanitize::visible;
-use trailscope::runtime::{run, Outcome, RunOptions};
+use trailscope::runtime::{run, LiveStart, Outcome, RunOptions};
+use trailscope::source::walk::Plan;
 use trailscope::source::{demo, walk};
 use trailscope::theme::Theme;
 
@@ -40,6 +42,43 @@ fn open(cli: OpenArgs) -> ExitCode {
         Ok(t) => t,
         Err(e) => return fail(&e, 2),
     };
+    let filter = match &cli.filter {
+        Some(f) => match trailscope::filter::parse(f) {
+            Ok(expr) => Some(expr),
+            Err(e) => {
+                eprintln!("{}", trailscope::query::explain(f, &e));
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    if cli.lookup.wanted() {
+        if cli.demo {
+            return fail("--demo reads the bundled files; for LookupEvents use --region (or serve the demo with `trailscope fake-endpoint --demo`)", 2);
+        }
+        let filter = filter.unwrap_or_else(|| trailscope::filter::Expr::And(Vec::new()));
+        let now = trailscope::model::time::EventTime::now();
+        let (fetch, orders) = match LiveFetch::from_args(&cli.lookup, &filter, now) {
+            Ok(f) => f,
+            Err(e) => return fail(&visible(&e), 2),
+        };
+        let regions: Vec<&str> = fetch
+            .regions
+            .iter()
+            .map(|r| r.progress.region.as_str())
+            .collect();
+        let mut label = format!("LookupEvents {}", regions.join(", "));
+        if let Some(p) = &cli.lookup.profile {
+            label.push_str(&format!(" (profile {p})"));
+        }
+        let live = LiveStart {
+            fetch,
+            orders,
+            profile: cli.lookup.profile.clone(),
+            rate: cli.lookup.rate,
+        };
+        return session(cli, Plan::default(), Some(live), label, theme);
+    }
     let (plan, label) = if cli.demo {
         if !demo::is_available() {
             return fail(
@@ -66,15 +105,21 @@ fn open(cli: OpenArgs) -> ExitCode {
         }
         return fail(&msg, 1);
     }
-    if let Some(f) = &cli.filter {
-        if let Err(e) = trailscope::filter::parse(f) {
-            eprintln!("{}", trailscope::query::explain(f, &e));
-            return ExitCode::from(2);
-        }
-    }
+    session(cli, plan, None, label, theme)
+}
+
+/// Runs the UI on files (`plan`) or LookupEvents (`live`).
+fn session(
+    cli: OpenArgs,
+    plan: Plan,
+    live: Option<LiveStart>,
+    label: String,
+    theme: Theme,
+) -> ExitCode {
     let opts = RunOptions {
         filter: cli.filter.clone(),
         plan,
+        live,
         source_label: label,
         keymap: Keymap::default_keymap(),
         theme,

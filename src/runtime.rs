@@ -2,11 +2,13 @@
 //! draw when something changed (at most ~60 times a second, never once per event).
 
 use crate::app::effect::Effect;
+use crate::app::fetch::LiveFetch;
 use crate::app::key::{Key, KeyCode};
 use crate::app::msg::Msg;
 use crate::app::{update, App};
 use crate::keymap::Keymap;
 use crate::source::files::{spawn_load, CancelToken};
+use crate::source::lookup::live::{Fetcher, RegionOrder};
 use crate::source::walk::Plan;
 use crate::terminal::TerminalGuard;
 use crate::theme::Theme;
@@ -19,12 +21,24 @@ const FRAME: Duration = Duration::from_millis(16);
 const DRAIN_BUDGET: Duration = Duration::from_millis(30);
 
 pub struct RunOptions {
+    /// Files to read; empty when fetching from LookupEvents.
     pub plan: Plan,
+    /// Fetching from LookupEvents instead.
+    pub live: Option<LiveStart>,
     pub source_label: String,
     pub keymap: Keymap,
     pub theme: Theme,
     /// A filter to start with (`--filter`), already checked to parse.
     pub filter: Option<String>,
+}
+
+/// A LookupEvents session: the app's view of the fetch, its first orders, and how to reach AWS.
+pub struct LiveStart {
+    pub fetch: LiveFetch,
+    pub orders: Vec<RegionOrder>,
+    pub profile: Option<String>,
+    /// Requests per second per region.
+    pub rate: f64,
 }
 
 /// How the session ended.
@@ -59,10 +73,22 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
     spawn_input_thread(term_tx);
     let (src_tx, mut src_rx) = mpsc::channel(64);
     let cancel = CancelToken::default();
-    let plan = opts.plan;
-    let loader_cancel = cancel.clone();
-    // Planning reads directories: keep it off the loop, like the parsing.
-    std::thread::spawn(move || spawn_load(plan, src_tx, loader_cancel));
+    let (fetch_tx, mut fetch_rx) = mpsc::unbounded_channel();
+    let mut fetcher = None;
+    match opts.live {
+        Some(live) => {
+            let mut f = Fetcher::new(live.profile, live.rate, fetch_tx);
+            f.start(live.orders);
+            fetcher = Some(f);
+            app.live = Some(live.fetch);
+        }
+        None => {
+            let plan = opts.plan;
+            let loader_cancel = cancel.clone();
+            // Planning reads directories: keep it off the loop, like the parsing.
+            std::thread::spawn(move || spawn_load(plan, src_tx, loader_cancel));
+        }
+    }
 
     let mut signals = Signals::new();
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
@@ -81,6 +107,7 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
         let first = tokio::select! {
             Some(m) = term_rx.recv() => Some(m),
             Some(m) = src_rx.recv() => Some(Msg::Source(app.query, m)),
+            Some(f) = fetch_rx.recv() => Some(Msg::Fetched(f)),
             _ = ticker.tick() => None,
             _ = tokio::time::sleep_until(next_frame), if dirty => None,
             // Pending filter work runs whenever nothing else is ready.
@@ -100,7 +127,10 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
                 Ok(m) => m,
                 Err(_) => match src_rx.try_recv() {
                     Ok(m) => Msg::Source(app.query, m),
-                    Err(_) => break,
+                    Err(_) => match fetch_rx.try_recv() {
+                        Ok(f) => Msg::Fetched(f),
+                        Err(_) => break,
+                    },
                 },
             };
             effects.extend(update(&mut app, msg));
@@ -112,21 +142,34 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
             dirty = true;
         }
         for effect in effects {
-            if let Some(end) = perform(effect) {
+            if let Some(end) = perform(effect, &mut fetcher) {
                 break 'run end;
             }
         }
     };
     cancel.cancel();
+    drop(fetcher);
     drop(guard);
     Ok(outcome)
 }
 
 /// Carries out one effect; `Some` when it ends the session.
-fn perform(effect: Effect) -> Option<Outcome> {
+fn perform(effect: Effect, fetcher: &mut Option<Fetcher>) -> Option<Outcome> {
     match effect {
         Effect::Quit => Some(Outcome::Quit),
         Effect::Fail(msg) => Some(Outcome::Failed(msg)),
+        Effect::Fetch(orders) => {
+            if let Some(f) = fetcher {
+                f.start(orders);
+            }
+            None
+        }
+        Effect::StopFetch => {
+            if let Some(f) = fetcher {
+                f.stop();
+            }
+            None
+        }
     }
 }
 

@@ -143,3 +143,77 @@ fn filter_facets_and_presets_in_a_real_terminal() {
     t.send_keys(&["q"]);
     t.wait_text("EXIT-CODE=0", 10);
 }
+
+/// `trailscope --region …` against the fake endpoint (AWS_ENDPOINT_URL): events stream into
+/// the table with each region's progress; m loads more, t shows regions and how far back to
+/// go, L loads until a count, Esc stops a running fetch, q leaves.
+#[test]
+fn lookup_events_stream_in_with_per_region_progress() {
+    let fake = common::FakeEndpoint::demo(20.0);
+    let t = Tmux::start("live", 170, 40);
+    t.wait_text("READY>", 10);
+    let env: Vec<String> = common::isolated_aws_env()
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    t.send_line(&format!(
+        "env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ENDPOINT_URL={} {} {} \
+         --regions eu-west-1,ap-southeast-2 --from 2026-11-01 --to 2026-11-21T12:00:00Z \
+         --max-events 100 --rate 20; echo EXIT-CODE=$?",
+        fake.url,
+        env.join(" "),
+        bin()
+    ));
+    // Each region pauses after its first 100 events (two pages), us-east-1 added for IAM/STS.
+    let screen = t.wait_for("three regions paused at 100 events", 30, |s| {
+        s.matches(" 100 ev ↓11-").count() == 3 && s.contains("m more")
+    });
+    assert!(
+        screen.contains("LookupEvents eu-west-1, ap-southeast-2, us-east-1"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("AWS: every event in the window"),
+        "{screen}"
+    );
+    assert!(screen.contains("‖ eu-west-1 100 ev ↓11-"), "{screen}");
+    assert!(screen.contains("│2026-11-"), "rows in the table:\n{screen}");
+    assert!(screen.contains("300 events"), "{screen}");
+
+    // Load more: a hundred more in each region, from where each stopped.
+    t.send_keys(&["m"]);
+    t.wait_for("the next hundred", 30, |s| {
+        s.matches(" 200 ev ↓11-").count() == 3 && s.contains("m more")
+    });
+
+    // The regions overlay, with the time presets.
+    t.send_keys(&["t"]);
+    let overlay = t.wait_text("Go back to", 10);
+    assert!(
+        overlay.contains("Window 2026-11-01 00:00 → 2026-11-21 12:00 UTC"),
+        "{overlay}"
+    );
+    assert!(
+        overlay.contains("ap-southeast-2  paused    4 pages · 200 events · back to 11-"),
+        "{overlay}"
+    );
+    t.send_keys(&["Escape"]);
+    t.wait_for("overlay closed", 10, |s| !s.contains("Go back to"));
+
+    // Load until 5,000 events per region, then stop it part way.
+    t.send_keys(&["L"]);
+    t.wait_text("load until", 10);
+    t.send_literal("5000");
+    t.send_keys(&["Enter"]);
+    t.wait_text("esc stops", 10);
+    t.send_keys(&["Escape"]);
+    let stopped = t.wait_text("fetch stopped: m resumes every region", 10);
+    assert!(!stopped.contains("esc stops"), "{stopped}");
+    assert!(
+        !stopped.contains("⟳"),
+        "no region still fetching:\n{stopped}"
+    );
+
+    t.send_keys(&["q"]);
+    t.wait_text("EXIT-CODE=0", 10);
+}

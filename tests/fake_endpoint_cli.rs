@@ -30,21 +30,6 @@ fn aws_cli() -> Option<PathBuf> {
         .map(|_| "aws".into())
 }
 
-/// Test keys and no config files, profiles or IMDS probe: nothing of the developer's AWS
-/// setup can leak into (or out of) these tests.
-fn isolated_aws_env() -> [(&'static str, &'static str); 5] {
-    [
-        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
-        (
-            "AWS_SECRET_ACCESS_KEY",
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        ),
-        ("AWS_CONFIG_FILE", "/dev/null"),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
-        ("AWS_EC2_METADATA_DISABLED", "true"),
-    ]
-}
-
 /// Starts the fake on a free loopback port, serving the demo; returns its URL.
 fn start_fake() -> String {
     let (store, _) = load_blocking(demo::plan());
@@ -79,7 +64,7 @@ fn run_cli(aws: &PathBuf, url: &str, region: &str, extra: &[&str]) -> Vec<Value>
             "lookup-events",
         ])
         .args(extra)
-        .envs(isolated_aws_env())
+        .envs(common::isolated_aws_env())
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN")
         .output()
@@ -168,7 +153,7 @@ fn headless_query_fetches_from_lookupevents() {
             "count",
         ])
         .env("AWS_ENDPOINT_URL", &url)
-        .envs(isolated_aws_env())
+        .envs(common::isolated_aws_env())
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN")
         .output()

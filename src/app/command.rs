@@ -24,10 +24,13 @@ pub enum Command {
     SortNext,
     SortReverse,
     Preset(Preset),
+    LoadMore,
+    LoadUntil,
+    FetchWindow,
 }
 
 impl Command {
-    pub const ALL: [Command; 25] = [
+    pub const ALL: [Command; 28] = [
         Command::MoveDown,
         Command::MoveUp,
         Command::PageDown,
@@ -50,6 +53,9 @@ impl Command {
         Command::SortNext,
         Command::SortReverse,
         Command::Columns,
+        Command::LoadMore,
+        Command::LoadUntil,
+        Command::FetchWindow,
         Command::ToggleWarnings,
         Command::ToggleHelp,
         Command::Quit,
@@ -75,6 +81,9 @@ impl Command {
             Command::Columns => "columns",
             Command::SortNext => "sort-next",
             Command::SortReverse => "sort-reverse",
+            Command::LoadMore => "load-more",
+            Command::LoadUntil => "load-until",
+            Command::FetchWindow => "fetch-window",
             Command::Preset(Preset::Writes) => "preset-writes",
             Command::Preset(Preset::Errors) => "preset-errors",
             Command::Preset(Preset::Denied) => "preset-denied",
@@ -98,13 +107,18 @@ impl Command {
             Command::Bottom => "last event / end of detail",
             Command::FocusNext => "switch focus between table and detail",
             Command::OpenDetail => "open the selected event's JSON",
-            Command::Back => "back: close overlay, leave detail, clear the filter, close detail",
+            Command::Back => {
+                "back out of: overlay, detail focus, running fetch, filter, detail pane"
+            }
             Command::Filter => "edit the filter (see the filter language below)",
             Command::ClearFilter => "clear the filter and presets",
             Command::Facets => "facets: pick a principal, IP, key, event, error or region",
             Command::Columns => "choose visible columns",
             Command::SortNext => "sort by the next column (time, event, principal…)",
             Command::SortReverse => "reverse the sort order",
+            Command::LoadMore => "LookupEvents: load more (resumes stopped or failed regions)",
+            Command::LoadUntil => "LookupEvents: load until a time (7d, 2026-05-01) or a count",
+            Command::FetchWindow => "LookupEvents: regions' progress, and how far back to go",
             Command::Preset(p) => p.description(),
         }
     }

@@ -16,6 +16,8 @@ pub struct Layout {
     pub detail: Option<Area>,
     /// The filter line above the status bar, while editing or when a filter is on.
     pub filter: Option<Area>,
+    /// LookupEvents progress per region, above the filter line.
+    pub fetch: Option<Area>,
     pub status: Area,
     pub side_by_side: bool,
 }
@@ -24,7 +26,13 @@ pub struct Layout {
 pub const SIDE_BY_SIDE_MIN_WIDTH: u16 = 140;
 
 impl Layout {
-    pub fn compute(width: u16, height: u16, detail_open: bool, filter_line: bool) -> Layout {
+    pub fn compute(
+        width: u16,
+        height: u16,
+        detail_open: bool,
+        filter_line: bool,
+        fetch_line: bool,
+    ) -> Layout {
         let title = Area {
             x: 0,
             y: 0,
@@ -45,8 +53,15 @@ impl Layout {
             height: 1,
         });
         let filter_h = filter.map_or(0, |f| f.height);
+        let fetch = (fetch_line && height >= 8).then(|| Area {
+            x: 0,
+            y: status.y.saturating_sub(1 + filter_h),
+            width,
+            height: 1,
+        });
+        let fetch_h = fetch.map_or(0, |f| f.height);
         let main_y = title.height;
-        let main_h = height.saturating_sub(title.height + status.height + filter_h);
+        let main_h = height.saturating_sub(title.height + status.height + filter_h + fetch_h);
         let full = Area {
             x: 0,
             y: main_y,
@@ -59,6 +74,7 @@ impl Layout {
                 table: full,
                 detail: None,
                 filter,
+                fetch,
                 status,
                 side_by_side: false,
             };
@@ -94,6 +110,7 @@ impl Layout {
             table,
             detail: Some(detail),
             filter,
+            fetch,
             status,
             side_by_side,
         }
@@ -116,21 +133,32 @@ mod tests {
 
     #[test]
     fn wide_is_side_by_side_narrow_is_stacked() {
-        let wide = Layout::compute(200, 50, true, false);
+        let wide = Layout::compute(200, 50, true, false, false);
         assert!(wide.side_by_side);
         assert_eq!(wide.table.width + wide.detail.map_or(0, |d| d.width), 200);
-        let narrow = Layout::compute(80, 24, true, false);
+        let narrow = Layout::compute(80, 24, true, false, false);
         assert!(!narrow.side_by_side);
         let d = narrow.detail.expect("detail shown");
         assert_eq!(narrow.table.height + d.height, 22);
-        assert_eq!(Layout::compute(80, 24, false, false).table_rows(), 19);
-        assert_eq!(Layout::compute(80, 24, false, true).table_rows(), 18);
+        assert_eq!(
+            Layout::compute(80, 24, false, false, false).table_rows(),
+            19
+        );
+        assert_eq!(Layout::compute(80, 24, false, true, false).table_rows(), 18);
+        let live = Layout::compute(80, 24, false, true, true);
+        assert_eq!(live.table_rows(), 17);
+        let (fetch, filter) = (live.fetch.map(|a| a.y), live.filter.map(|a| a.y));
+        assert_eq!(
+            (fetch, filter),
+            (Some(21), Some(22)),
+            "fetch line above the filter"
+        );
     }
 
     #[test]
     fn tiny_terminals_do_not_underflow() {
         for (w, h) in [(0, 0), (1, 1), (10, 2), (20, 5)] {
-            let l = Layout::compute(w, h, true, true);
+            let l = Layout::compute(w, h, true, true, true);
             assert!(l.table.y + l.table.height <= h.max(1));
         }
     }

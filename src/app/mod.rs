@@ -5,6 +5,7 @@ pub mod bar;
 pub mod command;
 pub mod detail;
 pub mod effect;
+pub mod fetch;
 pub mod filter;
 pub mod json_view;
 pub mod key;
@@ -23,6 +24,7 @@ use crate::model::time::EventTime;
 use crate::model::warning::{Severity, Warning};
 use bar::FilterBar;
 use detail::DetailState;
+use fetch::LiveFetch;
 use filter::FilterState;
 use layout::Layout;
 use load::LoadState;
@@ -51,6 +53,10 @@ pub enum Overlay {
     Columns {
         cursor: usize,
     },
+    /// LookupEvents: each region's progress, and the time presets, with a cursor on them.
+    Fetch {
+        cursor: usize,
+    },
 }
 
 pub struct App {
@@ -77,6 +83,14 @@ pub struct App {
     pub picker: Option<FacetPicker>,
     pub columns: Vec<Column>,
     pub sort: Option<Sort>,
+    /// Fetching from LookupEvents (instead of reading files).
+    pub live: Option<LiveFetch>,
+    /// Open while typing how far to load ("load until").
+    pub until: Option<FilterBar>,
+    /// Why the last "load until" text was refused.
+    pub until_error: Option<String>,
+    /// A one-off message for the status bar, cleared by the next key.
+    pub notice: Option<String>,
     /// The filtered rows in sort order, when a sort other than time is on.
     sorted: Option<Vec<EventIdx>>,
     /// New rows arrived under a sort: re-sort when idle.
@@ -121,6 +135,10 @@ impl App {
             picker: None,
             columns: DEFAULT_COLUMNS.to_vec(),
             sort: None,
+            live: None,
+            until: None,
+            until_error: None,
+            notice: None,
             sorted: None,
             resort_due: false,
         }
@@ -138,8 +156,14 @@ impl App {
     }
 
     pub fn layout(&self) -> Layout {
-        let filter_line = self.bar.is_some() || self.filter.is_active();
-        Layout::compute(self.width, self.height, self.detail.open, filter_line)
+        let filter_line = self.bar.is_some() || self.until.is_some() || self.filter.is_active();
+        Layout::compute(
+            self.width,
+            self.height,
+            self.detail.open,
+            filter_line,
+            self.live.is_some(),
+        )
     }
 
     /// The rows of the current view: filtered, in sort order (oldest first by default).

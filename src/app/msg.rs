@@ -2,6 +2,7 @@
 //! so `update` never reads a clock.
 
 use super::key::Key;
+use crate::source::lookup::live::Fetched;
 use crate::source::SourceMsg;
 
 /// Tags a fetch; messages from a superseded fetch are dropped.
@@ -16,6 +17,8 @@ pub enum Msg {
         height: u16,
     },
     Source(QueryId, SourceMsg),
+    /// A page (or a throttle, an error, the end) from LookupEvents.
+    Fetched(Fetched),
     /// Milliseconds since the session started.
     Tick(u64),
     /// Text pasted into the terminal (bracketed paste).

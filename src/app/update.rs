@@ -3,20 +3,30 @@
 use super::bar::{BarOutcome, FilterBar};
 use super::command::Command;
 use super::effect::Effect;
+use super::fetch::{Report, TIME_PRESETS};
 use super::key::{Key, KeyCode};
 use super::msg::Msg;
 use super::picker::FacetPicker;
 use super::sort::Sort;
 use super::{App, Focus, Overlay};
 use crate::filter::facet::{self, Facet};
+use crate::filter::parse_time;
 use crate::model::column::{Column, ALL_COLUMNS};
 use crate::model::store::EventIdx;
+use crate::model::time::EventTime;
+use crate::model::warning::{Location, Warning};
+use crate::source::lookup::live::{Fetched, RegionOrder};
 use crate::source::SourceMsg;
+use std::sync::Arc;
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let mut effects = Vec::new();
+    if matches!(msg, Msg::Key(_)) {
+        app.notice = None;
+    }
     match msg {
         Msg::Key(key) if app.bar.is_some() => bar_key(app, key, &mut effects),
+        Msg::Key(key) if app.until.is_some() => until_key(app, key, &mut effects),
         Msg::Key(key) if app.picker.is_some() => picker_key(app, key, &mut effects),
         Msg::Key(key) => {
             if let Some(command) = app.keymap.command_for(key) {
@@ -40,6 +50,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Tick(now) => app.now_ms = now,
         Msg::Source(id, _) if id != app.query => {} // a superseded fetch
         Msg::Source(_, source_msg) => on_source(app, source_msg, &mut effects),
+        Msg::Fetched(fetched) => on_fetched(app, fetched),
     }
     let selected = app.selected();
     app.detail.show(&app.store, selected);
@@ -48,19 +59,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 
 fn on_source(app: &mut App, msg: SourceMsg, effects: &mut Vec<Effect>) {
     match msg {
-        SourceMsg::Batch(records) => {
-            let first_new = app.store.len();
-            app.store.insert_batch(records);
-            if app.filter.is_active() {
-                let now = app.now();
-                app.filter.absorb(&app.store, first_new, now);
-            }
-            app.mark_resort();
-            if app.load.first_rows_ms.is_none() && !app.store.is_empty() {
-                app.load.first_rows_ms = Some(app.now_ms);
-            }
-            reanchor(app);
-        }
+        SourceMsg::Batch(records) => insert(app, records),
         SourceMsg::Warnings(w) => app.warnings.extend(w),
         // Workers report concurrently, so reports can arrive out of order: only move forward.
         SourceMsg::Progress(p) if p.files_done >= app.load.progress.files_done => {
@@ -77,6 +76,62 @@ fn on_source(app: &mut App, msg: SourceMsg, effects: &mut Vec<Effect>) {
         }
     }
 }
+
+/// New records join the store, the filtered view and the sort.
+fn insert(app: &mut App, records: Vec<crate::model::record::Record>) {
+    if records.is_empty() {
+        return;
+    }
+    let first_new = app.store.len();
+    app.store.insert_batch(records);
+    if app.filter.is_active() {
+        let now = app.now();
+        app.filter.absorb(&app.store, first_new, now);
+    }
+    app.mark_resort();
+    if app.load.first_rows_ms.is_none() && !app.store.is_empty() {
+        app.load.first_rows_ms = Some(app.now_ms);
+    }
+    reanchor(app);
+}
+
+/// A LookupEvents report: its events join the store, a failure becomes a warning (the
+/// status bar counts it, `w` lists it) and the region waits to be resumed.
+fn on_fetched(app: &mut App, fetched: Fetched) {
+    let Some(live) = app.live.as_mut() else {
+        return;
+    };
+    let report = live.on_fetched(&fetched);
+    if report == Report::Stale {
+        return;
+    }
+    app.load.loading = live.is_running();
+    if !app.load.loading {
+        app.load.done_ms = Some(app.now_ms);
+    }
+    app.warnings.extend(fetched.warnings);
+    if let Report::Failed(why) = report {
+        let origin: Arc<str> = Arc::from(format!("LookupEvents {}", fetched.progress.region));
+        app.warnings
+            .push(Warning::problem(&origin, Location::WholeFile, why));
+    }
+    insert(app, fetched.records);
+}
+
+/// Starts LookupEvents orders, or says why there is nothing to start.
+fn fetch(app: &mut App, orders: Vec<RegionOrder>, effects: &mut Vec<Effect>, idle: &str) {
+    if orders.is_empty() {
+        app.notice = Some(idle.to_string());
+        return;
+    }
+    app.load.loading = true;
+    app.load.done_ms = None;
+    effects.push(Effect::Fetch(orders));
+}
+
+/// The notice for fetch keys in a session that reads files.
+const NOT_LIVE: &str =
+    "m, L and t fetch from AWS: start trailscope with --region (and --profile); see --help";
 
 fn nothing_read_message(app: &App) -> String {
     let mut msg = format!(
@@ -123,6 +178,13 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
         }
         Command::Back => match app.focus {
             Focus::Detail => app.focus = Focus::Table,
+            // A fetch in progress stops first: the most expensive thing on screen.
+            Focus::Table if app.live.as_mut().is_some_and(|l| l.stop()) => {
+                app.load.loading = false;
+                app.load.done_ms = Some(app.now_ms);
+                app.notice = Some("fetch stopped: m resumes every region".to_string());
+                effects.push(Effect::StopFetch);
+            }
             // In the table, back drops the filter first (like k9s), then closes the detail.
             Focus::Table if app.filter.is_active() => app.filter.clear(),
             Focus::Table => app.detail.open = false,
@@ -155,6 +217,22 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
             app.resort();
             reanchor(app);
         }
+        Command::LoadMore => match app.live.as_mut() {
+            Some(live) => {
+                let orders = live.more();
+                let idle = "every region has read its whole window: t goes further back";
+                fetch(app, orders, effects, idle);
+            }
+            None => app.notice = Some(NOT_LIVE.to_string()),
+        },
+        Command::LoadUntil if app.live.is_some() => {
+            app.until = Some(FilterBar::open(""));
+            app.until_error = None;
+        }
+        Command::FetchWindow if app.live.is_some() => {
+            app.overlay = Some(Overlay::Fetch { cursor: 0 });
+        }
+        Command::LoadUntil | Command::FetchWindow => app.notice = Some(NOT_LIVE.to_string()),
         Command::SortReverse => {
             let mut sort = app.sort.unwrap_or(Sort {
                 column: Column::Time,
@@ -203,6 +281,45 @@ fn reanchor(app: &mut App) {
     app.table.cursor = app.table.cursor.min(len.saturating_sub(1));
     app.table.offset = app.table.offset.min(app.table.cursor);
     app.table.scroll_into_view(page);
+}
+
+/// The "load until" prompt: a time (`7d`, `2026-05-01`) or a count of events per region.
+fn until_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+    if key.ctrl && key.code == KeyCode::Char('c') {
+        return effects.push(Effect::Quit);
+    }
+    let Some(bar) = app.until.as_mut() else {
+        return;
+    };
+    match bar.key(key) {
+        BarOutcome::Edited => app.until_error = None,
+        BarOutcome::Cancel => app.until = None,
+        BarOutcome::Ignored => {}
+        BarOutcome::Accept => {
+            let text = bar.text().trim().to_string();
+            let now = app.now();
+            let Some(live) = app.live.as_mut() else {
+                return;
+            };
+            let orders = match text.parse::<u64>() {
+                Ok(count) => live.until_count(count),
+                Err(_) => match parse_time(&text, now) {
+                    Ok(time) => live.until_time(time),
+                    Err(e) => {
+                        app.until_error = Some(e);
+                        return;
+                    }
+                },
+            };
+            app.until = None;
+            fetch(
+                app,
+                orders,
+                effects,
+                "already loaded that far in every region",
+            );
+        }
+    }
 }
 
 fn bar_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
@@ -314,8 +431,10 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Command::Top => isize::MIN / 2,
         Command::Bottom => isize::MAX / 2,
         Command::OpenDetail | Command::FocusNext => {
-            if let Overlay::Columns { cursor } = overlay {
-                toggle_column(app, cursor);
+            match overlay {
+                Overlay::Columns { cursor } => toggle_column(app, cursor),
+                Overlay::Fetch { cursor } => go_back(app, cursor, effects),
+                _ => {}
             }
             return;
         }
@@ -328,6 +447,7 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         }
         Overlay::Warnings { .. } => app.warnings.len(),
         Overlay::Columns { .. } => ALL_COLUMNS.len() - 1,
+        Overlay::Fetch { .. } => TIME_PRESETS.len() - 1,
     };
     app.overlay = Some(match overlay {
         Overlay::Help { scroll } => Overlay::Help {
@@ -339,7 +459,26 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Overlay::Columns { cursor } => Overlay::Columns {
             cursor: scroll_of(delta, cursor).min(limit),
         },
+        Overlay::Fetch { cursor } => Overlay::Fetch {
+            cursor: scroll_of(delta, cursor).min(limit),
+        },
     });
+}
+
+/// A time preset picked in the fetch overlay: fetch back to that age in every region.
+fn go_back(app: &mut App, cursor: usize, effects: &mut Vec<Effect>) {
+    let Some(&(name, age_ms)) = TIME_PRESETS.get(cursor) else {
+        return;
+    };
+    let now = app.now().millis().unwrap_or(0);
+    let time = EventTime::from_millis(now.saturating_sub(age_ms));
+    let Some(live) = app.live.as_mut() else {
+        return;
+    };
+    let orders = live.until_time(time);
+    app.overlay = None;
+    let idle = format!("the last {name} are already loaded in every region");
+    fetch(app, orders, effects, &idle);
 }
 
 /// Shows or hides a column; the table keeps the chooser's order and at least one column.

@@ -19,6 +19,7 @@ pub use ast::Expr;
 pub(crate) use compile::session_of;
 pub(crate) use parse::edit_distance;
 pub use parse::parse;
+pub(crate) use time_value::parse_time;
 
 use crate::model::store::{EventIdx, IndexedField, Store};
 use crate::model::time::EventTime;

@@ -2,45 +2,23 @@
 //! as the app, every region in parallel, progress on standard error, into a store.
 
 use crate::cli::LookupArgs;
-use crate::filter::{time_bound, Expr};
+use crate::filter::Expr;
 use crate::model::sanitize::visible;
 use crate::model::store::Store;
 use crate::model::time::EventTime;
 use crate::model::warning::{Location, Warning};
 use crate::source::lookup::client::client;
 use crate::source::lookup::pager::{fetch_region, FetchState, PagerConfig};
-use crate::source::lookup::plan::plan;
-use crate::source::lookup::regions::regions;
+use crate::source::lookup::scope::{scope, Scope};
 use std::sync::{Arc, Mutex};
-
-/// The window, frozen now: NextTokens are only valid for identical parameters.
-pub(crate) fn window(args: &LookupArgs, now: EventTime) -> Result<(EventTime, EventTime), String> {
-    let bad = |what: &str, v: &str| {
-        format!("{what} {v:?} is not a time (2024-05-01, RFC 3339, or an age like 24h)")
-    };
-    let end = match &args.to {
-        Some(v) => time_bound(v, now).ok_or_else(|| bad("--to", v))?,
-        None => now,
-    };
-    let start = match &args.from {
-        Some(v) => time_bound(v, now).ok_or_else(|| bad("--from", v))?,
-        None => time_bound(&args.since, now).ok_or_else(|| bad("--since", &args.since))?,
-    };
-    if start > end {
-        return Err("the window starts after it ends".to_string());
-    }
-    Ok((start, end))
-}
 
 /// Fetches into a store. Failures of single regions become warnings; events fetched stay.
 pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warning>), String> {
-    let regions = regions(args)?;
-    let now = EventTime::now();
-    let (start, end) = window(args, now)?;
-    let lookup = plan(filter, now);
-    // The filter's own time bounds narrow the request further.
-    let start = lookup.after.map_or(start, |a| a.max(start));
-    let end = lookup.before.map_or(end, |b| b.min(end));
+    let Scope {
+        regions,
+        window: (start, end),
+        plan: lookup,
+    } = scope(args, filter, EventTime::now())?;
     eprintln!(
         "trailscope: LookupEvents {} → {} · {}",
         start.format_utc(),

@@ -1,6 +1,7 @@
 //! The filter line: while editing, the text with the error span marked and the reason beside
 //! it; otherwise the filter and presets in force.
 
+use crate::app::bar::FilterBar;
 use crate::app::App;
 use crate::model::sanitize::visible;
 use crate::theme::{Meaning, Theme};
@@ -10,6 +11,9 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    if let Some(bar) = &app.until {
+        return draw_until(frame, app, bar, theme, area);
+    }
     let accent = theme.style(Meaning::HelpKey);
     let mut spans = vec![Span::styled("/ ", accent)];
     let text = match &app.bar {
@@ -56,4 +60,26 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         let x = area.x + 2 + ratatui::text::Line::raw(visible(&before).into_owned()).width() as u16;
         frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
     }
+}
+
+/// The "load until" prompt: what it takes, what was typed, and why it was refused.
+fn draw_until(frame: &mut Frame, app: &App, bar: &FilterBar, theme: &Theme, area: Rect) {
+    let label = "load until (36h, 7d, 2026-05-01, or events per region): ";
+    let text = visible(bar.text()).into_owned();
+    let mut spans = vec![
+        Span::styled(label, theme.style(Meaning::HelpKey)),
+        Span::raw(text),
+    ];
+    if let Some(err) = &app.until_error {
+        spans.push(Span::styled(
+            format!("   ✗ {}", visible(err)),
+            theme.style(Meaning::Error),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let before: String = bar.text().chars().take(bar.cursor()).collect();
+    let x = area.x
+        + Line::raw(label).width() as u16
+        + Line::raw(visible(&before).into_owned()).width() as u16;
+    frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
 }

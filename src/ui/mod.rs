@@ -1,6 +1,7 @@
 //! Drawing: `draw(frame, &App, &Theme)` reads the state and never changes it.
 
 mod detail;
+pub(crate) mod fetch;
 mod filter_line;
 mod overlay;
 mod picker;
@@ -25,6 +26,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     if let Some(area) = layout.filter {
         filter_line::draw(frame, app, theme, rect(area));
     }
+    if let (Some(area), Some(live)) = (layout.fetch, &app.live) {
+        fetch::draw_line(frame, live, theme, rect(area));
+    }
     status::draw(frame, app, theme, rect(layout.status));
     if let Some(o) = app.overlay {
         overlay::draw(frame, app, theme, o);
@@ -39,10 +43,17 @@ pub(crate) fn rect(a: Area) -> Rect {
 fn title_bar(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let style = theme.style(Meaning::Title);
     let label = crate::model::sanitize::visible(&app.source_label).into_owned();
-    let line = Line::from(vec![
+    let mut spans = vec![
         Span::styled(" trailscope ", style),
-        Span::styled(format!("│ {label} │ {} ", view_name(app)), style),
-    ]);
+        Span::styled(format!("│ {label} "), style),
+    ];
+    // What ran at AWS and what runs here: the planner's account of the fetch.
+    if let Some(live) = &app.live {
+        let plan = crate::model::sanitize::visible(&live.plan.describe()).into_owned();
+        spans.push(Span::styled(format!("│ {plan} "), style));
+    }
+    spans.push(Span::styled(format!("│ {} ", view_name(app)), style));
+    let line = Line::from(spans);
     frame.render_widget(Paragraph::new(line).style(style), area);
 }
 

@@ -27,6 +27,14 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, overlay: Overlay) {
             column_lines(app, theme, cursor),
             0,
         ),
+        Overlay::Fetch { cursor } => (
+            " LookupEvents: enter goes back to the time picked, esc closes ",
+            match &app.live {
+                Some(live) => super::fetch::overlay_lines(live, app.now(), theme, cursor),
+                None => Vec::new(),
+            },
+            0,
+        ),
     };
     let scroll = scroll.min(lines.len().saturating_sub(1));
     let block = Block::bordered()

@@ -14,14 +14,32 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         format!(" {} events", group(app.store.len())),
         accent,
     )];
-    if app.store.duplicates() > 0 {
+    // Said first: it answers the key just pressed.
+    if let Some(n) = &app.notice {
+        spans.push(Span::styled(format!(" · {n}"), accent));
+    }
+    if app.store.duplicates() > 0 && app.live.is_none() {
         spans.push(Span::styled(
             format!(" · {} duplicates merged", group(app.store.duplicates())),
             base,
         ));
     }
     let p = app.load.progress;
-    if app.load.loading {
+    if let Some(live) = &app.live {
+        let t = live.totals();
+        let text = if live.is_running() {
+            format!(
+                " · fetching LookupEvents: {} pages, {} throttles · esc stops",
+                t.pages, t.throttles
+            )
+        } else {
+            format!(
+                " · all held back to {} · m more · t/L go back",
+                crate::ui::fetch::minute(live.reached())
+            )
+        };
+        spans.push(Span::styled(text, accent));
+    } else if app.load.loading {
         let mb = p.bytes_read as f64 / 1e6;
         spans.push(Span::styled(
             format!(

@@ -24,5 +24,57 @@ pub fn problems(warnings: &[Warning]) -> Vec<&Warning> {
         .collect()
 }
 
+/// Test keys and no config files, profiles or IMDS probe: nothing of the developer's AWS
+/// setup can leak into (or out of) these tests.
+pub fn isolated_aws_env() -> [(&'static str, &'static str); 5] {
+    [
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        ),
+        ("AWS_CONFIG_FILE", "/dev/null"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ]
+}
+
+/// `trailscope fake-endpoint` serving the demo as a child process, stopped when dropped.
+pub struct FakeEndpoint {
+    child: std::process::Child,
+    pub url: String,
+}
+
+impl FakeEndpoint {
+    /// Pretends it is 2026-11-21 noon (the demo's week) and allows `rate` requests/s/region.
+    pub fn demo(rate: f64) -> FakeEndpoint {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_trailscope"))
+            .args(["fake-endpoint", "--demo", "--port", "0"])
+            .args(["--now", "2026-11-21T12:00:00Z", "--rate", &rate.to_string()])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the fake endpoint");
+        let mut line = String::new();
+        if let Some(out) = child.stdout.take() {
+            let _ = std::io::BufReader::new(out).read_line(&mut line);
+        }
+        // "listening on http://127.0.0.1:PORT (…)"
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://127.0.0.1:"))
+            .unwrap_or_else(|| panic!("the fake endpoint did not start: {line:?}"))
+            .to_string();
+        FakeEndpoint { child, url }
+    }
+}
+
+impl Drop for FakeEndpoint {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 pub mod harness;
 pub mod tmux;

@@ -5,7 +5,7 @@
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_cloudtrail::Client;
 use std::time::Duration;
 
@@ -20,14 +20,24 @@ pub(crate) fn timeouts() -> TimeoutConfig {
 /// A client for `region`, from the environment and `profile` (`AWS_ENDPOINT_URL` points it at
 /// a fake endpoint).
 pub async fn client(profile: Option<&str>, region: &str) -> Client {
+    let config = load_config(profile).await;
+    Client::from_conf(
+        aws_sdk_cloudtrail::config::Builder::from(&config)
+            .region(Region::new(region.to_string()))
+            .build(),
+    )
+}
+
+/// The shared configuration (credentials, timeouts, endpoint), without a region: one per
+/// session, so credentials are resolved once for every region.
+pub async fn load_config(profile: Option<&str>) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new(region.to_string()))
         .timeout_config(timeouts())
         .retry_config(RetryConfig::disabled());
     if let Some(p) = profile {
         loader = loader.profile_name(p);
     }
-    Client::new(&loader.load().await)
+    loader.load().await
 }
 
 /// A client with fixed keys for an explicit endpoint: tests and benchmarks against the fake.

@@ -35,7 +35,7 @@ impl Default for PagerConfig {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FetchState {
     Fetching,
     /// Every page read.
@@ -47,7 +47,7 @@ pub enum FetchState {
 }
 
 /// One region's progress, for the status bar.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RegionFetch {
     pub region: String,
     pub pages: u32,
@@ -203,7 +203,10 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug + 'static,
 {
-    let kept = format!("{kept} event(s) from {region} kept; resume continues from the last page");
+    let kept = match kept {
+        0 => format!("nothing fetched from {region} yet"),
+        n => format!("{n} event(s) from {region} kept; resume continues from the last page"),
+    };
     let code = err.as_service_error().and_then(|e| e.code());
     let message = err
         .as_service_error()

@@ -1,10 +1,13 @@
-//! Which regions to ask. LookupEvents is per region, and IAM, STS and the other global
+//! Which regions and which time window to ask. LookupEvents is per region, and IAM, STS and the other global
 //! services record their events in one region per partition (us-east-1 for most accounts), so
 //! that region is added unless turned off. A mistyped region would only fail later as "cannot
 //! reach CloudTrail" (a DNS error), so near misses are caught here with a suggestion.
 
+use super::plan::{plan, LookupPlan};
 use crate::cli::LookupArgs;
-use crate::filter::edit_distance;
+use crate::filter::Expr;
+use crate::filter::{edit_distance, time_bound};
+use crate::model::time::EventTime;
 
 /// Commercial regions where CloudTrail runs: what `--regions all` means.
 const COMMERCIAL: &[&str] = &[
@@ -74,6 +77,47 @@ pub(crate) fn regions(args: &LookupArgs) -> Result<Vec<String>, String> {
     Ok(list)
 }
 
+/// What a fetch asks: where, when, and what (one attribute at AWS, the rest here).
+pub(crate) struct Scope {
+    pub regions: Vec<String>,
+    pub window: (EventTime, EventTime),
+    pub plan: LookupPlan,
+}
+
+/// The scope of a fetch for `filter`, from the command line, as of `now`. The filter's own
+/// `after:` / `before:` narrow the window further.
+pub(crate) fn scope(args: &LookupArgs, filter: &Expr, now: EventTime) -> Result<Scope, String> {
+    let regions = regions(args)?;
+    let (start, end) = window(args, now)?;
+    let plan = plan(filter, now);
+    let start = plan.after.map_or(start, |a| a.max(start));
+    let end = plan.before.map_or(end, |b| b.min(end));
+    Ok(Scope {
+        regions,
+        window: (start, end),
+        plan,
+    })
+}
+
+/// The window, frozen now: NextTokens are only valid for identical parameters.
+fn window(args: &LookupArgs, now: EventTime) -> Result<(EventTime, EventTime), String> {
+    let bad = |what: &str, v: &str| {
+        format!("{what} {v:?} is not a time (2024-05-01, RFC 3339, or an age like 24h)")
+    };
+    let end = match &args.to {
+        Some(v) => time_bound(v, now).ok_or_else(|| bad("--to", v))?,
+        None => now,
+    };
+    let start = match &args.from {
+        Some(v) => time_bound(v, now).ok_or_else(|| bad("--from", v))?,
+        None => time_bound(&args.since, now).ok_or_else(|| bad("--since", &args.since))?,
+    };
+    if start > end {
+        return Err("the window starts after it ends".to_string());
+    }
+    Ok((start, end))
+}
+
 /// Where a partition's global services (IAM, STS, CloudFront…) record their events.
 fn global_region(region: &str) -> &'static str {
     if region.starts_with("cn-") {
@@ -133,7 +177,11 @@ mod tests {
         let got = regions(&args(Some("eu-west-1"), &["eu-west-1", "us-west-2"], false));
         assert_eq!(
             got,
-            Ok(vec!["eu-west-1".into(), "us-west-2".into(), "us-east-1".into()])
+            Ok(vec![
+                "eu-west-1".into(),
+                "us-west-2".into(),
+                "us-east-1".into()
+            ])
         );
         let got = regions(&args(Some("eu-west-1"), &[], true));
         assert_eq!(got, Ok(vec!["eu-west-1".into()]));

@@ -1,0 +1,405 @@
+//! A live LookupEvents fetch as the app sees it: the window (its end frozen when the session
+//! started, because page tokens are bound to identical parameters), each region's progress,
+//! and the orders that start, continue, extend or stop it. Pure, like the rest of `app`:
+//! `source::lookup::live` carries the orders out and reports pages back.
+
+use crate::cli::LookupArgs;
+use crate::filter::Expr;
+use crate::model::time::EventTime;
+use crate::source::lookup::live::{Fetched, RegionOrder};
+use crate::source::lookup::pager::{FetchState, RegionFetch};
+use crate::source::lookup::plan::LookupPlan;
+use crate::source::lookup::scope::scope;
+
+/// Events per region that "load more" fetches: ten seconds at LookupEvents' pace.
+pub const DEFAULT_STEP: u64 = 1000;
+
+/// How far back the time presets go, as ages (the API keeps 90 days).
+pub const TIME_PRESETS: [(&str, i64); 7] = [
+    ("1h", 3_600_000),
+    ("6h", 6 * 3_600_000),
+    ("24h", 24 * 3_600_000),
+    ("3d", 3 * 86_400_000),
+    ("7d", 7 * 86_400_000),
+    ("30d", 30 * 86_400_000),
+    ("90d", 90 * 86_400_000),
+];
+
+#[derive(Debug, Clone)]
+pub struct LiveFetch {
+    pub plan: LookupPlan,
+    /// How far back the user asked to go, and where the window ends.
+    pub start: EventTime,
+    pub end: EventTime,
+    /// Events per region for "load more".
+    pub step: u64,
+    pub regions: Vec<RegionRun>,
+    next_ticket: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct RegionRun {
+    /// Totals over every order in this region.
+    pub progress: RegionFetch,
+    /// The window of the latest order: its token is only valid with it.
+    pub window: (EventTime, EventTime),
+    /// Reports of any other ticket are from a replaced or stopped order.
+    pub ticket: u64,
+}
+
+/// What a report changed.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Report {
+    /// From a stopped or replaced order: ignore it.
+    Stale,
+    Progress,
+    /// The region stopped on an error, explained.
+    Failed(String),
+}
+
+impl LiveFetch {
+    /// The fetch the command line asks for (`--region`, `--since`, `--max-events`…), planned
+    /// for `filter`, as of `now`; with its first orders.
+    pub fn from_args(
+        args: &LookupArgs,
+        filter: &Expr,
+        now: EventTime,
+    ) -> Result<(LiveFetch, Vec<RegionOrder>), String> {
+        let s = scope(args, filter, now)?;
+        let step = args.max_events.unwrap_or(DEFAULT_STEP);
+        Ok(LiveFetch::new(
+            s.plan,
+            &s.regions,
+            s.window,
+            args.max_events,
+            step,
+        ))
+    }
+
+    /// A fetch of `window` in every region; `first` caps each region's first order.
+    pub fn new(
+        plan: LookupPlan,
+        regions: &[String],
+        window: (EventTime, EventTime),
+        first: Option<u64>,
+        step: u64,
+    ) -> (LiveFetch, Vec<RegionOrder>) {
+        let mut live = LiveFetch {
+            plan,
+            start: window.0,
+            end: window.1,
+            step: step.max(1),
+            regions: regions
+                .iter()
+                .map(|r| RegionRun {
+                    progress: RegionFetch {
+                        region: r.clone(),
+                        pages: 0,
+                        events: 0,
+                        throttles: 0,
+                        state: FetchState::Paused,
+                        oldest: None,
+                        next_token: None,
+                    },
+                    window,
+                    ticket: 0,
+                })
+                .collect(),
+            next_ticket: 1,
+        };
+        let all: Vec<usize> = (0..live.regions.len()).collect();
+        let orders = all
+            .into_iter()
+            .map(|i| live.order(i, window, None, first))
+            .collect();
+        (live, orders)
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.regions
+            .iter()
+            .any(|r| r.progress.state == FetchState::Fetching)
+    }
+
+    /// Takes a report in.
+    pub fn on_fetched(&mut self, f: &Fetched) -> Report {
+        let Some(run) = self
+            .regions
+            .iter_mut()
+            .find(|r| r.ticket == f.ticket && r.progress.region == f.progress.region)
+        else {
+            return Report::Stale;
+        };
+        run.progress = f.progress.clone();
+        match &run.progress.state {
+            FetchState::Failed(why) => Report::Failed(why.clone()),
+            _ => Report::Progress,
+        }
+    }
+
+    /// Stops every running region where it is; `true` if one was running.
+    pub fn stop(&mut self) -> bool {
+        let mut stopped = false;
+        for run in &mut self.regions {
+            if run.progress.state == FetchState::Fetching {
+                run.progress.state = FetchState::Paused;
+                // Pages already on their way belong to the stopped order.
+                run.ticket = 0;
+                stopped = true;
+            }
+        }
+        stopped
+    }
+
+    /// Continues every paused, stopped or failed region by `step` events, from its last token.
+    pub fn more(&mut self) -> Vec<RegionOrder> {
+        let step = self.step;
+        self.continue_where(|run| Some(step).filter(|_| resumable(run)))
+    }
+
+    /// Continues every unfinished region until it holds `count` events.
+    pub fn until_count(&mut self, count: u64) -> Vec<RegionOrder> {
+        self.continue_where(|run| {
+            let missing = count.saturating_sub(run.progress.events);
+            (resumable(run) || run.progress.state == FetchState::Fetching)
+                .then_some(missing)
+                .filter(|&m| m > 0)
+        })
+    }
+
+    /// Goes back to `time` in every region: whatever is not held yet between `time` and the
+    /// oldest event reached is fetched, whole.
+    pub fn until_time(&mut self, time: EventTime) -> Vec<RegionOrder> {
+        self.start = self.start.min(time);
+        let mut orders = Vec::new();
+        for i in 0..self.regions.len() {
+            let covered_from = self.covered_from(i);
+            if covered_from > time {
+                orders.push(self.order(i, (time, covered_from), None, None));
+            }
+        }
+        orders
+    }
+
+    /// Every event from here to the end of the window is held in region `i`: pages come newest
+    /// first, so everything after the oldest event reached has been seen.
+    fn covered_from(&self, i: usize) -> EventTime {
+        let run = &self.regions[i];
+        match run.progress.state {
+            FetchState::Done => run.window.0,
+            _ => run.progress.oldest.unwrap_or(run.window.1),
+        }
+    }
+
+    fn continue_where(&mut self, amount: impl Fn(&RegionRun) -> Option<u64>) -> Vec<RegionOrder> {
+        let mut orders = Vec::new();
+        for i in 0..self.regions.len() {
+            let run = &self.regions[i];
+            if let Some(max) = amount(run) {
+                let (window, token) = (run.window, run.progress.next_token.clone());
+                orders.push(self.order(i, window, token, Some(max)));
+            }
+        }
+        orders
+    }
+
+    /// An order for region `i`, which from now on is the only one whose reports count.
+    fn order(
+        &mut self,
+        i: usize,
+        window: (EventTime, EventTime),
+        resume: Option<String>,
+        max_events: Option<u64>,
+    ) -> RegionOrder {
+        let ticket = self.next_ticket;
+        self.next_ticket += 1;
+        let run = &mut self.regions[i];
+        run.ticket = ticket;
+        run.window = window;
+        run.progress.state = FetchState::Fetching;
+        RegionOrder {
+            ticket,
+            region: run.progress.region.clone(),
+            plan: self.plan.clone(),
+            window,
+            resume,
+            max_events,
+            base: run.progress.clone(),
+        }
+    }
+
+    /// Totals over every region, for the status bar.
+    pub fn totals(&self) -> RegionFetch {
+        let mut t = RegionFetch {
+            region: String::new(),
+            pages: 0,
+            events: 0,
+            throttles: 0,
+            state: FetchState::Done,
+            oldest: None,
+            next_token: None,
+        };
+        for r in &self.regions {
+            t.pages += r.progress.pages;
+            t.events += r.progress.events;
+            t.throttles += r.progress.throttles;
+        }
+        t
+    }
+
+    /// Held completely from this time on in every region (the least reached).
+    pub fn reached(&self) -> EventTime {
+        (0..self.regions.len())
+            .map(|i| self.covered_from(i))
+            .max()
+            .unwrap_or(self.end)
+    }
+}
+
+/// Stopped before its window was read: by a count, by the user, or by an error.
+fn resumable(run: &RegionRun) -> bool {
+    matches!(
+        run.progress.state,
+        FetchState::Paused | FetchState::Failed(_)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> EventTime {
+        EventTime::parse(s).unwrap_or(EventTime::UNKNOWN)
+    }
+
+    fn plan() -> LookupPlan {
+        LookupPlan {
+            attribute: None,
+            pushed: None,
+            after: None,
+            before: None,
+            local: Expr::And(Vec::new()),
+        }
+    }
+
+    fn page(order: &RegionOrder, events: u64, oldest: &str, state: FetchState) -> Fetched {
+        let token = (state != FetchState::Done).then(|| format!("tok-{}", order.ticket));
+        Fetched {
+            ticket: order.ticket,
+            records: Vec::new(),
+            warnings: Vec::new(),
+            progress: RegionFetch {
+                pages: order.base.pages + 1,
+                events: order.base.events + events,
+                oldest: Some(t(oldest)),
+                state,
+                next_token: token,
+                ..order.base.clone()
+            },
+        }
+    }
+
+    fn window() -> (EventTime, EventTime) {
+        (t("2026-11-20T12:00:00Z"), t("2026-11-21T12:00:00Z"))
+    }
+
+    #[test]
+    fn stop_then_more_resumes_from_the_token_and_late_pages_are_dropped() {
+        let regions = ["eu-west-1".to_string(), "us-east-1".to_string()];
+        let (mut live, orders) = LiveFetch::new(plan(), &regions, window(), None, 500);
+        assert_eq!(orders.len(), 2);
+        assert!(live.is_running());
+        let first = page(&orders[0], 50, "2026-11-21T10:00:00Z", FetchState::Fetching);
+        assert_eq!(live.on_fetched(&first), Report::Progress);
+        assert!(live.stop());
+        assert!(!live.is_running());
+        // A page that was already on its way when Esc was pressed.
+        let late = page(
+            &orders[0],
+            100,
+            "2026-11-21T09:00:00Z",
+            FetchState::Fetching,
+        );
+        assert_eq!(live.on_fetched(&late), Report::Stale);
+        let more = live.more();
+        assert_eq!(more.len(), 2, "both regions continue");
+        assert_eq!(more[0].resume.as_deref(), Some("tok-1"));
+        assert_eq!(more[0].window, window(), "the token's own window");
+        assert_eq!(more[0].max_events, Some(500));
+        assert_eq!(more[0].base.events, 50);
+        assert_eq!(more[1].resume, None, "no page yet: from the start");
+    }
+
+    #[test]
+    fn going_further_back_fetches_only_what_is_missing() {
+        let regions = ["eu-west-1".to_string(), "us-east-1".to_string()];
+        let (mut live, orders) = LiveFetch::new(plan(), &regions, window(), None, 500);
+        let done = page(&orders[0], 80, "2026-11-20T13:00:00Z", FetchState::Done);
+        live.on_fetched(&done);
+        let partway = page(
+            &orders[1],
+            50,
+            "2026-11-21T08:00:00Z",
+            FetchState::Failed("throttled".into()),
+        );
+        assert_eq!(
+            live.on_fetched(&partway),
+            Report::Failed("throttled".into())
+        );
+        assert_eq!(live.reached(), t("2026-11-21T08:00:00Z"));
+        let back = live.until_time(t("2026-11-14T12:00:00Z"));
+        assert_eq!(back.len(), 2);
+        assert_eq!(
+            back[0].window,
+            (t("2026-11-14T12:00:00Z"), t("2026-11-20T12:00:00Z")),
+            "the finished region continues below its window"
+        );
+        assert_eq!(
+            back[1].window,
+            (t("2026-11-14T12:00:00Z"), t("2026-11-21T08:00:00Z")),
+            "the failed one from the oldest event it reached"
+        );
+        assert!(back
+            .iter()
+            .all(|o| o.resume.is_none() && o.max_events.is_none()));
+        assert_eq!(live.start, t("2026-11-14T12:00:00Z"));
+        // Nothing more to do for a time already covered.
+        live.on_fetched(&page(
+            &back[0],
+            10,
+            "2026-11-15T00:00:00Z",
+            FetchState::Done,
+        ));
+        live.on_fetched(&page(
+            &back[1],
+            10,
+            "2026-11-15T00:00:00Z",
+            FetchState::Done,
+        ));
+        assert!(live.until_time(t("2026-11-16T00:00:00Z")).is_empty());
+        assert_eq!(live.totals().events, 80 + 50 + 20);
+    }
+
+    #[test]
+    fn until_a_count_asks_each_region_for_what_it_lacks() {
+        let regions = ["eu-west-1".to_string()];
+        let (mut live, orders) = LiveFetch::new(plan(), &regions, window(), Some(100), 500);
+        assert_eq!(orders[0].max_events, Some(100));
+        live.on_fetched(&page(
+            &orders[0],
+            100,
+            "2026-11-21T10:00:00Z",
+            FetchState::Paused,
+        ));
+        let next = live.until_count(250);
+        assert_eq!(next[0].max_events, Some(150));
+        assert_eq!(next[0].resume.as_deref(), Some("tok-1"));
+        live.on_fetched(&page(
+            &next[0],
+            150,
+            "2026-11-21T09:00:00Z",
+            FetchState::Paused,
+        ));
+        assert!(live.until_count(250).is_empty());
+    }
+}

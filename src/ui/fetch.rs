@@ -1,0 +1,199 @@
+//! LookupEvents progress: one line with every region (pages, events, throttles, how far back
+//! it has read, its state), and the `t` overlay with the full story per region and the time
+//! presets. Region names and error messages come from the user and from AWS: shown escaped.
+
+use crate::app::fetch::{LiveFetch, TIME_PRESETS};
+use crate::model::sanitize::visible;
+use crate::model::time::EventTime;
+use crate::source::lookup::pager::{FetchState, RegionFetch};
+use crate::theme::{Meaning, Theme};
+use crate::ui::status::group;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+pub fn draw_line(frame: &mut Frame, live: &LiveFetch, theme: &Theme, area: Rect) {
+    // In full if it fits, else shorter, else only the totals (and where to see each region).
+    let line = [counts, compact_counts]
+        .into_iter()
+        .map(|f| regions_line(live, theme, f))
+        .find(|l| l.width() <= area.width as usize)
+        .unwrap_or_else(|| summary_line(live, theme));
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn regions_line<'a>(
+    live: &LiveFetch,
+    theme: &Theme,
+    counts: fn(&RegionFetch) -> String,
+) -> Line<'a> {
+    let dim = theme.style(Meaning::Dim);
+    let mut spans = Vec::new();
+    for (i, run) in live.regions.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" │ ", dim));
+        }
+        let p = &run.progress;
+        let (mark, meaning) = state_mark(&p.state);
+        spans.push(Span::styled(format!("{mark} "), theme.style(meaning)));
+        spans.push(Span::raw(visible(&p.region).into_owned()));
+        spans.push(Span::styled(format!(" {}", counts(p)), dim));
+    }
+    Line::from(spans)
+}
+
+/// `600 ev 1 thr ↓11-20 14:02`
+fn compact_counts(p: &RegionFetch) -> String {
+    let mut s = format!("{} ev", group(p.events as usize));
+    if p.throttles > 0 {
+        s.push_str(&format!(" {} thr", p.throttles));
+    }
+    if let Some(oldest) = p.oldest {
+        s.push_str(&format!(" ↓{}", short(oldest)));
+    }
+    s
+}
+
+fn summary_line<'a>(live: &LiveFetch, theme: &Theme) -> Line<'a> {
+    let count =
+        |f: fn(&FetchState) -> bool| live.regions.iter().filter(|r| f(&r.progress.state)).count();
+    let fetching = count(|s| *s == FetchState::Fetching);
+    let done = count(|s| *s == FetchState::Done);
+    let failed = count(|s| matches!(s, FetchState::Failed(_)));
+    let paused = live.regions.len() - fetching - done - failed;
+    let t = live.totals();
+    let mut parts = vec![format!("{} regions:", live.regions.len())];
+    for (n, what) in [
+        (fetching, "fetching"),
+        (paused, "paused"),
+        (done, "done"),
+        (failed, "failed"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    let text = format!("{} · {} · t shows each region", parts.join(" "), counts(&t));
+    let meaning = if failed > 0 {
+        Meaning::Warning
+    } else {
+        Meaning::Normal
+    };
+    Line::styled(text, theme.style(meaning))
+}
+
+fn state_mark(state: &FetchState) -> (&'static str, Meaning) {
+    match state {
+        FetchState::Fetching => ("⟳", Meaning::StatusAccent),
+        FetchState::Done => ("✓", Meaning::Normal),
+        FetchState::Paused => ("‖", Meaning::Dim),
+        FetchState::Failed(_) => ("✗", Meaning::Error),
+    }
+}
+
+fn state_word(state: &FetchState) -> &'static str {
+    match state {
+        FetchState::Fetching => "fetching",
+        FetchState::Done => "done",
+        FetchState::Paused => "paused",
+        FetchState::Failed(_) => "failed",
+    }
+}
+
+/// `12 pages · 600 events · 1 throttle · back to 11-20 14:02`
+fn counts(p: &RegionFetch) -> String {
+    let plural = |n: u64, one: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{} {one}s", group(n as usize)),
+    };
+    let mut s = format!(
+        "{} · {}",
+        plural(p.pages.into(), "page"),
+        plural(p.events, "event")
+    );
+    if p.throttles > 0 {
+        s.push_str(&format!(" · {}", plural(p.throttles.into(), "throttle")));
+    }
+    if let Some(oldest) = p.oldest {
+        s.push_str(&format!(" · back to {}", short(oldest)));
+    }
+    s
+}
+
+/// `11-20 14:02`: enough to follow progress, short enough for many regions on a line.
+fn short(t: EventTime) -> String {
+    let full = t.format_utc();
+    full.get(5..16).unwrap_or(&full).to_string()
+}
+
+/// `2026-11-20 14:02`: to the minute.
+pub(crate) fn minute(t: EventTime) -> String {
+    let full = t.format_utc();
+    full.get(..16).unwrap_or(&full).to_string()
+}
+
+/// The `t` overlay: how far back to go (the cursor's list), then every region in full.
+pub fn overlay_lines<'a>(
+    live: &LiveFetch,
+    now: EventTime,
+    theme: &Theme,
+    cursor: usize,
+) -> Vec<Line<'a>> {
+    let head = theme.style(Meaning::Header);
+    let key = theme.style(Meaning::HelpKey);
+    let reached = live.reached();
+    let mut lines = vec![
+        Line::styled(
+            format!(
+                "  Window {} → {} UTC · all held back to {}",
+                minute(live.start),
+                minute(live.end),
+                minute(reached)
+            ),
+            head,
+        ),
+        Line::raw(format!("  {}", visible(&live.plan.describe()))),
+        Line::raw(""),
+        Line::styled("  Go back to… (enter fetches what is missing)", head),
+    ];
+    let now_ms = now.millis().unwrap_or(0);
+    for (i, (name, age)) in TIME_PRESETS.iter().enumerate() {
+        let from = EventTime::from_millis(now_ms.saturating_sub(*age));
+        let held = if from >= reached { "  (held)" } else { "" };
+        let line = Line::from(vec![
+            Span::styled(format!("  {name:>5}  "), key),
+            Span::raw(format!("since {}{held}", minute(from))),
+        ]);
+        lines.push(if i == cursor {
+            line.style(theme.style(Meaning::Selected))
+        } else {
+            line
+        });
+    }
+    lines.push(Line::raw(
+        "  L: any time (2026-05-01, 36h) or a count of events · m: load more · esc on the table: stop",
+    ));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("  Regions", head));
+    for run in &live.regions {
+        let p = &run.progress;
+        let (mark, meaning) = state_mark(&p.state);
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {mark} "), theme.style(meaning)),
+            Span::raw(format!(
+                "{:<15} {:<9} {}",
+                visible(&p.region),
+                state_word(&p.state),
+                counts(p)
+            )),
+        ]));
+        if let FetchState::Failed(why) = &p.state {
+            lines.push(Line::styled(
+                format!("      {}", visible(why)),
+                theme.style(Meaning::Error),
+            ));
+        }
+    }
+    lines
+}
