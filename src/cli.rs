@@ -57,7 +57,8 @@ pub enum Command {
     /// Filter events without the UI and print them, count them or group them (scriptable).
     #[command(after_help = "Examples:\n  trailscope query logs/ --output count\n  \
         trailscope query logs/ --filter 'ip:198.51.100.77' --group-by event\n  \
-        trailscope query logs/ --filter 'error:AccessDenied* after:2024-05-01' --output jsonl")]
+        trailscope query logs/ --filter 'error:AccessDenied* after:2024-05-01' --output jsonl\n  \
+        trailscope query logs/ --lineage AKIAXLEAKED0EXAMPLE1 --output tree")]
     Query(QueryArgs),
     /// Write N synthetic CloudTrail events as gzipped AWSLogs/… files (for benchmarks).
     Generate(GenerateArgs),
@@ -115,6 +116,12 @@ pub struct QueryArgs {
     /// first, as "COUNT<tab>VALUE" lines; --output csv gives value,count).
     #[arg(long, short = 'g', value_enum, value_name = "FIELD")]
     pub group_by: Option<GroupBy>,
+
+    /// Follow credentials from this access key or principal ARN: the events done with it and
+    /// with every credential it minted (AssumeRole, CreateAccessKey…), or with --output tree
+    /// the credential graph itself.
+    #[arg(long, value_name = "KEY_OR_ARN")]
+    pub lineage: Option<String>,
 
     /// Print at most this many events or groups.
     #[arg(long, value_name = "N")]
@@ -196,6 +203,8 @@ pub enum Output {
     Csv,
     /// Just the number of matching events.
     Count,
+    /// The credential tree (with --lineage).
+    Tree,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

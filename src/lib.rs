@@ -10,6 +10,7 @@ pub mod fake;
 pub mod filter;
 pub mod generate;
 pub mod keymap;
+pub mod lineage;
 pub mod model;
 pub mod query;
 pub mod runtime;

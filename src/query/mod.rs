@@ -7,6 +7,7 @@ mod output;
 
 use crate::cli::{Output, QueryArgs};
 use crate::filter::{parse, Compiled, ParseError};
+use crate::lineage::{tree, Cred, Lineage, TreeLine};
 use crate::model::sanitize::visible;
 use crate::model::time::EventTime;
 use crate::model::warning::Severity;
@@ -34,9 +35,16 @@ pub fn main(args: &QueryArgs) -> ExitCode {
     } else {
         walk::plan(&args.paths)
     };
+    if args.output == Output::Tree && args.lineage.is_none() {
+        eprintln!(
+            "trailscope query: --output tree draws a credential tree: give --lineage KEY_OR_ARN"
+        );
+        return ExitCode::from(2);
+    }
     let mut plan = plan;
-    // Raw records are only needed to print them or to search them as free text.
-    plan.drop_raw = args.output != Output::Jsonl && !expr.has_text();
+    // Raw records are only needed to print them, to search them as free text, or to read
+    // the credentials minting events handed out.
+    plan.drop_raw = args.output != Output::Jsonl && !expr.has_text() && args.lineage.is_none();
     let loaded = match args.lookup.wanted() {
         true => fetch::fetch(&args.lookup, &expr),
         false => Ok(load_blocking(plan)),
@@ -64,7 +72,18 @@ pub fn main(args: &QueryArgs) -> ExitCode {
         return ExitCode::from(1);
     }
     let compiled = Compiled::new(&expr, &store, EventTime::now());
-    let rows = compiled.select(&store, None);
+    let rows = match &args.lineage {
+        Some(start) => {
+            let lineage = Lineage::build(&store);
+            let start = Cred::parse(start);
+            if args.output == Output::Tree {
+                return print_tree(&tree(&lineage, &store, &start));
+            }
+            let reach = lineage.reachable(&store, &start);
+            compiled.select(&store, Some(&lineage.events(&store, &reach)))
+        }
+        None => compiled.select(&store, None),
+    };
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = match (args.group_by, args.output) {
@@ -84,6 +103,25 @@ pub fn main(args: &QueryArgs) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The credential tree, one escaped line per credential.
+fn print_tree(lines: &[TreeLine]) -> ExitCode {
+    if lines.len() <= 1 && lines.iter().all(|l| l.events == 0) {
+        eprintln!("trailscope: no events with that key or principal, and nothing it minted");
+        return ExitCode::from(1);
+    }
+    let mut out = std::io::stdout().lock();
+    for l in lines {
+        if let Err(e) = writeln!(out, "{}", l.text()) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("trailscope: cannot write the output: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 /// The filter with a caret under the error, for a terminal.

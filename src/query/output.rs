@@ -42,7 +42,7 @@ pub(crate) fn events(
                 writeln!(out, "{}", line.join(","))?;
             }
         }
-        Output::Table | Output::Count => {
+        Output::Table | Output::Count | Output::Tree => {
             let widths: Vec<usize> = DEFAULT_COLUMNS
                 .iter()
                 .map(|c| c.widths().1 as usize)
@@ -99,7 +99,9 @@ pub(crate) fn groups(
                 let line = serde_json::json!({ "value": g.sym.map(|_| value), "count": g.count });
                 writeln!(out, "{line}")?
             }
-            Output::Table | Output::Count => writeln!(out, "{}\t{}", g.count, visible(value))?,
+            Output::Table | Output::Count | Output::Tree => {
+                writeln!(out, "{}\t{}", g.count, visible(value))?
+            }
         }
     }
     Ok(())

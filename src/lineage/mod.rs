@@ -1,0 +1,239 @@
+//! Credential lineage: which credentials minted which. An attacker with one key assumes a role
+//! (a new ASIA… key), creates an access key for a backdoor user (a new AKIA… key), and so on;
+//! following those edges is how an incident is walked from the first lead to the damage.
+//!
+//! Edges come from the events that hand out credentials (CLOUDTRAIL.md, "Credential lineage"):
+//! STS `AssumeRole*`, `GetSessionToken`, `GetFederationToken` (the new key in
+//! `responseElements.credentials`), IAM `CreateAccessKey` (`responseElements.accessKey`) and
+//! Identity Center `GetRoleCredentials` when its response is recorded. The parent is the
+//! caller's own key, or, when the record has none (the role-side copy of a cross-account
+//! AssumeRole, a console session), the caller's principal. Role chaining needs nothing more:
+//! a session that assumes another role is the parent key of the next session.
+
+mod tree;
+
+pub use tree::{tree, TreeLine};
+
+use crate::model::store::{EventIdx, IndexedField, Store};
+use crate::model::time::EventTime;
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
+
+/// Who holds credentials: an access key, or a principal acting without one on record.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Cred {
+    Key(String),
+    Principal(String),
+}
+
+impl Cred {
+    /// Access keys look like `AKIA…` (long-term) or `ASIA…` (temporary); anything else names
+    /// a principal (an ARN, or the principal key trailscope shows).
+    pub fn parse(text: &str) -> Cred {
+        let t = text.trim();
+        let keyish = (16..=128).contains(&t.len())
+            && ["AKIA", "ASIA", "ABIA", "ACCA"]
+                .iter()
+                .any(|p| t.starts_with(p))
+            && t.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        if keyish {
+            Cred::Key(t.to_string())
+        } else {
+            Cred::Principal(t.to_string())
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        match self {
+            Cred::Key(k) | Cred::Principal(k) => k,
+        }
+    }
+}
+
+/// One credential handed out.
+#[derive(Clone, Debug)]
+pub struct Mint {
+    /// The event that minted it.
+    pub event: EventIdx,
+    pub parent: Cred,
+    /// The new access key.
+    pub child: String,
+    /// Who the new key acts as: the assumed-role session ARN, or the user given a key.
+    pub child_principal: Option<String>,
+    pub time: EventTime,
+}
+
+#[derive(Default, Debug)]
+pub struct Lineage {
+    pub mints: Vec<Mint>,
+    by_parent: HashMap<Cred, Vec<usize>>,
+    by_child: HashMap<String, Vec<usize>>,
+}
+
+/// Event names that hand out credentials; their responses are read from the raw record.
+const MINTING: &[&str] = &[
+    "AssumeRole",
+    "AssumeRoleWithSAML",
+    "AssumeRoleWithWebIdentity",
+    "AssumeRoot",
+    "GetSessionToken",
+    "GetFederationToken",
+    "CreateAccessKey",
+    "GetRoleCredentials",
+];
+
+impl Lineage {
+    /// Reads every minting event in the store (only those are parsed again).
+    pub fn build(store: &Store) -> Lineage {
+        let mut lineage = Lineage::default();
+        let mut twins = HashMap::new();
+        for name in MINTING {
+            for &idx in store.lookup(IndexedField::EventName, name) {
+                if let Some(mint) = mint_of(store, idx) {
+                    lineage.add(mint, &mut twins);
+                }
+            }
+        }
+        lineage
+            .mints
+            .sort_by(|a, b| (a.time, &a.child).cmp(&(b.time, &b.child)));
+        lineage.reindex();
+        lineage
+    }
+
+    /// A cross-account AssumeRole is recorded in both accounts: keep one edge per new key
+    /// and event time, preferring the copy whose parent is a key (the more specific one).
+    fn add(&mut self, mint: Mint, twins: &mut HashMap<(String, EventTime), usize>) {
+        match twins.get(&(mint.child.clone(), mint.time)) {
+            Some(&i) => {
+                let t = &mut self.mints[i];
+                if matches!(t.parent, Cred::Principal(_)) && matches!(mint.parent, Cred::Key(_)) {
+                    *t = mint;
+                }
+            }
+            None => {
+                twins.insert((mint.child.clone(), mint.time), self.mints.len());
+                self.mints.push(mint);
+            }
+        }
+    }
+
+    fn reindex(&mut self) {
+        self.by_parent.clear();
+        self.by_child.clear();
+        for (i, m) in self.mints.iter().enumerate() {
+            self.by_parent.entry(m.parent.clone()).or_default().push(i);
+            self.by_child.entry(m.child.clone()).or_default().push(i);
+        }
+    }
+
+    /// Credentials minted by `cred`, oldest first.
+    pub fn children(&self, cred: &Cred) -> impl Iterator<Item = &Mint> {
+        self.by_parent
+            .get(cred)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.mints[i])
+    }
+
+    /// How `key` was minted (normally once).
+    pub fn parents(&self, key: &str) -> impl Iterator<Item = &Mint> {
+        self.by_child
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.mints[i])
+    }
+
+    /// Every credential reachable downwards from `start`: for a principal, the keys it used
+    /// and what they minted.
+    pub fn reachable(&self, store: &Store, start: &Cred) -> BTreeSet<Cred> {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![start.clone()];
+        if let Cred::Principal(p) = start {
+            todo.extend(keys_of_principal(store, p).into_iter().map(Cred::Key));
+        }
+        while let Some(c) = todo.pop() {
+            if !seen.insert(c.clone()) {
+                continue;
+            }
+            todo.extend(self.children(&c).map(|m| Cred::Key(m.child.clone())));
+        }
+        seen
+    }
+
+    /// The events done with any of `creds` and the events that minted them, in time order.
+    pub fn events(&self, store: &Store, creds: &BTreeSet<Cred>) -> Vec<EventIdx> {
+        let mut out: BTreeSet<EventIdx> = BTreeSet::new();
+        for c in creds {
+            match c {
+                Cred::Key(k) => out.extend(store.lookup(IndexedField::AccessKey, k)),
+                Cred::Principal(p) => out.extend(events_of_principal(store, p)),
+            }
+            if let Cred::Key(k) = c {
+                out.extend(self.parents(k).map(|m| m.event));
+            }
+        }
+        let mut rows: Vec<EventIdx> = out.into_iter().collect();
+        rows.sort_by_key(|&i| (store.event(i).time, i));
+        rows
+    }
+}
+
+/// The credential an event was done with: its key, else its principal.
+pub fn cred_of(store: &Store, idx: EventIdx) -> Cred {
+    let e = store.event(idx);
+    match e.identity.access_key_id {
+        Some(k) => Cred::Key(store.text(Some(k)).to_string()),
+        None => Cred::Principal(store.text(Some(e.principal)).to_string()),
+    }
+}
+
+/// Events whose principal (stable key or ARN) is `p`.
+fn events_of_principal<'a>(store: &'a Store, p: &str) -> &'a [EventIdx] {
+    store.lookup(IndexedField::Principal, p)
+}
+
+pub(crate) fn keys_of_principal(store: &Store, p: &str) -> BTreeSet<String> {
+    events_of_principal(store, p)
+        .iter()
+        .filter_map(|&i| store.event(i).identity.access_key_id)
+        .map(|k| store.text(Some(k)).to_string())
+        .collect()
+}
+
+/// The credential an event minted, if it did (and succeeded).
+fn mint_of(store: &Store, idx: EventIdx) -> Option<Mint> {
+    let e = store.event(idx);
+    if e.is_error() || e.raw.is_empty() {
+        return None;
+    }
+    let raw: Value = serde_json::from_str(&e.raw).ok()?;
+    let resp = raw.get("responseElements")?;
+    let str_at = |v: &Value, path: &[&str]| -> Option<String> {
+        path.iter()
+            .try_fold(v, |v, k| v.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let (child, child_principal) = if let Some(k) = str_at(resp, &["credentials", "accessKeyId"]) {
+        let who = str_at(resp, &["assumedRoleUser", "arn"])
+            .or_else(|| str_at(resp, &["federatedUser", "arn"]));
+        (k, who)
+    } else if let Some(k) = str_at(resp, &["accessKey", "accessKeyId"]) {
+        let user = str_at(resp, &["accessKey", "userName"])
+            .or_else(|| str_at(&raw, &["requestParameters", "userName"]));
+        (k, user)
+    } else {
+        let k = str_at(resp, &["roleCredentials", "accessKeyId"])?;
+        (k, None)
+    };
+    Some(Mint {
+        event: idx,
+        parent: cred_of(store, idx),
+        child,
+        child_principal,
+        time: e.time,
+    })
+}

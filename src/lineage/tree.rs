@@ -1,0 +1,170 @@
+//! The lineage around one credential as an indented tree: the chain of credentials that led
+//! to it (parents only, not their other children: a CI role may mint thousands of sessions),
+//! then everything it minted, recursively. The same lines feed the app's overlay and
+//! `trailscope query --lineage --output tree`.
+
+use super::{keys_of_principal, Cred, Lineage};
+use crate::model::sanitize::visible;
+use crate::model::store::{IndexedField, Store};
+use crate::model::time::EventTime;
+use std::collections::HashSet;
+
+/// Beyond this many lines the tree is cut (and says so).
+const MAX_LINES: usize = 500;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TreeLine {
+    pub depth: usize,
+    pub cred: Cred,
+    /// How it was minted: the event name and time.
+    pub via: Option<(String, EventTime)>,
+    /// Who it acts as.
+    pub who: String,
+    /// Events done with it in the store, and the first one's time.
+    pub events: usize,
+    pub first: Option<EventTime>,
+    /// The credential the tree was asked for.
+    pub focus: bool,
+}
+
+impl TreeLine {
+    /// `└─ AssumeRole 2026-11-19 02:21:40 → ASIAX…  deploy-sync  12 events from 02:24:12`,
+    /// escaped for a terminal.
+    pub fn text(&self) -> String {
+        let indent = "   ".repeat(self.depth.saturating_sub(1));
+        let branch = if self.depth > 0 { "└─ " } else { "" };
+        let via = match &self.via {
+            Some((name, t)) => format!("{name} {} → ", t.format_utc()),
+            None => String::new(),
+        };
+        let first = match self.first {
+            Some(t) => format!(", first {}", t.format_utc()),
+            None => String::new(),
+        };
+        let focus = if self.focus { "  ◀" } else { "" };
+        let line = format!(
+            "{indent}{branch}{via}{}  {}  {} events{first}{focus}",
+            self.cred.text(),
+            self.who,
+            self.events
+        );
+        visible(&line).into_owned()
+    }
+}
+
+/// The tree around `focus`.
+pub fn tree(lineage: &Lineage, store: &Store, focus: &Cred) -> Vec<TreeLine> {
+    // Up: the chain of parents (the first minting of each), guarding against loops.
+    let mut chain = vec![(focus.clone(), None)];
+    let mut seen: HashSet<Cred> = HashSet::from([focus.clone()]);
+    while let Some((Cred::Key(k), _)) = chain.last() {
+        let Some(m) = lineage.parents(k).next() else {
+            break;
+        };
+        let via = Some((store.text(store.event(m.event).name).to_string(), m.time));
+        if let Some(last) = chain.last_mut() {
+            last.1 = via;
+        }
+        if !seen.insert(m.parent.clone()) {
+            break;
+        }
+        chain.push((m.parent.clone(), None));
+    }
+    chain.reverse();
+    let mut lines: Vec<TreeLine> = chain
+        .iter()
+        .enumerate()
+        .map(|(depth, (cred, via))| line(store, lineage, cred, via.clone(), depth, cred == focus))
+        .collect();
+    // Down: everything the focus minted, depth first, oldest first.
+    let base = lines.len().saturating_sub(1);
+    let mut todo: Vec<(Cred, usize)> = vec![(focus.clone(), base)];
+    while let Some((cred, depth)) = todo.pop() {
+        // A principal's children are the keys it used (no minting event on record) and what
+        // it minted without a key.
+        let mut kids: Vec<(String, Option<(String, EventTime)>)> = match &cred {
+            Cred::Principal(p) => keys_of_principal(store, p)
+                .into_iter()
+                .map(|k| (k, None))
+                .collect(),
+            Cred::Key(_) => Vec::new(),
+        };
+        kids.extend(lineage.children(&cred).map(|m| {
+            let name = store.text(store.event(m.event).name).to_string();
+            (m.child.clone(), Some((name, m.time)))
+        }));
+        kids.reverse();
+        for (key, via) in kids {
+            let child = Cred::Key(key);
+            if !seen.insert(child.clone()) {
+                continue;
+            }
+            if lines.len() >= MAX_LINES {
+                return lines;
+            }
+            // Inserted right after its parent's subtree so far: depth-first order.
+            let at = insert_point(&lines, &cred, depth);
+            lines.insert(at, line(store, lineage, &child, via, depth + 1, false));
+            todo.push((child, depth + 1));
+        }
+    }
+    lines
+}
+
+/// After the parent's line and its descendants already placed.
+fn insert_point(lines: &[TreeLine], parent: &Cred, depth: usize) -> usize {
+    let Some(p) = lines
+        .iter()
+        .position(|l| &l.cred == parent && l.depth == depth)
+    else {
+        return lines.len();
+    };
+    let mut at = p + 1;
+    while at < lines.len() && lines[at].depth > depth {
+        at += 1;
+    }
+    at
+}
+
+fn line(
+    store: &Store,
+    lineage: &Lineage,
+    cred: &Cred,
+    via: Option<(String, EventTime)>,
+    depth: usize,
+    focus: bool,
+) -> TreeLine {
+    let (events, who) = match cred {
+        Cred::Key(k) => {
+            let rows = store.lookup(IndexedField::AccessKey, k);
+            let who = rows
+                .first()
+                .map(|&i| store.text(Some(store.event(i).principal_name)).to_string())
+                .or_else(|| lineage.parents(k).find_map(|m| m.child_principal.clone()))
+                .unwrap_or_default();
+            (rows, who)
+        }
+        Cred::Principal(p) => {
+            let rows = store.lookup(IndexedField::Principal, p);
+            let who = rows
+                .first()
+                .map(|&i| store.text(Some(store.event(i).principal_name)).to_string())
+                .unwrap_or_default();
+            (rows, who)
+        }
+    };
+    let first = events
+        .iter()
+        .map(|&i| store.event(i).time)
+        .filter(|t| t.is_known())
+        .min();
+    TreeLine {
+        depth,
+        cred: cred.clone(),
+        via,
+        who,
+        events: events.len(),
+        first,
+        focus,
+    }
+}

@@ -1,0 +1,218 @@
+//! Credential lineage on the demo's leaked key, on real Stratus Red Team detonations, and on
+//! hand-written chains (role chaining, Identity Center).
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use trailscope::lineage::{tree, Cred, Lineage};
+use trailscope::model::parse::parse_text;
+use trailscope::model::store::Store;
+use trailscope::source::demo;
+use trailscope::source::files::load_blocking;
+
+fn demo_store() -> Store {
+    load_blocking(demo::plan()).0
+}
+
+fn store_of(json: &str) -> Store {
+    let mut sink = (Vec::new(), Vec::new());
+    parse_text(&Arc::from("test"), json, &mut sink);
+    assert!(sink.1.is_empty(), "{:?}", sink.1);
+    let mut store = Store::default();
+    store.insert_batch(sink.0);
+    store
+}
+
+fn key(k: &str) -> Cred {
+    Cred::Key(k.to_string())
+}
+
+#[test]
+fn the_demo_leaked_key_leads_to_the_backdoor_key_and_the_deletions() {
+    let store = demo_store();
+    let lineage = Lineage::build(&store);
+    let lines = tree(&lineage, &store, &key("AKIAXLEAKED0EXAMPLE1"));
+    let shown: Vec<(usize, &str)> = lines.iter().map(|l| (l.depth, l.cred.text())).collect();
+    assert_eq!(
+        shown,
+        vec![
+            (0, "AKIAXLEAKED0EXAMPLE1"),
+            (1, "ASIAXATTACKSESSION01"),
+            (2, "AKIAXPERSIST0BACKUP1"),
+        ]
+    );
+    assert!(lines[0].focus);
+    assert_eq!(lines[0].events, 35, "STORY.md: 18 baseline + 17 attack");
+    assert_eq!(lines[1].events, 12);
+    assert_eq!(lines[2].events, 83);
+    assert_eq!(lines[2].who, "backup-svc");
+    assert_eq!(
+        lines[1].text(),
+        "└─ AssumeRole 2026-11-19 02:21:40 → ASIAXATTACKSESSION01  OrganizationAccountAccessRole/deploy-sync  12 events, first 2026-11-19 02:24:12"
+    );
+    // Asked from the middle, the tree shows the chain above it too.
+    let mid = tree(&lineage, &store, &key("ASIAXATTACKSESSION01"));
+    assert_eq!(mid.len(), 3);
+    assert!(mid[1].focus && !mid[0].focus);
+
+    // Everything done with what the leaked key led to: the exfiltration is in it.
+    let reach = lineage.reachable(&store, &key("AKIAXLEAKED0EXAMPLE1"));
+    assert_eq!(reach.len(), 3);
+    let rows = lineage.events(&store, &reach);
+    let deletes = rows
+        .iter()
+        .filter(|&&i| store.text(store.event(i).name) == "DeleteObject")
+        .count();
+    assert_eq!(deletes, 30);
+    // The events done with the three keys; the minting events are among their parents' own.
+    assert_eq!(rows.len(), 35 + 12 + 83);
+}
+
+#[test]
+fn stratus_detonations_assume_role_and_create_access_key() {
+    let (store, _) = common::load(&[common::fixture(
+        "stratus-red-team-detonation-logs/aws.execution.ec2-launch-unusual-instances.json",
+    )]);
+    let lineage = Lineage::build(&store);
+    let kids: BTreeSet<&str> = lineage
+        .children(&key("AKIAR7ISFR69YWROPYAN"))
+        .map(|m| m.child.as_str())
+        .collect();
+    assert_eq!(
+        kids,
+        BTreeSet::from(["ASIA9F6MXE9HSYOXYQOS", "ASIAYY9090UIYYUOIF2U"])
+    );
+
+    let (store, _) = common::load(&[common::fixture(
+        "stratus-red-team-detonation-logs/aws.persistence.iam-backdoor-user.json",
+    )]);
+    let lineage = Lineage::build(&store);
+    let lines = tree(&lineage, &store, &key("AKIAL80DWDVKKM0UXEER"));
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0].cred, key("AKIA30BEZSJBVKOFKZW0"));
+    assert_eq!(
+        lines[1].via.as_ref().map(|v| v.0.as_str()),
+        Some("CreateAccessKey")
+    );
+    assert_eq!(lines[1].who, "stratus-red-team-backdoor-u-user");
+    assert!(lines[1].focus);
+}
+
+/// A user's key assumes role A; the A session assumes role B (chaining, with a
+/// sourceIdentity carried along); the B session acts. And an Identity Center user's
+/// GetRoleCredentials whose key then acts.
+const CHAINS: &str = r#"{"Records":[
+{"eventVersion":"1.08","eventTime":"2026-01-01T10:00:00Z","eventSource":"sts.amazonaws.com","eventName":"AssumeRole","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.5","eventID":"e1",
+ "userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333","accessKeyId":"AKIAALICE00000000001","userName":"alice"},
+ "requestParameters":{"roleArn":"arn:aws:iam::111122223333:role/A","roleSessionName":"hop1","sourceIdentity":"alice"},
+ "responseElements":{"credentials":{"accessKeyId":"ASIAHOP1000000000001","expiration":"Jan 1, 2026, 11:00:00 AM"},"assumedRoleUser":{"arn":"arn:aws:sts::111122223333:assumed-role/A/hop1","assumedRoleId":"AROAA:hop1"},"sourceIdentity":"alice"}},
+{"eventVersion":"1.08","eventTime":"2026-01-01T10:05:00Z","eventSource":"sts.amazonaws.com","eventName":"AssumeRole","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.5","eventID":"e2",
+ "userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::111122223333:assumed-role/A/hop1","accountId":"111122223333","accessKeyId":"ASIAHOP1000000000001","sessionContext":{"sessionIssuer":{"type":"Role","arn":"arn:aws:iam::111122223333:role/A","userName":"A"},"sourceIdentity":"alice"}},
+ "requestParameters":{"roleArn":"arn:aws:iam::999988887777:role/B","roleSessionName":"hop2","sourceIdentity":"alice"},
+ "responseElements":{"credentials":{"accessKeyId":"ASIAHOP2000000000002","expiration":"Jan 1, 2026, 11:05:00 AM"},"assumedRoleUser":{"arn":"arn:aws:sts::999988887777:assumed-role/B/hop2","assumedRoleId":"AROAB:hop2"},"sourceIdentity":"alice"}},
+{"eventVersion":"1.08","eventTime":"2026-01-01T10:06:00Z","eventSource":"s3.amazonaws.com","eventName":"ListBuckets","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.5","eventID":"e3",
+ "userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::999988887777:assumed-role/B/hop2","accountId":"999988887777","accessKeyId":"ASIAHOP2000000000002","sessionContext":{"sessionIssuer":{"type":"Role","arn":"arn:aws:iam::999988887777:role/B","userName":"B"},"sourceIdentity":"alice"}}},
+{"eventVersion":"1.08","eventTime":"2026-01-01T12:00:00Z","eventSource":"sso.amazonaws.com","eventName":"GetRoleCredentials","awsRegion":"eu-west-1","sourceIPAddress":"198.51.100.9","eventID":"e4",
+ "userIdentity":{"type":"IdentityCenterUser","accountId":"111122223333","onBehalfOf":{"userId":"u-1","identityStoreArn":"arn:aws:identitystore::111122223333:identitystore/d-1"},"credentialId":"cred-1"},
+ "responseElements":{"roleCredentials":{"accessKeyId":"ASIASSO0000000000001","expiration":1767272400000}},
+ "serviceEventDetails":{"account_id":"111122223333","role_name":"AdministratorAccess"}},
+{"eventVersion":"1.08","eventTime":"2026-01-01T12:01:00Z","eventSource":"ec2.amazonaws.com","eventName":"RunInstances","awsRegion":"eu-west-1","sourceIPAddress":"198.51.100.9","eventID":"e5",
+ "userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_abc/bob@example.com","accountId":"111122223333","accessKeyId":"ASIASSO0000000000001"}}
+]}"#;
+
+#[test]
+fn role_chaining_and_identity_center_are_followed() {
+    let store = store_of(CHAINS);
+    let lineage = Lineage::build(&store);
+    let lines = tree(&lineage, &store, &key("ASIAHOP2000000000002"));
+    let shown: Vec<&str> = lines.iter().map(|l| l.cred.text()).collect();
+    assert_eq!(
+        shown,
+        vec![
+            "AKIAALICE00000000001",
+            "ASIAHOP1000000000001",
+            "ASIAHOP2000000000002"
+        ]
+    );
+    assert_eq!(lines[2].who, "B/hop2");
+    assert_eq!(lines[2].events, 1);
+    let from_alice = lineage.reachable(
+        &store,
+        &Cred::Principal("arn:aws:iam::111122223333:user/alice".to_string()),
+    );
+    assert!(
+        from_alice.contains(&key("ASIAHOP2000000000002")),
+        "{from_alice:?}"
+    );
+
+    // Identity Center: the user (no key on record) → the role credentials → what they did.
+    let sso = lineage
+        .parents("ASIASSO0000000000001")
+        .next()
+        .expect("GetRoleCredentials minted the key");
+    assert!(matches!(sso.parent, Cred::Principal(_)), "{:?}", sso.parent);
+    let lines = tree(&lineage, &store, &key("ASIASSO0000000000001"));
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[1].events, 1);
+}
+
+/// `trailscope query --lineage`: the tree, and the events reachable, filtered.
+#[test]
+fn headless_lineage_prints_the_tree_and_the_reachable_events() {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_trailscope"))
+            .args(["query", "--demo", "--lineage"])
+            .args(args)
+            .output()
+            .expect("run trailscope");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let tree = run(&["arn:aws:iam::111122223333:user/ci-deploy", "-o", "tree"]);
+    let keys: Vec<&str> = tree
+        .lines()
+        .filter_map(|l| {
+            l.split_whitespace()
+                .find(|w| w.starts_with("A") && w.len() == 20)
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "AKIAXLEAKED0EXAMPLE1",
+            "ASIAXATTACKSESSION01",
+            "AKIAXPERSIST0BACKUP1"
+        ],
+        "{tree}"
+    );
+    assert_eq!(
+        run(&[
+            "AKIAXLEAKED0EXAMPLE1",
+            "-f",
+            "event:DeleteObject",
+            "-o",
+            "count"
+        ])
+        .trim(),
+        "30"
+    );
+    let jsonl = run(&["ASIAXATTACKSESSION01", "-o", "jsonl"]);
+    let times: Vec<String> = jsonl
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("a record per line");
+            v["eventTime"].as_str().unwrap_or("").to_string()
+        })
+        .collect();
+    assert_eq!(
+        times.len(),
+        1 + 12 + 83,
+        "the AssumeRole that minted the session, its events, the backdoor key's"
+    );
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "in time order");
+}
