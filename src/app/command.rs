@@ -27,10 +27,17 @@ pub enum Command {
     LoadMore,
     LoadUntil,
     FetchWindow,
+    PivotMenu,
+    NavBack,
+    NavForward,
+    Lineage,
+    ToggleMark,
+    NextMark,
+    PrevMark,
 }
 
 impl Command {
-    pub const ALL: [Command; 28] = [
+    pub const ALL: [Command; 35] = [
         Command::MoveDown,
         Command::MoveUp,
         Command::PageDown,
@@ -43,6 +50,13 @@ impl Command {
         Command::Filter,
         Command::ClearFilter,
         Command::Facets,
+        Command::PivotMenu,
+        Command::NavBack,
+        Command::NavForward,
+        Command::Lineage,
+        Command::ToggleMark,
+        Command::NextMark,
+        Command::PrevMark,
         Command::Preset(Preset::Writes),
         Command::Preset(Preset::Errors),
         Command::Preset(Preset::Denied),
@@ -81,6 +95,13 @@ impl Command {
             Command::Columns => "columns",
             Command::SortNext => "sort-next",
             Command::SortReverse => "sort-reverse",
+            Command::PivotMenu => "pivot",
+            Command::NavBack => "nav-back",
+            Command::NavForward => "nav-forward",
+            Command::Lineage => "lineage",
+            Command::ToggleMark => "toggle-mark",
+            Command::NextMark => "next-mark",
+            Command::PrevMark => "previous-mark",
             Command::LoadMore => "load-more",
             Command::LoadUntil => "load-until",
             Command::FetchWindow => "fetch-window",
@@ -116,6 +137,15 @@ impl Command {
             Command::Columns => "choose visible columns",
             Command::SortNext => "sort by the next column (time, event, principal…)",
             Command::SortReverse => "reverse the sort order",
+            Command::PivotMenu => {
+                "pivot: every event sharing the selected one's key, IP, principal…"
+            }
+            Command::NavBack => "back to the view before the last pivot (cursor as it was)",
+            Command::NavForward => "forward again, after going back",
+            Command::Lineage => "credential lineage of the selected event's key: enter pivots",
+            Command::ToggleMark => "mark or unmark the selected event as evidence",
+            Command::NextMark => "next marked event in the view",
+            Command::PrevMark => "previous marked event in the view",
             Command::LoadMore => "LookupEvents: load more (resumes stopped or failed regions)",
             Command::LoadUntil => "LookupEvents: load until a time (7d, 2026-05-01) or a count",
             Command::FetchWindow => "LookupEvents: regions' progress, and how far back to go",

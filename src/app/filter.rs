@@ -64,6 +64,21 @@ impl FilterState {
         }
     }
 
+    /// Back to a view left earlier (or on to a pivot): its text and presets at once, so it is
+    /// scanned once.
+    pub fn restore(&mut self, text: &str, presets: &BTreeSet<Preset>) {
+        self.presets = presets.clone();
+        self.error = None;
+        let expr = parse(text).unwrap_or_else(|_| Expr::all());
+        self.text = if expr.is_all() {
+            String::new()
+        } else {
+            text.to_string()
+        };
+        self.expr = expr;
+        self.schedule();
+    }
+
     pub fn toggle_preset(&mut self, preset: Preset) {
         if !self.presets.remove(&preset) {
             self.presets.insert(preset);

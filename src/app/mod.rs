@@ -12,12 +12,14 @@ pub mod key;
 pub mod layout;
 pub mod load;
 pub mod msg;
+pub mod nav;
 pub mod picker;
 pub mod sort;
 pub mod table;
 mod update;
 
 use crate::keymap::Keymap;
+use crate::lineage::TreeLine;
 use crate::model::column::{Column, DEFAULT_COLUMNS};
 use crate::model::store::{EventIdx, Store};
 use crate::model::time::EventTime;
@@ -29,8 +31,10 @@ use filter::FilterState;
 use layout::Layout;
 use load::LoadState;
 use msg::QueryId;
+use nav::{Nav, View};
 use picker::FacetPicker;
 use sort::Sort;
+use std::collections::BTreeSet;
 use table::TableState;
 
 pub use update::update;
@@ -55,6 +59,10 @@ pub enum Overlay {
     },
     /// LookupEvents: each region's progress, and the time presets, with a cursor on them.
     Fetch {
+        cursor: usize,
+    },
+    /// The credential tree around the selected event's key (`app.lineage`), with a cursor.
+    Lineage {
         cursor: usize,
     },
 }
@@ -91,6 +99,16 @@ pub struct App {
     pub until_error: Option<String>,
     /// A one-off message for the status bar, cleared by the next key.
     pub notice: Option<String>,
+    /// The views left by pivots, for back and forward.
+    pub nav: Nav,
+    /// Open while choosing what to pivot on.
+    pub pivot_menu: bool,
+    /// Events marked as evidence.
+    pub marks: BTreeSet<EventIdx>,
+    /// The lineage tree shown by `Overlay::Lineage`.
+    pub lineage: Vec<TreeLine>,
+    /// After going back: the selected event's row on screen, to put it there again.
+    restore_row: Option<usize>,
     /// The filtered rows in sort order, when a sort other than time is on.
     sorted: Option<Vec<EventIdx>>,
     /// New rows arrived under a sort: re-sort when idle.
@@ -139,6 +157,11 @@ impl App {
             until: None,
             until_error: None,
             notice: None,
+            nav: Nav::default(),
+            pivot_menu: false,
+            marks: BTreeSet::new(),
+            lineage: Vec::new(),
+            restore_row: None,
             sorted: None,
             resort_due: false,
         }
@@ -192,6 +215,23 @@ impl App {
         if self.sorted.is_some() {
             self.resort_due = true;
         }
+    }
+
+    /// The view as it stands, to come back to.
+    pub fn current_view(&self) -> View {
+        View {
+            filter: self.filter.text.clone(),
+            presets: self.filter.presets.clone(),
+            anchor: self.selected(),
+            screen_row: self.table.cursor.saturating_sub(self.table.offset),
+        }
+    }
+
+    /// Shows `view`, with its event selected at its old place on screen once the rows are in.
+    pub(crate) fn show_view(&mut self, view: View) {
+        self.filter.restore(&view.filter, &view.presets);
+        self.table.anchor = view.anchor;
+        self.restore_row = Some(view.screen_row);
     }
 
     pub fn selected(&self) -> Option<EventIdx> {

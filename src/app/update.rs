@@ -6,11 +6,14 @@ use super::effect::Effect;
 use super::fetch::{Report, TIME_PRESETS};
 use super::key::{Key, KeyCode};
 use super::msg::Msg;
+use super::nav::{Pivot, View};
 use super::picker::FacetPicker;
 use super::sort::Sort;
 use super::{App, Focus, Overlay};
+use crate::filter::facet::quote;
 use crate::filter::facet::{self, Facet};
 use crate::filter::parse_time;
+use crate::lineage::{cred_of, tree, Cred, Lineage};
 use crate::model::column::{Column, ALL_COLUMNS};
 use crate::model::store::EventIdx;
 use crate::model::time::EventTime;
@@ -27,6 +30,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if app.bar.is_some() => bar_key(app, key, &mut effects),
         Msg::Key(key) if app.until.is_some() => until_key(app, key, &mut effects),
+        Msg::Key(key) if app.pivot_menu => pivot_key(app, key, &mut effects),
         Msg::Key(key) if app.picker.is_some() => picker_key(app, key, &mut effects),
         Msg::Key(key) => {
             if let Some(command) = app.keymap.command_for(key) {
@@ -217,6 +221,34 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
             app.resort();
             reanchor(app);
         }
+        Command::PivotMenu => match app.selected() {
+            Some(_) => app.pivot_menu = true,
+            None => app.notice = Some("no event selected to pivot from".to_string()),
+        },
+        Command::NavBack => {
+            let here = app.current_view();
+            match app.nav.go_back(here) {
+                Some(view) => show(app, view),
+                None => app.notice = Some("no earlier view: p pivots".to_string()),
+            }
+        }
+        Command::NavForward => {
+            let here = app.current_view();
+            match app.nav.go_forward(here) {
+                Some(view) => show(app, view),
+                None => app.notice = Some("no later view".to_string()),
+            }
+        }
+        Command::Lineage => open_lineage(app),
+        Command::ToggleMark => {
+            if let Some(idx) = app.selected() {
+                if !app.marks.remove(&idx) {
+                    app.marks.insert(idx);
+                }
+            }
+        }
+        Command::NextMark => jump_to_mark(app, true),
+        Command::PrevMark => jump_to_mark(app, false),
         Command::LoadMore => match app.live.as_mut() {
             Some(live) => {
                 let orders = live.more();
@@ -272,7 +304,14 @@ fn reanchor(app: &mut App) {
         if let Some(pos) = pos {
             let shift = pos as isize - app.table.cursor as isize;
             app.table.cursor = pos;
-            app.table.offset = (app.table.offset as isize + shift).max(0) as usize;
+            app.table.offset = match app.restore_row {
+                // Back to a view: the event where it stood on screen, once the rows are final.
+                Some(row) if !app.filter.has_work() => {
+                    app.restore_row = None;
+                    pos.saturating_sub(row)
+                }
+                _ => (app.table.offset as isize + shift).max(0) as usize,
+            };
             app.table.scroll_into_view(page);
             return;
         }
@@ -281,6 +320,100 @@ fn reanchor(app: &mut App) {
     app.table.cursor = app.table.cursor.min(len.saturating_sub(1));
     app.table.offset = app.table.offset.min(app.table.cursor);
     app.table.scroll_into_view(page);
+}
+
+/// Shows a view from the stack and puts the cursor back on its event.
+fn show(app: &mut App, view: View) {
+    app.show_view(view);
+    reanchor(app);
+}
+
+/// Leaves the current view for `term` (a pivot), keeping the selected event selected: it has
+/// the pivot's value, so it is in the new view.
+fn pivot_to(app: &mut App, term: String) {
+    let here = app.current_view();
+    let next = View {
+        filter: term,
+        presets: Default::default(),
+        anchor: here.anchor,
+        screen_row: here.screen_row,
+    };
+    app.nav.push(here);
+    show(app, next);
+}
+
+/// The pivot menu: a letter picks what to follow; Esc closes it.
+fn pivot_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+    app.pivot_menu = false;
+    match key.code {
+        KeyCode::Char('c') if key.ctrl => effects.push(Effect::Quit),
+        KeyCode::Char(c) => {
+            let Some(pivot) = Pivot::ALL.into_iter().find(|p| p.letter() == c) else {
+                return;
+            };
+            let Some(idx) = app.selected() else { return };
+            match pivot.term(&app.store, idx) {
+                Some(term) => pivot_to(app, term),
+                None => app.notice = Some(format!("this event has no {}", pivot.name())),
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The credential tree around the selected event's key (or its principal, without one).
+fn open_lineage(app: &mut App) {
+    let Some(idx) = app.selected() else {
+        app.notice = Some("no event selected".to_string());
+        return;
+    };
+    let lineage = Lineage::build(&app.store);
+    let focus = cred_of(&app.store, idx);
+    app.lineage = tree(&lineage, &app.store, &focus);
+    let cursor = app.lineage.iter().position(|l| l.focus).unwrap_or(0);
+    app.overlay = Some(Overlay::Lineage { cursor });
+}
+
+/// Enter on a lineage line: pivot to that credential.
+fn follow_lineage(app: &mut App, cursor: usize) {
+    let Some(line) = app.lineage.get(cursor) else {
+        return;
+    };
+    let term = match &line.cred {
+        Cred::Key(k) => format!("key:={}", quote(k)),
+        Cred::Principal(p) => format!("principal:={}", quote(p)),
+    };
+    app.overlay = None;
+    pivot_to(app, term);
+}
+
+/// The next (or previous) marked event in the view, wrapping around.
+fn jump_to_mark(app: &mut App, forward: bool) {
+    if app.marks.is_empty() {
+        app.notice = Some("no marks: space marks the selected event".to_string());
+        return;
+    }
+    let rows = app.rows();
+    let n = rows.len();
+    let at = app.table.cursor;
+    let found = (1..=n)
+        .map(|step| match forward {
+            true => (at + step) % n,
+            false => (at + n - step % n) % n,
+        })
+        .find(|&i| app.marks.contains(&rows[i]));
+    match found {
+        Some(i) => {
+            let delta = i as isize - at as isize;
+            move_by(app, delta);
+        }
+        None => {
+            app.notice = Some(format!(
+                "{} marked, none in this view ([ goes back)",
+                app.marks.len()
+            ))
+        }
+    }
 }
 
 /// The "load until" prompt: a time (`7d`, `2026-05-01`) or a count of events per region.
@@ -434,6 +567,7 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
             match overlay {
                 Overlay::Columns { cursor } => toggle_column(app, cursor),
                 Overlay::Fetch { cursor } => go_back(app, cursor, effects),
+                Overlay::Lineage { cursor } => follow_lineage(app, cursor),
                 _ => {}
             }
             return;
@@ -448,6 +582,7 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Overlay::Warnings { .. } => app.warnings.len(),
         Overlay::Columns { .. } => ALL_COLUMNS.len() - 1,
         Overlay::Fetch { .. } => TIME_PRESETS.len() - 1,
+        Overlay::Lineage { .. } => app.lineage.len().saturating_sub(1),
     };
     app.overlay = Some(match overlay {
         Overlay::Help { scroll } => Overlay::Help {
@@ -460,6 +595,9 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
             cursor: scroll_of(delta, cursor).min(limit),
         },
         Overlay::Fetch { cursor } => Overlay::Fetch {
+            cursor: scroll_of(delta, cursor).min(limit),
+        },
+        Overlay::Lineage { cursor } => Overlay::Lineage {
             cursor: scroll_of(delta, cursor).min(limit),
         },
     });

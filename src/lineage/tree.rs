@@ -31,14 +31,27 @@ impl TreeLine {
     /// `└─ AssumeRole 2026-11-19 02:21:40 → ASIAX…  deploy-sync  12 events from 02:24:12`,
     /// escaped for a terminal.
     pub fn text(&self) -> String {
+        self.render(EventTime::format_utc)
+    }
+
+    /// The same with times to the minute and without the year (`11-19 02:21`): for the app's
+    /// overlay, where width is short.
+    pub fn compact(&self) -> String {
+        self.render(|t| {
+            let full = t.format_utc();
+            full.get(5..16).unwrap_or(&full).to_string()
+        })
+    }
+
+    fn render(&self, time: impl Fn(EventTime) -> String) -> String {
         let indent = "   ".repeat(self.depth.saturating_sub(1));
         let branch = if self.depth > 0 { "└─ " } else { "" };
         let via = match &self.via {
-            Some((name, t)) => format!("{name} {} → ", t.format_utc()),
+            Some((name, t)) => format!("{name} {} → ", time(*t)),
             None => String::new(),
         };
         let first = match self.first {
-            Some(t) => format!(", first {}", t.format_utc()),
+            Some(t) => format!(", first {}", time(t)),
             None => String::new(),
         };
         let focus = if self.focus { "  ◀" } else { "" };

@@ -5,6 +5,7 @@ pub(crate) mod fetch;
 mod filter_line;
 mod overlay;
 mod picker;
+mod pivot_menu;
 pub(crate) mod status;
 mod table;
 
@@ -34,6 +35,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         overlay::draw(frame, app, theme, o);
     }
     picker::draw(frame, app, theme);
+    pivot_menu::draw(frame, app, theme);
 }
 
 pub(crate) fn rect(a: Area) -> Rect {
@@ -51,6 +53,12 @@ fn title_bar(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     if let Some(live) = &app.live {
         let plan = crate::model::sanitize::visible(&live.plan.describe()).into_owned();
         spans.push(Span::styled(format!("│ {plan} "), style));
+    }
+    // After pivots, the walk so far.
+    if !app.nav.back.is_empty() {
+        let crumbs = app.nav.breadcrumbs(&app.current_view());
+        let crumbs = crate::model::sanitize::visible(&crumbs).into_owned();
+        spans.push(Span::styled(format!("│ {crumbs} "), style));
     }
     spans.push(Span::styled(format!("│ {} ", view_name(app)), style));
     let line = Line::from(spans);

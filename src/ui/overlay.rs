@@ -27,6 +27,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, overlay: Overlay) {
             column_lines(app, theme, cursor),
             0,
         ),
+        Overlay::Lineage { cursor } => (
+            " credential lineage: enter pivots to the key, esc closes ",
+            lineage_lines(app, theme, cursor),
+            cursor.saturating_sub(3),
+        ),
         Overlay::Fetch { cursor } => (
             " LookupEvents: enter goes back to the time picked, esc closes ",
             match &app.live {
@@ -127,6 +132,31 @@ fn filter_help<'a>(theme: &Theme) -> Vec<Line<'a>> {
                     .join(" "),
             ),
         ]));
+    }
+    lines
+}
+
+/// The tree around the selected event's credential; the cursor's line highlighted.
+fn lineage_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>> {
+    let mut lines: Vec<Line> = app
+        .lineage
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let line = Line::raw(format!(" {}", l.compact()));
+            if i == cursor {
+                line.style(theme.style(Meaning::Selected))
+            } else {
+                line
+            }
+        })
+        .collect();
+    if app.lineage.len() <= 1 {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            " Nothing minted by or leading to this credential among the loaded events (AssumeRole, GetSessionToken, GetFederationToken, CreateAccessKey, GetRoleCredentials).",
+            theme.style(Meaning::Dim),
+        ));
     }
     lines
 }

@@ -63,6 +63,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             base,
         ));
     }
+    if !app.marks.is_empty() {
+        spans.push(Span::styled(
+            format!(" · {} marked (n/N)", app.marks.len()),
+            base,
+        ));
+    }
     let problems = app.problem_count();
     if problems > 0 {
         let warn = theme

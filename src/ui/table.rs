@@ -26,8 +26,14 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let block = Block::bordered()
         .border_style(theme.style(border))
         .title(Line::styled(title, theme.style(Meaning::Header)));
-    let inner_width = area.width.saturating_sub(2);
-    let (columns, widths) = fit_columns(&app.columns, inner_width);
+    // Once something is marked, a one-character gutter shows the marks.
+    let gutter = !app.marks.is_empty();
+    let inner_width = area.width.saturating_sub(2 + if gutter { 2 } else { 0 });
+    let (columns, mut widths) = fit_columns(&app.columns, inner_width);
+    if gutter {
+        widths.insert(0, 1);
+    }
+    let mark_style = theme.style(Meaning::StatusAccent);
 
     let page = app.layout().table_rows();
     let start = app.table.offset.min(rows_all.len());
@@ -39,15 +45,25 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     });
     let rows = rows_all[start..end].iter().enumerate().map(|(i, &idx)| {
         let event = app.store.event(idx);
-        let row = Row::new(columns.iter().map(|&c| cell(app, theme, event, c)));
+        let mark = gutter.then(|| match app.marks.contains(&idx) {
+            true => Cell::from("●").style(mark_style),
+            false => Cell::from(" "),
+        });
+        let cells = columns.iter().map(|&c| cell(app, theme, event, c));
+        let row = Row::new(mark.into_iter().chain(cells));
         if start + i == app.table.cursor {
             row.style(selected_style)
         } else {
             row
         }
     });
-    let header = Row::new(columns.iter().map(|&c| Cell::from(header(app, c))))
-        .style(theme.style(Meaning::Header));
+    let gutter_head = gutter.then(|| Cell::from(" "));
+    let header = Row::new(
+        gutter_head
+            .into_iter()
+            .chain(columns.iter().map(|&c| Cell::from(header(app, c)))),
+    )
+    .style(theme.style(Meaning::Header));
     let table = Table::new(rows, widths.into_iter().map(Constraint::Length))
         .header(header)
         .block(block)

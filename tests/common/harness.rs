@@ -7,7 +7,7 @@ use trailscope::app::msg::Msg;
 use trailscope::app::{update, App};
 use trailscope::keymap::Keymap;
 use trailscope::source::files::{spawn_load, CancelToken};
-use trailscope::source::walk::plan;
+use trailscope::source::walk::{plan, Plan};
 
 pub struct Harness {
     pub app: App,
@@ -16,14 +16,20 @@ pub struct Harness {
 
 /// An app of `width`×`height` that has fully loaded the fixture folder `rel`.
 pub fn given(rel: &str, width: u16, height: u16) -> Harness {
-    let mut app = App::new(Keymap::default_keymap(), rel.to_string(), width, height);
-    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
     // Relative to the package root (where cargo runs tests), so snapshots hold no absolute paths.
-    spawn_load(
-        plan(&[std::path::Path::new("tests/fixtures").join(rel)]),
-        tx,
-        CancelToken::default(),
-    );
+    let planned = plan(&[std::path::Path::new("tests/fixtures").join(rel)]);
+    given_plan(planned, rel, width, height)
+}
+
+/// An app of `width`×`height` that has fully loaded the bundled demo incident.
+pub fn given_demo(width: u16, height: u16) -> Harness {
+    given_plan(trailscope::source::demo::plan(), "demo", width, height)
+}
+
+fn given_plan(planned: Plan, label: &str, width: u16, height: u16) -> Harness {
+    let mut app = App::new(Keymap::default_keymap(), label.to_string(), width, height);
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    spawn_load(planned, tx, CancelToken::default());
     let mut effects = Vec::new();
     while let Some(msg) = rx.blocking_recv() {
         let query = app.query;

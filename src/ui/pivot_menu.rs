@@ -1,0 +1,47 @@
+//! The pivot menu: what the selected event can be followed by, one letter each. Values come
+//! from the event (attacker-controlled): shown escaped.
+
+use crate::app::nav::Pivot;
+use crate::app::App;
+use crate::model::sanitize::visible;
+use crate::theme::{Meaning, Theme};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    let Some(idx) = app.selected().filter(|_| app.pivot_menu) else {
+        return;
+    };
+    let key = theme.style(Meaning::HelpKey);
+    let dim = theme.style(Meaning::Dim);
+    let lines: Vec<Line> = Pivot::ALL
+        .iter()
+        .map(|&p| match p.term(&app.store, idx) {
+            Some(term) => Line::from(vec![
+                Span::styled(format!(" {}  ", p.letter()), key),
+                Span::raw(format!("{:<13}", p.name())),
+                Span::raw(visible(&term).into_owned()),
+            ]),
+            None => Line::styled(format!(" {}  {:<13}(none)", p.letter(), p.name()), dim),
+        })
+        .collect();
+    let full = frame.area();
+    let height = (lines.len() as u16 + 2).min(full.height);
+    let width = full.width.min(90);
+    let area = Rect::new(
+        full.x,
+        full.bottom().saturating_sub(height + 1),
+        width,
+        height,
+    );
+    let block = Block::bordered()
+        .border_style(theme.style(Meaning::BorderFocused))
+        .title(Line::styled(
+            " pivot on… (letter; esc cancels) ",
+            theme.style(Meaning::Header),
+        ));
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

@@ -1,0 +1,136 @@
+//! The leaked-key playbook (CLOUDTRAIL.md, assets/demo/STORY.md) walked through the reducer
+//! with keys: the key's activity → its source IP → back → the session it minted (lineage) →
+//! the backdoor key that session created → its S3 deletions, marked as evidence.
+
+mod common;
+
+use common::harness::{given_demo, Harness};
+use trailscope::app::Overlay;
+use trailscope::lineage::Cred;
+
+fn crumbs(h: &Harness) -> String {
+    h.app.nav.breadcrumbs(&h.app.current_view())
+}
+
+fn selected_id(h: &Harness) -> String {
+    let idx = h.app.selected().expect("a selection");
+    h.app
+        .store
+        .event(idx)
+        .event_id
+        .as_deref()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn the_leaked_key_playbook_in_keystrokes() {
+    // The lead: the leaked key. Its last event is the AssumeRole into the second account.
+    let h = given_demo(160, 40).keys("/key:AKIAXLEAKED0EXAMPLE1<enter>G");
+    assert_eq!(h.app.rows().len(), 35);
+    assert_eq!(h.selected_name(), "AssumeRole");
+    let assume_role = selected_id(&h);
+    let row_on_screen = h.app.table.cursor - h.app.table.offset;
+
+    // Everything from the attacker's IP: 113 events, the AssumeRole still selected.
+    let h = h.keys("pi");
+    assert_eq!(h.app.rows().len(), 113);
+    assert_eq!(crumbs(&h), "key:AKIAXLEAKED0EXAMPLE1 › ip:=198.51.100.77");
+    assert_eq!(selected_id(&h), assume_role);
+
+    // Back: the key's view, the cursor on the same event at the same place on screen.
+    let h = h.keys("G[");
+    assert_eq!(h.app.rows().len(), 35);
+    assert_eq!(selected_id(&h), assume_role);
+    assert_eq!(h.app.table.cursor - h.app.table.offset, row_on_screen);
+    assert_eq!(crumbs(&h), "key:AKIAXLEAKED0EXAMPLE1");
+    // And forward again.
+    let h = h.keys("]");
+    assert_eq!(h.app.rows().len(), 113);
+    let h = h.keys("[");
+
+    // The lineage of the leaked key: the session it minted, and the key that session made.
+    let h = h.keys("l");
+    assert_eq!(h.app.overlay, Some(Overlay::Lineage { cursor: 0 }));
+    let tree: Vec<(usize, &str)> = h
+        .app
+        .lineage
+        .iter()
+        .map(|l| (l.depth, l.cred.text()))
+        .collect();
+    assert_eq!(
+        tree,
+        [
+            (0, "AKIAXLEAKED0EXAMPLE1"),
+            (1, "ASIAXATTACKSESSION01"),
+            (2, "AKIAXPERSIST0BACKUP1")
+        ]
+    );
+    let h = h.keys("j<enter>");
+    assert_eq!(h.app.overlay, None);
+    assert_eq!(h.app.rows().len(), 12);
+    assert_eq!(
+        crumbs(&h),
+        "key:AKIAXLEAKED0EXAMPLE1 › key:=ASIAXATTACKSESSION01"
+    );
+    // What the role changed: its successful writes, CreateAccessKey among them.
+    let h = h.keys("1");
+    assert!(
+        h.names().contains(&"CreateAccessKey".to_string()),
+        "{:?}",
+        h.names()
+    );
+    let h = h.keys("1");
+
+    // From the session, on to the key it created.
+    let h = h.keys("l");
+    assert_eq!(h.app.overlay, Some(Overlay::Lineage { cursor: 1 }));
+    assert!(h.app.lineage[1].focus);
+    assert_eq!(
+        h.app.lineage[2].cred,
+        Cred::Key("AKIAXPERSIST0BACKUP1".to_string())
+    );
+    let h = h.keys("j<enter>");
+    assert_eq!(h.app.rows().len(), 83);
+
+    // What it did to the bucket: read 48 objects, deleted 30.
+    let h = h.keys("/ event:DeleteObject<enter>");
+    assert_eq!(
+        crumbs(&h),
+        "key:AKIAXLEAKED0EXAMPLE1 › key:=ASIAXATTACKSESSION01 › key:=AKIAXPERSIST0BACKUP1 event:DeleteObject"
+    );
+    let rows = h.app.rows().to_vec();
+    assert_eq!(rows.len(), 30);
+    for &i in &rows {
+        let e = h.app.store.event(i);
+        assert_eq!(h.app.store.text(e.name), "DeleteObject");
+        assert!(e.raw.contains("\"bucketName\":\"acme-finance-reports\""));
+    }
+
+    // Evidence: mark the first and the last deletion, then jump between them.
+    let h = h.keys("g<space>G<space>");
+    assert_eq!(h.app.marks.len(), 2);
+    assert!(h.app.marks.contains(&rows[0]) && h.app.marks.contains(&rows[29]));
+    let h = h.keys("n");
+    assert_eq!(h.app.selected(), Some(rows[0]), "wraps to the first mark");
+    let h = h.keys("N");
+    assert_eq!(h.app.selected(), Some(rows[29]));
+    // Unmarking.
+    let h = h.keys("<space>");
+    assert_eq!(h.app.marks.len(), 1);
+}
+
+#[test]
+fn a_pivot_the_event_cannot_make_says_so() {
+    // An event without an error code has no error pivot.
+    let h = given_demo(120, 30).keys("/-error:any<enter>gpx");
+    assert_eq!(h.app.nav.back.len(), 0, "no pivot made");
+    assert_eq!(
+        h.app.notice.as_deref(),
+        Some("this event has no error code")
+    );
+    // Esc in the menu cancels without pivoting.
+    let h = h.keys("p<esc>");
+    assert!(!h.app.pivot_menu);
+    assert_eq!(h.app.nav.back.len(), 0);
+}
