@@ -5,10 +5,15 @@
 //!
 //! Typing is replayed through the app's own `FilterState` (the code behind the `/` bar): each
 //! keystroke sets the new text and runs the idle-time work to completion, so a keystroke's
-//! latency is the time until the view holds the complete new result.
+//! latency is the time until the view holds the complete new result. Pivots are replayed
+//! through the app's reducer (`p` and a letter, `[` back, `l` lineage) the same way.
 
 use std::time::Instant;
 use trailscope::app::filter::FilterState;
+use trailscope::app::key::parse_keys;
+use trailscope::app::msg::Msg;
+use trailscope::app::{update, App};
+use trailscope::keymap::Keymap;
 use trailscope::model::store::Store;
 use trailscope::model::time::EventTime;
 use trailscope::source::files::{spawn_load, CancelToken};
@@ -71,6 +76,63 @@ fn main() {
             text.chars().count()
         );
     }
+    pivots(store);
+}
+
+/// Milliseconds from the pivot keys until the new view is complete, for each pivot from an
+/// event in the middle of the store; then back (`[`) and the lineage overlay (`l`).
+fn pivots(store: Store) {
+    let len = store.len();
+    let mut app = App::new(Keymap::default_keymap(), "bench".into(), 200, 50);
+    app.store = store;
+    app.clock_origin = EventTime::now();
+    // An event in the middle with an access key, so most pivots apply.
+    let keys = |dsl: &str| parse_keys(dsl).unwrap_or_default();
+    let settle = |app: &mut App| {
+        while app.wants_work() {
+            update(app, Msg::Work);
+        }
+    };
+    let mid = len / 2;
+    let pos = (mid..len)
+        .find(|&p| {
+            let idx = app.store.time_order()[p];
+            app.store.event(idx).identity.access_key_id.is_some()
+        })
+        .unwrap_or(mid);
+    for k in keys("<home>") {
+        update(&mut app, Msg::Key(k));
+    }
+    app.table.cursor = pos;
+    app.table.anchor = Some(app.store.time_order()[pos]);
+    let timed = |app: &mut App, dsl: &str| -> f64 {
+        let t = Instant::now();
+        for k in keys(dsl) {
+            update(app, Msg::Key(k));
+            settle(app);
+        }
+        t.elapsed().as_secs_f64() * 1e3
+    };
+    for (letter, what) in [
+        ('k', "access key (indexed)"),
+        ('i', "source IP (indexed)"),
+        ('p', "principal"),
+        ('e', "event name"),
+        ('u', "user agent"),
+        ('a', "account"),
+    ] {
+        let ms = timed(&mut app, &format!("p{letter}"));
+        let rows = app.rows().len();
+        let back = timed(&mut app, "[");
+        println!(
+            "pivot on {what}: {ms:.2} ms to the complete view ({rows} of {len} events); back: {back:.2} ms"
+        );
+    }
+    let ms = timed(&mut app, "l");
+    println!(
+        "lineage overlay (graph built from every minting event): {ms:.2} ms, {} lines",
+        app.lineage.len()
+    );
 }
 
 struct LoadFigures {

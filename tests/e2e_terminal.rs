@@ -217,3 +217,53 @@ fn lookup_events_stream_in_with_per_region_progress() {
     t.send_keys(&["q"]);
     t.wait_text("EXIT-CODE=0", 10);
 }
+
+/// The leaked-key walk in a real terminal: from the key's first event, through the lineage
+/// (the session it minted, the key that session created) to the S3 deletions, by pivots.
+#[test]
+fn walk_from_the_leaked_key_to_the_deletions_by_lineage_and_pivots() {
+    let t = Tmux::start("walk", 160, 45);
+    t.wait_text("READY>", 10);
+    t.send_line(&format!(
+        "{} --demo --filter key:AKIAXLEAKED0EXAMPLE1; echo EXIT-CODE=$?",
+        bin()
+    ));
+    t.wait_text("35 of 6,707 events match", 20);
+    // The lineage of the first event's key; down one line to the session; enter pivots.
+    t.send_keys(&["l"]);
+    let tree = t.wait_text("credential lineage", 10);
+    assert!(
+        tree.contains("AKIAXLEAKED0EXAMPLE1  ci-deploy  35 events"),
+        "{tree}"
+    );
+    assert!(
+        tree.contains("AssumeRole 11-19 02:21 → ASIAXATTACKSESSION01"),
+        "{tree}"
+    );
+    assert!(
+        tree.contains("CreateAccessKey 11-19 02:29 → AKIAXPERSIST0BACKUP1"),
+        "{tree}"
+    );
+    t.send_keys(&["j", "Enter"]);
+    t.wait_text(
+        "key:AKIAXLEAKED0EXAMPLE1 › key:=ASIAXATTACKSESSION01 │ 12 of 6,707",
+        10,
+    );
+    // Again, to the backdoor key the session created.
+    t.send_keys(&["l"]);
+    t.wait_text("credential lineage", 10);
+    t.send_keys(&["j", "Enter"]);
+    t.wait_text("› key:=AKIAXPERSIST0BACKUP1 │ 83 of 6,707", 10);
+    // Its last event is a listing; the one before, a deletion: pivot on the event name.
+    t.send_keys(&["G", "k", "p"]);
+    t.wait_text("pivot on…", 10);
+    t.send_keys(&["e"]);
+    let done = t.wait_text("› event:=DeleteObject │ 30 of 6,707", 10);
+    assert!(done.contains("DeleteObject"), "{done}");
+    assert!(!done.contains("GetObject "), "only deletions:\n{done}");
+    // Back twice: the backdoor key's view, then the session's.
+    t.send_keys(&["["]);
+    t.wait_text("83 of 6,707", 10);
+    t.send_keys(&["q"]);
+    t.wait_text("EXIT-CODE=0", 10);
+}
