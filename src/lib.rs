@@ -12,6 +12,7 @@ pub mod generate;
 pub mod keymap;
 pub mod lineage;
 pub mod model;
+pub mod profile;
 pub mod query;
 pub mod runtime;
 pub mod source;

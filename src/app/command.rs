@@ -34,10 +34,11 @@ pub enum Command {
     ToggleMark,
     NextMark,
     PrevMark,
+    Profile,
 }
 
 impl Command {
-    pub const ALL: [Command; 35] = [
+    pub const ALL: [Command; 36] = [
         Command::MoveDown,
         Command::MoveUp,
         Command::PageDown,
@@ -54,6 +55,7 @@ impl Command {
         Command::NavBack,
         Command::NavForward,
         Command::Lineage,
+        Command::Profile,
         Command::ToggleMark,
         Command::NextMark,
         Command::PrevMark,
@@ -99,6 +101,7 @@ impl Command {
             Command::NavBack => "nav-back",
             Command::NavForward => "nav-forward",
             Command::Lineage => "lineage",
+            Command::Profile => "profile",
             Command::ToggleMark => "toggle-mark",
             Command::NextMark => "next-mark",
             Command::PrevMark => "previous-mark",
@@ -143,6 +146,9 @@ impl Command {
             Command::NavBack => "back to the view before the last pivot (cursor as it was)",
             Command::NavForward => "forward again, after going back",
             Command::Lineage => "credential lineage of the selected event's key: enter pivots",
+            Command::Profile => {
+                "profile of the view: activity, errors, IPs, tools, regions, top calls, what is new"
+            }
             Command::ToggleMark => "mark or unmark the selected event as evidence",
             Command::NextMark => "next marked event in the view",
             Command::PrevMark => "previous marked event in the view",

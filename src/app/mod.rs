@@ -24,6 +24,7 @@ use crate::model::column::{Column, DEFAULT_COLUMNS};
 use crate::model::store::{EventIdx, Store};
 use crate::model::time::EventTime;
 use crate::model::warning::{Severity, Warning};
+use crate::profile::Profile;
 use bar::FilterBar;
 use detail::DetailState;
 use fetch::LiveFetch;
@@ -64,6 +65,10 @@ pub enum Overlay {
     /// The credential tree around the selected event's key (`app.lineage`), with a cursor.
     Lineage {
         cursor: usize,
+    },
+    /// The profile of the current view (`app.profile`).
+    Profile {
+        scroll: usize,
     },
 }
 
@@ -107,6 +112,8 @@ pub struct App {
     pub marks: BTreeSet<EventIdx>,
     /// The lineage tree shown by `Overlay::Lineage`.
     pub lineage: Vec<TreeLine>,
+    /// The profile shown by `Overlay::Profile`.
+    pub profile: Profile,
     /// After going back: the selected event's row on screen, to put it there again.
     restore_row: Option<usize>,
     /// The filtered rows in sort order, when a sort other than time is on.
@@ -161,6 +168,7 @@ impl App {
             pivot_menu: false,
             marks: BTreeSet::new(),
             lineage: Vec::new(),
+            profile: Profile::default(),
             restore_row: None,
             sorted: None,
             resort_due: false,

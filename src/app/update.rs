@@ -18,6 +18,7 @@ use crate::model::column::{Column, ALL_COLUMNS};
 use crate::model::store::EventIdx;
 use crate::model::time::EventTime;
 use crate::model::warning::{Location, Warning};
+use crate::profile::Profile;
 use crate::source::lookup::live::{Fetched, RegionOrder};
 use crate::source::SourceMsg;
 use std::sync::Arc;
@@ -240,6 +241,10 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
             }
         }
         Command::Lineage => open_lineage(app),
+        Command::Profile => {
+            app.profile = Profile::of(&app.store, app.rows());
+            app.overlay = Some(Overlay::Profile { scroll: 0 });
+        }
         Command::ToggleMark => {
             if let Some(idx) = app.selected() {
                 if !app.marks.remove(&idx) {
@@ -583,6 +588,7 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Overlay::Columns { .. } => ALL_COLUMNS.len() - 1,
         Overlay::Fetch { .. } => TIME_PRESETS.len() - 1,
         Overlay::Lineage { .. } => app.lineage.len().saturating_sub(1),
+        Overlay::Profile { .. } => 100,
     };
     app.overlay = Some(match overlay {
         Overlay::Help { scroll } => Overlay::Help {
@@ -599,6 +605,9 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         },
         Overlay::Lineage { cursor } => Overlay::Lineage {
             cursor: scroll_of(delta, cursor).min(limit),
+        },
+        Overlay::Profile { scroll } => Overlay::Profile {
+            scroll: scroll_of(delta, scroll).min(limit),
         },
     });
 }

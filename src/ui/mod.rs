@@ -6,6 +6,7 @@ mod filter_line;
 mod overlay;
 mod picker;
 mod pivot_menu;
+mod profile;
 pub(crate) mod status;
 mod table;
 

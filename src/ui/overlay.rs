@@ -27,6 +27,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, overlay: Overlay) {
             column_lines(app, theme, cursor),
             0,
         ),
+        Overlay::Profile { scroll } => (
+            " profile of this view (esc closes) ",
+            super::profile::lines(&app.profile, theme),
+            scroll,
+        ),
         Overlay::Lineage { cursor } => (
             " credential lineage: enter pivots to the key, esc closes ",
             lineage_lines(app, theme, cursor),

@@ -1,0 +1,47 @@
+//! Entity profiles on the demo: the leaked key's activity, with the attacker's IP, tools and
+//! regions marked first-seen against the key's own baseline.
+
+mod common;
+
+use common::harness::given_demo;
+use trailscope::profile::Profile;
+
+#[test]
+fn the_leaked_key_profile_shows_the_intruder_as_new() {
+    let h = given_demo(160, 40).keys("/key:AKIAXLEAKED0EXAMPLE1<enter>");
+    let p = Profile::of(&h.app.store, h.app.rows());
+    assert_eq!(p.events, 35);
+    // STORY.md: step 2's 14 failures are all denials.
+    assert_eq!((p.errors, p.denied), (14, 14));
+    assert_eq!(p.principals.len(), 1);
+    assert_eq!(p.principals[0].value, "ci-deploy");
+    let ip = |v: &str| p.ips.iter().find(|c| c.value == v).cloned();
+    let attacker = ip("198.51.100.77").expect("the attacker's IP");
+    assert_eq!(attacker.count, 17);
+    assert_eq!(
+        attacker.first_seen.map(|t| t.format_utc()).as_deref(),
+        Some("2026-11-19 02:11:05"),
+        "{}",
+        p.baseline
+    );
+    assert_eq!(
+        ip("34.201.10.11").and_then(|c| c.first_seen),
+        None,
+        "the CI's own IP"
+    );
+    let agent = |v: &str| p.agents.iter().find(|c| c.value == v).cloned();
+    assert_eq!(
+        agent("CLI s3.cp").map(|c| (c.count, c.first_seen)),
+        Some((18, None))
+    );
+    assert!(agent("CLI sts.get-caller-identity").is_some_and(|c| c.first_seen.is_some()));
+    let new_regions: Vec<&str> = p
+        .regions
+        .iter()
+        .filter(|c| c.first_seen.is_some())
+        .map(|c| c.value.as_str())
+        .collect();
+    assert!(new_regions.contains(&"ap-southeast-2"), "{new_regions:?}");
+    assert_eq!(p.calls[0].value, "s3 PutObject");
+    assert_eq!(p.calls[0].count, 18);
+}
