@@ -19,7 +19,7 @@ pub mod table;
 mod update;
 
 use crate::keymap::Keymap;
-use crate::lineage::TreeLine;
+use crate::lineage::{tree, Cred, Lineage, TreeLine};
 use crate::model::column::{Column, DEFAULT_COLUMNS};
 use crate::model::store::{EventIdx, Store};
 use crate::model::time::EventTime;
@@ -112,6 +112,8 @@ pub struct App {
     pub marks: BTreeSet<EventIdx>,
     /// The lineage tree shown by `Overlay::Lineage`.
     pub lineage: Vec<TreeLine>,
+    /// The credential graph, and the store size it was built at (rebuilt when events arrive).
+    lineage_graph: Option<(usize, Lineage)>,
     /// The profile shown by `Overlay::Profile`.
     pub profile: Profile,
     /// After going back: the selected event's row on screen, to put it there again.
@@ -168,6 +170,7 @@ impl App {
             pivot_menu: false,
             marks: BTreeSet::new(),
             lineage: Vec::new(),
+            lineage_graph: None,
             profile: Profile::default(),
             restore_row: None,
             sorted: None,
@@ -240,6 +243,18 @@ impl App {
         self.filter.restore(&view.filter, &view.presets);
         self.table.anchor = view.anchor;
         self.restore_row = Some(view.screen_row);
+    }
+
+    /// The lineage tree around `focus`; the graph is built once per store size.
+    pub(crate) fn lineage_tree(&mut self, focus: &Cred) -> Vec<TreeLine> {
+        let len = self.store.len();
+        let graph = match self.lineage_graph.take() {
+            Some((at, graph)) if at == len => graph,
+            _ => Lineage::build(&self.store),
+        };
+        let lines = tree(&graph, &self.store, focus);
+        self.lineage_graph = Some((len, graph));
+        lines
     }
 
     pub fn selected(&self) -> Option<EventIdx> {

@@ -13,7 +13,7 @@ use super::{App, Focus, Overlay};
 use crate::filter::facet::quote;
 use crate::filter::facet::{self, Facet};
 use crate::filter::parse_time;
-use crate::lineage::{cred_of, tree, Cred, Lineage};
+use crate::lineage::{cred_of, Cred};
 use crate::model::column::{Column, ALL_COLUMNS};
 use crate::model::store::EventIdx;
 use crate::model::time::EventTime;
@@ -372,9 +372,8 @@ fn open_lineage(app: &mut App) {
         app.notice = Some("no event selected".to_string());
         return;
     };
-    let lineage = Lineage::build(&app.store);
     let focus = cred_of(&app.store, idx);
-    app.lineage = tree(&lineage, &app.store, &focus);
+    app.lineage = app.lineage_tree(&focus);
     let cursor = app.lineage.iter().position(|l| l.focus).unwrap_or(0);
     app.overlay = Some(Overlay::Lineage { cursor });
 }

@@ -103,8 +103,9 @@ pub fn select(store: &Store, text: &str, now: EventTime) -> Result<Vec<EventIdx>
     Ok(Compiled::new(&expr, store, now).select(store, None))
 }
 
-/// When the filter is a conjunction holding `key:K` or `ip:A` (exact), only that index's events
-/// can match: start from them instead of scanning everything.
+/// When the filter is a conjunction holding `key:K`, `ip:A` or `event:=N` (exact), only that
+/// index's events can match: start from them instead of scanning everything (what makes a
+/// pivot on them instant at a million events).
 fn index_seed(expr: &Expr, store: &Store) -> Option<Vec<EventIdx>> {
     let pinned = |e: &Expr| match e {
         Expr::Field {
@@ -117,6 +118,11 @@ fn index_seed(expr: &Expr, store: &Store) -> Option<Vec<EventIdx>> {
             value,
             ..
         } if !value.contains(['*', '?', '/']) => Some(store.lookup(IndexedField::SourceIp, value)),
+        Expr::Field {
+            field: Field::Event,
+            value,
+            exact: true,
+        } => Some(store.lookup(IndexedField::EventName, value)),
         _ => None,
     };
     let hits = match expr {
@@ -124,7 +130,9 @@ fn index_seed(expr: &Expr, store: &Store) -> Option<Vec<EventIdx>> {
         other => pinned(other)?,
     };
     let mut seed = hits.to_vec();
-    seed.sort_unstable_by_key(|&i| (store.event(i).time, i));
+    // By time rank: a small array read, instead of one event (a cache line or more) per lookup.
+    let rank = store.time_rank();
+    seed.sort_unstable_by_key(|&i| rank[i as usize]);
     Some(seed)
 }
 
