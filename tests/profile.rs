@@ -45,3 +45,35 @@ fn the_leaked_key_profile_shows_the_intruder_as_new() {
     assert_eq!(p.calls[0].value, "s3 PutObject");
     assert_eq!(p.calls[0].count, 18);
 }
+
+/// The second account's management events over time: the trail's silence after StopLogging is
+/// the longest gap, and zooming into a span of the chart becomes a time filter (and back).
+#[test]
+fn the_timeline_shows_the_stoplogging_gap_and_zooms_in() {
+    let h = given_demo(120, 40).keys("/account:444455556666 -source:s3<enter>h");
+    let t = &h.app.timeline;
+    assert_eq!(
+        t.buckets.iter().map(|b| b.events).sum::<usize>(),
+        h.app.rows().len()
+    );
+    let gap = &t.gaps[0];
+    assert_eq!(gap.after, "StopLogging");
+    assert_eq!(gap.from.format_utc(), "2026-11-19 02:38:52");
+    assert_eq!(gap.to.format_utc(), "2026-11-19 08:05:33");
+    // A span of the last three columns, then enter: a narrower view, back to the wider one.
+    let before = h.app.rows().len();
+    let h = h.keys("<left><left><space><end><enter>");
+    assert_eq!(h.app.overlay, None);
+    assert!(
+        h.app
+            .filter
+            .text
+            .starts_with("account:444455556666 -source:s3 after:2026-11-20T"),
+        "{}",
+        h.app.filter.text
+    );
+    let zoomed = h.app.rows().len();
+    assert!(zoomed > 0 && zoomed < before, "{zoomed} of {before}");
+    let h = h.keys("[");
+    assert_eq!(h.app.rows().len(), before);
+}

@@ -35,10 +35,11 @@ pub enum Command {
     NextMark,
     PrevMark,
     Profile,
+    Timeline,
 }
 
 impl Command {
-    pub const ALL: [Command; 36] = [
+    pub const ALL: [Command; 37] = [
         Command::MoveDown,
         Command::MoveUp,
         Command::PageDown,
@@ -56,6 +57,7 @@ impl Command {
         Command::NavForward,
         Command::Lineage,
         Command::Profile,
+        Command::Timeline,
         Command::ToggleMark,
         Command::NextMark,
         Command::PrevMark,
@@ -102,6 +104,7 @@ impl Command {
             Command::NavForward => "nav-forward",
             Command::Lineage => "lineage",
             Command::Profile => "profile",
+            Command::Timeline => "timeline",
             Command::ToggleMark => "toggle-mark",
             Command::NextMark => "next-mark",
             Command::PrevMark => "previous-mark",
@@ -148,6 +151,9 @@ impl Command {
             Command::Lineage => "credential lineage of the selected event's key: enter pivots",
             Command::Profile => {
                 "profile of the view: activity, errors, IPs, tools, regions, top calls, what is new"
+            }
+            Command::Timeline => {
+                "timeline of the view: ←/→ move, space starts a span, enter zooms in"
             }
             Command::ToggleMark => "mark or unmark the selected event as evidence",
             Command::NextMark => "next marked event in the view",

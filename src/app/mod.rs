@@ -24,6 +24,7 @@ use crate::model::column::{Column, DEFAULT_COLUMNS};
 use crate::model::store::{EventIdx, Store};
 use crate::model::time::EventTime;
 use crate::model::warning::{Severity, Warning};
+use crate::profile::timeline::Timeline;
 use crate::profile::Profile;
 use bar::FilterBar;
 use detail::DetailState;
@@ -69,6 +70,11 @@ pub enum Overlay {
     /// The profile of the current view (`app.profile`).
     Profile {
         scroll: usize,
+    },
+    /// The view over time (`app.timeline`): a cursor on a bucket, and where a span started.
+    Timeline {
+        cursor: usize,
+        anchor: Option<usize>,
     },
 }
 
@@ -116,6 +122,8 @@ pub struct App {
     lineage_graph: Option<(usize, Lineage)>,
     /// The profile shown by `Overlay::Profile`.
     pub profile: Profile,
+    /// The histogram shown by `Overlay::Timeline`.
+    pub timeline: Timeline,
     /// After going back: the selected event's row on screen, to put it there again.
     restore_row: Option<usize>,
     /// The filtered rows in sort order, when a sort other than time is on.
@@ -172,6 +180,7 @@ impl App {
             lineage: Vec::new(),
             lineage_graph: None,
             profile: Profile::default(),
+            timeline: Timeline::default(),
             restore_row: None,
             sorted: None,
             resort_due: false,

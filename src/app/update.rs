@@ -18,6 +18,7 @@ use crate::model::column::{Column, ALL_COLUMNS};
 use crate::model::store::EventIdx;
 use crate::model::time::EventTime;
 use crate::model::warning::{Location, Warning};
+use crate::profile::timeline::Timeline;
 use crate::profile::Profile;
 use crate::source::lookup::live::{Fetched, RegionOrder};
 use crate::source::SourceMsg;
@@ -32,6 +33,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) if app.bar.is_some() => bar_key(app, key, &mut effects),
         Msg::Key(key) if app.until.is_some() => until_key(app, key, &mut effects),
         Msg::Key(key) if app.pivot_menu => pivot_key(app, key, &mut effects),
+        Msg::Key(key) if matches!(app.overlay, Some(Overlay::Timeline { .. })) => {
+            timeline_key(app, key, &mut effects)
+        }
         Msg::Key(key) if app.picker.is_some() => picker_key(app, key, &mut effects),
         Msg::Key(key) => {
             if let Some(command) = app.keymap.command_for(key) {
@@ -241,7 +245,19 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
             }
         }
         Command::Lineage => open_lineage(app),
+        Command::Timeline => {
+            finish_work(app);
+            // One column per bucket inside the overlay (see ui::overlay::centered).
+            let width = app.width.saturating_sub(4).min(100).saturating_sub(4) as usize;
+            app.timeline = Timeline::of(&app.store, app.rows(), width);
+            let last = app.timeline.buckets.len().saturating_sub(1);
+            app.overlay = Some(Overlay::Timeline {
+                cursor: last,
+                anchor: None,
+            });
+        }
         Command::Profile => {
+            finish_work(app);
             app.profile = Profile::of(&app.store, app.rows());
             app.overlay = Some(Overlay::Profile { scroll: 0 });
         }
@@ -280,6 +296,14 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
             app.resort();
             reanchor(app);
         }
+    }
+}
+
+/// Runs pending filtering to the end: for views summarised as a whole (profile, timeline),
+/// which must not describe a half-filtered view.
+fn finish_work(app: &mut App) {
+    while app.wants_work() {
+        work(app);
     }
 }
 
@@ -389,6 +413,53 @@ fn follow_lineage(app: &mut App, cursor: usize) {
     };
     app.overlay = None;
     pivot_to(app, term);
+}
+
+/// The timeline overlay: move along the buckets, mark a span, zoom into it.
+fn timeline_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+    let Some(Overlay::Timeline { cursor, anchor }) = app.overlay else {
+        return;
+    };
+    let last = app.timeline.buckets.len().saturating_sub(1);
+    let step = |by: isize| (cursor as isize + by).clamp(0, last as isize) as usize;
+    let (cursor, anchor) = match (key.code, key.ctrl) {
+        (KeyCode::Char('c'), true) | (KeyCode::Char('q'), false) => {
+            return effects.push(Effect::Quit)
+        }
+        (KeyCode::Esc, _) | (KeyCode::Char('h'), false) => return app.overlay = None,
+        (KeyCode::Left, _) => (step(-1), anchor),
+        (KeyCode::Right, _) => (step(1), anchor),
+        (KeyCode::PageUp, _) => (step(-10), anchor),
+        (KeyCode::PageDown, _) => (step(10), anchor),
+        (KeyCode::Home, _) | (KeyCode::Char('g'), false) => (0, anchor),
+        (KeyCode::End, _) | (KeyCode::Char('G'), false) => (last, anchor),
+        // Space starts a span at the cursor (again: starts it over here).
+        (KeyCode::Char(' '), false) => (cursor, Some(cursor)),
+        (KeyCode::Enter, _) => return zoom(app, anchor.unwrap_or(cursor), cursor),
+        _ => (cursor, anchor),
+    };
+    app.overlay = Some(Overlay::Timeline { cursor, anchor });
+}
+
+/// The span's time bounds join the filter, as a new view (back returns to the wider one).
+fn zoom(app: &mut App, a: usize, b: usize) {
+    let (from, to) = app.timeline.span(a, b);
+    let rfc = |t: EventTime| t.format_utc().replacen(' ', "T", 1) + "Z";
+    let bounds = format!("after:{} before:{}", rfc(from), rfc(to));
+    let filter = match app.filter.text.trim() {
+        "" => bounds,
+        f => format!("{f} {bounds}"),
+    };
+    app.overlay = None;
+    let here = app.current_view();
+    let next = View {
+        filter,
+        presets: here.presets.clone(),
+        anchor: here.anchor,
+        screen_row: here.screen_row,
+    };
+    app.nav.push(here);
+    show(app, next);
 }
 
 /// The next (or previous) marked event in the view, wrapping around.
@@ -588,6 +659,7 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Overlay::Fetch { .. } => TIME_PRESETS.len() - 1,
         Overlay::Lineage { .. } => app.lineage.len().saturating_sub(1),
         Overlay::Profile { .. } => 100,
+        Overlay::Timeline { .. } => return,
     };
     app.overlay = Some(match overlay {
         Overlay::Help { scroll } => Overlay::Help {
@@ -608,6 +680,7 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Overlay::Profile { scroll } => Overlay::Profile {
             scroll: scroll_of(delta, scroll).min(limit),
         },
+        timeline @ Overlay::Timeline { .. } => timeline,
     });
 }
 

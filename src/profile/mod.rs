@@ -5,6 +5,7 @@
 //! or API for a known principal is how an intruder stands out.
 
 mod agent;
+pub mod timeline;
 
 pub use agent::Agent;
 

@@ -9,6 +9,7 @@ mod pivot_menu;
 mod profile;
 pub(crate) mod status;
 mod table;
+mod timeline;
 
 use crate::app::layout::Area;
 use crate::app::App;

@@ -27,6 +27,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, overlay: Overlay) {
             column_lines(app, theme, cursor),
             0,
         ),
+        Overlay::Timeline { cursor, anchor } => (
+            " timeline: ←/→ move, space starts a span, enter zooms in, esc closes ",
+            super::timeline::lines(app, theme, cursor, anchor),
+            0,
+        ),
         Overlay::Profile { scroll } => (
             " profile of this view (esc closes) ",
             super::profile::lines(&app.profile, theme),
