@@ -214,6 +214,15 @@ fn lookup_events_stream_in_with_per_region_progress() {
         "no region still fetching:\n{stopped}"
     );
 
+    // A view AWS can answer (an access key): F fetches it in every region, one attribute sent.
+    t.send_keys(&["/"]);
+    t.send_literal("key:AKIAXPERSIST0BACKUP1");
+    t.send_keys(&["Enter", "F"]);
+    t.wait_text("AWS: AccessKeyId=AKIAXPERSIST0BACKUP1 │ 83 of", 30);
+    t.wait_for("the refetch to finish", 30, |s| {
+        s.contains("m more") && !s.contains("⟳")
+    });
+
     t.send_keys(&["q"]);
     t.wait_text("EXIT-CODE=0", 10);
 }

@@ -115,8 +115,16 @@ fn the_leaked_key_playbook_in_keystrokes() {
     assert_eq!(h.app.selected(), Some(rows[0]), "wraps to the first mark");
     let h = h.keys("N");
     assert_eq!(h.app.selected(), Some(rows[29]));
+    // The marks list reaches a mark from a view that does not hold it.
+    let h = h.keys("/<c-u>event:GetObject<enter>M");
+    assert_eq!(h.app.overlay, Some(Overlay::Marks { cursor: 0 }));
+    let h = h.keys("j<enter>");
+    assert_eq!(h.app.selected(), Some(rows[29]));
+    assert_eq!(h.app.filter.text, "", "a view of every event, pushed");
+    let h = h.keys("[");
+    assert_eq!(h.app.filter.text, "event:GetObject");
     // Unmarking.
-    let h = h.keys("<space>");
+    let h = h.keys("]<space>");
     assert_eq!(h.app.marks.len(), 1);
 }
 

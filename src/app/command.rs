@@ -36,10 +36,12 @@ pub enum Command {
     PrevMark,
     Profile,
     Timeline,
+    FetchView,
+    Marks,
 }
 
 impl Command {
-    pub const ALL: [Command; 37] = [
+    pub const ALL: [Command; 39] = [
         Command::MoveDown,
         Command::MoveUp,
         Command::PageDown,
@@ -61,6 +63,7 @@ impl Command {
         Command::ToggleMark,
         Command::NextMark,
         Command::PrevMark,
+        Command::Marks,
         Command::Preset(Preset::Writes),
         Command::Preset(Preset::Errors),
         Command::Preset(Preset::Denied),
@@ -74,6 +77,7 @@ impl Command {
         Command::LoadMore,
         Command::LoadUntil,
         Command::FetchWindow,
+        Command::FetchView,
         Command::ToggleWarnings,
         Command::ToggleHelp,
         Command::Quit,
@@ -108,6 +112,8 @@ impl Command {
             Command::ToggleMark => "toggle-mark",
             Command::NextMark => "next-mark",
             Command::PrevMark => "previous-mark",
+            Command::FetchView => "fetch-view",
+            Command::Marks => "marks",
             Command::LoadMore => "load-more",
             Command::LoadUntil => "load-until",
             Command::FetchWindow => "fetch-window",
@@ -158,6 +164,10 @@ impl Command {
             Command::ToggleMark => "mark or unmark the selected event as evidence",
             Command::NextMark => "next marked event in the view",
             Command::PrevMark => "previous marked event in the view",
+            Command::Marks => "list the marked events: enter goes to one",
+            Command::FetchView => {
+                "LookupEvents: fetch this view's filter from AWS (one attribute sent)"
+            }
             Command::LoadMore => "LookupEvents: load more (resumes stopped or failed regions)",
             Command::LoadUntil => "LookupEvents: load until a time (7d, 2026-05-01) or a count",
             Command::FetchWindow => "LookupEvents: regions' progress, and how far back to go",

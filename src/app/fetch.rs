@@ -137,6 +137,27 @@ impl LiveFetch {
         }
     }
 
+    /// Fetches the whole window again with another plan (a pivot AWS can evaluate): every
+    /// region starts over, its counts with it; what was fetched before stays in the store.
+    pub fn refetch(&mut self, plan: LookupPlan) -> Vec<RegionOrder> {
+        self.plan = plan;
+        let window = (self.start, self.end);
+        for run in &mut self.regions {
+            run.progress = RegionFetch {
+                region: run.progress.region.clone(),
+                pages: 0,
+                events: 0,
+                throttles: 0,
+                state: FetchState::Paused,
+                oldest: None,
+                next_token: None,
+            };
+        }
+        (0..self.regions.len())
+            .map(|i| self.order(i, window, None, None))
+            .collect()
+    }
+
     /// Stops every running region where it is; `true` if one was running.
     pub fn stop(&mut self) -> bool {
         let mut stopped = false;
@@ -378,6 +399,34 @@ mod tests {
         ));
         assert!(live.until_time(t("2026-11-16T00:00:00Z")).is_empty());
         assert_eq!(live.totals().events, 80 + 50 + 20);
+    }
+
+    #[test]
+    fn refetching_with_a_new_plan_starts_every_region_over() {
+        let regions = ["eu-west-1".to_string(), "us-east-1".to_string()];
+        let (mut live, orders) = LiveFetch::new(plan(), &regions, window(), Some(50), 500);
+        live.on_fetched(&page(
+            &orders[0],
+            50,
+            "2026-11-21T10:00:00Z",
+            FetchState::Paused,
+        ));
+        let mut pivot = plan();
+        pivot.attribute = Some((
+            crate::source::lookup::plan::LookupKey::AccessKeyId,
+            "AKIAXPERSIST0BACKUP1".into(),
+        ));
+        let again = live.refetch(pivot.clone());
+        assert_eq!(again.len(), 2);
+        assert!(again
+            .iter()
+            .all(|o| o.plan == pivot && o.window == window()));
+        assert!(again
+            .iter()
+            .all(|o| o.resume.is_none() && o.base.events == 0));
+        // Pages of the old plan still on their way are dropped.
+        let late = page(&orders[1], 50, "2026-11-21T09:00:00Z", FetchState::Fetching);
+        assert_eq!(live.on_fetched(&late), Report::Stale);
     }
 
     #[test]

@@ -71,6 +71,10 @@ pub enum Overlay {
     Profile {
         scroll: usize,
     },
+    /// The marked events, oldest first, with a cursor.
+    Marks {
+        cursor: usize,
+    },
     /// The view over time (`app.timeline`): a cursor on a bucket, and where a span started.
     Timeline {
         cursor: usize,
@@ -264,6 +268,13 @@ impl App {
         let lines = tree(&graph, &self.store, focus);
         self.lineage_graph = Some((len, graph));
         lines
+    }
+
+    /// The marked events in time order.
+    pub fn marked(&self) -> Vec<EventIdx> {
+        let mut marked: Vec<EventIdx> = self.marks.iter().copied().collect();
+        marked.sort_by_key(|&i| (self.store.event(i).time, i));
+        marked
     }
 
     pub fn selected(&self) -> Option<EventIdx> {

@@ -21,6 +21,7 @@ use crate::model::warning::{Location, Warning};
 use crate::profile::timeline::Timeline;
 use crate::profile::Profile;
 use crate::source::lookup::live::{Fetched, RegionOrder};
+use crate::source::lookup::plan::plan as lookup_plan;
 use crate::source::SourceMsg;
 use std::sync::Arc;
 
@@ -140,7 +141,40 @@ fn fetch(app: &mut App, orders: Vec<RegionOrder>, effects: &mut Vec<Effect>, idl
 
 /// The notice for fetch keys in a session that reads files.
 const NOT_LIVE: &str =
-    "m, L and t fetch from AWS: start trailscope with --region (and --profile); see --help";
+    "m, L, t and F fetch from AWS: start trailscope with --region (and --profile); see --help";
+
+/// LookupEvents again, for the current view: its most selective condition AWS can evaluate is
+/// sent, and what comes back joins the store (pivots on IPs and ARNs still run here).
+fn fetch_view(app: &mut App, effects: &mut Vec<Effect>) {
+    let now = app.now();
+    let plan = lookup_plan(&app.filter.effective(), now);
+    if plan.attribute.is_none() {
+        app.notice = Some(
+            "nothing in this view can be asked of AWS (it takes key, user, event, resource, id, source or readonly): m loads more of the whole window".to_string(),
+        );
+        return;
+    }
+    let Some(live) = app.live.as_mut() else {
+        return;
+    };
+    let orders = live.refetch(plan);
+    fetch(app, orders, effects, "no regions to fetch");
+}
+
+/// After a pivot in a LookupEvents session: say when AWS could fetch more of it.
+fn offer_fetch(app: &mut App) {
+    if app.live.is_none() {
+        return;
+    }
+    let plan = lookup_plan(&app.filter.effective(), app.now());
+    if let Some((key, value)) = &plan.attribute {
+        let value = crate::model::sanitize::visible(value).into_owned();
+        app.notice = Some(format!(
+            "F fetches {}={value} from AWS beyond what is loaded",
+            key.as_str()
+        ));
+    }
+}
 
 fn nothing_read_message(app: &App) -> String {
     let mut msg = format!(
@@ -268,6 +302,7 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
                 }
             }
         }
+        Command::Marks => app.overlay = Some(Overlay::Marks { cursor: 0 }),
         Command::NextMark => jump_to_mark(app, true),
         Command::PrevMark => jump_to_mark(app, false),
         Command::LoadMore => match app.live.as_mut() {
@@ -278,6 +313,7 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
             }
             None => app.notice = Some(NOT_LIVE.to_string()),
         },
+        Command::FetchView if app.live.is_some() => fetch_view(app, effects),
         Command::LoadUntil if app.live.is_some() => {
             app.until = Some(FilterBar::open(""));
             app.until_error = None;
@@ -285,7 +321,9 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
         Command::FetchWindow if app.live.is_some() => {
             app.overlay = Some(Overlay::Fetch { cursor: 0 });
         }
-        Command::LoadUntil | Command::FetchWindow => app.notice = Some(NOT_LIVE.to_string()),
+        Command::LoadUntil | Command::FetchWindow | Command::FetchView => {
+            app.notice = Some(NOT_LIVE.to_string())
+        }
         Command::SortReverse => {
             let mut sort = app.sort.unwrap_or(Sort {
                 column: Column::Time,
@@ -369,6 +407,7 @@ fn pivot_to(app: &mut App, term: String) {
     };
     app.nav.push(here);
     show(app, next);
+    offer_fetch(app);
 }
 
 /// The pivot menu: a letter picks what to follow; Esc closes it.
@@ -460,6 +499,23 @@ fn zoom(app: &mut App, a: usize, b: usize) {
     };
     app.nav.push(here);
     show(app, next);
+}
+
+/// Enter in the marks list: select that event, in this view if it is there, else in a view of
+/// every event (pushed, so back returns).
+fn go_to_mark(app: &mut App, cursor: usize) {
+    let Some(&idx) = app.marked().get(cursor) else {
+        return;
+    };
+    app.overlay = None;
+    if !app.rows().contains(&idx) {
+        let here = app.current_view();
+        app.nav.push(here);
+        app.filter.restore("", &Default::default());
+    }
+    app.table.anchor = Some(idx);
+    app.restore_row = Some(app.layout().table_rows() / 2);
+    reanchor(app);
 }
 
 /// The next (or previous) marked event in the view, wrapping around.
@@ -643,6 +699,7 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
                 Overlay::Columns { cursor } => toggle_column(app, cursor),
                 Overlay::Fetch { cursor } => go_back(app, cursor, effects),
                 Overlay::Lineage { cursor } => follow_lineage(app, cursor),
+                Overlay::Marks { cursor } => go_to_mark(app, cursor),
                 _ => {}
             }
             return;
@@ -660,6 +717,7 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Overlay::Lineage { .. } => app.lineage.len().saturating_sub(1),
         Overlay::Profile { .. } => 100,
         Overlay::Timeline { .. } => return,
+        Overlay::Marks { .. } => app.marks.len().saturating_sub(1),
     };
     app.overlay = Some(match overlay {
         Overlay::Help { scroll } => Overlay::Help {
@@ -681,6 +739,9 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
             scroll: scroll_of(delta, scroll).min(limit),
         },
         timeline @ Overlay::Timeline { .. } => timeline,
+        Overlay::Marks { cursor } => Overlay::Marks {
+            cursor: scroll_of(delta, cursor).min(limit),
+        },
     });
 }
 

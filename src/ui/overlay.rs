@@ -27,6 +27,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, overlay: Overlay) {
             column_lines(app, theme, cursor),
             0,
         ),
+        Overlay::Marks { cursor } => (
+            " marked events: enter goes to one, space on the table unmarks ",
+            mark_lines(app, theme, cursor),
+            cursor.saturating_sub(5),
+        ),
         Overlay::Timeline { cursor, anchor } => (
             " timeline: ←/→ move, space starts a span, enter zooms in, esc closes ",
             super::timeline::lines(app, theme, cursor, anchor),
@@ -169,6 +174,39 @@ fn lineage_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>
         ));
     }
     lines
+}
+
+/// One line per marked event: when, what, who, from where (escaped).
+fn mark_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>> {
+    use crate::model::column::Column;
+    let marked = app.marked();
+    if marked.is_empty() {
+        return vec![Line::raw(
+            " Nothing marked yet: space marks the selected event.",
+        )];
+    }
+    marked
+        .iter()
+        .enumerate()
+        .map(|(i, &idx)| {
+            let e = app.store.event(idx);
+            let cells: Vec<String> = [
+                Column::Time,
+                Column::Event,
+                Column::Principal,
+                Column::SourceIp,
+            ]
+            .iter()
+            .map(|c| visible(&c.cell(&app.store, e)).into_owned())
+            .collect();
+            let line = Line::raw(format!(" ● {}", cells.join("  ")));
+            if i == cursor {
+                line.style(theme.style(Meaning::Selected))
+            } else {
+                line
+            }
+        })
+        .collect()
 }
 
 fn column_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>> {
