@@ -92,15 +92,7 @@ impl LiveFetch {
             regions: regions
                 .iter()
                 .map(|r| RegionRun {
-                    progress: RegionFetch {
-                        region: r.clone(),
-                        pages: 0,
-                        events: 0,
-                        throttles: 0,
-                        state: FetchState::Paused,
-                        oldest: None,
-                        next_token: None,
-                    },
+                    progress: RegionFetch::idle(r),
                     window,
                     ticket: 0,
                 })
@@ -143,15 +135,7 @@ impl LiveFetch {
         self.plan = plan;
         let window = (self.start, self.end);
         for run in &mut self.regions {
-            run.progress = RegionFetch {
-                region: run.progress.region.clone(),
-                pages: 0,
-                events: 0,
-                throttles: 0,
-                state: FetchState::Paused,
-                oldest: None,
-                next_token: None,
-            };
+            run.progress = RegionFetch::idle(&run.progress.region);
         }
         (0..self.regions.len())
             .map(|i| self.order(i, window, None, None))
@@ -252,13 +236,8 @@ impl LiveFetch {
     /// Totals over every region, for the status bar.
     pub fn totals(&self) -> RegionFetch {
         let mut t = RegionFetch {
-            region: String::new(),
-            pages: 0,
-            events: 0,
-            throttles: 0,
             state: FetchState::Done,
-            oldest: None,
-            next_token: None,
+            ..RegionFetch::idle("")
         };
         for r in &self.regions {
             t.pages += r.progress.pages;

@@ -82,6 +82,23 @@ pub enum Overlay {
     },
 }
 
+impl Overlay {
+    /// The same overlay with its scroll position or cursor changed by `f`.
+    pub(crate) fn moved(self, f: impl Fn(usize) -> usize) -> Overlay {
+        match self {
+            Overlay::Help { scroll } => Overlay::Help { scroll: f(scroll) },
+            Overlay::Warnings { scroll } => Overlay::Warnings { scroll: f(scroll) },
+            Overlay::Profile { scroll } => Overlay::Profile { scroll: f(scroll) },
+            Overlay::Columns { cursor } => Overlay::Columns { cursor: f(cursor) },
+            Overlay::Fetch { cursor } => Overlay::Fetch { cursor: f(cursor) },
+            Overlay::Lineage { cursor } => Overlay::Lineage { cursor: f(cursor) },
+            Overlay::Marks { cursor } => Overlay::Marks { cursor: f(cursor) },
+            // Moves with its own keys (`timeline_key`).
+            Overlay::Timeline { .. } => self,
+        }
+    }
+}
+
 pub struct App {
     pub store: Store,
     pub keymap: Keymap,

@@ -719,30 +719,7 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Overlay::Timeline { .. } => return,
         Overlay::Marks { .. } => app.marks.len().saturating_sub(1),
     };
-    app.overlay = Some(match overlay {
-        Overlay::Help { scroll } => Overlay::Help {
-            scroll: scroll_of(delta, scroll).min(limit),
-        },
-        Overlay::Warnings { scroll } => Overlay::Warnings {
-            scroll: scroll_of(delta, scroll).min(limit),
-        },
-        Overlay::Columns { cursor } => Overlay::Columns {
-            cursor: scroll_of(delta, cursor).min(limit),
-        },
-        Overlay::Fetch { cursor } => Overlay::Fetch {
-            cursor: scroll_of(delta, cursor).min(limit),
-        },
-        Overlay::Lineage { cursor } => Overlay::Lineage {
-            cursor: scroll_of(delta, cursor).min(limit),
-        },
-        Overlay::Profile { scroll } => Overlay::Profile {
-            scroll: scroll_of(delta, scroll).min(limit),
-        },
-        timeline @ Overlay::Timeline { .. } => timeline,
-        Overlay::Marks { cursor } => Overlay::Marks {
-            cursor: scroll_of(delta, cursor).min(limit),
-        },
-    });
+    app.overlay = Some(overlay.moved(|at| scroll_of(delta, at).min(limit)));
 }
 
 /// A time preset picked in the fetch overlay: fetch back to that age in every region.

@@ -59,6 +59,21 @@ pub struct RegionFetch {
     pub next_token: Option<String>,
 }
 
+impl RegionFetch {
+    /// Nothing fetched yet, nothing running.
+    pub fn idle(region: &str) -> RegionFetch {
+        RegionFetch {
+            region: region.to_string(),
+            pages: 0,
+            events: 0,
+            throttles: 0,
+            state: FetchState::Paused,
+            oldest: None,
+            next_token: None,
+        }
+    }
+}
+
 /// Fetches pages for `plan` in `[start, end]`, from `resume` if given, calling `on_page` with
 /// each page's records and the progress so far.
 pub async fn fetch_region(
@@ -71,13 +86,9 @@ pub async fn fetch_region(
     mut on_page: impl FnMut(Vec<Record>, Vec<Warning>, &RegionFetch),
 ) -> RegionFetch {
     let mut progress = RegionFetch {
-        region: region.to_string(),
-        pages: 0,
-        events: 0,
-        throttles: 0,
         state: FetchState::Fetching,
-        oldest: None,
         next_token: resume,
+        ..RegionFetch::idle(region)
     };
     let interval = Duration::from_secs_f64(1.0 / config.rate.max(0.01));
     let origin: Arc<str> = Arc::from(format!("LookupEvents {region}"));
