@@ -44,6 +44,17 @@ fn the_leaked_key_profile_shows_the_intruder_as_new() {
     assert!(new_regions.contains(&"ap-southeast-2"), "{new_regions:?}");
     assert_eq!(p.calls[0].value, "s3 PutObject");
     assert_eq!(p.calls[0].count, 18);
+
+    // The pane shows the same, and follows the view through a pivot (and back).
+    let h = h.keys("i");
+    assert!(h.app.profile_pane && h.app.detail.open);
+    assert_eq!(h.app.profile, p);
+    let h = h.keys("Gpi");
+    assert_eq!(h.app.profile.events, 113, "the attacker IP's profile");
+    let h = h.keys("[");
+    assert_eq!(h.app.profile.events, 35);
+    let h = h.keys("i");
+    assert!(!h.app.profile_pane);
 }
 
 /// The second account's management events over time: the trail's silence after StopLogging is

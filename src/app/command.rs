@@ -156,7 +156,7 @@ impl Command {
             Command::NavForward => "forward again, after going back",
             Command::Lineage => "credential lineage of the selected event's key: enter pivots",
             Command::Profile => {
-                "profile of the view: activity, errors, IPs, tools, regions, top calls, what is new"
+                "profile pane (i again: the JSON): errors, IPs, tools, regions, top calls, what is new"
             }
             Command::Timeline => {
                 "timeline of the view: ←/→ move, space starts a span, enter zooms in"

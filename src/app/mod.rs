@@ -67,10 +67,6 @@ pub enum Overlay {
     Lineage {
         cursor: usize,
     },
-    /// The profile of the current view (`app.profile`).
-    Profile {
-        scroll: usize,
-    },
     /// The marked events, oldest first, with a cursor.
     Marks {
         cursor: usize,
@@ -88,7 +84,6 @@ impl Overlay {
         match self {
             Overlay::Help { scroll } => Overlay::Help { scroll: f(scroll) },
             Overlay::Warnings { scroll } => Overlay::Warnings { scroll: f(scroll) },
-            Overlay::Profile { scroll } => Overlay::Profile { scroll: f(scroll) },
             Overlay::Columns { cursor } => Overlay::Columns { cursor: f(cursor) },
             Overlay::Fetch { cursor } => Overlay::Fetch { cursor: f(cursor) },
             Overlay::Lineage { cursor } => Overlay::Lineage { cursor: f(cursor) },
@@ -141,8 +136,11 @@ pub struct App {
     pub lineage: Vec<TreeLine>,
     /// The credential graph, and the store size it was built at (rebuilt when events arrive).
     lineage_graph: Option<(usize, Lineage)>,
-    /// The profile shown by `Overlay::Profile`.
+    /// The detail pane shows the view's profile instead of the event's JSON (kept current as
+    /// the view changes).
+    pub profile_pane: bool,
     pub profile: Profile,
+    pub profile_scroll: usize,
     /// The histogram shown by `Overlay::Timeline`.
     pub timeline: Timeline,
     /// After going back: the selected event's row on screen, to put it there again.
@@ -200,7 +198,9 @@ impl App {
             marks: BTreeSet::new(),
             lineage: Vec::new(),
             lineage_graph: None,
+            profile_pane: false,
             profile: Profile::default(),
+            profile_scroll: 0,
             timeline: Timeline::default(),
             restore_row: None,
             sorted: None,

@@ -291,9 +291,12 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
             });
         }
         Command::Profile => {
-            finish_work(app);
-            app.profile = Profile::of(&app.store, app.rows());
-            app.overlay = Some(Overlay::Profile { scroll: 0 });
+            app.profile_pane = !app.profile_pane;
+            if app.profile_pane {
+                finish_work(app);
+                refresh_profile(app);
+                app.detail.open = true;
+            }
         }
         Command::ToggleMark => {
             if let Some(idx) = app.selected() {
@@ -337,6 +340,14 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
     }
 }
 
+/// The profile pane follows the view: recomputed once its rows are final.
+fn refresh_profile(app: &mut App) {
+    if app.profile_pane && !app.filter.has_work() {
+        app.profile = Profile::of(&app.store, app.rows());
+        app.profile_scroll = 0;
+    }
+}
+
 /// Runs pending filtering to the end: for views summarised as a whole (profile, timeline),
 /// which must not describe a half-filtered view.
 fn finish_work(app: &mut App) {
@@ -352,6 +363,9 @@ fn work(app: &mut App) {
     if view_changed || (!app.filter.has_work() && app.resort_due) {
         app.resort();
         reanchor(app);
+    }
+    if view_changed {
+        refresh_profile(app);
     }
 }
 
@@ -666,6 +680,11 @@ fn move_by(app: &mut App, delta: isize) {
             let rows = super::view_rows(&app.sorted, &app.filter.rows, &app.store);
             app.table.move_by(delta, page, rows);
         }
+        Focus::Detail if app.profile_pane => {
+            let limit = app.profile.line_count().saturating_sub(1);
+            app.profile_scroll =
+                (app.profile_scroll as isize + delta).clamp(0, limit as isize) as usize;
+        }
         Focus::Detail => {
             let page = app.layout().detail_rows();
             app.detail.scroll_by(delta, page);
@@ -715,7 +734,6 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Overlay::Columns { .. } => ALL_COLUMNS.len() - 1,
         Overlay::Fetch { .. } => TIME_PRESETS.len() - 1,
         Overlay::Lineage { .. } => app.lineage.len().saturating_sub(1),
-        Overlay::Profile { .. } => 100,
         Overlay::Timeline { .. } => return,
         Overlay::Marks { .. } => app.marks.len().saturating_sub(1),
     };

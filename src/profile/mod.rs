@@ -108,6 +108,22 @@ impl Profile {
     }
 }
 
+impl Profile {
+    /// Lines the pane draws (see ui::profile): three of figures, then a title, a blank and
+    /// the rows of each list.
+    pub fn line_count(&self) -> usize {
+        let lists = [
+            &self.principals,
+            &self.ips,
+            &self.agents,
+            &self.regions,
+            &self.accounts,
+            &self.calls,
+        ];
+        3 + lists.iter().map(|l| l.len() + 2).sum::<usize>()
+    }
+}
+
 fn is_denied(code: &str) -> bool {
     code.contains("AccessDenied") || code.contains("Unauthorized") || code == "Forbidden"
 }

@@ -15,6 +15,19 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     } else {
         Meaning::Border
     };
+    if app.profile_pane {
+        let block = Block::bordered()
+            .border_style(theme.style(border))
+            .title(Line::styled(
+                " profile of this view (i: the event's JSON) ",
+                theme.style(Meaning::Header),
+            ));
+        let lines = super::profile::lines(&app.profile, theme);
+        let para = Paragraph::new(lines)
+            .block(block)
+            .scroll((app.profile_scroll.min(u16::MAX as usize) as u16, 0));
+        return frame.render_widget(para, area);
+    }
     let total = app.detail.lines.len();
     let title = match app.detail.event {
         Some(_) => format!(

@@ -37,11 +37,6 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, overlay: Overlay) {
             super::timeline::lines(app, theme, cursor, anchor),
             0,
         ),
-        Overlay::Profile { scroll } => (
-            " profile of this view (esc closes) ",
-            super::profile::lines(&app.profile, theme),
-            scroll,
-        ),
         Overlay::Lineage { cursor } => (
             " credential lineage: enter pivots to the key, esc closes ",
             lineage_lines(app, theme, cursor),
