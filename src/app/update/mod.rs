@@ -1,29 +1,26 @@
-//! The reducer: one message in, new state and effects out.
+//! The reducer: one message in, new state and effects out. LookupEvents (`live`) and the
+//! incident walk (`walk`) have their own files.
+
+mod live;
+mod walk;
 
 use super::bar::{BarOutcome, FilterBar};
 use super::command::Command;
 use super::effect::Effect;
-use super::fetch::{Report, TIME_PRESETS};
+use super::fetch::TIME_PRESETS;
 use super::key::{Key, KeyCode};
 use super::msg::Msg;
-use super::nav::{Pivot, View};
 use super::picker::FacetPicker;
 use super::sort::Sort;
 use super::{App, Focus, Overlay};
-use crate::filter::facet::quote;
 use crate::filter::facet::{self, Facet};
-use crate::filter::parse_time;
-use crate::lineage::{cred_of, Cred};
 use crate::model::column::{Column, ALL_COLUMNS};
 use crate::model::store::EventIdx;
-use crate::model::time::EventTime;
-use crate::model::warning::{Location, Warning};
 use crate::profile::timeline::Timeline;
 use crate::profile::Profile;
-use crate::source::lookup::live::{Fetched, RegionOrder};
-use crate::source::lookup::plan::plan as lookup_plan;
 use crate::source::SourceMsg;
-use std::sync::Arc;
+use live::{fetch, fetch_view, go_back, on_fetched, until_key, NOT_LIVE};
+use walk::{follow_lineage, go_to_mark, jump_to_mark, open_lineage, pivot_key, show, timeline_key};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let mut effects = Vec::new();
@@ -103,77 +100,6 @@ fn insert(app: &mut App, records: Vec<crate::model::record::Record>) {
         app.load.first_rows_ms = Some(app.now_ms);
     }
     reanchor(app);
-}
-
-/// A LookupEvents report: its events join the store, a failure becomes a warning (the
-/// status bar counts it, `w` lists it) and the region waits to be resumed.
-fn on_fetched(app: &mut App, fetched: Fetched) {
-    let Some(live) = app.live.as_mut() else {
-        return;
-    };
-    let report = live.on_fetched(&fetched);
-    if report == Report::Stale {
-        return;
-    }
-    app.load.loading = live.is_running();
-    if !app.load.loading {
-        app.load.done_ms = Some(app.now_ms);
-    }
-    app.warnings.extend(fetched.warnings);
-    if let Report::Failed(why) = report {
-        let origin: Arc<str> = Arc::from(format!("LookupEvents {}", fetched.progress.region));
-        app.warnings
-            .push(Warning::problem(&origin, Location::WholeFile, why));
-    }
-    insert(app, fetched.records);
-}
-
-/// Starts LookupEvents orders, or says why there is nothing to start.
-fn fetch(app: &mut App, orders: Vec<RegionOrder>, effects: &mut Vec<Effect>, idle: &str) {
-    if orders.is_empty() {
-        app.notice = Some(idle.to_string());
-        return;
-    }
-    app.load.loading = true;
-    app.load.done_ms = None;
-    effects.push(Effect::Fetch(orders));
-}
-
-/// The notice for fetch keys in a session that reads files.
-const NOT_LIVE: &str =
-    "m, L, t and F fetch from AWS: start trailscope with --region (and --profile); see --help";
-
-/// LookupEvents again, for the current view: its most selective condition AWS can evaluate is
-/// sent, and what comes back joins the store (pivots on IPs and ARNs still run here).
-fn fetch_view(app: &mut App, effects: &mut Vec<Effect>) {
-    let now = app.now();
-    let plan = lookup_plan(&app.filter.effective(), now);
-    if plan.attribute.is_none() {
-        app.notice = Some(
-            "nothing in this view can be asked of AWS (it takes key, user, event, resource, id, source or readonly): m loads more of the whole window".to_string(),
-        );
-        return;
-    }
-    let Some(live) = app.live.as_mut() else {
-        return;
-    };
-    let orders = live.refetch(plan);
-    fetch(app, orders, effects, "no regions to fetch");
-}
-
-/// After a pivot in a LookupEvents session: say when AWS could fetch more of it.
-fn offer_fetch(app: &mut App) {
-    if app.live.is_none() {
-        return;
-    }
-    let plan = lookup_plan(&app.filter.effective(), app.now());
-    if let Some((key, value)) = &plan.attribute {
-        let value = crate::model::sanitize::visible(value).into_owned();
-        app.notice = Some(format!(
-            "F fetches {}={value} from AWS beyond what is loaded",
-            key.as_str()
-        ));
-    }
 }
 
 fn nothing_read_message(app: &App) -> String {
@@ -403,203 +329,6 @@ fn reanchor(app: &mut App) {
     app.table.scroll_into_view(page);
 }
 
-/// Shows a view from the stack and puts the cursor back on its event.
-fn show(app: &mut App, view: View) {
-    app.show_view(view);
-    reanchor(app);
-}
-
-/// Leaves the current view for `term` (a pivot), keeping the selected event selected: it has
-/// the pivot's value, so it is in the new view.
-fn pivot_to(app: &mut App, term: String) {
-    let here = app.current_view();
-    let next = View {
-        filter: term,
-        presets: Default::default(),
-        anchor: here.anchor,
-        screen_row: here.screen_row,
-    };
-    app.nav.push(here);
-    show(app, next);
-    offer_fetch(app);
-}
-
-/// The pivot menu: a letter picks what to follow; Esc closes it.
-fn pivot_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
-    app.pivot_menu = false;
-    match key.code {
-        KeyCode::Char('c') if key.ctrl => effects.push(Effect::Quit),
-        KeyCode::Char(c) => {
-            let Some(pivot) = Pivot::ALL.into_iter().find(|p| p.letter() == c) else {
-                return;
-            };
-            let Some(idx) = app.selected() else { return };
-            match pivot.term(&app.store, idx) {
-                Some(term) => pivot_to(app, term),
-                None => app.notice = Some(format!("this event has no {}", pivot.name())),
-            }
-        }
-        _ => {}
-    }
-}
-
-/// The credential tree around the selected event's key (or its principal, without one).
-fn open_lineage(app: &mut App) {
-    let Some(idx) = app.selected() else {
-        app.notice = Some("no event selected".to_string());
-        return;
-    };
-    let focus = cred_of(&app.store, idx);
-    app.lineage = app.lineage_tree(&focus);
-    let cursor = app.lineage.iter().position(|l| l.focus).unwrap_or(0);
-    app.overlay = Some(Overlay::Lineage { cursor });
-}
-
-/// Enter on a lineage line: pivot to that credential.
-fn follow_lineage(app: &mut App, cursor: usize) {
-    let Some(line) = app.lineage.get(cursor) else {
-        return;
-    };
-    let term = match &line.cred {
-        Cred::Key(k) => format!("key:={}", quote(k)),
-        Cred::Principal(p) => format!("principal:={}", quote(p)),
-    };
-    app.overlay = None;
-    pivot_to(app, term);
-}
-
-/// The timeline overlay: move along the buckets, mark a span, zoom into it.
-fn timeline_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
-    let Some(Overlay::Timeline { cursor, anchor }) = app.overlay else {
-        return;
-    };
-    let last = app.timeline.buckets.len().saturating_sub(1);
-    let step = |by: isize| (cursor as isize + by).clamp(0, last as isize) as usize;
-    let (cursor, anchor) = match (key.code, key.ctrl) {
-        (KeyCode::Char('c'), true) | (KeyCode::Char('q'), false) => {
-            return effects.push(Effect::Quit)
-        }
-        (KeyCode::Esc, _) | (KeyCode::Char('h'), false) => return app.overlay = None,
-        (KeyCode::Left, _) => (step(-1), anchor),
-        (KeyCode::Right, _) => (step(1), anchor),
-        (KeyCode::PageUp, _) => (step(-10), anchor),
-        (KeyCode::PageDown, _) => (step(10), anchor),
-        (KeyCode::Home, _) | (KeyCode::Char('g'), false) => (0, anchor),
-        (KeyCode::End, _) | (KeyCode::Char('G'), false) => (last, anchor),
-        // Space starts a span at the cursor (again: starts it over here).
-        (KeyCode::Char(' '), false) => (cursor, Some(cursor)),
-        (KeyCode::Enter, _) => return zoom(app, anchor.unwrap_or(cursor), cursor),
-        _ => (cursor, anchor),
-    };
-    app.overlay = Some(Overlay::Timeline { cursor, anchor });
-}
-
-/// The span's time bounds join the filter, as a new view (back returns to the wider one).
-fn zoom(app: &mut App, a: usize, b: usize) {
-    let (from, to) = app.timeline.span(a, b);
-    let rfc = |t: EventTime| t.format_utc().replacen(' ', "T", 1) + "Z";
-    let bounds = format!("after:{} before:{}", rfc(from), rfc(to));
-    let filter = match app.filter.text.trim() {
-        "" => bounds,
-        f => format!("{f} {bounds}"),
-    };
-    app.overlay = None;
-    let here = app.current_view();
-    let next = View {
-        filter,
-        presets: here.presets.clone(),
-        anchor: here.anchor,
-        screen_row: here.screen_row,
-    };
-    app.nav.push(here);
-    show(app, next);
-}
-
-/// Enter in the marks list: select that event, in this view if it is there, else in a view of
-/// every event (pushed, so back returns).
-fn go_to_mark(app: &mut App, cursor: usize) {
-    let Some(&idx) = app.marked().get(cursor) else {
-        return;
-    };
-    app.overlay = None;
-    if !app.rows().contains(&idx) {
-        let here = app.current_view();
-        app.nav.push(here);
-        app.filter.restore("", &Default::default());
-    }
-    app.table.anchor = Some(idx);
-    app.restore_row = Some(app.layout().table_rows() / 2);
-    reanchor(app);
-}
-
-/// The next (or previous) marked event in the view, wrapping around.
-fn jump_to_mark(app: &mut App, forward: bool) {
-    if app.marks.is_empty() {
-        app.notice = Some("no marks: space marks the selected event".to_string());
-        return;
-    }
-    let rows = app.rows();
-    let n = rows.len();
-    let at = app.table.cursor;
-    let found = (1..=n)
-        .map(|step| match forward {
-            true => (at + step) % n,
-            false => (at + n - step % n) % n,
-        })
-        .find(|&i| app.marks.contains(&rows[i]));
-    match found {
-        Some(i) => {
-            let delta = i as isize - at as isize;
-            move_by(app, delta);
-        }
-        None => {
-            app.notice = Some(format!(
-                "{} marked, none in this view ([ goes back)",
-                app.marks.len()
-            ))
-        }
-    }
-}
-
-/// The "load until" prompt: a time (`7d`, `2026-05-01`) or a count of events per region.
-fn until_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
-    if key.ctrl && key.code == KeyCode::Char('c') {
-        return effects.push(Effect::Quit);
-    }
-    let Some(bar) = app.until.as_mut() else {
-        return;
-    };
-    match bar.key(key) {
-        BarOutcome::Edited => app.until_error = None,
-        BarOutcome::Cancel => app.until = None,
-        BarOutcome::Ignored => {}
-        BarOutcome::Accept => {
-            let text = bar.text().trim().to_string();
-            let now = app.now();
-            let Some(live) = app.live.as_mut() else {
-                return;
-            };
-            let orders = match text.parse::<u64>() {
-                Ok(count) => live.until_count(count),
-                Err(_) => match parse_time(&text, now) {
-                    Ok(time) => live.until_time(time),
-                    Err(e) => {
-                        app.until_error = Some(e);
-                        return;
-                    }
-                },
-            };
-            app.until = None;
-            fetch(
-                app,
-                orders,
-                effects,
-                "already loaded that far in every region",
-            );
-        }
-    }
-}
-
 fn bar_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
     if key.ctrl && key.code == KeyCode::Char('c') {
         return effects.push(Effect::Quit);
@@ -738,22 +467,6 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Overlay::Marks { .. } => app.marks.len().saturating_sub(1),
     };
     app.overlay = Some(overlay.moved(|at| scroll_of(delta, at).min(limit)));
-}
-
-/// A time preset picked in the fetch overlay: fetch back to that age in every region.
-fn go_back(app: &mut App, cursor: usize, effects: &mut Vec<Effect>) {
-    let Some(&(name, age_ms)) = TIME_PRESETS.get(cursor) else {
-        return;
-    };
-    let now = app.now().millis().unwrap_or(0);
-    let time = EventTime::from_millis(now.saturating_sub(age_ms));
-    let Some(live) = app.live.as_mut() else {
-        return;
-    };
-    let orders = live.until_time(time);
-    app.overlay = None;
-    let idle = format!("the last {name} are already loaded in every region");
-    fetch(app, orders, effects, &idle);
 }
 
 /// Shows or hides a column; the table keeps the chooser's order and at least one column.

@@ -1,0 +1,167 @@
+//! The reducer's part for walking an incident: pivots and the back/forward stack, the lineage
+//! overlay, the timeline's zoom, and marks.
+
+use super::live::offer_fetch;
+use super::{move_by, reanchor, App, Effect, Key, KeyCode, Overlay};
+use crate::app::nav::{Pivot, View};
+use crate::filter::facet::quote;
+use crate::lineage::{cred_of, Cred};
+use crate::model::time::EventTime;
+
+/// Shows a view from the stack and puts the cursor back on its event.
+pub(super) fn show(app: &mut App, view: View) {
+    app.show_view(view);
+    reanchor(app);
+}
+
+/// Leaves the current view for `term` (a pivot), keeping the selected event selected: it has
+/// the pivot's value, so it is in the new view.
+pub(super) fn pivot_to(app: &mut App, term: String) {
+    let here = app.current_view();
+    let next = View {
+        filter: term,
+        presets: Default::default(),
+        anchor: here.anchor,
+        screen_row: here.screen_row,
+    };
+    app.nav.push(here);
+    show(app, next);
+    offer_fetch(app);
+}
+
+/// The pivot menu: a letter picks what to follow; Esc closes it.
+pub(super) fn pivot_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+    app.pivot_menu = false;
+    match key.code {
+        KeyCode::Char('c') if key.ctrl => effects.push(Effect::Quit),
+        KeyCode::Char(c) => {
+            let Some(pivot) = Pivot::ALL.into_iter().find(|p| p.letter() == c) else {
+                return;
+            };
+            let Some(idx) = app.selected() else { return };
+            match pivot.term(&app.store, idx) {
+                Some(term) => pivot_to(app, term),
+                None => app.notice = Some(format!("this event has no {}", pivot.name())),
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The credential tree around the selected event's key (or its principal, without one).
+pub(super) fn open_lineage(app: &mut App) {
+    let Some(idx) = app.selected() else {
+        app.notice = Some("no event selected".to_string());
+        return;
+    };
+    let focus = cred_of(&app.store, idx);
+    app.lineage = app.lineage_tree(&focus);
+    let cursor = app.lineage.iter().position(|l| l.focus).unwrap_or(0);
+    app.overlay = Some(Overlay::Lineage { cursor });
+}
+
+/// Enter on a lineage line: pivot to that credential.
+pub(super) fn follow_lineage(app: &mut App, cursor: usize) {
+    let Some(line) = app.lineage.get(cursor) else {
+        return;
+    };
+    let term = match &line.cred {
+        Cred::Key(k) => format!("key:={}", quote(k)),
+        Cred::Principal(p) => format!("principal:={}", quote(p)),
+    };
+    app.overlay = None;
+    pivot_to(app, term);
+}
+
+/// The timeline overlay: move along the buckets, mark a span, zoom into it.
+pub(super) fn timeline_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+    let Some(Overlay::Timeline { cursor, anchor }) = app.overlay else {
+        return;
+    };
+    let last = app.timeline.buckets.len().saturating_sub(1);
+    let step = |by: isize| (cursor as isize + by).clamp(0, last as isize) as usize;
+    let (cursor, anchor) = match (key.code, key.ctrl) {
+        (KeyCode::Char('c'), true) | (KeyCode::Char('q'), false) => {
+            return effects.push(Effect::Quit)
+        }
+        (KeyCode::Esc, _) | (KeyCode::Char('h'), false) => return app.overlay = None,
+        (KeyCode::Left, _) => (step(-1), anchor),
+        (KeyCode::Right, _) => (step(1), anchor),
+        (KeyCode::PageUp, _) => (step(-10), anchor),
+        (KeyCode::PageDown, _) => (step(10), anchor),
+        (KeyCode::Home, _) | (KeyCode::Char('g'), false) => (0, anchor),
+        (KeyCode::End, _) | (KeyCode::Char('G'), false) => (last, anchor),
+        // Space starts a span at the cursor (again: starts it over here).
+        (KeyCode::Char(' '), false) => (cursor, Some(cursor)),
+        (KeyCode::Enter, _) => return zoom(app, anchor.unwrap_or(cursor), cursor),
+        _ => (cursor, anchor),
+    };
+    app.overlay = Some(Overlay::Timeline { cursor, anchor });
+}
+
+/// The span's time bounds join the filter, as a new view (back returns to the wider one).
+pub(super) fn zoom(app: &mut App, a: usize, b: usize) {
+    let (from, to) = app.timeline.span(a, b);
+    let rfc = |t: EventTime| t.format_utc().replacen(' ', "T", 1) + "Z";
+    let bounds = format!("after:{} before:{}", rfc(from), rfc(to));
+    let filter = match app.filter.text.trim() {
+        "" => bounds,
+        f => format!("{f} {bounds}"),
+    };
+    app.overlay = None;
+    let here = app.current_view();
+    let next = View {
+        filter,
+        presets: here.presets.clone(),
+        anchor: here.anchor,
+        screen_row: here.screen_row,
+    };
+    app.nav.push(here);
+    show(app, next);
+}
+
+/// Enter in the marks list: select that event, in this view if it is there, else in a view of
+/// every event (pushed, so back returns).
+pub(super) fn go_to_mark(app: &mut App, cursor: usize) {
+    let Some(&idx) = app.marked().get(cursor) else {
+        return;
+    };
+    app.overlay = None;
+    if !app.rows().contains(&idx) {
+        let here = app.current_view();
+        app.nav.push(here);
+        app.filter.restore("", &Default::default());
+    }
+    app.table.anchor = Some(idx);
+    app.restore_row = Some(app.layout().table_rows() / 2);
+    reanchor(app);
+}
+
+/// The next (or previous) marked event in the view, wrapping around.
+pub(super) fn jump_to_mark(app: &mut App, forward: bool) {
+    if app.marks.is_empty() {
+        app.notice = Some("no marks: space marks the selected event".to_string());
+        return;
+    }
+    let rows = app.rows();
+    let n = rows.len();
+    let at = app.table.cursor;
+    let found = (1..=n)
+        .map(|step| match forward {
+            true => (at + step) % n,
+            false => (at + n - step % n) % n,
+        })
+        .find(|&i| app.marks.contains(&rows[i]));
+    match found {
+        Some(i) => {
+            let delta = i as isize - at as isize;
+            move_by(app, delta);
+        }
+        None => {
+            app.notice = Some(format!(
+                "{} marked, none in this view ([ goes back)",
+                app.marks.len()
+            ))
+        }
+    }
+}
