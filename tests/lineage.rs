@@ -5,9 +5,9 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use trailscope::lineage::{tree, Cred, Lineage};
+use trailscope::lineage::{cred_of, tree, Cred, Lineage};
 use trailscope::model::parse::parse_text;
-use trailscope::model::store::Store;
+use trailscope::model::store::{IndexedField, Store};
 use trailscope::source::demo;
 use trailscope::source::files::load_blocking;
 
@@ -155,6 +155,96 @@ fn role_chaining_and_identity_center_are_followed() {
     let lines = tree(&lineage, &store, &key("ASIASSO0000000000001"));
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[1].events, 1);
+}
+
+/// Identity Center as CloudTrail records it: `GetRoleCredentials` is a service event that
+/// names the account and permission set but not the key; the key shows up on the
+/// `AWSReservedSSO_*` session's calls. Two users take the same permission set a minute apart
+/// (one record in the 2025 `IdentityCenterUser` shape, one in the older `Unknown` shape with a
+/// userName); a third grant is never used; a session key first used 13 hours after any grant
+/// belongs to none of them.
+const IDENTITY_CENTER: &str = r#"{"Records":[
+{"eventVersion":"1.10","eventTime":"2026-03-02T09:00:00Z","eventSource":"sso.amazonaws.com","eventName":"GetRoleCredentials","eventType":"AwsServiceEvent","awsRegion":"eu-west-1","sourceIPAddress":"198.51.100.20","eventID":"g1","readOnly":true,
+ "userIdentity":{"type":"IdentityCenterUser","accountId":"444455556666","onBehalfOf":{"userId":"94482488-3041-7026-18f3-be45837cd0e4","identityStoreArn":"arn:aws:identitystore::444455556666:identitystore/d-9067642ac7"},"credentialId":"EXAMPLEVHULjJdTUdPJfofVa1sufHDoj7aYcOYcxFVllWR_Whr1fEXAMPLE"},
+ "additionalEventData":{"UserName":"carol@example.com"},
+ "requestParameters":null,"responseElements":null,
+ "serviceEventDetails":{"role_name":"AdministratorAccess","account_id":"111122223333"}},
+{"eventVersion":"1.08","eventTime":"2026-03-02T09:01:00Z","eventSource":"sso.amazonaws.com","eventName":"GetRoleCredentials","eventType":"AwsServiceEvent","awsRegion":"eu-west-1","sourceIPAddress":"203.0.113.66","eventID":"g2","readOnly":true,
+ "userIdentity":{"type":"Unknown","principalId":"111122223333","accountId":"444455556666","userName":"dave@example.com"},
+ "requestParameters":null,"responseElements":null,
+ "serviceEventDetails":{"role_name":"AdministratorAccess","account_id":"111122223333"}},
+{"eventVersion":"1.08","eventTime":"2026-03-02T09:02:00Z","eventSource":"sso.amazonaws.com","eventName":"GetRoleCredentials","eventType":"AwsServiceEvent","awsRegion":"eu-west-1","sourceIPAddress":"203.0.113.66","eventID":"g3","readOnly":true,
+ "userIdentity":{"type":"Unknown","principalId":"111122223333","accountId":"444455556666","userName":"erin@example.com"},
+ "requestParameters":null,"responseElements":null,
+ "serviceEventDetails":{"role_name":"ReadOnly","account_id":"111122223333"}},
+{"eventVersion":"1.08","eventTime":"2026-03-02T09:03:00Z","eventSource":"iam.amazonaws.com","eventName":"ListUsers","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.66","eventID":"d1",
+ "userIdentity":{"type":"AssumedRole","principalId":"AROAEXAMPLE:dave@example.com","arn":"arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0a1b2c3d4e5f6a7b/dave@example.com","accountId":"111122223333","accessKeyId":"ASIADAVE000000000001","sessionContext":{"sessionIssuer":{"type":"Role","arn":"arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0a1b2c3d4e5f6a7b","userName":"AWSReservedSSO_AdministratorAccess_0a1b2c3d4e5f6a7b"}}}},
+{"eventVersion":"1.08","eventTime":"2026-03-02T09:04:00Z","eventSource":"iam.amazonaws.com","eventName":"CreateAccessKey","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.66","eventID":"d2",
+ "userIdentity":{"type":"AssumedRole","principalId":"AROAEXAMPLE:dave@example.com","arn":"arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0a1b2c3d4e5f6a7b/dave@example.com","accountId":"111122223333","accessKeyId":"ASIADAVE000000000001"},
+ "requestParameters":{"userName":"svc-backup"},
+ "responseElements":{"accessKey":{"accessKeyId":"AKIABACKDOOR00000001","status":"Active","userName":"svc-backup","createDate":"Mar 2, 2026, 9:04:00 AM"}}},
+{"eventVersion":"1.08","eventTime":"2026-03-02T09:05:00Z","eventSource":"s3.amazonaws.com","eventName":"ListBuckets","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.20","eventID":"c1",
+ "userIdentity":{"type":"AssumedRole","principalId":"AROAEXAMPLE:carol@example.com","arn":"arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0a1b2c3d4e5f6a7b/carol@example.com","accountId":"111122223333","accessKeyId":"ASIACAROL00000000001"}},
+{"eventVersion":"1.08","eventTime":"2026-03-02T22:30:00Z","eventSource":"s3.amazonaws.com","eventName":"ListBuckets","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.20","eventID":"c2",
+ "userIdentity":{"type":"AssumedRole","principalId":"AROAEXAMPLE:carol@example.com","arn":"arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0a1b2c3d4e5f6a7b/carol@example.com","accountId":"111122223333","accessKeyId":"ASIACAROL00000000002"}}
+]}"#;
+
+#[test]
+fn identity_center_grants_are_matched_to_the_sessions_that_used_them() {
+    let store = store_of(IDENTITY_CENTER);
+    let lineage = Lineage::build(&store);
+    let grant_of = |k: &str| {
+        lineage
+            .parents(k)
+            .map(|m| {
+                (
+                    store.event(m.event).event_id.as_deref().map(str::to_string),
+                    m.matched,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // Each user's key to their own grant, though both took the same role a minute apart.
+    assert_eq!(
+        grant_of("ASIACAROL00000000001"),
+        vec![(Some("g1".into()), true)]
+    );
+    assert_eq!(
+        grant_of("ASIADAVE000000000001"),
+        vec![(Some("g2".into()), true)]
+    );
+    // Too late for any grant; and a key minted on record is read, not matched.
+    assert!(grant_of("ASIACAROL00000000002").is_empty());
+    assert_eq!(
+        grant_of("AKIABACKDOOR00000001"),
+        vec![(Some("d2".into()), false)]
+    );
+    // g3 (ReadOnly) was never used: no edge invented for it.
+    assert_eq!(lineage.mints.len(), 3, "{:?}", lineage.mints);
+
+    // The walk: from dave's Identity Center sign-in to the backdoor key he created.
+    let dave = cred_of(
+        &store,
+        store.lookup(IndexedField::EventName, "GetRoleCredentials")[1],
+    );
+    let reach = lineage.reachable(&store, &dave);
+    assert!(reach.contains(&key("ASIADAVE000000000001")), "{reach:?}");
+    assert!(reach.contains(&key("AKIABACKDOOR00000001")), "{reach:?}");
+    assert!(!reach.contains(&key("ASIACAROL00000000001")), "{reach:?}");
+
+    // The tree says the edge was matched, and from which grant.
+    let lines = tree(&lineage, &store, &key("AKIABACKDOOR00000001"));
+    let text: Vec<String> = lines.iter().map(|l| l.text()).collect();
+    assert_eq!(lines.len(), 3, "{text:#?}");
+    assert!(
+        text[1].contains("GetRoleCredentials (matched by role and time)")
+            && text[1].contains("ASIADAVE000000000001"),
+        "{text:#?}"
+    );
+    assert!(
+        text[2].contains("CreateAccessKey") && text[2].contains("◀"),
+        "{text:#?}"
+    );
 }
 
 /// `trailscope query --lineage`: the tree, and the events reachable, filtered.

@@ -5,11 +5,13 @@
 //! Edges come from the events that hand out credentials (CLOUDTRAIL.md, "Credential lineage"):
 //! STS `AssumeRole*`, `GetSessionToken`, `GetFederationToken` (the new key in
 //! `responseElements.credentials`), IAM `CreateAccessKey` (`responseElements.accessKey`) and
-//! Identity Center `GetRoleCredentials` when its response is recorded. The parent is the
+//! Identity Center `GetRoleCredentials` (read when its response is recorded, else matched to
+//! the `AWSReservedSSO_*` session that used the key: see `sso`). The parent is the
 //! caller's own key, or, when the record has none (the role-side copy of a cross-account
 //! AssumeRole, a console session), the caller's principal. Role chaining needs nothing more:
 //! a session that assumes another role is the parent key of the next session.
 
+mod sso;
 mod tree;
 
 pub use tree::{tree, TreeLine};
@@ -17,7 +19,7 @@ pub use tree::{tree, TreeLine};
 use crate::model::store::{EventIdx, IndexedField, Store};
 use crate::model::time::EventTime;
 use serde::Deserialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Who holds credentials: an access key, or a principal acting without one on record.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -62,6 +64,8 @@ pub struct Mint {
     /// Who the new key acts as: the assumed-role session ARN, or the user given a key.
     pub child_principal: Option<String>,
     pub time: EventTime,
+    /// Inferred rather than read from the record (Identity Center grants: see `sso`).
+    pub matched: bool,
 }
 
 #[derive(Default, Debug)]
@@ -88,12 +92,19 @@ impl Lineage {
     pub fn build(store: &Store) -> Lineage {
         let mut lineage = Lineage::default();
         let mut twins = HashMap::new();
+        let mut grants = Vec::new();
         for name in MINTING {
             for &idx in store.lookup(IndexedField::EventName, name) {
-                if let Some(mint) = mint_of(store, idx) {
-                    lineage.add(mint, &mut twins);
+                match mint_of(store, idx) {
+                    Some(Minted::Key(mint)) => lineage.add(mint, &mut twins),
+                    Some(Minted::Grant(grant)) => grants.push(grant),
+                    None => {}
                 }
             }
+        }
+        let recorded: HashSet<String> = lineage.mints.iter().map(|m| m.child.clone()).collect();
+        for mint in sso::match_grants(store, grants, &recorded) {
+            lineage.add(mint, &mut twins);
         }
         lineage
             .mints
@@ -214,6 +225,21 @@ struct MintRecord {
     /// Kept loose: its shape varies by API, and a surprise there must not hide the mint.
     #[serde(rename = "requestParameters")]
     request: Option<serde_json::Value>,
+    #[serde(rename = "serviceEventDetails")]
+    sso: Option<SsoDetails>,
+}
+
+/// What `GetRoleCredentials` records of the role it handed out.
+#[derive(Deserialize)]
+struct SsoDetails {
+    account_id: Option<String>,
+    role_name: Option<String>,
+}
+
+/// What a minting event gave: a key on record, or an Identity Center grant to match.
+enum Minted {
+    Key(Mint),
+    Grant(sso::Grant),
 }
 
 #[derive(Deserialize)]
@@ -243,12 +269,31 @@ struct Arn {
 }
 
 /// The credential an event minted, if it did (and succeeded).
-fn mint_of(store: &Store, idx: EventIdx) -> Option<Mint> {
+fn mint_of(store: &Store, idx: EventIdx) -> Option<Minted> {
     let e = store.event(idx);
     if e.is_error() || e.raw.is_empty() {
         return None;
     }
     let record: MintRecord = serde_json::from_str(&e.raw).ok()?;
+    let role_key = record
+        .response
+        .as_ref()
+        .and_then(|r| r.role_credentials.as_ref())
+        .and_then(|k| k.access_key_id.as_ref());
+    if let (None, Some(sso)) = (role_key, record.sso) {
+        let text = |s| {
+            Some(store.text(s))
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+        };
+        return Some(Minted::Grant(sso::Grant {
+            event: idx,
+            time: e.time,
+            account: sso.account_id?,
+            role: sso.role_name?,
+            user: text(e.identity.sign_in_name).or_else(|| text(e.identity.user_name)),
+        }));
+    }
     let resp = record.response?;
     let arn = |a: Option<Arn>| a.and_then(|a| a.arn);
     let (child, child_principal) = if let Some(k) = resp.credentials.and_then(|c| c.access_key_id) {
@@ -265,11 +310,12 @@ fn mint_of(store: &Store, idx: EventIdx) -> Option<Mint> {
     } else {
         (resp.role_credentials?.access_key_id?, None)
     };
-    Some(Mint {
+    Some(Minted::Key(Mint {
         event: idx,
         parent: cred_of(store, idx),
         child,
         child_principal,
         time: e.time,
-    })
+        matched: false,
+    }))
 }

@@ -3,7 +3,7 @@
 //! then everything it minted, recursively. The same lines feed the app's overlay and
 //! `trailscope query --lineage --output tree`.
 
-use super::{keys_of_principal, Cred, Lineage};
+use super::{keys_of_principal, Cred, Lineage, Mint};
 use crate::model::sanitize::visible;
 use crate::model::store::{IndexedField, Store};
 use crate::model::time::EventTime;
@@ -74,7 +74,7 @@ pub fn tree(lineage: &Lineage, store: &Store, focus: &Cred) -> Vec<TreeLine> {
         let Some(m) = lineage.parents(k).next() else {
             break;
         };
-        let via = Some((store.text(store.event(m.event).name).to_string(), m.time));
+        let via = Some((via_name(store, m), m.time));
         if let Some(last) = chain.last_mut() {
             last.1 = via;
         }
@@ -102,10 +102,11 @@ pub fn tree(lineage: &Lineage, store: &Store, focus: &Cred) -> Vec<TreeLine> {
                 .collect(),
             Cred::Key(_) => Vec::new(),
         };
-        kids.extend(lineage.children(&cred).map(|m| {
-            let name = store.text(store.event(m.event).name).to_string();
-            (m.child.clone(), Some((name, m.time)))
-        }));
+        kids.extend(
+            lineage
+                .children(&cred)
+                .map(|m| (m.child.clone(), Some((via_name(store, m), m.time)))),
+        );
         kids.reverse();
         for (key, via) in kids {
             let child = Cred::Key(key);
@@ -122,6 +123,16 @@ pub fn tree(lineage: &Lineage, store: &Store, focus: &Cred) -> Vec<TreeLine> {
         }
     }
     lines
+}
+
+/// The minting event's name, marked when the edge was matched rather than read.
+fn via_name(store: &Store, m: &Mint) -> String {
+    let name = store.text(store.event(m.event).name);
+    if m.matched {
+        format!("{name} (matched by role and time)")
+    } else {
+        name.to_string()
+    }
 }
 
 /// After the parent's line and its descendants already placed.

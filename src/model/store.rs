@@ -112,6 +112,14 @@ impl Store {
         index.get(&sym).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// Every principal with its events: for matching by the shape of an ARN, which no
+    /// exact lookup can do (Identity Center sessions, see `lineage::sso`).
+    pub(crate) fn principals(&self) -> impl Iterator<Item = (&str, &[EventIdx])> {
+        self.by_principal
+            .iter()
+            .map(|(&sym, rows)| (self.interner.resolve(sym), rows.as_slice()))
+    }
+
     /// Adds a batch, dropping re-deliveries of events already held, and keeps time order.
     pub fn insert_batch(&mut self, records: Vec<Record>) -> InsertStats {
         let mut stats = InsertStats::default();
