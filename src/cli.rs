@@ -18,6 +18,8 @@ use std::path::PathBuf;
     after_help = "Examples:\n  trailscope --demo\n  trailscope ~/incident/AWSLogs\n  \
         aws cloudtrail lookup-events --max-results 50 | trailscope -\n  \
         trailscope --profile incident --region eu-west-1 --since 7d --filter 'key:AKIA…'\n  \
+        trailscope --save leaked-key-42 ~/incident/AWSLogs\n  \
+        trailscope open leaked-key-42\n  \
         trailscope query ~/incident/AWSLogs --filter 'ip:198.51.100.77' --group-by event",
     args_conflicts_with_subcommands = true
 )]
@@ -27,6 +29,11 @@ pub struct Cli {
 
     #[command(flatten)]
     pub open: OpenArgs,
+
+    /// Where saved investigations are kept (default: TRAILSCOPE_DATA_DIR, else the platform's
+    /// data directory, ~/.local/share/trailscope on Linux).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Default)]
@@ -48,12 +55,26 @@ pub struct OpenArgs {
     #[arg(long, short = 'f', value_name = "EXPR")]
     pub filter: Option<String>,
 
+    /// Save this investigation under NAME (default: a name from the source and the time).
+    /// It autosaves as you work; `trailscope open NAME` reopens it, offline.
+    #[arg(long, value_name = "NAME", conflicts_with = "no_save")]
+    pub save: Option<String>,
+
+    /// Do not save this investigation.
+    #[arg(long)]
+    pub no_save: bool,
+
     #[command(flatten)]
     pub lookup: LookupArgs,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Reopen a saved investigation: its events, walk, marks and notes, with no network.
+    Open(OpenSavedArgs),
+    /// List, remove, rename, export or import saved investigations.
+    #[command(subcommand)]
+    Sessions(SessionsCommand),
     /// Filter events without the UI and print them, count them or group them (scriptable).
     #[command(after_help = "Examples:\n  trailscope query logs/ --output count\n  \
         trailscope query logs/ --filter 'ip:198.51.100.77' --group-by event\n  \
@@ -69,6 +90,35 @@ pub enum Command {
         cloudtrail lookup-events --region eu-west-1"
     )]
     FakeEndpoint(FakeEndpointArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct OpenSavedArgs {
+    /// The investigation's name (`trailscope sessions list`).
+    pub name: String,
+
+    /// Colour theme: dark or light.
+    #[arg(long, default_value = "dark", value_name = "NAME")]
+    pub theme: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SessionsCommand {
+    /// Every saved investigation: name, events, last saved, source.
+    List,
+    /// Delete an investigation and its events.
+    Rm { name: String },
+    /// Rename an investigation.
+    Rename { from: String, to: String },
+    /// Write one investigation to FILE (a single file a colleague can import).
+    Export { name: String, file: PathBuf },
+    /// Add the investigations in FILE (written by `sessions export`).
+    Import {
+        file: PathBuf,
+        /// Import it under this name instead.
+        #[arg(long = "as", value_name = "NAME")]
+        rename: Option<String>,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod export;
 pub mod fake;
 pub mod filter;
 pub mod generate;
@@ -15,6 +16,7 @@ pub mod model;
 pub mod profile;
 pub mod query;
 pub mod runtime;
+pub mod session;
 pub mod source;
 pub mod terminal;
 pub mod theme;

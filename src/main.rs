@@ -1,12 +1,18 @@
 //! Parse the command line, load config, run. Nothing else.
 
 use clap::Parser;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use trailscope::app::fetch::LiveFetch;
+use trailscope::app::session::SessionMeta;
 use trailscope::cli::{Cli, Command, OpenArgs};
 use trailscope::keymap::Keymap;
 use trailscope::model::sanitize::visible;
+use trailscope::model::time::EventTime;
 use trailscope::runtime::{run, LiveStart, Outcome, RunOptions};
+use trailscope::session::db::{data_dir, Db};
+use trailscope::session::reopen;
+use trailscope::session::state::SourceRecord;
 use trailscope::source::walk::Plan;
 use trailscope::source::{demo, walk};
 use trailscope::theme::Theme;
@@ -18,7 +24,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let dir = cli.data_dir.clone();
     match cli.command {
+        Some(Command::Open(args)) => {
+            let theme = match theme(&args.theme) {
+                Ok(t) => t,
+                Err(e) => return fail(&e, 2),
+            };
+            open_saved(args.name, theme, dir)
+        }
+        Some(Command::Sessions(cmd)) => trailscope::session::cli::main(&cmd, dir.as_deref()),
         Some(Command::Query(args)) => trailscope::query::main(&args),
         Some(Command::Generate(args)) => match trailscope::generate::run(&args) {
             Ok(summary) => {
@@ -31,14 +46,87 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e, 1),
         },
-        None => open(cli.open),
+        None => open(cli.open, dir),
     }
 }
 
-/// The interactive UI.
-fn open(cli: OpenArgs) -> ExitCode {
+fn theme(name: &str) -> Result<Theme, String> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme = match Theme::builtin(&cli.theme, no_color) {
+    Theme::builtin(name, no_color)
+}
+
+/// The session database, or why there is none (the app then runs without saving).
+fn database(dir: Option<&Path>) -> Result<Db, String> {
+    Db::open(&data_dir(dir)?)
+}
+
+/// `trailscope open NAME`, and the picker's choice.
+fn open_saved(name: String, theme: Theme, dir: Option<PathBuf>) -> ExitCode {
+    let db = match database(dir.as_deref()) {
+        Ok(db) => db,
+        Err(e) => return fail(&e, 1),
+    };
+    let saved = match reopen::prepare(&db, &name) {
+        Ok(r) => r,
+        Err(e) => return fail(&visible(&e), 1),
+    };
+    let opts = RunOptions {
+        filter: None,
+        plan: saved.plan,
+        live: None,
+        source_label: saved.label,
+        keymap: Keymap::default_keymap(),
+        theme: theme.clone(),
+        session: saved.meta,
+        db: Ok(db),
+        pick_session: false,
+    };
+    finish(run(opts), theme, dir)
+}
+
+/// How the UI ended; a choice in the picker opens that investigation next.
+fn finish(outcome: Result<Outcome, String>, theme: Theme, dir: Option<PathBuf>) -> ExitCode {
+    match outcome {
+        Ok(Outcome::Quit) => ExitCode::SUCCESS,
+        Ok(Outcome::Open(name)) => open_saved(name, theme, dir),
+        Ok(Outcome::Failed(msg)) => fail(&msg, 1),
+        Err(e) => fail(&e, 1),
+    }
+}
+
+/// What this session reads, for its saved provenance.
+fn source_record(kind: &str, label: &str, paths: Vec<String>) -> SourceRecord {
+    SourceRecord {
+        kind: kind.to_string(),
+        label: label.to_string(),
+        paths,
+        opened_ms: EventTime::now().millis().unwrap_or(0),
+        ..SourceRecord::default()
+    }
+}
+
+/// Where this session saves: `--save NAME`, nowhere with `--no-save`, else a name from the
+/// source and the time (`:save NAME` renames it later).
+fn session_meta(cli: &OpenArgs, short: &str, sources: Vec<SourceRecord>) -> SessionMeta {
+    let now = EventTime::now();
+    let created = now.millis().unwrap_or(0);
+    let mut meta = match (&cli.save, cli.no_save) {
+        (_, true) => SessionMeta::default(),
+        (Some(name), false) => SessionMeta::saving(name.clone(), false, created),
+        (None, false) => {
+            let short: String = short.chars().filter(|c| !c.is_control()).take(40).collect();
+            let stamp = now.format_utc();
+            let stamp = stamp.get(..19).unwrap_or(&stamp).replace('T', " ");
+            SessionMeta::saving(format!("{short} {stamp}"), true, created)
+        }
+    };
+    meta.sources = sources;
+    meta
+}
+
+/// The interactive UI.
+fn open(cli: OpenArgs, dir: Option<PathBuf>) -> ExitCode {
+    let theme = match theme(&cli.theme) {
         Ok(t) => t,
         Err(e) => return fail(&e, 2),
     };
@@ -71,13 +159,20 @@ fn open(cli: OpenArgs) -> ExitCode {
         if let Some(p) = &cli.lookup.profile {
             label.push_str(&format!(" (profile {p})"));
         }
+        let mut source = source_record("lookup-events", &label, Vec::new());
+        source.profile = cli.lookup.profile.clone();
+        source.regions = regions.iter().map(|r| r.to_string()).collect();
+        source.window = Some((fetch.start.format_utc(), fetch.end.format_utc()));
+        source.sent_filter = Some(fetch.plan.describe());
+        let short = format!("lookup {}", regions.first().copied().unwrap_or(""));
+        let meta = session_meta(&cli, &short, vec![source]);
         let live = LiveStart {
             fetch,
             orders,
             profile: cli.lookup.profile.clone(),
             rate: cli.lookup.rate,
         };
-        return session(cli, Plan::default(), Some(live), label, theme);
+        return session(cli, Plan::default(), Some(live), label, theme, meta, dir);
     }
     let (plan, label) = if cli.demo {
         if !demo::is_available() {
@@ -88,6 +183,23 @@ fn open(cli: OpenArgs) -> ExitCode {
         }
         (demo::plan(), "demo incident (assets/demo)".to_string())
     } else if cli.paths.is_empty() {
+        // Nothing asked for: offer the saved investigations, if there are any.
+        if let Ok(db) = database(dir.as_deref()) {
+            if db.list().is_ok_and(|l| !l.is_empty()) {
+                let opts = RunOptions {
+                    filter: None,
+                    plan: Plan::default(),
+                    live: None,
+                    source_label: "saved investigations".to_string(),
+                    keymap: Keymap::default_keymap(),
+                    theme: theme.clone(),
+                    session: SessionMeta::default(),
+                    db: Ok(db),
+                    pick_session: true,
+                };
+                return finish(run(opts), theme, dir);
+            }
+        }
         return fail("nothing to open: give files or folders of CloudTrail logs, `-` for stdin, or --demo (see --help)", 2);
     } else {
         let label = cli
@@ -105,7 +217,21 @@ fn open(cli: OpenArgs) -> ExitCode {
         }
         return fail(&msg, 1);
     }
-    session(cli, plan, None, label, theme)
+    let (kind, short) = if cli.demo {
+        ("demo", "demo".to_string())
+    } else if cli.paths.iter().any(|p| p.as_os_str() == "-") {
+        ("stdin", "stdin".to_string())
+    } else {
+        let first = cli.paths.first().map(|p| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| p.display().to_string())
+        });
+        ("files", first.unwrap_or_default())
+    };
+    let paths = cli.paths.iter().map(|p| p.display().to_string()).collect();
+    let meta = session_meta(&cli, &short, vec![source_record(kind, &label, paths)]);
+    session(cli, plan, None, label, theme, meta, dir)
 }
 
 /// Runs the UI on files (`plan`) or LookupEvents (`live`).
@@ -115,6 +241,8 @@ fn session(
     live: Option<LiveStart>,
     label: String,
     theme: Theme,
+    meta: SessionMeta,
+    dir: Option<PathBuf>,
 ) -> ExitCode {
     let opts = RunOptions {
         filter: cli.filter.clone(),
@@ -122,13 +250,12 @@ fn session(
         live,
         source_label: label,
         keymap: Keymap::default_keymap(),
-        theme,
+        theme: theme.clone(),
+        session: meta,
+        db: database(dir.as_deref()),
+        pick_session: false,
     };
-    match run(opts) {
-        Ok(Outcome::Quit) => ExitCode::SUCCESS,
-        Ok(Outcome::Failed(msg)) => fail(&msg, 1),
-        Err(e) => fail(&e, 1),
-    }
+    finish(run(opts), theme, dir)
 }
 
 fn fail(msg: &str, code: u8) -> ExitCode {

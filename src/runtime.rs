@@ -5,8 +5,11 @@ use crate::app::effect::Effect;
 use crate::app::fetch::LiveFetch;
 use crate::app::key::{Key, KeyCode};
 use crate::app::msg::Msg;
+use crate::app::session::SessionMeta;
 use crate::app::{update, App};
 use crate::keymap::Keymap;
+use crate::session::db::Db;
+use crate::session::saver::{Reply, Saver};
 use crate::source::files::{spawn_load, CancelToken};
 use crate::source::lookup::live::{Fetcher, RegionOrder};
 use crate::source::walk::Plan;
@@ -30,6 +33,12 @@ pub struct RunOptions {
     pub theme: Theme,
     /// A filter to start with (`--filter`), already checked to parse.
     pub filter: Option<String>,
+    /// The investigation: its name for autosave, or the state of one being reopened.
+    pub session: SessionMeta,
+    /// The session database; `Err` says why there is none (the app runs, without saving).
+    pub db: Result<Db, String>,
+    /// Start on the investigation picker (nothing else was asked for).
+    pub pick_session: bool,
 }
 
 /// A LookupEvents session: the app's view of the fetch, its first orders, and how to reach AWS.
@@ -45,6 +54,8 @@ pub struct LiveStart {
 pub enum Outcome {
     Quit,
     Failed(String),
+    /// Open this saved investigation instead.
+    Open(String),
 }
 
 pub fn run(opts: RunOptions) -> Result<Outcome, String> {
@@ -67,6 +78,31 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
     if let Some(f) = &opts.filter {
         app.filter.set_text(f);
     }
+    app.session = opts.session;
+    crate::app::session::begin_restore(&mut app);
+    let (reply_tx, mut reply_rx) = mpsc::unbounded_channel();
+    let mut db_error = None;
+    let saver = match opts.db {
+        Ok(db) => Some(Saver::start(db, reply_tx)),
+        Err(why) => {
+            db_error = Some(why.clone());
+            if app.session.name.take().is_some() {
+                app.warnings.push(crate::model::warning::Warning::problem(
+                    &std::sync::Arc::from("sessions"),
+                    crate::model::warning::Location::WholeFile,
+                    format!("this investigation is not being saved: {why}"),
+                ));
+                app.notice = Some("not saving this investigation: w says why".into());
+            }
+            None
+        }
+    };
+    let mut effects_at_start = Vec::new();
+    if opts.pick_session {
+        app.load.loading = false;
+        app.sessions = Some(crate::app::session_picker::SessionPicker::waiting());
+        effects_at_start.push(Effect::ListSessions);
+    }
     let started = Instant::now();
 
     let (term_tx, mut term_rx) = mpsc::unbounded_channel();
@@ -76,12 +112,14 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
     let (fetch_tx, mut fetch_rx) = mpsc::unbounded_channel();
     let mut fetcher = None;
     match opts.live {
+        Some(_) if opts.pick_session => {}
         Some(live) => {
             let mut f = Fetcher::new(live.profile, live.rate, fetch_tx);
             f.start(live.orders);
             fetcher = Some(f);
             app.live = Some(live.fetch);
         }
+        None if opts.pick_session => {}
         None => {
             let plan = opts.plan;
             let loader_cancel = cancel.clone();
@@ -108,6 +146,7 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
             Some(m) = term_rx.recv() => Some(m),
             Some(m) = src_rx.recv() => Some(Msg::Source(app.query, m)),
             Some(f) = fetch_rx.recv() => Some(Msg::Fetched(f)),
+            Some(r) = reply_rx.recv() => Some(reply_msg(r)),
             _ = ticker.tick() => None,
             _ = tokio::time::sleep_until(next_frame), if dirty => None,
             // Pending filter work runs whenever nothing else is ready.
@@ -129,7 +168,10 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
                     Ok(m) => Msg::Source(app.query, m),
                     Err(_) => match fetch_rx.try_recv() {
                         Ok(f) => Msg::Fetched(f),
-                        Err(_) => break,
+                        Err(_) => match reply_rx.try_recv() {
+                            Ok(r) => reply_msg(r),
+                            Err(_) => break,
+                        },
                     },
                 },
             };
@@ -141,21 +183,72 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
             effects.extend(update(&mut app, Msg::Work));
             dirty = true;
         }
-        for effect in effects {
-            if let Some(end) = perform(effect, &mut fetcher) {
-                break 'run end;
+        effects.splice(0..0, effects_at_start.drain(..));
+        // Effects answered at once (a file written, no database to ask) answer with messages.
+        while !effects.is_empty() {
+            let mut answers = Vec::new();
+            for effect in std::mem::take(&mut effects) {
+                if let Some(end) = perform(effect, &mut fetcher, &saver, &db_error, &mut answers) {
+                    break 'run end;
+                }
+            }
+            for msg in answers {
+                effects.extend(update(&mut app, msg));
+                dirty = true;
             }
         }
     };
     cancel.cancel();
     drop(fetcher);
     drop(guard);
+    // The last state, whatever ended the session (q, a signal, an error): the terminal is
+    // already restored, so a long final save is not a frozen screen.
+    if let Some(saver) = saver {
+        if let Some(job) = crate::app::session::autosave(&mut app, true) {
+            saver.save(job);
+        }
+        saver.finish();
+    }
     Ok(outcome)
 }
 
+fn reply_msg(reply: Reply) -> Msg {
+    match reply {
+        Reply::Saved(s) => Msg::Saved(s),
+        Reply::Sessions(list) => Msg::Sessions(list),
+    }
+}
+
 /// Carries out one effect; `Some` when it ends the session.
-fn perform(effect: Effect, fetcher: &mut Option<Fetcher>) -> Option<Outcome> {
+fn perform(
+    effect: Effect,
+    fetcher: &mut Option<Fetcher>,
+    saver: &Option<Saver>,
+    db_error: &Option<String>,
+    answers: &mut Vec<Msg>,
+) -> Option<Outcome> {
     match effect {
+        Effect::Save(job) => {
+            if let Some(s) = saver {
+                s.save(job);
+            }
+            None
+        }
+        Effect::ListSessions => {
+            let asked = saver.as_ref().is_some_and(Saver::list);
+            if !asked {
+                let why = db_error
+                    .clone()
+                    .unwrap_or_else(|| "the saver stopped".into());
+                answers.push(Msg::Sessions(Err(format!("no session database: {why}"))));
+            }
+            None
+        }
+        Effect::OpenSession(name) => Some(Outcome::Open(name)),
+        Effect::WriteFile { path, bytes, what } => {
+            answers.push(Msg::Wrote(write_new_file(&path, &bytes).map(|()| what)));
+            None
+        }
         Effect::Quit => Some(Outcome::Quit),
         Effect::Fail(msg) => Some(Outcome::Failed(msg)),
         Effect::Fetch(orders) => {
@@ -171,6 +264,20 @@ fn perform(effect: Effect, fetcher: &mut Option<Fetcher>) -> Option<Outcome> {
             None
         }
     }
+}
+
+/// Writes a file that must not exist yet (evidence is never overwritten), private to the user.
+fn write_new_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    crate::session::db::private_file(path)?;
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(path);
+        format!("cannot write {}: {e}", path.display())
+    })
 }
 
 /// crossterm's `read` blocks, so it gets its own thread; it ends with the process.

@@ -38,10 +38,13 @@ pub enum Command {
     Timeline,
     FetchView,
     Marks,
+    Annotate,
+    CommandLine,
+    Sessions,
 }
 
 impl Command {
-    pub const ALL: [Command; 39] = [
+    pub const ALL: [Command; 42] = [
         Command::MoveDown,
         Command::MoveUp,
         Command::PageDown,
@@ -64,6 +67,9 @@ impl Command {
         Command::NextMark,
         Command::PrevMark,
         Command::Marks,
+        Command::Annotate,
+        Command::CommandLine,
+        Command::Sessions,
         Command::Preset(Preset::Writes),
         Command::Preset(Preset::Errors),
         Command::Preset(Preset::Denied),
@@ -114,6 +120,9 @@ impl Command {
             Command::PrevMark => "previous-mark",
             Command::FetchView => "fetch-view",
             Command::Marks => "marks",
+            Command::Annotate => "annotate",
+            Command::CommandLine => "command-line",
+            Command::Sessions => "sessions",
             Command::LoadMore => "load-more",
             Command::LoadUntil => "load-until",
             Command::FetchWindow => "fetch-window",
@@ -165,6 +174,11 @@ impl Command {
             Command::NextMark => "next marked event in the view",
             Command::PrevMark => "previous marked event in the view",
             Command::Marks => "list the marked events: enter goes to one",
+            Command::Annotate => "write a note on the selected event (saved, exported)",
+            Command::CommandLine => {
+                "command: save NAME, note TEXT, export jsonl|csv|md [marked|view|all] [FILE], sessions"
+            }
+            Command::Sessions => "saved investigations: type to search, enter opens one",
             Command::FetchView => {
                 "LookupEvents: fetch this view's filter from AWS (one attribute sent)"
             }

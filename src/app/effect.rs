@@ -1,6 +1,8 @@
 //! What `update` asks the runtime to do: the only way the pure core touches the world.
 
+use crate::session::db::SaveJob;
 use crate::source::lookup::live::RegionOrder;
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -11,4 +13,16 @@ pub enum Effect {
     Fetch(Vec<RegionOrder>),
     /// Stop every LookupEvents region where it is.
     StopFetch,
+    /// Write this to the investigation's database (in the background).
+    Save(SaveJob),
+    /// Read the list of saved investigations (answered by `Msg::Sessions`).
+    ListSessions,
+    /// Leave this investigation for another one.
+    OpenSession(String),
+    /// Write an export to a new file, readable by the user alone (answered by `Msg::Wrote`).
+    WriteFile {
+        path: PathBuf,
+        bytes: Vec<u8>,
+        what: String,
+    },
 }

@@ -14,6 +14,9 @@ pub mod load;
 pub mod msg;
 pub mod nav;
 pub mod picker;
+pub mod prompt;
+pub mod session;
+pub mod session_picker;
 pub mod sort;
 pub mod table;
 mod update;
@@ -35,8 +38,11 @@ use load::LoadState;
 use msg::QueryId;
 use nav::{Nav, View};
 use picker::FacetPicker;
+use prompt::Prompt;
+use session::SessionMeta;
+use session_picker::SessionPicker;
 use sort::Sort;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use table::TableState;
 
 pub use update::update;
@@ -143,6 +149,14 @@ pub struct App {
     pub profile_scroll: usize,
     /// The histogram shown by `Overlay::Timeline`.
     pub timeline: Timeline,
+    /// Notes written on events (`a`).
+    pub notes: BTreeMap<EventIdx, String>,
+    /// The saved investigation this is, and the autosave's bookkeeping.
+    pub session: SessionMeta,
+    /// Open while typing a `:` command or a note.
+    pub prompt: Option<Prompt>,
+    /// Open while choosing a saved investigation.
+    pub sessions: Option<SessionPicker>,
     /// After going back: the selected event's row on screen, to put it there again.
     restore_row: Option<usize>,
     /// The filtered rows in sort order, when a sort other than time is on.
@@ -202,6 +216,10 @@ impl App {
             profile: Profile::default(),
             profile_scroll: 0,
             timeline: Timeline::default(),
+            notes: BTreeMap::new(),
+            session: SessionMeta::default(),
+            prompt: None,
+            sessions: None,
             restore_row: None,
             sorted: None,
             resort_due: false,
@@ -220,7 +238,10 @@ impl App {
     }
 
     pub fn layout(&self) -> Layout {
-        let filter_line = self.bar.is_some() || self.until.is_some() || self.filter.is_active();
+        let filter_line = self.bar.is_some()
+            || self.until.is_some()
+            || self.prompt.is_some()
+            || self.filter.is_active();
         Layout::compute(
             self.width,
             self.height,
@@ -265,6 +286,16 @@ impl App {
             presets: self.filter.presets.clone(),
             anchor: self.selected(),
             screen_row: self.table.cursor.saturating_sub(self.table.offset),
+        }
+    }
+
+    /// The filter in force, presets included, as the provenance of an export states it.
+    pub fn current_filter_text(&self) -> String {
+        let presets: Vec<&str> = self.filter.presets.iter().map(|p| p.name()).collect();
+        match (self.filter.text.trim(), presets.is_empty()) {
+            (text, true) => text.to_string(),
+            ("", false) => format!("presets: {}", presets.join(", ")),
+            (text, false) => format!("{text} (presets: {})", presets.join(", ")),
         }
     }
 

@@ -2,6 +2,8 @@
 //! so `update` never reads a clock.
 
 use super::key::Key;
+use crate::session::db::Summary;
+use crate::session::saver::Saved;
 use crate::source::lookup::live::Fetched;
 use crate::source::SourceMsg;
 
@@ -25,4 +27,10 @@ pub enum Msg {
     Paste(String),
     /// Nothing else to do: run a slice of pending work (filtering, sorting).
     Work,
+    /// A save was written, or failed.
+    Saved(Saved),
+    /// The saved investigations, for the picker.
+    Sessions(Result<Vec<Summary>, String>),
+    /// An export file was written (its message), or not.
+    Wrote(Result<String, String>),
 }

@@ -2,7 +2,7 @@
 //! with `--templates`. Unlike the viewer's loader this is strict: a template that cannot be
 //! read is an error, since silently generating from fewer templates would skew a benchmark.
 
-use crate::source::walk::{Input, Plan};
+use crate::source::walk::Plan;
 use crate::source::{demo, walk};
 use flate2::read::MultiGzDecoder;
 use serde_json::Value;
@@ -50,23 +50,12 @@ fn from_plan(plan: Plan) -> Result<Vec<Value>, String> {
     let mut records = Vec::new();
     for input in &plan.inputs {
         let label = input.label();
-        let bytes = read(input).map_err(|e| format!("cannot read template {label}: {e}"))?;
+        let bytes = crate::source::files::read_all(input)
+            .map_err(|e| format!("cannot read template {label}: {e}"))?;
         let bytes = gunzip(bytes).map_err(|e| format!("cannot gunzip template {label}: {e}"))?;
         collect(&bytes, &mut records);
     }
     Ok(records)
-}
-
-fn read(input: &Input) -> std::io::Result<Vec<u8>> {
-    match input {
-        Input::File { path, .. } => std::fs::read(path),
-        Input::Embedded { bytes, .. } => Ok(bytes.to_vec()),
-        Input::Stdin => {
-            let mut buf = Vec::new();
-            std::io::stdin().read_to_end(&mut buf)?;
-            Ok(buf)
-        }
-    }
 }
 
 /// Gzip is recognised by its magic bytes, not the file name; every member is read.

@@ -5,7 +5,8 @@ use super::event::Event;
 use super::sanitize::visible;
 use super::store::Store;
 
-#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+#[derive(Copy, Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Column {
     Time,
     Event,

@@ -6,6 +6,7 @@ use super::loose::{present, text, Loose};
 use super::time::EventTime;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use std::sync::Arc;
 
 /// The hot fields of a record, owned, plus the compact raw JSON for the detail pane.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -29,7 +30,9 @@ pub struct Record {
     pub management: Option<bool>,
     pub identity: Option<IdentityRecord>,
     pub resources: Vec<ResourceRecord>,
-    pub raw: Box<str>,
+    /// Shared rather than owned: a session's autosave takes the records it has not written
+    /// yet off the UI thread without copying them.
+    pub raw: Arc<str>,
 }
 
 impl Default for EventTime {
@@ -259,9 +262,9 @@ impl RecordView<'_> {
             .collect();
         let event_id = owned(&self.event_id);
         let raw = if keep_raw || event_id.is_none() {
-            compact_json(raw_text).into_boxed_str()
+            Arc::from(compact_json(raw_text))
         } else {
-            Box::default()
+            Arc::default()
         };
         Record {
             time,

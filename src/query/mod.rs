@@ -5,6 +5,8 @@ mod fetch;
 mod group;
 mod output;
 
+pub(crate) use output::csv_cell;
+
 use crate::cli::{Output, QueryArgs};
 use crate::filter::{parse, Compiled, ParseError};
 use crate::lineage::{tree, Cred, Lineage, TreeLine};

@@ -140,7 +140,7 @@ fn worker(shared: &Shared) {
     }
 }
 
-fn read_all(input: &Input) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_all(input: &Input) -> std::io::Result<Vec<u8>> {
     match input {
         Input::File { path, .. } => std::fs::read(path),
         Input::Stdin => {
@@ -149,6 +149,12 @@ fn read_all(input: &Input) -> std::io::Result<Vec<u8>> {
             Ok(buf)
         }
         Input::Embedded { bytes, .. } => Ok(bytes.to_vec()),
+        Input::Stored {
+            db,
+            investigation,
+            seq,
+            ..
+        } => crate::session::reopen::read_block(db, *investigation, *seq),
     }
 }
 

@@ -18,6 +18,13 @@ pub enum Input {
         label: &'static str,
         bytes: &'static [u8],
     },
+    /// A block of a saved investigation's events (`session::reopen`).
+    Stored {
+        db: PathBuf,
+        investigation: i64,
+        seq: i64,
+        events: u64,
+    },
 }
 
 impl Input {
@@ -26,6 +33,8 @@ impl Input {
             Input::File { size, .. } => *size,
             Input::Stdin => 0,
             Input::Embedded { bytes, .. } => bytes.len() as u64,
+            // Progress counts these in events, not bytes.
+            Input::Stored { events, .. } => *events,
         }
     }
 
@@ -34,6 +43,7 @@ impl Input {
             Input::File { path, .. } => path.display().to_string(),
             Input::Stdin => "<stdin>".to_string(),
             Input::Embedded { label, .. } => format!("demo:{label}"),
+            Input::Stored { seq, .. } => format!("saved block {seq}"),
         }
     }
 }

@@ -29,9 +29,15 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         return frame.render_widget(para, area);
     }
     let total = app.detail.lines.len();
+    let note = app
+        .detail
+        .event
+        .and_then(|i| app.notes.get(&i))
+        .map(|n| format!("· ✎ {} ", crate::model::sanitize::visible(n)))
+        .unwrap_or_default();
     let title = match app.detail.event {
         Some(_) => format!(
-            " event JSON {}/{} ",
+            " event JSON {}/{} {note}",
             (app.detail.scroll + 1).min(total),
             total
         ),

@@ -12,7 +12,11 @@ use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     if let Some(bar) = &app.until {
-        return draw_until(frame, app, bar, theme, area);
+        let label = "load until (36h, 7d, 2026-05-01, or events per region): ";
+        return draw_prompt(frame, label, bar, app.until_error.as_deref(), theme, area);
+    }
+    if let Some(p) = &app.prompt {
+        return draw_prompt(frame, p.label(), &p.bar, p.error.as_deref(), theme, area);
     }
     let accent = theme.style(Meaning::HelpKey);
     let mut spans = vec![Span::styled("/ ", accent)];
@@ -62,15 +66,22 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     }
 }
 
-/// The "load until" prompt: what it takes, what was typed, and why it was refused.
-fn draw_until(frame: &mut Frame, app: &App, bar: &FilterBar, theme: &Theme, area: Rect) {
-    let label = "load until (36h, 7d, 2026-05-01, or events per region): ";
+/// A prompt ("load until", `:` commands, notes): what it takes, what was typed, and why it
+/// was refused.
+fn draw_prompt(
+    frame: &mut Frame,
+    label: &str,
+    bar: &FilterBar,
+    error: Option<&str>,
+    theme: &Theme,
+    area: Rect,
+) {
     let text = visible(bar.text()).into_owned();
     let mut spans = vec![
         Span::styled(label, theme.style(Meaning::HelpKey)),
         Span::raw(text),
     ];
-    if let Some(err) = &app.until_error {
+    if let Some(err) = error {
         spans.push(Span::styled(
             format!("   ✗ {}", visible(err)),
             theme.style(Meaning::Error),

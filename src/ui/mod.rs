@@ -7,6 +7,7 @@ mod overlay;
 mod picker;
 mod pivot_menu;
 mod profile;
+mod sessions;
 pub(crate) mod status;
 mod table;
 mod timeline;
@@ -37,6 +38,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         overlay::draw(frame, app, theme, o);
     }
     picker::draw(frame, app, theme);
+    sessions::draw(frame, app, theme);
     pivot_menu::draw(frame, app, theme);
 }
 

@@ -9,17 +9,21 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
-pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
-    let Some(p) = &app.picker else { return };
-    let full = frame.area();
-    let w = full.width.saturating_sub(4).min(90);
+/// A box up to `max_width` wide and nearly the screen's height, in its middle.
+pub(crate) fn centered(full: Rect, max_width: u16) -> Rect {
+    let w = full.width.saturating_sub(4).min(max_width);
     let h = full.height.saturating_sub(2);
-    let area = Rect::new(
+    Rect::new(
         full.x + (full.width - w) / 2,
         full.y + (full.height - h) / 2,
         w,
         h,
-    );
+    )
+}
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    let Some(p) = &app.picker else { return };
+    let area = centered(frame.area(), 90);
     let tabs: Vec<Span> = Facet::ALL
         .iter()
         .map(|&f| {

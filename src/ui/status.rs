@@ -39,6 +39,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             )
         };
         spans.push(Span::styled(text, accent));
+    } else if app.load.loading && app.session.reopened {
+        spans.push(Span::styled(
+            format!(" · reopening: {}/{} blocks…", p.files_done, p.files_total),
+            accent,
+        ));
     } else if app.load.loading {
         let mb = p.bytes_read as f64 / 1e6;
         spans.push(Span::styled(
@@ -49,7 +54,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             accent,
         ));
     } else {
-        let files = if p.files_done == 1 { "file" } else { "files" };
+        let files = match (app.session.reopened, p.files_done == 1) {
+            (true, _) => "saved blocks",
+            (false, true) => "file",
+            (false, false) => "files",
+        };
         let took = duration(app.load.elapsed_ms(app.now_ms));
         let first = match app.load.first_rows_ms {
             Some(ms) => format!(
@@ -68,6 +77,19 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             format!(" · {} marked (n/N)", app.marks.len()),
             base,
         ));
+    }
+    if !app.notes.is_empty() {
+        spans.push(Span::styled(format!(" · {} notes", app.notes.len()), base));
+    }
+    if let Some(name) = &app.session.name {
+        let state = app.session.status.as_deref().unwrap_or("not saved yet");
+        let state = if state.starts_with("saved as") {
+            "saved"
+        } else {
+            state
+        };
+        let name = crate::model::sanitize::visible(name);
+        spans.push(Span::styled(format!(" · {name}: {state}"), base));
     }
     let problems = app.problem_count();
     if problems > 0 {

@@ -45,10 +45,14 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     });
     let rows = rows_all[start..end].iter().enumerate().map(|(i, &idx)| {
         let event = app.store.event(idx);
-        let mark = gutter.then(|| match app.marks.contains(&idx) {
-            true => Cell::from("●").style(mark_style),
-            false => Cell::from(" "),
-        });
+        // A note makes a mark too; it shows as a pencil.
+        let mark = gutter.then(
+            || match (app.notes.contains_key(&idx), app.marks.contains(&idx)) {
+                (true, _) => Cell::from("✎").style(mark_style),
+                (false, true) => Cell::from("●").style(mark_style),
+                (false, false) => Cell::from(" "),
+            },
+        );
         let cells = columns.iter().map(|&c| cell(app, theme, event, c));
         let row = Row::new(mark.into_iter().chain(cells));
         if start + i == app.table.cursor {

@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 pub struct Tmux {
     socket: String,
+    /// Saved investigations go here (TRAILSCOPE_DATA_DIR), never to the user's own.
+    pub data_dir: tempfile::TempDir,
 }
 
 fn run(args: &[&str]) -> Output {
@@ -19,7 +21,9 @@ impl Tmux {
     /// Starts a shell in a `width`×`height` terminal.
     pub fn start(name: &str, width: u16, height: u16) -> Tmux {
         let socket = format!("trailscope-e2e-{name}-{}", std::process::id());
-        let t = Tmux { socket };
+        let data_dir = tempfile::tempdir().expect("a temporary data directory");
+        let data_env = format!("TRAILSCOPE_DATA_DIR={}", data_dir.path().display());
+        let t = Tmux { socket, data_dir };
         let (w, h) = (width.to_string(), height.to_string());
         // A plain shell with a fixed prompt, so what we read is ours.
         let out = run(&[
@@ -38,6 +42,7 @@ impl Tmux {
             "env",
             "PS1=READY>",
             "TERM=xterm-256color",
+            &data_env,
             "sh",
         ]);
         assert!(

@@ -2,6 +2,7 @@
 //! incident walk (`walk`) have their own files.
 
 mod live;
+mod session;
 mod walk;
 
 use super::bar::{BarOutcome, FilterBar};
@@ -28,6 +29,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         app.notice = None;
     }
     match msg {
+        Msg::Key(key) if app.prompt.is_some() => session::prompt_key(app, key, &mut effects),
+        Msg::Key(key) if app.sessions.is_some() => session::sessions_key(app, key, &mut effects),
         Msg::Key(key) if app.bar.is_some() => bar_key(app, key, &mut effects),
         Msg::Key(key) if app.until.is_some() => until_key(app, key, &mut effects),
         Msg::Key(key) if app.pivot_menu => pivot_key(app, key, &mut effects),
@@ -40,6 +43,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 apply(app, command, &mut effects);
             }
         }
+        Msg::Paste(text) if session::paste(app, &text) => {}
         Msg::Paste(text) => {
             if let Some(bar) = app.bar.as_mut() {
                 bar.paste(&text);
@@ -54,7 +58,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             let page = app.layout().table_rows();
             app.table.scroll_into_view(page);
         }
-        Msg::Tick(now) => app.now_ms = now,
+        Msg::Tick(now) => {
+            app.now_ms = now;
+            if let Some(job) = super::session::autosave(app, false) {
+                effects.push(Effect::Save(job));
+            }
+        }
+        Msg::Saved(saved) => session::on_saved_msg(app, saved),
+        Msg::Sessions(list) => session::on_sessions(app, list),
+        Msg::Wrote(result) => session::on_wrote(app, result),
         Msg::Source(id, _) if id != app.query => {} // a superseded fetch
         Msg::Source(_, source_msg) => on_source(app, source_msg, &mut effects),
         Msg::Fetched(fetched) => on_fetched(app, fetched),
@@ -77,6 +89,7 @@ fn on_source(app: &mut App, msg: SourceMsg, effects: &mut Vec<Effect>) {
             app.load.loading = false;
             app.mark_resort();
             app.load.done_ms = Some(app.now_ms);
+            super::session::finish_restore(app);
             if app.store.is_empty() {
                 effects.push(Effect::Fail(nothing_read_message(app)));
             }
@@ -126,6 +139,9 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
     }
     match command {
         Command::Quit => effects.push(Effect::Quit),
+        Command::Annotate => session::open_note(app),
+        Command::CommandLine => session::open_command_line(app),
+        Command::Sessions => session::open_sessions(app, effects),
         Command::ToggleHelp => app.overlay = Some(Overlay::Help { scroll: 0 }),
         Command::ToggleWarnings => app.overlay = Some(Overlay::Warnings { scroll: 0 }),
         Command::MoveUp => move_by(app, -1),

@@ -1,0 +1,265 @@
+//! The app's side of saved investigations: what is captured from the screen for a save, what
+//! is put back when one reopens, and when to autosave. Pure: the database and the saver thread
+//! are the runtime's (`session::saver`); the app only hands it `Effect::Save` jobs.
+
+use super::nav::View;
+use super::sort::Sort;
+use super::App;
+use crate::model::store::EventIdx;
+use crate::session::db::SaveJob;
+use crate::session::saver::Saved;
+use crate::session::state::{event_key, SavedView, SessionState, SourceRecord};
+use std::collections::HashMap;
+
+/// How long the state must have been changed before an autosave: a burst of keys is one save.
+const AUTOSAVE_EVERY_MS: u64 = 2000;
+/// After a failed save (disk full…), how long before trying again.
+const RETRY_AFTER_MS: u64 = 30_000;
+
+#[derive(Debug, Default)]
+pub struct SessionMeta {
+    /// The investigation saved into; `None` when not saving (`--no-save`, or no database).
+    pub name: Option<String>,
+    /// Named automatically (from the source and time): `:save NAME` renames it.
+    pub auto_named: bool,
+    pub created_ms: i64,
+    /// The investigation's own note.
+    pub note: String,
+    pub sources: Vec<SourceRecord>,
+    /// Nothing written under `name` yet.
+    pub fresh: bool,
+    /// Replace this name at the next save (`:save NAME` on an automatic name).
+    pub rename_from: Option<String>,
+    /// Events handed to the saver, and events it confirmed written (both from index 0).
+    queued_events: usize,
+    saved_events: usize,
+    /// The state document last handed to the saver.
+    queued_json: Option<String>,
+    /// A save is being written.
+    in_flight: bool,
+    last_try_ms: Option<u64>,
+    failed_at_ms: Option<u64>,
+    /// A reopened investigation's state, put back once its events have loaded.
+    pub restore: Option<SessionState>,
+    /// The last save's outcome, for the status bar.
+    pub status: Option<String>,
+    /// Its events come from the database (not files or AWS).
+    pub reopened: bool,
+}
+
+impl SessionMeta {
+    /// Saving into `name`.
+    pub fn saving(name: String, auto_named: bool, created_ms: i64) -> SessionMeta {
+        SessionMeta {
+            name: Some(name),
+            auto_named,
+            created_ms,
+            fresh: true,
+            ..SessionMeta::default()
+        }
+    }
+
+    /// A reopened investigation: its events are already saved.
+    pub fn reopened(name: String, created_ms: i64, state: SessionState) -> SessionMeta {
+        SessionMeta {
+            name: Some(name),
+            created_ms,
+            note: state.note.clone(),
+            sources: state.sources.clone(),
+            restore: Some(state),
+            reopened: true,
+            ..SessionMeta::default()
+        }
+    }
+}
+
+/// Everything about the screen worth keeping, with events named by key.
+pub fn capture(app: &App) -> SessionState {
+    let key = |i: EventIdx| event_key(&app.store, i);
+    let saved = |v: &View| SavedView {
+        filter: v.filter.clone(),
+        presets: v.presets.clone(),
+        anchor: v.anchor.map(key),
+        screen_row: v.screen_row,
+    };
+    // A reopened investigation still loading: what is not on screen yet is what was saved.
+    if let Some(pending) = &app.session.restore {
+        return pending.clone();
+    }
+    SessionState {
+        sources: app.session.sources.clone(),
+        note: app.session.note.clone(),
+        view: saved(&app.current_view()),
+        back: app.nav.back.iter().map(saved).collect(),
+        forward: app.nav.forward.iter().map(saved).collect(),
+        marks: app.marked().into_iter().map(key).collect(),
+        notes: app
+            .notes
+            .iter()
+            .map(|(&i, n)| (key(i), n.clone()))
+            .collect(),
+        columns: app.columns.clone(),
+        sort: app.sort.map(|s| (s.column, s.descending)),
+        detail_open: app.detail.open,
+        profile_pane: app.profile_pane,
+    }
+}
+
+/// The first part of reopening, before any event is in: the layout and the filter, so the
+/// first rows on screen are already the saved view's.
+pub fn begin_restore(app: &mut App) {
+    let Some(state) = &app.session.restore else {
+        return;
+    };
+    if !state.columns.is_empty() {
+        app.columns = state.columns.clone();
+    }
+    app.sort = state
+        .sort
+        .map(|(column, descending)| Sort { column, descending });
+    app.detail.open = state.detail_open;
+    app.profile_pane = state.profile_pane;
+    let view = state.view.clone();
+    app.filter.restore(&view.filter, &view.presets);
+}
+
+/// The rest, once every event has loaded: marks, notes, the walk and the selected event.
+pub fn finish_restore(app: &mut App) {
+    let Some(state) = app.session.restore.take() else {
+        return;
+    };
+    let by_key: HashMap<String, EventIdx> = (0..app.store.len() as EventIdx)
+        .map(|i| (event_key(&app.store, i), i))
+        .collect();
+    let find = |k: &String| by_key.get(k).copied();
+    let view = |v: &SavedView| View {
+        filter: v.filter.clone(),
+        presets: v.presets.clone(),
+        anchor: v.anchor.as_ref().and_then(find),
+        screen_row: v.screen_row,
+    };
+    app.marks = state.marks.iter().filter_map(find).collect();
+    app.notes = state
+        .notes
+        .iter()
+        .filter_map(|(k, n)| Some((find(k)?, n.clone())))
+        .collect();
+    app.nav.back = state.back.iter().map(view).collect();
+    app.nav.forward = state.forward.iter().map(view).collect();
+    app.show_view(view(&state.view));
+    app.resort();
+    // Everything on screen came from the database.
+    app.session.queued_events = app.store.len();
+    app.session.saved_events = app.store.len();
+    app.session.queued_json = serde_json::to_string(&capture(app)).ok();
+}
+
+/// A save job when one is due: the state changed or events arrived, and the last save was a
+/// while ago (or `now` is the end of the session). `None` while a save is being written.
+pub fn autosave(app: &mut App, at_exit: bool) -> Option<SaveJob> {
+    let now = app.now_ms;
+    let s = &app.session;
+    let name = s.name.clone()?;
+    if s.restore.is_some() {
+        return None; // not everything is back on screen yet: saving now would lose it
+    }
+    if !at_exit {
+        if s.in_flight || s.last_try_ms.is_some_and(|t| now < t + AUTOSAVE_EVERY_MS) {
+            return None;
+        }
+        if s.failed_at_ms.is_some_and(|t| now < t + RETRY_AFTER_MS) {
+            return None;
+        }
+    }
+    let json = serde_json::to_string(&capture(app)).ok()?;
+    let s = &app.session;
+    let new_events = app.store.len().saturating_sub(s.queued_events);
+    if new_events == 0 && s.queued_json.as_deref() == Some(json.as_str()) {
+        return None;
+    }
+    let events = (s.queued_events..app.store.len())
+        .map(|i| app.store.event(i as EventIdx).raw.clone())
+        .collect();
+    let job = SaveJob {
+        name,
+        created_ms: s.created_ms,
+        updated_ms: app.now().millis().unwrap_or(s.created_ms),
+        source: source_line(&s.sources),
+        state_json: json.clone(),
+        new_events: events,
+        fresh: s.fresh,
+        rename_from: s.rename_from.clone(),
+    };
+    let s = &mut app.session;
+    s.queued_events = app.store.len();
+    s.queued_json = Some(json);
+    s.in_flight = true;
+    s.last_try_ms = Some(now);
+    s.fresh = false;
+    s.rename_from = None;
+    Some(job)
+}
+
+/// The saver's answer.
+pub fn on_saved(app: &mut App, saved: Saved) {
+    let s = &mut app.session;
+    s.in_flight = false;
+    match saved.result {
+        Ok(()) => {
+            s.saved_events = s.queued_events;
+            s.failed_at_ms = None;
+            s.status = Some(format!("saved as {}", saved.name));
+        }
+        Err(e) => {
+            // Nothing of that job was written (one transaction): send it all again later.
+            s.queued_events = s.saved_events;
+            s.queued_json = None;
+            s.failed_at_ms = Some(app.now_ms);
+            if s.saved_events == 0 {
+                s.fresh = true;
+            }
+            let msg = format!("not saved: {e}");
+            s.status = Some(msg.clone());
+            app.notice = Some(msg);
+        }
+    }
+}
+
+/// `:save NAME`: an automatic name is replaced; a chosen one is kept and NAME becomes a copy
+/// (every event is written again under it).
+pub fn save_as(app: &mut App, name: &str) -> Result<(), String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("save needs a name: :save NAME".into());
+    }
+    if name.chars().any(char::is_control) || name.len() > 200 {
+        return Err("a name is up to 200 characters, without control characters".into());
+    }
+    let s = &mut app.session;
+    match (&s.name, s.auto_named) {
+        (Some(old), true) if !s.fresh => {
+            s.rename_from = Some(old.clone());
+        }
+        (Some(old), false) if old != name => {
+            s.queued_events = 0;
+            s.saved_events = 0;
+            s.fresh = true;
+        }
+        _ => {}
+    }
+    s.name = Some(name.to_string());
+    s.auto_named = false;
+    s.queued_json = None;
+    s.last_try_ms = None;
+    s.failed_at_ms = None;
+    Ok(())
+}
+
+/// How `sessions list` describes the sources.
+pub fn source_line(sources: &[SourceRecord]) -> String {
+    sources
+        .iter()
+        .map(|s| s.label.clone())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
