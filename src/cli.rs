@@ -21,7 +21,7 @@ use std::path::PathBuf;
         trailscope --save leaked-key-42 ~/incident/AWSLogs\n  \
         trailscope open leaked-key-42\n  \
         trailscope query ~/incident/AWSLogs --filter 'ip:198.51.100.77' --group-by event",
-    args_conflicts_with_subcommands = true
+    subcommand_precedence_over_arg = true
 )]
 pub struct Cli {
     #[command(subcommand)]

@@ -276,3 +276,61 @@ fn walk_from_the_leaked_key_to_the_deletions_by_lineage_and_pivots() {
     t.send_keys(&["q"]);
     t.wait_text("EXIT-CODE=0", 10);
 }
+
+/// The lines of the screen between the title and the status bar: the table and the detail
+/// pane (the title names the source, the status bar how it was loaded).
+fn body(screen: &str) -> Vec<String> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let end = lines.len().saturating_sub(2);
+    lines[1.min(end)..end].iter().map(|l| l.trim_end().to_string()).collect()
+}
+
+/// An investigation saved in the app, quit, and reopened by name with no AWS credentials and
+/// no way to reach a network: the same screen, the same walk, the same marks and notes.
+#[test]
+fn an_investigation_saved_and_reopened_by_name_shows_the_same_screen() {
+    let t = Tmux::start("reopen", 150, 40);
+    t.wait_text("READY>", 10);
+    t.send_line(&format!(
+        "{} --demo --save night-shift --filter key:AKIAXLEAKED0EXAMPLE1; echo EXIT-CODE=$?",
+        bin()
+    ));
+    t.wait_text("35 of 6,707 events match", 20);
+    // Pivot on the attacker's IP (from the last event), mark two events, write a note, open
+    // the detail pane.
+    t.send_keys(&["G", "p"]);
+    t.wait_text("pivot on…", 10);
+    t.send_keys(&["i"]);
+    t.wait_text("113 of 6,707", 10);
+    t.send_keys(&["j", "j", "Space", "j", "a"]);
+    t.wait_text("note on this event", 10);
+    t.send_literal("exfil starts here");
+    t.send_keys(&["Enter"]);
+    t.wait_text("1 notes", 10);
+    t.send_keys(&["Enter"]);
+    let before = t.wait_text("✎ exfil starts here", 10);
+    t.send_keys(&["q"]);
+    t.wait_text("EXIT-CODE=0", 20);
+
+    // No credentials, no home, no route: any attempt to reach AWS would fail loudly.
+    t.send_line("clear");
+    t.send_line(&format!(
+        "env -i PATH=\"$PATH\" TERM=xterm-256color HOME=/nonexistent TRAILSCOPE_DATA_DIR={} \
+         AWS_EC2_METADATA_DISABLED=true AWS_ENDPOINT_URL=http://127.0.0.1:9 \
+         HTTPS_PROXY=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 \
+         {} open night-shift; echo EXIT-CODE=$?",
+        t.data_dir.path().display(),
+        bin()
+    ));
+    let after = t.wait_for("the reopened investigation", 20, |s| {
+        s.contains("night-shift (saved") && s.contains("saved blocks loaded") && s.contains("✎ exfil starts here")
+    });
+    assert_eq!(body(&after), body(&before), "before:\n{before}\nafter:\n{after}");
+    assert!(after.contains("2 marked") && after.contains("1 notes"), "{after}");
+    assert!(!after.contains("problems"), "{after}");
+    // The walk came back too: back to the key's view.
+    t.send_keys(&["["]);
+    t.wait_text("35 of 6,707", 10);
+    t.send_keys(&["q"]);
+    t.wait_text("EXIT-CODE=0", 20);
+}

@@ -429,26 +429,59 @@ pub fn check_file(path: &Path) -> Result<(), String> {
             "{shown} is not a trailscope session database (damaged, or another kind of file); it was left untouched: move it aside to start a new one, or restore it from a backup"
         ));
     }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| sql_error(path, e))?;
+    // Immutable: SQLite then creates no -wal or -shm beside a file it may not touch.
+    let uri = format!("file:{}?mode=ro&immutable=1", uri_path(path));
+    let conn = Connection::open_with_flags(
+        &uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+    )
+    .map_err(|e| sql_error(path, e))?;
     let version = user_version(&conn).map_err(|e| sql_error(path, e))?;
     if version > SCHEMA_VERSION {
         return Err(format!(
             "{shown} was written by a newer trailscope (session format {version}, this one reads up to {SCHEMA_VERSION}); it was left untouched: upgrade trailscope to open it"
         ));
     }
-    // Reading the catalogue touches the schema pages: a truncated or scrambled file fails here.
+    // Reading the catalogue touches the schema pages: a scrambled file fails here.
     let objects = conn
-        .query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| {
-            r.get::<_, i64>(0)
-        })
+        .query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
         .map_err(|e| sql_error(path, e))?;
     if version == 0 && objects > 0 {
         return Err(format!(
             "{shown} is an SQLite database but not a trailscope session database; it was left untouched"
         ));
     }
+    // A cut-off file: shorter than its header says (unless the rest is still in the WAL,
+    // after a crash, which the next open replays).
+    let pages: i64 = conn
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .map_err(|e| sql_error(path, e))?;
+    let page_size: i64 = conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .map_err(|e| sql_error(path, e))?;
+    let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) as i64;
+    let wal = Path::new(&format!("{}-wal", path.display())).exists();
+    if !wal && len < pages.saturating_mul(page_size) {
+        return Err(format!(
+            "{shown} is damaged (cut off at {len} bytes of {}); it was left untouched: move it aside to start a new one, or restore it from a backup",
+            pages.saturating_mul(page_size)
+        ));
+    }
+    if version >= 1 {
+        for table in ["investigations", "event_blocks"] {
+            conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get::<_, i64>(0))
+                .map_err(|e| sql_error(path, e))?;
+        }
+    }
     Ok(())
+}
+
+/// A path for an SQLite URI: `%`, `?` and `#` would be read as URI syntax.
+fn uri_path(path: &Path) -> String {
+    path.to_string_lossy()
+        .replace('%', "%25")
+        .replace('?', "%3f")
+        .replace('#', "%23")
 }
 
 fn user_version(conn: &Connection) -> rusqlite::Result<i64> {

@@ -4,6 +4,7 @@
 use trailscope::app::effect::Effect;
 use trailscope::app::key::parse_keys;
 use trailscope::app::msg::Msg;
+use trailscope::app::session::SessionMeta;
 use trailscope::app::{update, App};
 use trailscope::keymap::Keymap;
 use trailscope::source::files::{spawn_load, CancelToken};
@@ -27,7 +28,21 @@ pub fn given_demo(width: u16, height: u16) -> Harness {
 }
 
 fn given_plan(planned: Plan, label: &str, width: u16, height: u16) -> Harness {
+    given_session(planned, label, width, height, SessionMeta::default())
+}
+
+/// An app reopening (or saving as) an investigation: `session` is in place before the
+/// first event arrives, as the runtime does it.
+pub fn given_session(
+    planned: Plan,
+    label: &str,
+    width: u16,
+    height: u16,
+    session: SessionMeta,
+) -> Harness {
     let mut app = App::new(Keymap::default_keymap(), label.to_string(), width, height);
+    app.session = session;
+    trailscope::app::session::begin_restore(&mut app);
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
     spawn_load(planned, tx, CancelToken::default());
     let mut effects = Vec::new();
