@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Time to first rows: from starting the TUI on DIR until the first event row is on screen.
 #
-#   benches/first_rows.sh DIR
+#   benches/first_rows.sh DIR                 trailscope --no-save DIR
+#   benches/first_rows.sh -- open NAME        trailscope open NAME (any arguments after --)
 #
 # Each run starts a fresh tmux server (private socket `tmux -L tsbench`, 120x30) whose window
 # runs `sh -c 'date +%s%N > T0; exec "$TRAILSCOPE" DIR'`: the clock starts in that shell, just
@@ -21,22 +22,34 @@ set -euo pipefail
 export LC_ALL=C
 
 die() { echo "first_rows.sh: $*" >&2; exit 2; }
-[ $# -eq 1 ] || die "usage: benches/first_rows.sh DIR"
-DIR=$1
+[ $# -ge 1 ] || die "usage: benches/first_rows.sh DIR | benches/first_rows.sh -- ARGS..."
+if [ "$1" = "--" ]; then
+  shift
+  ARGS=("$@")
+  DIR=
+else
+  [ $# -eq 1 ] || die "usage: benches/first_rows.sh DIR | benches/first_rows.sh -- ARGS..."
+  DIR=$1
+fi
 TRAILSCOPE=${TRAILSCOPE:-target/release/trailscope}
 RUNS=${RUNS:-5}
 TIMEOUT=${TIMEOUT:-60}
 IDLE_WAIT=${IDLE_WAIT:-120}
 SOCKET=tsbench
 
-[ -e "$DIR" ] || die "'$DIR' does not exist"
+[ -z "$DIR" ] || [ -e "$DIR" ] || die "'$DIR' does not exist"
 [ -x "$TRAILSCOPE" ] || die "trailscope binary '$TRAILSCOPE' not found or not executable (cargo build --release, or set TRAILSCOPE=/path/to/trailscope)"
 command -v tmux >/dev/null || die "tmux is not on PATH (apt-get install tmux)"
 if tmux -L "$SOCKET" has-session 2>/dev/null; then
   die "a tmux server is already running on socket '$SOCKET' (tmux -L $SOCKET kill-server)"
 fi
 TRAILSCOPE=$(cd "$(dirname "$TRAILSCOPE")" && pwd)/$(basename "$TRAILSCOPE")
-case $DIR in /*) ;; *) DIR=$(pwd)/$DIR ;; esac
+if [ -n "$DIR" ]; then
+  case $DIR in /*) ;; *) DIR=$(pwd)/$DIR ;; esac
+  # Reading files is what is measured, not saving them as an investigation.
+  ARGS=(--no-save "$DIR")
+fi
+LABEL="${ARGS[*]}"
 
 WORK=$(mktemp -d)
 cleanup() { tmux -L "$SOCKET" kill-server 2>/dev/null || true; rm -rf "$WORK"; }
@@ -58,14 +71,14 @@ wait_idle() {
 }
 
 # The command tmux runs: arguments passed positionally so no path needs quoting in the script.
-INNER='date +%s%N > "$0"; exec "$1" "$2"'
+INNER='date +%s%N > "$0"; exec "$@"'
 
 results=()
 for ((i = 1; i <= RUNS; i++)); do
   busy=$(wait_idle)
   rm -f "$WORK/t0"
   tmux -L "$SOCKET" -f /dev/null new-session -d -s first -x 120 -y 30 \
-    sh -c "$INNER" "$WORK/t0" "$TRAILSCOPE" "$DIR"
+    sh -c "$INNER" "$WORK/t0" "$TRAILSCOPE" "${ARGS[@]}"
   deadline=$(( $(date +%s) + TIMEOUT ))
   t1=
   while :; do
@@ -87,4 +100,4 @@ for ((i = 1; i <= RUNS; i++)); do
 done
 
 median=$(printf '%s\n' "${results[@]}" | sort -n | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}')
-echo "first rows, $DIR: median ${median} ms of $RUNS runs (all: ${results[*]} ms)"
+echo "first rows, $LABEL: median ${median} ms of $RUNS runs (all: ${results[*]} ms)"

@@ -14,7 +14,10 @@ use std::path::PathBuf;
         in an event table with a JSON detail pane. Press ? inside for keys, / to filter.\n\n\
         With --region (or --regions), fetches from CloudTrail's Event history (LookupEvents) \
         instead, streaming events in as pages arrive: m loads more, t/L go further back, Esc \
-        stops.",
+        stops.\n\n\
+        Every session is saved as an investigation (events, walk, marks, notes) in the data \
+        directory: `trailscope open NAME` reopens one offline, `trailscope` alone lists them, \
+        `:export` inside writes evidence with its provenance.",
     after_help = "Examples:\n  trailscope --demo\n  trailscope ~/incident/AWSLogs\n  \
         aws cloudtrail lookup-events --max-results 50 | trailscope -\n  \
         trailscope --profile incident --region eu-west-1 --since 7d --filter 'key:AKIA…'\n  \

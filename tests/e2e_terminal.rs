@@ -282,7 +282,10 @@ fn walk_from_the_leaked_key_to_the_deletions_by_lineage_and_pivots() {
 fn body(screen: &str) -> Vec<String> {
     let lines: Vec<&str> = screen.lines().collect();
     let end = lines.len().saturating_sub(2);
-    lines[1.min(end)..end].iter().map(|l| l.trim_end().to_string()).collect()
+    lines[1.min(end)..end]
+        .iter()
+        .map(|l| l.trim_end().to_string())
+        .collect()
 }
 
 /// An investigation saved in the app, quit, and reopened by name with no AWS credentials and
@@ -323,10 +326,19 @@ fn an_investigation_saved_and_reopened_by_name_shows_the_same_screen() {
         bin()
     ));
     let after = t.wait_for("the reopened investigation", 20, |s| {
-        s.contains("night-shift (saved") && s.contains("saved blocks loaded") && s.contains("✎ exfil starts here")
+        s.contains("night-shift (saved")
+            && s.contains("saved blocks loaded")
+            && s.contains("✎ exfil starts here")
     });
-    assert_eq!(body(&after), body(&before), "before:\n{before}\nafter:\n{after}");
-    assert!(after.contains("2 marked") && after.contains("1 notes"), "{after}");
+    assert_eq!(
+        body(&after),
+        body(&before),
+        "before:\n{before}\nafter:\n{after}"
+    );
+    assert!(
+        after.contains("2 marked") && after.contains("1 notes"),
+        "{after}"
+    );
     assert!(!after.contains("problems"), "{after}");
     // The walk came back too: back to the key's view.
     t.send_keys(&["["]);

@@ -38,7 +38,11 @@ fn selected_key(h: &Harness) -> String {
 }
 
 fn view_keys(h: &Harness) -> Vec<String> {
-    h.app.rows().iter().map(|&i| event_key(&h.app.store, i)).collect()
+    h.app
+        .rows()
+        .iter()
+        .map(|&i| event_key(&h.app.store, i))
+        .collect()
 }
 
 /// The leaked-key walk with marks, notes, a preset, a sort and the profile pane: then saved,
@@ -77,10 +81,18 @@ fn save_then_reopen_round_trips_every_piece_of_state() {
     save(&mut h, dir.path());
 
     let again = reopen_from(dir.path(), "leaked key", 160, 40);
-    assert_eq!(again.app.store.len(), h.app.store.len(), "every event is back");
+    assert_eq!(
+        again.app.store.len(),
+        h.app.store.len(),
+        "every event is back"
+    );
     assert_eq!(capture(&again.app), before, "every piece of state is back");
     assert_eq!(selected_key(&again), selected, "the same event is selected");
-    assert_eq!(again.app.table.cursor - again.app.table.offset, screen_row, "at the same place on screen");
+    assert_eq!(
+        again.app.table.cursor - again.app.table.offset,
+        screen_row,
+        "at the same place on screen"
+    );
     assert_eq!(view_keys(&again), rows, "the same view");
     assert_eq!(again.app.session.note, "handed over to night shift");
     let noted: Vec<&String> = again.app.notes.values().collect();
@@ -90,7 +102,10 @@ fn save_then_reopen_round_trips_every_piece_of_state() {
     let fwd = again.keys("]");
     assert_eq!(fwd.app.current_view().filter, before.forward[0].filter);
     assert_eq!(
-        fwd.app.current_view().anchor.map(|i| event_key(&fwd.app.store, i)),
+        fwd.app
+            .current_view()
+            .anchor
+            .map(|i| event_key(&fwd.app.store, i)),
         before.forward[0].anchor
     );
 }
@@ -102,7 +117,10 @@ fn autosave_appends_new_events_and_skips_unchanged_state() {
     let mut h = given_demo(120, 30);
     h.app.session = SessionMeta::saving("inc".into(), false, 1);
     save(&mut h, dir.path());
-    assert!(autosave(&mut h.app, true).is_none(), "nothing changed, nothing to write");
+    assert!(
+        autosave(&mut h.app, true).is_none(),
+        "nothing changed, nothing to write"
+    );
     let mut h = h.keys("<space>");
     let job: SaveJob = autosave(&mut h.app, true).expect("a mark is a change");
     assert!(job.new_events.is_empty(), "the events were saved already");
@@ -147,8 +165,16 @@ fn no_credentials_are_stored() {
     save(&mut h, dir.path());
     let db = Db::open(dir.path()).expect("db");
     let (_, _, state) = db.load("creds").expect("load").expect("saved");
-    for secret in ["aws_secret_access_key", "SecretAccessKey", "sessionToken", "aws_session_token"] {
-        assert!(!state.to_lowercase().contains(&secret.to_lowercase()), "{secret} in {state}");
+    for secret in [
+        "aws_secret_access_key",
+        "SecretAccessKey",
+        "sessionToken",
+        "aws_session_token",
+    ] {
+        assert!(
+            !state.to_lowercase().contains(&secret.to_lowercase()),
+            "{secret} in {state}"
+        );
     }
     assert!(state.contains("\"profile\":\"incident\""));
 }
@@ -167,19 +193,39 @@ fn damaged_foreign_and_newer_files_are_reported_and_left_untouched() {
     let whole = digest(&db_file);
 
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("garbage", b"this is not a database at all, it is a text file".repeat(100), "not a trailscope session database"),
-        ("truncated", whole[..whole.len().min(3000)].to_vec(), "left untouched"),
-        ("zeroed header", [vec![0u8; 100], whole[100..].to_vec()].concat(), "not a trailscope session database"),
+        (
+            "garbage",
+            b"this is not a database at all, it is a text file".repeat(100),
+            "not a trailscope session database",
+        ),
+        (
+            "truncated",
+            whole[..whole.len().min(3000)].to_vec(),
+            "left untouched",
+        ),
+        (
+            "zeroed header",
+            [vec![0u8; 100], whole[100..].to_vec()].concat(),
+            "not a trailscope session database",
+        ),
     ];
     for (what, bytes, says) in cases {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("sessions.db");
         std::fs::write(&file, &bytes).expect("write");
-        let err = Db::open(dir.path()).err().unwrap_or_else(|| panic!("{what}: opened"));
-        assert!(err.contains(says) || err.contains("damaged"), "{what}: {err}");
+        let err = Db::open(dir.path())
+            .err()
+            .unwrap_or_else(|| panic!("{what}: opened"));
+        assert!(
+            err.contains(says) || err.contains("damaged"),
+            "{what}: {err}"
+        );
         assert!(err.contains("untouched"), "{what}: {err}");
         assert_eq!(digest(&file), bytes, "{what}: the file was modified");
-        let names: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").map(|e| e.expect("e").file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .map(|e| e.expect("e").file_name())
+            .collect();
         assert_eq!(names.len(), 1, "{what}: files were added: {names:?}");
     }
 
@@ -189,12 +235,17 @@ fn damaged_foreign_and_newer_files_are_reported_and_left_untouched() {
     std::fs::copy(&db_file, &file).expect("copy");
     {
         let conn = rusqlite::Connection::open(&file).expect("open");
-        conn.pragma_update(None, "user_version", 99).expect("version");
-        conn.pragma_update(None, "journal_mode", "DELETE").expect("journal");
+        conn.pragma_update(None, "user_version", 99)
+            .expect("version");
+        conn.pragma_update(None, "journal_mode", "DELETE")
+            .expect("journal");
     }
     let newer = digest(&file);
     let err = Db::open(dir.path()).err().expect("refused");
-    assert!(err.contains("newer trailscope") && err.contains("upgrade"), "{err}");
+    assert!(
+        err.contains("newer trailscope") && err.contains("upgrade"),
+        "{err}"
+    );
     assert_eq!(digest(&file), newer);
 }
 
@@ -287,7 +338,12 @@ fn child_saver_loop() {
             updated_ms: round as i64,
             source: "kill test".into(),
             state_json: serde_json::to_string(&state).expect("json"),
-            new_events: raws.iter().cycle().take(raws.len() * COPIES_PER_SAVE).cloned().collect(),
+            new_events: raws
+                .iter()
+                .cycle()
+                .take(raws.len() * COPIES_PER_SAVE)
+                .cloned()
+                .collect(),
             fresh: round == 0,
             rename_from: None,
         };
@@ -304,7 +360,13 @@ fn a_save_killed_midway_leaves_the_last_good_state() {
     for (attempt, delay_ms) in [30u64, 120, 260].into_iter().enumerate() {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut child = std::process::Command::new(std::env::current_exe().expect("test binary"))
-            .args(["--exact", "child_saver_loop", "--nocapture", "--test-threads", "1"])
+            .args([
+                "--exact",
+                "child_saver_loop",
+                "--nocapture",
+                "--test-threads",
+                "1",
+            ])
             .env(SAVER_DIR, dir.path())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -316,10 +378,16 @@ fn a_save_killed_midway_leaves_the_last_good_state() {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
         loop {
             let p = std::fs::read_to_string(&progress).unwrap_or_default();
-            if p.strip_prefix("writing ").and_then(|n| n.parse::<u64>().ok()).is_some_and(|n| n >= 2) {
+            if p.strip_prefix("writing ")
+                .and_then(|n| n.parse::<u64>().ok())
+                .is_some_and(|n| n >= 2)
+            {
                 break;
             }
-            assert!(std::time::Instant::now() < deadline, "the child never got going: {p:?}");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the child never got going: {p:?}"
+            );
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
@@ -329,9 +397,17 @@ fn a_save_killed_midway_leaves_the_last_good_state() {
         eprintln!("attempt {attempt}: killed while {at_kill}");
 
         let db = Db::open(dir.path()).expect("the database opens after the kill");
-        let (id, summary, json) = db.load("victim").expect("load").expect("the investigation is there");
-        let state: trailscope::session::state::SessionState = serde_json::from_str(&json).expect("state parses");
-        let round: u64 = state.note.trim_start_matches("round ").parse().expect("round");
+        let (id, summary, json) = db
+            .load("victim")
+            .expect("load")
+            .expect("the investigation is there");
+        let state: trailscope::session::state::SessionState =
+            serde_json::from_str(&json).expect("state parses");
+        let round: u64 = state
+            .note
+            .trim_start_matches("round ")
+            .parse()
+            .expect("round");
         let (word, n) = at_kill.split_once(' ').expect("progress");
         let n: u64 = n.parse().expect("number");
         match word {
@@ -341,18 +417,63 @@ fn a_save_killed_midway_leaves_the_last_good_state() {
             _ => assert_eq!(round, n, "attempt {attempt}: {at_kill}"),
         }
         let expected = (round + 1) * demo_events * COPIES_PER_SAVE as u64;
-        assert_eq!(summary.events, expected, "attempt {attempt}: the event count matches the state");
+        assert_eq!(
+            summary.events, expected,
+            "attempt {attempt}: the event count matches the state"
+        );
         let blocks = db.blocks(id).expect("blocks");
         assert_eq!(blocks.iter().map(|b| b.1).sum::<u64>(), expected);
         // Every block is whole: it decompresses to as many records as it says.
         for (seq, n) in blocks.iter().step_by(7) {
             let data = db.block(id, *seq).expect("block");
             let mut text = String::new();
-            std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&data[..]), &mut text).expect("gunzip");
+            std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&data[..]), &mut text)
+                .expect("gunzip");
             assert_eq!(text.lines().count() as u64, *n);
         }
         // And it reopens.
         let r = reopen::prepare(&db, "victim").expect("reopens");
         assert_eq!(r.meta.note, format!("round {round}"));
     }
+}
+
+/// `:export` from the app: the marked events, with the investigation's provenance, as a file
+/// the runtime writes (never over an existing one).
+#[test]
+fn export_from_the_command_line_writes_the_marked_events_with_provenance() {
+    use trailscope::app::effect::Effect;
+    let mut h = given_demo(140, 30);
+    h.app.session = SessionMeta::saving("night shift".into(), false, 1);
+    h.app.session.sources = vec![SourceRecord {
+        kind: "demo".into(),
+        label: "demo incident".into(),
+        ..SourceRecord::default()
+    }];
+    // Nothing marked yet: the prompt stays open and says why.
+    let h = h.keys(":export md marked<enter>");
+    let why = h
+        .app
+        .prompt
+        .as_ref()
+        .and_then(|p| p.error.clone())
+        .expect("refused");
+    assert!(why.contains("nothing marked"), "{why}");
+    let h = h.keys("<esc>/key:AKIAXLEAKED0EXAMPLE1<enter>g<space>j<space>aleak starts<enter>");
+    let h = h.keys(":export md marked evidence.md<enter>");
+    assert!(h.app.prompt.is_none());
+    let Some(Effect::WriteFile { path, bytes, what }) = h.effects.last() else {
+        panic!("no file to write: {:?}", h.effects.last());
+    };
+    assert_eq!(path, Path::new("evidence.md"));
+    assert!(what.starts_with("2 "), "{what}");
+    let text = String::from_utf8(bytes.clone()).expect("utf-8");
+    assert!(text.contains("night shift"), "{text}");
+    assert!(text.contains("demo incident"), "{text}");
+    assert!(
+        text.contains("key:AKIAXLEAKED0EXAMPLE1"),
+        "the filter in force: {text}"
+    );
+    assert!(text.contains("leak starts"), "the note: {text}");
+    let rows = text.lines().filter(|l| l.starts_with("| 2026-")).count();
+    assert_eq!(rows, 2, "{text}");
 }

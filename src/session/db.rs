@@ -444,7 +444,9 @@ pub fn check_file(path: &Path) -> Result<(), String> {
     }
     // Reading the catalogue touches the schema pages: a scrambled file fails here.
     let objects = conn
-        .query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        .query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
         .map_err(|e| sql_error(path, e))?;
     if version == 0 && objects > 0 {
         return Err(format!(
@@ -469,8 +471,10 @@ pub fn check_file(path: &Path) -> Result<(), String> {
     }
     if version >= 1 {
         for table in ["investigations", "event_blocks"] {
-            conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get::<_, i64>(0))
-                .map_err(|e| sql_error(path, e))?;
+            conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(|e| sql_error(path, e))?;
         }
     }
     Ok(())
@@ -542,8 +546,10 @@ pub(crate) fn private_file(path: &Path) -> Result<(), String> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options
-        .open(path)
-        .map(drop)
-        .map_err(|e| format!("cannot create {}: {e}", path.display()))
+    options.open(path).map(drop).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            format!("{} exists: choose another file name", path.display())
+        }
+        _ => format!("cannot create {}: {e}", path.display()),
+    })
 }
