@@ -477,3 +477,40 @@ fn export_from_the_command_line_writes_the_marked_events_with_provenance() {
     let rows = text.lines().filter(|l| l.starts_with("| 2026-")).count();
     assert_eq!(rows, 2, "{text}");
 }
+
+/// An automatic name is replaced by `:save NAME` (the same investigation, renamed); saving a
+/// named one under another name makes a full copy; the same name just saves again.
+#[test]
+fn save_as_renames_an_automatic_name_and_copies_a_chosen_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = given_demo(120, 30);
+    h.app.session = SessionMeta::saving("demo 2026-11-21 03:12:00".into(), true, 1);
+    save(&mut h, dir.path());
+    let mut h = h.keys(":save incident-7<enter>");
+    save(&mut h, dir.path());
+    let names = |dir: &Path| -> Vec<(String, u64)> {
+        Db::open(dir)
+            .expect("db")
+            .list()
+            .expect("list")
+            .into_iter()
+            .map(|s| (s.name, s.events))
+            .collect()
+    };
+    let n = h.app.store.len() as u64;
+    assert_eq!(names(dir.path()), vec![("incident-7".to_string(), n)]);
+
+    let h = h.keys(":save incident-7<enter>");
+    assert!(h.app.prompt.is_none(), "the same name is fine");
+    let mut h2 = h.keys("<space>:save handover copy<enter>");
+    save(&mut h2, dir.path());
+    let mut listed = names(dir.path());
+    listed.sort();
+    assert_eq!(
+        listed,
+        vec![
+            ("handover copy".to_string(), n),
+            ("incident-7".to_string(), n)
+        ]
+    );
+}

@@ -237,10 +237,12 @@ pub fn save_as(app: &mut App, name: &str) -> Result<(), String> {
     }
     let s = &mut app.session;
     match (&s.name, s.auto_named) {
+        // The same name: save again now (after a failure, say).
+        (Some(old), _) if old == name => {}
         (Some(old), true) if !s.fresh => {
             s.rename_from = Some(old.clone());
         }
-        (Some(old), false) if old != name => {
+        (Some(_), false) => {
             s.queued_events = 0;
             s.saved_events = 0;
             s.fresh = true;

@@ -81,15 +81,17 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     if !app.notes.is_empty() {
         spans.push(Span::styled(format!(" · {} notes", app.notes.len()), base));
     }
-    if let Some(name) = &app.session.name {
-        let state = app.session.status.as_deref().unwrap_or("not saved yet");
-        let state = if state.starts_with("saved as") {
-            "saved"
-        } else {
-            state
-        };
-        let name = crate::model::sanitize::visible(name);
-        spans.push(Span::styled(format!(" · {name}: {state}"), base));
+    // Short: the status bar is the first thing cut in a small terminal. A failure says more
+    // (the notice has the reason when it happens).
+    if app.session.name.is_some() {
+        match app.session.status.as_deref() {
+            Some(s) if s.starts_with("saved") => spans.push(Span::styled(" · saved", base)),
+            Some(_) => spans.push(Span::styled(
+                " · NOT SAVED (:save retries)",
+                theme.style(Meaning::Error).bg(base.bg.unwrap_or_default()),
+            )),
+            None => {}
+        }
     }
     let problems = app.problem_count();
     if problems > 0 {
