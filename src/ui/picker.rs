@@ -21,6 +21,15 @@ pub(crate) fn centered(full: Rect, max_width: u16) -> Rect {
     )
 }
 
+/// The first line of a picker: what is typed, and how many entries match.
+pub(crate) fn search_line(query: &str, count: String, theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled("search: ", theme.style(Meaning::HelpKey)),
+        Span::raw(visible(query).into_owned()),
+        Span::styled(format!("   {count}"), theme.style(Meaning::Dim)),
+    ])
+}
+
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let Some(p) = &app.picker else { return };
     let area = centered(frame.area(), 90);
@@ -43,14 +52,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             theme.style(Meaning::Dim),
         ));
     let inner_h = area.height.saturating_sub(3) as usize;
-    let mut lines = vec![Line::from(vec![
-        Span::styled("search: ", theme.style(Meaning::HelpKey)),
-        Span::raw(visible(&p.query).into_owned()),
-        Span::styled(
-            format!("   {} of {} values", p.shown.len(), p.total()),
-            theme.style(Meaning::Dim),
-        ),
-    ])];
+    let count = format!("{} of {} values", p.shown.len(), p.total());
+    let mut lines = vec![search_line(&p.query, count, theme)];
     let start = p.cursor.saturating_sub(inner_h.saturating_sub(1));
     for i in start..(start + inner_h).min(p.shown.len()) {
         let Some(v) = p.value(i) else { break };

@@ -1,12 +1,12 @@
 //! The saved-investigation picker: name, events, when last saved and the source, narrowed by
 //! what is typed.
 
-use super::picker::centered;
+use super::picker::{centered, search_line};
 use crate::app::App;
 use crate::model::sanitize::visible;
 use crate::model::time::EventTime;
 use crate::theme::{Meaning, Theme};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
@@ -21,14 +21,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             theme.style(Meaning::Dim),
         ));
     let inner_h = area.height.saturating_sub(3) as usize;
-    let mut lines = vec![Line::from(vec![
-        Span::styled("search: ", theme.style(Meaning::HelpKey)),
-        Span::raw(visible(&p.query).into_owned()),
-        Span::styled(
-            format!("   {} of {}", p.shown.len(), p.all.len()),
-            theme.style(Meaning::Dim),
-        ),
-    ])];
+    let count = format!("{} of {}", p.shown.len(), p.all.len());
+    let mut lines = vec![search_line(&p.query, count, theme)];
     if p.loading {
         lines.push(Line::styled("  reading…", theme.style(Meaning::Dim)));
     } else if let Some(e) = &p.error {
