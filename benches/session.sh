@@ -13,7 +13,7 @@
 #      quit  presses q at once: q → process exit is the final save of every event not saved yet
 #            (it runs after the terminal is restored, before the process exits); afterwards
 #            `sessions list` must report all the events.
-#    Peak RSS from GNU time. After each run: sessions.db (+ -wal, -shm) size, blocks and their
+#    Peak RSS from GNU time. After each run: sessions.db (+ -wal) size, blocks and their
 #    bytes (python3's sqlite3, read-only). The last run's database is the one reopened below.
 # 2. Size: the gzipped source (sum of file sizes and du -b), its uncompressed size (zcat | wc -c),
 #    and DuckDB peers in persisted files: `raw` = one row per event (eventTime VARCHAR, the record
@@ -102,9 +102,9 @@ to_ms() { awk -v t="$1" 'BEGIN {split(t, p, " "); if (p[2] == "s") printf "%d", 
 status_line() { tmux -L "$SOCKET" capture-pane -p -t s 2>/dev/null | tail -1 | sed 's/ *$//'; }
 sessions() { TRAILSCOPE_DATA_DIR=$1 "$TRAILSCOPE" sessions list 2>/dev/null; }
 saved_events() { sessions "$1" | awk -F'\t' -v n="$NAME" '$1 == n {split($2, p, " "); print p[1]}'; }
-db_bytes() { # sessions.db + -wal + -shm
+db_bytes() { # sessions.db + -wal (the -shm file is a 32 KB index of the WAL, not data)
   local t=0 f
-  for f in "$1/sessions.db" "$1/sessions.db-wal" "$1/sessions.db-shm"; do
+  for f in "$1/sessions.db" "$1/sessions.db-wal"; do
     [ -e "$f" ] && t=$((t + $(stat -c %s "$f")))
   done
   echo "$t"

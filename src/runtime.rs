@@ -105,8 +105,7 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
     }
     let started = Instant::now();
 
-    let (term_tx, mut term_rx) = mpsc::unbounded_channel();
-    spawn_input_thread(term_tx);
+    let mut term_rx = take_input();
     let (src_tx, mut src_rx) = mpsc::channel(64);
     let cancel = CancelToken::default();
     let (fetch_tx, mut fetch_rx) = mpsc::unbounded_channel();
@@ -201,6 +200,9 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
     cancel.cancel();
     drop(fetcher);
     drop(guard);
+    // The input thread outlives this session (it blocks in `read`): the next session (an
+    // investigation opened from the picker) takes its keys from here, so none is lost.
+    give_back_input(term_rx);
     // The last state, whatever ended the session (q, a signal, an error): the terminal is
     // already restored, so a long final save is not a frozen screen.
     if let Some(saver) = saver {
@@ -278,6 +280,25 @@ fn write_new_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
         let _ = std::fs::remove_file(path);
         format!("cannot write {}: {e}", path.display())
     })
+}
+
+/// The terminal's keys, shared by every session this process runs.
+static INPUT: std::sync::Mutex<Option<mpsc::UnboundedReceiver<Msg>>> = std::sync::Mutex::new(None);
+
+/// The input channel: the one a previous session gave back, or a new one with its thread.
+fn take_input() -> mpsc::UnboundedReceiver<Msg> {
+    let kept = INPUT.lock().ok().and_then(|mut slot| slot.take());
+    kept.unwrap_or_else(|| {
+        let (tx, rx) = mpsc::unbounded_channel();
+        spawn_input_thread(tx);
+        rx
+    })
+}
+
+fn give_back_input(rx: mpsc::UnboundedReceiver<Msg>) {
+    if let Ok(mut slot) = INPUT.lock() {
+        *slot = Some(rx);
+    }
 }
 
 /// crossterm's `read` blocks, so it gets its own thread; it ends with the process.

@@ -465,7 +465,10 @@ fn export_from_the_command_line_writes_the_marked_events_with_provenance() {
         panic!("no file to write: {:?}", h.effects.last());
     };
     assert_eq!(path, Path::new("evidence.md"));
-    assert!(what.starts_with("2 "), "{what}");
+    assert!(
+        what.starts_with("2 (marked events) as md to evidence.md"),
+        "{what}"
+    );
     let text = String::from_utf8(bytes.clone()).expect("utf-8");
     assert!(text.contains("night shift"), "{text}");
     assert!(text.contains("demo incident"), "{text}");

@@ -130,6 +130,9 @@ fn set_note(app: &mut App, idx: EventIdx, text: &str) {
 
 /// Renders the export here (it is pure) and asks the runtime to write the file.
 fn export_effect(app: &App, order: &ExportOrder) -> Result<Effect, String> {
+    if app.session.restore.is_some() {
+        return Err("still reopening: marks and notes are back once every event has loaded (Enter again then)".into());
+    }
     let rows: Vec<EventIdx> = match order.scope {
         Scope::Marked => app.marked(),
         Scope::View => app.rows().to_vec(),
@@ -165,7 +168,7 @@ fn export_effect(app: &App, order: &ExportOrder) -> Result<Effect, String> {
         None => PathBuf::from(default_file_name(app, order)),
     };
     let what = format!(
-        "{} {} events ({}) to {} · sha256 {}",
+        "{} ({}) as {} to {} · sha256 {}",
         done.events,
         order.scope.label(),
         order.format.extension(),
