@@ -18,7 +18,8 @@
 # 2. Size: the gzipped source (sum of file sizes and du -b), its uncompressed size (zcat | wc -c),
 #    and DuckDB peers in persisted files: `raw` = one row per event (eventTime VARCHAR, the record
 #    as JSON text, read with read_json_objects + from_json, as benches/peers.sh reads), `typed` =
-#    the same records as typed columns (from_json with json_group_structure over every record).
+#    the same records as typed columns (from_json with the json_group_structure of every record,
+#    built from `raw`). Both with preserve_insertion_order = false (out of memory otherwise).
 # 3. First rows: benches/first_rows.sh -- open big (TRAILSCOPE_DATA_DIR set), then
 #    benches/first_rows.sh DIR, RUNS each; DuckDB: a fresh python process per run, timed inside
 #    from duckdb.connect(file, read_only) to fetchall() of 30 rows, with and without
@@ -182,6 +183,7 @@ for mode in "${modes[@]}"; do
     t_saved=$(ms_since "$(cat "$WORK/t0")")
     line=$(status_line)
   fi
+  screen=$(tmux -L "$SOCKET" capture-pane -p -t s)
   tq=$(now)
   tmux -L "$SOCKET" send-keys -t s q
   wait_exit "$WORK/t0" || die "create $n: no exit after ${TIMEOUT}s"
@@ -204,6 +206,7 @@ for mode in "${modes[@]}"; do
     "$saved q → exit ${qexit} ms; peak RSS ${rss} MB; sessions list after exit: ${after:-nothing} events;" \
     "$nblocks blocks, $blob blob bytes ($bev events); on disk $size B = $(awk -v s="$size" -v e="$EVENTS" 'BEGIN {printf "%.1f", s / e}') B/event ($(db_files "$data"))"
   echo "  status bar before q: $line"
+  if printf '%s' "$line" | grep -Eq 'NOT SAVED|problems|error|cannot'; then echo "  WARNING: screen:"; printf '%s\n' "$screen"; fi
   [ "$after" = "$EVENTS" ] || echo "  WARNING: $NAME holds ${after:-no} events after exit, $EVENTS expected"
   [ "$bev" = "$EVENTS" ] || echo "  WARNING: the blocks hold $bev events, $EVENTS expected"
   if [ "$n" -lt "${#modes[@]}" ]; then rm -rf "$data"; fi
@@ -228,10 +231,12 @@ echo "uncompressed JSON: $raw B = $(per "$raw") B/event"
 if [ -n "$DUCKDB_PYTHON" ]; then
   busy=$(wait_idle)
   t=$(now)
-  "$DUCKDB_PYTHON" - "$WORK/raw.duckdb" "$DIR/**/*.json.gz" <<'EOF'
+  /usr/bin/time -f %M -o "$WORK/raw.rss" "$DUCKDB_PYTHON" - "$WORK/raw.duckdb" "$DIR/**/*.json.gz" <<'EOF'
 import duckdb, sys
 c = duckdb.connect(sys.argv[1], config={"threads": 2})
 c.execute("SET enable_progress_bar = false")
+# With insertion order preserved (the default) this ran out of memory at 1M events (17 GiB).
+c.execute("SET preserve_insertion_order = false")
 c.execute("""CREATE TABLE events AS
   SELECT r->>'eventTime' AS eventTime, r AS record
   FROM (SELECT unnest(from_json(json, '{"Records":["JSON"]}').Records) AS r
@@ -242,13 +247,32 @@ EOF
   draw=$(ms_since "$t")
   busy2=$(wait_idle)
   t=$(now)
-  "$DUCKDB_PYTHON" - "$WORK/typed.duckdb" "$WORK/raw.duckdb" <<'EOF'
-import duckdb, sys
+  /usr/bin/time -f %M -o "$WORK/typed.rss" "$DUCKDB_PYTHON" - "$WORK/typed.duckdb" "$WORK/raw.duckdb" <<'EOF'
+import duckdb, json, sys
 c = duckdb.connect(sys.argv[1], config={"threads": 2})
 c.execute("SET enable_progress_bar = false")
+c.execute("SET preserve_insertion_order = false")
 c.execute("ATTACH ? AS raw (READ_ONLY)", [sys.argv[2]])
-s = c.execute("SELECT json_group_structure(record) FROM raw.events").fetchall()[0][0]
-c.execute("CREATE TABLE events AS SELECT unnest(from_json(record, ?)) FROM raw.events", [s])
+# json_group_structure over all 1M records ran out of memory (17 GiB): take it per 100,000
+# rows and merge (NULL yields to any type, BIGINT + DOUBLE is DOUBLE, other conflicts JSON).
+def merge(a, b):
+    if a == b or b == "NULL":
+        return a
+    if a == "NULL":
+        return b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return {k: merge(a.get(k, "NULL"), b.get(k, "NULL")) for k in {**a, **b}}
+    if isinstance(a, list) and isinstance(b, list):
+        return [merge(a[0], b[0])]
+    if isinstance(a, str) and isinstance(b, str) and {a, b} <= {"UBIGINT", "BIGINT", "DOUBLE"}:
+        return "DOUBLE" if "DOUBLE" in (a, b) else "BIGINT"
+    return "JSON"
+n = c.execute("SELECT count(*) FROM raw.events").fetchall()[0][0]
+s = "NULL"
+for lo in range(0, n, 100000):
+    part = c.execute("SELECT json_group_structure(record) FROM raw.events WHERE rowid >= ? AND rowid < ?", [lo, lo + 100000]).fetchall()[0][0]
+    s = merge(s, json.loads(part))
+c.execute("CREATE TABLE events AS SELECT unnest(from_json(record, ?)) FROM raw.events", [json.dumps(s)])
 c.execute("DETACH raw")
 c.execute("CHECKPOINT")
 c.close()
@@ -259,7 +283,8 @@ EOF
     s=$(( $(stat -c %s "$WORK/$f.duckdb") + $( [ -e "$WORK/$f.duckdb.wal" ] && stat -c %s "$WORK/$f.duckdb.wal" || echo 0) ))
     echo "DuckDB $f: $s B = $(per "$s") B/event (rows, columns: $n)"
   done
-  echo "DuckDB build times: raw ${draw} ms from the gzipped files (CPU ${busy}% busy before), typed ${dtyped} ms from raw (CPU ${busy2}% busy before)"
+  echo "DuckDB builds: raw ${draw} ms from the gzipped files, peak RSS $(( $(cat "$WORK/raw.rss") / 1000 )) MB (CPU ${busy}% busy before);" \
+    "typed ${dtyped} ms from raw, peak RSS $(( $(cat "$WORK/typed.rss") / 1000 )) MB (CPU ${busy2}% busy before)"
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -319,7 +344,7 @@ for ((i = 1; i <= RUNS; i++)); do
     echo "run $i $what (CPU ${busy}% busy before): loaded in ${loaded} ms, first rows ${first} ms (status bar); on screen ${seen} ms after start; $ev events; peak RSS ${rss} MB"
     echo "  status bar: $line"
     [ "$ev" = "$EVENTS" ] || { echo "  WARNING: $ev events on screen, $EVENTS expected; screen:"; printf '%s\n' "$screen"; }
-    if printf '%s' "$line" | grep -Eq 'problems|error|cannot'; then echo "  WARNING: screen:"; printf '%s\n' "$screen"; fi
+    if printf '%s' "$line" | grep -Eq 'NOT SAVED|problems|error|cannot'; then echo "  WARNING: screen:"; printf '%s\n' "$screen"; fi
   done
 done
 after=$(saved_events "$DATA")

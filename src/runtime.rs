@@ -207,6 +207,14 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
     // already restored, so a long final save is not a frozen screen.
     if let Some(saver) = saver {
         if let Some(job) = crate::app::session::autosave(&mut app, true) {
+            if job.new_events.len() > 50_000 {
+                // Seconds of compressing: say why the prompt is not back yet.
+                eprintln!(
+                    "trailscope: saving {} events to {}…",
+                    job.new_events.len(),
+                    crate::model::sanitize::visible(&job.name)
+                );
+            }
             saver.save(job);
         }
         saver.finish();

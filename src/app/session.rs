@@ -9,7 +9,7 @@ use crate::model::store::EventIdx;
 use crate::session::db::SaveJob;
 use crate::session::saver::Saved;
 use crate::session::state::{event_key, SavedView, SessionState, SourceRecord};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// How long the state must have been changed before an autosave: a burst of keys is one save.
 const AUTOSAVE_EVERY_MS: u64 = 2000;
@@ -128,9 +128,7 @@ pub fn finish_restore(app: &mut App) {
     let Some(state) = app.session.restore.take() else {
         return;
     };
-    let by_key: HashMap<String, EventIdx> = (0..app.store.len() as EventIdx)
-        .map(|i| (event_key(&app.store, i), i))
-        .collect();
+    let by_key = find_keys(app, &state);
     let find = |k: &String| by_key.get(k).copied();
     let view = |v: &SavedView| View {
         filter: v.filter.clone(),
@@ -154,6 +152,44 @@ pub fn finish_restore(app: &mut App) {
     app.session.queued_json = serde_json::to_string(&capture(app)).ok();
 }
 
+/// The events the state names, by key. Keys are built only for events whose eventID is among
+/// the wanted ones (and for the rare records without one): formatting a key for each of a
+/// million events took most of a second.
+fn find_keys(app: &App, state: &SessionState) -> HashMap<String, EventIdx> {
+    let wanted: Vec<&String> = state
+        .marks
+        .iter()
+        .chain(state.notes.iter().map(|(k, _)| k))
+        .chain(
+            std::iter::once(&state.view)
+                .chain(&state.back)
+                .chain(&state.forward)
+                .filter_map(|v| v.anchor.as_ref()),
+        )
+        .collect();
+    let ids: HashSet<&str> = wanted
+        .iter()
+        .filter_map(|k| k.rsplit_once('@').map(|(id, _)| id))
+        .collect();
+    let digests = wanted.iter().any(|k| k.starts_with("raw:"));
+    let mut found = HashMap::new();
+    for i in 0..app.store.len() as EventIdx {
+        let candidate = match &app.store.event(i).event_id {
+            Some(id) => ids.contains(&**id),
+            None => digests,
+        };
+        if candidate {
+            found.insert(event_key(&app.store, i), i);
+        }
+    }
+    found
+}
+
+/// Events not yet confirmed written.
+pub fn unsaved(app: &App) -> usize {
+    app.store.len().saturating_sub(app.session.saved_events)
+}
+
 /// A save job when one is due: the state changed or events arrived, and the last save was a
 /// while ago (or `now` is the end of the session). `None` while a save is being written.
 pub fn autosave(app: &mut App, at_exit: bool) -> Option<SaveJob> {
@@ -162,6 +198,12 @@ pub fn autosave(app: &mut App, at_exit: bool) -> Option<SaveJob> {
     let name = s.name.clone()?;
     if s.restore.is_some() {
         return None; // not everything is back on screen yet: saving now would lose it
+    }
+    // Files are read again in seconds: their first save waits for the load to end rather
+    // than slow it down (it made a million-event load 1.4× slower). Events fetched from AWS
+    // cost more to get again, so a fetch is saved as it goes.
+    if !at_exit && app.load.loading && app.live.is_none() {
+        return None;
     }
     if !at_exit {
         if s.in_flight || s.last_try_ms.is_some_and(|t| now < t + AUTOSAVE_EVERY_MS) {

@@ -85,11 +85,15 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     // (the notice has the reason when it happens).
     if app.session.name.is_some() {
         match app.session.status.as_deref() {
-            Some(s) if s.starts_with("saved") => spans.push(Span::styled(" · saved", base)),
-            Some(_) => spans.push(Span::styled(
+            Some(s) if !s.starts_with("saved") => spans.push(Span::styled(
                 " · NOT SAVED (:save retries)",
                 theme.style(Meaning::Error).bg(base.bg.unwrap_or_default()),
             )),
+            // "saved" only once everything on screen is written.
+            _ if crate::app::session::unsaved(app) > 0 && !app.load.loading => {
+                spans.push(Span::styled(" · saving…", base))
+            }
+            Some(_) => spans.push(Span::styled(" · saved", base)),
             None => {}
         }
     }
