@@ -64,7 +64,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 effects.push(Effect::Save(job));
             }
         }
-        Msg::Saved(saved) => session::on_saved_msg(app, saved),
+        Msg::Saved(saved) => super::session::on_saved(app, saved),
         Msg::Sessions(list) => session::on_sessions(app, list),
         Msg::Wrote(result) => session::on_wrote(app, result),
         Msg::Source(id, _) if id != app.query => {} // a superseded fetch

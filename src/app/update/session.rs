@@ -4,7 +4,7 @@
 use super::super::effect::Effect;
 use super::super::key::{Key, KeyCode};
 use super::super::prompt::{parse_command, ExportOrder, Prompt, PromptKind, Typed};
-use super::super::session::{on_saved, save_as};
+use super::super::session::save_as;
 use super::super::session_picker::SessionPicker;
 use super::super::App;
 use crate::app::bar::BarOutcome;
@@ -252,8 +252,4 @@ pub(super) fn on_wrote(app: &mut App, result: Result<String, String>) {
         Ok(what) => format!("exported {what}"),
         Err(e) => e,
     });
-}
-
-pub(super) fn on_saved_msg(app: &mut App, saved: crate::session::saver::Saved) {
-    on_saved(app, saved);
 }
