@@ -55,20 +55,8 @@ WORK=$(mktemp -d)
 cleanup() { tmux -L "$SOCKET" kill-server 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-cpu_busy() { # percent of all CPUs busy over one second
-  local a b c d e f g h t1 i1 t2 i2
-  read -r _ a b c d e f g h _ < /proc/stat; t1=$((a+b+c+d+e+f+g+h)); i1=$((d+e))
-  sleep 1
-  read -r _ a b c d e f g h _ < /proc/stat; t2=$((a+b+c+d+e+f+g+h)); i2=$((d+e))
-  echo $(( 100 - 100 * (i2 - i1) / (t2 - t1 > 0 ? t2 - t1 : 1) ))
-}
-wait_idle() {
-  local busy n=0
-  [ "$IDLE_WAIT" -gt 0 ] || { echo "-"; return; }
-  busy=$(cpu_busy)
-  while [ "$busy" -ge 15 ] && [ "$n" -lt "$IDLE_WAIT" ]; do busy=$(cpu_busy); n=$((n + 1)); done
-  echo "$busy"
-}
+# shellcheck source=benches/idle.sh
+source "$(dirname "${BASH_SOURCE[0]}")/idle.sh"
 
 # The command tmux runs: arguments passed positionally so no path needs quoting in the script.
 INNER='date +%s%N > "$0"; exec "$@"'

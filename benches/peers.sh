@@ -64,20 +64,8 @@ sq() { if [[ $1 =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then printf '%s' "$1"; else prin
 dq() { local s=${1//\\/\\\\}; s=${s//\$/\\\$}; s=${s//\"/\\\"}; s=${s//\`/\\\`}; printf '"%s"' "$s"; }
 sqlq() { printf '%s' "${1//\'/\'\'}"; }   # SQL string-literal quoting
 
-cpu_busy() { # percent of all CPUs busy over one second
-  local a b c d e f g h t1 i1 t2 i2
-  read -r _ a b c d e f g h _ < /proc/stat; t1=$((a+b+c+d+e+f+g+h)); i1=$((d+e))
-  sleep 1
-  read -r _ a b c d e f g h _ < /proc/stat; t2=$((a+b+c+d+e+f+g+h)); i2=$((d+e))
-  echo $(( 100 - 100 * (i2 - i1) / (t2 - t1 > 0 ? t2 - t1 : 1) ))
-}
-wait_idle() { # until less than 15% busy, at most IDLE_WAIT seconds; prints the last reading
-  local busy n=0
-  [ "$IDLE_WAIT" -gt 0 ] || { echo "-"; return; }
-  busy=$(cpu_busy)
-  while [ "$busy" -ge 15 ] && [ "$n" -lt "$IDLE_WAIT" ]; do busy=$(cpu_busy); n=$((n + 1)); done
-  echo "$busy"
-}
+# shellcheck source=benches/idle.sh
+source "$(dirname "${BASH_SOURCE[0]}")/idle.sh"
 
 ROWS=()       # tool|question|command|wall|rss_kb|busy
 FAILS=()
