@@ -92,7 +92,8 @@ pub fn parse_text(origin: &Arc<str>, text: &str, sink: &mut impl Sink) {
             let location = Location::Byte(ctx.offset_of(first.get()));
             value(&mut ctx, first.get(), location, 0, None);
         }
-        Some(Ok(_)) => json_lines(&mut ctx, body),
+        Some(Ok(_)) if looks_like_json_lines(trimmed) => json_lines(&mut ctx, body),
+        Some(Ok(_)) => glued_values(&mut ctx, trimmed),
         Some(Err(e)) if e.line() > 1 && looks_like_json_lines(trimmed) => {
             json_lines(&mut ctx, body)
         }
@@ -120,6 +121,28 @@ fn json_lines<S: Sink>(ctx: &mut Ctx<'_, S>, text: &str) {
                 location,
                 format!("invalid JSON at column {}: {}", e.column(), e),
             ),
+        }
+    }
+}
+
+/// Values one after another but not one per line: pretty-printed documents in a row, or
+/// gzip members concatenated (`cat a.json.gz b.json.gz` gives `{…}{…}`). Read up to the first
+/// damage, which is reported.
+fn glued_values<S: Sink>(ctx: &mut Ctx<'_, S>, text: &str) {
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
+    for item in stream.by_ref() {
+        match item {
+            Ok(raw) => {
+                let location = Location::Byte(ctx.offset_of(raw.get()));
+                value(ctx, raw.get(), location, 0, None);
+            }
+            Err(e) => {
+                let reason = match e.is_eof() {
+                    true => format!("input ends inside a value (truncated?): {e}; records before it were kept"),
+                    false => format!("invalid JSON ({e}); records before it were kept, the rest was not read"),
+                };
+                return ctx.problem(Location::Line(e.line()), reason);
+            }
         }
     }
 }
@@ -196,7 +219,10 @@ fn record<S: Sink>(
     location: Location,
     fallback: Option<EventTime>,
 ) {
-    let rec = view.into_record(raw, fallback, ctx.sink.keep_raw());
+    let (rec, identity_problem) = view.into_record(raw, fallback, ctx.sink.keep_raw());
+    if let Some(why) = identity_problem {
+        ctx.problem(location, why);
+    }
     // Measured compacted either way, so the limit does not depend on whether raw is kept.
     let size = match rec.raw.len() {
         0 if raw.len() > MAX_RECORD_BYTES => compact_json(raw).len(),

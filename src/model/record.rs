@@ -241,16 +241,20 @@ impl RecordView<'_> {
         raw_text: &str,
         fallback_time: Option<EventTime>,
         keep_raw: bool,
-    ) -> Record {
+    ) -> (Record, Option<String>) {
         let time = text(&self.event_time)
             .and_then(EventTime::parse)
             .or(fallback_time)
             .or_else(|| text(&self.shipper_time).and_then(EventTime::parse))
             .unwrap_or(EventTime::UNKNOWN);
         let additional: Option<AdditionalView> = nested(self.additional);
-        let identity = self
-            .identity
-            .and_then(|raw| identity_record(raw, additional.as_ref()));
+        let (identity, identity_problem) = match self.identity {
+            None => (None, None),
+            Some(raw) => match identity_record(raw, additional.as_ref()) {
+                Ok(id) => (Some(id), None),
+                Err(why) => (Some(unreadable_identity()), Some(why)),
+            },
+        };
         let resources = nested::<Vec<ResourceView>>(self.resources)
             .unwrap_or_default()
             .into_iter()
@@ -266,7 +270,7 @@ impl RecordView<'_> {
         } else {
             Arc::default()
         };
-        Record {
+        let record = Record {
             time,
             event_id,
             request_id: owned(&self.request_id),
@@ -287,16 +291,34 @@ impl RecordView<'_> {
             identity,
             resources,
             raw,
-        }
+        };
+        (record, identity_problem)
     }
 }
 
-fn identity_record(raw: &RawValue, additional: Option<&AdditionalView>) -> Option<IdentityRecord> {
-    let view: IdentityView = serde_json::from_str(raw.get()).ok()?;
+/// `kind` of a `userIdentity` that is there but cannot be read: a string, a list, or an object
+/// with a key twice (a forged file can show one name and hide another). The table says so
+/// rather than guessing a principal.
+pub const UNREADABLE_IDENTITY: &str = "(unreadable userIdentity)";
+
+fn unreadable_identity() -> IdentityRecord {
+    IdentityRecord {
+        kind: Some(Box::from(UNREADABLE_IDENTITY)),
+        ..IdentityRecord::default()
+    }
+}
+
+fn identity_record(
+    raw: &RawValue,
+    additional: Option<&AdditionalView>,
+) -> Result<IdentityRecord, String> {
+    let view: IdentityView = serde_json::from_str(raw.get()).map_err(|e| {
+        format!("userIdentity cannot be read ({e}): the principal is shown as {UNREADABLE_IDENTITY}")
+    })?;
     let session: Option<SessionView> = nested(view.session);
     let issuer: Option<IssuerView> = session.as_ref().and_then(|s| nested(s.issuer));
     let behalf: Option<OnBehalfOfView> = nested(view.on_behalf_of);
-    Some(IdentityRecord {
+    Ok(IdentityRecord {
         kind: owned(&view.kind),
         arn: owned(&view.arn),
         account_id: owned(&view.account_id),

@@ -1,0 +1,204 @@
+//! The adversarial corpus (tests/fixtures/hostile/, see its SOURCE.md): each file loads what
+//! can be loaded and says what could not, and no character that could drive or deceive a
+//! terminal reaches any screen, whichever event is selected and whichever pane is open.
+
+mod common;
+use common::harness::{given, Harness};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::path::PathBuf;
+use trailscope::model::principal::resolve;
+use trailscope::model::record::UNREADABLE_IDENTITY;
+use trailscope::model::sanitize::is_unsafe;
+use trailscope::source::files::load_blocking;
+use trailscope::source::walk::plan;
+use trailscope::theme::Theme;
+
+fn corpus(name: &str) -> PathBuf {
+    PathBuf::from("tests/fixtures/hostile").join(name)
+}
+
+/// Loads one file of the corpus: (events kept, warnings as text).
+fn load(name: &str) -> (trailscope::model::store::Store, Vec<String>) {
+    let (store, warnings) = load_blocking(plan(&[corpus(name)]));
+    let warnings = warnings
+        .iter()
+        .map(|w| format!("{:?}: {}", w.location, w.reason))
+        .collect();
+    (store, warnings)
+}
+
+fn ids(store: &trailscope::model::store::Store) -> Vec<String> {
+    store
+        .time_order()
+        .iter()
+        .filter_map(|&i| store.event(i).event_id.as_deref())
+        .map(|id| id.rsplit('-').next().unwrap_or(id).trim_start_matches('0').to_string())
+        .collect()
+}
+
+fn assert_one_warning(warnings: &[String], needle: &str) {
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(warnings[0].contains(needle), "{warnings:#?}");
+}
+
+#[test]
+fn every_file_loads_what_it_can_and_says_what_it_could_not() {
+    // Escapes, C1, bidi and zero-width characters are data: every event loads, nothing warns.
+    let (store, w) = load("controls.json");
+    assert_eq!(ids(&store).len(), 10, "{:?}", ids(&store));
+    assert!(w.is_empty(), "{w:#?}");
+
+    let (store, w) = load("long-lines.jsonl");
+    assert_eq!(ids(&store), ["201", "202", "203"]);
+    assert!(w.is_empty(), "{w:#?}");
+
+    // 100 levels of nesting and 5,000: requestParameters is kept as text, never recursed into
+    // at load time, so both load; the detail pane's handling is checked below.
+    let (store, w) = load("deep-nesting.jsonl");
+    assert_eq!(ids(&store), ["301", "302", "303"]);
+    assert!(w.is_empty(), "{w:#?}");
+
+    // 300 KB (over CloudTrail's cap) is kept; 3 MiB is refused on its own.
+    let (store, w) = load("huge-records.json.gz");
+    assert_eq!(ids(&store), ["401", "403"]);
+    assert_one_warning(&w, "record of 3.0 MiB skipped");
+
+    let (store, w) = load("wrong-types.json");
+    assert_eq!(store.len(), 4);
+    assert_one_warning(&w, "userIdentity cannot be read");
+
+    // A key twice: the ambiguous top-level record is refused; a twice-named user is not
+    // guessed at.
+    let (store, w) = load("duplicate-keys.jsonl");
+    assert_eq!(ids(&store), ["602"]);
+    assert_eq!(w.len(), 2, "{w:#?}");
+    assert!(w[0].contains("duplicate field `eventName`"), "{w:#?}");
+    assert!(w[1].contains("duplicate field `userName`"), "{w:#?}");
+    let e = store.event(store.time_order()[0]);
+    assert_eq!(store.text(Some(e.principal_name)), UNREADABLE_IDENTITY);
+
+    let (store, w) = load("invalid-utf8.json.gz");
+    assert_eq!(ids(&store), ["701", "702"]);
+    assert_one_warning(&w, "invalid UTF-8");
+    let agent = store.text(store.event(store.time_order()[0]).user_agent);
+    assert_eq!(agent, "bad\u{fffd}\u{fffd}\u{fffd}utf8");
+
+    // Cut at two thirds of the gzip stream: the whole records before the cut load.
+    let (store, w) = load("truncated.json.gz");
+    assert!((20..60).contains(&store.len()), "{} kept", store.len());
+    assert_eq!(ids(&store)[0], "800");
+    assert_eq!(w.len(), 2, "{w:#?}");
+    assert!(w.iter().any(|w| w.contains("gzip data is truncated")));
+    assert!(w.iter().any(|w| w.contains("input ends inside a record")));
+
+    let (store, w) = load("concatenated.json.gz");
+    assert_eq!(ids(&store), ["901", "902", "903"]);
+    assert!(w.is_empty(), "{w:#?}");
+
+    for (name, needle) in [
+        ("not-json-s3-error.xml", "not valid JSON"),
+        ("not-json-binary.bin", "not valid JSON"),
+        ("not-json-zip.zip", "not valid JSON"),
+        ("not-json-csv.csv", "not valid JSON"),
+        ("empty.json", "empty input"),
+    ] {
+        let (store, w) = load(name);
+        assert_eq!(store.len(), 0, "{name}");
+        // Binary files also get a line about their bytes not being UTF-8.
+        assert!((1..=2).contains(&w.len()), "{name}: {w:#?}");
+        assert!(w.last().is_some_and(|w| w.contains(needle)), "{name}: {w:#?}");
+    }
+}
+
+#[test]
+fn an_unreadable_identity_is_named_so_not_guessed_from_the_service() {
+    let (store, _) = load("wrong-types.json");
+    let root = store
+        .time_order()
+        .iter()
+        .map(|&i| store.event(i))
+        .find(|e| e.event_id.as_deref().is_some_and(|id| id.ends_with("502")))
+        .expect("event 502");
+    assert_eq!(store.text(Some(root.principal_name)), UNREADABLE_IDENTITY);
+    // Absent (not unreadable) identities still name the service that acted.
+    let p = resolve(None, Some("iam.amazonaws.com"));
+    assert_eq!(p.name, "iam.amazonaws.com");
+}
+
+fn draw(h: &Harness) -> Vec<String> {
+    let (w, ht) = (h.app.width, h.app.height);
+    let mut terminal = Terminal::new(TestBackend::new(w, ht)).expect("test terminal");
+    let theme = Theme::builtin("dark", false).expect("theme");
+    terminal
+        .draw(|f| trailscope::ui::draw(f, &h.app, &theme))
+        .expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    (0..ht)
+        .map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+        .collect()
+}
+
+fn assert_safe(screen: &[String], what: &str) {
+    for (y, line) in screen.iter().enumerate() {
+        if let Some(c) = line.chars().find(|&c| is_unsafe(c)) {
+            panic!("{what}: U+{:04X} on row {y}:\n{}", c as u32, screen.join("\n"));
+        }
+    }
+}
+
+/// Every event selected in turn, with the detail pane, the profile, the lineage tree, the
+/// timeline and the warnings list open: nothing unsafe in any cell. The escaped forms are on
+/// screen.
+#[test]
+fn no_screen_holds_a_character_that_drives_the_terminal() {
+    let mut h = given("hostile", 140, 45);
+    let rows = h.app.rows().len();
+    assert!(rows >= 50, "{rows} events");
+    let mut seen = String::new();
+    for row in 0..rows {
+        for (pane, keys) in [
+            ("detail", ""),
+            ("detail focused, scrolled", "<enter>GG<esc>"),
+            ("profile", "i"),
+            ("lineage", "l"),
+            ("timeline", "h"),
+            ("warnings", "w"),
+        ] {
+            let opened = h.keys(keys);
+            let screen = draw(&opened);
+            assert_safe(&screen, &format!("row {row}, {pane}"));
+            seen.push_str(&screen.join("\n"));
+            h = close(opened, keys);
+        }
+        let expected = h.app.rows()[(row + 1).min(rows - 1)];
+        h = h.keys("j");
+        assert_eq!(h.app.selected(), Some(expected), "j moves one row");
+    }
+    let missing: Vec<&str> = [
+        "\\u001b]0;pwned\\u0007",
+        "\\x1b]52;c;",
+        "\\x1b]8;;https://evil.example/",
+        "Delete\\u{202e}txt.exe",
+        "ad\\u{200b}min",
+        "\\u{9b}31mred",
+        "\\u0000\\u0001\\u0002",
+        "\\x1b[?1049l",
+        "\\rOVERWRITTEN",
+    ]
+    .into_iter()
+    .filter(|escaped| !seen.contains(escaped))
+    .collect();
+    assert!(missing.is_empty(), "never shown escaped: {missing:?}");
+}
+
+/// Undoes what `keys` opened, so the next pane starts from the plain table.
+fn close(h: Harness, keys: &str) -> Harness {
+    match keys {
+        "" | "<enter>GG<esc>" => h,
+        "i" => h.keys("i"),
+        "l" | "h" => h.keys("<esc>"),
+        "w" => h.keys("w"),
+        other => panic!("no way to close {other}"),
+    }
+}
