@@ -145,6 +145,12 @@ pub struct FakeEndpointArgs {
     /// Requests per second allowed per region (AWS: 2).
     #[arg(long, default_value_t = 2.0)]
     pub rate: f64,
+
+    /// Inject a fault (repeatable): CALLS=FAULT, where CALLS is N, N-M or N+ (LookupEvents
+    /// calls numbered from 1) and FAULT is throttle, 500, 503, reset, stall:SECONDS,
+    /// malformed, expired or denied; e.g. `--fault 7+=expired --fault 3-5=503`.
+    #[arg(long, value_name = "CALLS=FAULT")]
+    pub fault: Vec<String>,
 }
 
 #[derive(Args, Debug)]

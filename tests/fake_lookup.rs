@@ -29,7 +29,7 @@ fn auth(region: &str) -> String {
 /// A request at `clock_ms` (rate-limit clock) in `region`.
 fn call(f: &mut FakeCloudTrail, region: &str, body: Value, clock_ms: u64) -> (u16, Value) {
     let a = auth(region);
-    let Reply { status, body } = f.handle(
+    let Reply { status, body, .. } = f.handle(
         Some(SHORT),
         Some(&a),
         Some("20261121T120000Z"),

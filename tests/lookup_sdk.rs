@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use trailscope::fake::faults::parse_rule;
 use trailscope::fake::serve::{bind, serve, Shared};
 use trailscope::fake::{FakeCloudTrail, RateLimit};
 use trailscope::filter::parse;
@@ -26,6 +27,7 @@ const UNHURRIED: RateLimit = RateLimit {
 fn fast() -> PagerConfig {
     PagerConfig {
         rate: 50.0,
+        backoff: std::time::Duration::from_millis(10),
         ..PagerConfig::default()
     }
 }
@@ -161,7 +163,7 @@ async fn throttling_is_retried_with_backoff_and_loses_nothing() {
 async fn expired_credentials_mid_fetch_keep_events_and_resume_from_the_last_page() {
     let (url, shared) = start(UNHURRIED).await;
     if let Ok(mut f) = shared.fake.lock() {
-        f.fail_after = Some((7, "ExpiredTokenException"));
+        f.faults.add(parse_rule("8+=expired").expect("a fault"));
     }
     let fast = fast();
     let (first, done) = fetch(&url, "eu-west-1", "", &fast, None).await;
@@ -180,7 +182,7 @@ async fn expired_credentials_mid_fetch_keep_events_and_resume_from_the_last_page
     let token = done.next_token.clone().expect("a token to resume from");
     // New credentials: resume from the last good page.
     if let Ok(mut f) = shared.fake.lock() {
-        f.fail_after = None;
+        f.faults.clear();
     }
     let (rest, done) = fetch(&url, "eu-west-1", "", &fast, Some(token)).await;
     assert_eq!(done.state, FetchState::Done);
@@ -198,7 +200,7 @@ async fn expired_credentials_mid_fetch_keep_events_and_resume_from_the_last_page
 async fn access_denied_and_an_unreachable_endpoint_are_explained() {
     let (url, shared) = start(UNHURRIED).await;
     if let Ok(mut f) = shared.fake.lock() {
-        f.fail_after = Some((0, "AccessDeniedException"));
+        f.faults.add(parse_rule("1+=denied").expect("a fault"));
     }
     let fast = fast();
     let (_, done) = fetch(&url, "eu-west-1", "", &fast, None).await;

@@ -243,6 +243,7 @@ impl LiveFetch {
             t.pages += r.progress.pages;
             t.events += r.progress.events;
             t.throttles += r.progress.throttles;
+            t.retries += r.progress.retries;
         }
         t
     }

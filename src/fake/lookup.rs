@@ -2,6 +2,7 @@
 //! silently ignored; a 90-day window; MaxResults 1–50; NextToken bound to the parameters;
 //! 2 requests/s per region; SigV4 headers required; errors as awsJson1_1 `__type` bodies.
 
+use super::faults::{Fault, Faults};
 use super::throttle::{Buckets, RateLimit};
 use super::token::{self, Params};
 use crate::filter::session_of;
@@ -30,18 +31,28 @@ struct Served {
     raw: String,
 }
 
-/// An HTTP answer: status and JSON body.
+/// An HTTP answer: status and JSON body, and how the network mangles it (`serve` acts on
+/// `transport`: a cut or a stall).
 #[derive(Debug, PartialEq)]
 pub struct Reply {
     pub status: u16,
     pub body: String,
+    pub transport: Option<Fault>,
 }
 
 impl Reply {
     fn error(status: u16, kind: &str, message: &str) -> Reply {
+        Reply::ok(
+            status,
+            json!({ "__type": kind, "message": message }).to_string(),
+        )
+    }
+
+    pub(crate) fn ok(status: u16, body: String) -> Reply {
         Reply {
             status,
-            body: json!({ "__type": kind, "message": message }).to_string(),
+            body,
+            transport: None,
         }
     }
 }
@@ -52,10 +63,8 @@ pub struct FakeCloudTrail {
     buckets: Buckets,
     /// Every LookupEvents request body received, with its region: tests assert on them.
     pub requests: Vec<(String, Value)>,
-    /// Fault: after this many answered LookupEvents calls, every call fails with this error
-    /// (`ExpiredTokenException`: the caller's session expired; `AccessDeniedException`…).
-    pub fail_after: Option<(usize, &'static str)>,
-    answered: usize,
+    /// Faults injected by call number (see `faults`).
+    pub faults: Faults,
 }
 
 impl FakeCloudTrail {
@@ -110,8 +119,7 @@ impl FakeCloudTrail {
             limit: RateLimit::default(),
             buckets: Buckets::default(),
             requests: Vec::new(),
-            fail_after: None,
-            answered: 0,
+            faults: Faults::default(),
         }
     }
 
@@ -165,18 +173,25 @@ impl FakeCloudTrail {
             _ => return Reply::error(400, "SerializationException", "body is not a JSON object"),
         };
         self.requests.push((region.clone(), request.clone()));
-        if let Some((n, kind)) = self.fail_after {
-            if self.answered >= n {
-                return Reply::error(400, kind, &format!("injected fault: {kind}"));
+        let fault = self.faults.next_call();
+        match fault {
+            Some(Fault::Error { status, kind }) => {
+                let message = match kind.as_str() {
+                    "ThrottlingException" => "Rate exceeded".to_string(),
+                    _ => format!("injected fault: {kind}"),
+                };
+                return Reply::error(status, &kind, &message);
             }
+            Some(Fault::MalformedJson) => {
+                return Reply::ok(200, r#"{"Events": [{"EventId": "cut here"#.to_string())
+            }
+            _ => {}
         }
         if !self.buckets.take(self.limit, &region, clock_ms) {
             return Reply::error(400, "ThrottlingException", "Rate exceeded");
         }
-        let reply = self.lookup(&region, &request, now_ms);
-        if reply.status == 200 {
-            self.answered += 1;
-        }
+        let mut reply = self.lookup(&region, &request, now_ms);
+        reply.transport = fault;
         reply
     }
 
@@ -272,10 +287,7 @@ impl FakeCloudTrail {
         if more {
             body["NextToken"] = Value::String(token::encode(&params, offset + page.len()));
         }
-        Reply {
-            status: 200,
-            body: body.to_string(),
-        }
+        Reply::ok(200, body.to_string())
     }
 }
 

@@ -3,6 +3,7 @@
 //! loaded from files. `lookup` is the protocol logic, free of any network; `serve` puts it on
 //! 127.0.0.1 (`trailscope fake-endpoint`).
 
+pub mod faults;
 mod lookup;
 pub mod serve;
 mod throttle;
@@ -43,6 +44,9 @@ pub fn main(args: &crate::cli::FakeEndpointArgs) -> Result<(), String> {
         per_second: args.rate,
         burst: args.rate.max(1.0),
     };
+    for spec in &args.fault {
+        fake.faults.add(faults::parse_rule(spec)?);
+    }
     let events = fake.len();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -1,9 +1,11 @@
 //! The fake endpoint on the network: HTTP/1.1 on a loopback address (hyper), each POST handed
 //! to `FakeCloudTrail::handle`. Only loopback: this exists for tests and benchmarks.
 
+use super::faults::Fault;
 use super::FakeCloudTrail;
+use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::{Bytes, Incoming};
+use hyper::body::{Body, Bytes, Frame, Incoming};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use std::net::SocketAddr;
@@ -55,10 +57,12 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
+type Answer = Response<BoxBody<Bytes, std::io::Error>>;
+
 async fn answer(
     req: Request<Incoming>,
     shared: Arc<Shared>,
-) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
+) -> Result<Answer, std::convert::Infallible> {
     if req.method() != Method::POST || req.uri().path() != "/" {
         return Ok(reply(
             404,
@@ -96,19 +100,57 @@ async fn answer(
             now_ms,
             clock_ms,
         ),
-        Err(_) => super::Reply {
-            status: 500,
-            body: r#"{"__type":"InternalFailure","message":"fake endpoint state poisoned"}"#.into(),
-        },
+        Err(_) => super::Reply::ok(
+            500,
+            r#"{"__type":"InternalFailure","message":"fake endpoint state poisoned"}"#.into(),
+        ),
     };
     let kind = serde_json::from_str::<serde_json::Value>(&answer.body)
         .ok()
         .and_then(|v| v["__type"].as_str().map(str::to_string))
         .unwrap_or_default();
+    match answer.transport {
+        Some(Fault::Stall(pause)) => tokio::time::sleep(pause).await,
+        Some(Fault::ResetMidBody) => {
+            let mut response = reply(answer.status, &kind, String::new());
+            let whole = Bytes::from(answer.body);
+            let half = whole.slice(..whole.len() / 2);
+            *response.body_mut() = CutBody(Some(half)).boxed();
+            // The length of the whole body is promised; half arrives, then the connection dies.
+            response.headers_mut().insert(
+                hyper::header::CONTENT_LENGTH,
+                hyper::header::HeaderValue::from(whole.len()),
+            );
+            return Ok(response);
+        }
+        _ => {}
+    }
     Ok(reply(answer.status, &kind, answer.body))
 }
 
-fn reply(status: u16, error_type: &str, body: String) -> Response<Full<Bytes>> {
+/// A body that sends its one chunk and then fails, which makes hyper drop the connection in
+/// the middle of a response whose length was promised.
+struct CutBody(Option<Bytes>);
+
+impl Body for CutBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+        std::task::Poll::Ready(Some(match self.0.take() {
+            Some(chunk) => Ok(Frame::data(chunk)),
+            None => Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "injected fault: connection reset mid-body",
+            )),
+        }))
+    }
+}
+
+fn reply(status: u16, error_type: &str, body: String) -> Answer {
     let mut builder = Response::builder()
         .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
         .header("content-type", "application/x-amz-json-1.1")
@@ -116,7 +158,8 @@ fn reply(status: u16, error_type: &str, body: String) -> Response<Full<Bytes>> {
     if !error_type.is_empty() {
         builder = builder.header("x-amzn-errortype", error_type);
     }
+    let full = |b: Bytes| Full::new(b).map_err(|never| match never {}).boxed();
     builder
-        .body(Full::new(Bytes::from(body)))
-        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+        .body(full(Bytes::from(body)))
+        .unwrap_or_else(|_| Response::new(full(Bytes::new())))
 }

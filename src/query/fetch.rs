@@ -28,6 +28,7 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
     let config = PagerConfig {
         rate: args.rate,
         max_events: args.max_events,
+        ..PagerConfig::default()
     };
     let store = Arc::new(Mutex::new(Store::default()));
     let warnings = Arc::new(Mutex::new(Vec::new()));
@@ -51,16 +52,24 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
                     config,
                     None,
                     |records, w, p| {
+                        let records_empty = records.is_empty();
                         if let Ok(mut s) = store.lock() {
                             s.insert_batch(records);
                         }
                         if let Ok(mut all) = warnings.lock() {
                             all.extend(w);
                         }
-                        eprintln!(
-                            "trailscope: {}: {} page(s), {} event(s), {} throttle(s)",
-                            p.region, p.pages, p.events, p.throttles
-                        );
+                        match (&p.last_problem, p.state == FetchState::Fetching) {
+                            (Some(problem), true) if records_empty => eprintln!(
+                                "trailscope: {}: {}",
+                                p.region,
+                                visible(problem)
+                            ),
+                            _ => eprintln!(
+                                "trailscope: {}: {} page(s), {} event(s), {} throttle(s), {} retry(ies)",
+                                p.region, p.pages, p.events, p.throttles, p.retries
+                            ),
+                        }
                     },
                 )
                 .await;

@@ -49,6 +49,9 @@ fn compact_counts(p: &RegionFetch) -> String {
     if p.throttles > 0 {
         s.push_str(&format!(" {} thr", p.throttles));
     }
+    if p.retries > 0 {
+        s.push_str(&format!(" {} retry", p.retries));
+    }
     if let Some(oldest) = p.oldest {
         s.push_str(&format!(" ↓{}", short(oldest)));
     }
@@ -114,6 +117,13 @@ fn counts(p: &RegionFetch) -> String {
     );
     if p.throttles > 0 {
         s.push_str(&format!(" · {}", plural(p.throttles.into(), "throttle")));
+    }
+    if p.retries > 0 {
+        let retries = match p.retries {
+            1 => "1 retry".to_string(),
+            n => format!("{n} retries"),
+        };
+        s.push_str(&format!(" · {retries}"));
     }
     if let Some(oldest) = p.oldest {
         s.push_str(&format!(" · back to {}", short(oldest)));
@@ -192,6 +202,12 @@ pub fn overlay_lines<'a>(
             lines.push(Line::styled(
                 format!("      {}", visible(why)),
                 theme.style(Meaning::Error),
+            ));
+        } else if let Some(problem) = &p.last_problem {
+            // A failure that was retried: say what it was, even once overcome.
+            lines.push(Line::styled(
+                format!("      last problem: {}", visible(problem)),
+                theme.style(Meaning::Warning),
             ));
         }
     }

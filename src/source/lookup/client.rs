@@ -42,6 +42,17 @@ pub async fn load_config(profile: Option<&str>) -> SdkConfig {
 
 /// A client with fixed keys for an explicit endpoint: tests and benchmarks against the fake.
 pub fn with_endpoint(endpoint: &str, region: &str, access_key: &str, secret: &str) -> Client {
+    with_endpoint_and_timeouts(endpoint, region, access_key, secret, timeouts())
+}
+
+/// `with_endpoint` with other timeouts: fault tests stall the fake past a short one.
+pub fn with_endpoint_and_timeouts(
+    endpoint: &str,
+    region: &str,
+    access_key: &str,
+    secret: &str,
+    timeouts: TimeoutConfig,
+) -> Client {
     let credentials =
         aws_sdk_cloudtrail::config::Credentials::new(access_key, secret, None, None, "static");
     let config = aws_sdk_cloudtrail::Config::builder()
@@ -49,7 +60,7 @@ pub fn with_endpoint(endpoint: &str, region: &str, access_key: &str, secret: &st
         .region(Region::new(region.to_string()))
         .endpoint_url(endpoint)
         .credentials_provider(credentials)
-        .timeout_config(timeouts())
+        .timeout_config(timeouts)
         .retry_config(RetryConfig::disabled())
         .build();
     Client::from_conf(config)

@@ -72,6 +72,7 @@ impl Fetcher {
             let pager = PagerConfig {
                 rate: self.rate,
                 max_events: order.max_events,
+                ..PagerConfig::default()
             };
             let task = tokio::spawn(async move {
                 let sdk = config
@@ -127,6 +128,11 @@ fn add(base: &RegionFetch, more: &RegionFetch) -> RegionFetch {
         pages: base.pages + more.pages,
         events: base.events + more.events,
         throttles: base.throttles + more.throttles,
+        retries: base.retries + more.retries,
+        last_problem: more
+            .last_problem
+            .clone()
+            .or_else(|| base.last_problem.clone()),
         state: more.state.clone(),
         oldest: match (base.oldest, more.oldest) {
             (Some(a), Some(b)) => Some(a.min(b)),

@@ -8,6 +8,7 @@ use crate::model::parse::parse_text;
 use crate::model::record::Record;
 use crate::model::time::EventTime;
 use crate::model::warning::Warning;
+use aws_sdk_cloudtrail::config::http::HttpResponse;
 use aws_sdk_cloudtrail::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_cloudtrail::primitives::DateTime;
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
@@ -24,6 +25,11 @@ pub struct PagerConfig {
     pub rate: f64,
     /// Stop after this many events (load more / load until a count).
     pub max_events: Option<u64>,
+    /// The first wait after a throttle or a transient failure; it doubles each time (to 16×).
+    pub backoff: Duration,
+    /// Transient failures in a row (5xx, a cut answer, a timeout, a lost connection) after
+    /// which a region stops, resumable from its last page.
+    pub max_retries: u32,
 }
 
 impl Default for PagerConfig {
@@ -31,6 +37,8 @@ impl Default for PagerConfig {
         PagerConfig {
             rate: 2.0,
             max_events: None,
+            backoff: Duration::from_millis(500),
+            max_retries: 5,
         }
     }
 }
@@ -53,6 +61,10 @@ pub struct RegionFetch {
     pub pages: u32,
     pub events: u64,
     pub throttles: u32,
+    /// Requests repeated after a transient failure (not throttling).
+    pub retries: u32,
+    /// The latest transient failure, while it is being retried or after it was overcome.
+    pub last_problem: Option<String>,
     pub state: FetchState,
     /// The oldest event time reached (pages go newest first).
     pub oldest: Option<EventTime>,
@@ -67,6 +79,8 @@ impl RegionFetch {
             pages: 0,
             events: 0,
             throttles: 0,
+            retries: 0,
+            last_problem: None,
             state: FetchState::Paused,
             oldest: None,
             next_token: None,
@@ -94,6 +108,7 @@ pub async fn fetch_region(
     let origin: Arc<str> = Arc::from(format!("LookupEvents {region}"));
     let mut last_send: Option<Instant> = None;
     let mut throttled_in_a_row = 0;
+    let mut failed_in_a_row = 0;
     let mut jitter = Jitter::new(region);
     // Exactly one attribute, or none: AWS ignores any beyond the first without a word.
     let attribute = match &plan.attribute {
@@ -129,6 +144,7 @@ pub async fn fetch_region(
         match request.send().await {
             Ok(page) => {
                 throttled_in_a_row = 0;
+                failed_in_a_row = 0;
                 progress.pages += 1;
                 let mut records = Vec::new();
                 let mut warnings = Vec::new();
@@ -166,16 +182,108 @@ pub async fn fetch_region(
                 throttled_in_a_row += 1;
                 progress.throttles += 1;
                 on_page(Vec::new(), Vec::new(), &progress);
-                // Exponential backoff with jitter: 0.5 s, 1 s, 2 s … capped at 8 s, ±50%.
-                let base = 0.5 * 2f64.powi(throttled_in_a_row as i32 - 1);
-                tokio::time::sleep(Duration::from_secs_f64(base.min(8.0) * jitter.next())).await;
+                let pause = backoff(config.backoff, throttled_in_a_row, jitter.next());
+                tokio::time::sleep(pause).await;
             }
-            Err(err) => {
-                progress.state = FetchState::Failed(explain(&err, region, progress.events));
-                on_page(Vec::new(), Vec::new(), &progress);
-                return progress;
+            Err(err) => match transient(&err, region) {
+                // The same request again: the token has not moved, so nothing is read twice.
+                Some(what) if failed_in_a_row < config.max_retries => {
+                    failed_in_a_row += 1;
+                    progress.retries += 1;
+                    progress.last_problem = Some(format!(
+                        "{what}; retrying ({failed_in_a_row}/{})",
+                        config.max_retries
+                    ));
+                    on_page(Vec::new(), Vec::new(), &progress);
+                    let pause = backoff(config.backoff, failed_in_a_row, jitter.next());
+                    tokio::time::sleep(pause).await;
+                }
+                Some(what) => {
+                    let kept = kept_words(region, progress.events);
+                    progress.state = FetchState::Failed(format!(
+                        "{what}; gave up after {} tries; {kept}",
+                        failed_in_a_row + 1
+                    ));
+                    on_page(Vec::new(), Vec::new(), &progress);
+                    return progress;
+                }
+                None => {
+                    progress.state = FetchState::Failed(explain(&err, region, progress.events));
+                    on_page(Vec::new(), Vec::new(), &progress);
+                    return progress;
+                }
+            },
+        }
+    }
+}
+
+/// Exponential backoff with jitter: `base`, 2×, 4× … capped at 16×, each ±50%.
+fn backoff(base: Duration, attempt: u32, jitter: f64) -> Duration {
+    let factor = 2f64.powi(attempt.saturating_sub(1).min(4) as i32);
+    base.mul_f64(factor * jitter)
+}
+
+/// What went wrong, when it is the kind of failure that a second try can get past: a 5xx, an
+/// answer cut off or garbled on the way, no answer in time, a connection that failed. `None`
+/// for everything a retry cannot fix (credentials, permissions, a bad request).
+fn transient<E>(err: &SdkError<E, HttpResponse>, region: &str) -> Option<String>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    if credentials_problem(err).is_some() {
+        return None;
+    }
+    match err {
+        SdkError::TimeoutError(_) => Some("no answer within the timeout".to_string()),
+        SdkError::ResponseError(_) => Some(format!(
+            "the answer was cut off or unreadable ({})",
+            innermost(err)
+        )),
+        SdkError::DispatchFailure(f) if f.is_io() || f.is_timeout() || f.is_other() => {
+            Some(format!(
+                "cannot reach CloudTrail in {region} (network, VPN or endpoint): {}",
+                innermost(err)
+            ))
+        }
+        SdkError::ServiceError(e) => {
+            let status = e.raw().status().as_u16();
+            let code = e.err().code().unwrap_or("");
+            let server_side = matches!(
+                code,
+                "InternalFailure"
+                    | "InternalError"
+                    | "ServiceUnavailable"
+                    | "ServiceUnavailableException"
+            );
+            if (200..300).contains(&status) {
+                // A success whose body is not what CloudTrail sends: garbled on the way.
+                Some(format!(
+                    "the answer was cut off or unreadable ({})",
+                    innermost(err)
+                ))
+            } else {
+                (status >= 500 || server_side)
+                    .then(|| format!("CloudTrail answered {status} {code}"))
             }
         }
+        _ => None,
+    }
+}
+
+/// The deepest cause's own words ("connection closed before message completed"), not the
+/// SDK's wrappers and debug dumps.
+fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = err;
+    while let Some(source) = last.source() {
+        last = source;
+    }
+    last.to_string()
+}
+
+fn kept_words(region: &str, kept: u64) -> String {
+    match kept {
+        0 => format!("nothing fetched from {region} yet"),
+        n => format!("{n} event(s) from {region} kept; resume continues from the last page"),
     }
 }
 
@@ -214,10 +322,7 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug + 'static,
 {
-    let kept = match kept {
-        0 => format!("nothing fetched from {region} yet"),
-        n => format!("{n} event(s) from {region} kept; resume continues from the last page"),
-    };
+    let kept = kept_words(region, kept);
     let code = err.as_service_error().and_then(|e| e.code());
     let message = err
         .as_service_error()
