@@ -107,6 +107,19 @@ impl Tmux {
     pub fn wait_text(&self, text: &str, secs: u64) -> String {
         self.wait_for(&format!("{text:?}"), secs, |s| s.contains(text))
     }
+
+    /// Any tmux command on this server (`set-option …`, `list-buffers`); its standard output.
+    pub fn command(&self, args: &[&str]) -> String {
+        let mut all = vec!["-L", self.socket.as_str()];
+        all.extend_from_slice(args);
+        let out = run(&all);
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
 }
 
 impl Drop for Tmux {
