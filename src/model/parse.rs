@@ -102,6 +102,28 @@ pub fn parse_text(origin: &Arc<str>, text: &str, sink: &mut impl Sink) {
     }
 }
 
+/// One whole JSON value cut out of a larger input by the streaming reader
+/// (`source::stream`): a record, a wrapper, or an element of a `Records` list (`depth` 1).
+pub(crate) fn parse_value(
+    origin: &Arc<str>,
+    raw: &str,
+    location: Location,
+    depth: u8,
+    sink: &mut impl Sink,
+) {
+    let mut ctx = Ctx {
+        origin,
+        base: raw.as_ptr(),
+        sink,
+    };
+    value(&mut ctx, raw, location, depth, None);
+}
+
+/// The warning for a record over the limit, for readers that skip it without holding it.
+pub(crate) fn too_large_warning(origin: &Arc<str>, location: Location, len: usize) -> Warning {
+    Warning::problem(origin, location, too_large_reason(len))
+}
+
 /// A bad line in a JSON-lines file costs only that line; the first line alone tells.
 fn looks_like_json_lines(text: &str) -> bool {
     let first = text.lines().next().unwrap_or("");
@@ -138,8 +160,12 @@ fn glued_values<S: Sink>(ctx: &mut Ctx<'_, S>, text: &str) {
             }
             Err(e) => {
                 let reason = match e.is_eof() {
-                    true => format!("input ends inside a value (truncated?): {e}; records before it were kept"),
-                    false => format!("invalid JSON ({e}); records before it were kept, the rest was not read"),
+                    true => format!(
+                        "input ends inside a value (truncated?): {e}; records before it were kept"
+                    ),
+                    false => format!(
+                        "invalid JSON ({e}); records before it were kept, the rest was not read"
+                    ),
                 };
                 return ctx.problem(Location::Line(e.line()), reason);
             }
@@ -236,11 +262,14 @@ fn record<S: Sink>(
 }
 
 fn too_large<S: Sink>(ctx: &mut Ctx<'_, S>, location: Location, len: usize) {
+    ctx.problem(location, too_large_reason(len));
+}
+
+fn too_large_reason(len: usize) -> String {
     let mb = len as f64 / (1 << 20) as f64;
-    ctx.problem(
-        location,
-        format!("record of {mb:.1} MiB skipped: CloudTrail records are at most 256 KB (limit here 1 MiB)"),
-    );
+    format!(
+        "record of {mb:.1} MiB skipped: CloudTrail records are at most 256 KB (limit here 1 MiB)"
+    )
 }
 
 /// LookupEvents: the record is the string `CloudTrailEvent`; `EventTime` is the wrapper's

@@ -1,12 +1,14 @@
 //! The file source: reads planned inputs on worker threads, parses them and streams batches.
 //! Small files are flushed one by one so the first rows appear at once; large ones in chunks.
 
-use super::input::decode;
+use super::input::{decode_within, is_gzip};
+use super::stream::{stream_input, STREAM_ABOVE};
 use super::walk::{Input, Plan};
 use super::{Progress, SourceMsg};
 use crate::model::parse::{parse_text, Sink};
 use crate::model::record::Record;
 use crate::model::warning::{Location, Warning};
+use flate2::read::MultiGzDecoder;
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -105,23 +107,11 @@ fn worker(shared: &Shared) {
             return;
         };
         let origin: Arc<str> = Arc::from(input.label());
-        match read_all(input) {
-            Ok(bytes) => {
-                shared
-                    .bytes
-                    .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                let decoded = decode(&origin, bytes);
-                decoded.warnings.into_iter().for_each(|w| sink.warning(w));
-                parse_text(&origin, &decoded.text, &mut sink);
-            }
-            Err(e) => sink.warning(Warning::problem(
-                &origin,
-                Location::WholeFile,
-                format!("cannot read: {e}"),
-            )),
+        if !read_one(shared, input, &origin, &mut sink) {
+            return; // the receiver is gone: nobody wants the rest
         }
         if sink.due() && !sink.flush() {
-            return; // the receiver is gone: nobody wants the rest
+            return;
         }
         let done = shared.done.fetch_add(1, Ordering::Relaxed) + 1;
         let progress = Progress {
@@ -137,6 +127,83 @@ fn worker(shared: &Shared) {
         {
             return;
         }
+    }
+}
+
+/// Reads and parses one input: whole when small, in pieces when large (`stream`). False once
+/// the receiver has hung up or the load was cancelled.
+fn read_one(shared: &Shared, input: &Input, origin: &Arc<str>, sink: &mut Streamer) -> bool {
+    let between_pieces =
+        |sink: &mut Streamer, _| !shared.cancel.is_cancelled() && (!sink.due() || sink.flush());
+    if let Input::File { path, size } = input {
+        if *size >= STREAM_ABOVE as u64 {
+            return match open_counted(path, &shared.bytes) {
+                Ok(reader) => {
+                    stream_input(origin, reader, sink, between_pieces);
+                    true
+                }
+                Err(e) => {
+                    sink.warning(cannot_read(origin, &e));
+                    true
+                }
+            };
+        }
+    }
+    match read_all(input) {
+        Ok(bytes) => {
+            shared
+                .bytes
+                .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+            match decode_within(origin, bytes, STREAM_ABOVE) {
+                Ok(decoded) => {
+                    decoded.warnings.into_iter().for_each(|w| sink.warning(w));
+                    parse_text(origin, &decoded.text, sink);
+                }
+                Err(gzipped) => {
+                    let inflating = MultiGzDecoder::new(gzipped.as_slice());
+                    stream_input(origin, inflating, sink, between_pieces);
+                }
+            }
+        }
+        Err(e) => sink.warning(cannot_read(origin, &e)),
+    }
+    true
+}
+
+fn cannot_read(origin: &Arc<str>, e: &std::io::Error) -> Warning {
+    Warning::problem(origin, Location::WholeFile, format!("cannot read: {e}"))
+}
+
+/// A large file to stream, gunzipped if it is gzip, counting its bytes into the progress.
+fn open_counted<'a>(
+    path: &std::path::Path,
+    counter: &'a AtomicU64,
+) -> std::io::Result<Box<dyn Read + 'a>> {
+    use std::io::BufRead;
+    let mut file = std::io::BufReader::with_capacity(
+        1 << 20,
+        Counted {
+            inner: std::fs::File::open(path)?,
+            counter,
+        },
+    );
+    Ok(match is_gzip(file.fill_buf()?) {
+        true => Box::new(MultiGzDecoder::new(file)),
+        false => Box::new(file),
+    })
+}
+
+/// Counts the bytes read through it.
+struct Counted<'a, R> {
+    inner: R,
+    counter: &'a AtomicU64,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
     }
 }
 

@@ -16,9 +16,26 @@ pub struct Decoded {
 /// Decodes raw bytes. Never fails: what could be decoded is returned with warnings saying
 /// what could not.
 pub fn decode(origin: &Arc<str>, bytes: Vec<u8>) -> Decoded {
+    // No text is longer than usize::MAX, so this is never the Err arm.
+    decode_within(origin, bytes, usize::MAX).unwrap_or_else(|_| Decoded {
+        text: String::new(),
+        warnings: Vec::new(),
+    })
+}
+
+/// `decode`, unless gzip data inflates past `limit` bytes (a huge log or a gzip bomb): then
+/// the compressed bytes come back, to be streamed instead of held whole.
+pub(crate) fn decode_within(
+    origin: &Arc<str>,
+    bytes: Vec<u8>,
+    limit: usize,
+) -> Result<Decoded, Vec<u8>> {
     let mut warnings = Vec::new();
-    let plain = if bytes.starts_with(&GZIP_MAGIC) {
-        gunzip(origin, &bytes, &mut warnings)
+    let plain = if is_gzip(&bytes) {
+        match gunzip(origin, &bytes, limit, &mut warnings) {
+            Some(plain) => plain,
+            None => return Err(bytes),
+        }
     } else {
         bytes
     };
@@ -34,32 +51,52 @@ pub fn decode(origin: &Arc<str>, bytes: Vec<u8>) -> Decoded {
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     };
-    Decoded { text, warnings }
+    Ok(Decoded { text, warnings })
 }
 
-fn gunzip(origin: &Arc<str>, bytes: &[u8], warnings: &mut Vec<Warning>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len() * 8);
+pub(crate) fn is_gzip(bytes: &[u8]) -> bool {
+    bytes.starts_with(&GZIP_MAGIC)
+}
+
+/// The whole text, or `None` once it passes `limit`.
+fn gunzip(
+    origin: &Arc<str>,
+    bytes: &[u8],
+    limit: usize,
+    warnings: &mut Vec<Warning>,
+) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(8).min(limit));
     let mut decoder = MultiGzDecoder::new(bytes);
     // Read in chunks so a truncated stream still yields everything before the damage.
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
         match decoder.read(&mut chunk) {
             Ok(0) => break,
+            Ok(n) if out.len() + n > limit => return None,
             Ok(n) => out.extend_from_slice(&chunk[..n]),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => {
-                let reason = match e.kind() {
-                    io::ErrorKind::UnexpectedEof => {
-                        "gzip data is truncated (incomplete download?): records before the cut were kept".to_string()
-                    }
-                    _ => format!("gzip data is corrupt ({e}): records before the damage were kept"),
-                };
+                let reason = read_error_reason(&e);
                 warnings.push(Warning::problem(origin, Location::Byte(out.len()), reason));
                 break;
             }
         }
     }
-    out
+    Some(out)
+}
+
+/// Why reading stopped, in words: for gzip the error is about the compressed data.
+pub(crate) fn read_error_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::UnexpectedEof => {
+            "gzip data is truncated (incomplete download?): records before the cut were kept"
+                .to_string()
+        }
+        io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData => {
+            format!("gzip data is corrupt ({e}): records before the damage were kept")
+        }
+        _ => format!("reading stopped ({e}): records before this point were kept"),
+    }
 }
 
 #[cfg(test)]

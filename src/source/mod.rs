@@ -5,6 +5,7 @@ pub mod demo;
 pub mod files;
 pub mod input;
 pub mod lookup;
+mod stream;
 pub mod walk;
 
 use crate::model::record::Record;
