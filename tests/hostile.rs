@@ -33,7 +33,13 @@ fn ids(store: &trailscope::model::store::Store) -> Vec<String> {
         .time_order()
         .iter()
         .filter_map(|&i| store.event(i).event_id.as_deref())
-        .map(|id| id.rsplit('-').next().unwrap_or(id).trim_start_matches('0').to_string())
+        .map(|id| {
+            id.rsplit('-')
+                .next()
+                .unwrap_or(id)
+                .trim_start_matches('0')
+                .to_string()
+        })
         .collect()
 }
 
@@ -107,7 +113,10 @@ fn every_file_loads_what_it_can_and_says_what_it_could_not() {
         assert_eq!(store.len(), 0, "{name}");
         // Binary files also get a line about their bytes not being UTF-8.
         assert!((1..=2).contains(&w.len()), "{name}: {w:#?}");
-        assert!(w.last().is_some_and(|w| w.contains(needle)), "{name}: {w:#?}");
+        assert!(
+            w.last().is_some_and(|w| w.contains(needle)),
+            "{name}: {w:#?}"
+        );
     }
 }
 
@@ -142,7 +151,11 @@ fn draw(h: &Harness) -> Vec<String> {
 fn assert_safe(screen: &[String], what: &str) {
     for (y, line) in screen.iter().enumerate() {
         if let Some(c) = line.chars().find(|&c| is_unsafe(c)) {
-            panic!("{what}: U+{:04X} on row {y}:\n{}", c as u32, screen.join("\n"));
+            panic!(
+                "{what}: U+{:04X} on row {y}:\n{}",
+                c as u32,
+                screen.join("\n")
+            );
         }
     }
 }
@@ -201,4 +214,45 @@ fn close(h: Harness, keys: &str) -> Harness {
         "w" => h.keys("w"),
         other => panic!("no way to close {other}"),
     }
+}
+
+/// The process's peak resident memory so far, from /proc (Linux).
+fn peak_rss_kb() -> Option<u64> {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// 96 MiB of whitespace around two records, gzipped to a few hundred KB: inflated whole it
+/// would take 96 MiB; streamed, a few pieces of 4 MiB.
+#[test]
+fn a_gzip_bomb_is_streamed_not_inflated_whole() {
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+    let record = |n: u32| {
+        format!(
+            r#"{{"eventTime":"2026-11-19T03:00:0{n}Z","eventName":"ListUsers","eventSource":"iam.amazonaws.com","eventID":"bomb-{n}"}}"#
+        )
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bomb.json.gz");
+    let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(record(1).as_bytes()).expect("write");
+    let spaces = vec![b' '; 1 << 20];
+    for _ in 0..96 {
+        gz.write_all(&spaces).expect("write");
+    }
+    gz.write_all(format!("\n{}\n", record(2)).as_bytes())
+        .expect("write");
+    std::fs::write(&path, gz.finish().expect("finish")).expect("write the bomb");
+    assert!(std::fs::metadata(&path).map_or(0, |m| m.len()) < 1 << 20);
+
+    let before = peak_rss_kb().unwrap_or(0);
+    let (store, warnings) = load_blocking(plan(&[path]));
+    let grew_mb = peak_rss_kb().unwrap_or(0).saturating_sub(before) / 1024;
+    assert_eq!(store.len(), 2, "{warnings:?}");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(grew_mb < 48, "peak memory grew by {grew_mb} MiB");
 }

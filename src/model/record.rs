@@ -313,7 +313,9 @@ fn identity_record(
     additional: Option<&AdditionalView>,
 ) -> Result<IdentityRecord, String> {
     let view: IdentityView = serde_json::from_str(raw.get()).map_err(|e| {
-        format!("userIdentity cannot be read ({e}): the principal is shown as {UNREADABLE_IDENTITY}")
+        format!(
+            "userIdentity cannot be read ({e}): the principal is shown as {UNREADABLE_IDENTITY}"
+        )
     })?;
     let session: Option<SessionView> = nested(view.session);
     let issuer: Option<IssuerView> = session.as_ref().and_then(|s| nested(s.issuer));

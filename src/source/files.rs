@@ -2,7 +2,7 @@
 //! Small files are flushed one by one so the first rows appear at once; large ones in chunks.
 
 use super::input::{decode_within, is_gzip};
-use super::stream::{stream_input, STREAM_ABOVE};
+use super::stream::{stream_input, INFLATE_WHOLE_MAX, STREAM_ABOVE};
 use super::walk::{Input, Plan};
 use super::{Progress, SourceMsg};
 use crate::model::parse::{parse_text, Sink};
@@ -154,7 +154,7 @@ fn read_one(shared: &Shared, input: &Input, origin: &Arc<str>, sink: &mut Stream
             shared
                 .bytes
                 .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-            match decode_within(origin, bytes, STREAM_ABOVE) {
+            match decode_within(origin, bytes, INFLATE_WHOLE_MAX) {
                 Ok(decoded) => {
                     decoded.warnings.into_iter().for_each(|w| sink.warning(w));
                     parse_text(origin, &decoded.text, sink);

@@ -14,6 +14,9 @@ use std::sync::Arc;
 /// Inputs (or their decompressed text) at least this large are streamed; smaller ones are read
 /// whole, which is simpler and, for the many small files of a trail, faster.
 pub(crate) const STREAM_ABOVE: usize = 64 << 20;
+/// Gzip data is inflated whole up to this size, and streamed past it: trail objects are far
+/// smaller, and trying whole first costs at most this much memory.
+pub(crate) const INFLATE_WHOLE_MAX: usize = 16 << 20;
 /// Bytes read at a time.
 const PIECE: usize = 4 << 20;
 /// A value longer than this (pretty-printed, wrapped) cannot hold a record within the limit.
