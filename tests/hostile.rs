@@ -4,15 +4,12 @@
 
 mod common;
 use common::harness::{given, Harness};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use std::path::PathBuf;
 use trailscope::model::principal::resolve;
 use trailscope::model::record::UNREADABLE_IDENTITY;
 use trailscope::model::sanitize::is_unsafe;
 use trailscope::source::files::load_blocking;
 use trailscope::source::walk::plan;
-use trailscope::theme::Theme;
 
 fn corpus(name: &str) -> PathBuf {
     PathBuf::from("tests/fixtures/hostile").join(name)
@@ -135,19 +132,6 @@ fn an_unreadable_identity_is_named_so_not_guessed_from_the_service() {
     assert_eq!(p.name, "iam.amazonaws.com");
 }
 
-fn draw(h: &Harness) -> Vec<String> {
-    let (w, ht) = (h.app.width, h.app.height);
-    let mut terminal = Terminal::new(TestBackend::new(w, ht)).expect("test terminal");
-    let theme = Theme::builtin("dark", false).expect("theme");
-    terminal
-        .draw(|f| trailscope::ui::draw(f, &h.app, &theme))
-        .expect("draw");
-    let buffer = terminal.backend().buffer().clone();
-    (0..ht)
-        .map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect::<String>())
-        .collect()
-}
-
 fn assert_safe(screen: &[String], what: &str) {
     for (y, line) in screen.iter().enumerate() {
         if let Some(c) = line.chars().find(|&c| is_unsafe(c)) {
@@ -179,7 +163,7 @@ fn no_screen_holds_a_character_that_drives_the_terminal() {
             ("warnings", "w"),
         ] {
             let opened = h.keys(keys);
-            let screen = draw(&opened);
+            let screen = opened.draw();
             assert_safe(&screen, &format!("row {row}, {pane}"));
             seen.push_str(&screen.join("\n"));
             h = close(opened, keys);

@@ -85,6 +85,22 @@ impl Harness {
         self
     }
 
+    /// The screen as the dark theme draws it on a terminal of the app's size: one string
+    /// per row, every cell's symbol, untrimmed.
+    pub fn draw(&self) -> Vec<String> {
+        let (w, h) = (self.app.width, self.app.height);
+        let backend = ratatui::backend::TestBackend::new(w, h);
+        let mut terminal = ratatui::Terminal::new(backend).expect("test terminal");
+        let theme = trailscope::theme::Theme::builtin("dark", false).expect("theme");
+        terminal
+            .draw(|f| trailscope::ui::draw(f, &self.app, &theme))
+            .expect("draw");
+        let buffer = terminal.backend().buffer().clone();
+        (0..h)
+            .map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect())
+            .collect()
+    }
+
     /// Event names of the current view, in order.
     pub fn names(&self) -> Vec<String> {
         self.app

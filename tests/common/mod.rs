@@ -48,10 +48,16 @@ pub struct FakeEndpoint {
 impl FakeEndpoint {
     /// Pretends it is 2026-11-21 noon (the demo's week) and allows `rate` requests/s/region.
     pub fn demo(rate: f64) -> FakeEndpoint {
+        FakeEndpoint::demo_with_faults(rate, &[])
+    }
+
+    /// `demo`, injecting `faults` (`fake-endpoint --fault CALLS=FAULT`).
+    pub fn demo_with_faults(rate: f64, faults: &[&str]) -> FakeEndpoint {
         use std::io::BufRead;
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_trailscope"))
             .args(["fake-endpoint", "--demo", "--port", "0"])
             .args(["--now", "2026-11-21T12:00:00Z", "--rate", &rate.to_string()])
+            .args(faults.iter().flat_map(|f| ["--fault", f]))
             .stdout(std::process::Stdio::piped())
             .spawn()
             .expect("start the fake endpoint");
