@@ -40,7 +40,8 @@ run() { # label, command...: prints label, answer, wall s, peak RSS MB, CPU busy
     "$(echo "$out" | awk '{print $2}')" "$(echo "$out" | awk '{printf "%d", $3/1024}')" "$busy"
 }
 
-duck() { "$DUCKDB_PYTHON" -c "import duckdb,sys; print(duckdb.sql(sys.argv[1]).fetchone()[0])" "$1"; }
+# DuckDB through Python (a command, not a shell function, so /usr/bin/time can run it).
+DUCK=(env "$DUCKDB_PYTHON" -c "import duckdb,sys; print(duckdb.sql(sys.argv[1]).fetchone()[0])")
 
 for f in big.jsonl big-records.json big.jsonl.gz; do
   run "trailscope query -o count $f" "$TRAILSCOPE" query "$WORK/$f" -o count
@@ -48,5 +49,5 @@ done
 run "jq (streaming reduce) big.jsonl" jq -n 'reduce inputs as $x (0; .+1)' "$WORK/big.jsonl"
 run "jq '.Records|length' big-records.json" jq '.Records | length' "$WORK/big-records.json"
 run "zcat | jq (streaming reduce) big.jsonl.gz" sh -c "zcat '$WORK/big.jsonl.gz' | jq -n 'reduce inputs as \$x (0; .+1)'"
-run "DuckDB count(*) read_json big.jsonl" duck "SELECT count(*) FROM read_json('$WORK/big.jsonl', format='newline_delimited', records=false)"
-run "DuckDB unnest(Records) big-records.json" duck "SELECT count(*) FROM (SELECT unnest(Records) FROM read_json('$WORK/big-records.json', records=true, maximum_object_size=2000000000))"
+run "DuckDB count(*) read_json big.jsonl" "${DUCK[@]}" "SELECT count(*) FROM read_json('$WORK/big.jsonl', format='newline_delimited', records=false)"
+run "DuckDB unnest(Records) big-records.json" "${DUCK[@]}" "SELECT count(*) FROM (SELECT unnest(Records) FROM read_json('$WORK/big-records.json', records=true, maximum_object_size=2000000000))"
