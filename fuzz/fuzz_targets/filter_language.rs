@@ -36,7 +36,12 @@ fuzz_target!(|text: &str| {
         }
         Err(e) => {
             let chars = text.chars().count();
-            assert!(e.at <= chars, "error at {} past the end of {:?}", e.at, text);
+            assert!(
+                e.at <= chars,
+                "error at {} past the end of {:?}",
+                e.at,
+                text
+            );
         }
     }
 });

@@ -19,5 +19,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let mut store = Store::default();
     let stats = store.insert_batch(sink.0);
-    assert_eq!(stats.added + stats.duplicates, store.len() + store.duplicates());
+    assert_eq!(
+        stats.added + stats.duplicates,
+        store.len() + store.duplicates()
+    );
 });

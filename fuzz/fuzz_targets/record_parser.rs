@@ -16,7 +16,11 @@ fuzz_target!(|text: &str| {
         // (as text) on purpose.
         if !record.raw.is_empty() {
             let reread = serde_json::from_str::<&serde_json::value::RawValue>(&record.raw);
-            assert!(reread.is_ok(), "kept raw text is not JSON ({} bytes)", record.raw.len());
+            assert!(
+                reread.is_ok(),
+                "kept raw text is not JSON ({} bytes)",
+                record.raw.len()
+            );
         }
         let _ = resolve(record.identity.as_ref(), record.source.as_deref());
     }
