@@ -41,7 +41,7 @@ run() { # label, command...: prints label, answer, wall s, peak RSS MB, CPU busy
 }
 
 # DuckDB through Python (a command, not a shell function, so /usr/bin/time can run it).
-DUCK=(env "$DUCKDB_PYTHON" -c "import duckdb,sys; print(duckdb.sql(sys.argv[1]).fetchone()[0])")
+DUCK=(env "$DUCKDB_PYTHON" -c "import duckdb,sys; print(duckdb.sql(sys.argv[1]).fetchall()[0][0])")
 
 for f in big.jsonl big-records.json big.jsonl.gz; do
   run "trailscope query -o count $f" "$TRAILSCOPE" query "$WORK/$f" -o count
