@@ -99,10 +99,32 @@ fn help_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
         Span::styled("errors", theme.style(Meaning::Error)),
         Span::raw(" and "),
         Span::styled("root", theme.style(Meaning::Root)),
-        Span::raw(" stand out; times are UTC. Control characters in event data are shown as "),
+        Span::raw(format!(
+            " stand out; times are {} (T: UTC, local, ages). Control characters in event data are shown as ",
+            match app.time {
+                crate::app::time_display::TimeDisplay::Utc => "UTC",
+                crate::app::time_display::TimeDisplay::Local => "local",
+                crate::app::time_display::TimeDisplay::Relative => "ages",
+            }
+        )),
         Span::styled("\\x1b", theme.style(Meaning::Escaped)),
-        Span::raw(", never sent to the terminal."),
+        Span::raw(", never sent to the terminal, and copied that way too."),
     ]));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "  Clipboard, mouse, themes",
+        theme.style(Meaning::Header),
+    ));
+    lines.push(Line::raw(
+        "  Copies use OSC 52: the terminal sets its own clipboard, so they work over SSH. Refused by: tmux without `set -g set-clipboard on`, the Linux console, terminals with it turned off (some ask first). Too large (over 74 kB): :export.",
+    ));
+    lines.push(Line::raw(
+        "  Mouse: wheel scrolls, click selects, click a header sorts (again: reverses), drag the border between the panes. Shift+drag selects text in most terminals; mouse = false in config.toml gives the mouse back.",
+    ));
+    lines.push(Line::raw(format!(
+        "  Theme: {} (ctrl-t next, :theme NAME); keys, themes and settings: `trailscope config --path`.",
+        app.theme_name()
+    )));
     lines.extend(filter_help(theme));
     lines
 }
@@ -192,7 +214,7 @@ fn mark_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>> {
                 Column::SourceIp,
             ]
             .iter()
-            .map(|c| visible(&c.cell(&app.store, e)).into_owned())
+            .map(|&c| visible(&app.cell_text(c, e)).into_owned())
             .collect();
             let line = Line::raw(format!(" ● {}", cells.join("  ")));
             if i == cursor {

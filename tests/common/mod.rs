@@ -77,4 +77,5 @@ impl Drop for FakeEndpoint {
 }
 
 pub mod harness;
+pub mod svg;
 pub mod tmux;
