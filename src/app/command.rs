@@ -197,7 +197,7 @@ impl Command {
             Command::Marks => "list the marked events: enter goes to one",
             Command::Annotate => "write a note on the selected event (saved, exported)",
             Command::CommandLine => {
-                "command: save NAME, note TEXT, export jsonl|csv|md [marked|view|all] [FILE], sessions"
+                "command palette: any command by name (fuzzy), save NAME, note TEXT, export jsonl|csv|md, theme, time, copy"
             }
             Command::Sessions => "saved investigations: type to search, enter opens one",
             Command::FetchView => {

@@ -58,16 +58,20 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         if rows.len() >= height {
             break;
         }
+        let on_cursor = focused && i == app.detail.cursor;
         for row in wrap(line, width) {
-            let spans: Vec<Span> = row
+            let used: usize = row.iter().map(|(_, t)| Line::raw(t.as_str()).width()).sum();
+            let mut spans: Vec<Span> = row
                 .into_iter()
                 .map(|(tok, text)| Span::styled(text, theme.style(meaning(tok))))
                 .collect();
-            let mut line = Line::from(spans);
-            if focused && i == app.detail.cursor {
-                line = line.patch_style(cursor_style);
+            if on_cursor {
+                // The whole row marked, so the cursor's line is plain to see.
+                spans.push(Span::raw(" ".repeat(width.saturating_sub(used))));
+                rows.push(Line::from(spans).patch_style(cursor_style));
+            } else {
+                rows.push(Line::from(spans));
             }
-            rows.push(line);
         }
     }
     rows.truncate(height);

@@ -40,18 +40,20 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         .take(rows)
         .filter_map(|(i, &e)| {
             let entry = palette.entries.get(e)?;
-            let line = Line::from(vec![
-                Span::styled(format!(" {:<16}", entry.name), key_style),
-                Span::styled(
-                    format!("{:<18} ", visible(&entry.keys)),
-                    theme.style(Meaning::Dim),
-                ),
-                Span::raw(entry.desc.clone()),
-            ]);
+            let name = format!(" {:<16}", entry.name);
+            let keys = format!("{:<18} ", visible(&entry.keys));
+            // The picked line in the selection's colours alone, for contrast.
             Some(if i == palette.cursor {
-                line.patch_style(theme.style(Meaning::Selected))
+                Line::styled(
+                    format!("{name}{keys}{}", entry.desc),
+                    theme.style(Meaning::Selected),
+                )
             } else {
-                line
+                Line::from(vec![
+                    Span::styled(name, key_style),
+                    Span::styled(keys, theme.style(Meaning::Dim)),
+                    Span::raw(entry.desc.clone()),
+                ])
             })
         })
         .collect();

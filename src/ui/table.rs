@@ -53,9 +53,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 (false, false) => Cell::from(" "),
             },
         );
-        let cells = columns.iter().map(|&c| cell(app, theme, event, c));
+        let selected = start + i == app.table.cursor;
+        let cells = columns
+            .iter()
+            .map(|&c| cell(app, theme, event, c, selected));
         let row = Row::new(mark.into_iter().chain(cells));
-        if start + i == app.table.cursor {
+        if selected {
             row.style(selected_style)
         } else {
             row
@@ -75,7 +78,15 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(table, area);
 }
 
-fn cell<'a>(app: &'a App, theme: &Theme, event: &Event, column: Column) -> Cell<'a> {
+/// A cell styled by what it means; on the selected row only the meaning's bold or underline
+/// stays, so the selection's colours keep their contrast (red on cyan reads badly).
+fn cell<'a>(
+    app: &'a App,
+    theme: &Theme,
+    event: &Event,
+    column: Column,
+    selected: bool,
+) -> Cell<'a> {
     let text = app.cell_text(column, event);
     let meaning = match column {
         Column::Error if event.is_error() => Some(Meaning::Error),
@@ -85,6 +96,14 @@ fn cell<'a>(app: &'a App, theme: &Theme, event: &Event, column: Column) -> Cell<
         _ => None,
     };
     match meaning {
+        Some(m) if selected => {
+            let style = theme.style(m);
+            Cell::from(text).style(ratatui::style::Style {
+                fg: None,
+                bg: None,
+                ..style
+            })
+        }
         Some(m) => Cell::from(text).style(theme.style(m)),
         None => Cell::from(text),
     }

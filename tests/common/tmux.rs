@@ -85,10 +85,21 @@ impl Tmux {
         .into_owned()
     }
 
-    /// The screen with its colours and attributes as escape sequences (capture-pane -e).
+    /// The screen with its colours and attributes as escape sequences, trailing spaces kept
+    /// (a coloured bar is spaces too): capture-pane -e -N.
     pub fn screen_escaped(&self) -> String {
         String::from_utf8_lossy(
-            &run(&["-L", &self.socket, "capture-pane", "-e", "-p", "-t", "e2e"]).stdout,
+            &run(&[
+                "-L",
+                &self.socket,
+                "capture-pane",
+                "-e",
+                "-N",
+                "-p",
+                "-t",
+                "e2e",
+            ])
+            .stdout,
         )
         .into_owned()
     }
