@@ -100,6 +100,39 @@ pub fn refusal(
     None
 }
 
+/// A tmux option as the tmux around us has it (`tmux show-options -gv`); `None` when tmux
+/// cannot be asked.
+pub fn tmux_option(name: &str) -> Option<String> {
+    let out = std::process::Command::new("tmux")
+        .args(["show-options", "-gv", name])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let value = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    (out.status.success() && !value.is_empty()).then_some(value)
+}
+
+/// Sends `text` to the terminal's clipboard (the runtime's side of `Effect::Copy`): what the
+/// status bar says about it, or why it was not sent.
+pub fn send(text: &str, what: &str) -> Result<String, String> {
+    use std::io::Write;
+    let env = |k: &str| std::env::var(k).ok();
+    let bytes = osc52(text, Mux::from_env(env));
+    let mut out = std::io::stdout();
+    out.write_all(&bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write to the terminal: {e}"))?;
+    // Short: the status bar of an 80-column terminal holds it.
+    match refusal(env, tmux_option) {
+        Some(why) => Err(why),
+        None => Ok(format!(
+            "copied {what} ({} B, OSC 52): nothing to paste? see help",
+            text.len()
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,49 +173,16 @@ mod tests {
             ("TMUX", "/tmp/tmux-0/default,1,0"),
             ("TERM", "tmux-256color"),
         ]);
-        let says = refusal(&tmux, |o| {
+        let says = refusal(tmux, |o| {
             (o == "set-clipboard").then(|| "external".to_string())
         });
         assert_eq!(
             says.as_deref(),
             Some("tmux drops OSC 52 (set-clipboard external): set -g set-clipboard on")
         );
-        assert_eq!(refusal(&tmux, |_| Some("on".to_string())), None);
+        assert_eq!(refusal(tmux, |_| Some("on".to_string())), None);
         assert!(refusal(env(&[("TERM", "linux")]), |_| None).is_some());
         assert_eq!(refusal(env(&[("TERM", "xterm-256color")]), |_| None), None);
-        assert_eq!(refusal(&tmux, |_| None), None, "tmux could not be asked");
-    }
-}
-
-/// A tmux option as the tmux around us has it (`tmux show-options -gv`); `None` when tmux
-/// cannot be asked.
-pub fn tmux_option(name: &str) -> Option<String> {
-    let out = std::process::Command::new("tmux")
-        .args(["show-options", "-gv", name])
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    let value = String::from_utf8(out.stdout).ok()?.trim().to_string();
-    (out.status.success() && !value.is_empty()).then_some(value)
-}
-
-/// Sends `text` to the terminal's clipboard (the runtime's side of `Effect::Copy`): what the
-/// status bar says about it, or why it was not sent.
-pub fn send(text: &str, what: &str) -> Result<String, String> {
-    use std::io::Write;
-    let env = |k: &str| std::env::var(k).ok();
-    let bytes = osc52(text, Mux::from_env(env));
-    let mut out = std::io::stdout();
-    out.write_all(&bytes)
-        .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot write to the terminal: {e}"))?;
-    // Short: the status bar of an 80-column terminal holds it.
-    match refusal(env, tmux_option) {
-        Some(why) => Err(why),
-        None => Ok(format!(
-            "copied {what} ({} B, OSC 52): nothing to paste? see help",
-            text.len()
-        )),
+        assert_eq!(refusal(tmux, |_| None), None, "tmux could not be asked");
     }
 }
