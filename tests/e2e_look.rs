@@ -192,3 +192,37 @@ fn the_users_keymap_theme_and_settings_are_read_from_the_config_dir() {
     t.send_keys(&["x"]);
     t.wait_text("EXIT-CODE=0", 10);
 }
+
+/// Whether SGR parameters ask for more than the 16 named colours (256-colour or RGB).
+fn beyond_16(params: &str) -> bool {
+    let nums: Vec<u32> = params
+        .split([';', ':'])
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    nums.windows(3)
+        .any(|w| matches!(w[0], 38 | 48) && ((w[1] == 5 && w[2] >= 16) || w[1] == 2))
+}
+
+#[test]
+fn sixteen_colour_terminals_get_only_the_sixteen_colours() {
+    let t = Tmux::start("sixteen", 120, 35);
+    t.wait_text("READY>", 10);
+    // The colour-blind theme is all #rrggbb: the hardest to bring down.
+    t.send_line(&format!(
+        "TERM=linux {} --demo --no-save --theme colorblind; echo EXIT-CODE=$?",
+        bin()
+    ));
+    t.wait_for("load to finish", 60, |s| s.contains("loaded in"));
+    t.send_keys(&["2"]);
+    t.wait_text("presets: errors", 10);
+    let screen = t.screen_escaped();
+    let params = sgr_params(&screen);
+    assert!(params.iter().any(|p| sets_colour(p)), "still in colour");
+    let wide: Vec<&String> = params.iter().filter(|p| beyond_16(p)).collect();
+    assert!(
+        wide.is_empty(),
+        "beyond 16 colours under TERM=linux: {wide:?}"
+    );
+    t.send_keys(&["q"]);
+    t.wait_text("EXIT-CODE=0", 10);
+}

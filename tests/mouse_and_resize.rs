@@ -91,6 +91,12 @@ fn dragging_the_border_moves_the_split_and_keeps_the_selection_in_view() {
     let h = mouse(h, MouseKind::Up, 100, 20);
     assert_eq!(h.app.prefs.split, Split::Percent(50));
     assert_eq!(h.app.layout().table.width, 100);
+    // Kept with the investigation, with the time column's clock.
+    let saved = trailscope::app::session::capture(&h.app);
+    assert_eq!(
+        (saved.split, saved.time),
+        (Some(50), Some(TimeDisplay::Utc))
+    );
     // A drag that did not start on the border (here: the title bar) moves nothing.
     let h = mouse(h, MouseKind::Down, 50, 0);
     let h = mouse(h, MouseKind::Drag, 10, 20);

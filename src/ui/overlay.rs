@@ -144,9 +144,12 @@ fn help_lines<'a>(app: &'a App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
     lines.push(Line::raw(
         "  Mouse: wheel scrolls, click selects, click a header sorts (again: reverses), drag the border between the panes. Shift+drag selects text in most terminals; mouse = false in config.toml gives the mouse back.",
     ));
+    let next = app
+        .key_hint(crate::app::command::Command::NextTheme)
+        .unwrap_or_else(|| ":next-theme".into());
     lines.push(Line::raw(format!(
-        "  Theme: {} (ctrl-t next, :theme NAME); keys, themes and settings: `trailscope config --path`.",
-        app.theme_name()
+        "  Theme: {} ({next} next, :theme NAME); keys, themes and settings: `trailscope config --path`.",
+        visible(app.theme_name())
     )));
     lines.extend(filter_help(theme));
     lines
