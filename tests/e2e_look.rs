@@ -77,6 +77,8 @@ fn no_color_output_has_no_colour_codes() {
         "{plain:?}"
     );
     t.send_keys(&["Escape"]);
+    // Read alone before the next key (ESC then q at once is alt-q).
+    t.wait_for("help closed", 10, |s| !s.contains("help: keys"));
     t.send_keys(&["q"]);
     t.wait_text("EXIT-CODE=0", 10);
 }
@@ -189,6 +191,7 @@ fn the_users_keymap_theme_and_settings_are_read_from_the_config_dir() {
     t.send_keys(&["?"]);
     t.wait_text("out, my way", 10);
     t.send_keys(&["Escape"]);
+    t.wait_for("help closed", 10, |s| !s.contains("out, my way"));
     t.send_keys(&["x"]);
     t.wait_text("EXIT-CODE=0", 10);
 }

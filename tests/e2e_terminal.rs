@@ -127,6 +127,8 @@ fn filter_facets_and_presets_in_a_real_terminal() {
     let screen = t.wait_text("`(` is never closed", 10);
     assert!(screen.contains("113 of 6,707"), "{screen}");
     t.send_keys(&["Escape"]);
+    // Read alone before the next key (ESC then f at once is alt-f).
+    t.wait_for("the bar closed", 10, |s| !s.contains("is never closed"));
     // Facets: event names among the 113, search, pick DeleteObject.
     t.send_keys(&["f", "Tab", "Tab", "Tab"]);
     t.wait_text("event names", 10);
