@@ -190,7 +190,10 @@ fn lookup_events_stream_in_with_per_region_progress() {
 
     // The regions overlay, with the time presets.
     t.send_keys(&["t"]);
-    let overlay = t.wait_text("Go back to", 10);
+    // Waits for the whole overlay: a capture can land between the writes of one frame.
+    let overlay = t.wait_for("the regions overlay", 10, |s| {
+        s.contains("Go back to") && s.contains("ap-southeast-2  paused")
+    });
     assert!(
         overlay.contains("Window 2026-11-01 00:00 → 2026-11-21 12:00 UTC"),
         "{overlay}"
