@@ -1,12 +1,17 @@
 //! Command-line interface.
 
+use crate::app::layout::Split;
+use crate::app::sort::Sort;
+use crate::app::time_display::TimeDisplay;
+use crate::config::settings::{parse_column, parse_sort, parse_split, ColorMode};
+use crate::model::column::Column;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
 #[command(
     name = "trailscope",
-    version,
+    version = crate::VERSION,
     about = "Walk AWS CloudTrail in the terminal during an incident",
     long_about = "Walk AWS CloudTrail in the terminal during an incident.\n\n\
         Opens CloudTrail log files and folders (S3 trail layout, .json or .json.gz, bare JSON \
@@ -17,7 +22,10 @@ use std::path::PathBuf;
         stops.\n\n\
         Every session is saved as an investigation (events, walk, marks, notes) in the data \
         directory: `trailscope open NAME` reopens one offline, `trailscope` alone lists them, \
-        `:export` inside writes evidence with its provenance.",
+        `:export` inside writes evidence with its provenance.\n\n\
+        Settings come from config.toml in the config directory (`trailscope config --path`), \
+        under a reopened investigation's own and the command line's; keys from keymap.toml \
+        there; themes from its themes/ folder.",
     after_help = "Examples:\n  trailscope --demo\n  trailscope ~/incident/AWSLogs\n  \
         aws cloudtrail lookup-events --max-results 50 | trailscope -\n  \
         trailscope --profile incident --region eu-west-1 --since 7d --filter 'key:AKIA…'\n  \
@@ -37,6 +45,60 @@ pub struct Cli {
     /// data directory, ~/.local/share/trailscope on Linux).
     #[arg(long, value_name = "DIR", global = true)]
     pub data_dir: Option<PathBuf>,
+
+    /// Where config.toml, keymap.toml and themes/ are read from (default:
+    /// TRAILSCOPE_CONFIG_DIR, else the platform's config directory, ~/.config/trailscope on
+    /// Linux).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub config_dir: Option<PathBuf>,
+}
+
+/// How the app looks and reads; each overrides config.toml and a reopened investigation.
+#[derive(Args, Debug, Default, Clone)]
+pub struct DisplayArgs {
+    /// Colour theme: dark, light, high-contrast, colorblind, or a theme file's name from
+    /// themes/ in the config directory (default: config.toml's, else dark).
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
+
+    /// Colours: auto (NO_COLOR turns colour off; else COLORTERM and TERM decide), truecolor,
+    /// 256, 16 or none.
+    #[arg(long, value_name = "MODE", value_parser = color_mode)]
+    pub colors: Option<ColorMode>,
+
+    /// The time column: utc, local or relative (ages). T switches inside.
+    #[arg(long, value_name = "HOW", value_parser = time_display)]
+    pub time: Option<TimeDisplay>,
+
+    /// Visible columns, in order: time,event,principal,source-ip,error,source,region,
+    /// access-key,account,user-agent,identity-type,read-only,event-id.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_column)]
+    pub columns: Vec<Column>,
+
+    /// Sort by a column; a leading - sorts descending (-time: newest first).
+    #[arg(long, value_name = "COLUMN", allow_hyphen_values = true, value_parser = parse_sort)]
+    pub sort: Option<Sort>,
+
+    /// The table's share of the screen in percent (20-80), or auto.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_split)]
+    pub split: Option<Split>,
+
+    /// Leave the mouse to the terminal (no wheel, clicks or drags in the app).
+    #[arg(long)]
+    pub no_mouse: bool,
+}
+
+fn color_mode(text: &str) -> Result<ColorMode, String> {
+    ColorMode::parse(text).ok_or_else(|| {
+        format!(
+            "unknown colour mode `{text}` (one of: {})",
+            ColorMode::NAMES.join(", ")
+        )
+    })
+}
+
+fn time_display(text: &str) -> Result<TimeDisplay, String> {
+    TimeDisplay::parse(text).ok_or_else(|| format!("`{text}`: utc, local or relative"))
 }
 
 #[derive(Args, Debug, Default)]
@@ -49,9 +111,8 @@ pub struct OpenArgs {
     #[arg(long, conflicts_with = "paths")]
     pub demo: bool,
 
-    /// Colour theme: dark or light. NO_COLOR in the environment turns colour off.
-    #[arg(long, default_value = "dark", value_name = "NAME")]
-    pub theme: String,
+    #[command(flatten)]
+    pub display: DisplayArgs,
 
     /// Start with this filter applied (the same language as the / filter bar). With --region,
     /// its most selective condition is also sent to AWS (see the title bar).
@@ -93,6 +154,24 @@ pub enum Command {
         cloudtrail lookup-events --region eu-west-1"
     )]
     FakeEndpoint(FakeEndpointArgs),
+    /// Configuration: print the defaults, where it is read from, or check it.
+    #[command(
+        after_help = "Examples:\n  trailscope config --print-defaults > ~/.config/trailscope/config.toml\n  \
+        trailscope config --check"
+    )]
+    Config(ConfigArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  trailscope completions bash > ~/.local/share/bash-completion/completions/trailscope\n  \
+        trailscope completions zsh > ~/.zfunc/_trailscope\n  \
+        trailscope completions fish > ~/.config/fish/completions/trailscope.fish"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `trailscope man | man -l -`.
+    Man,
 }
 
 #[derive(Args, Debug)]
@@ -100,9 +179,24 @@ pub struct OpenSavedArgs {
     /// The investigation's name (`trailscope sessions list`).
     pub name: String,
 
-    /// Colour theme: dark or light.
-    #[arg(long, default_value = "dark", value_name = "NAME")]
-    pub theme: String,
+    #[command(flatten)]
+    pub display: DisplayArgs,
+}
+
+#[derive(Args, Debug)]
+#[group(required = true, multiple = false)]
+pub struct ConfigArgs {
+    /// Print the documented default config.toml (every setting, with what it does).
+    #[arg(long)]
+    pub print_defaults: bool,
+
+    /// Print where config.toml, keymap.toml and themes/ are read from.
+    #[arg(long)]
+    pub path: bool,
+
+    /// Check config.toml, keymap.toml and every theme; print the settings in force.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Subcommand, Debug)]

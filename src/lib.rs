@@ -6,6 +6,9 @@
 
 pub mod app;
 pub mod cli;
+pub mod clipboard;
+pub mod config;
+mod did_you_mean;
 pub mod export;
 pub mod fake;
 pub mod filter;
@@ -21,3 +24,6 @@ pub mod source;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
+
+/// The version with the git revision it was built from (see build.rs): `0.1.0 (git 3d39923)`.
+pub const VERSION: &str = env!("TRAILSCOPE_VERSION");

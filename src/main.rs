@@ -1,21 +1,20 @@
 //! Parse the command line, load config, run. Nothing else.
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use trailscope::app::fetch::LiveFetch;
 use trailscope::app::session::SessionMeta;
-use trailscope::cli::{Cli, Command, OpenArgs};
-use trailscope::keymap::Keymap;
+use trailscope::cli::{Cli, Command, DisplayArgs, OpenArgs};
+use trailscope::config::startup::Startup;
 use trailscope::model::sanitize::visible;
 use trailscope::model::time::EventTime;
 use trailscope::runtime::{run, LiveStart, Outcome, RunOptions};
 use trailscope::session::db::{data_dir, Db};
 use trailscope::session::reopen;
-use trailscope::session::state::SourceRecord;
+use trailscope::session::state::{SessionState, SourceRecord};
 use trailscope::source::walk::Plan;
 use trailscope::source::{demo, walk};
-use trailscope::theme::Theme;
 
 // Loading allocates a few dozen small strings per event; glibc's malloc spent a quarter of a
 // million-event load in malloc/free (BENCHMARKS.md), mimalloc much less.
@@ -24,16 +23,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let dir = cli.data_dir.clone();
+    let dirs = Dirs {
+        data: cli.data_dir.clone(),
+        config: cli.config_dir.clone(),
+    };
     match cli.command {
-        Some(Command::Open(args)) => {
-            let theme = match theme(&args.theme) {
-                Ok(t) => t,
-                Err(e) => return fail(&e, 2),
-            };
-            open_saved(args.name, theme, dir)
-        }
-        Some(Command::Sessions(cmd)) => trailscope::session::cli::main(&cmd, dir.as_deref()),
+        Some(Command::Open(args)) => open_saved(args.name, args.display, dirs),
+        Some(Command::Sessions(cmd)) => trailscope::session::cli::main(&cmd, dirs.data.as_deref()),
         Some(Command::Query(args)) => trailscope::query::main(&args),
         Some(Command::Generate(args)) => match trailscope::generate::run(&args) {
             Ok(summary) => {
@@ -46,13 +42,42 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e, 1),
         },
-        None => open(cli.open, dir),
+        Some(Command::Config(args)) => {
+            trailscope::config::command::main(&args, dirs.config.as_deref())
+        }
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "trailscope",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
+        Some(Command::Man) => {
+            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&format!("cannot write the manual: {e}"), 1),
+            }
+        }
+        None => open(cli.open, dirs),
     }
 }
 
-fn theme(name: &str) -> Result<Theme, String> {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    Theme::builtin(name, no_color)
+/// Where saved investigations and configuration live (flags; the environment and the
+/// platform's directories decide when they are not given).
+struct Dirs {
+    data: Option<PathBuf>,
+    config: Option<PathBuf>,
+}
+
+/// Settings, keymap and themes for a session; a mistake in any file stops the start.
+fn startup(
+    dirs: &Dirs,
+    display: &DisplayArgs,
+    session: Option<&SessionState>,
+) -> Result<Startup, ExitCode> {
+    Startup::prepare(dirs.config.as_deref(), display, session).map_err(|e| fail(&visible(&e), 2))
 }
 
 /// The session database, or why there is none (the app then runs without saving).
@@ -61,8 +86,8 @@ fn database(dir: Option<&Path>) -> Result<Db, String> {
 }
 
 /// `trailscope open NAME`, and the picker's choice.
-fn open_saved(name: String, theme: Theme, dir: Option<PathBuf>) -> ExitCode {
-    let db = match database(dir.as_deref()) {
+fn open_saved(name: String, display: DisplayArgs, dirs: Dirs) -> ExitCode {
+    let db = match database(dirs.data.as_deref()) {
         Ok(db) => db,
         Err(e) => return fail(&e, 1),
     };
@@ -70,25 +95,29 @@ fn open_saved(name: String, theme: Theme, dir: Option<PathBuf>) -> ExitCode {
         Ok(r) => r,
         Err(e) => return fail(&visible(&e), 1),
     };
+    let startup = match startup(&dirs, &display, saved.meta.restore.as_ref()) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     let opts = RunOptions {
         filter: None,
         plan: saved.plan,
         live: None,
         source_label: saved.label,
-        keymap: Keymap::default_keymap(),
-        theme: theme.clone(),
+        startup,
         session: saved.meta,
         db: Ok(db),
         pick_session: false,
     };
-    finish(run(opts), theme, dir)
+    finish(run(opts), display, dirs)
 }
 
-/// How the UI ended; a choice in the picker opens that investigation next.
-fn finish(outcome: Result<Outcome, String>, theme: Theme, dir: Option<PathBuf>) -> ExitCode {
+/// How the UI ended; a choice in the picker opens that investigation next (with the same
+/// command-line display flags).
+fn finish(outcome: Result<Outcome, String>, display: DisplayArgs, dirs: Dirs) -> ExitCode {
     match outcome {
         Ok(Outcome::Quit) => ExitCode::SUCCESS,
-        Ok(Outcome::Open(name)) => open_saved(name, theme, dir),
+        Ok(Outcome::Open(name)) => open_saved(name, display, dirs),
         Ok(Outcome::Failed(msg)) => fail(&msg, 1),
         Err(e) => fail(&e, 1),
     }
@@ -125,10 +154,10 @@ fn session_meta(cli: &OpenArgs, short: &str, sources: Vec<SourceRecord>) -> Sess
 }
 
 /// The interactive UI.
-fn open(cli: OpenArgs, dir: Option<PathBuf>) -> ExitCode {
-    let theme = match theme(&cli.theme) {
-        Ok(t) => t,
-        Err(e) => return fail(&e, 2),
+fn open(cli: OpenArgs, dirs: Dirs) -> ExitCode {
+    let startup = match startup(&dirs, &cli.display, None) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
     let filter = match &cli.filter {
         Some(f) => match trailscope::filter::parse(f) {
@@ -172,7 +201,7 @@ fn open(cli: OpenArgs, dir: Option<PathBuf>) -> ExitCode {
             profile: cli.lookup.profile.clone(),
             rate: cli.lookup.rate,
         };
-        return session(cli, Plan::default(), Some(live), label, theme, meta, dir);
+        return session(cli, Plan::default(), Some(live), label, startup, meta, dirs);
     }
     let (plan, label) = if cli.demo {
         if !demo::is_available() {
@@ -184,20 +213,19 @@ fn open(cli: OpenArgs, dir: Option<PathBuf>) -> ExitCode {
         (demo::plan(), "demo incident (assets/demo)".to_string())
     } else if cli.paths.is_empty() {
         // Nothing asked for: offer the saved investigations, if there are any.
-        if let Ok(db) = database(dir.as_deref()) {
+        if let Ok(db) = database(dirs.data.as_deref()) {
             if db.list().is_ok_and(|l| !l.is_empty()) {
                 let opts = RunOptions {
                     filter: None,
                     plan: Plan::default(),
                     live: None,
                     source_label: "saved investigations".to_string(),
-                    keymap: Keymap::default_keymap(),
-                    theme: theme.clone(),
+                    startup,
                     session: SessionMeta::default(),
                     db: Ok(db),
                     pick_session: true,
                 };
-                return finish(run(opts), theme, dir);
+                return finish(run(opts), cli.display, dirs);
             }
         }
         return fail("nothing to open: give files or folders of CloudTrail logs, `-` for stdin, or --demo (see --help)", 2);
@@ -231,7 +259,7 @@ fn open(cli: OpenArgs, dir: Option<PathBuf>) -> ExitCode {
     };
     let paths = cli.paths.iter().map(|p| p.display().to_string()).collect();
     let meta = session_meta(&cli, &short, vec![source_record(kind, &label, paths)]);
-    session(cli, plan, None, label, theme, meta, dir)
+    session(cli, plan, None, label, startup, meta, dirs)
 }
 
 /// Runs the UI on files (`plan`) or LookupEvents (`live`).
@@ -240,22 +268,21 @@ fn session(
     plan: Plan,
     live: Option<LiveStart>,
     label: String,
-    theme: Theme,
+    startup: Startup,
     meta: SessionMeta,
-    dir: Option<PathBuf>,
+    dirs: Dirs,
 ) -> ExitCode {
     let opts = RunOptions {
         filter: cli.filter.clone(),
         plan,
         live,
         source_label: label,
-        keymap: Keymap::default_keymap(),
-        theme: theme.clone(),
+        startup,
         session: meta,
-        db: database(dir.as_deref()),
+        db: database(dirs.data.as_deref()),
         pick_session: false,
     };
-    finish(run(opts), theme, dir)
+    finish(run(opts), cli.display, dirs)
 }
 
 fn fail(msg: &str, code: u8) -> ExitCode {

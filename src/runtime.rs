@@ -5,16 +5,16 @@ use crate::app::effect::Effect;
 use crate::app::fetch::LiveFetch;
 use crate::app::key::{Key, KeyCode};
 use crate::app::msg::Msg;
+use crate::app::msg::{Mouse, MouseKind};
 use crate::app::session::SessionMeta;
 use crate::app::{update, App};
-use crate::keymap::Keymap;
+use crate::config::startup::Startup;
 use crate::session::db::Db;
 use crate::session::saver::{Reply, Saver};
 use crate::source::files::{spawn_load, CancelToken};
 use crate::source::lookup::live::{Fetcher, RegionOrder};
 use crate::source::walk::Plan;
 use crate::terminal::TerminalGuard;
-use crate::theme::Theme;
 use crossterm::event::{Event as TermEvent, KeyEventKind, KeyModifiers};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -29,8 +29,8 @@ pub struct RunOptions {
     /// Fetching from LookupEvents instead.
     pub live: Option<LiveStart>,
     pub source_label: String,
-    pub keymap: Keymap,
-    pub theme: Theme,
+    /// Settings, keymap and themes, resolved from every layer.
+    pub startup: Startup,
     /// A filter to start with (`--filter`), already checked to parse.
     pub filter: Option<String>,
     /// The investigation: its name for autosave, or the state of one being reopened.
@@ -67,19 +67,37 @@ pub fn run(opts: RunOptions) -> Result<Outcome, String> {
 }
 
 async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
-    let mut guard =
-        TerminalGuard::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    let startup = opts.startup;
+    let mut guard = TerminalGuard::enter(startup.settings.mouse)
+        .map_err(|e| format!("cannot set up the terminal: {e}"))?;
     let size = guard
         .terminal
         .size()
         .map_err(|e| format!("cannot read the terminal size: {e}"))?;
-    let mut app = App::new(opts.keymap, opts.source_label, size.width, size.height);
+    let mut app = App::new(
+        startup.keymap.clone(),
+        opts.source_label,
+        size.width,
+        size.height,
+    );
     app.clock_origin = crate::model::time::EventTime::now();
+    app.tz = jiff::tz::TimeZone::system();
     if let Some(f) = &opts.filter {
         app.filter.set_text(f);
     }
     app.session = opts.session;
     crate::app::session::begin_restore(&mut app);
+    // After the reopened investigation's state: the settings already hold it, under the
+    // command line's.
+    startup.apply_to(&mut app);
+    for problem in &startup.themes.problems {
+        app.warnings.push(crate::model::warning::Warning::problem(
+            &std::sync::Arc::from("themes"),
+            crate::model::warning::Location::WholeFile,
+            format!("theme not loaded: {problem}"),
+        ));
+    }
+    let themes = startup.themes.themes;
     let (reply_tx, mut reply_rx) = mpsc::unbounded_channel();
     let mut db_error = None;
     let saver = match opts.db {
@@ -135,7 +153,10 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
         if dirty && last_draw.elapsed() >= FRAME {
             guard
                 .terminal
-                .draw(|f| crate::ui::draw(f, &app, &opts.theme))
+                .draw(|f| match themes.get(app.theme) {
+                    Some(theme) => crate::ui::draw(f, &app, theme),
+                    None => crate::ui::draw(f, &app, &crate::theme::Theme::empty()),
+                })
                 .map_err(|e| format!("cannot draw: {e}"))?;
             last_draw = Instant::now();
             dirty = false;
@@ -255,6 +276,10 @@ fn perform(
             None
         }
         Effect::OpenSession(name) => Some(Outcome::Open(name)),
+        Effect::Copy { text, what } => {
+            answers.push(Msg::Copied(crate::clipboard::send(&text, &what)));
+            None
+        }
         Effect::WriteFile { path, bytes, what } => {
             answers.push(Msg::Wrote(write_new_file(&path, &bytes).map(|()| what)));
             None
@@ -318,6 +343,10 @@ fn spawn_input_thread(tx: mpsc::UnboundedSender<Msg>) {
                 None => continue,
             },
             Ok(TermEvent::Resize(width, height)) => Msg::Resize { width, height },
+            Ok(TermEvent::Mouse(m)) => match convert_mouse(m) {
+                Some(m) => Msg::Mouse(m),
+                None => continue,
+            },
             Ok(TermEvent::Paste(text)) => Msg::Paste(text),
             Ok(_) => continue,
             Err(_) => return,
@@ -326,6 +355,24 @@ fn spawn_input_thread(tx: mpsc::UnboundedSender<Msg>) {
             return;
         }
     });
+}
+
+/// The left button, drags and the wheel; the rest stays the terminal's.
+fn convert_mouse(m: crossterm::event::MouseEvent) -> Option<Mouse> {
+    use crossterm::event::{MouseButton, MouseEventKind as K};
+    let kind = match m.kind {
+        K::ScrollUp => MouseKind::ScrollUp,
+        K::ScrollDown => MouseKind::ScrollDown,
+        K::Down(MouseButton::Left) => MouseKind::Down,
+        K::Drag(MouseButton::Left) => MouseKind::Drag,
+        K::Up(MouseButton::Left) => MouseKind::Up,
+        _ => return None,
+    };
+    Some(Mouse {
+        kind,
+        column: m.column,
+        row: m.row,
+    })
 }
 
 fn convert_key(k: crossterm::event::KeyEvent) -> Option<Key> {

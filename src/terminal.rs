@@ -2,7 +2,9 @@
 //! every way out: normal exit, error, panic (hook) and signals (handled by the runtime).
 
 use crossterm::cursor::{Hide, Show};
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
@@ -19,15 +21,25 @@ pub struct TerminalGuard {
 }
 
 impl TerminalGuard {
-    pub fn enter() -> io::Result<TerminalGuard> {
+    /// `mouse`: the app takes the mouse (wheel, clicks, drags); otherwise the terminal keeps
+    /// it for its own text selection.
+    pub fn enter(mouse: bool) -> io::Result<TerminalGuard> {
         install_panic_hook();
         enable_raw_mode()?;
-        if let Err(e) = execute!(
+        let entered = execute!(
             io::stdout(),
             EnterAlternateScreen,
             Hide,
             EnableBracketedPaste
-        ) {
+        )
+        .and_then(|()| {
+            if mouse {
+                execute!(io::stdout(), EnableMouseCapture)
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(e) = entered {
             restore();
             return Err(e);
         }
@@ -49,8 +61,11 @@ impl Drop for TerminalGuard {
 
 /// Idempotent: safe to call from the panic hook and from `Drop` both.
 pub fn restore() {
+    // Mouse reporting off whether or not it was on: a shell left with it on prints garbage
+    // at every click.
     let _ = execute!(
         io::stdout(),
+        DisableMouseCapture,
         DisableBracketedPaste,
         LeaveAlternateScreen,
         Show

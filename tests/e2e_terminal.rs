@@ -98,6 +98,8 @@ fn filter_facets_and_presets_in_a_real_terminal() {
     let screen = t.wait_text("`(` is never closed", 10);
     assert!(screen.contains("113 of 6,707"), "{screen}");
     t.send_keys(&["Escape"]);
+    // Read alone before the next key (ESC then f at once is alt-f).
+    t.wait_for("the bar closed", 10, |s| !s.contains("is never closed"));
     // Facets: event names among the 113, search, pick DeleteObject.
     t.send_keys(&["f", "Tab", "Tab", "Tab"]);
     t.wait_text("event names", 10);
@@ -159,7 +161,10 @@ fn lookup_events_stream_in_with_per_region_progress() {
 
     // The regions overlay, with the time presets.
     t.send_keys(&["t"]);
-    let overlay = t.wait_text("Go back to", 10);
+    // Waits for the whole overlay: a capture can land between the writes of one frame.
+    let overlay = t.wait_for("the regions overlay", 10, |s| {
+        s.contains("Go back to") && s.contains("ap-southeast-2  paused")
+    });
     assert!(
         overlay.contains("Window 2026-11-01 00:00 → 2026-11-21 12:00 UTC"),
         "{overlay}"

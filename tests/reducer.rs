@@ -66,15 +66,24 @@ fn detail_follows_the_selection_and_scrolls_when_focused() {
     assert_eq!(h.app.focus, Focus::Detail);
     let h = h.keys("jjj");
     assert_eq!(
-        h.app.detail.scroll, 3,
-        "j scrolls the detail, not the table"
+        h.app.detail.cursor, 3,
+        "j moves the detail's line cursor, not the table"
     );
+    assert_eq!(h.app.detail.scroll, 0, "the cursor is still on screen");
+    let h = h.keys(&"j".repeat(30));
+    assert!(h.app.detail.scroll > 0, "past the bottom, the pane scrolls");
+    let h = h.keys("g");
+    assert_eq!((h.app.detail.cursor, h.app.detail.scroll), (0, 0));
     assert_eq!(h.app.selected(), selected);
     let h = h.keys("<esc>");
     assert_eq!(h.app.focus, Focus::Table);
     assert!(h.app.detail.open);
     let h = h.keys("j");
-    assert_eq!(h.app.detail.scroll, 0, "a new event starts at the top");
+    assert_eq!(
+        (h.app.detail.scroll, h.app.detail.cursor),
+        (0, 0),
+        "a new event starts at the top"
+    );
     let h = h.keys("<esc>");
     assert!(!h.app.detail.open, "esc on the table closes the detail");
     let h = h.keys("<tab>");

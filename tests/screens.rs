@@ -42,7 +42,7 @@ fn wide_200x50_side_by_side_after_moving() {
 #[test]
 fn detail_focused_and_scrolled() {
     insta::assert_snapshot!(screen(
-        &given("plaso-lookupevents-jsonl", 120, 30).keys("<enter>jjjjjjjjjj")
+        &given("plaso-lookupevents-jsonl", 120, 30).keys(&format!("<enter>{}", "j".repeat(25)))
     ));
 }
 
@@ -118,4 +118,64 @@ fn facet_picker_searching_event_names() {
     insta::assert_snapshot!(screen(
         &given("stratus-red-team-detonation-logs", 100, 24).keys("f<tab><tab><tab>desc")
     ));
+}
+
+// Issue 8's screens, at the two sizes the layout is held to: a console's 80×24 and a wide
+// 200×50.
+
+#[test]
+fn help_overlay_80x24() {
+    insta::assert_snapshot!(screen(
+        &given("stratus-red-team-detonation-logs", 80, 24).keys("?")
+    ));
+}
+
+#[test]
+fn command_palette_80x24() {
+    insta::assert_snapshot!(screen(
+        &given("stratus-red-team-detonation-logs", 80, 24).keys(":co")
+    ));
+}
+
+#[test]
+fn detail_cursor_and_relative_ages_80x24() {
+    let mut h = given("stratus-red-team-detonation-logs", 80, 24);
+    h.app.clock_origin =
+        trailscope::model::time::EventTime::parse("2024-08-01T00:00:00Z").expect("time");
+    insta::assert_snapshot!(screen(&h.keys(":time relative<enter><enter>jjjj")));
+}
+
+#[test]
+fn local_time_sorted_by_a_click_and_split_moved_200x50() {
+    use trailscope::app::msg::{Mouse, MouseKind, Msg};
+    let mut h = given("stratus-red-team-detonation-logs", 200, 50);
+    h.app.tz = jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(-7));
+    let h = h.keys("T");
+    let mut h = h;
+    for (kind, column, row) in [
+        (MouseKind::Down, 120, 10),
+        (MouseKind::Drag, 140, 10),
+        (MouseKind::Up, 140, 10),
+        (MouseKind::Down, 25, 2),
+    ] {
+        let fx = trailscope::app::update(&mut h.app, Msg::Mouse(Mouse { kind, column, row }));
+        h.effects.extend(fx);
+    }
+    insta::assert_snapshot!(screen(&h.settle()));
+}
+
+#[test]
+fn narrow_and_short_terminals_keep_the_essentials() {
+    // Below 80×24 nothing breaks: the title, the selected row and the status bar stay.
+    for (w, ht) in [(60, 16), (40, 12), (80, 10)] {
+        let text = screen(&given("stratus-red-team-detonation-logs", w, ht).keys("jj"));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), ht as usize, "{w}×{ht}");
+        assert!(lines[0].starts_with(" trailscope"), "{w}×{ht}:\n{text}");
+        assert!(text.contains("events 3/304"), "{w}×{ht}:\n{text}");
+        assert!(
+            lines[ht as usize - 1].contains("304 events"),
+            "{w}×{ht}:\n{text}"
+        );
+    }
 }

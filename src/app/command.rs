@@ -41,10 +41,17 @@ pub enum Command {
     Annotate,
     CommandLine,
     Sessions,
+    CopyJson,
+    CopyField,
+    CopyId,
+    ToggleTime,
+    NextTheme,
+    GrowTable,
+    ShrinkTable,
 }
 
 impl Command {
-    pub const ALL: [Command; 42] = [
+    pub const ALL: [Command; 49] = [
         Command::MoveDown,
         Command::MoveUp,
         Command::PageDown,
@@ -84,6 +91,13 @@ impl Command {
         Command::LoadUntil,
         Command::FetchWindow,
         Command::FetchView,
+        Command::CopyJson,
+        Command::CopyField,
+        Command::CopyId,
+        Command::ToggleTime,
+        Command::NextTheme,
+        Command::GrowTable,
+        Command::ShrinkTable,
         Command::ToggleWarnings,
         Command::ToggleHelp,
         Command::Quit,
@@ -126,6 +140,13 @@ impl Command {
             Command::LoadMore => "load-more",
             Command::LoadUntil => "load-until",
             Command::FetchWindow => "fetch-window",
+            Command::CopyJson => "copy-json",
+            Command::CopyField => "copy-field",
+            Command::CopyId => "copy-id",
+            Command::ToggleTime => "toggle-time",
+            Command::NextTheme => "next-theme",
+            Command::GrowTable => "grow-table",
+            Command::ShrinkTable => "shrink-table",
             Command::Preset(Preset::Writes) => "preset-writes",
             Command::Preset(Preset::Errors) => "preset-errors",
             Command::Preset(Preset::Denied) => "preset-denied",
@@ -176,7 +197,7 @@ impl Command {
             Command::Marks => "list the marked events: enter goes to one",
             Command::Annotate => "write a note on the selected event (saved, exported)",
             Command::CommandLine => {
-                "command: save NAME, note TEXT, export jsonl|csv|md [marked|view|all] [FILE], sessions"
+                "command palette: any command by name (fuzzy), save NAME, note TEXT, export jsonl|csv|md, theme, time, copy"
             }
             Command::Sessions => "saved investigations: type to search, enter opens one",
             Command::FetchView => {
@@ -185,6 +206,13 @@ impl Command {
             Command::LoadMore => "LookupEvents: load more (resumes stopped or failed regions)",
             Command::LoadUntil => "LookupEvents: load until a time (7d, 2026-05-01) or a count",
             Command::FetchWindow => "LookupEvents: regions' progress, and how far back to go",
+            Command::CopyJson => "copy the event's JSON to the clipboard (OSC 52: over SSH, in tmux)",
+            Command::CopyField => "copy the field under the detail pane's cursor",
+            Command::CopyId => "copy the event's ID",
+            Command::ToggleTime => "time column: UTC → local time → relative ages",
+            Command::NextTheme => "next colour theme (dark, light, high-contrast, colour-blind, yours)",
+            Command::GrowTable => "give the table more room (the detail pane less)",
+            Command::ShrinkTable => "give the detail pane more room",
             Command::Preset(p) => p.description(),
         }
     }

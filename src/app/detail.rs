@@ -1,14 +1,22 @@
-//! The JSON detail pane: which event it shows, its pretty lines, and the scroll position.
+//! The JSON detail pane: which event it shows, its pretty lines, the line cursor (the field a
+//! copy takes) and the scroll position. Lines wrap (see `wrap`), so "on screen" is counted in
+//! wrapped rows at the pane's inner width.
 
-use super::json_view::{pretty_lines, JsonLine};
+use super::json_view::{pretty, JsonLine};
+use super::wrap;
 use crate::model::store::{EventIdx, Store};
 
 #[derive(Debug, Clone)]
 pub struct DetailState {
     pub open: bool,
+    /// The first line shown.
     pub scroll: usize,
+    /// The line under the cursor.
+    pub cursor: usize,
     pub event: Option<EventIdx>,
     pub lines: Vec<JsonLine>,
+    /// Each line's copyable value (raw event text, see `json_view::Pretty`).
+    pub values: Vec<Option<String>>,
 }
 
 impl Default for DetailState {
@@ -16,11 +24,16 @@ impl Default for DetailState {
         DetailState {
             open: true,
             scroll: 0,
+            cursor: 0,
             event: None,
             lines: Vec::new(),
+            values: Vec::new(),
         }
     }
 }
+
+/// The pane's inside: (width, height) in cells.
+pub type Inner = (usize, usize);
 
 impl DetailState {
     /// Rebuilds the lines when the selected event changed; keeps the scroll otherwise.
@@ -30,15 +43,90 @@ impl DetailState {
         }
         self.event = event;
         self.scroll = 0;
-        self.lines = event
-            .map(|i| pretty_lines(&store.event(i).raw))
+        self.cursor = 0;
+        let p = event
+            .map(|i| pretty(&store.event(i).raw))
             .unwrap_or_default();
+        self.lines = p.lines;
+        self.values = p.values;
     }
 
-    pub fn scroll_by(&mut self, delta: isize, page: usize) {
-        let max = self.lines.len().saturating_sub(page.max(1));
+    /// Moves the cursor by `delta` lines, scrolling so it stays on screen.
+    pub fn move_by(&mut self, delta: isize, inner: Inner) {
+        let last = self.lines.len().saturating_sub(1);
+        self.cursor = (self.cursor as isize)
+            .saturating_add(delta)
+            .clamp(0, last as isize) as usize;
+        self.keep_cursor_visible(inner);
+    }
+
+    /// Scrolls by `delta` lines (the wheel), taking the cursor along when it would leave.
+    pub fn scroll_by(&mut self, delta: isize, inner: Inner) {
+        let last = self.lines.len().saturating_sub(1);
         self.scroll = (self.scroll as isize)
             .saturating_add(delta)
-            .clamp(0, max as isize) as usize;
+            .clamp(0, last as isize) as usize;
+        let shown = self.shown_lines(inner);
+        if self.cursor < self.scroll {
+            self.cursor = self.scroll;
+        } else if self.cursor >= self.scroll + shown {
+            self.cursor = (self.scroll + shown).saturating_sub(1);
+        }
+    }
+
+    /// After a move or a resize: the cursor's line wholly on screen, scrolling no more than
+    /// needed.
+    pub fn keep_cursor_visible(&mut self, (width, height): Inner) {
+        self.cursor = self.cursor.min(self.lines.len().saturating_sub(1));
+        if self.cursor < self.scroll {
+            self.scroll = self.cursor;
+            return;
+        }
+        // Rows from the top line through the cursor's: too many, and the top moves down.
+        while self.scroll < self.cursor
+            && self.rows_between(self.scroll, self.cursor, width) > height
+        {
+            self.scroll += 1;
+        }
+    }
+
+    /// The line shown on screen row `row` (0 = the first inside the border), if any.
+    pub fn line_at_row(&self, row: usize, (width, _): Inner) -> Option<usize> {
+        let mut top = 0;
+        for i in self.scroll..self.lines.len() {
+            let h = wrap::rows(&self.lines[i], width);
+            if row < top + h {
+                return Some(i);
+            }
+            top += h;
+        }
+        None
+    }
+
+    /// The value of the field under the cursor (raw event text).
+    pub fn value_under_cursor(&self) -> Option<&str> {
+        self.values.get(self.cursor).and_then(|v| v.as_deref())
+    }
+
+    /// How many whole lines fit from the top line.
+    fn shown_lines(&self, (width, height): Inner) -> usize {
+        let mut used = 0;
+        let mut n = 0;
+        for line in self.lines.iter().skip(self.scroll) {
+            used += wrap::rows(line, width);
+            if used > height {
+                break;
+            }
+            n += 1;
+        }
+        n.max(1)
+    }
+
+    fn rows_between(&self, from: usize, to: usize, width: usize) -> usize {
+        let to = (to + 1).min(self.lines.len());
+        self.lines[from.min(to)..to]
+            .iter()
+            .map(|l| wrap::rows(l, width))
+            .sum()
     }
 }

@@ -25,4 +25,10 @@ pub enum Effect {
         bytes: Vec<u8>,
         what: String,
     },
+    /// Put `text` (already made safe, see `clipboard`) on the clipboard with OSC 52
+    /// (answered by `Msg::Copied`); `what` says what it is.
+    Copy {
+        text: String,
+        what: String,
+    },
 }

@@ -20,24 +20,49 @@ pub enum JsonTok {
 
 pub type JsonLine = Vec<(JsonTok, String)>;
 
+/// A record's pretty lines, and for each line the value a copy of "the field under the
+/// cursor" takes: a scalar's text, or a whole object or array as compact JSON on the line
+/// that opens it. Values are raw event text: whoever shows or copies one sanitizes it.
+#[derive(Debug, Clone, Default)]
+pub struct Pretty {
+    pub lines: Vec<JsonLine>,
+    pub values: Vec<Option<String>>,
+}
+
 /// Pretty-prints a raw record; text that is not JSON is shown as plain (sanitized) lines.
 pub fn pretty_lines(raw: &str) -> Vec<JsonLine> {
-    let mut out = Vec::new();
+    pretty(raw).lines
+}
+
+/// Pretty-prints a raw record with each line's copyable value.
+pub fn pretty(raw: &str) -> Pretty {
+    let mut b = Builder::default();
     match serde_json::from_str::<Value>(raw) {
         Ok(v) => {
-            let mut line = Vec::new();
-            write_value(&v, 0, &mut line, &mut out);
-            out.push(line);
+            b.value = Some(compact(&v));
+            b.write_value(&v, 0);
+            b.end_line();
         }
         Err(_) => {
             for l in raw.lines() {
-                let mut line = Vec::new();
-                push_text(&mut line, JsonTok::Plain, l);
-                out.push(line);
+                push_text(&mut b.line, JsonTok::Plain, l);
+                b.value = Some(l.to_string());
+                b.end_line();
             }
         }
     }
-    out
+    Pretty {
+        lines: b.out,
+        values: b.values,
+    }
+}
+
+/// A value as it is copied: strings without their quotes, the rest as compact JSON.
+fn compact(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 fn push_text(line: &mut JsonLine, tok: JsonTok, text: &str) {
@@ -67,44 +92,63 @@ fn indent(depth: usize) -> String {
     "  ".repeat(depth)
 }
 
-fn write_value(v: &Value, depth: usize, line: &mut JsonLine, out: &mut Vec<JsonLine>) {
-    match v {
-        Value::Null => line.push((JsonTok::Null, "null".into())),
-        Value::Bool(b) => line.push((JsonTok::Bool, b.to_string())),
-        Value::Number(n) => line.push((JsonTok::Num, n.to_string())),
-        Value::String(s) => push_string(line, JsonTok::Str, s),
-        Value::Array(items) if items.is_empty() => line.push((JsonTok::Punct, "[]".into())),
-        Value::Object(map) if map.is_empty() => line.push((JsonTok::Punct, "{}".into())),
-        Value::Array(items) => {
-            line.push((JsonTok::Punct, "[".into()));
-            for (i, item) in items.iter().enumerate() {
-                out.push(std::mem::take(line));
-                line.push((JsonTok::Plain, indent(depth + 1)));
-                write_value(item, depth + 1, line, out);
-                if i + 1 < items.len() {
-                    line.push((JsonTok::Punct, ",".into()));
+#[derive(Default)]
+struct Builder {
+    out: Vec<JsonLine>,
+    values: Vec<Option<String>>,
+    line: JsonLine,
+    /// The value of the line being built.
+    value: Option<String>,
+}
+
+impl Builder {
+    fn end_line(&mut self) {
+        self.out.push(std::mem::take(&mut self.line));
+        self.values.push(self.value.take());
+    }
+
+    fn write_value(&mut self, v: &Value, depth: usize) {
+        let line = &mut self.line;
+        match v {
+            Value::Null => line.push((JsonTok::Null, "null".into())),
+            Value::Bool(b) => line.push((JsonTok::Bool, b.to_string())),
+            Value::Number(n) => line.push((JsonTok::Num, n.to_string())),
+            Value::String(s) => push_string(line, JsonTok::Str, s),
+            Value::Array(items) if items.is_empty() => line.push((JsonTok::Punct, "[]".into())),
+            Value::Object(map) if map.is_empty() => line.push((JsonTok::Punct, "{}".into())),
+            Value::Array(items) => {
+                line.push((JsonTok::Punct, "[".into()));
+                for (i, item) in items.iter().enumerate() {
+                    self.end_line();
+                    self.line.push((JsonTok::Plain, indent(depth + 1)));
+                    self.value = Some(compact(item));
+                    self.write_value(item, depth + 1);
+                    if i + 1 < items.len() {
+                        self.line.push((JsonTok::Punct, ",".into()));
+                    }
                 }
+                self.end_line();
+                self.line.push((JsonTok::Plain, indent(depth)));
+                self.line.push((JsonTok::Punct, "]".into()));
             }
-            out.push(std::mem::take(line));
-            line.push((JsonTok::Plain, indent(depth)));
-            line.push((JsonTok::Punct, "]".into()));
-        }
-        Value::Object(map) => {
-            line.push((JsonTok::Punct, "{".into()));
-            let n = map.len();
-            for (i, (k, item)) in map.iter().enumerate() {
-                out.push(std::mem::take(line));
-                line.push((JsonTok::Plain, indent(depth + 1)));
-                push_string(line, JsonTok::Key, k);
-                line.push((JsonTok::Punct, ": ".into()));
-                write_value(item, depth + 1, line, out);
-                if i + 1 < n {
-                    line.push((JsonTok::Punct, ",".into()));
+            Value::Object(map) => {
+                line.push((JsonTok::Punct, "{".into()));
+                let n = map.len();
+                for (i, (k, item)) in map.iter().enumerate() {
+                    self.end_line();
+                    self.line.push((JsonTok::Plain, indent(depth + 1)));
+                    push_string(&mut self.line, JsonTok::Key, k);
+                    self.line.push((JsonTok::Punct, ": ".into()));
+                    self.value = Some(compact(item));
+                    self.write_value(item, depth + 1);
+                    if i + 1 < n {
+                        self.line.push((JsonTok::Punct, ",".into()));
+                    }
                 }
+                self.end_line();
+                self.line.push((JsonTok::Plain, indent(depth)));
+                self.line.push((JsonTok::Punct, "}".into()));
             }
-            out.push(std::mem::take(line));
-            line.push((JsonTok::Plain, indent(depth)));
-            line.push((JsonTok::Punct, "}".into()));
         }
     }
 }
@@ -129,6 +173,24 @@ mod tests {
             "{\n  \"b\": 1,\n  \"a\": [\n    true,\n    null\n  ],\n  \"c\": {}\n}\n"
         );
         assert_eq!(lines[1][1], (JsonTok::Key, "\"b\"".to_string()));
+    }
+
+    #[test]
+    fn each_line_knows_the_value_it_shows() {
+        let p = pretty(r#"{"b":1,"a":[true,"x"],"c":{"d":null}}"#);
+        assert_eq!(p.lines.len(), p.values.len());
+        let v = |i: usize| p.values[i].as_deref();
+        assert_eq!(v(1), Some("1"));
+        assert_eq!(
+            v(2),
+            Some("[true,\"x\"]"),
+            "an array on the line opening it"
+        );
+        assert_eq!(v(3), Some("true"));
+        assert_eq!(v(4), Some("x"), "strings without their quotes");
+        assert_eq!(v(5), None, "a closing bracket holds nothing");
+        assert_eq!(v(6), Some("{\"d\":null}"));
+        assert_eq!(v(7), Some("null"));
     }
 
     #[test]

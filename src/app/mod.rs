@@ -13,13 +13,18 @@ pub mod layout;
 pub mod load;
 pub mod msg;
 pub mod nav;
+pub mod palette;
 pub mod picker;
+mod preferences;
 pub mod prompt;
 pub mod session;
 pub mod session_picker;
 pub mod sort;
 pub mod table;
+pub mod table_fit;
+pub mod time_display;
 mod update;
+pub mod wrap;
 
 use crate::keymap::Keymap;
 use crate::lineage::{tree, Cred, Lineage, TreeLine};
@@ -33,7 +38,7 @@ use bar::FilterBar;
 use detail::DetailState;
 use fetch::LiveFetch;
 use filter::FilterState;
-use layout::Layout;
+use layout::{Layout, LayoutPrefs};
 use load::LoadState;
 use msg::QueryId;
 use nav::{Nav, View};
@@ -44,6 +49,7 @@ use session_picker::SessionPicker;
 use sort::Sort;
 use std::collections::{BTreeMap, BTreeSet};
 use table::TableState;
+use time_display::TimeDisplay;
 
 pub use update::update;
 
@@ -163,6 +169,19 @@ pub struct App {
     sorted: Option<Vec<EventIdx>>,
     /// New rows arrived under a sort: re-sort when idle.
     resort_due: bool,
+    /// How the time column reads: UTC, local or ages.
+    pub time: TimeDisplay,
+    /// The local time zone (handed in by the runtime; fixed in tests).
+    pub tz: jiff::tz::TimeZone,
+    /// Where the split between table and detail is, and when they go side by side.
+    pub prefs: LayoutPrefs,
+    /// The themes to switch between (names; the runtime holds the styles), and the one in use.
+    pub themes: Vec<String>,
+    pub theme: usize,
+    /// Copying to the clipboard (OSC 52) is allowed (`clipboard = "off"` turns it off).
+    pub clipboard: bool,
+    /// A drag of the border between table and detail is under way.
+    pub(crate) dragging_split: bool,
 }
 
 /// The view's rows from the fields that hold them, so callers can borrow the table state
@@ -223,6 +242,13 @@ impl App {
             restore_row: None,
             sorted: None,
             resort_due: false,
+            time: TimeDisplay::Utc,
+            tz: jiff::tz::TimeZone::UTC,
+            prefs: LayoutPrefs::default(),
+            themes: vec!["dark".to_string()],
+            theme: 0,
+            clipboard: true,
+            dragging_split: false,
         }
     }
 
@@ -248,7 +274,44 @@ impl App {
             self.detail.open,
             filter_line,
             self.live.is_some(),
+            self.prefs,
         )
+    }
+
+    /// The detail pane's inside (width, height), where its lines wrap.
+    pub fn detail_inner(&self) -> detail::Inner {
+        let d = self.layout().detail.unwrap_or_default();
+        (
+            d.width.saturating_sub(2) as usize,
+            d.height.saturating_sub(2) as usize,
+        )
+    }
+
+    /// An event's time as the time column shows it now.
+    pub fn time_text(&self, t: EventTime) -> String {
+        self.time.format(t, &self.tz, self.now())
+    }
+
+    /// A cell's text (sanitized), with the time as the user asked to see it.
+    pub fn cell_text(&self, column: Column, e: &crate::model::event::Event) -> String {
+        match column {
+            Column::Time => self.time_text(e.time),
+            c => c.cell(&self.store, e),
+        }
+    }
+
+    /// A column's header, the time column saying which clock it reads.
+    pub fn column_header(&self, column: Column) -> &'static str {
+        match column {
+            Column::Time => self.time.header(),
+            c => c.header(),
+        }
+    }
+
+    /// The keys bound to `command`, as the help shows them ("?" or "ctrl-t"); for hints in
+    /// the status bar, so they stay true under a user's keymap.
+    pub fn key_hint(&self, command: command::Command) -> Option<String> {
+        self.keymap.keys_for(command).first().map(|k| k.to_string())
     }
 
     /// The rows of the current view: filtered, in sort order (oldest first by default).

@@ -11,9 +11,27 @@ use crate::source::SourceMsg;
 #[derive(Copy, Clone, PartialEq, Eq, Debug, Default)]
 pub struct QueryId(pub u64);
 
+/// What the mouse did (the left button only: the others stay the terminal's).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum MouseKind {
+    ScrollUp,
+    ScrollDown,
+    Down,
+    Drag,
+    Up,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub struct Mouse {
+    pub kind: MouseKind,
+    pub column: u16,
+    pub row: u16,
+}
+
 #[derive(Debug)]
 pub enum Msg {
     Key(Key),
+    Mouse(Mouse),
     Resize {
         width: u16,
         height: u16,
@@ -33,4 +51,6 @@ pub enum Msg {
     Sessions(Result<Vec<Summary>, String>),
     /// An export file was written (its message), or not.
     Wrote(Result<String, String>),
+    /// A copy went to the terminal (what was copied), or could not (why).
+    Copied(Result<String, String>),
 }

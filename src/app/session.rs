@@ -102,6 +102,11 @@ pub fn capture(app: &App) -> SessionState {
         sort: app.sort.map(|s| (s.column, s.descending)),
         detail_open: app.detail.open,
         profile_pane: app.profile_pane,
+        split: match app.prefs.split {
+            super::layout::Split::Percent(p) => Some(p),
+            super::layout::Split::Auto => None,
+        },
+        time: Some(app.time),
     }
 }
 
@@ -119,6 +124,12 @@ pub fn begin_restore(app: &mut App) {
         .map(|(column, descending)| Sort { column, descending });
     app.detail.open = state.detail_open;
     app.profile_pane = state.profile_pane;
+    if let Some(p) = state.split {
+        app.prefs.split = super::layout::Split::Percent(p);
+    }
+    if let Some(t) = state.time {
+        app.time = t;
+    }
     let view = state.view.clone();
     app.filter.restore(&view.filter, &view.presets);
 }

@@ -165,27 +165,5 @@ fn field_list() -> String {
 
 /// The known name closest to a typo (edit distance ≤ 2), or one it starts.
 fn suggest(name: &str) -> Option<&'static str> {
-    let name = name.to_ascii_lowercase();
-    FIELDS
-        .iter()
-        .flat_map(|f| f.names.iter().copied())
-        .map(|n| (edit_distance(&name, n), n))
-        .filter(|&(d, n)| d <= 2 || n.starts_with(&name))
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, n)| n)
-}
-
-/// Levenshtein distance, for "did you mean" suggestions.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    crate::did_you_mean::closest(name, FIELDS.iter().flat_map(|f| f.names.iter().copied()))
 }

@@ -26,6 +26,10 @@ pub struct SessionState {
     pub sort: Option<(Column, bool)>,
     pub detail_open: bool,
     pub profile_pane: bool,
+    /// The table's share of the screen in percent, when the user moved the split.
+    pub split: Option<u8>,
+    /// How the time column read.
+    pub time: Option<crate::app::time_display::TimeDisplay>,
 }
 
 /// One view of the walk; `anchor` is the selected event's key.

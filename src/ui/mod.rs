@@ -4,6 +4,7 @@ mod detail;
 pub(crate) mod fetch;
 mod filter_line;
 mod overlay;
+mod palette;
 mod picker;
 mod pivot_menu;
 mod profile;
@@ -40,6 +41,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     picker::draw(frame, app, theme);
     sessions::draw(frame, app, theme);
     pivot_menu::draw(frame, app, theme);
+    palette::draw(frame, app, theme);
 }
 
 pub(crate) fn rect(a: Area) -> Rect {

@@ -14,7 +14,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, overlay: Overlay) {
     let (title, lines, scroll) = match overlay {
         Overlay::Help { scroll } => (
             " help: keys (esc to close) ",
-            help_lines(app, theme),
+            help_lines(app, theme, area.width.saturating_sub(2) as usize),
             scroll,
         ),
         Overlay::Warnings { scroll } => (
@@ -63,6 +63,19 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, overlay: Overlay) {
     frame.render_widget(para, area);
 }
 
+/// `text` in rows of at most `width` (one row when there is no room to wrap sensibly).
+fn hanging(text: &str, width: usize) -> Vec<String> {
+    use crate::app::json_view::JsonTok;
+    if width < 20 {
+        return vec![text.to_string()];
+    }
+    crate::app::wrap::wrap(&vec![(JsonTok::Plain, text.to_string())], width)
+        .into_iter()
+        .map(|row| row.into_iter().map(|(_, t)| t).collect::<String>())
+        .map(|row| row.trim_end().to_string())
+        .collect()
+}
+
 fn centered(full: Rect) -> Rect {
     let w = full.width.saturating_sub(4).min(100);
     let h = full.height.saturating_sub(2);
@@ -74,35 +87,70 @@ fn centered(full: Rect) -> Rect {
     )
 }
 
-fn help_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
+/// The key column's width in the help, with the two spaces after it.
+const KEY_COLUMN: usize = 24;
+
+fn help_lines<'a>(app: &'a App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
     let key_style = theme.style(Meaning::HelpKey);
-    let mut lines: Vec<Line> = app
-        .keymap
-        .bindings()
-        .iter()
-        .map(|b| {
-            let keys = b
-                .keys
-                .iter()
-                .map(|k| k.to_string())
-                .collect::<Vec<_>>()
-                .join(", ");
-            Line::from(vec![
-                Span::styled(format!("{keys:>22}  "), key_style),
-                Span::raw(b.desc.as_str()),
-            ])
-        })
-        .collect();
+    let mut lines: Vec<Line> = Vec::new();
+    for b in app.keymap.bindings() {
+        let keys = b
+            .keys
+            .iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        // Descriptions wrap under themselves, not under the keys (a user's own desc is
+        // sanitized like any text from a file).
+        let desc = visible(&b.desc).into_owned();
+        let rows = hanging(&desc, width.saturating_sub(KEY_COLUMN));
+        for (i, row) in rows.into_iter().enumerate() {
+            let head = if i == 0 {
+                format!("{keys:>w$}  ", w = KEY_COLUMN - 2)
+            } else {
+                " ".repeat(KEY_COLUMN)
+            };
+            lines.push(Line::from(vec![
+                Span::styled(head, key_style),
+                Span::raw(row),
+            ]));
+        }
+    }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
         Span::raw("  Rows: "),
         Span::styled("errors", theme.style(Meaning::Error)),
         Span::raw(" and "),
         Span::styled("root", theme.style(Meaning::Root)),
-        Span::raw(" stand out; times are UTC. Control characters in event data are shown as "),
+        Span::raw(format!(
+            " stand out; times are {} (T: UTC, local, ages). Control characters in event data are shown as ",
+            match app.time {
+                crate::app::time_display::TimeDisplay::Utc => "UTC",
+                crate::app::time_display::TimeDisplay::Local => "local",
+                crate::app::time_display::TimeDisplay::Relative => "ages",
+            }
+        )),
         Span::styled("\\x1b", theme.style(Meaning::Escaped)),
-        Span::raw(", never sent to the terminal."),
+        Span::raw(", never sent to the terminal, and copied that way too."),
     ]));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "  Clipboard, mouse, themes",
+        theme.style(Meaning::Header),
+    ));
+    lines.push(Line::raw(
+        "  Copies use OSC 52: the terminal sets its own clipboard, so they work over SSH. Refused by: tmux without `set -g set-clipboard on`, the Linux console, terminals with it turned off (some ask first). Too large (over 74 kB): :export.",
+    ));
+    lines.push(Line::raw(
+        "  Mouse: wheel scrolls, click selects, click a header sorts (again: reverses), drag the border between the panes. Shift+drag selects text in most terminals; mouse = false in config.toml gives the mouse back.",
+    ));
+    let next = app
+        .key_hint(crate::app::command::Command::NextTheme)
+        .unwrap_or_else(|| ":next-theme".into());
+    lines.push(Line::raw(format!(
+        "  Theme: {} ({next} next, :theme NAME); keys, themes and settings: `trailscope config --path`.",
+        visible(app.theme_name())
+    )));
     lines.extend(filter_help(theme));
     lines
 }
@@ -192,7 +240,7 @@ fn mark_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>> {
                 Column::SourceIp,
             ]
             .iter()
-            .map(|c| visible(&c.cell(&app.store, e)).into_owned())
+            .map(|&c| visible(&app.cell_text(c, e)).into_owned())
             .collect();
             let line = Line::raw(format!(" ● {}", cells.join("  ")));
             if i == cursor {

@@ -1,5 +1,6 @@
 //! The status bar: counts, load progress, warnings, and where to find help.
 
+use crate::app::command::Command;
 use crate::app::App;
 use crate::theme::{Meaning, Theme};
 use ratatui::layout::Rect;
@@ -103,13 +104,22 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .style(Meaning::Warning)
             .patch(base.fg(ratatui::style::Color::Reset))
             .bg(base.bg.unwrap_or_default());
+        let list = hint(app, Command::ToggleWarnings, "toggle-warnings");
         spans.push(Span::styled(
-            format!(" · {problems} problems (w to list)"),
+            format!(" · {problems} problems ({list} to list)"),
             warn,
         ));
     }
-    spans.push(Span::styled(" · ? help · q quit", base));
+    // From the keymap, so a user's own keys are the ones named.
+    let help = hint(app, Command::ToggleHelp, "toggle-help");
+    let quit = hint(app, Command::Quit, "quit");
+    spans.push(Span::styled(format!(" · {help} help · {quit} quit"), base));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(base), area);
+}
+
+/// The first key bound to `command`, or its `:` command when it has none.
+fn hint(app: &App, command: Command, name: &str) -> String {
+    app.key_hint(command).unwrap_or_else(|| format!(":{name}"))
 }
 
 /// 1234567 → "1,234,567": counts a tired reader can take in at a glance.

@@ -29,7 +29,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     // Once something is marked, a one-character gutter shows the marks.
     let gutter = !app.marks.is_empty();
     let inner_width = area.width.saturating_sub(2 + if gutter { 2 } else { 0 });
-    let (columns, mut widths) = fit_columns(&app.columns, inner_width);
+    let (columns, mut widths) = crate::app::table_fit::fit_columns(&app.columns, inner_width);
     if gutter {
         widths.insert(0, 1);
     }
@@ -53,9 +53,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 (false, false) => Cell::from(" "),
             },
         );
-        let cells = columns.iter().map(|&c| cell(app, theme, event, c));
+        let selected = start + i == app.table.cursor;
+        let cells = columns
+            .iter()
+            .map(|&c| cell(app, theme, event, c, selected));
         let row = Row::new(mark.into_iter().chain(cells));
-        if start + i == app.table.cursor {
+        if selected {
             row.style(selected_style)
         } else {
             row
@@ -75,8 +78,16 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(table, area);
 }
 
-fn cell<'a>(app: &'a App, theme: &Theme, event: &Event, column: Column) -> Cell<'a> {
-    let text = column.cell(&app.store, event);
+/// A cell styled by what it means; on the selected row only the meaning's bold or underline
+/// stays, so the selection's colours keep their contrast (red on cyan reads badly).
+fn cell<'a>(
+    app: &'a App,
+    theme: &Theme,
+    event: &Event,
+    column: Column,
+    selected: bool,
+) -> Cell<'a> {
+    let text = app.cell_text(column, event);
     let meaning = match column {
         Column::Error if event.is_error() => Some(Meaning::Error),
         Column::Event if event.is_error() => Some(Meaning::Error),
@@ -85,6 +96,14 @@ fn cell<'a>(app: &'a App, theme: &Theme, event: &Event, column: Column) -> Cell<
         _ => None,
     };
     match meaning {
+        Some(m) if selected => {
+            let style = theme.style(m);
+            Cell::from(text).style(ratatui::style::Style {
+                fg: None,
+                bg: None,
+                ..style
+            })
+        }
         Some(m) => Cell::from(text).style(theme.style(m)),
         None => Cell::from(text),
     }
@@ -92,72 +111,11 @@ fn cell<'a>(app: &'a App, theme: &Theme, event: &Event, column: Column) -> Cell<
 
 /// The column title, with ▲/▼ on the sorted one.
 fn header(app: &App, column: Column) -> String {
+    let title = app.column_header(column);
     match app.sort {
         Some(s) if s.column == column => {
-            format!(
-                "{}{}",
-                column.header(),
-                if s.descending { " ▼" } else { " ▲" }
-            )
+            format!("{title}{}", if s.descending { " ▼" } else { " ▲" })
         }
-        _ => column.header().to_string(),
-    }
-}
-
-/// Picks the columns that fit (dropping the least important before squeezing any) and shares
-/// out the spare width.
-pub(crate) fn fit_columns(chosen: &[Column], width: u16) -> (Vec<Column>, Vec<u16>) {
-    let total = |cols: &[Column], w: &dyn Fn(Column) -> u16| -> u16 {
-        cols.iter().map(|&c| w(c)).sum::<u16>() + cols.len().saturating_sub(1) as u16
-    };
-    let mut columns = chosen.to_vec();
-    // Drop columns until the rest fit at a comfortable width (halfway from minimum to preferred).
-    let comfortable = |c: Column| (c.widths().0 + c.widths().1) / 2;
-    while columns.len() > 3 && total(&columns, &comfortable) > width {
-        columns.pop();
-    }
-    while columns.len() > 1 && total(&columns, &|c: Column| c.widths().0) > width {
-        columns.pop();
-    }
-    let mut widths: Vec<u16> = columns.iter().map(|c| c.widths().0).collect();
-    let mut spare = width.saturating_sub(total(&columns, &|c: Column| c.widths().0));
-    // Who did it matters more than a long event name: grow the principal first.
-    let mut by_need: Vec<usize> = (0..columns.len()).collect();
-    by_need.sort_by_key(|&i| columns[i] != Column::Principal);
-    for i in by_need {
-        let grow = (columns[i].widths().1 - columns[i].widths().0).min(spare);
-        widths[i] += grow;
-        spare -= grow;
-    }
-    // Whatever is left goes to the free-text columns, which can always use it.
-    if let Some(i) = columns.iter().position(|&c| c == Column::Principal) {
-        widths[i] += spare / 2;
-        spare -= spare / 2;
-    }
-    match columns.iter().position(|&c| c == Column::Error) {
-        Some(i) => widths[i] += spare,
-        None => {
-            if let Some(w) = widths.last_mut() {
-                *w += spare;
-            }
-        }
-    }
-    (columns, widths)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fit_columns;
-    use crate::model::column::DEFAULT_COLUMNS;
-
-    #[test]
-    fn columns_fit_any_width() {
-        for w in [0u16, 20, 78, 118, 200, 400] {
-            let (cols, widths) = fit_columns(&DEFAULT_COLUMNS, w);
-            assert!(!cols.is_empty());
-            let total: u16 = widths.iter().sum::<u16>() + cols.len() as u16 - 1;
-            assert!(total <= w.max(19), "width {w}: {total}");
-        }
-        assert_eq!(fit_columns(&DEFAULT_COLUMNS, 200).0.len(), 7);
+        _ => title.to_string(),
     }
 }

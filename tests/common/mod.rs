@@ -83,4 +83,5 @@ impl Drop for FakeEndpoint {
 }
 
 pub mod harness;
+pub mod svg;
 pub mod tmux;

@@ -9,6 +9,8 @@ pub struct Tmux {
     socket: String,
     /// Saved investigations go here (TRAILSCOPE_DATA_DIR), never to the user's own.
     pub data_dir: tempfile::TempDir,
+    /// Configuration is read from here (TRAILSCOPE_CONFIG_DIR): empty unless a test writes it.
+    pub config_dir: tempfile::TempDir,
 }
 
 fn run(args: &[&str]) -> Output {
@@ -23,7 +25,13 @@ impl Tmux {
         let socket = format!("trailscope-e2e-{name}-{}", std::process::id());
         let data_dir = tempfile::tempdir().expect("a temporary data directory");
         let data_env = format!("TRAILSCOPE_DATA_DIR={}", data_dir.path().display());
-        let t = Tmux { socket, data_dir };
+        let config_dir = tempfile::tempdir().expect("a temporary config directory");
+        let config_env = format!("TRAILSCOPE_CONFIG_DIR={}", config_dir.path().display());
+        let t = Tmux {
+            socket,
+            data_dir,
+            config_dir,
+        };
         let (w, h) = (width.to_string(), height.to_string());
         // A plain shell with a fixed prompt, so what we read is ours.
         let out = run(&[
@@ -43,6 +51,7 @@ impl Tmux {
             "PS1=READY>",
             "TERM=xterm-256color",
             &data_env,
+            &config_env,
             "sh",
         ]);
         assert!(
@@ -74,6 +83,32 @@ impl Tmux {
             &run(&["-L", &self.socket, "capture-pane", "-p", "-t", "e2e"]).stdout,
         )
         .into_owned()
+    }
+
+    /// The screen with its colours and attributes as escape sequences, trailing spaces kept
+    /// (a coloured bar is spaces too): capture-pane -e -N.
+    pub fn screen_escaped(&self) -> String {
+        String::from_utf8_lossy(
+            &run(&[
+                "-L",
+                &self.socket,
+                "capture-pane",
+                "-e",
+                "-N",
+                "-p",
+                "-t",
+                "e2e",
+            ])
+            .stdout,
+        )
+        .into_owned()
+    }
+
+    /// A tmux command on this test's server (`set -g set-clipboard on`, `show-buffer`…).
+    pub fn tmux(&self, args: &[&str]) -> Output {
+        let mut all = vec!["-L", &self.socket];
+        all.extend_from_slice(args);
+        run(&all)
     }
 
     pub fn format(&self, fmt: &str) -> String {

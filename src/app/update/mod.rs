@@ -1,7 +1,9 @@
 //! The reducer: one message in, new state and effects out. LookupEvents (`live`) and the
 //! incident walk (`walk`) have their own files.
 
+mod copy;
 mod live;
+mod mouse;
 mod session;
 mod walk;
 
@@ -12,6 +14,7 @@ use super::fetch::TIME_PRESETS;
 use super::key::{Key, KeyCode};
 use super::msg::Msg;
 use super::picker::FacetPicker;
+use super::prompt::CopyWhat;
 use super::sort::Sort;
 use super::{App, Focus, Overlay};
 use crate::filter::facet::{self, Facet};
@@ -43,6 +46,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 apply(app, command, &mut effects);
             }
         }
+        Msg::Mouse(m) => mouse::mouse(app, m, &mut effects),
+        Msg::Copied(result) => copy::on_copied(app, result),
         Msg::Paste(text) if session::paste(app, &text) => {}
         Msg::Paste(text) => {
             if let Some(bar) = app.bar.as_mut() {
@@ -55,8 +60,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Resize { width, height } => {
             app.width = width;
             app.height = height;
-            let page = app.layout().table_rows();
-            app.table.scroll_into_view(page);
+            app.keep_cursors_visible();
         }
         Msg::Tick(now) => {
             app.now_ms = now;
@@ -269,6 +273,13 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
         Command::LoadUntil | Command::FetchWindow | Command::FetchView => {
             app.notice = Some(NOT_LIVE.to_string())
         }
+        Command::CopyJson => copy::copy(app, CopyWhat::Json, effects),
+        Command::CopyField => copy::copy(app, CopyWhat::Field, effects),
+        Command::CopyId => copy::copy(app, CopyWhat::Id, effects),
+        Command::ToggleTime => app.set_time(app.time.next()),
+        Command::NextTheme => app.next_theme(),
+        Command::GrowTable => app.move_split(5),
+        Command::ShrinkTable => app.move_split(-5),
         Command::SortReverse => {
             let mut sort = app.sort.unwrap_or(Sort {
                 column: Column::Time,
@@ -414,7 +425,7 @@ fn picker_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
 fn page(app: &App) -> usize {
     match app.focus {
         Focus::Table => app.layout().table_rows().max(1),
-        Focus::Detail => app.layout().detail_rows().max(1),
+        Focus::Detail => app.layout().detail_rows().saturating_sub(1).max(1),
     }
 }
 
@@ -431,8 +442,8 @@ fn move_by(app: &mut App, delta: isize) {
                 (app.profile_scroll as isize + delta).clamp(0, limit as isize) as usize;
         }
         Focus::Detail => {
-            let page = app.layout().detail_rows();
-            app.detail.scroll_by(delta, page);
+            let inner = app.detail_inner();
+            app.detail.move_by(delta, inner);
         }
     }
 }
@@ -473,7 +484,7 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
     // Clamped to the content when drawn, so the overlay never scrolls into emptiness.
     let limit = match overlay {
         Overlay::Help { .. } => {
-            app.keymap.bindings().len() + crate::filter::field::FIELDS.len() + 12
+            app.keymap.bindings().len() + crate::filter::field::FIELDS.len() + 20
         }
         Overlay::Warnings { .. } => app.warnings.len(),
         Overlay::Columns { .. } => ALL_COLUMNS.len() - 1,

@@ -3,7 +3,8 @@
 
 use super::super::effect::Effect;
 use super::super::key::{Key, KeyCode};
-use super::super::prompt::{parse_command, ExportOrder, Prompt, PromptKind, Typed};
+use super::super::palette::{Action, Palette};
+use super::super::prompt::{is_verb, parse_command, ExportOrder, Prompt, PromptKind, Typed};
 use super::super::session::save_as;
 use super::super::session_picker::SessionPicker;
 use super::super::App;
@@ -13,7 +14,9 @@ use crate::model::store::EventIdx;
 use std::path::PathBuf;
 
 pub(super) fn open_command_line(app: &mut App) {
-    app.prompt = Some(Prompt::open(PromptKind::Command, ""));
+    let mut prompt = Prompt::open(PromptKind::Command, "");
+    prompt.palette = Some(Palette::new(&app.keymap));
+    app.prompt = Some(prompt);
 }
 
 pub(super) fn open_note(app: &mut App) {
@@ -38,20 +41,78 @@ pub(super) fn prompt_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
         app.prompt = None;
         return;
     }
+    if let Some(palette) = prompt.palette.as_mut() {
+        match (key.code, key.ctrl) {
+            (KeyCode::Up, _) | (KeyCode::Char('p'), true) => return palette.move_by(-1),
+            (KeyCode::Down, _) | (KeyCode::Char('n'), true) => return palette.move_by(1),
+            (KeyCode::Tab, _) => {
+                if let Some(text) = palette.completion() {
+                    prompt.bar = crate::app::bar::FilterBar::open(&text);
+                    palette.refilter(&text);
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
     match prompt.bar.key(key) {
         BarOutcome::Cancel => app.prompt = None,
-        BarOutcome::Edited => prompt.error = None,
-        BarOutcome::Ignored => {}
-        BarOutcome::Accept => {
+        BarOutcome::Edited => {
+            prompt.error = None;
             let text = prompt.bar.text().to_string();
-            let kind = prompt.kind;
-            match run(app, kind, &text, effects) {
-                Ok(()) => app.prompt = None,
-                Err(e) => {
-                    if let Some(p) = app.prompt.as_mut() {
-                        p.error = Some(e);
-                    }
-                }
+            if let Some(p) = prompt.palette.as_mut() {
+                p.refilter(&text);
+            }
+        }
+        BarOutcome::Ignored => {}
+        BarOutcome::Accept => accept(app, effects),
+    }
+}
+
+/// Enter on a prompt: the text runs; on the command line, an entry picked in the palette
+/// (or the best match, when the text is no command) runs instead.
+fn accept(app: &mut App, effects: &mut Vec<Effect>) {
+    let Some(prompt) = app.prompt.as_mut() else {
+        return;
+    };
+    let text = prompt.bar.text().to_string();
+    let kind = prompt.kind;
+    let word = text.split_whitespace().next().unwrap_or("");
+    let chosen = prompt.palette.as_ref().and_then(|p| {
+        let use_it =
+            p.picked || (!word.is_empty() && !is_verb(word) && parse_command(&text).is_err());
+        use_it
+            .then(|| p.selected().map(|e| e.action.clone()))
+            .flatten()
+    });
+    let result = match chosen {
+        Some(Action::Run(command)) => {
+            app.prompt = None;
+            super::apply(app, command, effects);
+            return;
+        }
+        // A verb that takes words: put it on the line and wait for them.
+        Some(Action::Verb(name, true)) if word != name => {
+            let line = format!("{name} ");
+            prompt.bar = crate::app::bar::FilterBar::open(&line);
+            if let Some(p) = prompt.palette.as_mut() {
+                p.refilter(&line);
+            }
+            return;
+        }
+        Some(Action::Verb(name, _)) if word != name => run(app, kind, name, effects),
+        _ => run(app, kind, &text, effects),
+    };
+    match result {
+        // A command may have opened another prompt (`:sessions` does not, but stay general).
+        Ok(()) => {
+            if app.prompt.as_ref().is_some_and(|p| p.kind == kind) {
+                app.prompt = None;
+            }
+        }
+        Err(e) => {
+            if let Some(p) = app.prompt.as_mut() {
+                p.error = Some(e);
             }
         }
     }
@@ -111,6 +172,21 @@ fn run(
             Typed::Export(order) => {
                 let effect = export_effect(app, &order)?;
                 effects.push(effect);
+                Ok(())
+            }
+            Typed::Theme(name) => app.set_theme(&name),
+            Typed::Time(t) => {
+                app.set_time(t.unwrap_or(app.time.next()));
+                Ok(())
+            }
+            Typed::Copy(what) => {
+                app.prompt = None;
+                super::copy::copy(app, what, effects);
+                Ok(())
+            }
+            Typed::Run(command) => {
+                app.prompt = None;
+                super::apply(app, command, effects);
                 Ok(())
             }
         },

@@ -1,6 +1,11 @@
 //! Themes name meanings, not colours: widgets ask for `Meaning::Error`, the theme file says
-//! what that looks like. A partial theme falls back to the built-in dark theme; `NO_COLOR`
-//! keeps only modifiers (bold, reversed), so selection stays visible without colour.
+//! what that looks like. A partial theme falls back to the theme it inherits (dark unless it
+//! says otherwise); `NO_COLOR` keeps only modifiers (bold, reversed), so selection stays
+//! visible without colour; 16- and 256-colour terminals get the nearest colours they have
+//! (`depth`). User themes live in `themes/` in the config directory (`set`).
+
+pub mod depth;
+pub mod set;
 
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
@@ -83,9 +88,15 @@ impl Meaning {
     }
 }
 
-pub const BUILTIN: [(&str, &str); 2] = [
-    ("dark", include_str!("../themes/dark.toml")),
-    ("light", include_str!("../themes/light.toml")),
+/// The built-in themes, by name: dark first (the base of every other).
+pub const BUILTIN: [(&str, &str); 4] = [
+    ("dark", include_str!("../../themes/dark.toml")),
+    ("light", include_str!("../../themes/light.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
+    ("colorblind", include_str!("../../themes/colorblind.toml")),
 ];
 
 #[derive(Debug, Clone)]
@@ -96,7 +107,11 @@ pub struct Theme {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ThemeFile {
-    styles: HashMap<String, StyleSpec>,
+    /// The theme this one is laid over (default: dark).
+    #[allow(dead_code)] // read by `set` before the full parse
+    inherits: Option<String>,
+    #[serde(default)]
+    styles: HashMap<String, toml::Spanned<StyleSpec>>,
 }
 
 #[derive(Deserialize)]
@@ -115,9 +130,12 @@ impl Theme {
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, t)| *t)
-            .ok_or_else(|| format!("unknown theme `{name}` (built in: dark, light)"))?;
+            .ok_or_else(|| {
+                let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+                format!("unknown theme `{name}` (built in: {})", names.join(", "))
+            })?;
         let base = Theme::parse(BUILTIN[0].1, None)?;
-        let theme = Theme::parse(text, Some(&base))?;
+        let theme = Theme::parse_named(text, Some(&base), &format!("themes/{name}.toml"))?;
         Ok(if no_color {
             theme.without_colour()
         } else {
@@ -127,16 +145,40 @@ impl Theme {
 
     /// Parses a theme file; meanings it does not define come from `base`.
     pub fn parse(text: &str, base: Option<&Theme>) -> Result<Theme, String> {
-        let file: ThemeFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        Theme::parse_named(text, base, "theme")
+    }
+
+    /// Parses a theme file named `name` in errors (`name:line: why`).
+    pub fn parse_named(text: &str, base: Option<&Theme>, name: &str) -> Result<Theme, String> {
+        let file: ThemeFile =
+            toml::from_str(text).map_err(|e| crate::keymap::toml_error(name, text, &e))?;
         let mut styles = base.map(|b| b.styles.clone()).unwrap_or_default();
-        for (name, spec) in file.styles {
+        for (key, spec) in file.styles {
+            let line = crate::keymap::line_of(text, spec.span().start);
             let meaning = Meaning::ALL
                 .into_iter()
-                .find(|m| m.name() == name)
-                .ok_or_else(|| format!("unknown style meaning `{name}`"))?;
-            styles.insert(meaning, spec.to_style()?);
+                .find(|m| m.name() == key)
+                .ok_or_else(|| {
+                    let names = Meaning::ALL.map(Meaning::name);
+                    format!(
+                        "{name}:{line}: unknown style meaning `{key}`{}",
+                        crate::did_you_mean::hint(&key, names)
+                    )
+                })?;
+            let style = spec
+                .get_ref()
+                .to_style()
+                .map_err(|e| format!("{name}:{line}: {key}: {e}"))?;
+            styles.insert(meaning, style);
         }
         Ok(Theme { styles })
+    }
+
+    /// No styles at all: the terminal's defaults everywhere.
+    pub fn empty() -> Theme {
+        Theme {
+            styles: HashMap::new(),
+        }
     }
 
     pub fn style(&self, meaning: Meaning) -> Style {
@@ -147,7 +189,7 @@ impl Theme {
         self.styles.contains_key(&meaning)
     }
 
-    fn without_colour(mut self) -> Theme {
+    pub(crate) fn without_colour(mut self) -> Theme {
         for style in self.styles.values_mut() {
             style.fg = None;
             style.bg = None;
@@ -165,6 +207,23 @@ impl Theme {
         let bold = self.style(Meaning::Error).add_modifier(Modifier::BOLD);
         self.styles.insert(Meaning::Error, bold);
         self
+    }
+
+    /// Every colour passed through `f` (to fit a terminal's palette).
+    pub(crate) fn map_colours(mut self, f: impl Fn(Color) -> Color) -> Theme {
+        for style in self.styles.values_mut() {
+            style.fg = style.fg.map(&f);
+            style.bg = style.bg.map(&f);
+        }
+        self
+    }
+
+    /// The colours this theme uses (for tests of degraded palettes).
+    pub fn colours(&self) -> Vec<Color> {
+        self.styles
+            .values()
+            .flat_map(|s| s.fg.into_iter().chain(s.bg))
+            .collect()
     }
 }
 
