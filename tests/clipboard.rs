@@ -17,7 +17,7 @@ fn copied(h: &Harness) -> (String, String) {
 
 #[test]
 fn the_event_json_is_copied_valid_and_harmless() {
-    let h = given("hostile", 200, 30).keys("y");
+    let h = given("hostile/terminal-injection.jsonl", 200, 30).keys("y");
     let (text, what) = copied(&h);
     assert_eq!(what, "event JSON");
     assert!(!text.chars().any(is_unsafe), "{text:?}");
@@ -37,7 +37,7 @@ fn the_event_json_is_copied_valid_and_harmless() {
 
 #[test]
 fn the_field_under_the_cursor_and_the_id() {
-    let h = given("hostile", 200, 30).keys("jjI");
+    let h = given("hostile/terminal-injection.jsonl", 200, 30).keys("jjI");
     let (text, what) = copied(&h);
     assert_eq!(text, "00000000-0000-4000-8000-000000000003");
     assert!(what.contains("event ID"));
@@ -79,7 +79,7 @@ fn the_field_under_the_cursor_and_the_id() {
 
 #[test]
 fn copying_can_be_turned_off_and_the_palette_copies_too() {
-    let mut h = given("hostile", 200, 30);
+    let mut h = given("hostile/terminal-injection.jsonl", 200, 30);
     h.app.clipboard = false;
     let h = h.keys("y");
     assert!(h.effects.is_empty());

@@ -94,7 +94,7 @@ fn copy_keys_emit_osc_52_that_tmux_takes_into_its_buffer() {
         String::from_utf8_lossy(&set.stderr)
     );
     t.send_line(&format!(
-        "{} tests/fixtures/hostile --no-save; echo EXIT-CODE=$?",
+        "{} tests/fixtures/hostile/terminal-injection.jsonl --no-save; echo EXIT-CODE=$?",
         bin()
     ));
     t.wait_text("events 1/3", 20);
@@ -121,7 +121,7 @@ fn copy_keys_emit_osc_52_that_tmux_takes_into_its_buffer() {
     // The same tmux with set-clipboard off: the app says tmux drops the copy, and how to fix it.
     t.tmux(&["set", "-g", "set-clipboard", "off"]);
     t.send_line(&format!(
-        "clear; {} tests/fixtures/hostile --no-save; echo SECOND-EXIT=$?",
+        "clear; {} tests/fixtures/hostile/terminal-injection.jsonl --no-save; echo SECOND-EXIT=$?",
         bin()
     ));
     t.wait_text("events 1/3", 20);

@@ -70,7 +70,7 @@ fn warnings_overlay() {
 #[test]
 fn hostile_strings_render_as_visible_escapes() {
     // The table: the third event's userName carries a zero-width space and an OSC 52 write.
-    let h = given("hostile", 200, 30);
+    let h = given("hostile/terminal-injection.jsonl", 200, 30);
     let text = screen(&h);
     assert!(text.contains("ad\\u{200b}min\\x1b]52;c;"), "{text}");
     // The detail of the first event: the userAgent that would retitle and clear the terminal.
