@@ -11,16 +11,10 @@ fn a_failing_network_keeps_the_events_and_says_what_happened() {
     let fake = common::FakeEndpoint::demo_with_faults(20.0, &["3=503", "4=reset", "8+=expired"]);
     let t = Tmux::start("faults", 170, 40);
     t.wait_text("READY>", 10);
-    let env: Vec<String> = common::isolated_aws_env()
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
     t.send_line(&format!(
-        "env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ENDPOINT_URL={} {} {} \
-         --regions eu-west-1 --from 2026-11-01 --to 2026-11-21T12:00:00Z --rate 20; \
+        "{} {} --regions eu-west-1 --from 2026-11-01 --to 2026-11-21T12:00:00Z --rate 20; \
          echo EXIT-CODE=$?",
-        fake.url,
-        env.join(" "),
+        common::isolated_aws_shell_env(&fake.url),
         env!("CARGO_BIN_EXE_trailscope")
     ));
     // Two calls failed and were retried; from the eighth on, every call is refused.

@@ -125,16 +125,10 @@ fn lookup_events_stream_in_with_per_region_progress() {
     let fake = common::FakeEndpoint::demo(20.0);
     let t = Tmux::start("live", 170, 40);
     t.wait_text("READY>", 10);
-    let env: Vec<String> = common::isolated_aws_env()
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
     t.send_line(&format!(
-        "env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ENDPOINT_URL={} {} {} \
-         --regions eu-west-1,ap-southeast-2 --from 2026-11-01 --to 2026-11-21T12:00:00Z \
+        "{} {} --regions eu-west-1,ap-southeast-2 --from 2026-11-01 --to 2026-11-21T12:00:00Z \
          --max-events 100 --rate 20; echo EXIT-CODE=$?",
-        fake.url,
-        env.join(" "),
+        common::isolated_aws_shell_env(&fake.url),
         bin()
     ));
     // Each region pauses after its first 100 events (two pages), us-east-1 added for IAM/STS.

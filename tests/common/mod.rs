@@ -39,6 +39,19 @@ pub fn isolated_aws_env() -> [(&'static str, &'static str); 5] {
     ]
 }
 
+/// A shell command prefix that runs the rest in `isolated_aws_env` against `endpoint`, for
+/// tests that type commands into tmux.
+pub fn isolated_aws_shell_env(endpoint: &str) -> String {
+    let vars: Vec<String> = isolated_aws_env()
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    format!(
+        "env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ENDPOINT_URL={endpoint} {}",
+        vars.join(" ")
+    )
+}
+
 /// `trailscope fake-endpoint` serving the demo as a child process, stopped when dropped.
 pub struct FakeEndpoint {
     child: std::process::Child,
