@@ -44,6 +44,7 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
             let profile = args.profile.clone();
             async move {
                 let client = client(profile.as_deref(), &region).await;
+                let mut retries_said = 0;
                 let done = fetch_region(
                     &client,
                     &region,
@@ -52,15 +53,17 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
                     config,
                     None,
                     |records, w, p| {
-                        let records_empty = records.is_empty();
                         if let Ok(mut s) = store.lock() {
                             s.insert_batch(records);
                         }
                         if let Ok(mut all) = warnings.lock() {
                             all.extend(w);
                         }
-                        match (&p.last_problem, p.state == FetchState::Fetching) {
-                            (Some(problem), true) if records_empty => eprintln!(
+                        // A report with a new retry says what is being retried.
+                        let retrying = p.retries > retries_said;
+                        retries_said = p.retries;
+                        match (&p.last_problem, retrying) {
+                            (Some(problem), true) => eprintln!(
                                 "trailscope: {}: {}",
                                 p.region,
                                 visible(problem)

@@ -241,7 +241,7 @@ where
         )),
         SdkError::DispatchFailure(f) if f.is_io() || f.is_timeout() || f.is_other() => {
             Some(format!(
-                "cannot reach CloudTrail in {region} (network, VPN or endpoint): {}",
+                "cannot reach CloudTrail in {region}, or the connection was cut (network, VPN or endpoint): {}",
                 innermost(err)
             ))
         }
