@@ -151,7 +151,7 @@ impl RecordView<'_> {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(default, expecting = "a JSON object")]
 struct IdentityView<'a> {
     #[serde(borrow, rename = "type", deserialize_with = "present")]
     kind: Option<Loose<'a>>,
