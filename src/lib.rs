@@ -14,6 +14,7 @@ pub mod fake;
 pub mod filter;
 pub mod generate;
 pub mod keymap;
+pub mod lake;
 pub mod lineage;
 pub mod model;
 pub mod profile;

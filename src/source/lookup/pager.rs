@@ -357,7 +357,7 @@ where
 /// When credentials could not be loaded at all (nothing configured, an expired SSO session, a
 /// broken profile), what to do about it. The SDK reports these as a failure to dispatch, which
 /// would otherwise read like a network problem.
-fn credentials_problem(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+pub(crate) fn credentials_problem(err: &(dyn std::error::Error + 'static)) -> Option<String> {
     use aws_credential_types::provider::error::CredentialsError;
     let mut cause = Some(err);
     while let Some(e) = cause {

@@ -1,0 +1,12 @@
+//! CloudTrail Lake: SQL over event data stores. `sql` writes statements safely, `templates`
+//! are the investigation playbooks, `pushdown` turns a pivot into a condition, `client` runs
+//! a query through the SDK, `rows` turns the answer back into events or a results table,
+//! `cost` says what a query cost.
+
+pub mod client;
+pub mod cost;
+mod errors;
+pub mod pushdown;
+pub mod rows;
+pub mod sql;
+pub mod templates;

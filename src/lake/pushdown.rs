@@ -1,0 +1,118 @@
+//! A pivot pushed down to Lake: the filter term a pivot makes (`key:=AKIA…`, `ip:=…`) as a
+//! SQL condition that selects the same events the term selects among loaded ones, so that
+//! the events Lake returns are exactly the ones the view then shows.
+
+use super::sql::{equals, literal};
+use crate::filter::field::Field;
+use crate::filter::Expr;
+
+/// The SQL condition for `expr`, or why it cannot be asked of Lake (and then the pivot only
+/// runs on the events already loaded).
+pub fn condition(expr: &Expr) -> Result<String, String> {
+    match expr {
+        Expr::And(parts) if parts.is_empty() => {
+            Err("the whole window: give a pivot or a condition".to_string())
+        }
+        Expr::And(parts) => join(parts, " AND "),
+        Expr::Or(parts) => join(parts, " OR "),
+        Expr::Not(inner) => Ok(format!("NOT ({})", condition(inner)?)),
+        Expr::Text(_) => Err("free text searches the loaded events only".to_string()),
+        Expr::Field {
+            field,
+            value,
+            exact: true,
+        } => exact(*field, value),
+        Expr::Field { field, .. } => Err(format!(
+            "{}: only exact values (a pivot, `{}:=…`) are sent to Lake",
+            field.name(),
+            field.name()
+        )),
+    }
+}
+
+fn join(parts: &[Expr], op: &str) -> Result<String, String> {
+    let conditions: Result<Vec<String>, String> = parts
+        .iter()
+        .map(|p| condition(p).map(|c| format!("({c})")))
+        .collect();
+    Ok(conditions?.join(op))
+}
+
+/// The columns an exact term compares, as the local filter does (`filter::compile`).
+fn exact(field: Field, value: &str) -> Result<String, String> {
+    let either = |a: &str, b: &str| format!("{} OR {}", equals(a, value), equals(b, value));
+    Ok(match field {
+        Field::Key => equals("userIdentity.accessKeyId", value),
+        Field::Ip => equals("sourceIPAddress", value),
+        Field::Event => equals("eventName", value),
+        Field::Source => equals("eventSource", value),
+        Field::Region => equals("awsRegion", value),
+        Field::UserAgent => equals("userAgent", value),
+        Field::Error => equals("errorCode", value),
+        Field::Type => equals("userIdentity.type", value),
+        Field::Category => equals("eventCategory", value),
+        Field::Vpce => equals("vpcEndpointId", value),
+        Field::Arn => equals("userIdentity.arn", value),
+        Field::Account => either("recipientAccountId", "userIdentity.accountId"),
+        Field::Id => either("eventID", "requestID"),
+        Field::Role => either(
+            "userIdentity.sessionContext.sessionIssuer.arn",
+            "userIdentity.sessionContext.sessionIssuer.userName",
+        ),
+        // A principal is keyed by its ARN when it has one; an AWS service by who invoked it.
+        Field::Principal if value.starts_with("arn:") => equals("userIdentity.arn", value),
+        Field::Principal => match value.strip_prefix("service:") {
+            Some(service) => equals("userIdentity.invokedBy", service),
+            None => {
+                return Err(format!(
+                    "the principal {} has no ARN to ask Lake for",
+                    crate::model::sanitize::visible(value)
+                ))
+            }
+        },
+        Field::ReadOnly => match value.to_ascii_lowercase().as_str() {
+            "true" | "yes" => "readOnly = true".to_string(),
+            "false" | "no" => "readOnly = false".to_string(),
+            _ => return Err(format!("readonly:={} is not true or false", literal(value))),
+        },
+        Field::Session | Field::Resource | Field::After | Field::Before => {
+            return Err(format!(
+                "{} pivots run on the loaded events only",
+                field.name()
+            ))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::filter::parse;
+
+    fn sql(filter: &str) -> Result<String, String> {
+        condition(&parse(filter).map_err(|e| format!("{e:?}"))?)
+    }
+
+    #[test]
+    fn pivot_terms_become_conditions() {
+        assert_eq!(
+            sql("key:=AKIAEXAMPLE").as_deref(),
+            Ok("userIdentity.accessKeyId = 'AKIAEXAMPLE'")
+        );
+        assert_eq!(
+            sql("ip:=\"198.51.100.7\"").as_deref(),
+            Ok("sourceIPAddress = '198.51.100.7'")
+        );
+        assert_eq!(
+            sql("principal:=service:ec2.amazonaws.com").as_deref(),
+            Ok("userIdentity.invokedBy = 'ec2.amazonaws.com'")
+        );
+        assert_eq!(
+            sql("account:=111122223333").as_deref(),
+            Ok("recipientAccountId = '111122223333' OR userIdentity.accountId = '111122223333'")
+        );
+        assert!(sql("principal:=unknown:bob").is_err());
+        assert!(sql("ip:10.0.0.0/8").is_err());
+        assert!(sql("hello").is_err());
+    }
+}
