@@ -130,6 +130,9 @@ pub struct OpenArgs {
 
     #[command(flatten)]
     pub lookup: LookupArgs,
+
+    #[command(flatten)]
+    pub lake: LakeArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -286,6 +289,46 @@ pub struct QueryArgs {
 
     #[command(flatten)]
     pub lookup: LookupArgs,
+
+    #[command(flatten)]
+    pub lake: LakeArgs,
+}
+
+/// Querying CloudTrail Lake instead of reading files (the window, profile and region are
+/// LookupArgs': --since/--from/--to, --profile, --region).
+#[derive(Args, Debug, Clone, Default)]
+pub struct LakeArgs {
+    /// Query CloudTrail Lake: this event data store (its id or ARN). Alone, lists the event
+    /// data stores of the region to pick from. Billed by bytes scanned: every query
+    /// trailscope writes is bounded by the window (--since, --from/--to).
+    #[arg(
+        long,
+        value_name = "EDS_ID",
+        num_args = 0..=1,
+        default_missing_value = "",
+        conflicts_with_all = ["paths", "demo"]
+    )]
+    pub lake: Option<String>,
+
+    /// SQL to run on the event data store (with --lake); `-` reads it from standard input.
+    #[arg(long, value_name = "SQL", requires = "lake", conflicts_with = "template")]
+    pub sql: Option<String>,
+
+    /// A playbook query to run (with --lake): key-activity, roles-assumed,
+    /// ip-across-accounts, role-counts, role-writes, keys-created, s3-objects,
+    /// identity-center, denied, vpce-evidence.
+    #[arg(long, value_name = "NAME", requires = "lake")]
+    pub template: Option<String>,
+
+    /// A template parameter (repeatable): key=AKIA…, ip=198.51.100.7, role=ARN, arn=ARN.
+    #[arg(long, value_name = "NAME=VALUE", requires = "template")]
+    pub param: Vec<String>,
+}
+
+impl LakeArgs {
+    pub fn wanted(&self) -> bool {
+        self.lake.is_some()
+    }
 }
 
 /// Fetching from CloudTrail's Event history (LookupEvents) instead of reading files.

@@ -294,3 +294,19 @@ async fn cancel_query(client: &Client, region: &str, p: &mut QueryProgress) -> E
         )),
     }
 }
+
+/// A CloudTrail client for Lake: the profile's credentials (the usual chain), in `region` or
+/// else the profile's own. Event data stores are regional: the region says where to look.
+pub async fn connect(profile: Option<&str>, region: Option<&str>) -> Result<(Client, String), String> {
+    let config = crate::source::lookup::client::load_config(profile).await;
+    let region = region
+        .map(str::to_string)
+        .or_else(|| config.region().map(|r| r.to_string()))
+        .ok_or("no region for Lake: give --region (event data stores are regional), or set one in the profile or AWS_REGION")?;
+    let client = Client::from_conf(
+        aws_sdk_cloudtrail::config::Builder::from(&config)
+            .region(aws_config::Region::new(region.clone()))
+            .build(),
+    );
+    Ok((client, region))
+}

@@ -7,6 +7,7 @@ pub mod client;
 pub mod cost;
 mod errors;
 pub mod pushdown;
+pub mod request;
 pub mod rows;
 pub mod sql;
 pub mod templates;

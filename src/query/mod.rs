@@ -3,6 +3,7 @@
 
 mod fetch;
 mod group;
+pub(crate) mod lake;
 mod output;
 
 pub(crate) use output::csv_cell;
@@ -27,7 +28,7 @@ pub fn main(args: &QueryArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let plan = if args.lookup.wanted() {
+    let plan = if args.lookup.wanted() || args.lake.wanted() {
         Plan::default()
     } else if args.demo {
         demo::plan()
@@ -47,9 +48,15 @@ pub fn main(args: &QueryArgs) -> ExitCode {
     // Raw records are only needed to print them, to search them as free text, or to read
     // the credentials minting events handed out.
     plan.drop_raw = args.output != Output::Jsonl && !expr.has_text() && args.lineage.is_none();
-    let loaded = match args.lookup.wanted() {
-        true => fetch::fetch(&args.lookup, &expr),
-        false => Ok(load_blocking(plan)),
+    let loaded = if args.lake.wanted() {
+        match lake::run(args) {
+            lake::Answer::Events(store, warnings) => Ok((store, warnings)),
+            lake::Answer::Done(code) => return code,
+        }
+    } else if args.lookup.wanted() {
+        fetch::fetch(&args.lookup, &expr)
+    } else {
+        Ok(load_blocking(plan))
     };
     let (store, warnings) = match loaded {
         Ok(l) => l,
