@@ -311,7 +311,12 @@ pub struct LakeArgs {
     pub lake: Option<String>,
 
     /// SQL to run on the event data store (with --lake); `-` reads it from standard input.
-    #[arg(long, value_name = "SQL", requires = "lake", conflicts_with = "template")]
+    #[arg(
+        long,
+        value_name = "SQL",
+        requires = "lake",
+        conflicts_with = "template"
+    )]
     pub sql: Option<String>,
 
     /// A playbook query to run (with --lake): key-activity, roles-assumed,

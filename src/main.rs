@@ -9,7 +9,7 @@ use trailscope::cli::{Cli, Command, DisplayArgs, OpenArgs};
 use trailscope::config::startup::Startup;
 use trailscope::model::sanitize::visible;
 use trailscope::model::time::EventTime;
-use trailscope::runtime::{run, LiveStart, Outcome, RunOptions};
+use trailscope::runtime::{run, LakeStart, LiveStart, Outcome, RunOptions};
 use trailscope::session::db::{data_dir, Db};
 use trailscope::session::reopen;
 use trailscope::session::state::{SessionState, SourceRecord};
@@ -108,6 +108,7 @@ fn open_saved(name: String, display: DisplayArgs, dirs: Dirs) -> ExitCode {
         session: saved.meta,
         db: Ok(db),
         pick_session: false,
+        lake: None,
     };
     finish(run(opts), display, dirs)
 }
@@ -169,6 +170,9 @@ fn open(cli: OpenArgs, dirs: Dirs) -> ExitCode {
         },
         None => None,
     };
+    if cli.lake.wanted() {
+        return open_lake(cli, startup, dirs);
+    }
     if cli.lookup.wanted() {
         if cli.demo {
             return fail("--demo reads the bundled files; for LookupEvents use --region (or serve the demo with `trailscope fake-endpoint --demo`)", 2);
@@ -201,7 +205,16 @@ fn open(cli: OpenArgs, dirs: Dirs) -> ExitCode {
             profile: cli.lookup.profile.clone(),
             rate: cli.lookup.rate,
         };
-        return session(cli, Plan::default(), Some(live), label, startup, meta, dirs);
+        return session(
+            cli,
+            Plan::default(),
+            Some(live),
+            None,
+            label,
+            startup,
+            meta,
+            dirs,
+        );
     }
     let (plan, label) = if cli.demo {
         if !demo::is_available() {
@@ -224,6 +237,7 @@ fn open(cli: OpenArgs, dirs: Dirs) -> ExitCode {
                     session: SessionMeta::default(),
                     db: Ok(db),
                     pick_session: true,
+                    lake: None,
                 };
                 return finish(run(opts), cli.display, dirs);
             }
@@ -259,14 +273,69 @@ fn open(cli: OpenArgs, dirs: Dirs) -> ExitCode {
     };
     let paths = cli.paths.iter().map(|p| p.display().to_string()).collect();
     let meta = session_meta(&cli, &short, vec![source_record(kind, &label, paths)]);
-    session(cli, plan, None, label, startup, meta, dirs)
+    session(cli, plan, None, None, label, startup, meta, dirs)
 }
 
-/// Runs the UI on files (`plan`) or LookupEvents (`live`).
+/// `trailscope --lake [EDS_ID]`: CloudTrail Lake in the UI. With an id, the editor opens on
+/// the window's events (or runs `--sql`/`--template` at once); without, a picker lists the
+/// region's event data stores.
+fn open_lake(cli: OpenArgs, startup: Startup, dirs: Dirs) -> ExitCode {
+    use trailscope::lake::request::request;
+    use trailscope::lake::sql::Window;
+    let now = EventTime::now();
+    let picking = cli.lake.lake.as_deref() == Some("");
+    if cli.lake.sql.as_deref() == Some("-") {
+        return fail("--sql - reads standard input, which the app needs for keys: give the SQL itself, or use `trailscope query --lake`", 2);
+    }
+    let (store, window, first_sql, run_first) = if picking {
+        let (start, end) = match trailscope::source::lookup::scope::window(&cli.lookup, now) {
+            Ok(w) => w,
+            Err(e) => return fail(&e, 2),
+        };
+        (String::new(), Window { start, end }, String::new(), None)
+    } else {
+        let req = match request(&cli.lake, &cli.lookup, cli.lake.sql.clone(), now) {
+            Ok(r) => r,
+            Err(e) => return fail(&visible(&e), 2),
+        };
+        let asked = cli.lake.sql.is_some() || cli.lake.template.is_some();
+        let run_first = asked.then(|| req.sql.clone());
+        (req.store, req.window, req.sql, run_first)
+    };
+    let label = match store.as_str() {
+        "" => "CloudTrail Lake (pick an event data store)".to_string(),
+        id => format!("CloudTrail Lake {id}"),
+    };
+    let mut source = source_record("lake", &label, Vec::new());
+    source.profile = cli.lookup.profile.clone();
+    source.regions = cli.lookup.region.iter().cloned().collect();
+    source.window = Some((window.start.format_utc(), window.end.format_utc()));
+    let meta = session_meta(&cli, &format!("lake {store}"), vec![source]);
+    let lake = LakeStart {
+        session: trailscope::app::lake::LakeSession::new(store, window, &first_sql),
+        profile: cli.lookup.profile.clone(),
+        region: cli.lookup.region.clone(),
+        run_first,
+    };
+    session(
+        cli,
+        Plan::default(),
+        None,
+        Some(lake),
+        label,
+        startup,
+        meta,
+        dirs,
+    )
+}
+
+/// Runs the UI on files (`plan`), LookupEvents (`live`) or CloudTrail Lake (`lake`).
+#[allow(clippy::too_many_arguments)]
 fn session(
     cli: OpenArgs,
     plan: Plan,
     live: Option<LiveStart>,
+    lake: Option<LakeStart>,
     label: String,
     startup: Startup,
     meta: SessionMeta,
@@ -281,6 +350,7 @@ fn session(
         session: meta,
         db: database(dirs.data.as_deref()),
         pick_session: false,
+        lake,
     };
     finish(run(opts), cli.display, dirs)
 }

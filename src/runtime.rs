@@ -9,6 +9,7 @@ use crate::app::msg::{Mouse, MouseKind};
 use crate::app::session::SessionMeta;
 use crate::app::{update, App};
 use crate::config::startup::Startup;
+use crate::lake::runner::LakeRunner;
 use crate::session::db::Db;
 use crate::session::saver::{Reply, Saver};
 use crate::source::files::{spawn_load, CancelToken};
@@ -28,6 +29,8 @@ pub struct RunOptions {
     pub plan: Plan,
     /// Fetching from LookupEvents instead.
     pub live: Option<LiveStart>,
+    /// Querying CloudTrail Lake instead.
+    pub lake: Option<LakeStart>,
     pub source_label: String,
     /// Settings, keymap and themes, resolved from every layer.
     pub startup: Startup,
@@ -39,6 +42,15 @@ pub struct RunOptions {
     pub db: Result<Db, String>,
     /// Start on the investigation picker (nothing else was asked for).
     pub pick_session: bool,
+}
+
+/// A CloudTrail Lake session: the app's state for it, how to reach AWS, and what to do first.
+pub struct LakeStart {
+    pub session: crate::app::lake::LakeSession,
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    /// Run this statement at once (`--sql`, `--template`); else the editor waits.
+    pub run_first: Option<String>,
 }
 
 /// A LookupEvents session: the app's view of the fetch, its first orders, and how to reach AWS.
@@ -128,6 +140,8 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
     let cancel = CancelToken::default();
     let (fetch_tx, mut fetch_rx) = mpsc::unbounded_channel();
     let mut fetcher = None;
+    let (lake_tx, mut lake_rx) = mpsc::unbounded_channel();
+    let mut lake_runner = None;
     match opts.live {
         Some(_) if opts.pick_session => {}
         Some(live) => {
@@ -137,6 +151,20 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
             app.live = Some(live.fetch);
         }
         None if opts.pick_session => {}
+        None if opts.lake.is_some() => {
+            if let Some(start) = opts.lake {
+                let runner = LakeRunner::new(start.profile, start.region, lake_tx);
+                app.load.loading = false;
+                if start.session.store.is_empty() {
+                    effects_at_start.push(Effect::LakeStores);
+                }
+                app.lake = Some(start.session);
+                if let Some(sql) = start.run_first {
+                    effects_at_start.extend(crate::app::update_lake_run(&mut app, sql));
+                }
+                lake_runner = Some(runner);
+            }
+        }
         None => {
             let plan = opts.plan;
             let loader_cancel = cancel.clone();
@@ -166,6 +194,7 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
             Some(m) = term_rx.recv() => Some(m),
             Some(m) = src_rx.recv() => Some(Msg::Source(app.query, m)),
             Some(f) = fetch_rx.recv() => Some(Msg::Fetched(f)),
+            Some(l) = lake_rx.recv() => Some(Msg::Lake(l)),
             Some(r) = reply_rx.recv() => Some(reply_msg(r)),
             _ = ticker.tick() => None,
             _ = tokio::time::sleep_until(next_frame), if dirty => None,
@@ -188,9 +217,12 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
                     Ok(m) => Msg::Source(app.query, m),
                     Err(_) => match fetch_rx.try_recv() {
                         Ok(f) => Msg::Fetched(f),
-                        Err(_) => match reply_rx.try_recv() {
-                            Ok(r) => reply_msg(r),
-                            Err(_) => break,
+                        Err(_) => match lake_rx.try_recv() {
+                            Ok(l) => Msg::Lake(l),
+                            Err(_) => match reply_rx.try_recv() {
+                                Ok(r) => reply_msg(r),
+                                Err(_) => break,
+                            },
                         },
                     },
                 },
@@ -208,7 +240,14 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
         while !effects.is_empty() {
             let mut answers = Vec::new();
             for effect in std::mem::take(&mut effects) {
-                if let Some(end) = perform(effect, &mut fetcher, &saver, &db_error, &mut answers) {
+                if let Some(end) = perform(
+                    effect,
+                    &mut fetcher,
+                    &mut lake_runner,
+                    &saver,
+                    &db_error,
+                    &mut answers,
+                ) {
                     break 'run end;
                 }
             }
@@ -220,6 +259,13 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
     };
     cancel.cancel();
     drop(fetcher);
+    // A query still running would keep scanning (and billing) after we are gone.
+    if let Some(mut runner) = lake_runner.take() {
+        if app.lake.as_ref().is_some_and(|l| l.is_running()) {
+            runner.cancel();
+            let _ = tokio::time::timeout(Duration::from_secs(3), runner.finish()).await;
+        }
+    }
     drop(guard);
     // The input thread outlives this session (it blocks in `read`): the next session (an
     // investigation opened from the picker) takes its keys from here, so none is lost.
@@ -254,6 +300,7 @@ fn reply_msg(reply: Reply) -> Msg {
 fn perform(
     effect: Effect,
     fetcher: &mut Option<Fetcher>,
+    lake: &mut Option<LakeRunner>,
     saver: &Option<Saver>,
     db_error: &Option<String>,
     answers: &mut Vec<Msg>,
@@ -289,6 +336,24 @@ fn perform(
         Effect::Fetch(orders) => {
             if let Some(f) = fetcher {
                 f.start(orders);
+            }
+            None
+        }
+        Effect::LakeRun { ticket, sql } => {
+            if let Some(l) = lake {
+                l.run(ticket, sql);
+            }
+            None
+        }
+        Effect::LakeCancel => {
+            if let Some(l) = lake {
+                l.cancel();
+            }
+            None
+        }
+        Effect::LakeStores => {
+            if let Some(l) = lake {
+                l.list_stores();
             }
             None
         }

@@ -37,6 +37,8 @@ pub enum Command {
     Profile,
     Timeline,
     FetchView,
+    LakeEditor,
+    LakeResults,
     Marks,
     Annotate,
     CommandLine,
@@ -51,7 +53,7 @@ pub enum Command {
 }
 
 impl Command {
-    pub const ALL: [Command; 49] = [
+    pub const ALL: [Command; 51] = [
         Command::MoveDown,
         Command::MoveUp,
         Command::PageDown,
@@ -91,6 +93,8 @@ impl Command {
         Command::LoadUntil,
         Command::FetchWindow,
         Command::FetchView,
+        Command::LakeEditor,
+        Command::LakeResults,
         Command::CopyJson,
         Command::CopyField,
         Command::CopyId,
@@ -133,6 +137,8 @@ impl Command {
             Command::NextMark => "next-mark",
             Command::PrevMark => "previous-mark",
             Command::FetchView => "fetch-view",
+            Command::LakeEditor => "lake-sql",
+            Command::LakeResults => "lake-results",
             Command::Marks => "marks",
             Command::Annotate => "annotate",
             Command::CommandLine => "command-line",
@@ -202,6 +208,12 @@ impl Command {
             Command::Sessions => "saved investigations: type to search, enter opens one",
             Command::FetchView => {
                 "LookupEvents: fetch this view's filter from AWS (one attribute sent)"
+            }
+            Command::LakeEditor => {
+                "CloudTrail Lake: SQL editor (F5 runs, ctrl-t templates, ctrl-p/n history)"
+            }
+            Command::LakeResults => {
+                "CloudTrail Lake: the last results table (←/→ column, enter pivots)"
             }
             Command::LoadMore => "LookupEvents: load more (resumes stopped or failed regions)",
             Command::LoadUntil => "LookupEvents: load until a time (7d, 2026-05-01) or a count",

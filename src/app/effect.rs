@@ -13,6 +13,16 @@ pub enum Effect {
     Fetch(Vec<RegionOrder>),
     /// Stop every LookupEvents region where it is.
     StopFetch,
+    /// Run this statement on CloudTrail Lake (answered by `Msg::Lake` reports tagged `ticket`),
+    /// cancelling the query running before it.
+    LakeRun {
+        ticket: u64,
+        sql: String,
+    },
+    /// Cancel the running Lake query (CancelQuery); the rows read stay.
+    LakeCancel,
+    /// List the event data stores (answered by `Msg::Lake(LakeMsg::Stores)`).
+    LakeStores,
     /// Write this to the investigation's database (in the background).
     Save(SaveJob),
     /// Read the list of saved investigations (answered by `Msg::Sessions`).

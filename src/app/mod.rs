@@ -9,6 +9,7 @@ pub mod fetch;
 pub mod filter;
 pub mod json_view;
 pub mod key;
+pub mod lake;
 pub mod layout;
 pub mod load;
 pub mod msg;
@@ -51,6 +52,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use table::TableState;
 use time_display::TimeDisplay;
 
+pub(crate) use update::lake::run_first as update_lake_run;
 pub use update::update;
 
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -132,6 +134,8 @@ pub struct App {
     pub sort: Option<Sort>,
     /// Fetching from LookupEvents (instead of reading files).
     pub live: Option<LiveFetch>,
+    /// Querying CloudTrail Lake (instead of reading files).
+    pub lake: Option<lake::LakeSession>,
     /// Open while typing how far to load ("load until").
     pub until: Option<FilterBar>,
     /// Why the last "load until" text was refused.
@@ -223,6 +227,7 @@ impl App {
             columns: DEFAULT_COLUMNS.to_vec(),
             sort: None,
             live: None,
+            lake: None,
             until: None,
             until_error: None,
             notice: None,

@@ -53,4 +53,6 @@ pub enum Msg {
     Wrote(Result<String, String>),
     /// A copy went to the terminal (what was copied), or could not (why).
     Copied(Result<String, String>),
+    /// A report from CloudTrail Lake: a query's progress, rows and end, or the stores.
+    Lake(crate::lake::runner::LakeMsg),
 }

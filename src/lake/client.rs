@@ -297,7 +297,10 @@ async fn cancel_query(client: &Client, region: &str, p: &mut QueryProgress) -> E
 
 /// A CloudTrail client for Lake: the profile's credentials (the usual chain), in `region` or
 /// else the profile's own. Event data stores are regional: the region says where to look.
-pub async fn connect(profile: Option<&str>, region: Option<&str>) -> Result<(Client, String), String> {
+pub async fn connect(
+    profile: Option<&str>,
+    region: Option<&str>,
+) -> Result<(Client, String), String> {
     let config = crate::source::lookup::client::load_config(profile).await;
     let region = region
         .map(str::to_string)

@@ -9,5 +9,6 @@ mod errors;
 pub mod pushdown;
 pub mod request;
 pub mod rows;
+pub mod runner;
 pub mod sql;
 pub mod templates;

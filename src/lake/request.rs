@@ -51,9 +51,12 @@ pub fn params(given: &[String]) -> Result<Vec<(Param, String)>, String> {
     given
         .iter()
         .map(|kv| {
-            let (k, v) = kv
-                .split_once('=')
-                .ok_or_else(|| format!("--param {}: give NAME=VALUE", crate::model::sanitize::visible(kv)))?;
+            let (k, v) = kv.split_once('=').ok_or_else(|| {
+                format!(
+                    "--param {}: give NAME=VALUE",
+                    crate::model::sanitize::visible(kv)
+                )
+            })?;
             let p = Param::by_name(k.trim()).ok_or_else(|| {
                 format!(
                     "--param {}: the parameters are key, ip, role and arn",
@@ -69,5 +72,7 @@ pub fn params(given: &[String]) -> Result<Vec<(Param, String)>, String> {
 /// and bills, the whole store).
 pub fn is_time_bounded(sql: &str) -> bool {
     sql.to_ascii_lowercase().contains("eventtime")
-        && ["<", ">", "between"].iter().any(|op| sql.to_ascii_lowercase().contains(op))
+        && ["<", ">", "between"]
+            .iter()
+            .any(|op| sql.to_ascii_lowercase().contains(op))
 }

@@ -225,6 +225,23 @@ fn unnest(v: Value) -> Value {
     }
 }
 
+/// Event rows as records, through the same parser as every other source (`origin` names
+/// them in warnings: `CloudTrail Lake <store>`).
+pub fn records(
+    store_id: &str,
+    rows: &[Row],
+) -> (
+    Vec<crate::model::record::Record>,
+    Vec<crate::model::warning::Warning>,
+) {
+    let origin: std::sync::Arc<str> = std::sync::Arc::from(format!("CloudTrail Lake {store_id}"));
+    let mut sink = (Vec::new(), Vec::new());
+    for row in rows {
+        crate::model::parse::parse_text(&origin, &to_record(row).to_string(), &mut sink);
+    }
+    sink
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

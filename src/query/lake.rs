@@ -5,18 +5,18 @@
 
 use super::output::csv_cell;
 use crate::cli::{Output, QueryArgs};
-use crate::lake::client::{connect, list_stores, run_query, Ending, Polling, QueryProgress, Report};
+use crate::lake::client::{
+    connect, list_stores, run_query, Ending, Polling, QueryProgress, Report,
+};
 use crate::lake::cost;
 use crate::lake::request::{is_time_bounded, request};
-use crate::lake::rows::{are_events, to_record, Row, Table};
-use crate::model::parse::parse_text;
+use crate::lake::rows::{are_events, records, Row, Table};
 use crate::model::sanitize::visible;
 use crate::model::store::Store;
 use crate::model::time::EventTime;
 use crate::model::warning::Warning;
 use std::io::{Read, Write};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 /// What a Lake query gave: events for the usual query path, or a table printed here.
 pub(crate) enum Answer {
@@ -59,7 +59,12 @@ pub(crate) fn run(args: &QueryArgs) -> Answer {
 }
 
 async fn print_stores(args: &QueryArgs) -> Answer {
-    let (client, region) = match connect(args.lookup.profile.as_deref(), args.lookup.region.as_deref()).await {
+    let (client, region) = match connect(
+        args.lookup.profile.as_deref(),
+        args.lookup.region.as_deref(),
+    )
+    .await
+    {
         Ok(c) => c,
         Err(e) => return fail(&e, 2),
     };
@@ -68,13 +73,15 @@ async fn print_stores(args: &QueryArgs) -> Answer {
         Ok(stores) => {
             let mut out = std::io::stdout().lock();
             for s in stores {
-                let flag = |b: Option<bool>, name: &'static str| if b == Some(true) { name } else { "" };
+                let flag =
+                    |b: Option<bool>, name: &'static str| if b == Some(true) { name } else { "" };
                 let line = format!(
                     "{}\t{}\t{}\t{}\t{}{}",
                     s.id,
                     s.name,
                     s.status,
-                    s.retention_days.map_or(String::new(), |d| format!("{d} days")),
+                    s.retention_days
+                        .map_or(String::new(), |d| format!("{d} days")),
                     flag(s.multi_region, "multi-region "),
                     flag(s.organization, "organization"),
                 );
@@ -89,7 +96,12 @@ async fn print_stores(args: &QueryArgs) -> Answer {
 }
 
 async fn run_async(args: &QueryArgs, store: String, sql: String) -> Answer {
-    let (client, region) = match connect(args.lookup.profile.as_deref(), args.lookup.region.as_deref()).await {
+    let (client, region) = match connect(
+        args.lookup.profile.as_deref(),
+        args.lookup.region.as_deref(),
+    )
+    .await
+    {
         Ok(c) => c,
         Err(e) => return fail(&e, 2),
     };
@@ -103,16 +115,23 @@ async fn run_async(args: &QueryArgs, store: String, sql: String) -> Answer {
     let mut rows: Vec<Row> = Vec::new();
     let mut last_status = String::new();
     let mut end = None;
-    run_query(&client, &region, &sql, Polling::default(), cancel_rx, |r| match r {
-        Report::Progress(p) => {
-            if p.status != last_status {
-                eprintln!("trailscope: Lake {}", progress_line(&p));
-                last_status = p.status.clone();
+    run_query(
+        &client,
+        &region,
+        &sql,
+        Polling::default(),
+        cancel_rx,
+        |r| match r {
+            Report::Progress(p) => {
+                if p.status != last_status {
+                    eprintln!("trailscope: Lake {}", progress_line(&p));
+                    last_status = p.status.clone();
+                }
             }
-        }
-        Report::Rows(mut more) => rows.append(&mut more),
-        Report::Done(p, ending) => end = Some((p, ending)),
-    })
+            Report::Rows(mut more) => rows.append(&mut more),
+            Report::Done(p, ending) => end = Some((p, ending)),
+        },
+    )
     .await;
     let Some((p, ending)) = end else {
         return fail("the query ended without a word", 1);
@@ -121,11 +140,17 @@ async fn run_async(args: &QueryArgs, store: String, sql: String) -> Answer {
     let partial = match &ending {
         Ending::Finished => false,
         Ending::Cancelled => {
-            eprintln!("trailscope: cancelled; {} row(s) read before it", rows.len());
+            eprintln!(
+                "trailscope: cancelled; {} row(s) read before it",
+                rows.len()
+            );
             true
         }
         Ending::TimedOut(why) => {
-            eprintln!("trailscope: the query timed out ({why}); the {} row(s) it found are below", rows.len());
+            eprintln!(
+                "trailscope: the query timed out ({why}); the {} row(s) it found are below",
+                rows.len()
+            );
             true
         }
         Ending::Failed(why) if rows.is_empty() => return fail(why, 1),
@@ -172,16 +197,12 @@ pub(crate) fn progress_line(p: &QueryProgress) -> String {
     line
 }
 
-/// Event rows as records in a store, through the same parser as every other source.
-pub(crate) fn into_store(store_id: &str, rows: &[Row]) -> (Store, Vec<Warning>) {
-    let origin: Arc<str> = Arc::from(format!("CloudTrail Lake {store_id}"));
-    let mut sink = (Vec::new(), Vec::new());
-    for row in rows {
-        parse_text(&origin, &to_record(row).to_string(), &mut sink);
-    }
+/// Event rows as records in a store.
+fn into_store(store_id: &str, rows: &[Row]) -> (Store, Vec<Warning>) {
+    let (records, warnings) = records(store_id, rows);
     let mut store = Store::default();
-    store.insert_batch(sink.0);
-    (store, sink.1)
+    store.insert_batch(records);
+    (store, warnings)
 }
 
 fn print_table(table: &Table, format: Output, limit: Option<usize>) -> std::io::Result<()> {
@@ -234,7 +255,11 @@ fn print_table(table: &Table, format: Output, limit: Option<usize>) -> std::io::
                     .collect();
                 padded.join("  ").trim_end().to_string()
             };
-            let header: Vec<String> = table.columns.iter().map(|c| visible(c).into_owned()).collect();
+            let header: Vec<String> = table
+                .columns
+                .iter()
+                .map(|c| visible(c).into_owned())
+                .collect();
             writeln!(out, "{}", line(&header))?;
             for r in &text {
                 writeln!(out, "{}", line(r))?;

@@ -3,6 +3,7 @@
 mod detail;
 pub(crate) mod fetch;
 mod filter_line;
+mod lake;
 mod overlay;
 mod palette;
 mod picker;
@@ -41,6 +42,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     picker::draw(frame, app, theme);
     sessions::draw(frame, app, theme);
     pivot_menu::draw(frame, app, theme);
+    lake::draw(frame, app, theme);
     palette::draw(frame, app, theme);
 }
 

@@ -2,6 +2,7 @@
 //! incident walk (`walk`) have their own files.
 
 mod copy;
+pub(crate) mod lake;
 mod live;
 mod mouse;
 mod session;
@@ -37,6 +38,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) if app.bar.is_some() => bar_key(app, key, &mut effects),
         Msg::Key(key) if app.until.is_some() => until_key(app, key, &mut effects),
         Msg::Key(key) if app.pivot_menu => pivot_key(app, key, &mut effects),
+        Msg::Key(key) if app.lake.as_ref().is_some_and(|l| l.picker.is_some()) => {
+            lake::picker_key(app, key, &mut effects)
+        }
+        Msg::Key(key) if app.lake.as_ref().is_some_and(|l| l.editing) => {
+            lake::editor_key(app, key, &mut effects)
+        }
+        Msg::Key(key) if app.lake.as_ref().is_some_and(|l| l.results_open) => {
+            lake::results_key(app, key, &mut effects)
+        }
         Msg::Key(key) if matches!(app.overlay, Some(Overlay::Timeline { .. })) => {
             timeline_key(app, key, &mut effects)
         }
@@ -49,6 +59,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Mouse(m) => mouse::mouse(app, m, &mut effects),
         Msg::Copied(result) => copy::on_copied(app, result),
         Msg::Paste(text) if session::paste(app, &text) => {}
+        Msg::Paste(text) if lake::paste(app, &text) => {}
         Msg::Paste(text) => {
             if let Some(bar) = app.bar.as_mut() {
                 bar.paste(&text);
@@ -74,6 +85,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Source(id, _) if id != app.query => {} // a superseded fetch
         Msg::Source(_, source_msg) => on_source(app, source_msg, &mut effects),
         Msg::Fetched(fetched) => on_fetched(app, fetched),
+        Msg::Lake(report) => lake::on_lake(app, report),
     }
     let selected = app.selected();
     app.detail.show(&app.store, selected);
@@ -165,6 +177,8 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
                 Focus::Detail => Focus::Table,
             };
         }
+        // A Lake query runs up a bill: esc cancels it first.
+        Command::Back if app.focus == Focus::Table && lake::cancel(app, effects) => {}
         Command::Back => match app.focus {
             Focus::Detail => app.focus = Focus::Table,
             // A fetch in progress stops first: the most expensive thing on screen.
@@ -273,6 +287,8 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
         Command::LoadUntil | Command::FetchWindow | Command::FetchView => {
             app.notice = Some(NOT_LIVE.to_string())
         }
+        Command::LakeEditor => lake::open_editor(app),
+        Command::LakeResults => lake::open_results(app),
         Command::CopyJson => copy::copy(app, CopyWhat::Json, effects),
         Command::CopyField => copy::copy(app, CopyWhat::Field, effects),
         Command::CopyId => copy::copy(app, CopyWhat::Id, effects),

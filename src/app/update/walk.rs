@@ -27,6 +27,7 @@ pub(super) fn pivot_to(app: &mut App, term: String) {
     app.nav.push(here);
     show(app, next);
     offer_fetch(app);
+    super::lake::offer_pivot(app);
 }
 
 /// The pivot menu: a letter picks what to follow; Esc closes it.

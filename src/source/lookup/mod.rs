@@ -5,4 +5,4 @@ pub mod client;
 pub mod live;
 pub mod pager;
 pub mod plan;
-pub(crate) mod scope;
+pub mod scope;

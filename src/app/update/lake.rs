@@ -1,0 +1,513 @@
+//! The reducer's CloudTrail Lake part: the SQL editor (run, history, templates), the store
+//! picker, the results table and its pivots, a pivot pushed down as SQL, and the reports of
+//! a running query.
+
+use super::walk::pivot_to;
+use super::{insert, App, Effect, Key, KeyCode};
+use crate::app::lake::{LakeRun, ResultsView, StorePicker};
+use crate::filter::facet::quote;
+use crate::filter::field::Field;
+use crate::lake::client::{Ending, QueryProgress, Report};
+use crate::lake::cost;
+use crate::lake::pushdown::condition;
+use crate::lake::rows::{are_events, records, Cell, Table};
+use crate::lake::runner::LakeMsg;
+use crate::lake::sql::events_query;
+use crate::lake::templates::{Param, TEMPLATES};
+use crate::model::sanitize::visible;
+use crate::model::warning::{Location, Warning};
+use ratatui_textarea::{Input, Key as TaKey};
+use std::sync::Arc;
+
+/// The notice for Lake keys in a session that does not query Lake.
+pub(super) const NOT_LAKE: &str =
+    "Q and R are CloudTrail Lake's: start trailscope with --lake EDS_ID (--lake alone lists them)";
+
+pub(super) fn open_editor(app: &mut App) {
+    match app.lake.as_mut() {
+        Some(lake) if lake.store.is_empty() => lake.picker.get_or_insert(StorePicker {
+            stores: None,
+            cursor: 0,
+        }),
+        Some(lake) => {
+            lake.editing = true;
+            return;
+        }
+        None => return app.notice = Some(NOT_LAKE.to_string()),
+    };
+}
+
+pub(super) fn open_results(app: &mut App) {
+    match app.lake.as_mut() {
+        Some(lake) if lake.results.is_some() => lake.results_open = true,
+        Some(_) => app.notice = Some("no results table yet: aggregate queries fill one".into()),
+        None => app.notice = Some(NOT_LAKE.to_string()),
+    }
+}
+
+/// Esc in the table while a query runs: cancel it (CancelQuery); what arrived stays.
+pub(super) fn cancel(app: &mut App, effects: &mut Vec<Effect>) -> bool {
+    let Some(lake) = app.lake.as_mut().filter(|l| l.is_running()) else {
+        return false;
+    };
+    effects.push(Effect::LakeCancel);
+    lake.run = lake.run.take().map(|mut r| {
+        r.progress.status = "CANCELLING".to_string();
+        r
+    });
+    app.notice = Some("cancelling the Lake query…".to_string());
+    true
+}
+
+/// Keys while the editor is open.
+pub(super) fn editor_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+    if key.ctrl && key.code == KeyCode::Char('c') {
+        return effects.push(Effect::Quit);
+    }
+    if app
+        .lake
+        .as_ref()
+        .is_some_and(|l| l.editor.templates.is_some())
+    {
+        return template_key(app, key);
+    }
+    let Some(lake) = app.lake.as_mut() else {
+        return;
+    };
+    let editor = &mut lake.editor;
+    match (key.code, key.ctrl) {
+        (KeyCode::Esc, _) => lake.editing = false,
+        (KeyCode::F(5), _) | (KeyCode::Char('r'), true) => {
+            let sql = editor.text();
+            run(app, sql, effects);
+        }
+        (KeyCode::Char('t'), true) => {
+            editor.templates = Some(0);
+            editor.error = None;
+        }
+        (KeyCode::Char('p'), true) => history(lake, -1),
+        (KeyCode::Char('n'), true) => history(lake, 1),
+        _ => {
+            let ta_key = match key.code {
+                KeyCode::Char(c) => TaKey::Char(c),
+                KeyCode::Enter => TaKey::Enter,
+                KeyCode::Tab => TaKey::Tab,
+                KeyCode::Backspace => TaKey::Backspace,
+                KeyCode::Delete => TaKey::Delete,
+                KeyCode::Left => TaKey::Left,
+                KeyCode::Right => TaKey::Right,
+                KeyCode::Up => TaKey::Up,
+                KeyCode::Down => TaKey::Down,
+                KeyCode::Home => TaKey::Home,
+                KeyCode::End => TaKey::End,
+                KeyCode::PageUp => TaKey::PageUp,
+                KeyCode::PageDown => TaKey::PageDown,
+                _ => return,
+            };
+            editor.input.input(Input {
+                key: ta_key,
+                ctrl: key.ctrl,
+                alt: key.alt,
+                shift: false,
+            });
+            editor.error = None;
+        }
+    }
+}
+
+/// Ctrl-P / Ctrl-N: the statements run before, newest first.
+fn history(lake: &mut crate::app::lake::LakeSession, step: isize) {
+    let n = lake.history.len();
+    if n == 0 {
+        lake.editor.error = Some("no statements run yet".to_string());
+        return;
+    }
+    let at = match (lake.editor.history_at, step < 0) {
+        (None, true) => n - 1,
+        (None, false) => return,
+        (Some(i), true) => i.saturating_sub(1),
+        (Some(i), false) if i + 1 >= n => {
+            lake.editor.history_at = None;
+            return lake.editor.set_text("");
+        }
+        (Some(i), false) => i + 1,
+    };
+    let sql = lake.history[at].clone();
+    lake.editor.set_text(&sql);
+    lake.editor.history_at = Some(at);
+}
+
+/// The template list: ↑/↓ choose, enter fills the editor, esc goes back to it.
+fn template_key(app: &mut App, key: Key) {
+    let Some(cursor) = app.lake.as_ref().and_then(|l| l.editor.templates) else {
+        return;
+    };
+    let last = TEMPLATES.len() - 1;
+    let mut rendered = None;
+    let next = match key.code {
+        KeyCode::Esc => None,
+        KeyCode::Up | KeyCode::Char('k') => Some(cursor.saturating_sub(1)),
+        KeyCode::Down | KeyCode::Char('j') => Some((cursor + 1).min(last)),
+        KeyCode::Enter => {
+            let source = app_view(&app.store, app.selected(), &app.filter.text);
+            rendered = app.lake.as_ref().map(|lake| {
+                TEMPLATES[cursor].render(&lake.store, lake.window, |p| param_value(&source, p))
+            });
+            None
+        }
+        _ => Some(cursor),
+    };
+    let Some(lake) = app.lake.as_mut() else {
+        return;
+    };
+    lake.editor.templates = next;
+    match rendered {
+        Some(Ok(sql)) => lake.editor.set_text(&sql),
+        Some(Err(why)) => lake.editor.error = Some(why),
+        None => {}
+    }
+}
+
+/// Where a template's parameters come from: the current pivot first (`key:=…` in the
+/// filter), then the selected event.
+struct ParamSource<'a> {
+    store: &'a crate::model::store::Store,
+    selected: Option<crate::model::store::EventIdx>,
+    filter: &'a str,
+}
+
+fn app_view<'a>(
+    store: &'a crate::model::store::Store,
+    selected: Option<crate::model::store::EventIdx>,
+    filter: &'a str,
+) -> ParamSource<'a> {
+    ParamSource {
+        store,
+        selected,
+        filter,
+    }
+}
+
+fn param_value(src: &ParamSource, p: Param) -> Option<String> {
+    let field = match p {
+        Param::Key => Field::Key,
+        Param::Ip => Field::Ip,
+        Param::Role => Field::Role,
+        Param::Arn => Field::Arn,
+    };
+    if let Ok(crate::filter::Expr::Field {
+        field: f,
+        value,
+        exact: true,
+    }) = crate::filter::parse(src.filter)
+    {
+        if f == field || (p == Param::Arn && f == Field::Principal && value.starts_with("arn:")) {
+            return Some(value);
+        }
+    }
+    let e = src.store.event(src.selected?);
+    let sym = match p {
+        Param::Key => e.identity.access_key_id,
+        Param::Ip => e.source_ip,
+        Param::Role => e.identity.issuer_arn,
+        Param::Arn => e.identity.arn,
+    };
+    Some(src.store.text(sym).to_string()).filter(|s| !s.is_empty())
+}
+
+/// Runs `sql` at the start of a session (`--sql`, `--template`).
+pub(crate) fn run_first(app: &mut App, sql: String) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    run(app, sql, &mut effects);
+    effects
+}
+
+/// Sends `sql` to Lake; the editor closes so the table shows what arrives.
+fn run(app: &mut App, sql: String, effects: &mut Vec<Effect>) {
+    let Some(lake) = app.lake.as_mut() else {
+        return;
+    };
+    if sql.trim().is_empty() {
+        lake.editor.error = Some("nothing to run: write SQL, or ctrl-t for a template".into());
+        return;
+    }
+    lake.remember(&sql);
+    lake.ticket += 1;
+    lake.run = Some(LakeRun {
+        ticket: lake.ticket,
+        sql: sql.clone(),
+        progress: QueryProgress {
+            status: "STARTING".to_string(),
+            ..QueryProgress::default()
+        },
+        ending: None,
+        events: None,
+        joined: 0,
+    });
+    lake.editing = false;
+    lake.editor.error = None;
+    effects.push(Effect::LakeRun {
+        ticket: lake.ticket,
+        sql,
+    });
+}
+
+/// After a pivot in a Lake session: the pivot as SQL in the editor, shown before it runs.
+pub(super) fn offer_pivot(app: &mut App) {
+    let Some(lake) = app.lake.as_mut().filter(|l| !l.store.is_empty()) else {
+        return;
+    };
+    match condition(&app.filter.effective()) {
+        Ok(c) => {
+            let sql = events_query(&lake.store, lake.window, Some(&c));
+            lake.editor.set_text(&sql);
+            lake.editor.error = None;
+            lake.editing = true;
+            app.notice =
+                Some("the pivot as Lake SQL: F5 runs it, esc keeps to loaded events".into());
+        }
+        Err(why) => app.notice = Some(format!("not sent to Lake: {}", visible(&why))),
+    }
+}
+
+/// Keys in the results table: move, pick a column, enter pivots on the cell.
+pub(super) fn results_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+    if key.ctrl && key.code == KeyCode::Char('c') {
+        return effects.push(Effect::Quit);
+    }
+    let Some(lake) = app.lake.as_mut() else {
+        return;
+    };
+    let Some(view) = lake.results.as_mut() else {
+        lake.results_open = false;
+        return;
+    };
+    let rows = view.table.rows.len().max(1);
+    let cols = view.table.columns.len().max(1);
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('R') => lake.results_open = false,
+        KeyCode::Up | KeyCode::Char('k') => view.row = view.row.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => view.row = (view.row + 1).min(rows - 1),
+        KeyCode::PageUp => view.row = view.row.saturating_sub(10),
+        KeyCode::PageDown => view.row = (view.row + 10).min(rows - 1),
+        KeyCode::Left | KeyCode::Char('h') => view.col = view.col.saturating_sub(1),
+        KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => {
+            view.col = (view.col + 1).min(cols - 1)
+        }
+        KeyCode::Enter => pivot_on_cell(app),
+        _ => {}
+    }
+}
+
+/// The selected cell as a pivot: the view filters to it and the pivot's SQL is offered.
+fn pivot_on_cell(app: &mut App) {
+    let Some(view) = app.lake.as_ref().and_then(|l| l.results.as_ref()) else {
+        return;
+    };
+    let column = view
+        .table
+        .columns
+        .get(view.col)
+        .cloned()
+        .unwrap_or_default();
+    let value = match view.table.rows.get(view.row).and_then(|r| r.get(view.col)) {
+        Some(Cell::Null) | None => {
+            app.notice = Some("this cell is empty".to_string());
+            return;
+        }
+        Some(cell) => cell.text(),
+    };
+    let Some(field) = field_of(&column) else {
+        app.notice = Some(format!(
+            "{} cannot be pivoted on (←/→ pick an IP, key, ARN, event, account… column)",
+            visible(&column)
+        ));
+        return;
+    };
+    if let Some(lake) = app.lake.as_mut() {
+        lake.results_open = false;
+    }
+    pivot_to(app, format!("{}:={}", field.name(), quote(&value)));
+}
+
+/// The filter field a results column holds, by Lake's column names and trailscope's aliases.
+fn field_of(column: &str) -> Option<Field> {
+    let leaf = column.rsplit('.').next().unwrap_or(column);
+    Some(match (column, leaf) {
+        (_, "sourceIPAddress" | "ip") => Field::Ip,
+        (_, "accessKeyId" | "key") => Field::Key,
+        ("userIdentity.sessionContext.sessionIssuer.arn" | "role", _) => Field::Role,
+        (_, "arn") => Field::Arn,
+        (_, "eventName") => Field::Event,
+        (_, "eventSource") => Field::Source,
+        (_, "recipientAccountId" | "accountId" | "account") => Field::Account,
+        (_, "errorCode") => Field::Error,
+        (_, "awsRegion") => Field::Region,
+        (_, "vpcEndpointId") => Field::Vpce,
+        (_, "userAgent") => Field::UserAgent,
+        (_, "eventID") => Field::Id,
+        _ => return None,
+    })
+}
+
+/// The store picker: ↑/↓, enter picks; esc leaves without one.
+pub(super) fn picker_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+    if key.ctrl && key.code == KeyCode::Char('c') {
+        return effects.push(Effect::Quit);
+    }
+    let Some(lake) = app.lake.as_mut() else {
+        return;
+    };
+    let Some(picker) = lake.picker.as_mut() else {
+        return;
+    };
+    let count = match &picker.stores {
+        Some(Ok(s)) => s.len(),
+        _ => 0,
+    };
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => {
+            lake.picker = None;
+            if lake.store.is_empty() {
+                effects.push(Effect::Quit);
+            }
+        }
+        KeyCode::Up | KeyCode::Char('k') => picker.cursor = picker.cursor.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => {
+            picker.cursor = (picker.cursor + 1).min(count.saturating_sub(1))
+        }
+        KeyCode::Char('r') if matches!(picker.stores, Some(Err(_))) => {
+            picker.stores = None;
+            effects.push(Effect::LakeStores);
+        }
+        KeyCode::Enter => {
+            let chosen = match &picker.stores {
+                Some(Ok(s)) => s.get(picker.cursor).cloned(),
+                _ => None,
+            };
+            if let Some(store) = chosen {
+                lake.store = store.id.clone();
+                lake.picker = None;
+                lake.editor
+                    .set_text(&events_query(&lake.store, lake.window, None));
+                lake.editing = true;
+                app.source_label = format!("CloudTrail Lake {} ({})", store.name, store.id);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A report from Lake.
+pub(super) fn on_lake(app: &mut App, msg: LakeMsg) {
+    match msg {
+        LakeMsg::Stores(list) => {
+            if let Some(picker) = app.lake.as_mut().and_then(|l| l.picker.as_mut()) {
+                picker.stores = Some(list);
+                picker.cursor = 0;
+            }
+        }
+        LakeMsg::Report(ticket, report) => on_report(app, ticket, report),
+    }
+}
+
+fn on_report(app: &mut App, ticket: u64, report: Report) {
+    let Some(lake) = app.lake.as_mut() else {
+        return;
+    };
+    let Some(run) = lake.run.as_mut().filter(|r| r.ticket == ticket) else {
+        return; // a replaced query
+    };
+    match report {
+        Report::Progress(p) => {
+            if run.progress.status != "CANCELLING" || p.status != "RUNNING" {
+                run.progress = p;
+            }
+        }
+        Report::Rows(rows) => {
+            let events = *run
+                .events
+                .get_or_insert_with(|| rows.first().is_some_and(are_events));
+            if events {
+                let (recs, warnings) = records(&lake.store, &rows);
+                run.joined += recs.len();
+                app.warnings.extend(warnings);
+                insert(app, recs);
+            } else {
+                let sql = run.sql.clone();
+                let fresh = lake
+                    .results
+                    .as_ref()
+                    .is_none_or(|v| v.sql != sql || run.progress.rows <= rows.len() as u64);
+                if fresh {
+                    lake.results = Some(ResultsView {
+                        table: Table::default(),
+                        row: 0,
+                        col: 0,
+                        sql,
+                    });
+                }
+                if let Some(view) = lake.results.as_mut() {
+                    view.table.extend(&rows);
+                }
+                lake.results_open = true;
+            }
+        }
+        Report::Done(p, ending) => {
+            if !p.query_id.is_empty() || run.progress.query_id.is_empty() {
+                let rows = run.progress.rows.max(p.rows);
+                run.progress = p;
+                run.progress.rows = rows;
+            }
+            let summary = summary(run, &ending);
+            if let Ending::Failed(why) | Ending::TimedOut(why) = &ending {
+                let origin: Arc<str> = Arc::from(format!("CloudTrail Lake {}", lake.store));
+                app.warnings
+                    .push(Warning::problem(&origin, Location::WholeFile, why.clone()));
+            }
+            if let Ending::Failed(why) = &ending {
+                // Back to the SQL, with the reason, to fix it.
+                lake.editor.error = Some(why.clone());
+                lake.editing = true;
+            }
+            run.ending = Some(ending);
+            app.notice = Some(summary);
+        }
+    }
+}
+
+/// One line on how a query ended, with what it cost.
+fn summary(run: &LakeRun, ending: &Ending) -> String {
+    let p = &run.progress;
+    let got = match run.events {
+        Some(true) => format!("{} events joined", run.joined),
+        Some(false) => format!("{} result rows (R shows them)", p.rows),
+        None => "no rows".to_string(),
+    };
+    let cost = cost::describe(p.bytes_scanned);
+    match ending {
+        Ending::Finished => format!("Lake: {got} · {cost}"),
+        Ending::Cancelled => format!("Lake query cancelled: {got} kept · {cost}"),
+        Ending::TimedOut(_) => {
+            format!("Lake query timed out: {got} (partial) · {cost} · w says more")
+        }
+        Ending::Failed(why) => format!("Lake: {}", visible(why)),
+    }
+}
+
+/// Pasted text goes into the editor when it is open: one statement, control characters out.
+pub(super) fn paste(app: &mut App, text: &str) -> bool {
+    let Some(lake) = app
+        .lake
+        .as_mut()
+        .filter(|l| l.editing && l.editor.templates.is_none())
+    else {
+        return false;
+    };
+    let clean: String = text
+        .chars()
+        .filter(|&c| c == '\n' || !crate::model::sanitize::is_unsafe(c))
+        .collect();
+    lake.editor.input.insert_str(clean);
+    true
+}

@@ -1,0 +1,251 @@
+//! CloudTrail Lake on screen: the SQL editor (with the template list), the event data store
+//! picker, the results table, and the query's line in the status bar. Cells and store names
+//! come from AWS and from events: shown escaped.
+
+use super::picker::centered;
+use crate::app::lake::{LakeSession, ResultsView, StorePicker};
+use crate::app::App;
+use crate::lake::cost;
+use crate::lake::templates::TEMPLATES;
+use crate::model::sanitize::visible;
+use crate::theme::{Meaning, Theme};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    let Some(lake) = &app.lake else { return };
+    if let Some(picker) = &lake.picker {
+        return draw_picker(frame, picker, theme);
+    }
+    if lake.editing {
+        draw_editor(frame, lake, theme);
+    } else if let (true, Some(view)) = (lake.results_open, &lake.results) {
+        draw_results(frame, view, theme);
+    }
+}
+
+fn draw_editor(frame: &mut Frame, lake: &LakeSession, theme: &Theme) {
+    let area = centered(frame.area(), 120);
+    let window = format!(
+        "{} → {} UTC",
+        lake.window.start.format_utc(),
+        lake.window.end.format_utc()
+    );
+    let block = Block::bordered()
+        .border_style(theme.style(Meaning::BorderFocused))
+        .title(Line::styled(
+            format!(" Lake SQL · {} · {window} ", visible(&lake.store)),
+            theme.style(Meaning::Header),
+        ))
+        .title_bottom(Line::styled(
+            " F5/ctrl-r run · ctrl-t templates · ctrl-p/ctrl-n history · esc closes (the text stays) ",
+            theme.style(Meaning::Dim),
+        ));
+    frame.render_widget(Clear, area);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let error_h = u16::from(lake.editor.error.is_some()) * 2;
+    let text_area = Rect::new(
+        inner.x,
+        inner.y,
+        inner.width,
+        inner.height.saturating_sub(error_h),
+    );
+    if let Some(cursor) = lake.editor.templates {
+        draw_templates(frame, cursor, theme, text_area);
+    } else {
+        frame.render_widget(&lake.editor.input, text_area);
+    }
+    if let Some(e) = &lake.editor.error {
+        let at = Rect::new(inner.x, inner.bottom().saturating_sub(2), inner.width, 2);
+        let line = Line::styled(visible(e).into_owned(), theme.style(Meaning::Error));
+        frame.render_widget(
+            Paragraph::new(line).wrap(ratatui::widgets::Wrap { trim: true }),
+            at,
+        );
+    }
+}
+
+fn draw_templates(frame: &mut Frame, cursor: usize, theme: &Theme, area: Rect) {
+    let mut lines = vec![Line::styled(
+        "Playbook queries (↑/↓, enter fills the editor from the selected event or pivot; esc back):",
+        theme.style(Meaning::Dim),
+    )];
+    for (i, t) in TEMPLATES.iter().enumerate() {
+        let params: Vec<&str> = t.params.iter().map(|p| p.name()).collect();
+        let style = if i == cursor {
+            theme.style(Meaning::Selected)
+        } else {
+            theme.style(Meaning::Normal)
+        };
+        let needs = match params.is_empty() {
+            true => String::new(),
+            false => format!("  [{}]", params.join(", ")),
+        };
+        lines.push(Line::styled(
+            format!(" {:<20} {}{needs}", t.name, t.title),
+            style,
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn draw_picker(frame: &mut Frame, picker: &StorePicker, theme: &Theme) {
+    let area = centered(frame.area(), 110);
+    let block = Block::bordered()
+        .border_style(theme.style(Meaning::BorderFocused))
+        .title(Line::styled(
+            " CloudTrail Lake: pick an event data store ",
+            theme.style(Meaning::Header),
+        ))
+        .title_bottom(Line::styled(
+            " ↑/↓ · enter opens its SQL editor · esc quits ",
+            theme.style(Meaning::Dim),
+        ));
+    let lines: Vec<Line> = match &picker.stores {
+        None => vec![Line::styled(
+            "asking ListEventDataStores…",
+            theme.style(Meaning::Dim),
+        )],
+        Some(Err(e)) => vec![
+            Line::styled(visible(e).into_owned(), theme.style(Meaning::Error)),
+            Line::styled("r asks again · esc quits", theme.style(Meaning::Dim)),
+        ],
+        Some(Ok(stores)) if stores.is_empty() => vec![Line::styled(
+            "no event data stores in this region (--region picks another)",
+            theme.style(Meaning::Warning),
+        )],
+        Some(Ok(stores)) => stores
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let flags = [
+                    (s.multi_region == Some(true)).then_some("multi-region"),
+                    (s.organization == Some(true)).then_some("organization"),
+                ];
+                let flags: Vec<&str> = flags.into_iter().flatten().collect();
+                let text = format!(
+                    " {:<28} {:<38} {:<9} {:>10}  {}",
+                    s.name,
+                    s.id,
+                    s.status,
+                    s.retention_days
+                        .map_or(String::new(), |d| format!("{d} days")),
+                    flags.join(", ")
+                );
+                let style = if i == picker.cursor {
+                    theme.style(Meaning::Selected)
+                } else {
+                    theme.style(Meaning::Normal)
+                };
+                Line::styled(visible(&text).into_owned(), style)
+            })
+            .collect(),
+    };
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn draw_results(frame: &mut Frame, view: &ResultsView, theme: &Theme) {
+    let area = centered(frame.area(), 160);
+    let t = &view.table;
+    let block = Block::bordered()
+        .border_style(theme.style(Meaning::BorderFocused))
+        .title(Line::styled(
+            format!(" Lake results · {} rows ", t.rows.len()),
+            theme.style(Meaning::Header),
+        ))
+        .title_bottom(Line::styled(
+            " ↑/↓ row · ←/→ column · enter pivots on the cell (its SQL is shown first) · esc ",
+            theme.style(Meaning::Dim),
+        ));
+    let cells: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|c| visible(&c.text()).into_owned()).collect())
+        .collect();
+    let widths: Vec<usize> = (0..t.columns.len())
+        .map(|i| {
+            cells
+                .iter()
+                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                .chain([t.columns[i].chars().count()])
+                .max()
+                .unwrap_or(0)
+                .clamp(4, 48)
+        })
+        .collect();
+    let fit = |s: &str, w: usize| -> String {
+        let n = s.chars().count();
+        if n <= w {
+            format!("{s:<w$}")
+        } else {
+            let cut: String = s.chars().take(w.saturating_sub(1)).collect();
+            format!("{cut}…")
+        }
+    };
+    let header: Vec<Span> = t
+        .columns
+        .iter()
+        .zip(&widths)
+        .enumerate()
+        .map(|(i, (c, &w))| {
+            let style = if i == view.col {
+                theme.style(Meaning::Selected)
+            } else {
+                theme.style(Meaning::Header)
+            };
+            Span::styled(format!("{} ", fit(&visible(c), w)), style)
+        })
+        .collect();
+    let mut lines = vec![Line::from(header)];
+    let room = area.height.saturating_sub(3) as usize;
+    let start = view.row.saturating_sub(room.saturating_sub(1));
+    for (r, row) in cells.iter().enumerate().skip(start).take(room) {
+        let spans: Vec<Span> = row
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(c, (text, &w))| {
+                let style = match (r == view.row, c == view.col) {
+                    (true, true) => theme.style(Meaning::Selected),
+                    (true, false) => theme.style(Meaning::SelectedUnfocused),
+                    _ => theme.style(Meaning::Normal),
+                };
+                Span::styled(format!("{} ", fit(text, w)), style)
+            })
+            .collect();
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The status bar's words for the Lake session: the query running, or how the last ended.
+pub fn status(lake: &LakeSession) -> String {
+    let Some(run) = &lake.run else {
+        return match lake.store.as_str() {
+            "" => " · CloudTrail Lake: pick an event data store".to_string(),
+            store => format!(" · Lake {} · Q writes SQL", visible(store)),
+        };
+    };
+    let p = &run.progress;
+    let cost = cost::describe(p.bytes_scanned);
+    if run.is_running() {
+        format!(
+            " · Lake {} · {} scanned · {} matched · {cost} · esc cancels",
+            p.status,
+            super::status::group(p.events_scanned.max(0) as usize),
+            super::status::group(p.events_matched.max(0) as usize),
+        )
+    } else {
+        let rows = match run.events {
+            Some(true) => format!("{} events joined", run.joined),
+            Some(false) => format!("{} rows (R)", p.rows),
+            None => "no rows".to_string(),
+        };
+        format!(" · Lake {} · {rows} · {cost} · Q writes SQL", p.status)
+    }
+}
