@@ -248,6 +248,26 @@ pub struct FakeEndpointArgs {
     /// malformed, expired or denied; e.g. `--fault 7+=expired --fault 3-5=503`.
     #[arg(long, value_name = "CALLS=FAULT")]
     pub fault: Vec<String>,
+
+    /// CloudTrail Lake: DescribeQuery/GetQueryResults calls a query spends QUEUED, then as
+    /// many RUNNING, before it ends.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub lake_polls: u32,
+
+    /// CloudTrail Lake: queries end TIMED_OUT with only their first N rows readable.
+    #[arg(long, value_name = "N")]
+    pub lake_timeout_rows: Option<usize>,
+
+    /// CloudTrail Lake: every Lake call answers this error, e.g.
+    /// UnsupportedOperationException (Lake closed to new customers) or
+    /// OperationNotPermittedException.
+    #[arg(long, value_name = "TYPE")]
+    pub lake_unavailable: Option<String>,
+
+    /// CloudTrail Lake: queries QUEUED or RUNNING at once before
+    /// MaxConcurrentQueriesException (AWS: 10).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub lake_max_concurrent: usize,
 }
 
 #[derive(Args, Debug)]

@@ -3,6 +3,7 @@
 //! 2 requests/s per region; SigV4 headers required; errors as awsJson1_1 `__type` bodies.
 
 use super::faults::{Fault, Faults};
+use super::lake::{self, FakeLake};
 use super::throttle::{Buckets, RateLimit};
 use super::token::{self, Params};
 use crate::filter::session_of;
@@ -28,7 +29,7 @@ struct Served {
     username: String,
     /// (ResourceType, ResourceName)
     resources: Vec<(String, String)>,
-    raw: String,
+    raw: std::sync::Arc<str>,
 }
 
 /// An HTTP answer: status and JSON body, and how the network mangles it (`serve` acts on
@@ -41,7 +42,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    fn error(status: u16, kind: &str, message: &str) -> Reply {
+    pub(crate) fn error(status: u16, kind: &str, message: &str) -> Reply {
         Reply::ok(
             status,
             json!({ "__type": kind, "message": message }).to_string(),
@@ -65,6 +66,9 @@ pub struct FakeCloudTrail {
     pub requests: Vec<(String, Value)>,
     /// Faults injected by call number (see `faults`).
     pub faults: Faults,
+    /// CloudTrail Lake over the same events; its calls are not LookupEvents calls (no
+    /// `requests`, faults or rate limit).
+    pub lake: FakeLake,
 }
 
 impl FakeCloudTrail {
@@ -104,7 +108,7 @@ impl FakeCloudTrail {
                             )
                         })
                         .collect(),
-                    raw: e.raw.to_string(),
+                    raw: e.raw.clone(),
                 }
             })
             .collect();
@@ -114,8 +118,10 @@ impl FakeCloudTrail {
                 .cmp(&a.time_ms)
                 .then_with(|| a.event_id.cmp(&b.event_id))
         });
+        let lake = FakeLake::new(events.iter().map(|e| e.raw.clone()).collect());
         FakeCloudTrail {
             events,
+            lake,
             limit: RateLimit::default(),
             buckets: Buckets::default(),
             requests: Vec::new(),
@@ -159,6 +165,9 @@ impl FakeCloudTrail {
         match target {
             Some(t) if TARGETS.contains(&t) => {}
             Some(t) => {
+                if let Some(op) = lake::operation(t) {
+                    return self.lake.handle(op, body, now_ms);
+                }
                 let t = crate::model::sanitize::visible(t);
                 return Reply::error(
                     400,
@@ -324,7 +333,7 @@ fn describe(e: &Served) -> Value {
         "EventTime": e.time_ms as f64 / 1000.0,
         "EventSource": e.source,
         "Resources": e.resources.iter().map(|(t, n)| json!({"ResourceType": t, "ResourceName": n})).collect::<Vec<_>>(),
-        "CloudTrailEvent": e.raw,
+        "CloudTrailEvent": &*e.raw,
     });
     if let Some(ro) = e.read_only {
         v["ReadOnly"] = Value::String(ro.to_string());

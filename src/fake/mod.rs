@@ -1,14 +1,16 @@
 //! A fake CloudTrail endpoint for tests and benchmarks: the LookupEvents API with AWS's
 //! semantics (see CLOUDTRAIL.md and assets/api/cloudtrail-service-2.json), served from events
 //! loaded from files. `lookup` is the protocol logic, free of any network; `serve` puts it on
-//! 127.0.0.1 (`trailscope fake-endpoint`).
+//! 127.0.0.1 (`trailscope fake-endpoint`). `lake` is CloudTrail Lake over the same events.
 
 pub mod faults;
+pub mod lake;
 mod lookup;
 pub mod serve;
 mod throttle;
 mod token;
 
+pub use lake::{FakeLake, FAKE_EDS_ID};
 pub use lookup::{FakeCloudTrail, Reply};
 pub use throttle::RateLimit;
 
@@ -47,6 +49,10 @@ pub fn main(args: &crate::cli::FakeEndpointArgs) -> Result<(), String> {
     for spec in &args.fault {
         fake.faults.add(faults::parse_rule(spec)?);
     }
+    fake.lake.polls_per_state = args.lake_polls;
+    fake.lake.time_out_after_rows = args.lake_timeout_rows;
+    fake.lake.unavailable = args.lake_unavailable.clone();
+    fake.lake.max_concurrent = args.lake_max_concurrent;
     let events = fake.len();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -58,6 +64,10 @@ pub fn main(args: &crate::cli::FakeEndpointArgs) -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;
         println!("listening on http://{addr} ({events} events; Ctrl-C stops)");
+        println!(
+            "lake: event data store {FAKE_EDS_ID} ({})",
+            lake::STORE_NAME
+        );
         use std::io::Write;
         let _ = std::io::stdout().flush();
         tokio::select! {
