@@ -7,7 +7,7 @@
 use crate::lake::client::{Ending, QueryProgress, StoreInfo};
 use crate::lake::rows::Table;
 use crate::lake::sql::Window;
-use ratatui_textarea::{CursorMove, TextArea};
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 pub struct LakeSession {
     /// The event data store's id; empty until one is picked.
@@ -98,6 +98,8 @@ impl SqlEditor {
         } else {
             lines
         });
+        // Long select lists wrap rather than run off the box: all of a statement is seen.
+        self.input.set_wrap_mode(WrapMode::WordOrGlyph);
         self.input.move_cursor(CursorMove::Bottom);
         self.input.move_cursor(CursorMove::End);
     }

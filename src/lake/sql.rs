@@ -141,8 +141,13 @@ pub const JSON_COLUMNS: &[&str] = &[
 pub fn events_query(store: &str, window: Window, condition: Option<&str>) -> String {
     let mut sql = String::from("SELECT ");
     for (i, c) in EVENT_COLUMNS.iter().enumerate() {
+        // Four short names to a line; a nested field (long, with its alias) on its own.
         if i > 0 {
-            sql.push_str(if i % 4 == 0 { ",\n  " } else { ", " });
+            sql.push_str(if i % 4 == 0 || c.contains('.') {
+                ",\n  "
+            } else {
+                ", "
+            });
         }
         if c.contains('.') {
             let _ = write!(sql, "{c} AS \"{c}\"");

@@ -174,7 +174,7 @@ fn draw_results(frame: &mut Frame, view: &ResultsView, theme: &Theme) {
                 .chain([t.columns[i].chars().count()])
                 .max()
                 .unwrap_or(0)
-                .clamp(4, 48)
+                .clamp(4, 64)
         })
         .collect();
     let fit = |s: &str, w: usize| -> String {

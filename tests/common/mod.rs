@@ -66,11 +66,17 @@ impl FakeEndpoint {
 
     /// `demo`, injecting `faults` (`fake-endpoint --fault CALLS=FAULT`).
     pub fn demo_with_faults(rate: f64, faults: &[&str]) -> FakeEndpoint {
+        let args: Vec<&str> = faults.iter().flat_map(|f| ["--fault", f]).collect();
+        FakeEndpoint::demo_with_args(rate, &args)
+    }
+
+    /// `demo`, with more `fake-endpoint` arguments (`--lake-polls 1000`…).
+    pub fn demo_with_args(rate: f64, args: &[&str]) -> FakeEndpoint {
         use std::io::BufRead;
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_trailscope"))
             .args(["fake-endpoint", "--demo", "--port", "0"])
             .args(["--now", "2026-11-21T12:00:00Z", "--rate", &rate.to_string()])
-            .args(faults.iter().flat_map(|f| ["--fault", f]))
+            .args(args)
             .stdout(std::process::Stdio::piped())
             .spawn()
             .expect("start the fake endpoint");

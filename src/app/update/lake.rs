@@ -470,8 +470,11 @@ fn on_report(app: &mut App, ticket: u64, report: Report) {
                 lake.editor.error = Some(why.clone());
                 lake.editing = true;
             }
+            // A finished query speaks in the status bar; anything else is news.
+            if ending != Ending::Finished {
+                app.notice = Some(summary);
+            }
             run.ending = Some(ending);
-            app.notice = Some(summary);
         }
     }
 }
