@@ -63,13 +63,21 @@ pub fn main(args: &crate::cli::FakeEndpointArgs) -> Result<(), String> {
         let (addr, listener) = serve::bind(args.port)
             .await
             .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;
-        println!("listening on http://{addr} ({events} events; Ctrl-C stops)");
-        println!(
+        // Whoever started us may read the first line and close the pipe: a failed write
+        // must not take the endpoint down (println! would panic).
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "listening on http://{addr} ({events} events; Ctrl-C stops)"
+        );
+        let _ = writeln!(
+            out,
             "lake: event data store {FAKE_EDS_ID} ({})",
             lake::STORE_NAME
         );
-        use std::io::Write;
-        let _ = std::io::stdout().flush();
+        let _ = out.flush();
+        drop(out);
         tokio::select! {
             _ = serve::serve(listener, serve::Shared::new(fake, now_ms)) => Ok(()),
             _ = tokio::signal::ctrl_c() => Ok(()),

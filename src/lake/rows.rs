@@ -23,8 +23,22 @@ pub enum Cell {
 }
 
 impl Cell {
-    /// The typed value of a string cell. Only whole forms count: "00123" stays text
-    /// (account ids and keys keep their zeros), "1e5" stays text.
+    /// The typed value of a cell of `column`. Ids stay text whatever they look like (an
+    /// account id is twelve digits, not a number); elsewhere only whole forms count: "00123"
+    /// stays text, "1e5" stays text.
+    pub fn typed(column: &str, text: &str) -> Cell {
+        let leaf = column
+            .rsplit('.')
+            .next()
+            .unwrap_or(column)
+            .to_ascii_lowercase();
+        if leaf.ends_with("id") || leaf.contains("account") {
+            return Cell::Text(text.to_string());
+        }
+        Cell::parse(text)
+    }
+
+    /// The typed value of a string cell, from its form alone.
     pub fn parse(text: &str) -> Cell {
         match text {
             "true" => return Cell::Bool(true),
@@ -98,7 +112,7 @@ impl Table {
             let mut cells = vec![Cell::Null; width];
             for (c, v) in row {
                 if let Some(i) = self.columns.iter().position(|x| x == c) {
-                    cells[i] = Cell::parse(v);
+                    cells[i] = Cell::typed(c, v);
                 }
             }
             self.rows.push(cells);
@@ -269,6 +283,14 @@ mod tests {
             Cell::Time(_)
         ));
         assert_eq!(Cell::parse("AKIA1"), Cell::Text("AKIA1".into()));
+        assert_eq!(
+            Cell::typed("recipientAccountId", "444455556666"),
+            Cell::Text("444455556666".into())
+        );
+        assert_eq!(
+            Cell::typed("events", "444455556666"),
+            Cell::Int(444_455_556_666)
+        );
     }
 
     #[test]

@@ -75,17 +75,24 @@ async fn print_stores(args: &QueryArgs) -> Answer {
             for s in stores {
                 let flag =
                     |b: Option<bool>, name: &'static str| if b == Some(true) { name } else { "" };
-                let line = format!(
-                    "{}\t{}\t{}\t{}\t{}{}",
+                let flags = format!(
+                    "{}{}",
+                    flag(s.multi_region, "multi-region "),
+                    flag(s.organization, "organization")
+                );
+                let retention = s
+                    .retention_days
+                    .map_or(String::new(), |d| format!("{d} days"));
+                // Tab-separated for scripts; each field escaped (names are the account's).
+                let fields = [
                     s.id,
                     s.name,
                     s.status,
-                    s.retention_days
-                        .map_or(String::new(), |d| format!("{d} days")),
-                    flag(s.multi_region, "multi-region "),
-                    flag(s.organization, "organization"),
-                );
-                if writeln!(out, "{}", visible(line.trim_end())).is_err() {
+                    retention,
+                    flags.trim_end().to_string(),
+                ]
+                .map(|f| visible(&f).into_owned());
+                if writeln!(out, "{}", fields.join("\t")).is_err() {
                     break;
                 }
             }
