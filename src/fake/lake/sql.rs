@@ -45,7 +45,7 @@ fn first_words(statement: &str) -> String {
         .collect()
 }
 
-/// Puts double quotes around an unquoted name after FROM that SQL cannot read as one
+/// Puts double quotes around an unquoted name after FROM (or JOIN) that SQL cannot read as one
 /// identifier: one that starts with a digit or holds a dash.
 fn quote_store_ids(sql: &str) -> Result<String, String> {
     let tokens = Tokenizer::new(&GenericDialect {}, sql)
@@ -56,7 +56,10 @@ fn quote_store_ids(sql: &str) -> Result<String, String> {
     for t in &tokens {
         match &t.token {
             Token::Whitespace(_) => continue,
-            Token::Word(w) if w.quote_style.is_none() && w.keyword == Keyword::FROM => {
+            Token::Word(w)
+                if w.quote_style.is_none()
+                    && matches!(w.keyword, Keyword::FROM | Keyword::JOIN) =>
+            {
                 after_from = true;
                 continue;
             }
