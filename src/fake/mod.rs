@@ -63,13 +63,20 @@ pub fn main(args: &crate::cli::FakeEndpointArgs) -> Result<(), String> {
         let (addr, listener) = serve::bind(args.port)
             .await
             .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;
-        println!("listening on http://{addr} ({events} events; Ctrl-C stops)");
-        println!(
-            "lake: event data store {FAKE_EDS_ID} ({})",
-            lake::STORE_NAME
-        );
+        // Both lines in one write: a reader that takes the first line and hangs up must not
+        // leave a second write to fail on a closed pipe.
         use std::io::Write;
-        let _ = std::io::stdout().flush();
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(
+            format!(
+                "listening on http://{addr} ({events} events; Ctrl-C stops)\n\
+                 lake: event data store {FAKE_EDS_ID} ({})\n",
+                lake::STORE_NAME
+            )
+            .as_bytes(),
+        );
+        let _ = out.flush();
+        drop(out);
         tokio::select! {
             _ = serve::serve(listener, serve::Shared::new(fake, now_ms)) => Ok(()),
             _ = tokio::signal::ctrl_c() => Ok(()),
