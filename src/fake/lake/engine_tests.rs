@@ -269,3 +269,75 @@ fn long_or_chains_do_not_recurse_and_deep_nesting_is_refused() {
     );
     assert!(query(&deep).1.is_err());
 }
+
+#[test]
+fn random_statements_get_rows_or_an_error_never_a_panic() {
+    const WORDS: [&str; 44] = [
+        "*",
+        "eventName",
+        "eventTime",
+        "COUNT(*)",
+        "FROM EDS",
+        "WHERE",
+        "=",
+        "!=",
+        "<",
+        ">=",
+        "'GetObject'",
+        "'it''s'",
+        "(",
+        ")",
+        "AND",
+        "OR",
+        "NOT",
+        "IN ('a', 'b')",
+        "LIKE '%t'",
+        "IS NULL",
+        "IS NOT NULL",
+        "GROUP BY",
+        "ORDER BY",
+        "LIMIT 2",
+        "1",
+        "2",
+        "-1",
+        "1.5",
+        "TIMESTAMP '2026-11-19 02:00:00'",
+        ",",
+        "DISTINCT",
+        "readOnly",
+        "TRUE",
+        "DESC",
+        "NULLS FIRST",
+        "BETWEEN '2026-11-19' AND '2026-11-20'",
+        "HAVING",
+        "userIdentity.arn",
+        "element_at(requestParameters, 'bucketName')",
+        "MIN(eventTime)",
+        "AS n",
+        "n",
+        "json_format(CAST(userIdentity AS JSON))",
+        "U&'\\00FC'",
+    ];
+    let mut seed: u64 = 0x5eed;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    };
+    let mut ran = 0;
+    for _ in 0..3000 {
+        let mut sql = String::from("SELECT ");
+        for _ in 0..2 + next(20) {
+            sql.push_str(WORDS[next(WORDS.len())]);
+            sql.push(' ');
+        }
+        if next(2) == 0 {
+            sql.push_str(" FROM EDS");
+        }
+        if query(&sql).1.is_ok() {
+            ran += 1;
+        }
+    }
+    assert!(ran > 5, "only {ran} of the random statements ran");
+}
