@@ -341,3 +341,26 @@ fn random_statements_get_rows_or_an_error_never_a_panic() {
     }
     assert!(ran > 5, "only {ran} of the random statements ran");
 }
+
+/// The shape of statement trailscope's Lake source writes: scalar columns (nested ones
+/// aliased by their dotted path), maps as JSON text, bounded by eventTime, newest first.
+#[test]
+fn the_statement_shape_trailscope_writes_runs() {
+    let got = rows(
+        "SELECT eventTime, eventID, eventName, readOnly,\n  \
+         userIdentity.arn AS \"userIdentity.arn\", userIdentity.accessKeyId AS \"userIdentity.accessKeyId\",\n  \
+         json_format(CAST(requestParameters AS JSON)) AS requestParameters\n\
+         FROM EDS\n\
+         WHERE eventTime >= '2026-11-19 01:00:00' AND eventTime < '2026-11-19 03:00:00'\n  \
+         AND ((userIdentity.accessKeyId = U&'AKIA\\0031') OR (eventName = 'x'))\n\
+         ORDER BY eventTime DESC",
+    );
+    assert_eq!(
+        got,
+        [
+            "eventTime=2026-11-19 02:00:00.000|eventName=GetObject|readOnly=true|\
+          userIdentity.arn=arn:aws:iam::1:user/backup-svc|userIdentity.accessKeyId=AKIA1|\
+          requestParameters={\"bucketName\":\"acme\"}"
+        ]
+    );
+}
