@@ -1,5 +1,6 @@
 //! The fake endpoint on loopback, paged through by AWS's own `aws` CLI (botocore): the CLI must
-//! see exactly the events the fake holds. `.ci/run` installs the CLI into target/aws-venv.
+//! see exactly the events the fake holds, and run CloudTrail Lake queries against it through
+//! every state. `.ci/run` installs the CLI into target/aws-venv.
 
 mod common;
 
@@ -177,4 +178,185 @@ fn headless_query_fetches_from_lookupevents() {
         stderr.contains("us-east-1"),
         "us-east-1 is added for global services: {stderr}"
     );
+}
+
+/// `trailscope fake-endpoint --demo` with `flags`, stopped when dropped; its URL and the
+/// line naming the Lake event data store.
+struct Endpoint {
+    child: std::process::Child,
+    url: String,
+    lake_line: String,
+}
+
+impl Endpoint {
+    fn start(flags: &[&str]) -> Endpoint {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_trailscope"))
+            .args(["fake-endpoint", "--demo", "--port", "0"])
+            .args(flags)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the fake endpoint");
+        let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        let (mut first, mut second) = (String::new(), String::new());
+        let _ = out.read_line(&mut first);
+        let _ = out.read_line(&mut second);
+        let url = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://127.0.0.1:"))
+            .unwrap_or_else(|| panic!("the fake endpoint did not start: {first:?}"))
+            .to_string();
+        Endpoint {
+            child,
+            url,
+            lake_line: second,
+        }
+    }
+
+    /// `aws cloudtrail ARGS…` against this endpoint: its JSON output, or its error text.
+    fn aws(&self, aws: &PathBuf, args: &[&str]) -> Result<Value, String> {
+        let out = Command::new(aws)
+            .args(["--endpoint-url", &self.url, "--region", "us-east-1"])
+            .args(["--output", "json", "cloudtrail"])
+            .args(args)
+            .envs(common::isolated_aws_env())
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_SESSION_TOKEN")
+            .output()
+            .expect("run the aws CLI");
+        if out.status.success() {
+            Ok(serde_json::from_slice(&out.stdout).expect("CLI prints JSON"))
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    }
+}
+
+impl Drop for Endpoint {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The aws CLI through every Lake command, against `fake-endpoint` and its --lake-* flags.
+#[test]
+fn the_aws_cli_runs_lake_queries_against_the_fake() {
+    let Some(aws) = aws_cli() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the aws CLI is required in CI (.ci/run installs it)"
+        );
+        eprintln!("SKIPPED: no aws CLI (run .ci/run, or set AWS_CLI)");
+        return;
+    };
+    let id = trailscope::fake::FAKE_EDS_ID;
+    let fake = Endpoint::start(&["--lake-polls", "1"]);
+    assert!(fake.lake_line.contains(id), "{:?}", fake.lake_line);
+    let stores = fake.aws(&aws, &["list-event-data-stores"]).expect("listed");
+    assert_eq!(stores["EventDataStores"][0]["Name"], "trailscope-fake");
+    let store = fake
+        .aws(&aws, &["get-event-data-store", "--event-data-store", id])
+        .expect("described");
+    assert_eq!(store["Status"], "ENABLED");
+    assert_eq!(store["RetentionPeriod"], 2557);
+    let sql = format!(
+        "SELECT eventID, eventName FROM {id} \
+         WHERE userIdentity.accessKeyId = 'AKIAXPERSIST0BACKUP1' ORDER BY eventTime DESC"
+    );
+    let started = fake
+        .aws(&aws, &["start-query", "--query-statement", &sql])
+        .expect("started");
+    let query = started["QueryId"].as_str().expect("a query id").to_string();
+    let states: Vec<Value> = (0..3)
+        .map(|_| {
+            let d = fake
+                .aws(&aws, &["describe-query", "--query-id", &query])
+                .expect("described");
+            d["QueryStatus"].clone()
+        })
+        .collect();
+    assert_eq!(states, ["QUEUED", "RUNNING", "FINISHED"]);
+    // Pages of 50: the CLI hands back NextToken, which the next call sends.
+    let mut rows = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut args = vec![
+            "get-query-results",
+            "--query-id",
+            &query,
+            "--max-query-results",
+            "50",
+        ];
+        if let Some(t) = &token {
+            args.extend(["--next-token", t.as_str()]);
+        }
+        let page = fake.aws(&aws, &args).expect("a page");
+        assert_eq!(page["QueryStatus"], "FINISHED");
+        rows.extend(
+            page["QueryResultRows"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+        );
+        match page["NextToken"].as_str() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(
+        rows.len(),
+        83,
+        "the backdoor key's events (assets/demo/STORY.md)"
+    );
+    assert!(rows
+        .iter()
+        .all(|r| r[0]["eventID"].is_string() && r[1]["eventName"].is_string()));
+    let late = fake.aws(&aws, &["cancel-query", "--query-id", &query]);
+    assert!(late
+        .expect_err("finished")
+        .contains("InactiveQueryException"));
+    let second = fake
+        .aws(&aws, &["start-query", "--query-statement", &sql])
+        .expect("started");
+    let second = second["QueryId"].as_str().expect("a query id");
+    let cancelled = fake
+        .aws(&aws, &["cancel-query", "--query-id", second])
+        .expect("cancelled");
+    assert_eq!(cancelled["QueryStatus"], "CANCELLED");
+    let unknown = fake.aws(
+        &aws,
+        &[
+            "start-query",
+            "--query-statement",
+            "SELECT * FROM 00000000-0000-4000-8000-000000000000",
+        ],
+    );
+    assert!(unknown
+        .expect_err("refused")
+        .contains("EventDataStoreNotFoundException"));
+    drop(fake);
+
+    let closed = Endpoint::start(&["--lake-unavailable", "UnsupportedOperationException"]);
+    let refused = closed.aws(&aws, &["list-event-data-stores"]);
+    assert!(refused
+        .expect_err("closed")
+        .contains("UnsupportedOperationException"));
+    let slow = Endpoint::start(&[
+        "--lake-polls",
+        "0",
+        "--lake-timeout-rows",
+        "5",
+        "--lake-max-concurrent",
+        "3",
+    ]);
+    let started = slow
+        .aws(&aws, &["start-query", "--query-statement", &sql])
+        .expect("started");
+    let query = started["QueryId"].as_str().expect("a query id");
+    let page = slow
+        .aws(&aws, &["get-query-results", "--query-id", query])
+        .expect("results");
+    assert_eq!(page["QueryStatus"], "TIMED_OUT");
+    assert_eq!(page["QueryResultRows"].as_array().map(Vec::len), Some(5));
 }

@@ -63,18 +63,17 @@ pub fn main(args: &crate::cli::FakeEndpointArgs) -> Result<(), String> {
         let (addr, listener) = serve::bind(args.port)
             .await
             .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;
-        // Whoever started us may read the first line and close the pipe: a failed write
-        // must not take the endpoint down (println! would panic).
+        // Both lines in one write: a reader that takes the first line and hangs up must not
+        // leave a second write to fail on a closed pipe.
         use std::io::Write;
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(
-            out,
-            "listening on http://{addr} ({events} events; Ctrl-C stops)"
-        );
-        let _ = writeln!(
-            out,
-            "lake: event data store {FAKE_EDS_ID} ({})",
-            lake::STORE_NAME
+        let _ = out.write_all(
+            format!(
+                "listening on http://{addr} ({events} events; Ctrl-C stops)\n\
+                 lake: event data store {FAKE_EDS_ID} ({})\n",
+                lake::STORE_NAME
+            )
+            .as_bytes(),
         );
         let _ = out.flush();
         drop(out);

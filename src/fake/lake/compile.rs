@@ -4,8 +4,8 @@
 
 use super::value::parse_time_literal;
 use sqlparser::ast::{
-    self, AccessExpr, BinaryOperator, CastKind, DataType, DuplicateTreatment, FunctionArg,
-    FunctionArgExpr, FunctionArguments, Subscript, UnaryOperator, Value as SqlValue,
+    self, AccessExpr, BinaryOperator, CastKind, DataType, Subscript, UnaryOperator,
+    Value as SqlValue,
 };
 use std::collections::HashSet;
 
@@ -90,7 +90,7 @@ pub(crate) struct Compiler<'k> {
     pub aggregates: Vec<Aggregate>,
 }
 
-fn unsupported(what: impl std::fmt::Display) -> String {
+pub(super) fn unsupported(what: impl std::fmt::Display) -> String {
     format!("{what} is not supported by the fake Lake (FakeLake::script can answer it)")
 }
 
@@ -101,7 +101,7 @@ impl Compiler<'_> {
         self.at(e, aggregates, 0)
     }
 
-    fn at(&mut self, e: &ast::Expr, aggs: bool, depth: usize) -> Result<Expr, String> {
+    pub(super) fn at(&mut self, e: &ast::Expr, aggs: bool, depth: usize) -> Result<Expr, String> {
         if depth > MAX_DEPTH {
             return Err(format!("expressions nested deeper than {MAX_DEPTH} levels"));
         }
@@ -127,11 +127,10 @@ impl Compiler<'_> {
                 }
                 (op, _) => return Err(unsupported(format!("the operator {op}"))),
             },
-            ast::Expr::BinaryOp { op, .. }
-                if matches!(op, BinaryOperator::And | BinaryOperator::Or) =>
-            {
-                self.chain(e, aggs, d)?
-            }
+            ast::Expr::BinaryOp {
+                op: BinaryOperator::And | BinaryOperator::Or,
+                ..
+            } => self.chain(e, aggs, d)?,
             ast::Expr::BinaryOp { left, op, right } => {
                 let cmp =
                     comparison(op).ok_or_else(|| unsupported(format!("the operator {op}")))?;
@@ -268,113 +267,6 @@ impl Compiler<'_> {
             };
         }
         Ok(x)
-    }
-
-    fn function(&mut self, f: &ast::Function, aggs: bool, depth: usize) -> Result<Expr, String> {
-        let name = f.name.to_string().to_lowercase();
-        let FunctionArguments::List(list) = &f.args else {
-            return Err(unsupported(format!("`{}`", clip(&f.to_string()))));
-        };
-        if f.over.is_some()
-            || f.filter.is_some()
-            || !f.within_group.is_empty()
-            || !list.clauses.is_empty()
-        {
-            return Err(unsupported(format!("`{}`", clip(&f.to_string()))));
-        }
-        let distinct = matches!(list.duplicate_treatment, Some(DuplicateTreatment::Distinct));
-        let star = matches!(
-            list.args.as_slice(),
-            [FunctionArg::Unnamed(FunctionArgExpr::Wildcard)]
-        );
-        let kind = match name.as_str() {
-            "count" => Some(AggKind::Count),
-            "min" => Some(AggKind::Min),
-            "max" => Some(AggKind::Max),
-            _ => None,
-        };
-        if let Some(kind) = kind {
-            if !aggs {
-                return Err(format!(
-                    "`{}`: aggregate functions are not allowed here",
-                    clip(&f.to_string())
-                ));
-            }
-            let arg = match (star, kind) {
-                (true, AggKind::Count) => None,
-                _ => Some(self.one_arg(&name, &list.args, depth)?),
-            };
-            let agg = Aggregate {
-                kind,
-                arg,
-                distinct,
-            };
-            let at = match self.aggregates.iter().position(|a| *a == agg) {
-                Some(at) => at,
-                None => {
-                    self.aggregates.push(agg);
-                    self.aggregates.len() - 1
-                }
-            };
-            return Ok(Expr::Aggregate(at));
-        }
-        let mut args = Vec::with_capacity(list.args.len());
-        for a in &list.args {
-            match a {
-                FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) => {
-                    args.push(self.at(x, aggs, depth)?)
-                }
-                _ => return Err(unsupported(format!("`{}`", clip(&f.to_string())))),
-            }
-        }
-        let given = args.len();
-        let arity = |n: usize| {
-            if given == n {
-                Ok(())
-            } else {
-                Err(format!("{name} takes {n} argument(s), {given} given"))
-            }
-        };
-        let mut args = args.into_iter();
-        let mut next = || Box::new(args.next().unwrap_or(Expr::Literal(Lit::Null)));
-        Ok(match name.as_str() {
-            "element_at" => {
-                arity(2)?;
-                Expr::ElementAt(next(), next())
-            }
-            "json_format" => {
-                arity(1)?;
-                match *next() {
-                    json @ Expr::CastJson(_) => json,
-                    _ => {
-                        return Err(
-                            "json_format expects JSON: json_format(CAST(x AS JSON))".to_string()
-                        )
-                    }
-                }
-            }
-            "from_iso8601_timestamp" => {
-                arity(1)?;
-                Expr::CastTime(next())
-            }
-            "lower" => {
-                arity(1)?;
-                Expr::Lower(next())
-            }
-            "upper" => {
-                arity(1)?;
-                Expr::Upper(next())
-            }
-            _ => return Err(format!("Function '{}' not registered", clip(&name))),
-        })
-    }
-
-    /// The one argument of an aggregate, compiled where aggregates may not nest.
-    fn one_arg(&mut self, name: &str, args: &[FunctionArg], depth: usize) -> Result<Expr, String> {
-        match args {
-            [FunctionArg::Unnamed(FunctionArgExpr::Expr(x))] => self.at(x, false, depth),
-            _ => Err(format!("{name} takes one argument")),
-        }
     }
 }
 

@@ -8,7 +8,10 @@
 //! Knobs are public fields, so tests can make Lake slow, time out, busy or closed.
 
 mod compile;
+#[cfg(test)]
+mod engine_tests;
 mod eval;
+mod functions;
 mod params;
 mod plan;
 mod query;

@@ -159,7 +159,7 @@ fn aggregate<'a>(a: &'a Aggregate, members: &[&'a Value]) -> Result<Val<'a>, Str
 
 /// DISTINCT, ORDER BY, OFFSET, LIMIT, then the cells.
 fn finish(plan: &Plan, rows: Vec<Row>) -> Rows {
-    let mut rows: Vec<(Vec<(String, Option<String>)>, Vec<Val>)> = rows
+    let mut rows: Vec<(Cells, Vec<Val>)> = rows
         .into_iter()
         .map(|r| (cells(plan, &r), r.keys))
         .collect();
@@ -197,7 +197,10 @@ fn finish(plan: &Plan, rows: Vec<Row>) -> Rows {
         .collect()
 }
 
-fn cells(plan: &Plan, row: &Row) -> Vec<(String, Option<String>)> {
+/// A row's columns before NULLs are left out.
+type Cells = Vec<(String, Option<String>)>;
+
+fn cells(plan: &Plan, row: &Row) -> Cells {
     let mut out = Vec::with_capacity(row.values.len());
     for (item, value) in plan.items.iter().zip(&row.values) {
         match item {

@@ -45,7 +45,7 @@ fn first_words(statement: &str) -> String {
         .collect()
 }
 
-/// Puts double quotes around an unquoted name after FROM that SQL cannot read as one
+/// Puts double quotes around an unquoted name after FROM (or JOIN) that SQL cannot read as one
 /// identifier: one that starts with a digit or holds a dash.
 fn quote_store_ids(sql: &str) -> Result<String, String> {
     let tokens = Tokenizer::new(&GenericDialect {}, sql)
@@ -56,7 +56,10 @@ fn quote_store_ids(sql: &str) -> Result<String, String> {
     for t in &tokens {
         match &t.token {
             Token::Whitespace(_) => continue,
-            Token::Word(w) if w.quote_style.is_none() && w.keyword == Keyword::FROM => {
+            Token::Word(w)
+                if w.quote_style.is_none()
+                    && matches!(w.keyword, Keyword::FROM | Keyword::JOIN) =>
+            {
                 after_from = true;
                 continue;
             }
@@ -72,7 +75,11 @@ fn quote_store_ids(sql: &str) -> Result<String, String> {
     let mut out = String::with_capacity(sql.len() + 2 * starts.len());
     let mut copied = 0;
     for start in starts {
-        let name = store_like_name(&sql[start..]);
+        // A FROM inside a name just quoted (`FROM a-FROM-b`) is part of that name.
+        let name = match sql.get(start..) {
+            Some(rest) if start >= copied => store_like_name(rest),
+            _ => continue,
+        };
         if name.is_empty() {
             continue;
         }
@@ -82,7 +89,7 @@ fn quote_store_ids(sql: &str) -> Result<String, String> {
         out.push('"');
         copied = start + name.len();
     }
-    out.push_str(&sql[copied..]);
+    out.push_str(sql.get(copied..).unwrap_or_default());
     Ok(out)
 }
 
@@ -141,6 +148,10 @@ mod tests {
         assert_eq!(
             quoted,
             format!("SELECT eventName FROM \"{ID}\" WHERE x = 'FROM 1-2' -- FROM 3-4\n")
+        );
+        assert_eq!(
+            quote_store_ids("SELECT a FROM x-FROM-y").as_deref(),
+            Ok("SELECT a FROM \"x-FROM-y\"")
         );
         let plain = "SELECT a FROM t WHERE b = 1";
         assert_eq!(quote_store_ids(plain).as_deref(), Ok(plain));

@@ -181,20 +181,21 @@ fn boolean(s: &str) -> Option<bool> {
 }
 
 /// A total order for ORDER BY, MIN and MAX (NULLs are placed by the caller): values of one
-/// type by value, different types by a fixed rank.
+/// type by value, different types by a fixed rank. Strictly total (numbers by `total_cmp`,
+/// then exactly), as sorting requires.
 pub(crate) fn order(a: &Val, b: &Val) -> Ordering {
-    match compare(a, b) {
-        Ok(Some(o)) if rank(a) == rank(b) => o,
-        _ => rank(a)
-            .cmp(&rank(b))
-            .then_with(|| a.key_text().cmp(&b.key_text())),
-    }
-}
-
-impl Val<'_> {
-    fn key_text(&self) -> String {
-        self.cell().unwrap_or_default()
-    }
+    use Val::*;
+    rank(a).cmp(&rank(b)).then_with(|| match (a, b) {
+        (Bool(x), Bool(y)) => x.cmp(y),
+        (Time(x), Time(y)) => x.cmp(y),
+        (Str(x), Str(y)) => x.as_bytes().cmp(y.as_bytes()),
+        (Json(x), Json(y)) => x.to_string().cmp(&y.to_string()),
+        (Int(x), Int(y)) => x.cmp(y),
+        (Float(x), Float(y)) => x.total_cmp(y),
+        (Int(x), Float(y)) => (*x as f64).total_cmp(y).then(Ordering::Less),
+        (Float(x), Int(y)) => x.total_cmp(&(*y as f64)).then(Ordering::Greater),
+        _ => Ordering::Equal,
+    })
 }
 
 fn rank(v: &Val) -> u8 {
