@@ -20,6 +20,9 @@ use std::path::PathBuf;
         With --region (or --regions), fetches from CloudTrail's Event history (LookupEvents) \
         instead, streaming events in as pages arrive: m loads more, t/L go further back, Esc \
         stops.\n\n\
+        With --lake EDS_ID, queries CloudTrail Lake instead: a SQL editor (Q) with playbook \
+        templates, pivots pushed down as SQL shown before they run, cost on screen, Esc \
+        cancels.\n\n\
         Every session is saved as an investigation (events, walk, marks, notes) in the data \
         directory: `trailscope open NAME` reopens one offline, `trailscope` alone lists them, \
         `:export` inside writes evidence with its provenance.\n\n\
@@ -146,11 +149,12 @@ pub enum Command {
     #[command(after_help = "Examples:\n  trailscope query logs/ --output count\n  \
         trailscope query logs/ --filter 'ip:198.51.100.77' --group-by event\n  \
         trailscope query logs/ --filter 'error:AccessDenied* after:2024-05-01' --output jsonl\n  \
-        trailscope query logs/ --lineage AKIAXLEAKED0EXAMPLE1 --output tree")]
+        trailscope query logs/ --lineage AKIAXLEAKED0EXAMPLE1 --output tree\n  \
+        trailscope query --lake EDS_ID --region us-east-1 --since 7d --template ip-across-accounts --param ip=198.51.100.77")]
     Query(QueryArgs),
     /// Write N synthetic CloudTrail events as gzipped AWSLogs/… files (for benchmarks).
     Generate(GenerateArgs),
-    /// Serve files as a fake CloudTrail LookupEvents endpoint on 127.0.0.1 (tests, benchmarks).
+    /// Serve files as a fake CloudTrail endpoint (LookupEvents and Lake) on 127.0.0.1 (tests, benchmarks).
     #[command(
         after_help = "Example:\n  trailscope fake-endpoint --demo --port 4599 &\n  \
         AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws --endpoint-url http://127.0.0.1:4599 \

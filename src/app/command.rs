@@ -177,7 +177,7 @@ impl Command {
             Command::FocusNext => "switch focus between table and detail",
             Command::OpenDetail => "open the selected event's JSON",
             Command::Back => {
-                "back out of: overlay, detail focus, running fetch, filter, detail pane"
+                "back out of: overlay, detail focus, running Lake query or fetch, filter, detail pane"
             }
             Command::Filter => "edit the filter (see the filter language below)",
             Command::ClearFilter => "clear the filter and presets",
