@@ -103,7 +103,8 @@ fn time_display(text: &str) -> Result<TimeDisplay, String> {
 
 #[derive(Args, Debug, Default)]
 pub struct OpenArgs {
-    /// Files or folders to open (folders are walked recursively); `-` reads standard input.
+    /// Files or folders to open (folders are walked recursively); `-` reads standard input;
+    /// s3://BUCKET[/PREFIX] reads a trail's bucket (window: --since/--from/--to).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -130,6 +131,9 @@ pub struct OpenArgs {
 
     #[command(flatten)]
     pub lookup: LookupArgs,
+
+    #[command(flatten)]
+    pub s3: crate::source::s3::S3Args,
 }
 
 #[derive(Subcommand, Debug)]
@@ -249,7 +253,8 @@ pub struct FakeEndpointArgs {
 
 #[derive(Args, Debug)]
 pub struct QueryArgs {
-    /// Files or folders to read (folders are walked recursively); `-` reads standard input.
+    /// Files or folders to read (folders are walked recursively); `-` reads standard input;
+    /// s3://BUCKET[/PREFIX] reads a trail's bucket (window: --since/--from/--to).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -286,23 +291,23 @@ pub struct QueryArgs {
 
     #[command(flatten)]
     pub lookup: LookupArgs,
+
+    #[command(flatten)]
+    pub s3: crate::source::s3::S3Args,
 }
 
 /// Fetching from CloudTrail's Event history (LookupEvents) instead of reading files.
 #[derive(Args, Debug, Clone, Default)]
 pub struct LookupArgs {
     /// Fetch from LookupEvents in this region (credentials from the usual chain: environment,
-    /// profiles, SSO, `aws-vault exec`; AWS_ENDPOINT_URL points at another endpoint).
-    #[arg(long, value_name = "REGION", conflicts_with = "paths")]
+    /// profiles, SSO, `aws-vault exec`; AWS_ENDPOINT_URL points at another endpoint). With
+    /// s3:// paths: the bucket's region (found from S3's answer when not given).
+    #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
 
-    /// Fetch from several regions in parallel: `eu-west-1,us-west-2`, or `all`.
-    #[arg(
-        long,
-        value_name = "LIST",
-        value_delimiter = ',',
-        conflicts_with = "paths"
-    )]
+    /// Fetch from several regions in parallel: `eu-west-1,us-west-2`, or `all`. With s3://
+    /// paths: read only these regions' logs.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub regions: Vec<String>,
 
     /// AWS profile to use.

@@ -100,7 +100,7 @@ pub(crate) fn scope(args: &LookupArgs, filter: &Expr, now: EventTime) -> Result<
 }
 
 /// The window, frozen now: NextTokens are only valid for identical parameters.
-fn window(args: &LookupArgs, now: EventTime) -> Result<(EventTime, EventTime), String> {
+pub(crate) fn window(args: &LookupArgs, now: EventTime) -> Result<(EventTime, EventTime), String> {
     let bad = |what: &str, v: &str| {
         format!("{what} {v:?} is not a time (2024-05-01, RFC 3339, or an age like 24h)")
     };
