@@ -208,6 +208,10 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
         while !effects.is_empty() {
             let mut answers = Vec::new();
             for effect in std::mem::take(&mut effects) {
+                if effect == Effect::StopLoad {
+                    cancel.cancel();
+                    continue;
+                }
                 if let Some(end) = perform(effect, &mut fetcher, &saver, &db_error, &mut answers) {
                     break 'run end;
                 }
@@ -298,6 +302,7 @@ fn perform(
             }
             None
         }
+        Effect::StopLoad => None,
     }
 }
 

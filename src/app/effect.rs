@@ -13,6 +13,8 @@ pub enum Effect {
     Fetch(Vec<RegionOrder>),
     /// Stop every LookupEvents region where it is.
     StopFetch,
+    /// Stop loading (an S3 download); what was read stays and `Done` follows.
+    StopLoad,
     /// Write this to the investigation's database (in the background).
     Save(SaveJob),
     /// Read the list of saved investigations (answered by `Msg::Sessions`).

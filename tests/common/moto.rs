@@ -2,6 +2,7 @@
 //! which .ci/run installs into target/moto-venv), one per test binary, plus helpers to fill
 //! buckets with trail objects through the AWS SDK. Like the aws CLI tests, a developer without
 //! moto is told how to get it and the test is skipped; under CI it fails.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -2,6 +2,7 @@
 //! answer chosen ones the way AWS would and moto does not: AccessDenied on a bucket or a key,
 //! a KMS denial, SlowDown, a bucket in another region. One request per connection: it closes
 //! after each answer, which the SDK handles like any closed keep-alive connection.
+#![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -25,6 +26,8 @@ pub enum Reply {
     SlowDown,
     /// 301 with `x-amz-bucket-region`, unless the request is signed for this region.
     Region(&'static str),
+    /// moto's answer, this many milliseconds late (a slow link).
+    Slow(u64),
 }
 
 #[derive(Default)]
@@ -98,6 +101,10 @@ fn serve(mut conn: TcpStream, upstream: u16, seen: &Seen, faults: &Mutex<Vec<Fau
         seen.max_in_flight_gets.fetch_max(now, Ordering::SeqCst);
     }
     let answer = match fault_for(&line, &head, faults) {
+        Some(Reply::Slow(ms)) => {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+            forward(upstream, &head, &body)?
+        }
         Some(reply) => canned(&reply),
         None => forward(upstream, &head, &body)?,
     };
@@ -139,6 +146,7 @@ fn canned(reply: &Reply) -> Vec<u8> {
             String::new(),
         ),
         Reply::SlowDown => ("503 Slow Down", "SlowDown", "Please reduce your request rate.".to_string(), String::new()),
+        Reply::Slow(_) => ("500 Internal Server Error", "InternalError", String::new(), String::new()),
         Reply::Region(r) => (
             "301 Moved Permanently",
             "PermanentRedirect",
