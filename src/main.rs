@@ -13,8 +13,8 @@ use trailscope::runtime::{run, LiveStart, Outcome, RunOptions};
 use trailscope::session::db::{data_dir, Db};
 use trailscope::session::reopen;
 use trailscope::session::state::{SessionState, SourceRecord};
-use trailscope::source::walk::Plan;
 use trailscope::source::s3::{self, S3Load};
+use trailscope::source::walk::Plan;
 use trailscope::source::{demo, walk};
 
 // Loading allocates a few dozen small strings per event; glibc's malloc spent a quarter of a
@@ -272,7 +272,11 @@ fn open(cli: OpenArgs, dirs: Dirs) -> ExitCode {
 /// The UI on a trail's S3 bucket, its locations, window and narrowing saved as provenance.
 fn open_s3(cli: OpenArgs, load: S3Load, startup: Startup, dirs: Dirs) -> ExitCode {
     let label = load.label();
-    let mut source = source_record("s3", &label, load.urls.iter().map(|u| u.display()).collect());
+    let mut source = source_record(
+        "s3",
+        &label,
+        load.urls.iter().map(|u| u.display()).collect(),
+    );
     source.profile = cli.lookup.profile.clone();
     (source.regions, source.accounts) = (load.regions.clone(), load.accounts.clone());
     source.window = Some((load.window.0.format_utc(), load.window.1.format_utc()));

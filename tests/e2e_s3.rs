@@ -14,7 +14,9 @@ use s3proxy::{Fault, Reply};
 
 #[test]
 fn an_s3_window_streams_in_stops_on_esc_and_reopens_from_the_cache() {
-    let Some(moto) = moto::Moto::start() else { return };
+    let Some(moto) = moto::Moto::start() else {
+        return;
+    };
     let trail = moto::generate(3000, 10, 2, "2024-06-30");
     moto::upload_tree(&moto.url, "e2e-trail", trail.path(), str::to_string);
     // Every download takes 150 ms: 300 objects, 4 at a time, take over 10 s.
@@ -46,7 +48,10 @@ fn an_s3_window_streams_in_stops_on_esc_and_reopens_from_the_cache() {
         .and_then(|s| s.rsplit(' ').next())
         .and_then(|n| n.replace(',', "").parse().ok())
         .unwrap_or_else(|| panic!("{screen}"));
-    assert!(read > 0 && read < 300, "stopped part-way: {read} objects\n{screen}");
+    assert!(
+        read > 0 && read < 300,
+        "stopped part-way: {read} objects\n{screen}"
+    );
     t.send_keys(&["q"]);
     t.wait_text("EXIT-CODE=0", 20);
     // The saved investigation names its S3 source.
@@ -59,10 +64,20 @@ fn an_s3_window_streams_in_stops_on_esc_and_reopens_from_the_cache() {
     assert!(list.contains("s3://e2e-trail/"), "{list}");
     // Again: what was read comes from the cache, the rest downloads.
     proxy.seen.clear();
-    t.send_line(&format!("clear; {}", command.replace("--save s3-case", "--no-save")));
+    t.send_line(&format!(
+        "clear; {}",
+        command.replace("--save s3-case", "--no-save")
+    ));
     let screen = t.wait_for("the whole window", 90, |s| s.contains("300 S3 objects,"));
-    assert!(screen.contains(&format!("{read} cached")) || screen.contains("cached"), "{screen}");
-    assert!(proxy.seen.gets() <= 300 - read, "{} downloads after {read} were cached", proxy.seen.gets());
+    assert!(
+        screen.contains(&format!("{read} cached")) || screen.contains("cached"),
+        "{screen}"
+    );
+    assert!(
+        proxy.seen.gets() <= 300 - read,
+        "{} downloads after {read} were cached",
+        proxy.seen.gets()
+    );
     t.send_keys(&["q"]);
     t.wait_text("EXIT-CODE=0", 20);
 }

@@ -38,7 +38,10 @@ pub fn main(args: &QueryArgs, data_dir: Option<&std::path::Path>) -> ExitCode {
     };
     let (fetching, from_s3) = (s3.is_none() && args.lookup.wanted(), s3.is_some());
     let plan = if s3.is_some() {
-        Plan { s3, ..Plan::default() }
+        Plan {
+            s3,
+            ..Plan::default()
+        }
     } else if fetching {
         Plan::default()
     } else if args.demo {

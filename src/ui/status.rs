@@ -121,7 +121,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 
 /// Objects from S3: how many of how many (the total grows while listing), from the cache,
 /// failed and throttled; and how to stop.
-fn s3_progress(app: &App, p: &crate::source::Progress, r: &crate::source::RemoteProgress) -> String {
+fn s3_progress(
+    app: &App,
+    p: &crate::source::Progress,
+    r: &crate::source::RemoteProgress,
+) -> String {
     let mb = p.bytes_read as f64 / 1e6;
     let mut text = match app.load.loading {
         true => format!(

@@ -58,7 +58,10 @@ impl Moto {
         };
         let deadline = Instant::now() + Duration::from_secs(60);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "moto_server did not start on {port}");
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not start on {port}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         Some(moto)
@@ -103,14 +106,26 @@ pub fn runtime() -> tokio::runtime::Runtime {
 /// Creates `bucket` and uploads every file under `dir` with its path below `dir` as the key,
 /// `rename` applied to each key (e.g. to put an organization ID after `AWSLogs/`). Returns
 /// the number of objects.
-pub fn upload_tree(endpoint: &str, bucket: &str, dir: &Path, rename: impl Fn(&str) -> String) -> usize {
+pub fn upload_tree(
+    endpoint: &str,
+    bucket: &str,
+    dir: &Path,
+    rename: impl Fn(&str) -> String,
+) -> usize {
     let mut files = Vec::new();
     walk(dir, &mut files);
     let objects: Vec<(String, Vec<u8>)> = files
         .iter()
         .map(|f| {
-            let rel = f.strip_prefix(dir).expect("under dir").to_string_lossy().replace('\\', "/");
-            (rename(&rel), std::fs::read(f).expect("read a generated file"))
+            let rel = f
+                .strip_prefix(dir)
+                .expect("under dir")
+                .to_string_lossy()
+                .replace('\\', "/");
+            (
+                rename(&rel),
+                std::fs::read(f).expect("read a generated file"),
+            )
         })
         .collect();
     upload(endpoint, bucket, objects)
@@ -147,7 +162,10 @@ pub fn upload(endpoint: &str, bucket: &str, objects: Vec<(String, Vec<u8>)>) -> 
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).expect("read dir").map(|e| e.expect("entry").path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
@@ -168,6 +186,10 @@ pub fn generate(events: u64, per_file: u64, days: u32, end: &str) -> tempfile::T
         .arg(dir.path())
         .output()
         .expect("run trailscope generate");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     dir
 }

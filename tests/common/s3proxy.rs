@@ -86,7 +86,12 @@ pub fn start(upstream: u16, faults: Vec<Fault>) -> Proxy {
     Proxy { url, seen }
 }
 
-fn serve(mut conn: TcpStream, upstream: u16, seen: &Seen, faults: &Mutex<Vec<Fault>>) -> std::io::Result<()> {
+fn serve(
+    mut conn: TcpStream,
+    upstream: u16,
+    seen: &Seen,
+    faults: &Mutex<Vec<Fault>>,
+) -> std::io::Result<()> {
     let Some((head, body)) = read_request(&mut conn)? else {
         return Ok(());
     };
@@ -203,7 +208,8 @@ fn read_request(conn: &mut TcpStream) -> std::io::Result<Option<(String, Vec<u8>
         .lines()
         .find_map(|l| {
             let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case("content-length").then(|| v.trim().parse::<usize>().ok())?
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse::<usize>().ok())?
         })
         .unwrap_or(0);
     let mut body = buf[head_end..].to_vec();

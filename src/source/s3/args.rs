@@ -53,7 +53,10 @@ pub fn from_args(
             return Err("--region and --regions fetch from LookupEvents, or narrow s3:// locations: they do not apply to local files".to_string());
         }
         if !s3.accounts.is_empty() {
-            return Err("--accounts narrows s3:// locations: filter local files with --filter 'account:…'".to_string());
+            return Err(
+                "--accounts narrows s3:// locations: filter local files with --filter 'account:…'"
+                    .to_string(),
+            );
         }
         return Ok(None);
     }
@@ -94,7 +97,10 @@ pub fn from_args(
         regions,
         profile: lookup.profile.clone(),
         bucket_region: lookup.region.clone(),
-        concurrency: s3.s3_concurrency.unwrap_or(DEFAULT_CONCURRENCY).clamp(1, 64),
+        concurrency: s3
+            .s3_concurrency
+            .unwrap_or(DEFAULT_CONCURRENCY)
+            .clamp(1, 64),
         cache,
         drop_raw: false,
     }))

@@ -85,9 +85,14 @@ impl Cache {
         let written = create_private(&tmp).and_then(|mut f| f.write_all(bytes));
         if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, &path)) {
             let _ = std::fs::remove_file(&tmp);
-            return Err(format!("cannot write the S3 cache in {}: {e}", self.dir.display()));
+            return Err(format!(
+                "cannot write the S3 cache in {}: {e}",
+                self.dir.display()
+            ));
         }
-        let since = self.written.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        let since = self
+            .written
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
         if since + bytes.len() as u64 > self.limit / 8 {
             self.written.store(0, Ordering::Relaxed);
             self.evict();
@@ -164,7 +169,11 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     let n: u64 = digits
         .parse()
         .map_err(|_| format!("{text:?} is not a size (like 2G, 500M or 0)"))?;
-    let mult: u64 = match unit.to_ascii_uppercase().trim_end_matches("IB").trim_end_matches('B') {
+    let mult: u64 = match unit
+        .to_ascii_uppercase()
+        .trim_end_matches("IB")
+        .trim_end_matches('B')
+    {
         "" => 1,
         "K" => 1 << 10,
         "M" => 1 << 20,
@@ -185,17 +194,27 @@ mod tests {
         let cache = Cache::open(tmp.path(), 1 << 20).unwrap();
         let key = "../../etc/passwd\u{1b}[31m";
         cache.put("b", key, "\"e1\"", b"hello").unwrap();
-        assert_eq!(cache.get("b", key, "\"e1\"", 5).as_deref(), Some(&b"hello"[..]));
+        assert_eq!(
+            cache.get("b", key, "\"e1\"", 5).as_deref(),
+            Some(&b"hello"[..])
+        );
         assert_eq!(cache.get("b", key, "\"e2\"", 5), None, "another ETag");
         assert_eq!(cache.get("b", key, "\"e1\"", 6), None, "another size");
-        assert_eq!(cache.get("b", key, "\"e1\"", 5), None, "the bad entry was dropped");
+        assert_eq!(
+            cache.get("b", key, "\"e1\"", 5),
+            None,
+            "the bad entry was dropped"
+        );
         cache.put("b", key, "\"e1\"", b"hello").unwrap();
         let names: Vec<String> = std::fs::read_dir(cache.dir())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names.len(), 1);
-        assert!(names[0].len() == 68 && names[0].ends_with(".obj"), "{names:?}");
+        assert!(
+            names[0].len() == 68 && names[0].ends_with(".obj"),
+            "{names:?}"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -216,7 +235,8 @@ mod tests {
                 .append(true)
                 .open(cache.path("b", k, "e"))
                 .unwrap();
-            f.set_modified(old + std::time::Duration::from_secs(i as u64)).unwrap();
+            f.set_modified(old + std::time::Duration::from_secs(i as u64))
+                .unwrap();
         }
         let cache = Cache::open(tmp.path(), 250).unwrap();
         // Reading "a" makes it the most recent: "b" is the oldest now.

@@ -36,7 +36,11 @@ pub(crate) struct Ctx<'a> {
 }
 
 /// The sub-folders of `prefix` (full prefixes, ending in `/`).
-pub(crate) async fn folders(b: &Bucket, prefix: &str, ctx: &Ctx<'_>) -> Result<Vec<String>, Failure> {
+pub(crate) async fn folders(
+    b: &Bucket,
+    prefix: &str,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<String>, Failure> {
     let mut out = Vec::new();
     let mut token: Option<String> = None;
     loop {

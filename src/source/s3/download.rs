@@ -62,7 +62,9 @@ pub(crate) async fn fetch(b: &Bucket, obj: &Object, cache: Option<&Cache>, ctx: 
                 tokio::time::sleep(backoff(Duration::from_millis(200), attempt, jitter.next()))
                     .await;
             }
-            Some(Err(Cut(why))) => return Got::Failed(format!("{why}; gave up after {MAX_TRIES} tries")),
+            Some(Err(Cut(why))) => {
+                return Got::Failed(format!("{why}; gave up after {MAX_TRIES} tries"))
+            }
             Some(Err(Denied(why))) => return Got::Failed(why),
             None => return Got::Cancelled,
         }
@@ -117,7 +119,9 @@ async fn download(
                 ctx.stats.bytes.fetch_add(chunk.len() as u64, Relaxed);
                 bytes.extend_from_slice(&chunk);
                 if bytes.len() as u64 > MAX_OBJECT {
-                    return Some(Err(Denied("larger than any CloudTrail file: not read".into())));
+                    return Some(Err(Denied(
+                        "larger than any CloudTrail file: not read".into(),
+                    )));
                 }
             }
             Some(Err(e)) => {

@@ -60,7 +60,10 @@ where
         SdkError::DispatchFailure(f) if f.is_io() || f.is_timeout() || f.is_other() => {
             return Failure::Transient {
                 throttled: false,
-                what: format!("cannot reach S3, or the connection was cut: {}", innermost(err)),
+                what: format!(
+                    "cannot reach S3, or the connection was cut: {}",
+                    innermost(err)
+                ),
             }
         }
         SdkError::ResponseError(_) => {
@@ -71,16 +74,17 @@ where
         }
         _ => {}
     }
-    if matches!(code, "SlowDown" | "Throttling" | "ThrottlingException" | "RequestLimitExceeded")
-        || status == Some(429)
+    if matches!(
+        code,
+        "SlowDown" | "Throttling" | "ThrottlingException" | "RequestLimitExceeded"
+    ) || status == Some(429)
     {
         return Failure::Transient {
             throttled: true,
             what: format!("S3 asked to slow down ({code})"),
         };
     }
-    if status.is_some_and(|s| s >= 500) || matches!(code, "InternalError" | "ServiceUnavailable")
-    {
+    if status.is_some_and(|s| s >= 500) || matches!(code, "InternalError" | "ServiceUnavailable") {
         return Failure::Transient {
             throttled: code == "ServiceUnavailable" || status == Some(503),
             what: format!("S3 answered {} {code}", status.unwrap_or(0)),

@@ -43,7 +43,11 @@ pub fn spawn_load(load: S3Load, tx: mpsc::Sender<SourceMsg>, cancel: CancelToken
                 Ok(rt) => rt.block_on(run(load, tx, cancel)),
                 Err(e) => {
                     let origin: Arc<str> = Arc::from("s3");
-                    let w = Warning::problem(&origin, Location::WholeFile, format!("cannot start the downloader: {e}"));
+                    let w = Warning::problem(
+                        &origin,
+                        Location::WholeFile,
+                        format!("cannot start the downloader: {e}"),
+                    );
                     let _ = tx.blocking_send(SourceMsg::Warnings(vec![w]));
                     let _ = tx.blocking_send(SourceMsg::Done);
                 }
@@ -55,9 +59,7 @@ pub fn spawn_load(load: S3Load, tx: mpsc::Sender<SourceMsg>, cancel: CancelToken
 }
 
 /// Loads everything and returns when done: for `trailscope query` and tests.
-pub fn load_blocking(
-    load: S3Load,
-) -> (crate::model::store::Store, Vec<Warning>) {
+pub fn load_blocking(load: S3Load) -> (crate::model::store::Store, Vec<Warning>) {
     let plan = crate::source::walk::Plan {
         s3: Some(load),
         ..Default::default()
@@ -168,7 +170,10 @@ async fn run(load: S3Load, tx: mpsc::Sender<SourceMsg>, cancel: CancelToken) {
         }
         if found.targets.is_empty() {
             shared
-                .note(&origin, "no account or region here matches --accounts / --regions".into())
+                .note(
+                    &origin,
+                    "no account or region here matches --accounts / --regions".into(),
+                )
                 .await;
         }
         for target in found.targets {
@@ -278,7 +283,12 @@ impl List<'_> {
     }
 }
 
-async fn download_one(b: &Bucket, object: Object, shared: &Shared, arrived: &mpsc::Sender<Arrived>) {
+async fn download_one(
+    b: &Bucket,
+    object: Object,
+    shared: &Shared,
+    arrived: &mpsc::Sender<Arrived>,
+) {
     let origin: Arc<str> = Arc::from(S3Url::object(&b.name, &object.key));
     match fetch(b, &object, shared.cache.as_ref(), &shared.ctx()).await {
         Got::Bytes { bytes, cached } => {

@@ -98,7 +98,10 @@ pub fn date_prefixes(region_prefix: &str, start: EventTime, end: EventTime) -> V
         } else if d.day() == 1 && month_end <= last {
             (format!("{:04}/{:02}/", d.year(), d.month()), month_end)
         } else {
-            (format!("{:04}/{:02}/{:02}/", d.year(), d.month(), d.day()), d)
+            (
+                format!("{:04}/{:02}/{:02}/", d.year(), d.month(), d.day()),
+                d,
+            )
         };
         out.push(format!("{region_prefix}{text}"));
         match next_after.tomorrow() {
@@ -235,26 +238,49 @@ mod tests {
         let f = fixed("AWSLogs/111122223333/CloudTrail/eu-west-1/").unwrap();
         assert_eq!(f.region.as_deref(), Some("eu-west-1"));
         assert!(!f.deeper);
-        assert!(fixed("AWSLogs/111122223333/CloudTrail/eu-west-1/2024/").unwrap().deeper);
-        assert!(fixed("AWSLogs/111122223333/CloudTrail-Digest/").unwrap().deeper);
+        assert!(
+            fixed("AWSLogs/111122223333/CloudTrail/eu-west-1/2024/")
+                .unwrap()
+                .deeper
+        );
+        assert!(
+            fixed("AWSLogs/111122223333/CloudTrail-Digest/")
+                .unwrap()
+                .deeper
+        );
     }
 
     #[test]
     fn objects_are_pruned_by_their_delivery_time() {
         let key = "AWSLogs/1/CloudTrail/eu-west-1/2024/06/30/1_CloudTrail_eu-west-1_20240630T1000Z_abc.json.gz";
-        assert_eq!(delivered_at(key), Some(t("2024-06-30T10:00:00Z").millis().unwrap()));
+        assert_eq!(
+            delivered_at(key),
+            Some(t("2024-06-30T10:00:00Z").millis().unwrap())
+        );
         let (s, e) = (t("2024-06-30T10:30:00Z"), t("2024-06-30T12:00:00Z"));
         assert!(!may_hold(key, s, e), "delivered before the window");
-        assert!(may_hold(key, t("2024-06-30T10:00:30Z"), e), "the same minute");
-        assert!(may_hold(key, t("2024-06-30T08:00:00Z"), t("2024-06-30T09:30:00Z")), "lag");
-        assert!(!may_hold(key, t("2024-06-30T06:00:00Z"), t("2024-06-30T08:00:00Z")));
+        assert!(
+            may_hold(key, t("2024-06-30T10:00:30Z"), e),
+            "the same minute"
+        );
+        assert!(
+            may_hold(key, t("2024-06-30T08:00:00Z"), t("2024-06-30T09:30:00Z")),
+            "lag"
+        );
+        assert!(!may_hold(
+            key,
+            t("2024-06-30T06:00:00Z"),
+            t("2024-06-30T08:00:00Z")
+        ));
         assert!(may_hold("AWSLogs/odd-name.json", s, e));
     }
 
     #[test]
     fn digests_and_other_files_are_not_logs() {
         assert!(is_log_key("a/1_CloudTrail_x_20240630T1000Z_a.json.gz"));
-        assert!(!is_log_key("AWSLogs/1/CloudTrail-Digest/x/1_CloudTrail-Digest_x.json.gz"));
+        assert!(!is_log_key(
+            "AWSLogs/1/CloudTrail-Digest/x/1_CloudTrail-Digest_x.json.gz"
+        ));
         assert!(!is_log_key("AWSLogs/1/CloudTrail/x/"));
         assert!(!is_log_key("AWSLogs/README.txt"));
     }
