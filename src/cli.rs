@@ -148,7 +148,7 @@ pub enum Command {
         trailscope query logs/ --filter 'ip:198.51.100.77' --group-by event\n  \
         trailscope query logs/ --filter 'error:AccessDenied* after:2024-05-01' --output jsonl\n  \
         trailscope query logs/ --lineage AKIAXLEAKED0EXAMPLE1 --output tree")]
-    Query(QueryArgs),
+    Query(Box<QueryArgs>),
     /// Write N synthetic CloudTrail events as gzipped AWSLogs/… files (for benchmarks).
     Generate(GenerateArgs),
     /// Serve files as a fake CloudTrail LookupEvents endpoint on 127.0.0.1 (tests, benchmarks).
