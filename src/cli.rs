@@ -106,7 +106,8 @@ fn time_display(text: &str) -> Result<TimeDisplay, String> {
 
 #[derive(Args, Debug, Default)]
 pub struct OpenArgs {
-    /// Files or folders to open (folders are walked recursively); `-` reads standard input.
+    /// Files or folders to open (folders are walked recursively); `-` reads standard input;
+    /// s3://BUCKET[/PREFIX] reads a trail's bucket (window: --since/--from/--to).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -136,6 +137,9 @@ pub struct OpenArgs {
 
     #[command(flatten)]
     pub lake: LakeArgs,
+
+    #[command(flatten)]
+    pub s3: crate::source::s3::S3Args,
 }
 
 #[derive(Subcommand, Debug)]
@@ -151,7 +155,7 @@ pub enum Command {
         trailscope query logs/ --filter 'error:AccessDenied* after:2024-05-01' --output jsonl\n  \
         trailscope query logs/ --lineage AKIAXLEAKED0EXAMPLE1 --output tree\n  \
         trailscope query --lake EDS_ID --region us-east-1 --since 7d --template ip-across-accounts --param ip=198.51.100.77")]
-    Query(QueryArgs),
+    Query(Box<QueryArgs>),
     /// Write N synthetic CloudTrail events as gzipped AWSLogs/… files (for benchmarks).
     Generate(GenerateArgs),
     /// Serve files as a fake CloudTrail endpoint (LookupEvents and Lake) on 127.0.0.1 (tests, benchmarks).
@@ -276,7 +280,8 @@ pub struct FakeEndpointArgs {
 
 #[derive(Args, Debug)]
 pub struct QueryArgs {
-    /// Files or folders to read (folders are walked recursively); `-` reads standard input.
+    /// Files or folders to read (folders are walked recursively); `-` reads standard input;
+    /// s3://BUCKET[/PREFIX] reads a trail's bucket (window: --since/--from/--to).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -313,6 +318,9 @@ pub struct QueryArgs {
 
     #[command(flatten)]
     pub lookup: LookupArgs,
+
+    #[command(flatten)]
+    pub s3: crate::source::s3::S3Args,
 
     #[command(flatten)]
     pub lake: LakeArgs,
@@ -364,17 +372,14 @@ impl LakeArgs {
 #[derive(Args, Debug, Clone, Default)]
 pub struct LookupArgs {
     /// Fetch from LookupEvents in this region (credentials from the usual chain: environment,
-    /// profiles, SSO, `aws-vault exec`; AWS_ENDPOINT_URL points at another endpoint).
-    #[arg(long, value_name = "REGION", conflicts_with = "paths")]
+    /// profiles, SSO, `aws-vault exec`; AWS_ENDPOINT_URL points at another endpoint). With
+    /// s3:// paths: the bucket's region (found from S3's answer when not given).
+    #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
 
-    /// Fetch from several regions in parallel: `eu-west-1,us-west-2`, or `all`.
-    #[arg(
-        long,
-        value_name = "LIST",
-        value_delimiter = ',',
-        conflicts_with = "paths"
-    )]
+    /// Fetch from several regions in parallel: `eu-west-1,us-west-2`, or `all`. With s3://
+    /// paths: read only these regions' logs.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub regions: Vec<String>,
 
     /// AWS profile to use.

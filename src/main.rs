@@ -13,6 +13,7 @@ use trailscope::runtime::{run, LakeStart, LiveStart, Outcome, RunOptions};
 use trailscope::session::db::{data_dir, Db};
 use trailscope::session::reopen;
 use trailscope::session::state::{SessionState, SourceRecord};
+use trailscope::source::s3::{self, S3Load};
 use trailscope::source::walk::Plan;
 use trailscope::source::{demo, walk};
 
@@ -30,7 +31,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Open(args)) => open_saved(args.name, args.display, dirs),
         Some(Command::Sessions(cmd)) => trailscope::session::cli::main(&cmd, dirs.data.as_deref()),
-        Some(Command::Query(args)) => trailscope::query::main(&args),
+        Some(Command::Query(args)) => trailscope::query::main(&args, dirs.data.as_deref()),
         Some(Command::Generate(args)) => match trailscope::generate::run(&args) {
             Ok(summary) => {
                 eprintln!("{summary}");
@@ -173,6 +174,12 @@ fn open(cli: OpenArgs, dirs: Dirs) -> ExitCode {
     if cli.lake.wanted() {
         return open_lake(cli, startup, dirs);
     }
+    let now = EventTime::now();
+    match s3::from_args(&cli.paths, &cli.lookup, &cli.s3, dirs.data.as_deref(), now) {
+        Ok(Some(load)) => return open_s3(cli, load, startup, dirs),
+        Ok(None) => {}
+        Err(e) => return fail(&visible(&e), 2),
+    }
     if cli.lookup.wanted() {
         if cli.demo {
             return fail("--demo reads the bundled files; for LookupEvents use --region (or serve the demo with `trailscope fake-endpoint --demo`)", 2);
@@ -273,6 +280,26 @@ fn open(cli: OpenArgs, dirs: Dirs) -> ExitCode {
     };
     let paths = cli.paths.iter().map(|p| p.display().to_string()).collect();
     let meta = session_meta(&cli, &short, vec![source_record(kind, &label, paths)]);
+    session(cli, plan, None, None, label, startup, meta, dirs)
+}
+
+/// The UI on a trail's S3 bucket, its locations, window and narrowing saved as provenance.
+fn open_s3(cli: OpenArgs, load: S3Load, startup: Startup, dirs: Dirs) -> ExitCode {
+    let label = load.label();
+    let mut source = source_record(
+        "s3",
+        &label,
+        load.urls.iter().map(|u| u.display()).collect(),
+    );
+    source.profile = cli.lookup.profile.clone();
+    (source.regions, source.accounts) = (load.regions.clone(), load.accounts.clone());
+    source.window = Some((load.window.0.format_utc(), load.window.1.format_utc()));
+    let short = format!("s3 {}", load.urls.first().map_or("", |u| u.bucket.as_str()));
+    let meta = session_meta(&cli, &short, vec![source]);
+    let plan = Plan {
+        s3: Some(load),
+        ..Plan::default()
+    };
     session(cli, plan, None, None, label, startup, meta, dirs)
 }
 

@@ -240,6 +240,10 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
         while !effects.is_empty() {
             let mut answers = Vec::new();
             for effect in std::mem::take(&mut effects) {
+                if effect == Effect::StopLoad {
+                    cancel.cancel();
+                    continue;
+                }
                 if let Some(end) = perform(
                     effect,
                     &mut fetcher,
@@ -363,6 +367,7 @@ fn perform(
             }
             None
         }
+        Effect::StopLoad => None,
     }
 }
 

@@ -209,6 +209,7 @@ fn the_cursor_follows_its_event_while_earlier_events_stream_in() {
         files_total: 9,
         bytes_read: 0,
         bytes_total: 0,
+        s3: None,
     };
     send(&mut app, SourceMsg::Progress(p(9)));
     send(&mut app, SourceMsg::Progress(p(7)));

@@ -23,6 +23,8 @@ pub enum Effect {
     LakeCancel,
     /// List the event data stores (answered by `Msg::Lake(LakeMsg::Stores)`).
     LakeStores,
+    /// Stop loading (an S3 download); what was read stays and `Done` follows.
+    StopLoad,
     /// Write this to the investigation's database (in the background).
     Save(SaveJob),
     /// Read the list of saved investigations (answered by `Msg::Sessions`).

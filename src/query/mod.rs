@@ -19,7 +19,7 @@ use crate::source::{demo, files::load_blocking, walk};
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-pub fn main(args: &QueryArgs) -> ExitCode {
+pub fn main(args: &QueryArgs, data_dir: Option<&std::path::Path>) -> ExitCode {
     // Check the filter before reading gigabytes.
     let expr = match parse(&args.filter) {
         Ok(e) => e,
@@ -28,7 +28,24 @@ pub fn main(args: &QueryArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let plan = if args.lookup.wanted() || args.lake.wanted() {
+    let now = EventTime::now();
+    let s3 = match crate::source::s3::from_args(&args.paths, &args.lookup, &args.s3, data_dir, now)
+    {
+        Ok(s3) => s3,
+        Err(e) => {
+            eprintln!("trailscope query: {}", visible(&e));
+            return ExitCode::from(2);
+        }
+    };
+    let lake = args.lake.wanted();
+    let fetching = s3.is_none() && !lake && args.lookup.wanted();
+    let from_s3 = s3.is_some();
+    let plan = if s3.is_some() {
+        Plan {
+            s3,
+            ..Plan::default()
+        }
+    } else if fetching || lake {
         Plan::default()
     } else if args.demo {
         demo::plan()
@@ -48,12 +65,12 @@ pub fn main(args: &QueryArgs) -> ExitCode {
     // Raw records are only needed to print them, to search them as free text, or to read
     // the credentials minting events handed out.
     plan.drop_raw = args.output != Output::Jsonl && !expr.has_text() && args.lineage.is_none();
-    let loaded = if args.lake.wanted() {
+    let loaded = if lake {
         match lake::run(args) {
             lake::Answer::Events(store, warnings) => Ok((store, warnings)),
             lake::Answer::Done(code) => return code,
         }
-    } else if args.lookup.wanted() {
+    } else if fetching {
         fetch::fetch(&args.lookup, &expr)
     } else {
         Ok(load_blocking(plan))
@@ -75,6 +92,12 @@ pub fn main(args: &QueryArgs) -> ExitCode {
         }
     } else if problems > 0 {
         eprintln!("trailscope: {problems} problem(s) reading the input (--warnings lists them)");
+    }
+    if from_s3 && !args.warnings {
+        // What was read from where: S3 reads cost time and requests, so always said.
+        for w in warnings.iter().filter(|w| &*w.origin == "s3") {
+            eprintln!("trailscope: {}", visible(&w.to_string()));
+        }
     }
     if store.is_empty() && problems > 0 {
         eprintln!("trailscope: no CloudTrail events could be read");

@@ -47,13 +47,15 @@ pub struct SavedView {
 #[derive(Serialize, Deserialize, Default, Clone, Debug, PartialEq, Eq)]
 #[serde(default)]
 pub struct SourceRecord {
-    /// `files`, `demo`, `stdin` or `lookup-events`.
+    /// `files`, `demo`, `stdin`, `lookup-events` or `s3`.
     pub kind: String,
     /// How it was shown in the title bar.
     pub label: String,
     pub paths: Vec<String>,
     pub profile: Option<String>,
     pub regions: Vec<String>,
+    /// The accounts an S3 read was narrowed to (`--accounts`; empty: every account found).
+    pub accounts: Vec<String>,
     /// The fetch window, RFC 3339.
     pub window: Option<(String, String)>,
     /// The condition sent to AWS, in the filter language.

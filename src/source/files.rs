@@ -48,6 +48,10 @@ struct Shared {
 /// Starts loading planned inputs on background threads; returns at once. Ends with
 /// `SourceMsg::Done`.
 pub fn spawn_load(planned: Plan, tx: Sender<SourceMsg>, cancel: CancelToken) {
+    if let Some(mut s3) = planned.s3 {
+        s3.drop_raw |= planned.drop_raw;
+        return super::s3::spawn_load(s3, tx, cancel);
+    }
     let bytes_total = planned.inputs.iter().map(Input::size).sum();
     if !planned.warnings.is_empty() {
         let _ = tx.blocking_send(SourceMsg::Warnings(planned.warnings));
@@ -96,6 +100,7 @@ fn worker(shared: &Shared) {
         // The first file is flushed at once: first rows on screen matter more than batching.
         last_flush: std::time::Instant::now() - FLUSH_AFTER,
         keep_raw: !shared.drop_raw,
+        seen: 0,
     };
     loop {
         if shared.cancel.is_cancelled() {
@@ -119,6 +124,7 @@ fn worker(shared: &Shared) {
             files_total: shared.inputs.len(),
             bytes_read: shared.bytes.load(Ordering::Relaxed),
             bytes_total: shared.bytes_total,
+            ..Progress::default()
         };
         if shared
             .tx
@@ -154,20 +160,68 @@ fn read_one(shared: &Shared, input: &Input, origin: &Arc<str>, sink: &mut Stream
             shared
                 .bytes
                 .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-            match decode_within(origin, bytes, INFLATE_WHOLE_MAX) {
-                Ok(decoded) => {
-                    decoded.warnings.into_iter().for_each(|w| sink.warning(w));
-                    parse_text(origin, &decoded.text, sink);
-                }
-                Err(gzipped) => {
-                    let inflating = MultiGzDecoder::new(gzipped.as_slice());
-                    stream_input(origin, inflating, sink, between_pieces);
-                }
-            }
+            read_bytes(origin, bytes, sink, &shared.cancel);
         }
         Err(e) => sink.warning(cannot_read(origin, &e)),
     }
     true
+}
+
+/// Parses one whole input held in memory: inflated whole when small, streamed when its gzip
+/// inflates past `INFLATE_WHOLE_MAX`.
+fn read_bytes(origin: &Arc<str>, bytes: Vec<u8>, sink: &mut Streamer, cancel: &CancelToken) {
+    let between_pieces =
+        |sink: &mut Streamer, _| !cancel.is_cancelled() && (!sink.due() || sink.flush());
+    match decode_within(origin, bytes, INFLATE_WHOLE_MAX) {
+        Ok(decoded) => {
+            decoded.warnings.into_iter().for_each(|w| sink.warning(w));
+            parse_text(origin, &decoded.text, sink);
+        }
+        Err(gzipped) => {
+            let inflating = MultiGzDecoder::new(gzipped.as_slice());
+            stream_input(origin, inflating, sink, between_pieces);
+        }
+    }
+}
+
+/// Parses inputs that arrive as bytes (downloads), batching records across them like the file
+/// workers do: one parser per worker thread.
+pub(crate) struct BytesParser<'a> {
+    sink: Streamer<'a>,
+}
+
+impl<'a> BytesParser<'a> {
+    pub(crate) fn new(tx: &'a Sender<SourceMsg>, keep_raw: bool) -> BytesParser<'a> {
+        BytesParser {
+            sink: Streamer {
+                tx,
+                records: Vec::new(),
+                warnings: Vec::new(),
+                last_flush: std::time::Instant::now() - FLUSH_AFTER,
+                keep_raw,
+                seen: 0,
+            },
+        }
+    }
+
+    /// Parses one input; the number of records it held. Sends a batch when one is due; false
+    /// once the receiver has hung up.
+    pub(crate) fn parse(
+        &mut self,
+        origin: &Arc<str>,
+        bytes: Vec<u8>,
+        cancel: &CancelToken,
+    ) -> (u64, bool) {
+        let before = self.sink.seen;
+        read_bytes(origin, bytes, &mut self.sink, cancel);
+        let open = !self.sink.due() || self.sink.flush();
+        (self.sink.seen - before, open)
+    }
+
+    /// Sends whatever is pending; false once the receiver has hung up.
+    pub(crate) fn flush(&mut self) -> bool {
+        self.sink.flush()
+    }
 }
 
 fn cannot_read(origin: &Arc<str>, e: &std::io::Error) -> Warning {
@@ -231,6 +285,8 @@ struct Streamer<'a> {
     warnings: Vec<Warning>,
     last_flush: std::time::Instant,
     keep_raw: bool,
+    /// Records parsed so far (downloads report events per object).
+    seen: u64,
 }
 
 impl Streamer<'_> {
@@ -262,6 +318,7 @@ impl Streamer<'_> {
 
 impl Sink for Streamer<'_> {
     fn record(&mut self, record: Record) {
+        self.seen += 1;
         self.records.push(record);
         if self.records.len() >= BATCH {
             self.flush();

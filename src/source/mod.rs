@@ -5,6 +5,7 @@ pub mod demo;
 pub mod files;
 pub mod input;
 pub mod lookup;
+pub mod s3;
 mod stream;
 pub mod walk;
 
@@ -26,4 +27,22 @@ pub struct Progress {
     /// Bytes read from disk (compressed where the file is).
     pub bytes_read: u64,
     pub bytes_total: u64,
+    /// Reading from S3: files are objects (the total grows while listing).
+    pub s3: Option<RemoteProgress>,
+}
+
+/// What a download adds to the counts: where the objects came from and what went wrong.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RemoteProgress {
+    /// Still listing keys: the total is not final.
+    pub listing: bool,
+    /// Objects read from the local cache instead of downloaded.
+    pub cached: usize,
+    /// Objects that could not be listed or read (each is a warning).
+    pub errors: usize,
+    /// SlowDown / 503 answers, retried after a pause.
+    pub throttles: u64,
+    /// Requests repeated after another transient failure.
+    pub retries: u64,
+    pub events: u64,
 }

@@ -54,6 +54,8 @@ pub struct Plan {
     pub warnings: Vec<Warning>,
     /// Parse without keeping each record's raw JSON (headless counts and groupings).
     pub drop_raw: bool,
+    /// Read these S3 locations instead (`inputs` stays empty).
+    pub s3: Option<crate::source::s3::S3Load>,
 }
 
 /// Expands the user's paths. Named files are always read; inside folders only log-like names.

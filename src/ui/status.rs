@@ -47,6 +47,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             format!(" · reopening: {}/{} blocks…", p.files_done, p.files_total),
             accent,
         ));
+    } else if let Some(remote) = p.s3 {
+        spans.push(Span::styled(s3_progress(app, &p, &remote), accent));
     } else if app.load.loading {
         let mb = p.bytes_read as f64 / 1e6;
         spans.push(Span::styled(
@@ -117,6 +119,42 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let quit = hint(app, Command::Quit, "quit");
     spans.push(Span::styled(format!(" · {help} help · {quit} quit"), base));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(base), area);
+}
+
+/// Objects from S3: how many of how many (the total grows while listing), from the cache,
+/// failed and throttled; and how to stop.
+fn s3_progress(
+    app: &App,
+    p: &crate::source::Progress,
+    r: &crate::source::RemoteProgress,
+) -> String {
+    let mb = p.bytes_read as f64 / 1e6;
+    let mut text = match app.load.loading {
+        true => format!(
+            " · S3: {}/{}{} objects, {mb:.1} MB",
+            group(p.files_done),
+            group(p.files_total),
+            if r.listing { "+ (listing)" } else { "" }
+        ),
+        false => format!(
+            " · {} S3 objects, {mb:.1} MB, in {}",
+            group(p.files_done),
+            duration(app.load.elapsed_ms(app.now_ms))
+        ),
+    };
+    if r.cached > 0 {
+        text.push_str(&format!(", {} cached", group(r.cached)));
+    }
+    if r.errors > 0 {
+        text.push_str(&format!(", {} failed", group(r.errors)));
+    }
+    if r.throttles > 0 {
+        text.push_str(&format!(", {} slow-downs", r.throttles));
+    }
+    if app.load.loading {
+        text.push_str(" · esc stops");
+    }
+    text
 }
 
 /// The first key bound to `command`, or its `:` command when it has none.

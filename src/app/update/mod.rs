@@ -188,6 +188,11 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
                 app.notice = Some("fetch stopped: m resumes every region".to_string());
                 effects.push(Effect::StopFetch);
             }
+            // A download from S3 stops the same way; what arrived stays.
+            Focus::Table if app.load.loading && app.load.progress.s3.is_some() => {
+                app.notice = Some("stopping the S3 download: what arrived stays".to_string());
+                effects.push(Effect::StopLoad);
+            }
             // In the table, back drops the filter first (like k9s), then closes the detail.
             Focus::Table if app.filter.is_active() => app.filter.clear(),
             Focus::Table => app.detail.open = false,

@@ -218,7 +218,7 @@ pub async fn fetch_region(
 }
 
 /// Exponential backoff with jitter: `base`, 2×, 4× … capped at 16×, each ±50%.
-fn backoff(base: Duration, attempt: u32, jitter: f64) -> Duration {
+pub(crate) fn backoff(base: Duration, attempt: u32, jitter: f64) -> Duration {
     let factor = 2f64.powi(attempt.saturating_sub(1).min(4) as i32);
     base.mul_f64(factor * jitter)
 }
@@ -272,7 +272,7 @@ where
 
 /// The deepest cause's own words ("connection closed before message completed"), not the
 /// SDK's wrappers and debug dumps.
-fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
     let mut last = err;
     while let Some(source) = last.source() {
         last = source;
@@ -377,10 +377,10 @@ pub(crate) fn credentials_problem(err: &(dyn std::error::Error + 'static)) -> Op
 }
 
 /// Jitter factors in [0.5, 1.5), from a small generator seeded by the region and the clock.
-struct Jitter(u64);
+pub(crate) struct Jitter(u64);
 
 impl Jitter {
-    fn new(region: &str) -> Jitter {
+    pub(crate) fn new(region: &str) -> Jitter {
         let seed = region.bytes().fold(0x9e37_79b9_7f4a_7c15u64, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
         });
@@ -390,7 +390,7 @@ impl Jitter {
         Jitter(seed ^ clock | 1)
     }
 
-    fn next(&mut self) -> f64 {
+    pub(crate) fn next(&mut self) -> f64 {
         // xorshift64
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;

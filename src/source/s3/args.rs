@@ -1,0 +1,107 @@
+//! The command line's S3 part: which paths are `s3://` locations, and the flags that narrow
+//! and tune reading them. `--since/--from/--to` and `--regions` mean what they mean for
+//! LookupEvents (us-east-1, where global services record, joins a region list unless
+//! `--no-global`); `--region` is the bucket's region; `--accounts` is S3's own.
+
+use super::cache::{parse_size, DEFAULT_LIMIT};
+use super::url::{is_s3, parse};
+use super::{S3Load, DEFAULT_CONCURRENCY};
+use crate::cli::LookupArgs;
+use crate::model::time::EventTime;
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+/// Flags for `s3://` locations.
+#[derive(Args, Debug, Clone, Default)]
+pub struct S3Args {
+    /// With s3:// paths: read only these accounts' logs (12-digit IDs, comma-separated);
+    /// default every account found under AWSLogs/ (organization trails included).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub accounts: Vec<String>,
+
+    /// With s3:// paths: objects downloading at once (default 12).
+    #[arg(long, value_name = "N")]
+    pub s3_concurrency: Option<usize>,
+
+    /// With s3:// paths: size limit of the download cache in the data directory's s3-cache/
+    /// (default 2G; least recently used objects go first; 0 turns the cache off).
+    #[arg(long, value_name = "SIZE")]
+    pub s3_cache_limit: Option<String>,
+}
+
+/// Whether the paths are S3 locations: all of them, or none (a mix is refused).
+pub fn wanted(paths: &[PathBuf]) -> Result<bool, String> {
+    let s3 = paths.iter().filter(|p| is_s3(p)).count();
+    match s3 {
+        0 => Ok(false),
+        n if n == paths.len() => Ok(true),
+        _ => Err("s3:// locations and local files cannot be mixed in one session: open them separately (or `aws s3 sync` the bucket and open the folder)".to_string()),
+    }
+}
+
+/// The S3 load the command line asks for; `Ok(None)` when it names no `s3://` location.
+/// Flags that only narrow S3 or LookupEvents are refused with local files.
+pub fn from_args(
+    paths: &[PathBuf],
+    lookup: &LookupArgs,
+    s3: &S3Args,
+    data_dir: Option<&Path>,
+    now: EventTime,
+) -> Result<Option<S3Load>, String> {
+    if !wanted(paths)? {
+        if !paths.is_empty() && lookup.wanted() {
+            return Err("--region and --regions fetch from LookupEvents, or narrow s3:// locations: they do not apply to local files".to_string());
+        }
+        if !s3.accounts.is_empty() {
+            return Err(
+                "--accounts narrows s3:// locations: filter local files with --filter 'account:…'"
+                    .to_string(),
+            );
+        }
+        return Ok(None);
+    }
+    let urls = paths
+        .iter()
+        .map(|p| parse(&p.to_string_lossy()))
+        .collect::<Result<Vec<_>, _>>()?;
+    for a in &s3.accounts {
+        if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!(
+                "--accounts {:?}: an account ID is 12 digits",
+                crate::model::sanitize::visible(a)
+            ));
+        }
+    }
+    let window = crate::source::lookup::scope::window(lookup, now)?;
+    let regions = if lookup.regions.is_empty() || lookup.regions.iter().any(|r| r == "all") {
+        Vec::new()
+    } else {
+        let narrowing = LookupArgs {
+            region: None,
+            ..lookup.clone()
+        };
+        crate::source::lookup::scope::regions(&narrowing)?
+    };
+    let limit = match &s3.s3_cache_limit {
+        Some(text) => parse_size(text).map_err(|e| format!("--s3-cache-limit: {e}"))?,
+        None => DEFAULT_LIMIT,
+    };
+    let cache = match limit {
+        0 => None,
+        _ => Some((crate::session::db::data_dir(data_dir)?, limit)),
+    };
+    Ok(Some(S3Load {
+        urls,
+        window,
+        accounts: s3.accounts.clone(),
+        regions,
+        profile: lookup.profile.clone(),
+        bucket_region: lookup.region.clone(),
+        concurrency: s3
+            .s3_concurrency
+            .unwrap_or(DEFAULT_CONCURRENCY)
+            .clamp(1, 64),
+        cache,
+        drop_raw: false,
+    }))
+}

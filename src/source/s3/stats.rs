@@ -1,0 +1,40 @@
+//! Counts shared by the listing, download and parse tasks of one S3 load, read into a
+//! `Progress` whenever one is reported.
+
+use crate::source::{Progress, RemoteProgress};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
+
+#[derive(Default)]
+pub(crate) struct Stats {
+    pub listing: AtomicBool,
+    pub listed: AtomicUsize,
+    pub listed_bytes: AtomicU64,
+    pub done: AtomicUsize,
+    pub bytes: AtomicU64,
+    pub cached: AtomicUsize,
+    pub errors: AtomicUsize,
+    pub throttles: AtomicU64,
+    pub retries: AtomicU64,
+    pub events: AtomicU64,
+    /// Requests sent to S3 (lists and gets, retries included): for the closing summary.
+    pub requests: AtomicU64,
+}
+
+impl Stats {
+    pub fn progress(&self) -> Progress {
+        Progress {
+            files_done: self.done.load(Relaxed),
+            files_total: self.listed.load(Relaxed),
+            bytes_read: self.bytes.load(Relaxed),
+            bytes_total: self.listed_bytes.load(Relaxed),
+            s3: Some(RemoteProgress {
+                listing: self.listing.load(Relaxed),
+                cached: self.cached.load(Relaxed),
+                errors: self.errors.load(Relaxed),
+                throttles: self.throttles.load(Relaxed),
+                retries: self.retries.load(Relaxed),
+                events: self.events.load(Relaxed),
+            }),
+        }
+    }
+}
