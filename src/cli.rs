@@ -20,7 +20,7 @@ use std::path::PathBuf;
         With --region (or --regions), fetches from CloudTrail's Event history (LookupEvents) \
         instead, streaming events in as pages arrive: m loads more, t/L go further back, Esc \
         stops.\n\n\
-        With --lake EDS_ID, queries CloudTrail Lake instead: a SQL editor (Q) with playbook \
+        With --lake EDS_ID, queries CloudTrail Lake instead: a SQL editor (E) with playbook \
         templates, pivots pushed down as SQL shown before they run, cost on screen, Esc \
         cancels.\n\n\
         Every session is saved as an investigation (events, walk, marks, notes) in the data \

@@ -39,7 +39,7 @@ fn a_template_from_the_editor_then_a_pivot_from_a_result_row() {
     t.send_literal("ip:=198.51.100.77");
     t.send_keys(&["Enter"]);
     t.wait_text("113 of 6,707 events match", 20);
-    t.send_keys(&["Q", "C-t"]);
+    t.send_keys(&["E", "C-t"]);
     let list = t.wait_text("Playbook queries", 10);
     assert!(list.contains("ip-across-accounts"), "{list}");
     t.send_keys(&["Down", "Down", "Enter"]);

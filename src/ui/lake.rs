@@ -3,6 +3,7 @@
 //! come from AWS and from events: shown escaped.
 
 use super::picker::centered;
+use crate::app::command::Command;
 use crate::app::lake::{LakeSession, ResultsView, StorePicker};
 use crate::app::App;
 use crate::lake::cost;
@@ -224,11 +225,18 @@ fn draw_results(frame: &mut Frame, view: &ResultsView, theme: &Theme) {
 }
 
 /// The status bar's words for the Lake session: the query running, or how the last ended.
-pub fn status(lake: &LakeSession) -> String {
+/// Keys are named from the keymap, so a user's own are the ones shown.
+pub fn status(app: &App, lake: &LakeSession) -> String {
+    let edit = app
+        .key_hint(Command::LakeEditor)
+        .unwrap_or_else(|| ":lake-sql".into());
+    let results = app
+        .key_hint(Command::LakeResults)
+        .unwrap_or_else(|| ":lake-results".into());
     let Some(run) = &lake.run else {
         return match lake.store.as_str() {
             "" => " · CloudTrail Lake: pick an event data store".to_string(),
-            store => format!(" · Lake {} · Q writes SQL", visible(store)),
+            store => format!(" · Lake {} · {edit} writes SQL", visible(store)),
         };
     };
     let p = &run.progress;
@@ -243,9 +251,9 @@ pub fn status(lake: &LakeSession) -> String {
     } else {
         let rows = match run.events {
             Some(true) => format!("{} events joined", run.joined),
-            Some(false) => format!("{} rows (R)", p.rows),
+            Some(false) => format!("{} rows ({results})", p.rows),
             None => "no rows".to_string(),
         };
-        format!(" · Lake {} · {rows} · {cost} · Q writes SQL", p.status)
+        format!(" · Lake {} · {rows} · {cost} · {edit} writes SQL", p.status)
     }
 }

@@ -27,7 +27,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     }
     let p = app.load.progress;
     if let Some(lake) = &app.lake {
-        spans.push(Span::styled(crate::ui::lake::status(lake), accent));
+        spans.push(Span::styled(crate::ui::lake::status(app, lake), accent));
     } else if let Some(live) = &app.live {
         let t = live.totals();
         let text = if live.is_running() {

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 /// The notice for Lake keys in a session that does not query Lake.
 pub(super) const NOT_LAKE: &str =
-    "Q and R are CloudTrail Lake's: start trailscope with --lake EDS_ID (--lake alone lists them)";
+    "E and R are CloudTrail Lake's: start trailscope with --lake EDS_ID (--lake alone lists them)";
 
 pub(super) fn open_editor(app: &mut App) {
     match app.lake.as_mut() {
@@ -484,7 +484,7 @@ fn summary(run: &LakeRun, ending: &Ending) -> String {
     let p = &run.progress;
     let got = match run.events {
         Some(true) => format!("{} events joined", run.joined),
-        Some(false) => format!("{} result rows (R shows them)", p.rows),
+        Some(false) => format!("{} result rows", p.rows),
         None => "no rows".to_string(),
     };
     let cost = cost::describe(p.bytes_scanned);
