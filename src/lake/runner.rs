@@ -15,10 +15,13 @@ pub enum LakeMsg {
     Stores(Result<Vec<StoreInfo>, String>),
 }
 
+/// The client and its region, made on first use and shared by every query; or why not.
+type ClientCell = Arc<OnceCell<Result<(Client, String), String>>>;
+
 pub struct LakeRunner {
     profile: Option<String>,
     region: Option<String>,
-    client: Arc<OnceCell<Result<(Client, String), String>>>,
+    client: ClientCell,
     tx: mpsc::UnboundedSender<LakeMsg>,
     cancel: Option<watch::Sender<bool>>,
     task: Option<JoinHandle<()>>,
@@ -42,13 +45,7 @@ impl LakeRunner {
         }
     }
 
-    fn client_cell(
-        &self,
-    ) -> (
-        Arc<OnceCell<Result<(Client, String), String>>>,
-        Option<String>,
-        Option<String>,
-    ) {
+    fn client_cell(&self) -> (ClientCell, Option<String>, Option<String>) {
         (
             self.client.clone(),
             self.profile.clone(),

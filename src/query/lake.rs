@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 /// What a Lake query gave: events for the usual query path, or a table printed here.
 pub(crate) enum Answer {
-    Events(Store, Vec<Warning>),
+    Events(Box<Store>, Vec<Warning>),
     Done(ExitCode),
 }
 
@@ -172,7 +172,7 @@ async fn run_async(args: &QueryArgs, store: String, sql: String) -> Answer {
         if partial {
             eprintln!("trailscope: (partial results: exit status {PARTIAL})");
         }
-        return Answer::Events(store, warnings);
+        return Answer::Events(Box::new(store), warnings);
     }
     let mut table = Table::default();
     table.extend(&rows);

@@ -67,7 +67,7 @@ pub fn main(args: &QueryArgs, data_dir: Option<&std::path::Path>) -> ExitCode {
     plan.drop_raw = args.output != Output::Jsonl && !expr.has_text() && args.lineage.is_none();
     let loaded = if lake {
         match lake::run(args) {
-            lake::Answer::Events(store, warnings) => Ok((store, warnings)),
+            lake::Answer::Events(store, warnings) => Ok((*store, warnings)),
             lake::Answer::Done(code) => return code,
         }
     } else if fetching {

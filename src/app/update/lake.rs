@@ -4,7 +4,7 @@
 
 use super::walk::pivot_to;
 use super::{insert, App, Effect, Key, KeyCode};
-use crate::app::lake::{LakeRun, ResultsView, StorePicker};
+use crate::app::lake::{LakeRun, ResultsView};
 use crate::filter::facet::quote;
 use crate::filter::field::Field;
 use crate::lake::client::{Ending, QueryProgress, Report};
@@ -25,16 +25,11 @@ pub(super) const NOT_LAKE: &str =
 
 pub(super) fn open_editor(app: &mut App) {
     match app.lake.as_mut() {
-        Some(lake) if lake.store.is_empty() => lake.picker.get_or_insert(StorePicker {
-            stores: None,
-            cursor: 0,
-        }),
-        Some(lake) => {
-            lake.editing = true;
-            return;
-        }
-        None => return app.notice = Some(NOT_LAKE.to_string()),
-    };
+        // The picker is open until a store is chosen (leaving it quits): nothing to edit yet.
+        Some(lake) if lake.store.is_empty() => {}
+        Some(lake) => lake.editing = true,
+        None => app.notice = Some(NOT_LAKE.to_string()),
+    }
 }
 
 pub(super) fn open_results(app: &mut App) {
