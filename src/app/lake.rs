@@ -106,18 +106,24 @@ impl SqlEditor {
 }
 
 impl LakeSession {
+    /// A session on `store`, the editor open on `first_sql`; without a store, the picker
+    /// waits for the list of stores (`Effect::LakeStores`).
     pub fn new(store: String, window: Window, first_sql: &str) -> LakeSession {
+        let picker = store.is_empty().then_some(StorePicker {
+            stores: None,
+            cursor: 0,
+        });
         LakeSession {
+            editing: picker.is_none(),
             store,
             window,
             editor: SqlEditor::new(first_sql),
-            editing: true,
             history: Vec::new(),
             run: None,
             ticket: 0,
             results: None,
             results_open: false,
-            picker: None,
+            picker,
         }
     }
 
