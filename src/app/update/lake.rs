@@ -144,9 +144,8 @@ fn template_key(app: &mut App, key: Key) {
         KeyCode::Up | KeyCode::Char('k') => Some(cursor.saturating_sub(1)),
         KeyCode::Down | KeyCode::Char('j') => Some((cursor + 1).min(last)),
         KeyCode::Enter => {
-            let source = app_view(&app.store, app.selected(), &app.filter.text);
             rendered = app.lake.as_ref().map(|lake| {
-                TEMPLATES[cursor].render(&lake.store, lake.window, |p| param_value(&source, p))
+                TEMPLATES[cursor].render(&lake.store, lake.window, |p| param_value(app, p))
             });
             None
         }
@@ -163,27 +162,9 @@ fn template_key(app: &mut App, key: Key) {
     }
 }
 
-/// Where a template's parameters come from: the current pivot first (`key:=…` in the
-/// filter), then the selected event.
-struct ParamSource<'a> {
-    store: &'a crate::model::store::Store,
-    selected: Option<crate::model::store::EventIdx>,
-    filter: &'a str,
-}
-
-fn app_view<'a>(
-    store: &'a crate::model::store::Store,
-    selected: Option<crate::model::store::EventIdx>,
-    filter: &'a str,
-) -> ParamSource<'a> {
-    ParamSource {
-        store,
-        selected,
-        filter,
-    }
-}
-
-fn param_value(src: &ParamSource, p: Param) -> Option<String> {
+/// A template parameter's value: from the current pivot first (`key:=…` in the filter),
+/// then from the selected event.
+fn param_value(app: &App, p: Param) -> Option<String> {
     let field = match p {
         Param::Key => Field::Key,
         Param::Ip => Field::Ip,
@@ -194,20 +175,20 @@ fn param_value(src: &ParamSource, p: Param) -> Option<String> {
         field: f,
         value,
         exact: true,
-    }) = crate::filter::parse(src.filter)
+    }) = crate::filter::parse(&app.filter.text)
     {
         if f == field || (p == Param::Arn && f == Field::Principal && value.starts_with("arn:")) {
             return Some(value);
         }
     }
-    let e = src.store.event(src.selected?);
+    let e = app.store.event(app.selected()?);
     let sym = match p {
         Param::Key => e.identity.access_key_id,
         Param::Ip => e.source_ip,
         Param::Role => e.identity.issuer_arn,
         Param::Arn => e.identity.arn,
     };
-    Some(src.store.text(sym).to_string()).filter(|s| !s.is_empty())
+    Some(app.store.text(sym).to_string()).filter(|s| !s.is_empty())
 }
 
 /// Runs `sql` at the start of a session (`--sql`, `--template`).
@@ -420,6 +401,8 @@ fn on_report(app: &mut App, ticket: u64, report: Report) {
             }
         }
         Report::Rows(rows) => {
+            // The first page decides what the query's rows are, and starts its table.
+            let first_page = run.events.is_none();
             let events = *run
                 .events
                 .get_or_insert_with(|| rows.first().is_some_and(are_events));
@@ -429,17 +412,12 @@ fn on_report(app: &mut App, ticket: u64, report: Report) {
                 app.warnings.extend(warnings);
                 insert(app, recs);
             } else {
-                let sql = run.sql.clone();
-                let fresh = lake
-                    .results
-                    .as_ref()
-                    .is_none_or(|v| v.sql != sql || run.progress.rows <= rows.len() as u64);
-                if fresh {
+                if first_page {
                     lake.results = Some(ResultsView {
                         table: Table::default(),
                         row: 0,
                         col: 0,
-                        sql,
+                        sql: run.sql.clone(),
                     });
                 }
                 if let Some(view) = lake.results.as_mut() {
@@ -508,4 +486,45 @@ pub(super) fn paste(app: &mut App, text: &str) -> bool {
         .collect();
     lake.editor.input.insert_str(clean);
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::lake::LakeSession;
+    use crate::lake::sql::Window;
+    use crate::model::time::EventTime;
+
+    fn row(ip: &str, n: u32) -> Vec<(String, String)> {
+        vec![("ip".into(), ip.into()), ("events".into(), n.to_string())]
+    }
+
+    #[test]
+    fn an_aggregate_answer_keeps_every_page() {
+        let mut app = App::new(
+            crate::keymap::Keymap::default_keymap(),
+            "lake".into(),
+            120,
+            40,
+        );
+        let window = Window {
+            start: EventTime::from_millis(0),
+            end: EventTime::from_millis(1),
+        };
+        app.lake = Some(LakeSession::new("abc-123".into(), window, ""));
+        let effects = run_first(&mut app, "SELECT ip, COUNT(*) AS events …".into());
+        assert_eq!(effects.len(), 1);
+        // Two pages of 1000, then one more; progress after each, as the client reports.
+        let mut progress = QueryProgress::default();
+        for page in 0..3u32 {
+            let rows: Vec<_> = (0..1000)
+                .map(|i| row(&format!("10.0.{page}.{i}"), i))
+                .collect();
+            on_report(&mut app, 1, Report::Rows(rows));
+            progress.rows += 1000;
+            on_report(&mut app, 1, Report::Progress(progress.clone()));
+        }
+        let view = app.lake.as_ref().and_then(|l| l.results.as_ref());
+        assert_eq!(view.map(|v| v.table.rows.len()), Some(3000));
+    }
 }
