@@ -4,19 +4,17 @@
 //! stay, the progress says what happened, and a resume continues from the last good page
 //! without duplicates.
 
+mod common;
 use aws_config::timeout::TimeoutConfig;
 use std::collections::BTreeSet;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 use trailscope::fake::faults::parse_rule;
 use trailscope::fake::serve::{bind, serve, Shared};
 use trailscope::fake::{FakeCloudTrail, RateLimit};
 use trailscope::filter::parse;
 use trailscope::model::record::Record;
-use trailscope::model::store::Store;
 use trailscope::model::time::EventTime;
-use trailscope::source::demo;
-use trailscope::source::files::load_blocking;
 use trailscope::source::lookup::client::with_endpoint_and_timeouts;
 use trailscope::source::lookup::pager::{fetch_region, FetchState, PagerConfig, RegionFetch};
 use trailscope::source::lookup::plan::plan;
@@ -27,16 +25,7 @@ fn t(s: &str) -> EventTime {
     EventTime::parse(s).unwrap_or(EventTime::UNKNOWN)
 }
 
-/// The demo, loaded once for every test (on its own thread: `load_blocking` must not run
-/// inside the runtime).
-fn demo_store() -> &'static Store {
-    static STORE: OnceLock<Store> = OnceLock::new();
-    STORE.get_or_init(|| {
-        std::thread::spawn(|| load_blocking(demo::plan()).0)
-            .join()
-            .expect("the demo loads")
-    })
-}
+use common::demo_store;
 
 fn expected_ids() -> BTreeSet<String> {
     let store = demo_store();

@@ -3,8 +3,9 @@
 //! same pivot selects locally; cancel, a timeout with partial results and the concurrency
 //! limit end as specified, with what was read kept.
 
+mod common;
 use std::collections::BTreeSet;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use trailscope::fake::serve::{bind, serve, Shared};
@@ -17,22 +18,13 @@ use trailscope::lake::sql::{events_query, Window};
 use trailscope::lake::templates::{Param, TEMPLATES};
 use trailscope::model::store::Store;
 use trailscope::model::time::EventTime;
-use trailscope::source::demo;
-use trailscope::source::files::load_blocking;
 use trailscope::source::lookup::client::with_endpoint;
 
 fn t(s: &str) -> EventTime {
     EventTime::parse(s).unwrap_or(EventTime::UNKNOWN)
 }
 
-fn demo_store() -> &'static Store {
-    static STORE: OnceLock<Store> = OnceLock::new();
-    STORE.get_or_init(|| {
-        std::thread::spawn(|| load_blocking(demo::plan()).0)
-            .join()
-            .expect("the demo loads")
-    })
-}
+use common::demo_store;
 
 /// Wide enough for every demo event.
 fn window() -> Window {

@@ -7,6 +7,17 @@ use trailscope::model::warning::{Severity, Warning};
 use trailscope::source::files::load_blocking;
 use trailscope::source::walk::plan;
 
+/// The demo incident, loaded once per test binary, on its own thread (`load_blocking` must
+/// not run inside a tokio runtime, where async tests call this).
+pub fn demo_store() -> &'static Store {
+    static STORE: std::sync::OnceLock<Store> = std::sync::OnceLock::new();
+    STORE.get_or_init(|| {
+        std::thread::spawn(|| load_blocking(trailscope::source::demo::plan()).0)
+            .join()
+            .expect("the demo loads")
+    })
+}
+
 pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
