@@ -82,12 +82,20 @@ impl DetailState {
             self.scroll = self.cursor;
             return;
         }
-        // Rows from the top line through the cursor's: too many, and the top moves down.
-        while self.scroll < self.cursor
-            && self.rows_between(self.scroll, self.cursor, width) > height
-        {
-            self.scroll += 1;
+        // The highest top line that still shows the cursor's line whole: walk up from the
+        // cursor at most a screen's worth of rows (every line is at least one row), so End/G
+        // on a record of a million lines costs a screen, not the record.
+        let mut rows = wrap::rows(&self.lines[self.cursor], width);
+        let mut top = self.cursor;
+        while top > self.scroll {
+            let above = wrap::rows(&self.lines[top - 1], width);
+            if rows + above > height {
+                break;
+            }
+            rows += above;
+            top -= 1;
         }
+        self.scroll = top;
     }
 
     /// The line shown on screen row `row` (0 = the first inside the border), if any.
@@ -120,13 +128,5 @@ impl DetailState {
             n += 1;
         }
         n.max(1)
-    }
-
-    fn rows_between(&self, from: usize, to: usize, width: usize) -> usize {
-        let to = (to + 1).min(self.lines.len());
-        self.lines[from.min(to)..to]
-            .iter()
-            .map(|l| wrap::rows(l, width))
-            .sum()
     }
 }

@@ -2,8 +2,9 @@
 //! event (not per frame); every string passes through the sanitizer, so escapes hidden in
 //! values show as visible, separately styled text.
 
-use crate::model::sanitize::segments;
+use crate::model::sanitize::{escape_char, is_unsafe, segments};
 use serde_json::Value;
+use std::borrow::Cow;
 
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub enum JsonTok {
@@ -74,18 +75,51 @@ fn push_text(line: &mut JsonLine, tok: JsonTok, text: &str) {
     }
 }
 
-/// JSON-quoted string, then sanitized: JSON escapes C0 controls, the sanitizer the rest.
+/// A string as JSON writes it, quotes included. Characters JSON must escape (C0 controls)
+/// and those the sanitizer escapes are separate, `Escaped` pieces; everything else, including
+/// a literal backslash followed by `u00` (`"\\u00…"`), is plain text of `tok`. Walks the
+/// string's chars, never byte offsets into the quoted form, so any text is safe.
 fn push_string(line: &mut JsonLine, tok: JsonTok, s: &str) {
-    let quoted = serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"));
-    // Show JSON's own \u001b escapes as escapes too: they are exactly the hostile bytes.
-    let mut rest = quoted.as_str();
-    while let Some(i) = rest.find("\\u00") {
-        push_text(line, tok, &rest[..i]);
-        let end = (i + 6).min(rest.len());
-        line.push((JsonTok::Escaped, rest[i..end].to_string()));
-        rest = &rest[end..];
+    let mut plain = String::with_capacity(s.len() + 2);
+    plain.push('"');
+    for c in s.chars() {
+        let json_escape = match c {
+            '"' => Some(Cow::Borrowed("\\\"")),
+            '\\' => Some(Cow::Borrowed("\\\\")),
+            '\n' => Some(Cow::Borrowed("\\n")),
+            '\r' => Some(Cow::Borrowed("\\r")),
+            '\t' => Some(Cow::Borrowed("\\t")),
+            '\u{8}' => Some(Cow::Borrowed("\\b")),
+            '\u{c}' => Some(Cow::Borrowed("\\f")),
+            c if (c as u32) < 0x20 => Some(Cow::Owned(format!("\\u{:04x}", c as u32))),
+            _ => None,
+        };
+        match json_escape {
+            // Quotes and backslashes are JSON's own syntax, shown as text.
+            Some(e) if !is_unsafe(c) => plain.push_str(&e),
+            // C0 controls: JSON's escape, styled as the hostile byte it is.
+            Some(e) => push_escaped(line, tok, &mut plain, &e),
+            None if is_unsafe(c) => {
+                let mut e = String::new();
+                escape_char(c, &mut e);
+                push_escaped(line, tok, &mut plain, &e);
+            }
+            None => plain.push(c),
+        }
     }
-    push_text(line, tok, rest);
+    plain.push('"');
+    push_text(line, tok, &plain);
+}
+
+/// Ends the plain run before an escape, then adds the escape (joined to one just before it).
+fn push_escaped(line: &mut JsonLine, tok: JsonTok, plain: &mut String, escape: &str) {
+    if !plain.is_empty() {
+        line.push((tok, std::mem::take(plain)));
+    }
+    match line.last_mut() {
+        Some((JsonTok::Escaped, prev)) => prev.push_str(escape),
+        _ => line.push((JsonTok::Escaped, escape.to_string())),
+    }
 }
 
 fn indent(depth: usize) -> String {
@@ -156,7 +190,6 @@ impl Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::sanitize::is_unsafe;
 
     fn text(lines: &[JsonLine]) -> String {
         lines
@@ -203,5 +236,42 @@ mod tests {
         assert!(lines[1]
             .iter()
             .any(|(t, s)| *t == JsonTok::Escaped && s == "\\u001b"));
+    }
+
+    /// Issue 18's reproducer: a literal backslash, `u00`, then a multi-byte character (a
+    /// `CreateRole` description anyone can write) panicked on a byte slice.
+    #[test]
+    fn a_backslash_u00_before_multibyte_text_is_plain_text() {
+        let lines = pretty_lines(r#"{"description":"\\u00日本","x":"\\u00"}"#);
+        let all = text(&lines);
+        assert!(all.contains(r#""description": "\\u00日本""#), "{all}");
+        assert!(all.contains(r#""x": "\\u00""#), "{all}");
+        assert!(
+            !lines.iter().flatten().any(|(t, _)| *t == JsonTok::Escaped),
+            "an escaped backslash is not an escape: {lines:?}"
+        );
+    }
+
+    #[test]
+    fn printed_strings_read_back_as_the_original() {
+        for s in [
+            "",
+            "a\"b",
+            "\\",
+            "\\u0041",
+            "日本\u{1b}x\u{202e}",
+            "\n\t\r\u{8}\u{c}\u{1}",
+        ] {
+            let line = {
+                let mut l = JsonLine::new();
+                push_string(&mut l, JsonTok::Str, s);
+                l.iter().map(|(_, t)| t.as_str()).collect::<String>()
+            };
+            if !s.chars().any(|c| is_unsafe(c) && (c as u32) >= 0x20) {
+                let back: String = serde_json::from_str(&line).expect("valid JSON");
+                assert_eq!(back, s, "{line}");
+            }
+            assert!(!line.chars().any(is_unsafe), "{line:?}");
+        }
     }
 }

@@ -32,7 +32,7 @@ use crate::lineage::{tree, Cred, Lineage, TreeLine};
 use crate::model::column::{Column, DEFAULT_COLUMNS};
 use crate::model::store::{EventIdx, Store};
 use crate::model::time::EventTime;
-use crate::model::warning::{Severity, Warning};
+use crate::model::warning_log::WarningLog;
 use crate::profile::timeline::Timeline;
 use crate::profile::Profile;
 use bar::FilterBar;
@@ -115,7 +115,7 @@ pub struct App {
     pub detail: DetailState,
     pub focus: Focus,
     pub overlay: Option<Overlay>,
-    pub warnings: Vec<Warning>,
+    pub warnings: WarningLog,
     pub load: LoadState,
     pub query: QueryId,
     /// What is being looked at, for the title bar (file names, "demo").
@@ -210,7 +210,7 @@ impl App {
             detail: DetailState::default(),
             focus: Focus::Table,
             overlay: None,
-            warnings: Vec::new(),
+            warnings: WarningLog::default(),
             load: LoadState {
                 loading: true,
                 ..LoadState::default()
@@ -398,9 +398,6 @@ impl App {
     }
 
     pub fn problem_count(&self) -> usize {
-        self.warnings
-            .iter()
-            .filter(|w| w.severity == Severity::Problem)
-            .count()
+        self.warnings.problems()
     }
 }

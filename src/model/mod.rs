@@ -13,3 +13,4 @@ pub mod sanitize;
 pub mod store;
 pub mod time;
 pub mod warning;
+pub mod warning_log;

@@ -69,7 +69,12 @@ pub fn parse_text(origin: &Arc<str>, text: &str, sink: &mut impl Sink) {
         return;
     }
     if trimmed.starts_with('[') {
-        stream_array(&mut ctx, trimmed, 0, None);
+        // A list, and perhaps more after it (`cat a.json b.json` of two lists): all of it.
+        if let Some(end) = stream_array(&mut ctx, trimmed, 0, None) {
+            if !trimmed[end..].trim().is_empty() {
+                glued_values(&mut ctx, &trimmed[end..]);
+            }
+        }
         return;
     }
     // The common case, one object (an S3 log file): read it once, straight into its view.
@@ -187,7 +192,10 @@ fn value<S: Sink>(
     }
     // Dispatch on the first byte: serde would happily read an array as a struct, by position.
     match raw.trim_start().as_bytes().first() {
-        Some(b'[') => return stream_array(ctx, raw.trim_start(), depth, fallback_time),
+        Some(b'[') => {
+            stream_array(ctx, raw.trim_start(), depth, fallback_time);
+            return;
+        }
         Some(b'{') => {}
         _ => return ctx.problem(location, "not a CloudTrail record (expected a JSON object)"),
     }
@@ -211,7 +219,9 @@ fn object<S: Sink>(
         ctx.problem(location, "records nested too deeply inside wrappers");
     } else if let Some(records) = view.records.or(view.events) {
         match records.get().trim_start().starts_with('[') {
-            true => stream_array(ctx, records.get(), depth + 1, None),
+            true => {
+                stream_array(ctx, records.get(), depth + 1, None);
+            }
             false => ctx.problem(location, "\"Records\"/\"Events\" is not a list"),
         }
     } else if view.is_record() {
@@ -291,25 +301,27 @@ fn lookup_event<S: Sink>(
 
 /// Streams the elements of a JSON array one by one, so a truncated or corrupt file keeps
 /// every element before the damage.
+/// Reads the list `array` starts with; where it ends (past its `]`), or `None` when it does not
+/// (cut short or broken, reported).
 fn stream_array<S: Sink>(
     ctx: &mut Ctx<'_, S>,
     array: &str,
     depth: u8,
     fallback: Option<EventTime>,
-) {
+) -> Option<usize> {
     let bytes = array.as_bytes();
     let mut pos = 1; // past '['
     loop {
         pos = skip_ws(bytes, pos);
         match bytes.get(pos) {
-            Some(b']') => return,
+            Some(b']') => return Some(pos + 1),
             None => {
                 let at = ctx.offset_of(array) + pos;
                 ctx.problem(
                     Location::Byte(at),
                     "input ends inside a list (truncated?): records before this point were kept",
                 );
-                return;
+                return None;
             }
             _ => {}
         }
@@ -327,11 +339,12 @@ fn stream_array<S: Sink>(
                     object(ctx, view, raw, location, depth, fallback);
                 }
                 match next_element(ctx, array, pos + one.byte_offset()) {
-                    Some(next) => {
+                    Next::Element(next) => {
                         pos = next;
                         continue;
                     }
-                    None => return,
+                    Next::Closed(end) => return Some(end),
+                    Next::Broken => return None,
                 }
             }
         }
@@ -349,25 +362,36 @@ fn stream_array<S: Sink>(
                     false => format!("invalid JSON ({e}); the rest of this input was not read"),
                 };
                 ctx.problem(Location::Byte(at), reason);
-                return;
+                return None;
             }
-            None => return,
+            None => return None,
         }
         match next_element(ctx, array, pos) {
-            Some(next) => pos = next,
-            None => return,
+            Next::Element(next) => pos = next,
+            Next::Closed(end) => return Some(end),
+            Next::Broken => return None,
         }
     }
 }
 
-/// After an element of `array` ending at `pos`: where the next one starts, or `None` at the
-/// end of the list or where the list is broken (reported).
-fn next_element<S: Sink>(ctx: &mut Ctx<'_, S>, array: &str, pos: usize) -> Option<usize> {
+/// What follows an element of a list.
+enum Next {
+    /// Another element starts here.
+    Element(usize),
+    /// The list closed; it ends here (past its `]`).
+    Closed(usize),
+    /// Cut short or broken (reported).
+    Broken,
+}
+
+/// After an element of `array` ending at `pos`: where the next one starts, the end of the
+/// list, or a broken list (reported).
+fn next_element<S: Sink>(ctx: &mut Ctx<'_, S>, array: &str, pos: usize) -> Next {
     let bytes = array.as_bytes();
     let pos = skip_ws(bytes, pos);
     match bytes.get(pos) {
-        Some(b',') => Some(pos + 1),
-        Some(b']') => None,
+        Some(b',') => Next::Element(pos + 1),
+        Some(b']') => Next::Closed(pos + 1),
         _ => {
             let at = ctx.offset_of(array) + pos;
             let reason = match pos >= bytes.len() {
@@ -377,7 +401,7 @@ fn next_element<S: Sink>(ctx: &mut Ctx<'_, S>, array: &str, pos: usize) -> Optio
                 false => "invalid JSON between records; the rest of this input was not read",
             };
             ctx.problem(Location::Byte(at), reason);
-            None
+            Next::Broken
         }
     }
 }

@@ -11,7 +11,8 @@ pub enum Severity {
     Problem,
 }
 
-#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+/// Ordered as a reader goes through an input: the whole of it first, then by position.
+#[derive(Copy, Clone, PartialEq, Eq, PartialOrd, Ord, Debug)]
 pub enum Location {
     WholeFile,
     Line(usize),

@@ -141,19 +141,26 @@ fn worker(shared: &Shared) {
 fn read_one(shared: &Shared, input: &Input, origin: &Arc<str>, sink: &mut Streamer) -> bool {
     let between_pieces =
         |sink: &mut Streamer, _| !shared.cancel.is_cancelled() && (!sink.due() || sink.flush());
-    if let Input::File { path, size } = input {
-        if *size >= STREAM_ABOVE as u64 {
-            return match open_counted(path, &shared.bytes) {
-                Ok(reader) => {
-                    stream_input(origin, reader, sink, between_pieces);
-                    true
-                }
-                Err(e) => {
-                    sink.warning(cannot_read(origin, &e));
-                    true
-                }
-            };
+    // Large files, pipes and stdin are streamed: their size is large or not known until they
+    // end, and only streaming bounds the memory they take and stops on Esc.
+    let streamed = match input {
+        Input::File { path, size } if *size >= STREAM_ABOVE as u64 => Some(open_regular(path)),
+        Input::Pipe { path } => Some(std::fs::File::open(path)),
+        _ => None,
+    };
+    if let Some(opened) = streamed {
+        match opened.and_then(|file| open_counted(file, &shared.bytes)) {
+            Ok(reader) => stream_input(origin, reader, sink, between_pieces),
+            Err(e) => sink.warning(cannot_read(origin, &e)),
         }
+        return true;
+    }
+    if let Input::Stdin = input {
+        match open_counted(std::io::stdin().lock(), &shared.bytes) {
+            Ok(reader) => stream_input(origin, reader, sink, between_pieces),
+            Err(e) => sink.warning(cannot_read(origin, &e)),
+        }
+        return true;
     }
     match read_all(input) {
         Ok(bytes) => {
@@ -228,19 +235,30 @@ fn cannot_read(origin: &Arc<str>, e: &std::io::Error) -> Warning {
     Warning::problem(origin, Location::WholeFile, format!("cannot read: {e}"))
 }
 
-/// A large file to stream, gunzipped if it is gzip, counting its bytes into the progress.
+/// Opens a file planned as a regular one, refusing it if it no longer is (swapped for a pipe
+/// or a device after the folder was walked). Opened without blocking, so a FIFO put in its
+/// place cannot hang the open itself.
+pub(crate) fn open_regular(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other(
+            "no longer a regular file (replaced since the folder was listed): not read",
+        ));
+    }
+    Ok(file)
+}
+
+/// An input to stream, gunzipped if it is gzip, counting its bytes into the progress.
 fn open_counted<'a>(
-    path: &std::path::Path,
+    inner: impl Read + 'a,
     counter: &'a AtomicU64,
 ) -> std::io::Result<Box<dyn Read + 'a>> {
     use std::io::BufRead;
-    let mut file = std::io::BufReader::with_capacity(
-        1 << 20,
-        Counted {
-            inner: std::fs::File::open(path)?,
-            counter,
-        },
-    );
+    let mut file = std::io::BufReader::with_capacity(1 << 20, Counted { inner, counter });
     Ok(match is_gzip(file.fill_buf()?) {
         true => Box::new(MultiGzDecoder::new(file)),
         false => Box::new(file),
@@ -263,12 +281,18 @@ impl<R: Read> Read for Counted<'_, R> {
 
 pub(crate) fn read_all(input: &Input) -> std::io::Result<Vec<u8>> {
     match input {
-        Input::File { path, .. } => std::fs::read(path),
+        Input::File { path, .. } => {
+            let mut buf = Vec::new();
+            open_regular(path)?.read_to_end(&mut buf)?;
+            Ok(buf)
+        }
+        // Unbounded inputs: read whole only by callers that bound them (the demo and tests).
         Input::Stdin => {
             let mut buf = Vec::new();
             std::io::stdin().lock().read_to_end(&mut buf)?;
             Ok(buf)
         }
+        Input::Pipe { path } => std::fs::read(path),
         Input::Embedded { bytes, .. } => Ok(bytes.to_vec()),
         Input::Stored {
             db,

@@ -19,6 +19,8 @@ pub(crate) const STREAM_ABOVE: usize = 64 << 20;
 pub(crate) const INFLATE_WHOLE_MAX: usize = 16 << 20;
 /// Bytes read at a time.
 const PIECE: usize = 4 << 20;
+/// Enough bytes to read a document's head (`{ "Records" : [`) with generous whitespace.
+const RECORDS_HEAD: usize = 256;
 /// A value longer than this (pretty-printed, wrapped) cannot hold a record within the limit.
 const MAX_VALUE: usize = 4 * MAX_RECORD_BYTES;
 
@@ -61,6 +63,9 @@ struct Splitter {
     done: Vec<(usize, usize, u64, usize)>,
     /// Oversized units that ended: (stream offset, line, length).
     skipped: Vec<(u64, usize, u64)>,
+    /// Where the next scan starts when this one stopped early (a document's head cut by a
+    /// piece boundary), instead of the first byte not yet scanned.
+    rescan: Option<usize>,
 }
 
 impl Splitter {
@@ -94,8 +99,25 @@ impl Splitter {
         }
     }
 
-    /// Scans `buf[from..]`, whose first byte is at stream offset `base`.
-    fn scan(&mut self, buf: &[u8], from: usize, base: u64) {
+    /// After a document's list: its other keys are passed over, and when the document closes
+    /// another may follow (`cat a.json b.json`, concatenated gzip members), read like the first.
+    fn skip_tail(&mut self, b: u8) {
+        match b {
+            b'"' => self.in_string = true,
+            b'{' | b'[' => self.depth += 1,
+            b'}' | b']' => {
+                self.depth = self.depth.saturating_sub(1);
+                if self.depth == 0 {
+                    self.mode = Mode::Start;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Scans `buf[from..]`, whose first byte is at stream offset `base`; `at_end` when no more
+    /// bytes will follow.
+    fn scan(&mut self, buf: &[u8], from: usize, base: u64, at_end: bool) {
         let mut i = from;
         while i < buf.len() {
             let b = buf[i];
@@ -114,7 +136,11 @@ impl Splitter {
                 continue;
             }
             match self.mode {
-                Mode::After => return,
+                Mode::After => {
+                    self.skip_tail(b);
+                    i += 1;
+                    continue;
+                }
                 Mode::Start => {
                     if b.is_ascii_whitespace() || matches!(b, 0xef | 0xbb | 0xbf) {
                         i += 1;
@@ -127,6 +153,12 @@ impl Splitter {
                         i += 1;
                         continue;
                     }
+                    if b == b'{' && !at_end && buf.len() - i < RECORDS_HEAD {
+                        // Too little read to tell a `{"Records": [` head from a record: look
+                        // again at this byte when the next piece has arrived.
+                        self.rescan = Some(i);
+                        return;
+                    }
                     if let Some(past) = records_list(&buf[i..]) {
                         self.mode = Mode::List(2);
                         self.element_depth = 1;
@@ -135,6 +167,7 @@ impl Splitter {
                         continue;
                     }
                     self.mode = Mode::Values;
+                    self.element_depth = 0;
                     self.by_line = true;
                     continue; // this byte again, as a value's first
                 }
@@ -161,8 +194,11 @@ impl Splitter {
                         self.end(i, base);
                         if let Mode::List(d) = self.mode {
                             self.depth = d - 1;
-                            self.mode = Mode::After;
-                            return;
+                            self.mode = match self.depth {
+                                // A bare `[…]` ends with its list: another document may follow.
+                                0 => Mode::Start,
+                                _ => Mode::After,
+                            };
                         }
                     } else {
                         self.depth -= 1;
@@ -240,6 +276,7 @@ fn stream_pieces<S: Sink>(
         unit: None,
         done: Vec::new(),
         skipped: Vec::new(),
+        rescan: None,
     };
     let mut buf: Vec<u8> = Vec::new();
     let mut base = 0u64; // stream offset of buf[0]
@@ -247,8 +284,9 @@ fn stream_pieces<S: Sink>(
     loop {
         let scanned = buf.len();
         let (read, error) = fill(&mut reader, &mut buf, piece);
-        split.scan(&buf, scanned, base);
         let at_end = read == 0 || error.is_some();
+        let from = split.rescan.take().unwrap_or(scanned);
+        split.scan(&buf, from, base, at_end);
         if at_end && !split.in_string && split.unit.is_some_and(|u| !u.container && !u.oversized) {
             // A scalar running to the very end (`42` on the last line) is complete.
             split.end(buf.len(), base);
@@ -291,11 +329,15 @@ fn stream_pieces<S: Sink>(
             }
             Some(u) if !u.oversized => u.start,
             _ => buf.len(),
-        };
+        }
+        .min(split.rescan.unwrap_or(usize::MAX));
         buf.drain(..keep_from);
         base += keep_from as u64;
         if let Some(u) = &mut split.unit {
             u.start = u.start.saturating_sub(keep_from);
+        }
+        if let Some(r) = &mut split.rescan {
+            *r -= keep_from;
         }
         if let Some(e) = &error {
             sink.warning(Warning::problem(
@@ -475,5 +517,38 @@ mod tests {
             "{:?}",
             got.1
         );
+    }
+
+    /// `cat *.json > day.json`: every document's records, not the first one's only, and the
+    /// same as the whole-text reader, wherever the pieces cut (issue 18, item 3).
+    #[test]
+    fn concatenated_documents_are_all_read_as_the_whole_text_reads_them() {
+        let a = std::fs::read_to_string(
+            "tests/fixtures/aws-cloudtrail-processing-library-fixtures/SerializerTestFile.json",
+        )
+        .expect("fixture");
+        let b = std::fs::read_to_string(
+            "tests/fixtures/stratus-red-team-detonation-logs/aws.defense-evasion.cloudtrail-delete.json",
+        )
+        .expect("fixture");
+        let rec = r#"{"eventName":"Last","eventTime":"2026-01-01T00:00:00Z","eventID":"z"}"#;
+        let tail = format!(r#"{{"Records":[{rec}],"x":{{"y":"]}}"}}}}"#);
+        for text in [
+            format!("{a}{b}{tail}"),
+            format!("{a}\n{b}\n \n{tail}\n"),
+            format!("[{rec}]\n[{rec},{rec}]"),
+        ] {
+            let expected = whole(&text);
+            let n = whole(&a).0.len() + whole(&b).0.len() + 1;
+            assert!(expected.0.len() >= 2, "the whole reader reads them");
+            for piece in [1, 7, 64, 255, 256, 4096, PIECE] {
+                let got = streamed(text.as_bytes(), piece);
+                assert_eq!(keys(&got.0), keys(&expected.0), "pieces of {piece}");
+                assert_eq!(got.1.len(), expected.1.len(), "{:?}", got.1);
+            }
+            if text.starts_with('{') {
+                assert_eq!(expected.0.len(), n);
+            }
+        }
     }
 }

@@ -13,6 +13,11 @@ pub enum Input {
         size: u64,
     },
     Stdin,
+    /// A FIFO named on the command line (`trailscope <(zcat …)`): read as a stream, its size
+    /// unknown until it ends.
+    Pipe {
+        path: PathBuf,
+    },
     /// Built into the binary (the demo).
     Embedded {
         label: &'static str,
@@ -31,7 +36,7 @@ impl Input {
     pub fn size(&self) -> u64 {
         match self {
             Input::File { size, .. } => *size,
-            Input::Stdin => 0,
+            Input::Stdin | Input::Pipe { .. } => 0,
             Input::Embedded { bytes, .. } => bytes.len() as u64,
             // Progress counts these in events, not bytes.
             Input::Stored { events, .. } => *events,
@@ -40,7 +45,7 @@ impl Input {
 
     pub fn label(&self) -> String {
         match self {
-            Input::File { path, .. } => path.display().to_string(),
+            Input::File { path, .. } | Input::Pipe { path } => path.display().to_string(),
             Input::Stdin => "<stdin>".to_string(),
             Input::Embedded { label, .. } => format!("demo:{label}"),
             Input::Stored { seq, .. } => format!("saved block {seq}"),
@@ -68,14 +73,25 @@ pub fn plan(paths: &[PathBuf]) -> Plan {
             plan.inputs.push(Input::Stdin);
             continue;
         }
+        let origin = || Arc::from(path.display().to_string());
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => walk_dir(path, &mut plan, &mut digests, &mut other),
-            Ok(m) => plan.inputs.push(Input::File {
+            Ok(m) if m.is_file() => plan.inputs.push(Input::File {
                 path: path.clone(),
                 size: m.len(),
             }),
+            // Named on purpose: process substitution hands trailscope a pipe.
+            Ok(m) if is_fifo(&m) => plan.inputs.push(Input::Pipe { path: path.clone() }),
+            Ok(m) => plan.warnings.push(Warning::problem(
+                &origin(),
+                Location::WholeFile,
+                format!(
+                    "not read: {} (only files, folders and pipes are read)",
+                    kind(&m)
+                ),
+            )),
             Err(e) => plan.warnings.push(Warning::problem(
-                &Arc::from(path.display().to_string()),
+                &origin(),
                 Location::WholeFile,
                 format!("cannot open: {e}"),
             )),
@@ -114,24 +130,91 @@ fn walk_dir(dir: &Path, plan: &mut Plan, digests: &mut usize, other: &mut usize)
     for entry in entries {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Ok(meta) = entry.metadata() else { continue };
-        if meta.is_dir() {
+        let Ok(kind_here) = entry.file_type() else {
+            continue;
+        };
+        if kind_here.is_dir() {
             if name == "CloudTrail-Digest" {
                 *digests += count_files(&path);
             } else {
                 walk_dir(&path, plan, digests, other);
             }
-        } else if name.contains("CloudTrail-Digest") {
+            continue;
+        }
+        if name.contains("CloudTrail-Digest") {
             *digests += 1;
-        } else if is_log_name(&name) {
-            plan.inputs.push(Input::File {
+            continue;
+        }
+        if !is_log_name(&name) {
+            if !name.starts_with('.') {
+                *other += 1;
+            }
+            continue;
+        }
+        // A link is followed to a regular file only, and that file's size is the one counted:
+        // a link to a folder could loop, one to /dev/zero never ends.
+        let meta = match kind_here.is_symlink() {
+            true => std::fs::metadata(&path),
+            false => entry.metadata(),
+        };
+        match meta {
+            Ok(m) if m.is_file() => plan.inputs.push(Input::File {
                 path,
-                size: meta.len(),
-            });
-        } else if !name.starts_with('.') {
-            *other += 1;
+                size: m.len(),
+            }),
+            Ok(m) => plan.warnings.push(Warning::problem(
+                &Arc::from(path.display().to_string()),
+                Location::WholeFile,
+                match kind_here.is_symlink() {
+                    true => format!(
+                        "not read: a link to {} (inside folders only regular files are read)",
+                        kind(&m)
+                    ),
+                    false => format!(
+                        "not read: {} (inside folders only regular files are read)",
+                        kind(&m)
+                    ),
+                },
+            )),
+            Err(e) => plan.warnings.push(Warning::problem(
+                &Arc::from(path.display().to_string()),
+                Location::WholeFile,
+                format!("cannot open: {e}"),
+            )),
         }
     }
+}
+
+#[cfg(unix)]
+fn is_fifo(m: &std::fs::Metadata) -> bool {
+    std::os::unix::fs::FileTypeExt::is_fifo(&m.file_type())
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// What a path that is not a regular file is, in words.
+fn kind(m: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = m.file_type();
+        if t.is_fifo() {
+            return "a pipe (FIFO)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    if m.is_dir() {
+        return "a folder";
+    }
+    "not a regular file"
 }
 
 fn is_log_name(name: &str) -> bool {

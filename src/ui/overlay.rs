@@ -3,6 +3,7 @@
 use crate::app::{App, Overlay};
 use crate::model::sanitize::visible;
 use crate::model::warning::Severity;
+use crate::model::warning_log::unlisted_line;
 use crate::theme::{Meaning, Theme};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -19,8 +20,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, overlay: Overlay) {
         ),
         Overlay::Warnings { scroll } => (
             " load warnings (esc to close) ",
-            warning_lines(app, theme),
-            scroll,
+            warning_lines(app, theme, scroll, area.height as usize),
+            0,
         ),
         Overlay::Columns { cursor } => (
             " columns: enter toggles, esc closes ",
@@ -273,21 +274,24 @@ fn column_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>>
         .collect()
 }
 
-fn warning_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
-    if app.warnings.is_empty() {
+/// Only the rows that can be on screen: the log is bounded, but drawing stays per screen.
+fn warning_lines(app: &App, theme: &Theme, scroll: usize, height: usize) -> Vec<Line<'static>> {
+    let log = &app.warnings;
+    if log.is_empty() {
         return vec![Line::raw("No warnings: every input was read completely.")];
     }
-    app.warnings
-        .iter()
-        .map(|w| {
-            let (label, meaning) = match w.severity {
-                Severity::Problem => ("problem", Meaning::Warning),
-                Severity::Note => ("note   ", Meaning::Dim),
-            };
-            Line::from(vec![
-                Span::styled(format!("{label} "), theme.style(meaning)),
-                Span::raw(visible(&w.to_string()).into_owned()),
-            ])
-        })
-        .collect()
+    let scroll = scroll.min(log.rows().saturating_sub(1));
+    let kept = log.kept().skip(scroll).take(height).map(|k| {
+        let (label, meaning) = match k.warning.severity {
+            Severity::Problem => ("problem", Meaning::Warning),
+            Severity::Note => ("note   ", Meaning::Dim),
+        };
+        Line::from(vec![
+            Span::styled(format!("{label} "), theme.style(meaning)),
+            Span::raw(visible(&k.to_string()).into_owned()),
+        ])
+    });
+    let unlisted = (log.unlisted() > 0)
+        .then(|| Line::styled(unlisted_line(log.unlisted()), theme.style(Meaning::Dim)));
+    kept.chain(unlisted).take(height).collect()
 }

@@ -136,14 +136,12 @@ fn nothing_read_message(app: &App) -> String {
         "no CloudTrail events could be read from {}",
         app.source_label
     );
-    for w in app.warnings.iter().take(20) {
-        msg.push_str(&format!(
-            "\n  {}",
-            crate::model::sanitize::visible(&w.to_string())
-        ));
+    let lines: Vec<String> = app.warnings.lines().collect();
+    for line in lines.iter().take(20) {
+        msg.push_str(&format!("\n  {}", crate::model::sanitize::visible(line)));
     }
-    if app.warnings.len() > 20 {
-        msg.push_str(&format!("\n  … and {} more", app.warnings.len() - 20));
+    if lines.len() > 20 {
+        msg.push_str(&format!("\n  … and {} more", lines.len() - 20));
     }
     msg.push_str("\nExpected CloudTrail JSON: S3 log files ({\"Records\":[…]}, .json or .json.gz), JSON arrays or lines of records, or `aws cloudtrail lookup-events` output.");
     msg
@@ -507,7 +505,7 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Overlay::Help { .. } => {
             app.keymap.bindings().len() + crate::filter::field::FIELDS.len() + 20
         }
-        Overlay::Warnings { .. } => app.warnings.len(),
+        Overlay::Warnings { .. } => app.warnings.rows().saturating_sub(1),
         Overlay::Columns { .. } => ALL_COLUMNS.len() - 1,
         Overlay::Fetch { .. } => TIME_PRESETS.len() - 1,
         Overlay::Lineage { .. } => app.lineage.len().saturating_sub(1),
