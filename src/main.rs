@@ -382,7 +382,11 @@ fn session(
     finish(run(opts), cli.display, dirs)
 }
 
+/// Failure messages can quote input, a file name or an endpoint's words: through the gate.
 fn fail(msg: &str, code: u8) -> ExitCode {
-    eprintln!("trailscope: {msg}");
+    eprintln!(
+        "trailscope: {}",
+        trailscope::model::sanitize::visible_lines(msg)
+    );
     ExitCode::from(code)
 }

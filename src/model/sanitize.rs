@@ -1,22 +1,61 @@
 //! Every string in an event may be written by an attacker (userAgent, userName, request
 //! parameters, error messages). Before anything reaches the terminal, characters that could
-//! drive it (ESC/CSI/OSC, BEL, C1 controls) or deceive the reader (bidi overrides, zero-width
-//! characters) are replaced by a visible escape such as `\x1b` or `\u{202e}`.
+//! drive it (ESC/CSI/OSC, BEL, C1 controls), deceive the reader (bidi overrides, zero-width and
+//! other invisible characters) or shift a table row (characters terminals give different
+//! widths) are replaced by a visible escape such as `\x1b` or `\u{202e}`.
+//!
+//! The set comes from Unicode's own properties (ICU's data, through `icu_properties`), not a
+//! hand list, so new invisible or format characters are covered as Unicode assigns them.
 
+use icu_properties::props::{
+    BidiControl, DefaultIgnorableCodePoint, EmojiModifier, ExtendedPictographic, GeneralCategory,
+    HangulSyllableType, RegionalIndicator,
+};
+use icu_properties::{CodePointMapData, CodePointSetData};
 use std::borrow::Cow;
 use std::fmt::Write;
 
 /// True for characters that must never reach the terminal as themselves.
 pub fn is_unsafe(c: char) -> bool {
-    matches!(c,
-        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'        // C0, DEL, C1 (CSI is U+009B)
-        | '\u{ad}'                                      // soft hyphen: invisible
-        | '\u{61c}' | '\u{200b}'..='\u{200f}'           // zero-width and directional marks
-        | '\u{2028}'..='\u{202e}'                       // separators, bidi embeddings/overrides
-        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' // word joiner, bidi isolates
-        | '\u{feff}'                                    // zero-width no-break space
-        | '\u{fff9}'..='\u{fffb}'                       // interlinear annotations
-    )
+    if c.is_ascii() {
+        return c.is_ascii_control(); // C0 and DEL; the rest of ASCII is what it looks like
+    }
+    is_unsafe_beyond_ascii(c)
+}
+
+fn is_unsafe_beyond_ascii(c: char) -> bool {
+    use GeneralCategory as Gc;
+    let category = CodePointMapData::<GeneralCategory>::new().get(c);
+    matches!(
+        category,
+        // C1 controls; format characters (bidi, zero-width, tags…); line and paragraph
+        // separators; private use and unassigned code points, whose width no two terminals
+        // agree on.
+        Gc::Control
+            | Gc::Format
+            | Gc::LineSeparator
+            | Gc::ParagraphSeparator
+            | Gc::PrivateUse
+            | Gc::Surrogate
+            | Gc::Unassigned
+    ) || CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c) // fillers, VS, CGJ
+        || CodePointSetData::new::<BidiControl>().contains(c)
+        || width_disputed(c)
+}
+
+/// Characters that render at a width other than the one the layout counts in some terminals:
+/// pictographs (emoji presentation varies with the terminal's Unicode version and font),
+/// skin-tone modifiers and regional indicators (merged into one glyph by some, not others),
+/// and conjoining Hangul vowels and finals (composed with the syllable before by some).
+fn width_disputed(c: char) -> bool {
+    let hangul = CodePointMapData::<HangulSyllableType>::new().get(c);
+    (CodePointSetData::new::<ExtendedPictographic>().contains(c) && c as u32 >= 0x2000)
+        || CodePointSetData::new::<EmojiModifier>().contains(c)
+        || CodePointSetData::new::<RegionalIndicator>().contains(c)
+        || matches!(
+            hangul,
+            HangulSyllableType::VowelJamo | HangulSyllableType::TrailingJamo
+        )
 }
 
 /// The visible stand-in for an unsafe character.
@@ -43,6 +82,38 @@ pub fn visible(s: &str) -> Cow<'_, str> {
     for c in s.chars() {
         if is_unsafe(c) {
             escape_char(c, &mut out);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Like `visible`, but a message's own line breaks stay line breaks: for multi-line messages
+/// printed on stderr (every other unsafe character, `\r` included, is escaped).
+pub fn visible_lines(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && is_unsafe(c)) {
+        return Cow::Borrowed(s);
+    }
+    let lines: Vec<Cow<str>> = s.split('\n').map(visible).collect();
+    Cow::Owned(lines.join("\n"))
+}
+
+/// JSON text with every unsafe character outside ASCII (and DEL) written as a `\uXXXX`
+/// escape: the same JSON to any reader, so lossless, but inert in a terminal or a pager.
+/// For serialized JSON, where such characters can only stand inside strings.
+pub fn json_inert(json: &str) -> Cow<'_, str> {
+    let needs = |c: char| c == '\u{7f}' || !c.is_ascii() && is_unsafe(c);
+    if !json.chars().any(needs) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if needs(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{u:04x}");
+            }
         } else {
             out.push(c);
         }
@@ -114,6 +185,44 @@ mod tests {
                 (true, "\\x1b\\x07".into()),
                 (false, "y".into())
             ]
+        );
+    }
+
+    #[test]
+    fn unicode_invisibles_found_by_property_not_by_list() {
+        for c in [
+            '\u{180b}',   // Mongolian free variation selector
+            '\u{fe0f}',   // variation selector 16 (text → emoji width)
+            '\u{e0041}',  // tag letter A (invisible)
+            '\u{3164}',   // Hangul filler (renders as blank)
+            '\u{115f}',   // Hangul choseong filler
+            '\u{34f}',    // combining grapheme joiner
+            '\u{2066}',   // left-to-right isolate
+            '\u{e000}',   // private use
+            '\u{10ffff}', // unassigned (a noncharacter)
+            '\u{1f600}',  // 😀: wide or narrow depending on the terminal
+            '\u{1f3fb}',  // skin-tone modifier
+            '\u{1f1fa}',  // regional indicator U
+            '\u{1161}',   // conjoining Hangul vowel
+        ] {
+            assert!(is_unsafe(c), "U+{:04X} passes", c as u32);
+        }
+        for c in ['a', 'é', 'ß', 'Ж', '日', '本', '한', '©', '€', '→', '✓'] {
+            assert!(!is_unsafe(c), "{c} escaped");
+        }
+    }
+
+    #[test]
+    fn json_lines_stay_the_same_json_and_drive_nothing() {
+        let raw = "{\"userAgent\":\"a\u{9b}b\u{202e}c\u{7f}d \u{1f600} 日本\",\"n\":1}";
+        let inert = json_inert(raw);
+        assert!(!inert.chars().any(is_unsafe), "{inert}");
+        let a: serde_json::Value = serde_json::from_str(raw).expect("json");
+        let b: serde_json::Value = serde_json::from_str(&inert).expect("json");
+        assert_eq!(a, b, "lossless");
+        assert!(
+            inert.contains("\\ud83d\\ude00") && inert.contains("日本"),
+            "{inert}"
         );
     }
 }

@@ -26,6 +26,9 @@ pub struct Warning {
     pub origin: Arc<str>,
     pub location: Location,
     pub reason: String,
+    /// Others like this one from the same input, counted where they were raised and not sent
+    /// (a gzip of a billion bad lines sends a few warnings, not a billion).
+    pub also: usize,
 }
 
 impl Warning {
@@ -35,6 +38,7 @@ impl Warning {
             origin: origin.clone(),
             location,
             reason: reason.into(),
+            also: 0,
         }
     }
 
@@ -44,6 +48,7 @@ impl Warning {
             origin: origin.clone(),
             location: Location::WholeFile,
             reason: reason.into(),
+            also: 0,
         }
     }
 }

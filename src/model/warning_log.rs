@@ -48,9 +48,10 @@ pub struct WarningLog {
 
 impl WarningLog {
     pub fn push(&mut self, w: Warning) {
-        self.total += 1;
+        let count = 1 + w.also;
+        self.total += count;
         if w.severity == Severity::Problem {
-            self.problems += 1;
+            self.problems += count;
         }
         let kind = kind_of(&w.reason);
         let key = (w.origin.clone(), kind);
@@ -61,8 +62,8 @@ impl WarningLog {
             || self.kept_per_kind.get(&key).copied().unwrap_or(0) >= PER_KIND;
         if full {
             match of_kind.or_else(|| self.last_of_reason.get(&key.1).copied()) {
-                Some(id) => *self.more.entry(id).or_default() += 1,
-                None => self.unlisted += 1,
+                Some(id) => *self.more.entry(id).or_default() += count,
+                None => self.unlisted += count,
             }
             return;
         }
@@ -71,6 +72,9 @@ impl WarningLog {
         *self.kept_per_origin.entry(w.origin.clone()).or_default() += 1;
         *self.kept_per_reason.entry(key.1.clone()).or_default() += 1;
         *self.kept_per_kind.entry(key.clone()).or_default() += 1;
+        if w.also > 0 {
+            self.more.insert(id, w.also);
+        }
         self.last_of_reason.insert(key.1.clone(), id);
         self.last_of_kind.insert(key, id);
         // At most `MAX_KEPT` long: a sorted insert is cheap, and keeps listing free.
@@ -157,11 +161,65 @@ fn order(w: &Warning, id: u64) -> (&str, super::warning::Location, u64) {
 
 /// A reason's kind: its words without the numbers in them (line, offset, sizes), cut short.
 fn kind_of(reason: &str) -> String {
+    kind_chars(reason).collect()
+}
+
+fn kind_chars(reason: &str) -> impl Iterator<Item = char> + '_ {
     reason
         .chars()
         .filter(|c| !c.is_ascii_digit())
         .take(KIND_CHARS)
-        .collect()
+}
+
+/// Whether two reasons are of one kind, without allocating (readers ask per bad line).
+pub(crate) fn same_kind(a: &str, b: &str) -> bool {
+    kind_chars(a).eq(kind_chars(b))
+}
+
+/// Warnings a reader sends for one input before it counts instead.
+const SENT_PER_INPUT: usize = 20;
+/// Kinds counted separately per input; past them, one count for the rest.
+const HELD_KINDS: usize = 16;
+
+/// One input's warnings as a reader raises them: the first few are sent, the rest counted per
+/// kind and sent once at the input's end, as the first of each kind with `also` set. Memory
+/// and messages stay bounded however many bad lines an input holds.
+#[derive(Debug, Default)]
+pub(crate) struct PerInput {
+    sent: usize,
+    held: Vec<Warning>,
+}
+
+impl PerInput {
+    /// The warning to send now, or `None` when it was counted instead.
+    pub(crate) fn admit(&mut self, w: Warning) -> Option<Warning> {
+        if self.sent < SENT_PER_INPUT {
+            self.sent += 1;
+            return Some(w);
+        }
+        let held = self.held.len();
+        match self
+            .held
+            .iter_mut()
+            .find(|h| same_kind(&h.reason, &w.reason))
+        {
+            Some(h) => h.also += 1 + w.also,
+            None if held < HELD_KINDS => self.held.push(w),
+            // Kinds past the limit count onto the last one held: counted, not named.
+            None => {
+                if let Some(h) = self.held.last_mut() {
+                    h.also += 1 + w.also;
+                }
+            }
+        }
+        None
+    }
+
+    /// At the input's end: what was counted, to send; ready for the next input.
+    pub(crate) fn finish(&mut self) -> Vec<Warning> {
+        self.sent = 0;
+        std::mem::take(&mut self.held)
+    }
 }
 
 #[cfg(test)]
@@ -243,5 +301,19 @@ mod tests {
         let counted: usize = log.kept().map(|k| 1 + k.more).sum::<usize>() + log.unlisted();
         assert_eq!(counted, 500, "every warning is kept, counted or unlisted");
         assert!(log.lines().last().is_some_and(|l| l.contains("not listed")));
+    }
+
+    #[test]
+    fn a_reader_sends_a_few_per_input_and_counts_the_rest_exactly() {
+        let mut per = PerInput::default();
+        let mut sent: Vec<Warning> = (1..=1_000_000)
+            .filter_map(|n| per.admit(problem("bomb", n, &format!("line {n}: not a record"))))
+            .collect();
+        sent.extend(per.finish());
+        assert_eq!(sent.len(), SENT_PER_INPUT + 1);
+        let log: WarningLog = sent.into_iter().collect();
+        assert_eq!(log.total(), 1_000_000);
+        assert_eq!(log.rows(), PER_KIND);
+        assert!(per.finish().is_empty(), "ready for the next input");
     }
 }

@@ -3,7 +3,7 @@
 //! every output work on them as on files; aggregate rows print as a typed table. Progress
 //! and the cost go to standard error; Ctrl-C cancels the query on Lake's side.
 
-use super::output::csv_cell;
+use super::output::Dest;
 use crate::cli::{Output, QueryArgs};
 use crate::lake::client::{
     connect, list_stores, run_query, Ending, Polling, QueryProgress, Report,
@@ -11,6 +11,7 @@ use crate::lake::client::{
 use crate::lake::cost;
 use crate::lake::request::{is_time_bounded, request};
 use crate::lake::rows::{are_events, records, Row, Table};
+use crate::model::sanitize::json_inert;
 use crate::model::sanitize::visible;
 use crate::model::store::Store;
 use crate::model::time::EventTime;
@@ -131,7 +132,7 @@ async fn run_async(args: &QueryArgs, store: String, sql: String) -> Answer {
         |r| match r {
             Report::Progress(p) => {
                 if p.status != last_status {
-                    eprintln!("trailscope: Lake {}", progress_line(&p));
+                    eprintln!("trailscope: Lake {}", visible(&progress_line(&p)));
                     last_status = p.status.clone();
                 }
             }
@@ -143,7 +144,7 @@ async fn run_async(args: &QueryArgs, store: String, sql: String) -> Answer {
     let Some((p, ending)) = end else {
         return fail("the query ended without a word", 1);
     };
-    eprintln!("trailscope: Lake {}", progress_line(&p));
+    eprintln!("trailscope: Lake {}", visible(&progress_line(&p)));
     let partial = match &ending {
         Ending::Finished => false,
         Ending::Cancelled => {
@@ -155,14 +156,15 @@ async fn run_async(args: &QueryArgs, store: String, sql: String) -> Answer {
         }
         Ending::TimedOut(why) => {
             eprintln!(
-                "trailscope: the query timed out ({why}); the {} row(s) it found are below",
+                "trailscope: the query timed out ({}); the {} row(s) it found are below",
+                visible(why),
                 rows.len()
             );
             true
         }
         Ending::Failed(why) if rows.is_empty() => return fail(why, 1),
         Ending::Failed(why) => {
-            eprintln!("trailscope: {why}");
+            eprintln!("trailscope: {}", visible(why));
             true
         }
     };
@@ -225,14 +227,16 @@ fn print_table(table: &Table, format: Output, limit: Option<usize>) -> std::io::
                     .zip(r)
                     .map(|(c, cell)| (c.clone(), cell.json()))
                     .collect();
-                writeln!(out, "{}", serde_json::Value::Object(object))?;
+                let line = serde_json::Value::Object(object).to_string();
+                writeln!(out, "{}", json_inert(&line))?;
             }
         }
         Output::Csv => {
-            let header: Vec<String> = table.columns.iter().map(|c| csv_cell(c)).collect();
+            let dest = Dest::stdout();
+            let header: Vec<String> = table.columns.iter().map(|c| dest.csv(c)).collect();
             writeln!(out, "{}", header.join(","))?;
             for r in rows {
-                let cells: Vec<String> = r.iter().map(|c| csv_cell(&c.text())).collect();
+                let cells: Vec<String> = r.iter().map(|c| dest.csv(&c.text())).collect();
                 writeln!(out, "{}", cells.join(","))?;
             }
         }
@@ -276,7 +280,8 @@ fn print_table(table: &Table, format: Output, limit: Option<usize>) -> std::io::
     out.flush()
 }
 
+/// Messages can quote the endpoint (a query id, Lake's error text): through the gate.
 fn fail(msg: &str, code: u8) -> Answer {
-    eprintln!("trailscope: {msg}");
+    eprintln!("trailscope: {}", visible(msg));
     Answer::Done(ExitCode::from(code))
 }

@@ -13,7 +13,7 @@ use crate::filter::{parse, Compiled, ParseError};
 use crate::lineage::{tree, Cred, Lineage, TreeLine};
 use crate::model::sanitize::visible;
 use crate::model::time::EventTime;
-use crate::model::warning::Severity;
+use crate::model::warning_log::WarningLog;
 use crate::source::walk::Plan;
 use crate::source::{demo, files::load_blocking, walk};
 use std::io::{BufWriter, Write};
@@ -82,13 +82,11 @@ pub fn main(args: &QueryArgs, data_dir: Option<&std::path::Path>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let problems = warnings
-        .iter()
-        .filter(|w| w.severity == Severity::Problem)
-        .count();
+    let log: WarningLog = warnings.iter().cloned().collect();
+    let problems = log.problems();
     if args.warnings {
-        for w in &warnings {
-            eprintln!("trailscope: {}", visible(&w.to_string()));
+        for line in log.lines() {
+            eprintln!("trailscope: {}", visible(&line));
         }
     } else if problems > 0 {
         eprintln!("trailscope: {problems} problem(s) reading the input (--warnings lists them)");
@@ -116,15 +114,16 @@ pub fn main(args: &QueryArgs, data_dir: Option<&std::path::Path>) -> ExitCode {
         }
         None => compiled.select(&store, None),
     };
+    let dest = output::Dest::stdout();
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = match (args.group_by, args.output) {
         (_, Output::Count) => writeln!(out, "{}", rows.len()),
         (Some(by), format) => {
             let groups = group::count(&store, &rows, by);
-            output::groups(&mut out, &store, &groups, format, args.limit)
+            output::groups(&mut out, &store, &groups, (format, dest), args.limit)
         }
-        (None, format) => output::events(&mut out, &store, &rows, format, args.limit),
+        (None, format) => output::events(&mut out, &store, &rows, (format, dest), args.limit),
     };
     match written.and_then(|_| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
@@ -162,6 +161,6 @@ pub fn explain(filter: &str, e: &ParseError) -> String {
     let caret = format!("{}{}", " ".repeat(e.at), "^".repeat(e.len.max(1)));
     format!(
         "trailscope: bad filter: {}\n  {shown}\n  {caret}",
-        e.message
+        visible(&e.message)
     )
 }

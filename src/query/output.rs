@@ -4,22 +4,48 @@
 use super::group::Group;
 use crate::cli::Output;
 use crate::model::column::DEFAULT_COLUMNS;
-use crate::model::sanitize::visible;
+use crate::model::sanitize::{json_inert, visible};
 use crate::model::store::{EventIdx, Store};
 use std::io::{self, Write};
+
+/// Where the output goes: a terminal gets every cell through the sanitizer; a file or pipe gets
+/// CSV's exact text (still formula-guarded) for the scripts that read it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Dest {
+    Terminal,
+    File,
+}
+
+impl Dest {
+    pub(crate) fn stdout() -> Dest {
+        match std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            true => Dest::Terminal,
+            false => Dest::File,
+        }
+    }
+
+    /// A CSV cell for this destination.
+    pub(crate) fn csv(self, value: &str) -> String {
+        match self {
+            Dest::Terminal => csv_cell(&visible(value)),
+            Dest::File => csv_cell(value),
+        }
+    }
+}
 
 pub(crate) fn events(
     out: &mut impl Write,
     store: &Store,
     rows: &[EventIdx],
-    format: Output,
+    (format, dest): (Output, Dest),
     limit: Option<usize>,
 ) -> io::Result<()> {
     let rows = &rows[..limit.unwrap_or(usize::MAX).min(rows.len())];
     match format {
         Output::Jsonl => {
             for &i in rows {
-                writeln!(out, "{}", store.event(i).raw)?;
+                // JSON escapes for C1, DEL, bidi and the like, wherever it goes: lossless.
+                writeln!(out, "{}", json_inert(&store.event(i).raw))?;
             }
         }
         Output::Csv => {
@@ -38,7 +64,7 @@ pub(crate) fn events(
                     store.text(e.error_code).to_string(),
                     e.event_id.as_deref().unwrap_or("").to_string(),
                 ];
-                let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+                let line: Vec<String> = cells.iter().map(|c| dest.csv(c)).collect();
                 writeln!(out, "{}", line.join(","))?;
             }
         }
@@ -84,7 +110,7 @@ pub(crate) fn groups(
     out: &mut impl Write,
     store: &Store,
     groups: &[Group],
-    format: Output,
+    (format, dest): (Output, Dest),
     limit: Option<usize>,
 ) -> io::Result<()> {
     let groups = &groups[..limit.unwrap_or(usize::MAX).min(groups.len())];
@@ -94,10 +120,10 @@ pub(crate) fn groups(
     for g in groups {
         let value = store.text(g.sym);
         match format {
-            Output::Csv => writeln!(out, "{},{}", csv_cell(value), g.count)?,
+            Output::Csv => writeln!(out, "{},{}", dest.csv(value), g.count)?,
             Output::Jsonl => {
                 let line = serde_json::json!({ "value": g.sym.map(|_| value), "count": g.count });
-                writeln!(out, "{line}")?
+                writeln!(out, "{}", json_inert(&line.to_string()))?
             }
             Output::Table | Output::Count | Output::Tree => {
                 writeln!(out, "{}\t{}", g.count, visible(value))?

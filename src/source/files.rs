@@ -8,6 +8,7 @@ use super::{Progress, SourceMsg};
 use crate::model::parse::{parse_text, Sink};
 use crate::model::record::Record;
 use crate::model::warning::{Location, Warning};
+use crate::model::warning_log::PerInput;
 use flate2::read::MultiGzDecoder;
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -97,6 +98,7 @@ fn worker(shared: &Shared) {
         tx: &shared.tx,
         records: Vec::new(),
         warnings: Vec::new(),
+        per_input: PerInput::default(),
         // The first file is flushed at once: first rows on screen matter more than batching.
         last_flush: std::time::Instant::now() - FLUSH_AFTER,
         keep_raw: !shared.drop_raw,
@@ -112,7 +114,9 @@ fn worker(shared: &Shared) {
             return;
         };
         let origin: Arc<str> = Arc::from(input.label());
-        if !read_one(shared, input, &origin, &mut sink) {
+        let open = read_one(shared, input, &origin, &mut sink);
+        sink.end_input();
+        if !open {
             return; // the receiver is gone: nobody wants the rest
         }
         if sink.due() && !sink.flush() {
@@ -204,6 +208,7 @@ impl<'a> BytesParser<'a> {
                 tx,
                 records: Vec::new(),
                 warnings: Vec::new(),
+                per_input: PerInput::default(),
                 last_flush: std::time::Instant::now() - FLUSH_AFTER,
                 keep_raw,
                 seen: 0,
@@ -221,6 +226,7 @@ impl<'a> BytesParser<'a> {
     ) -> (u64, bool) {
         let before = self.sink.seen;
         read_bytes(origin, bytes, &mut self.sink, cancel);
+        self.sink.end_input();
         let open = !self.sink.due() || self.sink.flush();
         (self.sink.seen - before, open)
     }
@@ -307,6 +313,8 @@ struct Streamer<'a> {
     tx: &'a Sender<SourceMsg>,
     records: Vec<Record>,
     warnings: Vec<Warning>,
+    /// The current input's warnings past the first few, counted (bounded however many).
+    per_input: PerInput,
     last_flush: std::time::Instant,
     keep_raw: bool,
     /// Records parsed so far (downloads report events per object).
@@ -319,6 +327,12 @@ impl Streamer<'_> {
         self.records.len() >= BATCH
             || !self.warnings.is_empty()
             || self.last_flush.elapsed() >= FLUSH_AFTER
+    }
+
+    /// After each input: the warnings it counted rather than sent join the next message.
+    fn end_input(&mut self) {
+        let counted = self.per_input.finish();
+        self.warnings.extend(counted);
     }
 
     /// Sends what is pending; false once the receiver has hung up.
@@ -349,7 +363,9 @@ impl Sink for Streamer<'_> {
         }
     }
     fn warning(&mut self, warning: Warning) {
-        self.warnings.push(warning);
+        if let Some(w) = self.per_input.admit(warning) {
+            self.warnings.push(w);
+        }
     }
     fn keep_raw(&self) -> bool {
         self.keep_raw

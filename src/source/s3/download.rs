@@ -10,8 +10,9 @@ use crate::source::lookup::pager::{backoff, Jitter};
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
-/// Larger than any trail file: such an object is named, not held in memory.
-const MAX_OBJECT: u64 = 1 << 30;
+/// Larger than any trail file (CloudTrail delivers a file every few minutes; the busiest
+/// accounts' files are tens of MB gzipped): such an object is named, not held in memory.
+const MAX_OBJECT: u64 = 256 << 20;
 
 /// A listed object.
 #[derive(Clone, Debug)]
@@ -90,6 +91,7 @@ async fn download(
         bucket: &b.name,
         key: &obj.key,
     };
+    let _downloading = ctx.stats.downloading();
     let sent = with_retries(ctx.stats, ctx.cancel, doing, || {
         b.client.get_object().bucket(&b.name).key(&obj.key).send()
     })
@@ -108,7 +110,10 @@ async fn download(
     };
     let announced = out.content_length().and_then(|n| u64::try_from(n).ok());
     let etag = out.e_tag().map(str::to_string);
-    let mut bytes = Vec::with_capacity(announced.unwrap_or(obj.size).min(MAX_OBJECT) as usize);
+    // Reserved for what the listing said (what the byte budget counted), not for what the
+    // answer claims.
+    let mut bytes =
+        Vec::with_capacity(announced.unwrap_or(0).min(obj.size).min(MAX_OBJECT) as usize);
     loop {
         if ctx.cancel.is_cancelled() {
             return None;

@@ -22,8 +22,17 @@ use aws_config::SdkConfig;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Mutex};
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
+
+/// Object bytes held at once, downloading, waiting or being parsed, counted in KiB: memory is
+/// bounded by bytes, not by a count of objects that may each be large.
+const BYTES_HELD_KIB: usize = 512 << 10;
+
+/// An object's share of `BYTES_HELD_KIB` (a larger object takes all of it, alone).
+fn held_kib(size: u64) -> u32 {
+    (size.div_ceil(1024) as usize).clamp(1, BYTES_HELD_KIB) as u32
+}
 
 /// Failures of one kind named one by one; past this they are counted in a closing note.
 const NAMED_PER_REASON: usize = 10;
@@ -71,6 +80,8 @@ pub fn load_blocking(load: S3Load) -> (crate::model::store::Store, Vec<Warning>)
 struct Arrived {
     origin: Arc<str>,
     bytes: Vec<u8>,
+    /// This object's share of `BYTES_HELD`, given back once it is parsed.
+    _held: OwnedSemaphorePermit,
 }
 
 /// What the tasks of one load share.
@@ -145,6 +156,7 @@ async fn run(load: S3Load, tx: mpsc::Sender<SourceMsg>, cancel: CancelToken) {
     let workers = start_parsers(arrived_rx, &shared, !load.drop_raw);
     let config = crate::source::lookup::client::load_config(load.profile.as_deref()).await;
     let slots = Arc::new(Semaphore::new(load.concurrency.max(1)));
+    let held = Arc::new(Semaphore::new(BYTES_HELD_KIB));
     let mut tasks = JoinSet::new();
     let mut seen = HashSet::new();
     for url in &load.urls {
@@ -189,7 +201,7 @@ async fn run(load: S3Load, tx: mpsc::Sender<SourceMsg>, cancel: CancelToken) {
                     shared: &shared,
                 };
                 listing
-                    .run(&mut seen, &slots, &mut tasks, &arrived_tx)
+                    .run(&mut seen, (&slots, &held), &mut tasks, &arrived_tx)
                     .await;
             }
         }
@@ -216,7 +228,7 @@ impl List<'_> {
     async fn run(
         &self,
         seen: &mut HashSet<(String, String)>,
-        slots: &Arc<Semaphore>,
+        (slots, held): (&Arc<Semaphore>, &Arc<Semaphore>),
         tasks: &mut JoinSet<()>,
         arrived: &mpsc::Sender<Arrived>,
     ) {
@@ -264,12 +276,15 @@ impl List<'_> {
                 let Ok(slot) = slots.clone().acquire_owned().await else {
                     return;
                 };
+                let Ok(bytes) = held.clone().acquire_many_owned(held_kib(object.size)).await else {
+                    return;
+                };
                 if shared.cancel.is_cancelled() {
                     return;
                 }
                 let (b, shared, arrived) = (b.clone(), shared.clone(), arrived.clone());
                 tasks.spawn(async move {
-                    download_one(&b, object, &shared, &arrived).await;
+                    download_one(&b, object, &shared, &arrived, bytes).await;
                     drop(slot);
                 });
                 while tasks.try_join_next().is_some() {}
@@ -288,6 +303,7 @@ async fn download_one(
     object: Object,
     shared: &Shared,
     arrived: &mpsc::Sender<Arrived>,
+    held: OwnedSemaphorePermit,
 ) {
     let origin: Arc<str> = Arc::from(S3Url::object(&b.name, &object.key));
     match fetch(b, &object, shared.cache.as_ref(), &shared.ctx()).await {
@@ -296,7 +312,13 @@ async fn download_one(
                 shared.stats.cached.fetch_add(1, Relaxed);
                 shared.stats.bytes.fetch_add(bytes.len() as u64, Relaxed);
             }
-            let _ = arrived.send(Arrived { origin, bytes }).await;
+            let _ = arrived
+                .send(Arrived {
+                    origin,
+                    bytes,
+                    _held: held,
+                })
+                .await;
         }
         Got::Failed(why) => {
             shared.stats.done.fetch_add(1, Relaxed);
@@ -432,14 +454,15 @@ async fn finish(shared: &Shared, started: std::time::Instant) {
     }
     let cached = s.cached.load(Relaxed);
     let mut summary = format!(
-        "{done} of {listed} object(s) read ({} downloaded, {cached} from the cache), {} event(s), {} bytes, {} request(s), {} throttle(s), {} retry(ies) in {:.1} s",
+        "{done} of {listed} object(s) read ({} downloaded, {cached} from the cache), {} event(s), {} bytes, {} request(s), {} throttle(s), {} retry(ies) in {:.1} s; at most {} download(s) at once",
         done.saturating_sub(cached + s.errors.load(Relaxed)),
         s.events.load(Relaxed),
         s.bytes.load(Relaxed),
         s.requests.load(Relaxed),
         s.throttles.load(Relaxed),
         s.retries.load(Relaxed),
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        s.peak_downloads.load(Relaxed)
     );
     if let Some(c) = &shared.cache {
         let dir = c.dir().to_path_buf();

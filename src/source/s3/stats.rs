@@ -18,9 +18,28 @@ pub(crate) struct Stats {
     pub events: AtomicU64,
     /// Requests sent to S3 (lists and gets, retries included): for the closing summary.
     pub requests: AtomicU64,
+    /// GetObject downloads under way now, and the most at once: counted here, at the client,
+    /// because that is the limit trailscope keeps (a server sees its own lag too).
+    pub downloads: AtomicUsize,
+    pub peak_downloads: AtomicUsize,
+}
+
+/// One download under way, for as long as it lives.
+pub(crate) struct Downloading<'a>(&'a Stats);
+
+impl Drop for Downloading<'_> {
+    fn drop(&mut self) {
+        self.0.downloads.fetch_sub(1, Relaxed);
+    }
 }
 
 impl Stats {
+    pub(crate) fn downloading(&self) -> Downloading<'_> {
+        let now = self.downloads.fetch_add(1, Relaxed) + 1;
+        self.peak_downloads.fetch_max(now, Relaxed);
+        Downloading(self)
+    }
+
     pub fn progress(&self) -> Progress {
         Progress {
             files_done: self.done.load(Relaxed),
