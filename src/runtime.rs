@@ -371,18 +371,10 @@ fn perform(
     }
 }
 
-/// Writes a file that must not exist yet (evidence is never overwritten), private to the user.
+/// Writes an export to a new file, private to the user (evidence is never overwritten; a
+/// symbolic link there is replaced, not followed).
 fn write_new_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
-    use std::io::Write;
-    crate::session::db::private_file(path)?;
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .open(path)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()));
-    written.map_err(|e| {
-        let _ = std::fs::remove_file(path);
-        format!("cannot write {}: {e}", path.display())
-    })
+    crate::export::file::write_new_bytes(path, bytes)
 }
 
 /// The terminal's keys, shared by every session this process runs.

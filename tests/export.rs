@@ -573,3 +573,35 @@ fn unescape(cell: &str) -> String {
     }
     out
 }
+
+/// The app's exports go through one writer: a symbolic link at the chosen path is replaced by
+/// the export, never written through; a regular file there is never overwritten.
+#[cfg(unix)]
+#[test]
+fn an_export_replaces_a_symlink_and_never_writes_through_it() {
+    use std::os::unix::fs::PermissionsExt;
+    use trailscope::export::file::write_new_bytes;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "keep me").expect("victim");
+    let path = dir.path().join("export.jsonl");
+    std::os::unix::fs::symlink(&victim, &path).expect("symlink");
+    write_new_bytes(&path, b"{\"evidence\":1}\n").expect("written");
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+    let meta = std::fs::symlink_metadata(&path).expect("export");
+    assert!(meta.file_type().is_file());
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("export"),
+        "{\"evidence\":1}\n"
+    );
+    let err = write_new_bytes(&victim, b"x").expect_err("a file is there");
+    assert!(err.contains("exists"), "{err}");
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "no temporary file left: {names:?}");
+}

@@ -162,7 +162,6 @@ async fn every_template_runs_and_answers_in_its_shape() {
 #[tokio::test]
 async fn a_pivot_pushed_down_selects_what_the_local_pivot_selects() {
     let f = fake(|_| {}).await;
-    let store = demo_store();
     let mut terms = Vec::new();
     for p in [Param::Key, Param::Ip, Param::Role, Param::Arn] {
         let value = demo_param(p).expect("the demo has a value");
@@ -189,36 +188,90 @@ async fn a_pivot_pushed_down_selects_what_the_local_pivot_selects() {
         .map(String::from),
     );
     for term in terms {
-        let expr = parse(&term).expect("a pivot term parses");
-        let sql = events_query(
-            FAKE_EDS_ID,
-            window(),
-            Some(&condition(&expr).expect("pushed down")),
-        );
-        let (rows, _, ending) = run(&f, &sql, never()).await;
-        assert_eq!(ending, Ending::Finished, "{term}");
-        let (recs, _) = records(FAKE_EDS_ID, &rows);
-        let mut lake = Store::default();
-        lake.insert_batch(recs);
-        let local = Compiled::new(&expr, store, t("2026-11-21T12:00:00Z"));
-        let local: BTreeSet<String> = local
-            .select(store, None)
-            .iter()
-            .filter_map(|&i| store.event(i).event_id.as_deref().map(str::to_string))
-            .collect();
+        let (lake, local, sql) = pushed_and_local(&f, &term).await;
         assert!(
             !local.is_empty() || term.starts_with("account"),
             "{term} selects nothing locally"
         );
-        assert_eq!(ids_of(&lake), local, "{term}: {sql}");
-        // The rebuilt events pivot the same way again.
-        let again = Compiled::new(&expr, &lake, t("2026-11-21T12:00:00Z"));
-        assert_eq!(
-            again.select(&lake, None).len(),
-            lake.len(),
-            "{term} on Lake's events"
-        );
+        assert_eq!(lake, local, "{term}: {sql}");
     }
+}
+
+/// The event ids `term` selects pushed down to Lake and among the demo's loaded events (with
+/// the SQL sent); the events Lake returned are checked to pivot the same way again.
+async fn pushed_and_local(f: &Fake, term: &str) -> (BTreeSet<String>, BTreeSet<String>, String) {
+    let store = demo_store();
+    let expr = parse(term).expect("a pivot term parses");
+    let sql = events_query(
+        FAKE_EDS_ID,
+        window(),
+        Some(&condition(&expr).expect("pushed down")),
+    );
+    let (rows, _, ending) = run(f, &sql, never()).await;
+    assert_eq!(ending, Ending::Finished, "{term}");
+    let (recs, _) = records(FAKE_EDS_ID, &rows);
+    let mut lake = Store::default();
+    lake.insert_batch(recs);
+    let local = Compiled::new(&expr, store, t("2026-11-21T12:00:00Z"));
+    let local: BTreeSet<String> = local
+        .select(store, None)
+        .iter()
+        .filter_map(|&i| store.event(i).event_id.as_deref().map(str::to_string))
+        .collect();
+    // The rebuilt events pivot the same way again.
+    let again = Compiled::new(&expr, &lake, t("2026-11-21T12:00:00Z"));
+    assert_eq!(
+        again.select(&lake, None).len(),
+        lake.len(),
+        "{term} on Lake's events"
+    );
+    (ids_of(&lake), local, sql)
+}
+
+/// SQL's NOT of NULL drops a row: `NOT (errorCode = 'AccessDenied')` would lose every
+/// successful call, which the local `-error:=AccessDenied` keeps. Negations, alone and under
+/// AND and OR, select the same events pushed down as locally, events without the column
+/// included.
+#[tokio::test]
+async fn a_negated_pivot_pushed_down_keeps_the_events_without_the_column() {
+    let f = fake(|_| {}).await;
+    let store = demo_store();
+    let no_error: BTreeSet<String> = store
+        .time_order()
+        .iter()
+        .map(|&i| store.event(i))
+        .filter(|e| store.text(e.error_code).is_empty())
+        .filter_map(|e| e.event_id.as_deref().map(str::to_string))
+        .collect();
+    let no_key: BTreeSet<String> = store
+        .time_order()
+        .iter()
+        .map(|&i| store.event(i))
+        .filter(|e| store.text(e.identity.access_key_id).is_empty())
+        .filter_map(|e| e.event_id.as_deref().map(str::to_string))
+        .collect();
+    assert!(
+        !no_error.is_empty() && !no_key.is_empty(),
+        "the demo has both"
+    );
+    for term in [
+        "-error:=AccessDenied",
+        "-key:=AKIAXLEAKED0EXAMPLE1",
+        "-ip:=198.51.100.77",
+        "-account:=111122223333",
+        "-error:=AccessDenied -key:=AKIAXLEAKED0EXAMPLE1",
+        "-(error:=AccessDenied | key:=AKIAXLEAKED0EXAMPLE1)",
+        "error:=AccessDenied | -key:=AKIAXLEAKED0EXAMPLE1",
+        "-(error:=AccessDenied -ip:=198.51.100.77)",
+    ] {
+        let (lake, local, sql) = pushed_and_local(&f, term).await;
+        assert!(!local.is_empty(), "{term} selects nothing locally");
+        assert_eq!(lake, local, "{term}: {sql}");
+    }
+    let (lake, _, _) = pushed_and_local(&f, "-error:=AccessDenied").await;
+    assert!(no_error.is_subset(&lake), "successful calls are kept");
+    let (lake, _, _) = pushed_and_local(&f, "-key:=AKIAXLEAKED0EXAMPLE1").await;
+    assert!(no_key.is_subset(&lake), "calls without a key are kept");
 }
 
 #[tokio::test]

@@ -281,13 +281,7 @@ pub fn on_saved(app: &mut App, saved: Saved) {
 /// `:save NAME`: an automatic name is replaced; a chosen one is kept and NAME becomes a copy
 /// (every event is written again under it).
 pub fn save_as(app: &mut App, name: &str) -> Result<(), String> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err("save needs a name: :save NAME".into());
-    }
-    if name.chars().any(char::is_control) || name.len() > 200 {
-        return Err("a name is up to 200 characters, without control characters".into());
-    }
+    let name = crate::session::name::check_name(name)?;
     let s = &mut app.session;
     match (&s.name, s.auto_named) {
         // The same name: save again now (after a failure, say).

@@ -9,6 +9,7 @@
 //! Raw records are compact JSON (see `model::compact`), so each is exactly one line.
 
 mod csv;
+pub mod file;
 mod markdown;
 mod provenance;
 

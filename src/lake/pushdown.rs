@@ -15,7 +15,11 @@ pub fn condition(expr: &Expr) -> Result<String, String> {
         }
         Expr::And(parts) => join(parts, " AND "),
         Expr::Or(parts) => join(parts, " OR "),
-        Expr::Not(inner) => Ok(format!("NOT ({})", condition(inner)?)),
+        // SQL's NOT of NULL is NULL, which drops the row: `NOT (errorCode = 'x')` would lose
+        // every call without an error code, which the local `-error:=x` keeps. coalesce makes
+        // the inner condition false where a column is missing, as the local filter reads it.
+        // AND and OR need nothing: without NOT, NULL drops a row exactly where false would.
+        Expr::Not(inner) => Ok(format!("NOT coalesce(({}), false)", condition(inner)?)),
         Expr::Text(_) => Err("free text searches the loaded events only".to_string()),
         Expr::Field {
             field,
@@ -110,6 +114,10 @@ mod tests {
         assert_eq!(
             sql("account:=111122223333").as_deref(),
             Ok("recipientAccountId = '111122223333' OR userIdentity.accountId = '111122223333'")
+        );
+        assert_eq!(
+            sql("-error:=AccessDenied").as_deref(),
+            Ok("NOT coalesce((errorCode = 'AccessDenied'), false)")
         );
         assert!(sql("principal:=unknown:bob").is_err());
         assert!(sql("ip:10.0.0.0/8").is_err());

@@ -4,40 +4,29 @@
 //! Why these choices:
 //! - Every save is one transaction in WAL mode: a kill -9 or a full disk mid-save leaves the
 //!   last committed state readable, and the app can read blocks while the saver writes.
-//! - Incident data is sensitive: the directory is 0700 and the file is created 0600 before
-//!   SQLite opens it (SQLite gives its -wal and -shm files the database file's mode).
+//! - Incident data is sensitive: a data directory trailscope creates is 0700 (one the user
+//!   made is left as it is), and the file is created 0600 before SQLite opens it (SQLite
+//!   gives its -wal and -shm files the database file's mode).
+//! - A file's schema is checked to be exactly ours before any query reads a table, and
+//!   every connection runs with `trusted_schema` off and defensive mode on (`schema`).
+//! - Two processes may share the file: writes start with BEGIN IMMEDIATE (a deferred
+//!   transaction that must upgrade to write gets SQLITE_BUSY at once, without waiting) and
+//!   wait out the other's write; a save merges marks and notes (`merge`).
 //! - A file that is not ours, is damaged, or comes from a newer trailscope is described and
 //!   left exactly as it is: the checks run read-only, before anything could write.
 //! - Events are stored as blocks of raw JSON lines, gzipped, a few thousand per row: ten times
 //!   smaller than rows of JSON, and reopening streams them through the ordinary file parser.
 
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use super::merge::{merge, Annotations};
+use super::schema::{check_objects, harden, MIGRATIONS, SCHEMA_VERSION};
+use super::state::SessionState;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// The schema this build writes. Older files are migrated; newer ones are refused.
-pub(crate) const SCHEMA_VERSION: i64 = 1;
-
-/// `MIGRATIONS[v]` takes a file from version `v` to `v + 1`.
-const MIGRATIONS: &[&str] = &["
-    CREATE TABLE investigations (
-        id          INTEGER PRIMARY KEY,
-        name        TEXT NOT NULL UNIQUE,
-        created_ms  INTEGER NOT NULL,
-        updated_ms  INTEGER NOT NULL,
-        source      TEXT NOT NULL,
-        events      INTEGER NOT NULL DEFAULT 0,
-        state       TEXT NOT NULL
-    );
-    CREATE TABLE event_blocks (
-        investigation INTEGER NOT NULL REFERENCES investigations(id) ON DELETE CASCADE,
-        seq           INTEGER NOT NULL,
-        events        INTEGER NOT NULL,
-        data          BLOB NOT NULL,
-        PRIMARY KEY (investigation, seq)
-    ) WITHOUT ROWID;
-"];
+use std::time::Duration;
 
 const FILE_NAME: &str = "sessions.db";
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -72,9 +61,15 @@ pub struct SaveJob {
 }
 
 pub struct Db {
-    conn: Connection,
-    path: PathBuf,
+    pub(super) conn: Connection,
+    pub(super) path: PathBuf,
+    /// Per investigation, the marks and notes as this process last loaded or saved them:
+    /// what its next save's changes are measured from.
+    base: RefCell<HashMap<String, Annotations>>,
 }
+
+/// How long a write waits for another process's write to end.
+const BUSY_WAIT: Duration = Duration::from_secs(5);
 
 /// Where sessions live: `--data-dir`, else `TRAILSCOPE_DATA_DIR`, else the platform's data
 /// directory (`~/.local/share/trailscope` on Linux).
@@ -104,9 +99,14 @@ impl Db {
             private_file(&path)?;
         }
         let conn = Connection::open(&path).map_err(|e| sql_error(&path, e))?;
-        let db = Db { conn, path };
-        db.conn
-            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
+        let mut db = Db {
+            conn,
+            path,
+            base: RefCell::default(),
+        };
+        harden(&db.conn)
+            .and_then(|()| db.conn.busy_timeout(BUSY_WAIT))
+            .and_then(|()| db.conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"))
             .map_err(|e| sql_error(&db.path, e))?;
         db.migrate()?;
         Ok(db)
@@ -116,15 +116,17 @@ impl Db {
         &self.path
     }
 
-    fn migrate(&self) -> Result<(), String> {
+    fn migrate(&mut self) -> Result<(), String> {
         let have = user_version(&self.conn).map_err(|e| sql_error(&self.path, e))?;
         if have >= SCHEMA_VERSION {
             return Ok(());
         }
         let tx = self
             .conn
-            .unchecked_transaction()
+            .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| sql_error(&self.path, e))?;
+        // Another process may have migrated while this one waited for the write lock.
+        let have = user_version(&tx).map_err(|e| sql_error(&self.path, e))?;
         for (v, sql) in MIGRATIONS.iter().enumerate().skip(have.max(0) as usize) {
             tx.execute_batch(sql)
                 .and_then(|_| tx.pragma_update(None, "user_version", v as i64 + 1))
@@ -154,8 +156,20 @@ impl Db {
         rows
     }
 
-    /// An investigation's id, summary and state document.
+    /// An investigation's id, summary and state document; its marks and notes become what
+    /// this process's next save of it is measured from.
     pub fn load(&self, name: &str) -> Result<Option<(i64, Summary, String)>, String> {
+        let found = self.read(name)?;
+        if let Some((_, _, json)) = &found {
+            let state = serde_json::from_str(json).unwrap_or_default();
+            self.base
+                .borrow_mut()
+                .insert(name.to_string(), Annotations::of(&state));
+        }
+        Ok(found)
+    }
+
+    pub(super) fn read(&self, name: &str) -> Result<Option<(i64, Summary, String)>, String> {
         self.conn
             .query_row(
                 "SELECT id, name, created_ms, updated_ms, source, events, state FROM investigations WHERE name = ?1",
@@ -175,11 +189,15 @@ impl Db {
             .map_err(|e| sql_error(&self.path, e))
     }
 
-    /// Writes the state and appends the new events, all or nothing.
+    /// Writes the state and appends the new events, all or nothing. Marks and notes are
+    /// merged with what another process saved meanwhile (`merge`).
     pub fn save(&mut self, job: &SaveJob) -> Result<(), String> {
         let path = self.path.clone();
         let err = |e| sql_error(&path, e);
-        let tx = self.conn.transaction().map_err(err)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
         let exists = |name: &str| {
             tx.query_row(
                 "SELECT COUNT(*) FROM investigations WHERE name = ?1",
@@ -201,6 +219,32 @@ impl Db {
             )
             .map_err(err)?;
         }
+        let ours: Option<SessionState> = serde_json::from_str(&job.state_json).ok();
+        let stored: Option<String> = tx
+            .query_row(
+                "SELECT state FROM investigations WHERE name = ?1",
+                [&job.name],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(err)?;
+        let base_key = job.rename_from.as_ref().unwrap_or(&job.name);
+        let base = match job.fresh {
+            true => Annotations::default(),
+            false => self
+                .base
+                .borrow()
+                .get(base_key)
+                .cloned()
+                .unwrap_or_default(),
+        };
+        let state_json = match (&ours, stored.and_then(|s| serde_json::from_str(&s).ok())) {
+            (Some(ours), Some(stored)) => {
+                serde_json::to_string(&merge(&base, ours.clone(), &stored))
+                    .unwrap_or_else(|_| job.state_json.clone())
+            }
+            _ => job.state_json.clone(),
+        };
         tx.execute(
             "INSERT INTO investigations (name, created_ms, updated_ms, source, events, state)
              VALUES (?1, ?2, ?3, ?4, 0, ?5)
@@ -210,7 +254,7 @@ impl Db {
                 job.created_ms,
                 job.updated_ms,
                 job.source,
-                job.state_json
+                state_json
             ],
         )
         .map_err(err)?;
@@ -241,11 +285,21 @@ impl Db {
             params![id, job.new_events.len() as i64],
         )
         .map_err(err)?;
-        tx.commit().map_err(err)
+        tx.commit().map_err(err)?;
+        let mut bases = self.base.borrow_mut();
+        if let Some(old) = &job.rename_from {
+            bases.remove(old);
+        }
+        bases.insert(
+            job.name.clone(),
+            ours.as_ref().map(Annotations::of).unwrap_or_default(),
+        );
+        Ok(())
     }
 
     pub fn rename(&mut self, from: &str, to: &str) -> Result<(), String> {
-        if self.load(to)?.is_some() {
+        let to = super::name::check_name(to)?;
+        if self.read(to)?.is_some() {
             return Err(format!("there is already an investigation named {to:?}"));
         }
         let n = self
@@ -295,126 +349,6 @@ impl Db {
             )
             .map_err(|e| sql_error(&self.path, e))
     }
-
-    /// Writes one investigation to a new file of its own (the same format), for a colleague.
-    pub fn export(&self, name: &str, file: &Path) -> Result<u64, String> {
-        let Some((id, summary, _)) = self.load(name)? else {
-            return Err(no_such(name));
-        };
-        if file.exists() {
-            return Err(format!("{} exists: choose a new file name", file.display()));
-        }
-        private_file(file)?;
-        let result = (|| {
-            let out = Connection::open(file).map_err(|e| sql_error(file, e))?;
-            out.execute_batch(MIGRATIONS.join("\n").as_str())
-                .and_then(|_| out.pragma_update(None, "user_version", SCHEMA_VERSION))
-                .map_err(|e| sql_error(file, e))?;
-            drop(out);
-            self.conn
-                .execute("ATTACH DATABASE ?1 AS dest", [file.to_string_lossy()])
-                .map_err(|e| sql_error(file, e))?;
-            let copied = self.conn.execute_batch(&format!(
-                "BEGIN;
-                 INSERT INTO dest.investigations SELECT * FROM main.investigations WHERE id = {id};
-                 INSERT INTO dest.event_blocks SELECT * FROM main.event_blocks WHERE investigation = {id};
-                 COMMIT;"
-            ));
-            let detached = self.conn.execute_batch("DETACH DATABASE dest");
-            copied.and(detached).map_err(|e| sql_error(file, e))
-        })();
-        if let Err(e) = result {
-            let _ = std::fs::remove_file(file);
-            return Err(e);
-        }
-        Ok(summary.events)
-    }
-
-    /// Reads every investigation in an exported file into this database; `rename` gives the
-    /// (single) imported investigation a new name. Returns the names imported.
-    pub fn import(&mut self, file: &Path, rename: Option<&str>) -> Result<Vec<String>, String> {
-        check_file(file)?;
-        let src = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|e| sql_error(file, e))?;
-        let mut theirs = Vec::new();
-        {
-            let mut stmt = src
-                .prepare("SELECT id, name, created_ms, updated_ms, source, events, state FROM investigations ORDER BY id")
-                .map_err(|e| sql_error(file, e))?;
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, i64>(2)?,
-                        r.get::<_, i64>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, i64>(5)?,
-                        r.get::<_, String>(6)?,
-                    ))
-                })
-                .map_err(|e| sql_error(file, e))?;
-            for row in rows {
-                theirs.push(row.map_err(|e| sql_error(file, e))?);
-            }
-        }
-        if rename.is_some() && theirs.len() != 1 {
-            return Err(format!(
-                "{} holds {} investigations: --as renames only one",
-                file.display(),
-                theirs.len()
-            ));
-        }
-        let path = self.path.clone();
-        let err = |e| sql_error(&path, e);
-        let tx = self.conn.transaction().map_err(err)?;
-        let mut names = Vec::new();
-        for (their_id, name, created, updated, source, events, state) in theirs {
-            let name = rename.map(str::to_string).unwrap_or(name);
-            let taken: bool = tx
-                .query_row(
-                    "SELECT COUNT(*) FROM investigations WHERE name = ?1",
-                    [&name],
-                    |r| r.get::<_, i64>(0),
-                )
-                .map_err(err)?
-                > 0;
-            if taken {
-                return Err(format!(
-                    "there is already an investigation named {name:?}: import it under another name with --as NAME"
-                ));
-            }
-            tx.execute(
-                "INSERT INTO investigations (name, created_ms, updated_ms, source, events, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![name, created, updated, source, events, state],
-            )
-            .map_err(err)?;
-            let id = tx.last_insert_rowid();
-            let mut stmt = src
-                .prepare("SELECT seq, events, data FROM event_blocks WHERE investigation = ?1 ORDER BY seq")
-                .map_err(|e| sql_error(file, e))?;
-            let blocks = stmt
-                .query_map([their_id], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, Vec<u8>>(2)?,
-                    ))
-                })
-                .map_err(|e| sql_error(file, e))?;
-            for block in blocks {
-                let (seq, n, data) = block.map_err(|e| sql_error(file, e))?;
-                tx.execute(
-                    "INSERT INTO event_blocks (investigation, seq, events, data) VALUES (?1, ?2, ?3, ?4)",
-                    params![id, seq, n, data],
-                )
-                .map_err(err)?;
-            }
-            names.push(name);
-        }
-        tx.commit().map_err(err)?;
-        Ok(names)
-    }
 }
 
 /// Refuses, without writing, a file that is not a session database we can read.
@@ -436,6 +370,7 @@ pub fn check_file(path: &Path) -> Result<(), String> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
     )
     .map_err(|e| sql_error(path, e))?;
+    harden(&conn).map_err(|e| sql_error(path, e))?;
     let version = user_version(&conn).map_err(|e| sql_error(path, e))?;
     if version > SCHEMA_VERSION {
         return Err(format!(
@@ -469,6 +404,8 @@ pub fn check_file(path: &Path) -> Result<(), String> {
             pages.saturating_mul(page_size)
         ));
     }
+    // Before any table is read: a view or a virtual table would run as it is read.
+    check_objects(&conn, version, &shown.to_string())?;
     if version >= 1 {
         for table in ["investigations", "event_blocks"] {
             conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| {
@@ -481,19 +418,19 @@ pub fn check_file(path: &Path) -> Result<(), String> {
 }
 
 /// A path for an SQLite URI: `%`, `?` and `#` would be read as URI syntax.
-fn uri_path(path: &Path) -> String {
+pub(super) fn uri_path(path: &Path) -> String {
     path.to_string_lossy()
         .replace('%', "%25")
         .replace('?', "%3f")
         .replace('#', "%23")
 }
 
-fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+pub(super) fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA user_version", [], |r| r.get(0))
 }
 
 /// Turns SQLite's errors into what a user can act on.
-fn sql_error(path: &Path, e: rusqlite::Error) -> String {
+pub(super) fn sql_error(path: &Path, e: rusqlite::Error) -> String {
     use rusqlite::ErrorCode as C;
     let shown = path.display();
     match e.sqlite_error_code() {
@@ -511,7 +448,7 @@ fn sql_error(path: &Path, e: rusqlite::Error) -> String {
     }
 }
 
-fn no_such(name: &str) -> String {
+pub(super) fn no_such(name: &str) -> String {
     format!("no investigation named {name:?} (`trailscope sessions list` shows them)")
 }
 
@@ -524,32 +461,25 @@ fn gzip_lines(lines: &[Arc<str>]) -> std::io::Result<Vec<u8>> {
     gz.finish()
 }
 
-/// Creates the directory (and parents) private to the user.
+/// Creates the directory (and parents) private to the user. A directory that exists is the
+/// user's choice and is left as it is: it may be shared on purpose (a team's 0755 folder).
 fn private_dir(dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))?;
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-            .map_err(|e| format!("cannot make {} private: {e}", dir.display()))?;
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
     }
-    Ok(())
+    builder
+        .create(dir)
+        .map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))
 }
 
 /// Creates an empty file readable by the user alone (SQLite then fills it).
 pub(crate) fn private_file(path: &Path) -> Result<(), String> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path).map(drop).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => {
-            format!("{} exists: choose another file name", path.display())
-        }
-        _ => format!("cannot create {}: {e}", path.display()),
-    })
+    crate::export::file::create_private(path).map(drop)
 }

@@ -4,6 +4,10 @@
 
 pub mod cli;
 pub mod db;
+mod merge;
+pub mod name;
 pub mod reopen;
 pub mod saver;
+pub(crate) mod schema;
 pub mod state;
+mod transfer;

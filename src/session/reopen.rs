@@ -78,6 +78,7 @@ pub(crate) fn read_block(db: &Path, investigation: i64, seq: i64) -> std::io::Re
         if slot.as_ref().is_none_or(|(p, _)| p != db) {
             let conn =
                 Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(io)?;
+            super::schema::harden(&conn).map_err(io)?;
             *slot = Some((db.to_path_buf(), conn));
         }
         let Some((_, conn)) = slot.as_ref() else {

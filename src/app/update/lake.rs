@@ -12,7 +12,7 @@ use crate::lake::cost;
 use crate::lake::pushdown::condition;
 use crate::lake::rows::{are_events, records, Cell, Table};
 use crate::lake::runner::LakeMsg;
-use crate::lake::sql::events_query;
+use crate::lake::sql::{events_query, store_id};
 use crate::lake::templates::{Param, TEMPLATES};
 use crate::model::sanitize::visible;
 use crate::model::warning::{Location, Warning};
@@ -361,13 +361,20 @@ pub(super) fn picker_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
                 Some(Ok(s)) => s.get(picker.cursor).cloned(),
                 _ => None,
             };
-            if let Some(store) = chosen {
-                lake.store = store.id.clone();
-                lake.picker = None;
-                lake.editor
-                    .set_text(&events_query(&lake.store, lake.window, None));
-                lake.editing = true;
-                app.source_label = format!("CloudTrail Lake {} ({})", store.name, store.id);
+            let Some(store) = chosen else {
+                return;
+            };
+            // An id from ListEventDataStores follows FROM unquoted: it passes the check a
+            // typed `--lake ID` passes, or it is not used.
+            match store_id(&store.id) {
+                Ok(id) => {
+                    lake.picker = None;
+                    lake.editor.set_text(&events_query(&id, lake.window, None));
+                    lake.editing = true;
+                    app.source_label = format!("CloudTrail Lake {} ({id})", store.name);
+                    lake.store = id;
+                }
+                Err(why) => app.notice = Some(format!("not querying that event data store: {why}")),
             }
         }
         _ => {}
@@ -499,8 +506,7 @@ mod tests {
         vec![("ip".into(), ip.into()), ("events".into(), n.to_string())]
     }
 
-    #[test]
-    fn an_aggregate_answer_keeps_every_page() {
+    fn lake_app(store: &str) -> App {
         let mut app = App::new(
             crate::keymap::Keymap::default_keymap(),
             "lake".into(),
@@ -511,7 +517,61 @@ mod tests {
             start: EventTime::from_millis(0),
             end: EventTime::from_millis(1),
         };
-        app.lake = Some(LakeSession::new("abc-123".into(), window, ""));
+        app.lake = Some(LakeSession::new(store.into(), window, ""));
+        app
+    }
+
+    fn listed(id: &str) -> crate::lake::client::StoreInfo {
+        crate::lake::client::StoreInfo {
+            id: id.to_string(),
+            arn: format!("arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/{id}"),
+            name: "trail".to_string(),
+            status: "ENABLED".to_string(),
+            retention_days: None,
+            multi_region: None,
+            organization: None,
+        }
+    }
+
+    /// A store id from ListEventDataStores follows FROM unquoted, like one typed after
+    /// `--lake`: one that fails that check is refused with a message, never used.
+    #[test]
+    fn a_picked_store_id_passes_the_check_a_typed_one_does() {
+        for bad in [
+            "x' OR '1'='1",
+            "eds id",
+            "eds\u{1b}]52;c;AAAA\u{7}",
+            "ab",
+            "-abc",
+        ] {
+            let mut app = lake_app("");
+            on_lake(&mut app, LakeMsg::Stores(Ok(vec![listed(bad)])));
+            let mut effects = Vec::new();
+            picker_key(&mut app, Key::plain(KeyCode::Enter), &mut effects);
+            let lake = app.lake.as_ref().expect("a Lake session");
+            assert_eq!(lake.store, "", "{bad:?} was used");
+            assert!(!lake.editing && lake.picker.is_some(), "{bad:?}");
+            let notice = app.notice.clone().unwrap_or_default();
+            assert!(
+                notice.contains("not an event data store id"),
+                "{bad:?}: {notice}"
+            );
+            assert!(!notice.contains('\u{1b}'), "the notice shows the id safely");
+            assert!(effects.is_empty());
+        }
+        let good = "7e1b0c3a-5d2f-4c8e-9a6b-0f1e2d3c4b5a";
+        let mut app = lake_app("");
+        on_lake(&mut app, LakeMsg::Stores(Ok(vec![listed(good)])));
+        picker_key(&mut app, Key::plain(KeyCode::Enter), &mut Vec::new());
+        let lake = app.lake.as_ref().expect("a Lake session");
+        assert_eq!(lake.store, good);
+        assert!(lake.editing && lake.picker.is_none());
+        assert!(lake.editor.text().contains(&format!("FROM {good}")));
+    }
+
+    #[test]
+    fn an_aggregate_answer_keeps_every_page() {
+        let mut app = lake_app("abc-123");
         let effects = run_first(&mut app, "SELECT ip, COUNT(*) AS events …".into());
         assert_eq!(effects.len(), 1);
         // Two pages of 1000, then one more; progress after each, as the client reports.

@@ -28,6 +28,8 @@ pub(crate) enum Expr {
     CastTime(Box<Expr>),
     Lower(Box<Expr>),
     Upper(Box<Expr>),
+    /// `coalesce(a, b, …)`: the first argument that is not NULL (NULL if none is).
+    Coalesce(Vec<Expr>),
     Cmp(Box<Expr>, Cmp, Box<Expr>),
     And(Vec<Expr>),
     Or(Vec<Expr>),

@@ -364,3 +364,52 @@ fn the_statement_shape_trailscope_writes_runs() {
         ]
     );
 }
+
+/// NULL is unknown: `NOT (errorCode = 'x')` drops the events without an error code, as
+/// Trino does; `coalesce` makes a condition two-valued, which is how trailscope negates.
+#[test]
+fn null_columns_under_not_and_or_and_coalesce() {
+    assert_eq!(
+        names("NOT (errorCode = 'AccessDenied')"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        names("NOT coalesce((errorCode = 'AccessDenied'), false)"),
+        ["DeleteObject", "GetObject", "ListBuckets"]
+    );
+    // NULL AND FALSE is FALSE, so NOT keeps the row; NULL AND TRUE is NULL.
+    assert_eq!(
+        names("NOT (errorCode = 'AccessDenied' AND eventName = 'x')"),
+        ["DeleteObject", "GetObject", "GetObject", "ListBuckets"]
+    );
+    assert_eq!(
+        names("NOT (errorCode = 'AccessDenied' AND readOnly = TRUE)"),
+        ["DeleteObject"]
+    );
+    // NULL OR TRUE is TRUE; NULL OR FALSE is NULL.
+    assert_eq!(
+        names("errorCode = 'AccessDenied' OR eventName = 'GetObject'"),
+        ["GetObject", "GetObject"]
+    );
+    assert_eq!(
+        names("NOT (errorCode = 'AccessDenied' OR userIdentity.accessKeyId = 'AKIA1')"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        names("NOT coalesce((errorCode = 'AccessDenied') OR (userIdentity.accessKeyId = 'AKIA1'), false)"),
+        ["ListBuckets"]
+    );
+    assert_eq!(
+        names("NOT coalesce((errorCode = 'AccessDenied'), false) AND NOT coalesce((userIdentity.accessKeyId = 'AKIA2'), false)"),
+        ["DeleteObject", "GetObject", "ListBuckets"]
+    );
+    assert_eq!(
+        rows("SELECT coalesce(errorCode, userIdentity.accessKeyId, 'none') AS c FROM EDS"),
+        ["c=AKIA1", "c=AKIA1", "c=AccessDenied", "c=none"]
+    );
+    assert_eq!(
+        rows("SELECT coalesce(errorCode) AS c FROM EDS WHERE eventName = 'ListBuckets'"),
+        [""]
+    );
+    assert!(query("SELECT coalesce() FROM EDS").1.is_err());
+}

@@ -1,5 +1,5 @@
 //! Evaluating one expression for one event (or one group): column paths into the raw record,
-//! SQL's three-valued logic, LIKE, and the few functions Lake queries use. Any value may be
+//! SQL's three-valued logic (and coalesce, which ends it), LIKE, and the few functions Lake queries use. Any value may be
 //! hostile: nothing here interprets a string beyond comparing it.
 
 use super::compile::{Cmp, Expr, Lit, EVENT_TIME};
@@ -36,6 +36,15 @@ pub(crate) fn eval<'a>(e: &'a Expr, ctx: Ctx<'a, '_>) -> Result<Val<'a>, String>
         },
         Expr::Lower(x) => map_text(eval(x, ctx)?, "lower", |s| s.to_lowercase())?,
         Expr::Upper(x) => map_text(eval(x, ctx)?, "upper", |s| s.to_uppercase())?,
+        Expr::Coalesce(args) => {
+            for a in args {
+                let v = eval(a, ctx)?;
+                if v != Val::Null {
+                    return Ok(v);
+                }
+            }
+            Val::Null
+        }
         Expr::Cmp(l, op, r) => {
             let o = compare(&eval(l, ctx)?, &eval(r, ctx)?)?;
             truth(o.map(|o| holds(*op, o)))

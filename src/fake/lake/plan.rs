@@ -372,7 +372,7 @@ fn children(e: &Expr) -> Vec<&Expr> {
         Expr::ElementAt(a, b) | Expr::Cmp(a, _, b) => vec![a, b],
         Expr::CastJson(a) | Expr::CastText(a) | Expr::CastTime(a) => vec![a],
         Expr::Lower(a) | Expr::Upper(a) | Expr::Not(a) | Expr::IsNull(a, _) => vec![a],
-        Expr::And(list) | Expr::Or(list) => list.iter().collect(),
+        Expr::And(list) | Expr::Or(list) | Expr::Coalesce(list) => list.iter().collect(),
         Expr::InList(a, list, _) => std::iter::once(a.as_ref()).chain(list).collect(),
         Expr::Like {
             expr,
