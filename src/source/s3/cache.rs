@@ -24,7 +24,10 @@ impl Cache {
     /// `<data dir>/s3-cache`, created private to the user.
     pub fn open(data_dir: &Path, limit: u64) -> Result<Cache, String> {
         let dir = data_dir.join("s3-cache");
-        for d in [data_dir, dir.as_path()] {
+        // The data directory is made private only when trailscope creates it: one the user
+        // made (and perhaps shares) keeps its mode. The cache folder inside is ours alone.
+        let ours = [(!data_dir.is_dir()).then_some(data_dir), Some(dir.as_path())];
+        for d in ours.into_iter().flatten() {
             std::fs::create_dir_all(d)
                 .map_err(|e| format!("cannot create the S3 cache {}: {e}", d.display()))?;
             private(d, 0o700)?;
@@ -191,6 +194,11 @@ mod tests {
     #[test]
     fn entries_round_trip_and_are_private_and_hashed() {
         let tmp = tempfile::tempdir().unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
         let cache = Cache::open(tmp.path(), 1 << 20).unwrap();
         let key = "../../etc/passwd\u{1b}[31m";
         cache.put("b", key, "\"e1\"", b"hello").unwrap();
@@ -220,6 +228,7 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode(cache.dir()), 0o700);
+            assert_eq!(mode(tmp.path()), 0o755, "the user's own data directory keeps its mode");
             assert_eq!(mode(&cache.dir().join(&names[0])), 0o600);
         }
     }
