@@ -16,6 +16,7 @@ use crate::source::files::{spawn_load, CancelToken};
 use crate::source::lookup::live::{Fetcher, RegionOrder};
 use crate::source::walk::Plan;
 use crate::terminal::TerminalGuard;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use crossterm::event::{Event as TermEvent, KeyEventKind, KeyModifiers};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -112,7 +113,7 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
     let themes = startup.themes.themes;
     let (reply_tx, mut reply_rx) = mpsc::unbounded_channel();
     let mut db_error = None;
-    let saver = match opts.db {
+    let mut saver = match opts.db {
         Ok(db) => Some(Saver::start(db, reply_tx)),
         Err(why) => {
             db_error = Some(why.clone());
@@ -177,15 +178,37 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
+    // A panic in the core or the drawing (a bug) ends the session, but the investigation is
+    // saved first and the terminal restored before the words are printed.
+    let mut panicked = false;
+    macro_rules! step {
+        ($run:lifetime, $msg:expr) => {{
+            let msg = $msg;
+            match catch_unwind(AssertUnwindSafe(|| update(&mut app, msg))) {
+                Ok(effects) => effects,
+                Err(_) => {
+                    panicked = true;
+                    break $run internal_error();
+                }
+            }
+        }};
+    }
     let outcome = 'run: loop {
         if dirty && last_draw.elapsed() >= FRAME {
-            guard
-                .terminal
-                .draw(|f| match themes.get(app.theme) {
-                    Some(theme) => crate::ui::draw(f, &app, theme),
-                    None => crate::ui::draw(f, &app, &crate::theme::Theme::empty()),
-                })
-                .map_err(|e| format!("cannot draw: {e}"))?;
+            let drawn = catch_unwind(AssertUnwindSafe(|| {
+                guard
+                    .terminal
+                    .draw(|f| match themes.get(app.theme) {
+                        Some(theme) => crate::ui::draw(f, &app, theme),
+                        None => crate::ui::draw(f, &app, &crate::theme::Theme::empty()),
+                    })
+                    .map(drop)
+            }));
+            let Ok(drawn) = drawn else {
+                panicked = true;
+                break 'run internal_error();
+            };
+            drawn.map_err(|e| format!("cannot draw: {e}"))?;
             last_draw = Instant::now();
             dirty = false;
         }
@@ -202,10 +225,10 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
             _ = std::future::ready(()), if app.wants_work() => None,
             name = signals.recv() => break Outcome::Failed(format!("stopped by {name}")),
         };
-        let mut effects = update(&mut app, Msg::Tick(started.elapsed().as_millis() as u64));
+        let mut effects = step!('run, Msg::Tick(started.elapsed().as_millis() as u64));
         dirty |= app.load.loading;
         if let Some(msg) = first {
-            effects.extend(update(&mut app, msg));
+            effects.extend(step!('run, msg));
             dirty = true;
         }
         // Drain what is ready, then draw once.
@@ -227,12 +250,12 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
                     },
                 },
             };
-            effects.extend(update(&mut app, msg));
+            effects.extend(step!('run, msg));
             dirty = true;
         }
         // One slice of filtering per turn, after input: keys are never queued behind a scan.
         if app.wants_work() {
-            effects.extend(update(&mut app, Msg::Work));
+            effects.extend(step!('run, Msg::Work));
             dirty = true;
         }
         effects.splice(0..0, effects_at_start.drain(..));
@@ -256,7 +279,7 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
                 }
             }
             for msg in answers {
-                effects.extend(update(&mut app, msg));
+                effects.extend(step!('run, msg));
                 dirty = true;
             }
         }
@@ -270,27 +293,42 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
             let _ = tokio::time::timeout(Duration::from_secs(3), runner.finish()).await;
         }
     }
+    if panicked {
+        // Saved while the screen still shows the last frame, before anything else can fail.
+        final_save(saver.take(), &mut app);
+    }
     drop(guard);
     // The input thread outlives this session (it blocks in `read`): the next session (an
     // investigation opened from the picker) takes its keys from here, so none is lost.
     give_back_input(term_rx);
     // The last state, whatever ended the session (q, a signal, an error): the terminal is
     // already restored, so a long final save is not a frozen screen.
-    if let Some(saver) = saver {
-        if let Some(job) = crate::app::session::autosave(&mut app, true) {
-            if job.new_events.len() > 50_000 {
-                // Seconds of compressing: say why the prompt is not back yet.
-                eprintln!(
-                    "trailscope: saving {} events to {}…",
-                    job.new_events.len(),
-                    crate::model::sanitize::visible(&job.name)
-                );
-            }
-            saver.save(job);
-        }
-        saver.finish();
-    }
+    final_save(saver, &mut app);
     Ok(outcome)
+}
+
+fn final_save(saver: Option<Saver>, app: &mut App) {
+    let Some(saver) = saver else { return };
+    if let Some(job) = crate::app::session::autosave(app, true) {
+        if job.new_events.len() > 50_000 {
+            // Seconds of compressing: say why the prompt is not back yet.
+            eprintln!(
+                "trailscope: saving {} events to {}…",
+                job.new_events.len(),
+                crate::model::sanitize::visible(&job.name)
+            );
+        }
+        saver.save(job);
+    }
+    saver.finish();
+}
+
+/// How a session that hit a bug ends: the panic's words and where the work is.
+fn internal_error() -> Outcome {
+    let words = crate::terminal::take_ui_panic().unwrap_or_else(|| "a panic".to_string());
+    Outcome::Failed(format!(
+        "internal error: {words}\nThe investigation was saved: `trailscope open` lists it. Please report this."
+    ))
 }
 
 fn reply_msg(reply: Reply) -> Msg {

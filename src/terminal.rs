@@ -12,6 +12,8 @@ use crossterm::terminal::{
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{self, Stdout};
+use std::sync::{Mutex, OnceLock};
+use std::thread::ThreadId;
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
@@ -56,6 +58,10 @@ impl TerminalGuard {
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore();
+        // Unwinding from a panic nobody caught: its words, now that they can be read.
+        if let Some(words) = take_ui_panic() {
+            eprintln!("trailscope: internal error: {words}");
+        }
     }
 }
 
@@ -73,11 +79,40 @@ pub fn restore() {
     let _ = disable_raw_mode();
 }
 
+/// The thread that draws the screen, and what a panic on it said: printed once the terminal
+/// is back, by whoever restores it (the runtime after saving, or the guard while unwinding).
+static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
+static UI_PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+/// The words of a panic on the UI thread, once.
+pub fn take_ui_panic() -> Option<String> {
+    UI_PANIC.lock().ok().and_then(|mut p| p.take())
+}
+
 fn install_panic_hook() {
+    let _ = UI_THREAD.set(std::thread::current().id());
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        // Restore first, or the panic message lands in the alternate screen and vanishes.
+        if UI_THREAD.get() == Some(&std::thread::current().id()) {
+            // Nothing printed into the alternate screen and nothing restored yet: the runtime
+            // catches this, saves the investigation, then restores the terminal and says it.
+            if let Ok(mut p) = UI_PANIC.lock() {
+                *p = Some(info.to_string());
+            }
+            return;
+        }
+        if std::thread::current().name().is_some_and(is_reader) {
+            // A reader catches its own panic and reports its input as failed; printing here
+            // would scribble over the screen.
+            return;
+        }
+        // Any other thread: the screen cannot be trusted any more.
         restore();
         previous(info);
     }));
+}
+
+/// Threads that read input and catch their own panics (`source::files`, `source::s3`).
+fn is_reader(name: &str) -> bool {
+    name.starts_with("load-") || name.starts_with("s3-parse")
 }

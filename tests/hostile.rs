@@ -73,13 +73,33 @@ fn every_file_loads_what_it_can_and_says_what_it_could_not() {
 
     // A key twice: the ambiguous top-level record is refused; a twice-named user is not
     // guessed at.
+    // A key twice anywhere in a record, one rule: refused with a warning naming the key.
     let (store, w) = load("duplicate-keys.jsonl");
-    assert_eq!(ids(&store), ["602"]);
-    assert_eq!(w.len(), 2, "{w:#?}");
+    assert!(ids(&store).is_empty(), "{:?}", ids(&store));
+    assert_eq!(w.len(), 3, "{w:#?}");
     assert!(w[0].contains("duplicate field `eventName`"), "{w:#?}");
-    assert!(w[1].contains("duplicate field `userName`"), "{w:#?}");
-    let e = store.event(store.time_order()[0]);
-    assert_eq!(store.text(Some(e.principal_name)), UNREADABLE_IDENTITY);
+    assert!(w[1].contains("\"userName\" appears twice"), "{w:#?}");
+    assert!(w[2].contains("\"Effect\" appears twice"), "{w:#?}");
+
+    // Issue 18's reproducers load whole and quietly; what they did to the views is checked
+    // with every screen below and in tests/e2e_hostile_folder.rs.
+    for (name, n) in [
+        ("backslash-u00.json", 2),
+        ("width-shifting.json", 2),
+        ("zeros-array.json", 1),
+    ] {
+        let (store, w) = load(name);
+        assert_eq!(store.len(), n, "{name}");
+        assert!(w.is_empty(), "{name}: {w:#?}");
+    }
+
+    // A billion `0` lines: a handful of warnings that count all of them.
+    let (store, warnings) = load_blocking(plan(&[corpus("zero-lines.json.gz")]));
+    assert!(store.is_empty());
+    assert!(warnings.len() <= 30, "{} warnings sent", warnings.len());
+    let log: trailscope::model::warning_log::WarningLog = warnings.into_iter().collect();
+    assert_eq!(log.total(), 512 << 20, "every line counted");
+    assert!(log.rows() <= 5, "{:#?}", log.lines().collect::<Vec<_>>());
 
     let (store, w) = load("invalid-utf8.json.gz");
     assert_eq!(ids(&store), ["701", "702"]);
@@ -239,4 +259,34 @@ fn a_gzip_bomb_is_streamed_not_inflated_whole() {
     assert_eq!(store.len(), 2, "{warnings:?}");
     assert!(warnings.is_empty(), "{warnings:?}");
     assert!(grew_mb < 48, "peak memory grew by {grew_mb} MiB");
+}
+
+/// A case folder is walked for regular files only: a symlink to /dev/zero and a FIFO under
+/// log-like names are named in a warning, never opened (either would block or never end); a
+/// symlink to a regular file is read, counted at its target's size.
+#[cfg(unix)]
+#[test]
+fn a_folder_walk_reads_regular_files_only() {
+    let dir = tempfile::tempdir().expect("dir");
+    let real = corpus("controls.json");
+    std::fs::copy(&real, dir.path().join("a.json")).expect("copy");
+    std::os::unix::fs::symlink(std::fs::canonicalize(&real).expect("path"), dir.path().join("b.json"))
+        .expect("link");
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.json")).expect("link");
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("x.json"))
+        .status()
+        .expect("mkfifo");
+    assert!(fifo.success());
+    let planned = plan(&[dir.path().to_path_buf()]);
+    let sizes: Vec<u64> = planned.inputs.iter().map(|i| i.size()).collect();
+    let expected = std::fs::metadata(&real).expect("size").len();
+    assert_eq!(sizes, [expected, expected], "a.json and the link to a regular file");
+    let warnings: Vec<String> = planned.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(warnings.iter().any(|w| w.contains("x.json") && w.contains("a pipe (FIFO)")), "{warnings:#?}");
+    assert!(warnings.iter().any(|w| w.contains("zero.json") && w.contains("a link to a device")), "{warnings:#?}");
+    // And the load ends, with both copies' events read.
+    let (store, _) = load_blocking(planned);
+    assert_eq!(store.len() + store.duplicates(), 20);
 }

@@ -226,3 +226,31 @@ fn h_name(app: &trailscope::app::App) -> String {
     let idx = app.selected().expect("selection");
     app.store.text(app.store.event(idx).name).to_string()
 }
+
+/// Esc stops a load from files as it stops an S3 download (issue 18): the records that arrived
+/// stay, the next Esc goes on to its usual meaning, and a reopen is never cut short.
+#[test]
+fn esc_stops_a_local_load_keeping_what_arrived() {
+    use trailscope::app::msg::{Msg, QueryId};
+    use trailscope::source::SourceMsg;
+    let mut app = trailscope::app::App::new(
+        trailscope::keymap::Keymap::default_keymap(),
+        "t".into(),
+        100,
+        30,
+    );
+    let esc = || Msg::Key(trailscope::app::key::Key::parse("esc").expect("key"));
+    trailscope::app::update(
+        &mut app,
+        Msg::Source(QueryId(1), SourceMsg::Batch(records(&["02:00:00", "02:10:00"]))),
+    );
+    assert!(app.load.loading);
+    let effects = trailscope::app::update(&mut app, esc());
+    assert_eq!(effects, vec![Effect::StopLoad]);
+    assert!(app.notice.as_deref().is_some_and(|n| n.contains("what was read stays")));
+    let again = trailscope::app::update(&mut app, esc());
+    assert!(!again.contains(&Effect::StopLoad), "asked once: {again:?}");
+    trailscope::app::update(&mut app, Msg::Source(QueryId(1), SourceMsg::Done));
+    assert!(!app.load.loading);
+    assert_eq!(app.store.len(), 2, "what arrived stays");
+}

@@ -9,6 +9,9 @@ pub struct LoadState {
     pub started_ms: u64,
     pub first_rows_ms: Option<u64>,
     pub done_ms: Option<u64>,
+    /// Esc asked the load to stop; it ends when the readers notice. Esc then goes on to its
+    /// other meanings (a filter, the detail pane).
+    pub stopping: bool,
 }
 
 impl LoadState {

@@ -90,7 +90,7 @@ fn shorten(text: &str) -> String {
 /// then every character Markdown or HTML could act on is backslash-escaped. The backslash
 /// itself is escaped too, or a hostile `\|` would turn our `\|` into `\\|` and split the cell.
 pub(crate) fn inline(text: &str) -> String {
-    let one_line: String = text
+    let one_line: String = defang(text)
         .chars()
         .map(|c| if matches!(c, '\n' | '\r') { ' ' } else { c })
         .collect();
@@ -108,9 +108,33 @@ pub(crate) fn inline(text: &str) -> String {
     out
 }
 
+/// What a ticket system would act on, written as responders write indicators: `https[:]//`
+/// style, so a URL is no link, `[@]` so a userName pings nobody and an e-mail address is no
+/// mailto, `[#]` so `#12` is no cross-reference, `www[.]` so no extended autolink. Applied
+/// before Markdown escaping, so the brackets print as they read.
+fn defang(text: &str) -> String {
+    text.replace("://", "[:]//")
+        .replace('@', "[@]")
+        .replace('#', "[#]")
+        .replace("www.", "www[.]")
+        .replace("WWW.", "WWW[.]")
+}
+
 #[cfg(test)]
 mod tests {
     use super::{inline, shorten};
+
+    #[test]
+    fn links_mentions_and_references_are_inert() {
+        let cell = inline("see https://evil.example/x @octocat mail a@b.example #12 www.evil.example");
+        assert_eq!(
+            cell,
+            "see https\\[:\\]//evil.example/x \\[@\\]octocat mail a\\[@\\]b.example \\[#\\]12 www\\[.\\]evil.example"
+        );
+        for bare in ["://", "@octocat", "#12", "www.evil"] {
+            assert!(!cell.contains(bare), "{bare} in {cell}");
+        }
+    }
 
     #[test]
     fn inline_is_inert() {
@@ -118,7 +142,10 @@ mod tests {
         assert_eq!(inline("\\|"), "\\\\\\|");
         assert_eq!(inline("x\ny\r\nz"), "x y  z");
         assert_eq!(inline("\u{1b}[31m"), "\\\\x1b\\[31m");
-        assert_eq!(inline("[a](http://e) <b>"), "\\[a\\](http://e) \\<b\\>");
+        assert_eq!(
+            inline("[a](http://e) <b>"),
+            "\\[a\\](http\\[:\\]//e) \\<b\\>"
+        );
     }
 
     #[test]

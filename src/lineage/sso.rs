@@ -8,7 +8,7 @@
 use super::Mint;
 use crate::model::store::{EventIdx, Store};
 use crate::model::time::EventTime;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Role credentials last at most 12 hours: a key first used later is not this grant's.
 const LIFETIME_MS: i64 = 12 * 3600 * 1000;
@@ -49,19 +49,31 @@ pub(super) fn match_grants(
     grants.sort_by_key(|g| (g.time, g.event));
     let mut sessions = sessions(store, taken);
     sessions.sort_by_key(|s| s.first);
+    // Sessions by (account, role), each list in order of first use: a grant looks only at its
+    // own role's sessions within its time window (a binary search), so thousands of grants
+    // and sessions cost about as much as sorting them, not their product.
+    let mut by_role: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, s) in sessions.iter().enumerate() {
+        by_role.entry((s.account, s.role)).or_default().push(i);
+    }
     let mut claimed = vec![false; sessions.len()];
     let mut mints = Vec::new();
     for g in grants {
         let Some(at) = g.time.millis() else { continue };
-        let found = sessions.iter().enumerate().find(|(i, s)| {
-            !claimed[*i]
-                && s.account == g.account
-                && s.role == g.role
-                && g.user
-                    .as_deref()
-                    .is_none_or(|u| u.eq_ignore_ascii_case(s.user))
-                && (at - SKEW_MS..=at + LIFETIME_MS).contains(&s.first)
-        });
+        let Some(candidates) = by_role.get(&(g.account.as_str(), g.role.as_str())) else {
+            continue;
+        };
+        let from = candidates.partition_point(|&i| sessions[i].first < at - SKEW_MS);
+        let found = candidates[from..]
+            .iter()
+            .take_while(|&&i| sessions[i].first <= at + LIFETIME_MS)
+            .map(|&i| (i, &sessions[i]))
+            .find(|(i, s)| {
+                !claimed[*i]
+                    && g.user
+                        .as_deref()
+                        .is_none_or(|u| u.eq_ignore_ascii_case(s.user))
+            });
         if let Some((i, s)) = found {
             claimed[i] = true;
             mints.push(Mint {
@@ -84,27 +96,27 @@ fn sessions<'a>(store: &'a Store, taken: &HashSet<String>) -> Vec<Session<'a>> {
         let Some((account, role, user)) = reserved_session(arn) else {
             continue;
         };
-        let mut keys: Vec<(String, i64)> = Vec::new();
+        // One role session's keys with their first use (a key per sign-in: many, so a map).
+        let mut keys: HashMap<&str, i64> = HashMap::new();
         for &i in rows {
             let e = store.event(i);
             let (Some(k), Some(t)) = (e.identity.access_key_id, e.time.millis()) else {
                 continue;
             };
-            let k = store.text(Some(k));
-            match keys.iter_mut().find(|(have, _)| have == k) {
-                Some((_, first)) => *first = (*first).min(t),
-                None => keys.push((k.to_string(), t)),
-            }
+            let first = keys.entry(store.text(Some(k))).or_insert(t);
+            *first = (*first).min(t);
         }
+        let mut keys: Vec<(&str, i64)> = keys.into_iter().collect();
+        keys.sort_unstable();
         out.extend(
             keys.into_iter()
-                .filter(|(k, _)| !taken.contains(k))
+                .filter(|(k, _)| !taken.contains(*k))
                 .map(|(key, first)| Session {
                     account,
                     role,
                     user,
                     arn,
-                    key,
+                    key: key.to_string(),
                     first,
                 }),
         );

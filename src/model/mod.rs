@@ -3,6 +3,7 @@
 pub mod column;
 pub mod columns;
 pub mod compact;
+pub mod dup_keys;
 pub mod event;
 pub mod intern;
 pub mod loose;

@@ -5,6 +5,7 @@
 //! Nothing here fails as a whole: each bad element becomes a `Warning` with its position and
 //! the good ones are kept, including those before the point where a truncated file ends.
 
+use super::dup_keys::first_duplicate_key;
 use super::compact::compact_json;
 use super::loose::text;
 use super::record::{Record, RecordView};
@@ -107,6 +108,9 @@ pub fn parse_text(origin: &Arc<str>, text: &str, sink: &mut impl Sink) {
     }
 }
 
+/// Why a value that is not an object (a number, a word, a string) is not read.
+pub(crate) const NOT_A_RECORD: &str = "not a CloudTrail record (expected a JSON object)";
+
 /// One whole JSON value cut out of a larger input by the streaming reader
 /// (`source::stream`): a record, a wrapper, or an element of a `Records` list (`depth` 1).
 pub(crate) fn parse_value(
@@ -197,7 +201,7 @@ fn value<S: Sink>(
             return;
         }
         Some(b'{') => {}
-        _ => return ctx.problem(location, "not a CloudTrail record (expected a JSON object)"),
+        _ => return ctx.problem(location, NOT_A_RECORD),
     }
     let view: RecordView = match serde_json::from_str(raw) {
         Ok(v) => v,
@@ -255,6 +259,13 @@ fn record<S: Sink>(
     location: Location,
     fallback: Option<EventTime>,
 ) {
+    if let Some(key) = first_duplicate_key(raw) {
+        let key = crate::model::sanitize::visible(&key);
+        return ctx.problem(
+            location,
+            format!("record refused: the key \"{key}\" appears twice in one object (readers disagree on which copy counts, so a forged record could show one value and hide another)"),
+        );
+    }
     let (rec, identity_problem) = view.into_record(raw, fallback, ctx.sink.keep_raw());
     if let Some(why) = identity_problem {
         ctx.problem(location, why);

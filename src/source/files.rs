@@ -114,7 +114,7 @@ fn worker(shared: &Shared) {
             return;
         };
         let origin: Arc<str> = Arc::from(input.label());
-        let open = read_one(shared, input, &origin, &mut sink);
+        let open = guarded(&origin, &mut sink, |sink| read_one(shared, input, &origin, sink));
         sink.end_input();
         if !open {
             return; // the receiver is gone: nobody wants the rest
@@ -235,6 +235,31 @@ impl<'a> BytesParser<'a> {
     pub(crate) fn flush(&mut self) -> bool {
         self.sink.flush()
     }
+}
+
+/// Reads one input with `read`; a bug that panics on it costs that input (a warning says
+/// so), not the load: the other inputs are read.
+fn guarded<S: Sink>(origin: &Arc<str>, sink: &mut S, read: impl FnOnce(&mut S) -> bool) -> bool {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(sink)));
+    outcome.unwrap_or_else(|payload| {
+        sink.warning(internal_error(origin, payload.as_ref()));
+        true
+    })
+}
+
+/// The warning for an input whose reading panicked (a bug in trailscope, not the input's
+/// fault): what was read before it stays.
+pub(crate) fn internal_error(origin: &Arc<str>, payload: &(dyn std::any::Any + Send)) -> Warning {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    Warning::problem(
+        origin,
+        Location::WholeFile,
+        format!("not read completely: trailscope hit an internal error ({message}); the other inputs were read; please report it with this file if you can"),
+    )
 }
 
 fn cannot_read(origin: &Arc<str>, e: &std::io::Error) -> Warning {
@@ -389,4 +414,23 @@ pub fn load_blocking(planned: Plan) -> (crate::model::store::Store, Vec<Warning>
         }
     }
     (store, warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_while_reading_one_input_is_a_warning_and_the_load_goes_on() {
+        let origin: Arc<str> = Arc::from("bad.json");
+        let mut sink: (Vec<Record>, Vec<Warning>) = (Vec::new(), Vec::new());
+        let open = guarded(&origin, &mut sink, |_| panic!("index out of bounds"));
+        assert!(open, "the load goes on");
+        assert_eq!(sink.1.len(), 1);
+        let w = sink.1[0].to_string();
+        assert!(w.starts_with("bad.json: not read completely"), "{w}");
+        assert!(w.contains("index out of bounds"), "{w}");
+        let open = guarded(&origin, &mut sink, |_| true);
+        assert!(open && sink.1.len() == 1, "a good read adds nothing");
+    }
 }

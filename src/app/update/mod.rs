@@ -186,9 +186,16 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
                 app.notice = Some("fetch stopped: m resumes every region".to_string());
                 effects.push(Effect::StopFetch);
             }
-            // A download from S3 stops the same way; what arrived stays.
-            Focus::Table if app.load.loading && app.load.progress.s3.is_some() => {
-                app.notice = Some("stopping the S3 download: what arrived stays".to_string());
+            // A load from files or S3 stops the same way; what arrived stays. Not a reopen:
+            // its marks and notes wait for every saved event.
+            Focus::Table
+                if app.load.loading && !app.load.stopping && app.session.restore.is_none() =>
+            {
+                app.load.stopping = true;
+                app.notice = Some(match app.load.progress.s3 {
+                    Some(_) => "stopping the S3 download: what arrived stays".to_string(),
+                    None => "stopping the load: what was read stays".to_string(),
+                });
                 effects.push(Effect::StopLoad);
             }
             // In the table, back drops the filter first (like k9s), then closes the detail.

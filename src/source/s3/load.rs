@@ -16,7 +16,7 @@ use super::stats::Stats;
 use super::url::S3Url;
 use super::S3Load;
 use crate::model::warning::{Location, Warning};
-use crate::source::files::{BytesParser, CancelToken};
+use crate::source::files::{internal_error, BytesParser, CancelToken};
 use crate::source::SourceMsg;
 use aws_config::SdkConfig;
 use std::collections::{HashMap, HashSet};
@@ -420,7 +420,17 @@ fn parse_arrivals(rx: &Mutex<mpsc::Receiver<Arrived>>, shared: &Shared, keep_raw
         if shared.cancel.is_cancelled() {
             continue; // drained, so no download waits on a full channel
         }
-        let (events, open) = parser.parse(&arrived.origin, arrived.bytes, &shared.cancel);
+        let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            parser.parse(&arrived.origin, arrived.bytes, &shared.cancel)
+        }));
+        let (events, open) = match parsed {
+            Ok(counts) => counts,
+            Err(payload) => {
+                let w = internal_error(&arrived.origin, payload.as_ref());
+                shared.stats.errors.fetch_add(1, Relaxed);
+                (0, shared.tx.blocking_send(SourceMsg::Warnings(vec![w])).is_ok())
+            }
+        };
         shared.stats.events.fetch_add(events, Relaxed);
         shared.stats.done.fetch_add(1, Relaxed);
         let progress = SourceMsg::Progress(shared.stats.progress());
