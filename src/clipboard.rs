@@ -5,7 +5,7 @@
 //! visible (JSON keeps its validity with `\u` escapes instead), then base64, so no byte of an
 //! event reaches the terminal as itself.
 
-use crate::model::sanitize::{is_unsafe, visible};
+use crate::model::sanitize::{json_inert, visible};
 use base64::Engine;
 
 /// Larger copies are refused: terminals cap OSC 52 (xterm and others near 100 kB) and drop
@@ -41,20 +41,9 @@ pub fn json_text(raw: &str) -> String {
         // Not JSON (shown as plain lines): copied as the screen shows it.
         Err(_) => return visible(raw).into_owned(),
     };
-    let mut out = String::with_capacity(compact.len());
-    for c in compact.chars() {
-        if is_unsafe(c) {
-            // Outside strings compact JSON has no such characters, so this is always inside
-            // a string, where \u escapes mean the same character.
-            let mut buf = [0u16; 2];
-            for unit in c.encode_utf16(&mut buf) {
-                out.push_str(&format!("\\u{unit:04x}"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    // Outside strings compact JSON has no unsafe characters, so each is inside a string,
+    // where a \u escape means the same character.
+    json_inert(&compact).into_owned()
 }
 
 /// A field or an ID as it is copied: as the screen shows it.
@@ -136,6 +125,7 @@ pub fn send(text: &str, what: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::sanitize::is_unsafe;
 
     #[test]
     fn hostile_text_is_made_visible_and_json_stays_json() {

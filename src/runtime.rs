@@ -16,8 +16,8 @@ use crate::source::files::{spawn_load, CancelToken};
 use crate::source::lookup::live::{Fetcher, RegionOrder};
 use crate::source::walk::Plan;
 use crate::terminal::TerminalGuard;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use crossterm::event::{Event as TermEvent, KeyEventKind, KeyModifiers};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
@@ -181,10 +181,15 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
     // A panic in the core or the drawing (a bug) ends the session, but the investigation is
     // saved first and the terminal restored before the words are printed.
     let mut panicked = false;
+    let planted = planted_panic();
     macro_rules! step {
         ($run:lifetime, $msg:expr) => {{
             let msg = $msg;
-            match catch_unwind(AssertUnwindSafe(|| update(&mut app, msg))) {
+            let stepped = catch_unwind(AssertUnwindSafe(|| {
+                trip(&planted, &msg);
+                update(&mut app, msg)
+            }));
+            match stepped {
                 Ok(effects) => effects,
                 Err(_) => {
                     panicked = true;
@@ -321,6 +326,29 @@ fn final_save(saver: Option<Saver>, app: &mut App) {
         saver.save(job);
     }
     saver.finish();
+}
+
+/// Debug builds only (the tests' binary): a key named by `TRAILSCOPE_DEBUG_PANIC_KEY` makes
+/// the next step panic, so `tests/e2e_panic.rs` can check that a bug saves the investigation
+/// and gives the terminal back. Release builds have no such key.
+#[cfg(debug_assertions)]
+fn planted_panic() -> Option<Key> {
+    std::env::var("TRAILSCOPE_DEBUG_PANIC_KEY")
+        .ok()
+        .and_then(|k| Key::parse(&k).ok())
+}
+
+#[cfg(not(debug_assertions))]
+fn planted_panic() -> Option<Key> {
+    None
+}
+
+fn trip(planted: &Option<Key>, msg: &Msg) {
+    if let (Some(key), Msg::Key(pressed)) = (planted, msg) {
+        if key == pressed {
+            panic!("the planted test panic (TRAILSCOPE_DEBUG_PANIC_KEY)");
+        }
+    }
 }
 
 /// How a session that hit a bug ends: the panic's words and where the work is.

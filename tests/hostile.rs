@@ -270,8 +270,11 @@ fn a_folder_walk_reads_regular_files_only() {
     let dir = tempfile::tempdir().expect("dir");
     let real = corpus("controls.json");
     std::fs::copy(&real, dir.path().join("a.json")).expect("copy");
-    std::os::unix::fs::symlink(std::fs::canonicalize(&real).expect("path"), dir.path().join("b.json"))
-        .expect("link");
+    std::os::unix::fs::symlink(
+        std::fs::canonicalize(&real).expect("path"),
+        dir.path().join("b.json"),
+    )
+    .expect("link");
     std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.json")).expect("link");
     let fifo = std::process::Command::new("mkfifo")
         .arg(dir.path().join("x.json"))
@@ -281,11 +284,25 @@ fn a_folder_walk_reads_regular_files_only() {
     let planned = plan(&[dir.path().to_path_buf()]);
     let sizes: Vec<u64> = planned.inputs.iter().map(|i| i.size()).collect();
     let expected = std::fs::metadata(&real).expect("size").len();
-    assert_eq!(sizes, [expected, expected], "a.json and the link to a regular file");
+    assert_eq!(
+        sizes,
+        [expected, expected],
+        "a.json and the link to a regular file"
+    );
     let warnings: Vec<String> = planned.warnings.iter().map(|w| w.to_string()).collect();
     assert_eq!(warnings.len(), 2, "{warnings:#?}");
-    assert!(warnings.iter().any(|w| w.contains("x.json") && w.contains("a pipe (FIFO)")), "{warnings:#?}");
-    assert!(warnings.iter().any(|w| w.contains("zero.json") && w.contains("a link to a device")), "{warnings:#?}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("x.json") && w.contains("a pipe (FIFO)")),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("zero.json") && w.contains("a link to a device")),
+        "{warnings:#?}"
+    );
     // And the load ends, with both copies' events read.
     let (store, _) = load_blocking(planned);
     assert_eq!(store.len() + store.duplicates(), 20);

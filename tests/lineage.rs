@@ -306,3 +306,36 @@ fn headless_lineage_prints_the_tree_and_the_reachable_events() {
     );
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "in time order");
 }
+
+/// Many Identity Center grants and sessions (issue 18): each of 4,000 users takes the same
+/// permission set once, a second apart, and uses the key it got a few seconds later. Every key
+/// is matched to its own user's grant, and the matching looks only at each grant's own window
+/// (it compared every grant with every session before: 16 million checks here).
+#[test]
+fn thousands_of_identity_center_grants_match_in_linear_time() {
+    const USERS: usize = 4_000;
+    let mut records = Vec::new();
+    for u in 0..USERS {
+        let (h, m, s) = (u / 3600, u / 60 % 60, u % 60);
+        records.push(format!(
+            r#"{{"eventVersion":"1.08","eventTime":"2026-03-02T{h:02}:{m:02}:{s:02}Z","eventSource":"sso.amazonaws.com","eventName":"GetRoleCredentials","eventType":"AwsServiceEvent","eventID":"g{u}","userIdentity":{{"type":"Unknown","accountId":"444455556666","userName":"user{u}@example.com"}},"serviceEventDetails":{{"role_name":"Admin","account_id":"111122223333"}}}}"#
+        ));
+        let (h, m, s) = ((u + 5) / 3600, (u + 5) / 60 % 60, (u + 5) % 60);
+        records.push(format!(
+            r#"{{"eventVersion":"1.08","eventTime":"2026-03-02T{h:02}:{m:02}:{s:02}Z","eventSource":"s3.amazonaws.com","eventName":"ListBuckets","eventID":"c{u}","userIdentity":{{"type":"AssumedRole","arn":"arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_0a1b2c3d/user{u}@example.com","accountId":"111122223333","accessKeyId":"ASIAUSER{u:012}"}}}}"#
+        ));
+    }
+    let store = store_of(&format!("{{\"Records\":[{}]}}", records.join(",")));
+    let started = std::time::Instant::now();
+    let lineage = Lineage::build(&store);
+    let took = started.elapsed();
+    for u in (0..USERS).step_by(97) {
+        let parents: Vec<_> = lineage
+            .parents(&format!("ASIAUSER{u:012}"))
+            .map(|m| store.event(m.event).event_id.clone())
+            .collect();
+        assert_eq!(parents, vec![Some(format!("g{u}").into())], "user {u}");
+    }
+    // Generous for a busy machine and a debug build: the quadratic version took minutes.
+    assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+}

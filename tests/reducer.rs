@@ -242,12 +242,18 @@ fn esc_stops_a_local_load_keeping_what_arrived() {
     let esc = || Msg::Key(trailscope::app::key::Key::parse("esc").expect("key"));
     trailscope::app::update(
         &mut app,
-        Msg::Source(QueryId(1), SourceMsg::Batch(records(&["02:00:00", "02:10:00"]))),
+        Msg::Source(
+            QueryId(1),
+            SourceMsg::Batch(records(&["02:00:00", "02:10:00"])),
+        ),
     );
     assert!(app.load.loading);
     let effects = trailscope::app::update(&mut app, esc());
     assert_eq!(effects, vec![Effect::StopLoad]);
-    assert!(app.notice.as_deref().is_some_and(|n| n.contains("what was read stays")));
+    assert!(app
+        .notice
+        .as_deref()
+        .is_some_and(|n| n.contains("what was read stays")));
     let again = trailscope::app::update(&mut app, esc());
     assert!(!again.contains(&Effect::StopLoad), "asked once: {again:?}");
     trailscope::app::update(&mut app, Msg::Source(QueryId(1), SourceMsg::Done));

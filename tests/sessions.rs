@@ -411,8 +411,12 @@ fn a_save_killed_midway_leaves_the_last_good_state() {
         let (word, n) = at_kill.split_once(' ').expect("progress");
         let n: u64 = n.parse().expect("number");
         match word {
-            // Killed mid-save: the round before is what is there.
-            "writing" => assert_eq!(round + 1, n, "attempt {attempt}: {at_kill}"),
+            // Killed mid-save: the round before is what is there; or killed after the commit
+            // but before the child could say so (a busy machine widens that gap): this round.
+            "writing" => assert!(
+                round + 1 == n || round == n,
+                "attempt {attempt}: round {round} saved, killed while {at_kill}"
+            ),
             // Killed between commit and the next round starting.
             _ => assert_eq!(round, n, "attempt {attempt}: {at_kill}"),
         }

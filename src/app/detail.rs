@@ -130,3 +130,37 @@ impl DetailState {
         n.max(1)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A record that is one long list (half a million lines): End lands on the last line with
+    /// the screen full above it, and costs a screen's worth of lines, not the record's.
+    #[test]
+    fn end_on_a_record_of_half_a_million_lines_costs_a_screen() {
+        let list = vec!["0"; 450_000].join(",");
+        let p = pretty(&format!("{{\"requestParameters\":{{\"list\":[{list}]}}}}"));
+        let mut d = DetailState {
+            lines: p.lines,
+            values: p.values,
+            ..DetailState::default()
+        };
+        let last = d.lines.len() - 1;
+        let started = std::time::Instant::now();
+        d.move_by(isize::MAX, (80, 20));
+        let took = started.elapsed();
+        assert_eq!(d.cursor, last);
+        assert_eq!(d.scroll, last + 1 - 20, "the last screenful, full");
+        d.move_by(-5, (80, 20));
+        assert_eq!(
+            d.scroll,
+            last + 1 - 20,
+            "moving within the screen scrolls nothing"
+        );
+        d.move_by(isize::MIN, (80, 20));
+        assert_eq!((d.cursor, d.scroll), (0, 0));
+        // The quadratic walk took hours here; a screen takes microseconds even unoptimised.
+        assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+    }
+}

@@ -126,7 +126,8 @@ mod tests {
 
     #[test]
     fn links_mentions_and_references_are_inert() {
-        let cell = inline("see https://evil.example/x @octocat mail a@b.example #12 www.evil.example");
+        let cell =
+            inline("see https://evil.example/x @octocat mail a@b.example #12 www.evil.example");
         assert_eq!(
             cell,
             "see https\\[:\\]//evil.example/x \\[@\\]octocat mail a\\[@\\]b.example \\[#\\]12 www\\[.\\]evil.example"

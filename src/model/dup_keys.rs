@@ -105,7 +105,10 @@ mod tests {
     #[test]
     fn a_key_twice_anywhere_is_found() {
         assert_eq!(first_duplicate_key(r#"{"a":1,"b":2}"#), None);
-        assert_eq!(first_duplicate_key(r#"{"a":1,"a":2}"#).as_deref(), Some("a"));
+        assert_eq!(
+            first_duplicate_key(r#"{"a":1,"a":2}"#).as_deref(),
+            Some("a")
+        );
         let nested = r#"{"requestParameters":{"policy":{"Effect":"Allow","Effect":"Deny"}}}"#;
         assert_eq!(first_duplicate_key(nested).as_deref(), Some("Effect"));
         let in_list = r#"{"resources":[{"ARN":"x"},{"ARN":"y","ARN":"z"}]}"#;

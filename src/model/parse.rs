@@ -5,8 +5,8 @@
 //! Nothing here fails as a whole: each bad element becomes a `Warning` with its position and
 //! the good ones are kept, including those before the point where a truncated file ends.
 
-use super::dup_keys::first_duplicate_key;
 use super::compact::compact_json;
+use super::dup_keys::first_duplicate_key;
 use super::loose::text;
 use super::record::{Record, RecordView};
 use super::time::EventTime;

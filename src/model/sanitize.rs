@@ -8,8 +8,8 @@
 //! hand list, so new invisible or format characters are covered as Unicode assigns them.
 
 use icu_properties::props::{
-    BidiControl, DefaultIgnorableCodePoint, EmojiModifier, ExtendedPictographic, GeneralCategory,
-    HangulSyllableType, RegionalIndicator,
+    BidiControl, DefaultIgnorableCodePoint, EmojiModifier, EmojiPresentation, ExtendedPictographic,
+    GeneralCategory, HangulSyllableType, RegionalIndicator,
 };
 use icu_properties::{CodePointMapData, CodePointSetData};
 use std::borrow::Cow;
@@ -44,12 +44,15 @@ fn is_unsafe_beyond_ascii(c: char) -> bool {
 }
 
 /// Characters that render at a width other than the one the layout counts in some terminals:
-/// pictographs (emoji presentation varies with the terminal's Unicode version and font),
-/// skin-tone modifiers and regional indicators (merged into one glyph by some, not others),
-/// and conjoining Hangul vowels and finals (composed with the syllable before by some).
+/// emoji shown as emoji by default (two cells in current tables, one in older ones) and the
+/// pictographs of the emoji planes, skin-tone modifiers and regional indicators (merged into
+/// one glyph by some terminals, not others), and conjoining Hangul vowels and finals (composed
+/// with the syllable before by some). Symbols drawn as text by default (◀ ★ ✔ ©) keep one
+/// cell everywhere and pass.
 fn width_disputed(c: char) -> bool {
     let hangul = CodePointMapData::<HangulSyllableType>::new().get(c);
-    (CodePointSetData::new::<ExtendedPictographic>().contains(c) && c as u32 >= 0x2000)
+    CodePointSetData::new::<EmojiPresentation>().contains(c)
+        || (CodePointSetData::new::<ExtendedPictographic>().contains(c) && c as u32 >= 0x1F000)
         || CodePointSetData::new::<EmojiModifier>().contains(c)
         || CodePointSetData::new::<RegionalIndicator>().contains(c)
         || matches!(
@@ -207,7 +210,9 @@ mod tests {
         ] {
             assert!(is_unsafe(c), "U+{:04X} passes", c as u32);
         }
-        for c in ['a', 'é', 'ß', 'Ж', '日', '本', '한', '©', '€', '→', '✓'] {
+        for c in [
+            'a', 'é', 'ß', 'Ж', '日', '本', '한', '©', '€', '→', '✓', '◀', '★', '✔', '❤',
+        ] {
             assert!(!is_unsafe(c), "{c} escaped");
         }
     }

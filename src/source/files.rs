@@ -114,7 +114,9 @@ fn worker(shared: &Shared) {
             return;
         };
         let origin: Arc<str> = Arc::from(input.label());
-        let open = guarded(&origin, &mut sink, |sink| read_one(shared, input, &origin, sink));
+        let open = guarded(&origin, &mut sink, |sink| {
+            read_one(shared, input, &origin, sink)
+        });
         sink.end_input();
         if !open {
             return; // the receiver is gone: nobody wants the rest

@@ -164,7 +164,8 @@ impl Splitter {
             if self.mode == Mode::Values && !self.in_string && self.unit.is_none() {
                 // Between values: jump to the next that can be a record, counting what lies
                 // between (whitespace, or junk such as a billion `0` lines) in bulk.
-                let next = memchr::memchr3(b'{', b'[', b'"', &buf[i..]).map_or(buf.len(), |p| i + p);
+                let next =
+                    memchr::memchr3(b'{', b'[', b'"', &buf[i..]).map_or(buf.len(), |p| i + p);
                 if next > i {
                     match self.between_values(buf, (i, next), at_end) {
                         Some(resume) => {

@@ -26,7 +26,10 @@ impl Cache {
         let dir = data_dir.join("s3-cache");
         // The data directory is made private only when trailscope creates it: one the user
         // made (and perhaps shares) keeps its mode. The cache folder inside is ours alone.
-        let ours = [(!data_dir.is_dir()).then_some(data_dir), Some(dir.as_path())];
+        let ours = [
+            (!data_dir.is_dir()).then_some(data_dir),
+            Some(dir.as_path()),
+        ];
         for d in ours.into_iter().flatten() {
             std::fs::create_dir_all(d)
                 .map_err(|e| format!("cannot create the S3 cache {}: {e}", d.display()))?;
@@ -228,7 +231,11 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode(cache.dir()), 0o700);
-            assert_eq!(mode(tmp.path()), 0o755, "the user's own data directory keeps its mode");
+            assert_eq!(
+                mode(tmp.path()),
+                0o755,
+                "the user's own data directory keeps its mode"
+            );
             assert_eq!(mode(&cache.dir().join(&names[0])), 0o600);
         }
     }

@@ -428,7 +428,13 @@ fn parse_arrivals(rx: &Mutex<mpsc::Receiver<Arrived>>, shared: &Shared, keep_raw
             Err(payload) => {
                 let w = internal_error(&arrived.origin, payload.as_ref());
                 shared.stats.errors.fetch_add(1, Relaxed);
-                (0, shared.tx.blocking_send(SourceMsg::Warnings(vec![w])).is_ok())
+                (
+                    0,
+                    shared
+                        .tx
+                        .blocking_send(SourceMsg::Warnings(vec![w]))
+                        .is_ok(),
+                )
             }
         };
         shared.stats.events.fetch_add(events, Relaxed);
