@@ -93,6 +93,11 @@ fn the_hostile_corpus_cannot_drive_the_terminal() {
     seen.push_str(&t.wait_text("userIdentity cannot be read", 10));
     t.send_keys(&["w", "i"]);
     seen.push_str(&t.wait_text("principals", 10));
+    // The profile of everything ranks its user agents: the OSC 8 one, narrowed to, is listed.
+    t.send_keys(&["/"]);
+    t.send_literal("ua:Boto3*");
+    t.send_keys(&["Enter"]);
+    seen.push_str(&t.wait_text("\\x1b]8;;https://evil.example/", 10));
     t.send_keys(&["q"]);
     t.wait_text("EXIT-CODE=0", 10);
     t.command(&["pipe-pane", "-t", "e2e"]);

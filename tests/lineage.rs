@@ -339,3 +339,21 @@ fn thousands_of_identity_center_grants_match_in_linear_time() {
     // Generous for a busy machine and a debug build: the quadratic version took minutes.
     assert!(took < std::time::Duration::from_secs(20), "{took:?}");
 }
+
+/// A minting event that succeeded but whose new key is not on record (no responseElements)
+/// is counted, so the lineage view can say what it leaves out instead of dropping it.
+#[test]
+fn a_minting_event_without_a_readable_key_is_counted_not_dropped() {
+    let store = store_of(
+        r#"{"Records":[
+{"eventVersion":"1.08","eventTime":"2026-03-02T09:00:00Z","eventSource":"sts.amazonaws.com","eventName":"AssumeRole","eventID":"a1","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/x","accessKeyId":"AKIAX000000000000001"},"responseElements":null},
+{"eventVersion":"1.08","eventTime":"2026-03-02T09:01:00Z","eventSource":"sts.amazonaws.com","eventName":"AssumeRole","eventID":"a2","errorCode":"AccessDenied","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/x","accessKeyId":"AKIAX000000000000001"},"responseElements":null}
+]}"#,
+    );
+    let lineage = Lineage::build(&store);
+    assert!(lineage.mints.is_empty());
+    assert_eq!(
+        lineage.unread, 1,
+        "the failed call minted nothing; the other is counted"
+    );
+}

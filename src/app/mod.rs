@@ -386,6 +386,12 @@ impl App {
         lines
     }
 
+    /// Minting events whose new credential could not be read, so no tree holds them (0 until
+    /// a tree was asked for).
+    pub fn lineage_unread(&self) -> usize {
+        self.lineage_graph.as_ref().map_or(0, |(_, g)| g.unread)
+    }
+
     /// The marked events in time order.
     pub fn marked(&self) -> Vec<EventIdx> {
         let mut marked: Vec<EventIdx> = self.marks.iter().copied().collect();

@@ -14,7 +14,7 @@
 mod sso;
 mod tree;
 
-pub use tree::{tree, TreeLine};
+pub use tree::{tree, TreeLine, MAX_LINES as MAX_TREE_LINES};
 
 use crate::model::store::{EventIdx, IndexedField, Store};
 use crate::model::time::EventTime;
@@ -71,6 +71,9 @@ pub struct Mint {
 #[derive(Default, Debug)]
 pub struct Lineage {
     pub mints: Vec<Mint>,
+    /// Minting events that succeeded but whose new credential could not be read (no
+    /// `responseElements`, a shape not known): not in any tree, so the tree says how many.
+    pub unread: usize,
     by_parent: HashMap<Cred, Vec<usize>>,
     by_child: HashMap<String, Vec<usize>>,
 }
@@ -98,6 +101,7 @@ impl Lineage {
                 match mint_of(store, idx) {
                     Some(Minted::Key(mint)) => lineage.add(mint, &mut twins),
                     Some(Minted::Grant(grant)) => grants.push(grant),
+                    None if !store.event(idx).is_error() => lineage.unread += 1,
                     None => {}
                 }
             }

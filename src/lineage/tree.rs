@@ -10,7 +10,7 @@ use crate::model::time::EventTime;
 use std::collections::HashSet;
 
 /// Beyond this many lines the tree is cut (and says so).
-const MAX_LINES: usize = 500;
+pub const MAX_LINES: usize = 500;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TreeLine {

@@ -217,6 +217,23 @@ fn lineage_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>
             theme.style(Meaning::Dim),
         ));
     }
+    // What the tree leaves out is said, never dropped silently.
+    if app.lineage.len() >= crate::lineage::MAX_TREE_LINES {
+        lines.push(Line::styled(
+            format!(
+                " The tree stops at {} credentials: pivot on a key further down to see its own.",
+                crate::lineage::MAX_TREE_LINES
+            ),
+            theme.style(Meaning::Dim),
+        ));
+    }
+    let unread = app.lineage_unread();
+    if unread > 0 {
+        lines.push(Line::styled(
+            format!(" {unread} minting event(s) succeeded without a readable new key (no responseElements): not in any tree; filter event:AssumeRole etc. to see them."),
+            theme.style(Meaning::Dim),
+        ));
+    }
     lines
 }
 
