@@ -922,3 +922,26 @@ fn a_non_ascii_filter_word_stays_responsive_on_ten_thousand_events() {
     }
     assert!(!h.app.rows().is_empty(), "the record holding ৡ is found");
 }
+
+/// Found by `ten_thousand_events_stay_responsive`: a resize while the detail pane had no
+/// lines (no event selected: nothing loaded yet, or a filter that matches nothing) indexed
+/// the first of no lines.
+#[test]
+fn resizing_with_no_event_selected_does_not_panic() {
+    let mut app = trailscope::app::App::new(Keymap::default_keymap(), "empty".into(), 80, 24);
+    update(&mut app, Msg::Resize { width: 100, height: 30 });
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+    let file = dir.path().join("records.jsonl");
+    std::fs::write(&file, r#"{"eventName":"ListUsers","eventTime":"2024-06-30T00:00:00Z"}"#)
+        .expect("write");
+    let mut h = build(&file, false, (120, 40));
+    let mut now_ms = 0;
+    let mut steps: Vec<Step> = "/nothing-matches".chars().map(char_key).collect();
+    steps.push(Step::Key(Key::plain(KeyCode::Enter)));
+    steps.push(Step::Resize(90, 20));
+    for step in &steps {
+        run_step(&mut h, step, &mut now_ms);
+    }
+    assert!(h.app.rows().is_empty());
+    check_screen(&h, "the resize").expect("a safe screen");
+}
