@@ -10,7 +10,7 @@
 //! - nothing panicked (proptest catches the panic, shrinks the case and keeps its seed);
 //! - the screen, drawn as the harness draws it, holds no character `is_unsafe` refuses;
 //! - with 10,000 events loaded, the step (update and idle work) took at most 100 ms (see
-//!   `timed` for how that is measured on a busy machine).
+//!   `over_limit` for how that is measured on a busy machine).
 //!
 //! Cases: `PROPTEST_CASES` (default 48 for the small store, 12 for the 10,000 events). A
 //! failing case is written to tests/app_props.proptest-regressions and replayed first on
@@ -42,14 +42,69 @@ const BIG: u64 = 10_000;
 
 /// Characters that drive or deceive terminals, or trip code that counts bytes as characters.
 const NASTY: &[char] = &[
-    '\0', '\u{7}', '\u{8}', '\t', '\n', '\r', '\u{b}', '\u{c}', '\u{1b}', '\u{7f}', '\u{80}',
-    '\u{85}', '\u{8d}', '\u{90}', '\u{9b}', '\u{9c}', '\u{9d}', '\u{9f}', '\u{a0}', '\u{ad}',
-    '\u{34f}', '\u{61c}', '\u{115f}', '\u{180e}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{200e}',
-    '\u{200f}', '\u{2028}', '\u{2029}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}',
-    '\u{202e}', '\u{2060}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{206f}',
-    '\u{3164}', '\u{fe0f}', '\u{feff}', '\u{fff9}', '\u{fffb}', '\u{fffc}', '\u{fffd}',
-    '\u{e000}', '\u{f8ff}', '\u{1d173}', '\u{e0001}', '\u{e007f}', '\u{f0000}', '\u{10ffff}',
-    '\u{301}', '\u{1f600}', '\u{1f1fa}', '漢', 'Ａ', 'é', 'ß',
+    '\0',
+    '\u{7}',
+    '\u{8}',
+    '\t',
+    '\n',
+    '\r',
+    '\u{b}',
+    '\u{c}',
+    '\u{1b}',
+    '\u{7f}',
+    '\u{80}',
+    '\u{85}',
+    '\u{8d}',
+    '\u{90}',
+    '\u{9b}',
+    '\u{9c}',
+    '\u{9d}',
+    '\u{9f}',
+    '\u{a0}',
+    '\u{ad}',
+    '\u{34f}',
+    '\u{61c}',
+    '\u{115f}',
+    '\u{180e}',
+    '\u{200b}',
+    '\u{200c}',
+    '\u{200d}',
+    '\u{200e}',
+    '\u{200f}',
+    '\u{2028}',
+    '\u{2029}',
+    '\u{202a}',
+    '\u{202b}',
+    '\u{202c}',
+    '\u{202d}',
+    '\u{202e}',
+    '\u{2060}',
+    '\u{2066}',
+    '\u{2067}',
+    '\u{2068}',
+    '\u{2069}',
+    '\u{206f}',
+    '\u{3164}',
+    '\u{fe0f}',
+    '\u{feff}',
+    '\u{fff9}',
+    '\u{fffb}',
+    '\u{fffc}',
+    '\u{fffd}',
+    '\u{e000}',
+    '\u{f8ff}',
+    '\u{1d173}',
+    '\u{e0001}',
+    '\u{e007f}',
+    '\u{f0000}',
+    '\u{10ffff}',
+    '\u{301}',
+    '\u{1f600}',
+    '\u{1f1fa}',
+    '漢',
+    'Ａ',
+    'é',
+    'ß',
 ];
 
 /// Text that has tripped escapers before: terminal sequences, and JSON-escape look-alikes
@@ -141,9 +196,12 @@ fn quote(s: &str, style: u8) -> String {
 }
 
 fn quoted(t: impl Strategy<Value = String> + 'static) -> BoxedStrategy<String> {
-    (t, prop_oneof![12 => Just(0u8), 3 => Just(1u8), 2 => Just(2u8), 1 => Just(3u8)])
+    (
+        t,
+        prop_oneof![12 => Just(0u8), 3 => Just(1u8), 2 => Just(2u8), 1 => Just(3u8)],
+    )
         .prop_map(|(s, style)| quote(&s, style))
-    .boxed()
+        .boxed()
 }
 
 /// Keys of nested objects: a small pool, so that objects often hold a key twice.
@@ -180,7 +238,8 @@ fn json_value() -> BoxedStrategy<String> {
                 format!("{{{}}}", fields.join(","))
             }),
             // The same key twice, written as text (a map would keep one).
-            (object_key(), inner.clone(), inner).prop_map(|(k, a, b)| format!("{{{k}:{a},{k}:{b}}}")),
+            (object_key(), inner.clone(), inner)
+                .prop_map(|(k, a, b)| format!("{{{k}:{a},{k}:{b}}}")),
         ]
     });
     // And a chain of exactly `depth` levels, alternating objects and arrays.
@@ -219,8 +278,7 @@ fn access_key() -> BoxedStrategy<String> {
 
 /// A field's value: mostly text, sometimes a value of the wrong type.
 fn field_text() -> BoxedStrategy<String> {
-    prop_oneof![10 => quoted(text()), 1 => json_value()]
-    .boxed()
+    prop_oneof![10 => quoted(text()), 1 => json_value()].boxed()
 }
 
 fn event_time() -> BoxedStrategy<Option<String>> {
@@ -265,17 +323,28 @@ fn arn() -> BoxedStrategy<String> {
 type Fields = Vec<(&'static str, String)>;
 
 fn object(fields: &[(&str, String)]) -> String {
-    let inner: Vec<String> = fields.iter().map(|(k, v)| format!("{}:{v}", quote(k, 0))).collect();
+    let inner: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("{}:{v}", quote(k, 0)))
+        .collect();
     format!("{{{}}}", inner.join(","))
 }
 
 fn identity() -> BoxedStrategy<String> {
     let fields = (
         prop::option::of(prop_oneof![
-            prop::sample::select(&[
-                "IAMUser", "AssumedRole", "Root", "AWSService", "FederatedUser",
-                "AWSAccount", "Unknown", "IdentityCenterUser",
-            ][..])
+            prop::sample::select(
+                &[
+                    "IAMUser",
+                    "AssumedRole",
+                    "Root",
+                    "AWSService",
+                    "FederatedUser",
+                    "AWSAccount",
+                    "Unknown",
+                    "IdentityCenterUser",
+                ][..]
+            )
             .prop_map(|t| quote(t, 0)),
             field_text(),
         ]),
@@ -312,8 +381,7 @@ fn identity() -> BoxedStrategy<String> {
         }
         object(&f)
     });
-    prop_oneof![12 => built, 1 => json_value()]
-    .boxed()
+    prop_oneof![12 => built, 1 => json_value()].boxed()
 }
 
 /// The fields every record may have, each present or not.
@@ -351,32 +419,43 @@ fn common_fields() -> BoxedStrategy<Fields> {
                 }),
                 json_value(),
             ]),
-            prop::option::of(prop_oneof![5 => "[0-9a-f-]{1,36}".prop_map(|s| quote(&s, 0)), 1 => field_text()]),
-            prop::option::of(prop_oneof![Just("true".to_string()), Just("false".to_string()), field_text()]),
+            prop::option::of(
+                prop_oneof![5 => "[0-9a-f-]{1,36}".prop_map(|s| quote(&s, 0)), 1 => field_text()],
+            ),
+            prop::option::of(prop_oneof![
+                Just("true".to_string()),
+                Just("false".to_string()),
+                field_text()
+            ]),
         ),
     )
-        .prop_map(|((time, who, ip, agent, code, message), (region, recipient, account, resources, id, ro))| {
-            let mut f: Fields = Vec::new();
-            let mut put = |k, v: Option<String>| {
-                if let Some(v) = v {
-                    f.push((k, v));
-                }
-            };
-            put("eventTime", time);
-            put("userIdentity", who);
-            put("sourceIPAddress", ip);
-            put("userAgent", agent);
-            put("errorCode", code);
-            put("errorMessage", message);
-            put("awsRegion", region);
-            put("recipientAccountId", recipient);
-            put("vpcEndpointAccountId", account);
-            put("resources", resources);
-            put("eventID", id);
-            put("readOnly", ro);
-            f
-        })
-    .boxed()
+        .prop_map(
+            |(
+                (time, who, ip, agent, code, message),
+                (region, recipient, account, resources, id, ro),
+            )| {
+                let mut f: Fields = Vec::new();
+                let mut put = |k, v: Option<String>| {
+                    if let Some(v) = v {
+                        f.push((k, v));
+                    }
+                };
+                put("eventTime", time);
+                put("userIdentity", who);
+                put("sourceIPAddress", ip);
+                put("userAgent", agent);
+                put("errorCode", code);
+                put("errorMessage", message);
+                put("awsRegion", region);
+                put("recipientAccountId", recipient);
+                put("vpcEndpointAccountId", account);
+                put("resources", resources);
+                put("eventID", id);
+                put("readOnly", ro);
+                f
+            },
+        )
+        .boxed()
 }
 
 /// Any event: arbitrary name, source, parameters and response.
@@ -384,13 +463,17 @@ fn plain_record() -> BoxedStrategy<Fields> {
     (
         common_fields(),
         prop::option::of(prop_oneof![
-            prop::sample::select(&["ListUsers", "GetObject", "ConsoleLogin", "PutBucketPolicy"][..])
-                .prop_map(|n| quote(n, 0)),
+            prop::sample::select(
+                &["ListUsers", "GetObject", "ConsoleLogin", "PutBucketPolicy"][..]
+            )
+            .prop_map(|n| quote(n, 0)),
             field_text(),
         ]),
         prop::option::of(prop_oneof![
-            prop::sample::select(&["iam.amazonaws.com", "s3.amazonaws.com", "sts.amazonaws.com"][..])
-                .prop_map(|n| quote(n, 0)),
+            prop::sample::select(
+                &["iam.amazonaws.com", "s3.amazonaws.com", "sts.amazonaws.com"][..]
+            )
+            .prop_map(|n| quote(n, 0)),
             field_text(),
         ]),
         prop::option::of(json_value()),
@@ -409,7 +492,7 @@ fn plain_record() -> BoxedStrategy<Fields> {
             }
             f
         })
-    .boxed()
+        .boxed()
 }
 
 /// Events that mint credentials (lineage edges): AssumeRole*, GetSessionToken,
@@ -436,9 +519,19 @@ fn minting_record() -> BoxedStrategy<Fields> {
                     (
                         ["AssumeRole", "AssumeRoleWithSAML"][kind as usize],
                         "sts.amazonaws.com",
-                        object(&[("roleArn", quote("arn:aws:iam::111122223333:role/deploy", 0)), ("roleSessionName", user)]),
                         object(&[
-                            ("credentials", object(&[("accessKeyId", child), ("sessionToken", quote("x", 0)), ("expiration", quote("Jul 1, 2024, 12:00:00 AM", 0))])),
+                            ("roleArn", quote("arn:aws:iam::111122223333:role/deploy", 0)),
+                            ("roleSessionName", user),
+                        ]),
+                        object(&[
+                            (
+                                "credentials",
+                                object(&[
+                                    ("accessKeyId", child),
+                                    ("sessionToken", quote("x", 0)),
+                                    ("expiration", quote("Jul 1, 2024, 12:00:00 AM", 0)),
+                                ]),
+                            ),
                             ("assumedRoleUser", object(&assumed)),
                         ]),
                     )
@@ -453,14 +546,29 @@ fn minting_record() -> BoxedStrategy<Fields> {
                     "CreateAccessKey",
                     "iam.amazonaws.com",
                     object(&[("userName", user.clone())]),
-                    object(&[("accessKey", object(&[("accessKeyId", child), ("userName", user), ("status", quote("Active", 0))]))]),
+                    object(&[(
+                        "accessKey",
+                        object(&[
+                            ("accessKeyId", child),
+                            ("userName", user),
+                            ("status", quote("Active", 0)),
+                        ]),
+                    )]),
                 ),
                 _ => {
                     f.push((
                         "serviceEventDetails",
-                        object(&[("account_id", quote("111122223333", 0)), ("role_name", quote("Admin", 0))]),
+                        object(&[
+                            ("account_id", quote("111122223333", 0)),
+                            ("role_name", quote("Admin", 0)),
+                        ]),
                     ));
-                    ("GetRoleCredentials", "sso.amazonaws.com", "null".to_string(), "null".to_string())
+                    (
+                        "GetRoleCredentials",
+                        "sso.amazonaws.com",
+                        "null".to_string(),
+                        "null".to_string(),
+                    )
                 }
             };
             f.push(("eventName", quote(name, 0)));
@@ -469,7 +577,7 @@ fn minting_record() -> BoxedStrategy<Fields> {
             f.push(("responseElements", response));
             f
         })
-    .boxed()
+        .boxed()
 }
 
 /// One record as a line of JSON; rarely with a top-level key twice (refused with a warning).
@@ -485,7 +593,7 @@ fn record() -> BoxedStrategy<String> {
             }
             object(&f)
         })
-    .boxed()
+        .boxed()
 }
 
 /// The records of a case. Shown shortened (a failing case's full records are written to a
@@ -495,20 +603,23 @@ struct Records(Vec<String>);
 
 impl fmt::Debug for Records {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let short: Vec<String> = self
-            .0
-            .iter()
-            .map(|r| {
-                let head: String = r.chars().take(80).collect();
-                format!("{} ({} bytes)", head.escape_debug(), r.len())
-            })
-            .collect();
-        f.debug_list().entries(short).finish()
+        struct Short<'a>(&'a str);
+        impl fmt::Debug for Short<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let head: String = self.0.chars().take(80).collect();
+                write!(f, "{head:?} ({} bytes)", self.0.len())
+            }
+        }
+        f.debug_list()
+            .entries(self.0.iter().map(|r| Short(r)))
+            .finish()
     }
 }
 
 fn records(range: std::ops::Range<usize>) -> BoxedStrategy<Records> {
-    prop::collection::vec(record(), range).prop_map(Records).boxed()
+    prop::collection::vec(record(), range)
+        .prop_map(Records)
+        .boxed()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -529,7 +640,10 @@ impl fmt::Debug for Step {
         match self {
             Step::Key(k) => write!(f, "<{}>", escape(&k.to_string())),
             Step::Resize(w, h) => write!(f, "resize {w}x{h}"),
-            Step::Paste(s) => write!(f, "paste {s:?}"),
+            Step::Paste(s) => {
+                let head: String = s.chars().take(80).collect();
+                write!(f, "paste {head:?} ({} bytes)", s.len())
+            }
             Step::Mouse(m) => write!(f, "mouse {:?} {},{}", m.kind, m.column, m.row),
             Step::Tick(ms) => write!(f, "tick +{ms}ms"),
         }
@@ -560,10 +674,39 @@ fn all_keys() -> &'static [Key] {
             .collect();
         assert!(keys.len() > 60, "the keymap binds {} keys", keys.len());
         for spec in [
-            "left", "right", "up", "down", "shift-tab", "delete", "backspace", "enter", "esc",
-            "tab", "home", "end", "pgup", "pgdown", "f5", "ctrl-p", "ctrl-n", "ctrl-t", "ctrl-a",
-            "ctrl-e", "ctrl-w", "ctrl-k", "ctrl-h", "ctrl-r", "alt-b", "alt-f", "alt-enter", "x",
-            "o", "e", "u", "r", "v",
+            "left",
+            "right",
+            "up",
+            "down",
+            "shift-tab",
+            "delete",
+            "backspace",
+            "enter",
+            "esc",
+            "tab",
+            "home",
+            "end",
+            "pgup",
+            "pgdown",
+            "f5",
+            "ctrl-p",
+            "ctrl-n",
+            "ctrl-t",
+            "ctrl-a",
+            "ctrl-e",
+            "ctrl-w",
+            "ctrl-k",
+            "ctrl-h",
+            "ctrl-r",
+            "alt-b",
+            "alt-f",
+            "alt-enter",
+            "x",
+            "o",
+            "e",
+            "u",
+            "r",
+            "v",
         ] {
             keys.push(Key::parse(spec).unwrap_or_else(|e| panic!("{e}")));
         }
@@ -653,12 +796,13 @@ fn chunk() -> BoxedStrategy<Vec<Step>> {
 
 /// Up to 60 steps.
 fn steps() -> BoxedStrategy<Vec<Step>> {
-    prop::collection::vec(chunk(), 0..40).prop_map(|chunks| {
-        let mut steps: Vec<Step> = chunks.into_iter().flatten().collect();
-        steps.truncate(60);
-        steps
-    })
-    .boxed()
+    prop::collection::vec(chunk(), 0..40)
+        .prop_map(|chunks| {
+            let mut steps: Vec<Step> = chunks.into_iter().flatten().collect();
+            steps.truncate(60);
+            steps
+        })
+        .boxed()
 }
 
 /// A terminal size to start at.
@@ -836,7 +980,11 @@ fn steps_hold(
 ) -> Result<(), TestCaseError> {
     let mut h = build(file, big, start);
     if big {
-        prop_assert!(h.app.store.len() >= BIG as usize, "{} events", h.app.store.len());
+        prop_assert!(
+            h.app.store.len() >= BIG as usize,
+            "{} events",
+            h.app.store.len()
+        );
     }
     check_screen(&h, "loading")?;
     let mut now_ms = 0;
@@ -929,11 +1077,20 @@ fn a_non_ascii_filter_word_stays_responsive_on_ten_thousand_events() {
 #[test]
 fn resizing_with_no_event_selected_does_not_panic() {
     let mut app = trailscope::app::App::new(Keymap::default_keymap(), "empty".into(), 80, 24);
-    update(&mut app, Msg::Resize { width: 100, height: 30 });
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 100,
+            height: 30,
+        },
+    );
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
     let file = dir.path().join("records.jsonl");
-    std::fs::write(&file, r#"{"eventName":"ListUsers","eventTime":"2024-06-30T00:00:00Z"}"#)
-        .expect("write");
+    std::fs::write(
+        &file,
+        r#"{"eventName":"ListUsers","eventTime":"2024-06-30T00:00:00Z"}"#,
+    )
+    .expect("write");
     let mut h = build(&file, false, (120, 40));
     let mut now_ms = 0;
     let mut steps: Vec<Step> = "/nothing-matches".chars().map(char_key).collect();
