@@ -78,7 +78,8 @@ impl DetailState {
     /// needed.
     pub fn keep_cursor_visible(&mut self, (width, height): Inner) {
         self.cursor = self.cursor.min(self.lines.len().saturating_sub(1));
-        if self.cursor < self.scroll {
+        // No event shown (nothing loaded yet, a view that matches nothing): no line to keep.
+        if self.cursor < self.scroll || self.lines.is_empty() {
             self.scroll = self.cursor;
             return;
         }

@@ -30,6 +30,12 @@ impl Needle {
             return true;
         }
         if !self.ascii {
+            // An all-ASCII record lowercases to ASCII, which cannot hold a needle whose
+            // lowercase is not ASCII: skip the copy (most records are ASCII, and lowercasing
+            // each one for every keystroke was most of a non-ASCII filter's time).
+            if haystack.is_ascii() && !self.text.is_ascii() {
+                return false;
+            }
             return haystack.to_lowercase().contains(&self.text);
         }
         let hay = haystack.as_bytes();
@@ -110,5 +116,15 @@ mod tests {
         }
         assert!(Needle::new("élan").matches("un ÉLAN vital"));
         assert!(!Needle::new("x").matches(""));
+    }
+
+    #[test]
+    fn a_non_ascii_needle_against_ascii_records() {
+        let hay = r#"{"eventName":"DeleteObject","userAgent":"aws-cli/2.15"}"#;
+        assert!(!Needle::new("ৡ").matches(hay));
+        assert!(!Needle::new("élan").matches(hay));
+        // A needle that lowercases to ASCII (the Kelvin sign is a `k`) still matches.
+        assert!(Needle::new("\u{212a}").matches("ok"));
+        assert!(Needle::new("ৡ").matches("xৡy"));
     }
 }
