@@ -49,7 +49,10 @@ fn record(u: &mut Unstructured, n: usize) -> Result<Value> {
     } else {
         u.choose(&TIMES)?.to_string()
     };
-    let name = text_or(u, &["AssumeRole", "CreateAccessKey", "ConsoleLogin", "PutObject"])?;
+    let name = text_or(
+        u,
+        &["AssumeRole", "CreateAccessKey", "ConsoleLogin", "PutObject"],
+    )?;
     let pkey = text(u)?;
     let pvalue = text(u)?;
     let mut v = json!({
@@ -99,7 +102,12 @@ pub fn records(data: &[u8]) -> (Vec<Value>, String) {
 }
 
 /// The records as one S3 log file (`{"Records":[…]}`), parsed as the loader parses a file.
-pub fn parse(values: &[Value]) -> (Vec<trailscope::model::record::Record>, Vec<trailscope::model::warning::Warning>) {
+pub fn parse(
+    values: &[Value],
+) -> (
+    Vec<trailscope::model::record::Record>,
+    Vec<trailscope::model::warning::Warning>,
+) {
     let origin: Arc<str> = Arc::from("fuzz.json");
     let text = json!({ "Records": values }).to_string();
     let mut sink = (Vec::new(), Vec::new());
@@ -169,7 +177,10 @@ pub fn read_csv(text: &str) -> Vec<Vec<String>> {
         }
     }
     assert!(!quoted, "a quoted cell never closed: {text:?}");
-    assert!(cell.is_empty() && record.is_empty(), "no newline at the end: {text:?}");
+    assert!(
+        cell.is_empty() && record.is_empty(),
+        "no newline at the end: {text:?}"
+    );
     records
 }
 

@@ -109,7 +109,12 @@ fn check(raw: &str, moves: &[u8]) {
                 assert_cursor_shown(&d, inner);
             }
         }
-        assert!(d.cursor < n.max(1) && d.scroll < n.max(1), "{} {} of {n}", d.cursor, d.scroll);
+        assert!(
+            d.cursor < n.max(1) && d.scroll < n.max(1),
+            "{} {} of {n}",
+            d.cursor,
+            d.scroll
+        );
         let _ = d.value_under_cursor();
         if n > 0 && inner.1 > 0 {
             assert_eq!(d.line_at_row(0, inner), Some(d.scroll));
@@ -123,12 +128,20 @@ fn assert_cursor_shown(d: &DetailState, (width, height): (usize, usize)) {
     if d.lines.is_empty() {
         return;
     }
-    assert!(d.scroll <= d.cursor, "cursor {} above the top {}", d.cursor, d.scroll);
+    assert!(
+        d.scroll <= d.cursor,
+        "cursor {} above the top {}",
+        d.cursor,
+        d.scroll
+    );
     if d.cursor > d.scroll {
         let used: usize = d.lines[d.scroll..=d.cursor]
             .iter()
             .map(|l| rows(l, width))
             .sum();
-        assert!(used <= height, "the cursor's line ends on row {used} of {height}");
+        assert!(
+            used <= height,
+            "the cursor's line ends on row {used} of {height}"
+        );
     }
 }

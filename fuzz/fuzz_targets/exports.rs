@@ -58,14 +58,20 @@ fuzz_target!(|data: &[u8]| {
         let back: Value = serde_json::from_str(line).expect("a JSONL line is JSON");
         let raw: Value = serde_json::from_str(&store.event(i).raw).expect("raw is JSON");
         assert_eq!(back, raw);
-        assert!(inputs.contains(&back), "not a record that was loaded: {line}");
+        assert!(
+            inputs.contains(&back),
+            "not a record that was loaded: {line}"
+        );
     }
 
     // CSV: provenance comments, a header, one row per event, in cells a reader gets back.
     let (csv, _) = run(Format::Csv);
     let records = read_csv(&csv);
     assert_no_formula(&records);
-    let comments = records.iter().take_while(|r| r[0].starts_with("# ")).count();
+    let comments = records
+        .iter()
+        .take_while(|r| r[0].starts_with("# "))
+        .count();
     for r in &records[..comments] {
         assert_eq!(r.len(), 2, "{r:?}");
     }
@@ -114,7 +120,11 @@ fuzz_target!(|data: &[u8]| {
         let bytes = osc52(&field, mux);
         assert_eq!(bytes.iter().filter(|&&b| b == 0x1b).count(), escapes);
         assert_eq!(bytes.iter().filter(|&&b| b == 0x07).count(), bells);
-        let start = bytes.windows(6).position(|w| w == b"]52;c;").expect("OSC 52") + 6;
+        let start = bytes
+            .windows(6)
+            .position(|w| w == b"]52;c;")
+            .expect("OSC 52")
+            + 6;
         let end = start + bytes[start..].iter().position(|&b| b == 0x07).expect("BEL");
         let decoded = base64::engine::general_purpose::STANDARD
             .decode(&bytes[start..end])

@@ -53,7 +53,10 @@ fuzz_target!(|data: &[u8]| {
                 let back: Value = serde_json::from_str(line).expect("a JSONL line is JSON");
                 let raw: Value = serde_json::from_str(&store.event(i).raw).expect("raw");
                 assert_eq!(back, raw, "JSONL changed the record");
-                assert!(values.contains(&back), "not a record that was loaded: {line}");
+                assert!(
+                    values.contains(&back),
+                    "not a record that was loaded: {line}"
+                );
             }
 
             let csv = write(Output::Csv);
@@ -120,7 +123,10 @@ fuzz_target!(|data: &[u8]| {
             let lines: Vec<&str> = table.lines().collect();
             assert_eq!(lines.len(), gs.len(), "{table:?}");
             for (line, g) in lines.iter().zip(&gs) {
-                assert_eq!(*line, format!("{}\t{}", g.count, visible(store.text(g.sym))));
+                assert_eq!(
+                    *line,
+                    format!("{}\t{}", g.count, visible(store.text(g.sym)))
+                );
             }
         }
     }

@@ -56,16 +56,31 @@ fuzz_target!(|data: &[u8]| {
     let mut app = App::new(Keymap::default_keymap(), free.clone(), w, h);
     let query = app.query;
     let mut effects = Vec::new();
-    effects.extend(update(&mut app, Msg::Source(query, SourceMsg::Batch(records))));
-    effects.extend(update(&mut app, Msg::Source(query, SourceMsg::Batch(sink.0))));
-    effects.extend(update(&mut app, Msg::Source(query, SourceMsg::Warnings(warnings))));
+    effects.extend(update(
+        &mut app,
+        Msg::Source(query, SourceMsg::Batch(records)),
+    ));
+    effects.extend(update(
+        &mut app,
+        Msg::Source(query, SourceMsg::Batch(sink.0)),
+    ));
+    effects.extend(update(
+        &mut app,
+        Msg::Source(query, SourceMsg::Warnings(warnings)),
+    ));
     effects.extend(update(&mut app, Msg::Source(query, SourceMsg::Done)));
     settle(&mut app, &mut effects);
     let theme = Theme::builtin("dark", false).expect("theme");
 
     for (i, &(w, h)) in SIZES.iter().enumerate() {
         if i > 0 {
-            effects.extend(update(&mut app, Msg::Resize { width: w, height: h }));
+            effects.extend(update(
+                &mut app,
+                Msg::Resize {
+                    width: w,
+                    height: h,
+                },
+            ));
         }
         for (open, close) in SCREENS {
             keys(&mut app, open, &mut effects);
