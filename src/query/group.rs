@@ -5,7 +5,8 @@ use crate::model::event::Event;
 use crate::model::intern::{Interner, Sym};
 use crate::model::store::{EventIdx, Store};
 
-pub(crate) struct Group {
+// pub: the fuzz targets use it (fuzz/fuzz_targets/query_output.rs).
+pub struct Group {
     /// `None`: events without the field.
     pub sym: Option<Sym>,
     pub count: usize,
@@ -26,7 +27,8 @@ fn value(by: GroupBy, e: &Event) -> Option<Sym> {
 }
 
 /// Most frequent first; ties by value so output is stable.
-pub(crate) fn count(store: &Store, rows: &[EventIdx], by: GroupBy) -> Vec<Group> {
+// pub: the fuzz targets use it (fuzz/fuzz_targets/query_output.rs).
+pub fn count(store: &Store, rows: &[EventIdx], by: GroupBy) -> Vec<Group> {
     let mut counter = vec![0usize; store.interner.len()];
     let mut missing = 0;
     for &i in rows {

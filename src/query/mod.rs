@@ -2,9 +2,11 @@
 //! terminal. Scriptable, and what the benchmarks drive.
 
 mod fetch;
-mod group;
+/// Public for the fuzz targets (fuzz/fuzz_targets/query_output.rs).
+pub mod group;
 pub(crate) mod lake;
-mod output;
+/// Public for the fuzz targets (fuzz/fuzz_targets/query_output.rs).
+pub mod output;
 
 pub(crate) use output::csv_cell;
 

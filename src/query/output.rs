@@ -11,7 +11,8 @@ use std::io::{self, Write};
 /// Where the output goes: a terminal gets every cell through the sanitizer; a file or pipe gets
 /// CSV's exact text (still formula-guarded) for the scripts that read it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Dest {
+// pub: the fuzz targets use it (fuzz/fuzz_targets/query_output.rs).
+pub enum Dest {
     Terminal,
     File,
 }
@@ -33,7 +34,8 @@ impl Dest {
     }
 }
 
-pub(crate) fn events(
+// pub: the fuzz targets use it (fuzz/fuzz_targets/query_output.rs).
+pub fn events(
     out: &mut impl Write,
     store: &Store,
     rows: &[EventIdx],
@@ -106,7 +108,8 @@ const CSV_HEADER: [&str; 10] = [
     "eventID",
 ];
 
-pub(crate) fn groups(
+// pub: the fuzz targets use it (fuzz/fuzz_targets/query_output.rs).
+pub fn groups(
     out: &mut impl Write,
     store: &Store,
     groups: &[Group],
