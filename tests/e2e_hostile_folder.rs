@@ -73,18 +73,23 @@ fn position(screen: &str) -> Option<(usize, usize)> {
     Some((n.trim().parse().ok()?, total.parse().ok()?))
 }
 
-/// The trailscope process showing `folder`, for its peak memory.
+/// The trailscope process showing `folder`, for its peak memory (found in /proc, so the test
+/// needs no procps).
 fn app_pid(folder: &Path) -> Option<u32> {
-    let out = std::process::Command::new("pgrep")
-        .args(["-f", &format!("trailscope {}", folder.display())])
-        .output()
-        .ok()?;
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .next()?
-        .trim()
-        .parse()
-        .ok()
+    let wanted = folder.display().to_string();
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            let args: Vec<String> = cmdline
+                .split(|&b| b == 0)
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect();
+            let ours = args.first()?.ends_with("trailscope") && args.iter().any(|a| *a == wanted);
+            ours.then_some(pid)
+        })
 }
 
 /// Peak resident memory (VmHWM) of a process, in bytes.

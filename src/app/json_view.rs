@@ -279,7 +279,9 @@ mod tests {
     /// the next double over (tests/fixtures/hostile/fuzz-exports-float-roundtrip.bin).
     #[test]
     fn numbers_show_as_the_record_holds_them() {
-        let lines = pretty_lines(r#"{"n":7.777777777777777e54,"m":7777777777777777777777777777777777777777777777777777777}"#);
+        let lines = pretty_lines(
+            r#"{"n":7.777777777777777e54,"m":7777777777777777777777777777777777777777777777777777777}"#,
+        );
         let all = text(&lines);
         assert!(all.contains("\"n\": 7.777777777777777e54"), "{all}");
         assert!(all.contains("\"m\": 7.777777777777777e54"), "{all}");
