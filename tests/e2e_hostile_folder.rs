@@ -87,7 +87,7 @@ fn app_pid(folder: &Path) -> Option<u32> {
                 .split(|&b| b == 0)
                 .map(|a| String::from_utf8_lossy(a).into_owned())
                 .collect();
-            let ours = args.first()?.ends_with("trailscope") && args.iter().any(|a| *a == wanted);
+            let ours = args.first()?.ends_with("trailscope") && args.contains(&wanted);
             ours.then_some(pid)
         })
 }
