@@ -492,3 +492,23 @@ async fn finish(shared: &Shared, started: std::time::Instant) {
     shared.report().await;
     let _ = shared.tx.send(SourceMsg::Done).await;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{held_kib, BYTES_HELD_KIB};
+
+    /// Memory is bounded by bytes held, not objects: a trail file takes its KiB of the budget,
+    /// an empty or unsized one at least one, and one larger than the budget all of it (so it
+    /// downloads alone instead of never).
+    #[test]
+    fn each_object_takes_its_size_from_the_byte_budget() {
+        assert_eq!(held_kib(0), 1);
+        assert_eq!(held_kib(1), 1);
+        assert_eq!(held_kib(1024), 1);
+        assert_eq!(held_kib(1025), 2);
+        assert_eq!(held_kib(30 << 20), 30 << 10);
+        assert_eq!(held_kib(u64::MAX), BYTES_HELD_KIB as u32);
+        // Twelve downloads of 64 MiB objects cannot all be held at once.
+        assert!(12 * held_kib(64 << 20) as usize > BYTES_HELD_KIB);
+    }
+}
