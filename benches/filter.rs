@@ -13,12 +13,12 @@ use trailscope::app::filter::FilterState;
 use trailscope::app::key::parse_keys;
 use trailscope::app::msg::Msg;
 use trailscope::app::{update, App};
+use trailscope::job::{JobMsg, Progress, Reporter};
 use trailscope::keymap::Keymap;
 use trailscope::model::store::Store;
 use trailscope::model::time::EventTime;
 use trailscope::source::files::{spawn_load, CancelToken};
 use trailscope::source::walk::plan;
-use trailscope::source::SourceMsg;
 
 fn main() {
     let args: Vec<String> = std::env::args()
@@ -145,20 +145,20 @@ struct LoadFigures {
 
 fn load(dir: &str) -> (Store, LoadFigures) {
     let started = Instant::now();
-    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let (tx, mut rx) = Reporter::channel();
     spawn_load(plan(&[dir.into()]), tx, CancelToken::default());
     let mut store = Store::default();
     let mut first_rows_ms = None;
     let mut bytes = 0;
-    while let Some(msg) = rx.blocking_recv() {
+    while let Some((_, msg)) = rx.blocking_recv() {
         match msg {
-            SourceMsg::Batch(records) => {
+            JobMsg::Records(records) => {
                 store.insert_batch(records);
                 first_rows_ms.get_or_insert(started.elapsed().as_secs_f64() * 1e3);
             }
-            SourceMsg::Progress(p) => bytes = bytes.max(p.bytes_read),
-            SourceMsg::Warnings(_) => {}
-            SourceMsg::Done => break,
+            JobMsg::Progress(Progress::Files(p)) => bytes = bytes.max(p.bytes_read),
+            JobMsg::Done(_) => break,
+            _ => {}
         }
     }
     let figures = LoadFigures {

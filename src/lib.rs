@@ -13,6 +13,7 @@ pub mod export;
 pub mod fake;
 pub mod filter;
 pub mod generate;
+pub mod job;
 pub mod keymap;
 pub mod lake;
 pub mod lineage;

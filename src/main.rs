@@ -3,16 +3,19 @@
 use clap::{CommandFactory, Parser};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use trailscope::app::boot::Start;
 use trailscope::app::fetch::LiveFetch;
 use trailscope::app::session::SessionMeta;
 use trailscope::cli::{Cli, Command, DisplayArgs, OpenArgs};
 use trailscope::config::startup::Startup;
+use trailscope::lake::runner::LakeContext;
 use trailscope::model::sanitize::visible;
 use trailscope::model::time::EventTime;
-use trailscope::runtime::{run, LakeStart, LiveStart, Outcome, RunOptions};
+use trailscope::runtime::{run, Outcome, Reach, RunOptions};
 use trailscope::session::db::{data_dir, Db};
 use trailscope::session::reopen;
 use trailscope::session::state::{SessionState, SourceRecord};
+use trailscope::source::lookup::live::LookupContext;
 use trailscope::source::s3::{self, S3Load};
 use trailscope::source::walk::Plan;
 use trailscope::source::{demo, walk};
@@ -101,15 +104,13 @@ fn open_saved(name: String, display: DisplayArgs, dirs: Dirs) -> ExitCode {
         Err(code) => return code,
     };
     let opts = RunOptions {
+        start: Start::Files(saved.plan),
+        reach: Reach::default(),
         filter: None,
-        plan: saved.plan,
-        live: None,
         source_label: saved.label,
         startup,
         session: saved.meta,
         db: Ok(db),
-        pick_session: false,
-        lake: None,
     };
     finish(run(opts), display, dirs)
 }
@@ -206,22 +207,15 @@ fn open(cli: OpenArgs, dirs: Dirs) -> ExitCode {
         source.sent_filter = Some(fetch.plan.describe());
         let short = format!("lookup {}", regions.first().copied().unwrap_or(""));
         let meta = session_meta(&cli, &short, vec![source]);
-        let live = LiveStart {
-            fetch,
-            orders,
-            profile: cli.lookup.profile.clone(),
-            rate: cli.lookup.rate,
+        let reach = Reach {
+            lookup: Some(LookupContext::new(
+                cli.lookup.profile.clone(),
+                cli.lookup.rate,
+            )),
+            lake: None,
         };
-        return session(
-            cli,
-            Plan::default(),
-            Some(live),
-            None,
-            label,
-            startup,
-            meta,
-            dirs,
-        );
+        let start = Start::Lookup { fetch, orders };
+        return session(cli, start, reach, label, startup, meta, dirs);
     }
     let (plan, label) = if cli.demo {
         if !demo::is_available() {
@@ -236,15 +230,13 @@ fn open(cli: OpenArgs, dirs: Dirs) -> ExitCode {
         if let Ok(db) = database(dirs.data.as_deref()) {
             if db.list().is_ok_and(|l| !l.is_empty()) {
                 let opts = RunOptions {
+                    start: Start::PickInvestigation,
+                    reach: Reach::default(),
                     filter: None,
-                    plan: Plan::default(),
-                    live: None,
                     source_label: "saved investigations".to_string(),
                     startup,
                     session: SessionMeta::default(),
                     db: Ok(db),
-                    pick_session: true,
-                    lake: None,
                 };
                 return finish(run(opts), cli.display, dirs);
             }
@@ -280,7 +272,15 @@ fn open(cli: OpenArgs, dirs: Dirs) -> ExitCode {
     };
     let paths = cli.paths.iter().map(|p| p.display().to_string()).collect();
     let meta = session_meta(&cli, &short, vec![source_record(kind, &label, paths)]);
-    session(cli, plan, None, None, label, startup, meta, dirs)
+    session(
+        cli,
+        Start::Files(plan),
+        Reach::default(),
+        label,
+        startup,
+        meta,
+        dirs,
+    )
 }
 
 /// The UI on a trail's S3 bucket, its locations, window and narrowing saved as provenance.
@@ -300,7 +300,15 @@ fn open_s3(cli: OpenArgs, load: S3Load, startup: Startup, dirs: Dirs) -> ExitCod
         s3: Some(load),
         ..Plan::default()
     };
-    session(cli, plan, None, None, label, startup, meta, dirs)
+    session(
+        cli,
+        Start::Files(plan),
+        Reach::default(),
+        label,
+        startup,
+        meta,
+        dirs,
+    )
 }
 
 /// `trailscope --lake [EDS_ID]`: CloudTrail Lake in the UI. With an id, the editor opens on
@@ -338,46 +346,38 @@ fn open_lake(cli: OpenArgs, startup: Startup, dirs: Dirs) -> ExitCode {
     source.regions = cli.lookup.region.iter().cloned().collect();
     source.window = Some((window.start.format_utc(), window.end.format_utc()));
     let meta = session_meta(&cli, &format!("lake {store}"), vec![source]);
-    let lake = LakeStart {
+    let start = Start::Lake {
         session: trailscope::app::lake::LakeSession::new(store, window, &first_sql),
-        profile: cli.lookup.profile.clone(),
-        region: cli.lookup.region.clone(),
         run_first,
     };
-    session(
-        cli,
-        Plan::default(),
-        None,
-        Some(lake),
-        label,
-        startup,
-        meta,
-        dirs,
-    )
+    let reach = Reach {
+        lookup: None,
+        lake: Some(LakeContext::new(
+            cli.lookup.profile.clone(),
+            cli.lookup.region.clone(),
+        )),
+    };
+    session(cli, start, reach, label, startup, meta, dirs)
 }
 
-/// Runs the UI on files (`plan`), LookupEvents (`live`) or CloudTrail Lake (`lake`).
-#[allow(clippy::too_many_arguments)]
+/// Runs the UI on files, LookupEvents or CloudTrail Lake (`start`).
 fn session(
     cli: OpenArgs,
-    plan: Plan,
-    live: Option<LiveStart>,
-    lake: Option<LakeStart>,
+    start: Start,
+    reach: Reach,
     label: String,
     startup: Startup,
     meta: SessionMeta,
     dirs: Dirs,
 ) -> ExitCode {
     let opts = RunOptions {
+        start,
+        reach,
         filter: cli.filter.clone(),
-        plan,
-        live,
         source_label: label,
         startup,
         session: meta,
         db: database(dirs.data.as_deref()),
-        pick_session: false,
-        lake,
     };
     finish(run(opts), cli.display, dirs)
 }

@@ -11,7 +11,8 @@ use tokio::sync::watch;
 use trailscope::fake::serve::{bind, serve, Shared};
 use trailscope::fake::{FakeCloudTrail, FAKE_EDS_ID};
 use trailscope::filter::{parse, Compiled};
-use trailscope::lake::client::{run_query, Ending, Polling, QueryProgress, Report};
+use trailscope::job::{Ending, QueryProgress};
+use trailscope::lake::client::{run_query, Polling, Report};
 use trailscope::lake::pushdown::condition;
 use trailscope::lake::rows::{are_events, records, Row, Table};
 use trailscope::lake::sql::{events_query, Window};
@@ -65,10 +66,13 @@ async fn run(
 ) -> (Vec<Row>, QueryProgress, Ending) {
     let mut rows = Vec::new();
     let mut end = None;
-    run_query(&f.client, "us-east-1", sql, quick(), cancel, |r| match r {
-        Report::Rows(mut more) => rows.append(&mut more),
-        Report::Done(p, e) => end = Some((p, e)),
-        Report::Progress(_) => {}
+    run_query(&f.client, "us-east-1", sql, quick(), cancel, |r| {
+        match r {
+            Report::Rows(mut more) => rows.append(&mut more),
+            Report::Done(p, e) => end = Some((p, e)),
+            Report::Progress(_) => {}
+        }
+        std::future::ready(())
     })
     .await;
     let (p, e) = end.expect("the query reports its end");
@@ -284,7 +288,7 @@ async fn cancel_sends_cancel_query_and_keeps_nothing_running() {
         let _ = tx.send(true);
     };
     let ((rows, p, ending), ()) = tokio::join!(run(&f, &sql, rx), cancel_later);
-    assert_eq!(ending, Ending::Cancelled);
+    assert_eq!(ending, Ending::Stopped);
     assert!(rows.is_empty());
     assert_eq!(p.status, "CANCELLED");
     let calls = f
@@ -338,7 +342,7 @@ async fn the_concurrency_limit_says_to_wait_or_cancel() {
     }
     assert!(rows.is_empty());
     // The first two were cancelled, not left running.
-    assert_eq!((a.2, b.2), (Ending::Cancelled, Ending::Cancelled));
+    assert_eq!((a.2, b.2), (Ending::Stopped, Ending::Stopped));
 }
 
 #[tokio::test]

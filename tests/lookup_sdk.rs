@@ -14,8 +14,9 @@ use trailscope::model::time::EventTime;
 use trailscope::source::demo;
 use trailscope::source::files::load_blocking;
 use trailscope::source::lookup::client::with_endpoint;
-use trailscope::source::lookup::pager::{fetch_region, FetchState, PagerConfig, RegionFetch};
+use trailscope::source::lookup::pager::{fetch_region, PagerConfig};
 use trailscope::source::lookup::plan::plan;
+use trailscope::source::lookup::progress::{FetchState, RegionFetch};
 
 /// A fake far above AWS's limit, for tests whose subject is not throttling.
 const UNHURRIED: RateLimit = RateLimit {
@@ -69,7 +70,8 @@ async fn fetch(
     let mut records = Vec::new();
     let window = (t("2026-11-01T00:00:00Z"), now());
     let done = fetch_region(&client, region, &p, window, config, resume, |page, _, _| {
-        records.extend(page)
+        records.extend(page);
+        std::future::ready(())
     })
     .await;
     (records, done)

@@ -117,7 +117,11 @@ fn help_and_warnings_overlays() {
 fn quit_from_anywhere() {
     for keys in ["q", "<c-c>", "?q", "<enter>q", "wq"] {
         let h = given(STRATUS, 100, 30).keys(keys);
-        assert_eq!(h.effects, vec![Effect::Quit], "{keys}");
+        assert!(
+            matches!(h.effects[..], [Effect::Quit]),
+            "{keys}: {:?}",
+            h.effects
+        );
     }
 }
 
@@ -177,20 +181,13 @@ fn records(times: &[&str]) -> Vec<trailscope::model::record::Record> {
 
 #[test]
 fn the_cursor_follows_its_event_while_earlier_events_stream_in() {
-    use trailscope::app::msg::{Msg, QueryId};
-    use trailscope::source::SourceMsg;
-    let mut app = trailscope::app::App::new(
-        trailscope::keymap::Keymap::default_keymap(),
-        "t".into(),
-        100,
-        30,
-    );
-    let send = |app: &mut trailscope::app::App, m| {
-        trailscope::app::update(app, Msg::Source(QueryId(1), m))
-    };
+    use trailscope::app::msg::Msg;
+    use trailscope::job::{JobMsg, Progress};
+    let (mut app, job) = loading_app();
+    let send = |app: &mut trailscope::app::App, m| trailscope::app::update(app, Msg::Job(job, m));
     send(
         &mut app,
-        SourceMsg::Batch(records(&["02:00:00", "02:10:00", "02:20:00"])),
+        JobMsg::Records(records(&["02:00:00", "02:10:00", "02:20:00"])),
     );
     trailscope::app::update(
         &mut app,
@@ -199,27 +196,43 @@ fn the_cursor_follows_its_event_while_earlier_events_stream_in() {
     assert_eq!(h_name(&app), "E02:10:00");
     send(
         &mut app,
-        SourceMsg::Batch(records(&["01:00:00", "01:30:00", "02:30:00"])),
+        JobMsg::Records(records(&["01:00:00", "01:30:00", "02:30:00"])),
     );
     assert_eq!(h_name(&app), "E02:10:00", "still on the same event");
     assert_eq!(app.table.cursor, 3, "which now sits lower");
     // A stale progress report (workers run in parallel) never moves the count backwards.
-    let p = |done| trailscope::source::Progress {
-        files_done: done,
-        files_total: 9,
-        bytes_read: 0,
-        bytes_total: 0,
-        s3: None,
+    let p = |done| {
+        JobMsg::Progress(Progress::Files(trailscope::source::Progress {
+            files_done: done,
+            files_total: 9,
+            bytes_read: 0,
+            bytes_total: 0,
+            s3: None,
+        }))
     };
-    send(&mut app, SourceMsg::Progress(p(9)));
-    send(&mut app, SourceMsg::Progress(p(7)));
+    send(&mut app, p(9));
+    send(&mut app, p(7));
     assert_eq!(app.load.progress.files_done, 9);
-    // Messages of a superseded query are dropped.
+    // Reports of a job the app never started (or forgot) are dropped.
     trailscope::app::update(
         &mut app,
-        Msg::Source(QueryId(0), SourceMsg::Batch(records(&["03:00:00"]))),
+        Msg::Job(
+            trailscope::job::JobId(job.0 + 100),
+            JobMsg::Records(records(&["03:00:00"])),
+        ),
     );
     assert_eq!(app.store.len(), 6);
+}
+
+/// An app booted on a load of files, as the runtime boots one, and its load job.
+fn loading_app() -> (trailscope::app::App, trailscope::job::JobId) {
+    use trailscope::app::boot::{Boot, Start};
+    let boot = Boot::new(Start::Files(Default::default()), "t", 100, 30);
+    let (app, effects) = trailscope::app::App::boot(boot, |_| {});
+    match effects[..] {
+        [Effect::Start { job, .. }] => (app, job),
+        _ => panic!("one load job starts: {effects:?}"),
+    }
 }
 
 fn h_name(app: &trailscope::app::App) -> String {
@@ -231,32 +244,30 @@ fn h_name(app: &trailscope::app::App) -> String {
 /// stay, the next Esc goes on to its usual meaning, and a reopen is never cut short.
 #[test]
 fn esc_stops_a_local_load_keeping_what_arrived() {
-    use trailscope::app::msg::{Msg, QueryId};
-    use trailscope::source::SourceMsg;
-    let mut app = trailscope::app::App::new(
-        trailscope::keymap::Keymap::default_keymap(),
-        "t".into(),
-        100,
-        30,
-    );
+    use trailscope::app::msg::Msg;
+    use trailscope::job::{Ending, JobMsg};
+    let (mut app, job) = loading_app();
     let esc = || Msg::Key(trailscope::app::key::Key::parse("esc").expect("key"));
     trailscope::app::update(
         &mut app,
-        Msg::Source(
-            QueryId(1),
-            SourceMsg::Batch(records(&["02:00:00", "02:10:00"])),
-        ),
+        Msg::Job(job, JobMsg::Records(records(&["02:00:00", "02:10:00"]))),
     );
     assert!(app.load.loading);
     let effects = trailscope::app::update(&mut app, esc());
-    assert_eq!(effects, vec![Effect::StopLoad]);
+    assert!(
+        matches!(effects[..], [Effect::Cancel(j)] if j == job),
+        "{effects:?}"
+    );
     assert!(app
         .notice
         .as_deref()
         .is_some_and(|n| n.contains("what was read stays")));
     let again = trailscope::app::update(&mut app, esc());
-    assert!(!again.contains(&Effect::StopLoad), "asked once: {again:?}");
-    trailscope::app::update(&mut app, Msg::Source(QueryId(1), SourceMsg::Done));
+    assert!(
+        !again.iter().any(|e| matches!(e, Effect::Cancel(_))),
+        "asked once: {again:?}"
+    );
+    trailscope::app::update(&mut app, Msg::Job(job, JobMsg::Done(Ending::Stopped)));
     assert!(!app.load.loading);
     assert_eq!(app.store.len(), 2, "what arrived stays");
 }

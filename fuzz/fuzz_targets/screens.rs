@@ -14,13 +14,14 @@ use libfuzzer_sys::fuzz_target;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::sync::Arc;
+use trailscope::app::boot::{Boot, Start};
 use trailscope::app::effect::Effect;
 use trailscope::app::key::{parse_keys, Key, KeyCode};
 use trailscope::app::msg::Msg;
 use trailscope::app::{update, App};
 use trailscope::keymap::Keymap;
 use trailscope::model::parse::parse_text;
-use trailscope::source::SourceMsg;
+use trailscope::job::{Ending, JobMsg};
 use trailscope::theme::Theme;
 
 const SIZES: [(u16, u16); 2] = [(120, 36), (44, 12)];
@@ -53,22 +54,24 @@ fuzz_target!(|data: &[u8]| {
     warnings.append(&mut sink.1);
 
     let (w, h) = SIZES[0];
-    let mut app = App::new(Keymap::default_keymap(), free.clone(), w, h);
-    let query = app.query;
+    // Booted as the runtime boots a session on files; the load job's reports fed in.
+    let boot = Boot::new(Start::Files(Default::default()), &free, w, h);
+    let (mut app, started) = App::boot(boot, |_| {});
+    let Some(job) = started.iter().find_map(|e| match e {
+        Effect::Start { job, .. } => Some(*job),
+        _ => None,
+    }) else {
+        panic!("a load job starts");
+    };
     let mut effects = Vec::new();
-    effects.extend(update(
-        &mut app,
-        Msg::Source(query, SourceMsg::Batch(records)),
-    ));
-    effects.extend(update(
-        &mut app,
-        Msg::Source(query, SourceMsg::Batch(sink.0)),
-    ));
-    effects.extend(update(
-        &mut app,
-        Msg::Source(query, SourceMsg::Warnings(warnings)),
-    ));
-    effects.extend(update(&mut app, Msg::Source(query, SourceMsg::Done)));
+    for report in [
+        JobMsg::Records(records),
+        JobMsg::Records(sink.0),
+        JobMsg::Warnings(warnings),
+        JobMsg::Done(Ending::Finished),
+    ] {
+        effects.extend(update(&mut app, Msg::Job(job, report)));
+    }
     settle(&mut app, &mut effects);
     let theme = Theme::builtin("dark", false).expect("theme");
 

@@ -1,30 +1,22 @@
 //! What `update` asks the runtime to do: the only way the pure core touches the world.
 
+use crate::job::{JobId, JobSpec};
 use crate::session::db::SaveJob;
-use crate::source::lookup::live::RegionOrder;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Effect {
     Quit,
     /// Leave with this message on stderr and a non-zero status (nothing could be read).
     Fail(String),
-    /// Start these LookupEvents orders, each replacing what runs in its region.
-    Fetch(Vec<RegionOrder>),
-    /// Stop every LookupEvents region where it is.
-    StopFetch,
-    /// Run this statement on CloudTrail Lake (answered by `Msg::Lake` reports tagged `ticket`),
-    /// cancelling the query running before it.
-    LakeRun {
-        ticket: u64,
-        sql: String,
+    /// Run this job in the background; its reports arrive as `Msg::Job(job, _)`.
+    Start {
+        job: JobId,
+        spec: JobSpec,
     },
-    /// Cancel the running Lake query (CancelQuery); the rows read stay.
-    LakeCancel,
-    /// List the event data stores (answered by `Msg::Lake(LakeMsg::Stores)`).
-    LakeStores,
-    /// Stop loading (an S3 download); what was read stays and `Done` follows.
-    StopLoad,
+    /// Stop this job where it is: what it reported stays, and its `Done` follows (unless the
+    /// app already forgot it).
+    Cancel(JobId),
     /// Write this to the investigation's database (in the background).
     Save(SaveJob),
     /// Read the list of saved investigations (answered by `Msg::Sessions`).

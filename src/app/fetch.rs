@@ -1,14 +1,15 @@
 //! A live LookupEvents fetch as the app sees it: the window (its end frozen when the session
 //! started, because page tokens are bound to identical parameters), each region's progress,
 //! and the orders that start, continue, extend or stop it. Pure, like the rest of `app`:
-//! `source::lookup::live` carries the orders out and reports pages back.
+//! each order runs as a job (`source::lookup::live`) that reports pages back.
 
 use crate::cli::LookupArgs;
 use crate::filter::Expr;
+use crate::job::JobId;
 use crate::model::time::EventTime;
-use crate::source::lookup::live::{Fetched, RegionOrder};
-use crate::source::lookup::pager::{FetchState, RegionFetch};
+use crate::source::lookup::order::RegionOrder;
 use crate::source::lookup::plan::LookupPlan;
+use crate::source::lookup::progress::{FetchState, RegionFetch};
 use crate::source::lookup::scope::scope;
 
 /// Events per region that "load more" fetches: ten seconds at LookupEvents' pace.
@@ -34,7 +35,6 @@ pub struct LiveFetch {
     /// Events per region for "load more".
     pub step: u64,
     pub regions: Vec<RegionRun>,
-    next_ticket: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -43,14 +43,14 @@ pub struct RegionRun {
     pub progress: RegionFetch,
     /// The window of the latest order: its token is only valid with it.
     pub window: (EventTime, EventTime),
-    /// Reports of any other ticket are from a replaced or stopped order.
-    pub ticket: u64,
+    /// The job carrying out the latest order (`None` before it starts, or once stopped).
+    pub job: Option<JobId>,
 }
 
 /// What a report changed.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Report {
-    /// From a stopped or replaced order: ignore it.
+    /// From no region's current job.
     Stale,
     Progress,
     /// The region stopped on an error, explained.
@@ -94,10 +94,9 @@ impl LiveFetch {
                 .map(|r| RegionRun {
                     progress: RegionFetch::idle(r),
                     window,
-                    ticket: 0,
+                    job: None,
                 })
                 .collect(),
-            next_ticket: 1,
         };
         let all: Vec<usize> = (0..live.regions.len()).collect();
         let orders = all
@@ -113,16 +112,23 @@ impl LiveFetch {
             .any(|r| r.progress.state == FetchState::Fetching)
     }
 
-    /// Takes a report in.
-    pub fn on_fetched(&mut self, f: &Fetched) -> Report {
-        let Some(run) = self
+    /// The region `job` carries out the latest order of, now that it has started.
+    pub fn started(&mut self, region: &str, job: JobId) {
+        if let Some(run) = self
             .regions
             .iter_mut()
-            .find(|r| r.ticket == f.ticket && r.progress.region == f.progress.region)
-        else {
+            .find(|r| r.progress.region == region)
+        {
+            run.job = Some(job);
+        }
+    }
+
+    /// Takes a region's totals in.
+    pub fn on_progress(&mut self, job: JobId, progress: &RegionFetch) -> Report {
+        let Some(run) = self.regions.iter_mut().find(|r| r.job == Some(job)) else {
             return Report::Stale;
         };
-        run.progress = f.progress.clone();
+        run.progress = progress.clone();
         match &run.progress.state {
             FetchState::Failed(why) => Report::Failed(why.clone()),
             _ => Report::Progress,
@@ -142,15 +148,14 @@ impl LiveFetch {
             .collect()
     }
 
-    /// Stops every running region where it is; `true` if one was running.
-    pub fn stop(&mut self) -> bool {
-        let mut stopped = false;
+    /// Stops every running region where it is: the jobs that were running them.
+    pub fn stop(&mut self) -> Vec<JobId> {
+        let mut stopped = Vec::new();
         for run in &mut self.regions {
             if run.progress.state == FetchState::Fetching {
                 run.progress.state = FetchState::Paused;
                 // Pages already on their way belong to the stopped order.
-                run.ticket = 0;
-                stopped = true;
+                stopped.extend(run.job.take());
             }
         }
         stopped
@@ -216,14 +221,12 @@ impl LiveFetch {
         resume: Option<String>,
         max_events: Option<u64>,
     ) -> RegionOrder {
-        let ticket = self.next_ticket;
-        self.next_ticket += 1;
         let run = &mut self.regions[i];
-        run.ticket = ticket;
+        // Until its job starts, no job's report is this region's.
+        run.job = None;
         run.window = window;
         run.progress.state = FetchState::Fetching;
         RegionOrder {
-            ticket,
             region: run.progress.region.clone(),
             plan: self.plan.clone(),
             window,
@@ -283,20 +286,30 @@ mod tests {
         }
     }
 
-    fn page(order: &RegionOrder, events: u64, oldest: &str, state: FetchState) -> Fetched {
-        let token = (state != FetchState::Done).then(|| format!("tok-{}", order.ticket));
-        Fetched {
-            ticket: order.ticket,
-            records: Vec::new(),
-            warnings: Vec::new(),
-            progress: RegionFetch {
-                pages: order.base.pages + 1,
-                events: order.base.events + events,
-                oldest: Some(t(oldest)),
-                state,
-                next_token: token,
-                ..order.base.clone()
-            },
+    /// Starts each order as a job (as the reducer does), numbering them from `first`.
+    fn start(live: &mut LiveFetch, orders: &[RegionOrder], first: u64) -> Vec<JobId> {
+        orders
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let job = JobId(first + i as u64);
+                live.started(&o.region, job);
+                job
+            })
+            .collect()
+    }
+
+    /// A page of `order`: its region's totals after it.
+    fn page(order: &RegionOrder, events: u64, oldest: &str, state: FetchState) -> RegionFetch {
+        let token = (state != FetchState::Done)
+            .then(|| format!("tok-{}-{}", order.region, order.base.pages));
+        RegionFetch {
+            pages: order.base.pages + 1,
+            events: order.base.events + events,
+            oldest: Some(t(oldest)),
+            state,
+            next_token: token,
+            ..order.base.clone()
         }
     }
 
@@ -309,10 +322,11 @@ mod tests {
         let regions = ["eu-west-1".to_string(), "us-east-1".to_string()];
         let (mut live, orders) = LiveFetch::new(plan(), &regions, window(), None, 500);
         assert_eq!(orders.len(), 2);
+        let jobs = start(&mut live, &orders, 1);
         assert!(live.is_running());
         let first = page(&orders[0], 50, "2026-11-21T10:00:00Z", FetchState::Fetching);
-        assert_eq!(live.on_fetched(&first), Report::Progress);
-        assert!(live.stop());
+        assert_eq!(live.on_progress(jobs[0], &first), Report::Progress);
+        assert_eq!(live.stop(), jobs, "both regions' jobs stop");
         assert!(!live.is_running());
         // A page that was already on its way when Esc was pressed.
         let late = page(
@@ -321,10 +335,10 @@ mod tests {
             "2026-11-21T09:00:00Z",
             FetchState::Fetching,
         );
-        assert_eq!(live.on_fetched(&late), Report::Stale);
+        assert_eq!(live.on_progress(jobs[0], &late), Report::Stale);
         let more = live.more();
         assert_eq!(more.len(), 2, "both regions continue");
-        assert_eq!(more[0].resume.as_deref(), Some("tok-1"));
+        assert_eq!(more[0].resume.as_deref(), Some("tok-eu-west-1-0"));
         assert_eq!(more[0].window, window(), "the token's own window");
         assert_eq!(more[0].max_events, Some(500));
         assert_eq!(more[0].base.events, 50);
@@ -335,8 +349,9 @@ mod tests {
     fn going_further_back_fetches_only_what_is_missing() {
         let regions = ["eu-west-1".to_string(), "us-east-1".to_string()];
         let (mut live, orders) = LiveFetch::new(plan(), &regions, window(), None, 500);
+        let jobs = start(&mut live, &orders, 1);
         let done = page(&orders[0], 80, "2026-11-20T13:00:00Z", FetchState::Done);
-        live.on_fetched(&done);
+        live.on_progress(jobs[0], &done);
         let partway = page(
             &orders[1],
             50,
@@ -344,7 +359,7 @@ mod tests {
             FetchState::Failed("throttled".into()),
         );
         assert_eq!(
-            live.on_fetched(&partway),
+            live.on_progress(jobs[1], &partway),
             Report::Failed("throttled".into())
         );
         assert_eq!(live.reached(), t("2026-11-21T08:00:00Z"));
@@ -365,18 +380,15 @@ mod tests {
             .all(|o| o.resume.is_none() && o.max_events.is_none()));
         assert_eq!(live.start, t("2026-11-14T12:00:00Z"));
         // Nothing more to do for a time already covered.
-        live.on_fetched(&page(
-            &back[0],
-            10,
-            "2026-11-15T00:00:00Z",
-            FetchState::Done,
-        ));
-        live.on_fetched(&page(
-            &back[1],
-            10,
-            "2026-11-15T00:00:00Z",
-            FetchState::Done,
-        ));
+        let back_jobs = start(&mut live, &back, 3);
+        live.on_progress(
+            back_jobs[0],
+            &page(&back[0], 10, "2026-11-15T00:00:00Z", FetchState::Done),
+        );
+        live.on_progress(
+            back_jobs[1],
+            &page(&back[1], 10, "2026-11-15T00:00:00Z", FetchState::Done),
+        );
         assert!(live.until_time(t("2026-11-16T00:00:00Z")).is_empty());
         assert_eq!(live.totals().events, 80 + 50 + 20);
     }
@@ -385,12 +397,11 @@ mod tests {
     fn refetching_with_a_new_plan_starts_every_region_over() {
         let regions = ["eu-west-1".to_string(), "us-east-1".to_string()];
         let (mut live, orders) = LiveFetch::new(plan(), &regions, window(), Some(50), 500);
-        live.on_fetched(&page(
-            &orders[0],
-            50,
-            "2026-11-21T10:00:00Z",
-            FetchState::Paused,
-        ));
+        let jobs = start(&mut live, &orders, 1);
+        live.on_progress(
+            jobs[0],
+            &page(&orders[0], 50, "2026-11-21T10:00:00Z", FetchState::Paused),
+        );
         let mut pivot = plan();
         pivot.attribute = Some((
             crate::source::lookup::plan::LookupKey::AccessKeyId,
@@ -398,6 +409,7 @@ mod tests {
         ));
         let again = live.refetch(pivot.clone());
         assert_eq!(again.len(), 2);
+        start(&mut live, &again, 3);
         assert!(again
             .iter()
             .all(|o| o.plan == pivot && o.window == window()));
@@ -406,7 +418,7 @@ mod tests {
             .all(|o| o.resume.is_none() && o.base.events == 0));
         // Pages of the old plan still on their way are dropped.
         let late = page(&orders[1], 50, "2026-11-21T09:00:00Z", FetchState::Fetching);
-        assert_eq!(live.on_fetched(&late), Report::Stale);
+        assert_eq!(live.on_progress(jobs[1], &late), Report::Stale);
     }
 
     #[test]
@@ -414,21 +426,19 @@ mod tests {
         let regions = ["eu-west-1".to_string()];
         let (mut live, orders) = LiveFetch::new(plan(), &regions, window(), Some(100), 500);
         assert_eq!(orders[0].max_events, Some(100));
-        live.on_fetched(&page(
-            &orders[0],
-            100,
-            "2026-11-21T10:00:00Z",
-            FetchState::Paused,
-        ));
+        let jobs = start(&mut live, &orders, 1);
+        live.on_progress(
+            jobs[0],
+            &page(&orders[0], 100, "2026-11-21T10:00:00Z", FetchState::Paused),
+        );
         let next = live.until_count(250);
         assert_eq!(next[0].max_events, Some(150));
-        assert_eq!(next[0].resume.as_deref(), Some("tok-1"));
-        live.on_fetched(&page(
-            &next[0],
-            150,
-            "2026-11-21T09:00:00Z",
-            FetchState::Paused,
-        ));
+        assert_eq!(next[0].resume.as_deref(), Some("tok-eu-west-1-0"));
+        let next_jobs = start(&mut live, &next, 2);
+        live.on_progress(
+            next_jobs[0],
+            &page(&next[0], 150, "2026-11-21T09:00:00Z", FetchState::Paused),
+        );
         assert!(live.until_count(250).is_empty());
     }
 }

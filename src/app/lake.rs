@@ -1,12 +1,13 @@
 //! A CloudTrail Lake session as the app sees it: the event data store and the window every
 //! generated query is bounded by, the SQL editor (tui-textarea) with its history and the
 //! playbook templates, the query running now (status, scanned bytes, cost) and the results
-//! table of an aggregate query. Pure: the runtime runs queries (`Effect::LakeRun`) and
-//! reports back (`Msg::Lake`).
+//! table of an aggregate query. Pure: each query runs as a job (`JobSpec::LakeQuery`) that
+//! reports back with `Msg::Job`.
 
-use crate::lake::client::{Ending, QueryProgress, StoreInfo};
+use crate::job::{Ending, JobId, QueryProgress};
 use crate::lake::rows::Table;
 use crate::lake::sql::Window;
+use crate::lake::stores::StoreInfo;
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 pub struct LakeSession {
@@ -19,8 +20,6 @@ pub struct LakeSession {
     /// Statements run, oldest first (no repeats in a row).
     pub history: Vec<String>,
     pub run: Option<LakeRun>,
-    /// Tags the current query; reports of older ones are dropped.
-    pub ticket: u64,
     /// The last aggregate answer, and whether it is on screen.
     pub results: Option<ResultsView>,
     pub results_open: bool,
@@ -30,7 +29,8 @@ pub struct LakeSession {
 
 /// A query sent to Lake, and what came of it so far.
 pub struct LakeRun {
-    pub ticket: u64,
+    /// The job running it.
+    pub job: JobId,
     pub sql: String,
     pub progress: QueryProgress,
     pub ending: Option<Ending>,
@@ -107,7 +107,7 @@ impl SqlEditor {
 
 impl LakeSession {
     /// A session on `store`, the editor open on `first_sql`; without a store, the picker
-    /// waits for the list of stores (`Effect::LakeStores`).
+    /// waits for the list of stores (`JobSpec::LakeStores`).
     pub fn new(store: String, window: Window, first_sql: &str) -> LakeSession {
         let picker = store.is_empty().then_some(StorePicker {
             stores: None,
@@ -120,7 +120,6 @@ impl LakeSession {
             editor: SqlEditor::new(first_sql),
             history: Vec::new(),
             run: None,
-            ticket: 0,
             results: None,
             results_open: false,
             picker,

@@ -2,11 +2,13 @@
 //! no clock: everything here is testable by feeding messages.
 
 pub mod bar;
+pub mod boot;
 pub mod command;
 pub mod detail;
 pub mod effect;
 pub mod fetch;
 pub mod filter;
+pub mod jobs;
 pub mod json_view;
 pub mod key;
 pub mod lake;
@@ -39,9 +41,9 @@ use bar::FilterBar;
 use detail::DetailState;
 use fetch::LiveFetch;
 use filter::FilterState;
+use jobs::Jobs;
 use layout::{Layout, LayoutPrefs};
 use load::LoadState;
-use msg::QueryId;
 use nav::{Nav, View};
 use picker::FacetPicker;
 use prompt::Prompt;
@@ -52,7 +54,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use table::TableState;
 use time_display::TimeDisplay;
 
-pub(crate) use update::lake::run_first as update_lake_run;
 pub use update::update;
 
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -117,7 +118,8 @@ pub struct App {
     pub overlay: Option<Overlay>,
     pub warnings: WarningLog,
     pub load: LoadState,
-    pub query: QueryId,
+    /// Background jobs started and still listened to.
+    pub jobs: Jobs,
     /// What is being looked at, for the title bar (file names, "demo").
     pub source_label: String,
     pub width: u16,
@@ -215,7 +217,7 @@ impl App {
                 loading: true,
                 ..LoadState::default()
             },
-            query: QueryId(1),
+            jobs: Jobs::default(),
             source_label,
             width,
             height,

@@ -2,14 +2,9 @@
 //! so `update` never reads a clock.
 
 use super::key::Key;
+use crate::job::{JobId, JobMsg};
 use crate::session::db::Summary;
 use crate::session::saver::Saved;
-use crate::source::lookup::live::Fetched;
-use crate::source::SourceMsg;
-
-/// Tags a fetch; messages from a superseded fetch are dropped.
-#[derive(Copy, Clone, PartialEq, Eq, Debug, Default)]
-pub struct QueryId(pub u64);
 
 /// What the mouse did (the left button only: the others stay the terminal's).
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -36,9 +31,8 @@ pub enum Msg {
         width: u16,
         height: u16,
     },
-    Source(QueryId, SourceMsg),
-    /// A page (or a throttle, an error, the end) from LookupEvents.
-    Fetched(Fetched),
+    /// A report from a background job: files, S3, a LookupEvents region, a Lake query.
+    Job(JobId, JobMsg),
     /// Milliseconds since the session started.
     Tick(u64),
     /// Text pasted into the terminal (bracketed paste).
@@ -53,6 +47,4 @@ pub enum Msg {
     Wrote(Result<String, String>),
     /// A copy went to the terminal (what was copied), or could not (why).
     Copied(Result<String, String>),
-    /// A report from CloudTrail Lake: a query's progress, rows and end, or the stores.
-    Lake(crate::lake::runner::LakeMsg),
 }

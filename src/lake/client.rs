@@ -6,21 +6,11 @@
 
 use super::errors::{explain, is_transient};
 use super::rows::Row;
+use super::stores::StoreInfo;
+use crate::job::{Ending, QueryProgress};
 use aws_sdk_cloudtrail::Client;
 use std::time::Duration;
 use tokio::sync::watch;
-
-/// An event data store, as the picker shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StoreInfo {
-    pub id: String,
-    pub arn: String,
-    pub name: String,
-    pub status: String,
-    pub retention_days: Option<i32>,
-    pub multi_region: Option<bool>,
-    pub organization: Option<bool>,
-}
 
 /// Every event data store in the client's region, with the details ListEventDataStores no
 /// longer returns (GetEventDataStore for each).
@@ -72,32 +62,6 @@ pub async fn list_stores(client: &Client, region: &str) -> Result<Vec<StoreInfo>
     }
 }
 
-/// Where a query is, from DescribeQuery.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct QueryProgress {
-    pub query_id: String,
-    /// QUEUED, RUNNING, FINISHED, FAILED, CANCELLED or TIMED_OUT ("STARTING" before Lake answers).
-    pub status: String,
-    pub events_matched: i64,
-    pub events_scanned: i64,
-    pub bytes_scanned: i64,
-    pub millis: i64,
-    /// Rows read so far.
-    pub rows: u64,
-    /// Throttles and transient failures waited out.
-    pub retries: u32,
-}
-
-/// How a query ended. Rows that arrived before the end were reported and are kept.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Ending {
-    Finished,
-    Cancelled,
-    /// Lake stopped it (an hour is the limit); the rows it found are what was read.
-    TimedOut(String),
-    Failed(String),
-}
-
 /// A report from a running query.
 #[derive(Debug)]
 pub enum Report {
@@ -126,20 +90,21 @@ impl Default for Polling {
 }
 
 /// Runs `sql` to its end. `cancel` turning true stops it: CancelQuery is sent (once the
-/// query has an id) and the query ends Cancelled with the rows read so far.
-pub async fn run_query(
+/// query has an id) and the query ends Stopped with the rows read so far. Each report is
+/// awaited (a bounded channel's send), so a slow reader slows the paging.
+pub async fn run_query<Sent: std::future::Future<Output = ()>>(
     client: &Client,
     region: &str,
     sql: &str,
     polling: Polling,
     mut cancel: watch::Receiver<bool>,
-    mut report: impl FnMut(Report),
+    mut report: impl FnMut(Report) -> Sent,
 ) {
     let mut p = QueryProgress {
         status: "STARTING".to_string(),
         ..QueryProgress::default()
     };
-    report(Report::Progress(p.clone()));
+    report(Report::Progress(p.clone())).await;
     // Never retried: a second StartQuery after an answer lost on the way would scan (and
     // bill) twice.
     let started = client.start_query().query_statement(sql).send().await;
@@ -147,7 +112,7 @@ pub async fn run_query(
         Ok(out) => out.query_id().unwrap_or_default().to_string(),
         Err(e) => {
             let why = explain(&e, "StartQuery", region);
-            return report(Report::Done(p, Ending::Failed(why)));
+            return report(Report::Done(p, Ending::Failed(why))).await;
         }
     };
     let mut wait = polling.first;
@@ -194,14 +159,14 @@ pub async fn run_query(
                             message.unwrap_or_else(|| "Lake gave no reason".into())
                         ))
                     }
-                    "CANCELLED" => break Ending::Cancelled,
-                    _ => report(Report::Progress(p.clone())),
+                    "CANCELLED" => break Ending::Stopped,
+                    _ => report(Report::Progress(p.clone())).await,
                 }
             }
             Err(e) if is_transient(&e) && failed_in_a_row < polling.max_retries => {
                 failed_in_a_row += 1;
                 p.retries += 1;
-                report(Report::Progress(p.clone()));
+                report(Report::Progress(p.clone())).await;
             }
             Err(e) => break Ending::Failed(explain(&e, "DescribeQuery", region)),
         }
@@ -212,23 +177,23 @@ pub async fn run_query(
         }
         wait = (wait * 2).min(polling.max);
     };
-    report(Report::Done(p, ending));
+    report(Report::Done(p, ending)).await;
 }
 
 /// Reads every page of results, reporting each; a cancel stops between pages.
-async fn results(
+async fn results<Sent: std::future::Future<Output = ()>>(
     client: &Client,
     region: &str,
     p: &mut QueryProgress,
     cancel: &mut watch::Receiver<bool>,
-    report: &mut impl FnMut(Report),
+    report: &mut impl FnMut(Report) -> Sent,
 ) -> Result<(), Ending> {
     let mut token: Option<String> = None;
     let mut failures = 0;
     loop {
         if *cancel.borrow() {
             // Finished already: nothing to cancel on Lake's side, only stop reading.
-            return Err(Ending::Cancelled);
+            return Err(Ending::Stopped);
         }
         let page = client
             .get_query_results()
@@ -252,9 +217,9 @@ async fn results(
                     .collect();
                 p.rows += rows.len() as u64;
                 if !rows.is_empty() {
-                    report(Report::Rows(rows));
+                    report(Report::Rows(rows)).await;
                 }
-                report(Report::Progress(p.clone()));
+                report(Report::Progress(p.clone())).await;
                 token = page.next_token().map(str::to_string);
                 if token.is_none() {
                     return Ok(());
@@ -280,11 +245,11 @@ async fn cancel_query(client: &Client, region: &str, p: &mut QueryProgress) -> E
     match client.cancel_query().query_id(&p.query_id).send().await {
         Ok(out) => {
             p.status = out.query_status().as_str().to_string();
-            Ending::Cancelled
+            Ending::Stopped
         }
         // It ended on its own in the meantime: nothing runs (or bills) any more.
         Err(e) if e.as_service_error().and_then(|s| s.meta().code()) == Some("InactiveQueryException") => {
-            Ending::Cancelled
+            Ending::Stopped
         }
         Err(e) => Ending::Failed(format!(
             "could not cancel the query {} ({}); it may still be running and billing: `aws cloudtrail cancel-query --query-id {}`",

@@ -1,116 +1,79 @@
-//! Lake for the interactive app: runs one query at a time on the current tokio runtime and
-//! sends its reports back tagged with the app's ticket, so a replaced query's late pages are
-//! recognised and dropped. The client (credentials, region) is made once, on first use.
+//! Lake for the interactive app: a query or the store listing as a job. The client
+//! (credentials, region) is made once per session, on first use, and shared.
 
-use super::client::{connect, list_stores, run_query, Polling, Report, StoreInfo};
+use super::client::{connect, list_stores, run_query, Polling, Report};
+use crate::job::{Ending, JobMsg, Progress, Reporter};
 use aws_sdk_cloudtrail::Client;
 use std::sync::Arc;
-use tokio::sync::{mpsc, watch, OnceCell};
-use tokio::task::JoinHandle;
+use tokio::sync::{watch, OnceCell};
 
-/// What the runner tells the app.
-#[derive(Debug)]
-pub enum LakeMsg {
-    Report(u64, Report),
-    Stores(Result<Vec<StoreInfo>, String>),
-}
-
-/// The client and its region, made on first use and shared by every query; or why not.
-type ClientCell = Arc<OnceCell<Result<(Client, String), String>>>;
-
-pub struct LakeRunner {
+/// What every Lake job of a session shares: where to connect, the client once made, and how
+/// often a query is polled.
+#[derive(Clone)]
+pub struct LakeContext {
     profile: Option<String>,
     region: Option<String>,
-    client: ClientCell,
-    tx: mpsc::UnboundedSender<LakeMsg>,
-    cancel: Option<watch::Sender<bool>>,
-    task: Option<JoinHandle<()>>,
+    /// The client and its region, made on first use; or why not.
+    client: Arc<OnceCell<Result<(Client, String), String>>>,
     pub polling: Polling,
 }
 
-impl LakeRunner {
-    pub fn new(
-        profile: Option<String>,
-        region: Option<String>,
-        tx: mpsc::UnboundedSender<LakeMsg>,
-    ) -> LakeRunner {
-        LakeRunner {
+impl LakeContext {
+    pub fn new(profile: Option<String>, region: Option<String>) -> LakeContext {
+        LakeContext {
             profile,
             region,
             client: Arc::new(OnceCell::new()),
-            tx,
-            cancel: None,
-            task: None,
             polling: Polling::default(),
         }
     }
 
-    fn client_cell(&self) -> (ClientCell, Option<String>, Option<String>) {
-        (
-            self.client.clone(),
-            self.profile.clone(),
-            self.region.clone(),
-        )
+    async fn client(&self) -> &Result<(Client, String), String> {
+        self.client
+            .get_or_init(|| connect(self.profile.as_deref(), self.region.as_deref()))
+            .await
     }
+}
 
-    /// Runs `sql`; a query still running is cancelled first (on Lake's side too).
-    pub fn run(&mut self, ticket: u64, sql: String) {
-        self.cancel();
-        let (cell, profile, region) = self.client_cell();
-        let (cancel_tx, cancel_rx) = watch::channel(false);
-        let tx = self.tx.clone();
-        let polling = self.polling;
-        self.cancel = Some(cancel_tx);
-        self.task = Some(tokio::spawn(async move {
-            let connected = cell
-                .get_or_init(|| async { connect(profile.as_deref(), region.as_deref()).await })
-                .await;
-            let (client, region) = match connected {
-                Ok(c) => c,
-                Err(e) => {
-                    let p = Default::default();
-                    let _ = tx.send(LakeMsg::Report(
-                        ticket,
-                        Report::Done(p, super::client::Ending::Failed(e.clone())),
-                    ));
-                    return;
+/// Runs `sql` to its end. `cancel` turning true sends CancelQuery (a query runs up a bill
+/// until Lake is told), and the job ends `Stopped` with the rows read so far.
+pub async fn run(sql: String, ctx: LakeContext, cancel: watch::Receiver<bool>, out: Reporter) {
+    let (client, region) = match ctx.client().await {
+        Ok(c) => c,
+        Err(e) => {
+            out.send(JobMsg::Done(Ending::Failed(e.clone()))).await;
+            return;
+        }
+    };
+    run_query(client, region, &sql, ctx.polling, cancel, |r| {
+        let out = out.clone();
+        async move {
+            // The app may be gone (quitting): nothing left to tell.
+            match r {
+                Report::Progress(p) => out.send(JobMsg::Progress(Progress::Query(p))).await,
+                Report::Rows(rows) => out.send(JobMsg::Rows(rows)).await,
+                Report::Done(p, ending) => {
+                    out.send(JobMsg::Progress(Progress::Query(p))).await;
+                    out.send(JobMsg::Done(ending)).await
                 }
             };
-            run_query(client, region, &sql, polling, cancel_rx, |r| {
-                // The app may be gone (quitting): nothing left to tell.
-                let _ = tx.send(LakeMsg::Report(ticket, r));
-            })
-            .await;
-        }));
-    }
-
-    /// Asks the running query to stop: it sends CancelQuery and reports its end.
-    pub fn cancel(&mut self) {
-        if let Some(c) = self.cancel.take() {
-            let _ = c.send(true);
         }
-        // The task finishes on its own (it must tell Lake); it is not aborted.
-    }
+    })
+    .await;
+}
 
-    /// Waits for the query task to end (after `cancel`, once CancelQuery is sent).
-    pub async fn finish(&mut self) {
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
+/// Lists the event data stores, then ends.
+pub async fn stores(ctx: LakeContext, out: Reporter) {
+    let answer = match ctx.client().await {
+        Ok((client, region)) => list_stores(client, region).await,
+        Err(e) => Err(e.clone()),
+    };
+    let ending = match answer {
+        Ok(list) => {
+            out.send(JobMsg::Stores(list)).await;
+            Ending::Finished
         }
-    }
-
-    pub fn list_stores(&self) {
-        let (cell, profile, region) = self.client_cell();
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
-            let connected = cell
-                .get_or_init(|| async { connect(profile.as_deref(), region.as_deref()).await })
-                .await;
-            let answer = match connected {
-                Ok((client, region)) => list_stores(client, region).await,
-                Err(e) => Err(e.clone()),
-            };
-            let _ = tx.send(LakeMsg::Stores(answer));
-        });
-    }
+        Err(e) => Ending::Failed(e),
+    };
+    out.send(JobMsg::Done(ending)).await;
 }

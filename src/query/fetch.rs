@@ -8,7 +8,8 @@ use crate::model::store::Store;
 use crate::model::time::EventTime;
 use crate::model::warning::{Location, Warning};
 use crate::source::lookup::client::client;
-use crate::source::lookup::pager::{fetch_region, FetchState, PagerConfig};
+use crate::source::lookup::pager::{fetch_region, PagerConfig};
+use crate::source::lookup::progress::FetchState;
 use crate::source::lookup::scope::{scope, Scope};
 use std::sync::{Arc, Mutex};
 
@@ -73,6 +74,7 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
                                 p.region, p.pages, p.events, p.throttles, p.retries
                             ),
                         }
+                        std::future::ready(())
                     },
                 )
                 .await;

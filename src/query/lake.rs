@@ -5,9 +5,8 @@
 
 use super::output::Dest;
 use crate::cli::{Output, QueryArgs};
-use crate::lake::client::{
-    connect, list_stores, run_query, Ending, Polling, QueryProgress, Report,
-};
+use crate::job::{Ending, QueryProgress};
+use crate::lake::client::{connect, list_stores, run_query, Polling, Report};
 use crate::lake::cost;
 use crate::lake::request::{is_time_bounded, request};
 use crate::lake::rows::{are_events, records, Row, Table};
@@ -123,13 +122,8 @@ async fn run_async(args: &QueryArgs, store: String, sql: String) -> Answer {
     let mut rows: Vec<Row> = Vec::new();
     let mut last_status = String::new();
     let mut end = None;
-    run_query(
-        &client,
-        &region,
-        &sql,
-        Polling::default(),
-        cancel_rx,
-        |r| match r {
+    run_query(&client, &region, &sql, Polling::default(), cancel_rx, |r| {
+        match r {
             Report::Progress(p) => {
                 if p.status != last_status {
                     eprintln!("trailscope: Lake {}", visible(&progress_line(&p)));
@@ -138,8 +132,9 @@ async fn run_async(args: &QueryArgs, store: String, sql: String) -> Answer {
             }
             Report::Rows(mut more) => rows.append(&mut more),
             Report::Done(p, ending) => end = Some((p, ending)),
-        },
-    )
+        }
+        std::future::ready(())
+    })
     .await;
     let Some((p, ending)) = end else {
         return fail("the query ended without a word", 1);
@@ -147,7 +142,7 @@ async fn run_async(args: &QueryArgs, store: String, sql: String) -> Answer {
     eprintln!("trailscope: Lake {}", visible(&progress_line(&p)));
     let partial = match &ending {
         Ending::Finished => false,
-        Ending::Cancelled => {
+        Ending::Stopped => {
             eprintln!(
                 "trailscope: cancelled; {} row(s) read before it",
                 rows.len()

@@ -4,7 +4,8 @@
 use super::input::{decode_within, is_gzip};
 use super::stream::{stream_input, INFLATE_WHOLE_MAX, STREAM_ABOVE};
 use super::walk::{Input, Plan};
-use super::{Progress, SourceMsg};
+use super::Progress;
+use crate::job::{Ending, JobMsg, Reporter};
 use crate::model::parse::{parse_text, Sink};
 use crate::model::record::Record;
 use crate::model::warning::{Location, Warning};
@@ -13,7 +14,6 @@ use flate2::read::MultiGzDecoder;
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use tokio::sync::mpsc::Sender;
 
 /// Records per batch. Workers batch across files (S3 trail files hold ~100 events each):
 /// every batch costs a merge into the store's time order, so many tiny batches would make a
@@ -42,20 +42,20 @@ struct Shared {
     done: AtomicUsize,
     bytes: AtomicU64,
     bytes_total: u64,
-    tx: Sender<SourceMsg>,
+    tx: Reporter,
     cancel: CancelToken,
 }
 
 /// Starts loading planned inputs on background threads; returns at once. Ends with
-/// `SourceMsg::Done`.
-pub fn spawn_load(planned: Plan, tx: Sender<SourceMsg>, cancel: CancelToken) {
+/// `JobMsg::Done`: `Stopped` when cancelled, else `Finished`.
+pub fn spawn_load(planned: Plan, tx: Reporter, cancel: CancelToken) {
     if let Some(mut s3) = planned.s3 {
         s3.drop_raw |= planned.drop_raw;
         return super::s3::spawn_load(s3, tx, cancel);
     }
     let bytes_total = planned.inputs.iter().map(Input::size).sum();
     if !planned.warnings.is_empty() {
-        let _ = tx.blocking_send(SourceMsg::Warnings(planned.warnings));
+        tx.blocking_send(JobMsg::Warnings(planned.warnings));
     }
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
@@ -89,7 +89,11 @@ pub fn spawn_load(planned: Plan, tx: Sender<SourceMsg>, cancel: CancelToken) {
 /// The last worker out says the load is complete.
 fn finish_worker(shared: &Shared, remaining: &AtomicUsize) {
     if remaining.fetch_sub(1, Ordering::AcqRel) == 1 {
-        let _ = shared.tx.blocking_send(SourceMsg::Done);
+        let ending = match shared.cancel.is_cancelled() {
+            true => Ending::Stopped,
+            false => Ending::Finished,
+        };
+        shared.tx.blocking_send(JobMsg::Done(ending));
     }
 }
 
@@ -132,10 +136,9 @@ fn worker(shared: &Shared) {
             bytes_total: shared.bytes_total,
             ..Progress::default()
         };
-        if shared
+        if !shared
             .tx
-            .blocking_send(SourceMsg::Progress(progress))
-            .is_err()
+            .blocking_send(JobMsg::Progress(crate::job::Progress::Files(progress)))
         {
             return;
         }
@@ -204,7 +207,7 @@ pub(crate) struct BytesParser<'a> {
 }
 
 impl<'a> BytesParser<'a> {
-    pub(crate) fn new(tx: &'a Sender<SourceMsg>, keep_raw: bool) -> BytesParser<'a> {
+    pub(crate) fn new(tx: &'a Reporter, keep_raw: bool) -> BytesParser<'a> {
         BytesParser {
             sink: Streamer {
                 tx,
@@ -337,7 +340,7 @@ pub(crate) fn read_all(input: &Input) -> std::io::Result<Vec<u8>> {
 }
 
 struct Streamer<'a> {
-    tx: &'a Sender<SourceMsg>,
+    tx: &'a Reporter,
     records: Vec<Record>,
     warnings: Vec<Warning>,
     /// The current input's warnings past the first few, counted (bounded however many).
@@ -367,13 +370,13 @@ impl Streamer<'_> {
         self.last_flush = std::time::Instant::now();
         if !self.warnings.is_empty() {
             let w = std::mem::take(&mut self.warnings);
-            if self.tx.blocking_send(SourceMsg::Warnings(w)).is_err() {
+            if !self.tx.blocking_send(JobMsg::Warnings(w)) {
                 return false;
             }
         }
         if !self.records.is_empty() {
             let r = std::mem::take(&mut self.records);
-            if self.tx.blocking_send(SourceMsg::Batch(r)).is_err() {
+            if !self.tx.blocking_send(JobMsg::Records(r)) {
                 return false;
             }
         }
@@ -401,18 +404,18 @@ impl Sink for Streamer<'_> {
 
 /// Loads everything and returns when done: for headless use and tests (not inside a runtime).
 pub fn load_blocking(planned: Plan) -> (crate::model::store::Store, Vec<Warning>) {
-    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let (tx, mut rx) = Reporter::channel();
     spawn_load(planned, tx, CancelToken::default());
     let mut store = crate::model::store::Store::default();
     let mut warnings = Vec::new();
-    while let Some(msg) = rx.blocking_recv() {
+    while let Some((_, msg)) = rx.blocking_recv() {
         match msg {
-            SourceMsg::Batch(records) => {
+            JobMsg::Records(records) => {
                 store.insert_batch(records);
             }
-            SourceMsg::Warnings(w) => warnings.extend(w),
-            SourceMsg::Progress(_) => {}
-            SourceMsg::Done => break,
+            JobMsg::Warnings(w) => warnings.extend(w),
+            JobMsg::Done(_) => break,
+            JobMsg::Progress(_) | JobMsg::Rows(_) | JobMsg::Stores(_) => {}
         }
     }
     (store, warnings)

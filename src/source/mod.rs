@@ -1,5 +1,5 @@
-//! Sources stream records into the store. Each fetch runs on its own threads and sends
-//! `SourceMsg`s over a bounded channel; the runtime tags them with the query they belong to.
+//! Sources stream records into the store. Each runs as a job (`crate::job`): on its own
+//! threads or tasks, reporting `JobMsg`s over the one bounded channel, tagged with its job.
 
 pub mod demo;
 pub mod files;
@@ -9,17 +9,7 @@ pub mod s3;
 mod stream;
 pub mod walk;
 
-use crate::model::record::Record;
-use crate::model::warning::Warning;
-
-#[derive(Debug)]
-pub enum SourceMsg {
-    Batch(Vec<Record>),
-    Warnings(Vec<Warning>),
-    Progress(Progress),
-    Done,
-}
-
+/// How far a load of files (or S3 objects) has come.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Progress {
     pub files_done: usize,

@@ -5,7 +5,7 @@
 use crate::app::fetch::{LiveFetch, TIME_PRESETS};
 use crate::model::sanitize::visible;
 use crate::model::time::EventTime;
-use crate::source::lookup::pager::{FetchState, RegionFetch};
+use crate::source::lookup::progress::{FetchState, RegionFetch};
 use crate::theme::{Meaning, Theme};
 use crate::ui::status::group;
 use ratatui::layout::Rect;

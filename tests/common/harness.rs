@@ -1,12 +1,13 @@
 //! Reducer test harness: feed a load and keys through `update`, as the runtime would,
 //! but with no terminal, no threads racing the assertions and no clock.
 
+use trailscope::app::boot::{Boot, Start};
 use trailscope::app::effect::Effect;
 use trailscope::app::key::parse_keys;
 use trailscope::app::msg::Msg;
 use trailscope::app::session::SessionMeta;
 use trailscope::app::{update, App};
-use trailscope::keymap::Keymap;
+use trailscope::job::{JobSpec, Reporter};
 use trailscope::source::files::{spawn_load, CancelToken};
 use trailscope::source::walk::{plan, Plan};
 
@@ -40,15 +41,27 @@ pub fn given_session(
     height: u16,
     session: SessionMeta,
 ) -> Harness {
-    let mut app = App::new(Keymap::default_keymap(), label.to_string(), width, height);
-    app.session = session;
-    trailscope::app::session::begin_restore(&mut app);
-    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
-    spawn_load(planned, tx, CancelToken::default());
+    // Started as the runtime starts a session (`App::boot`), with the load job carried out
+    // here, its reports fed back in order.
+    let boot = Boot {
+        session,
+        ..Boot::new(Start::Files(planned), label, width, height)
+    };
+    let (mut app, started) = App::boot(boot, |_| {});
+    let (tx, mut rx) = tokio::sync::mpsc::channel(trailscope::job::CHANNEL_CAPACITY);
     let mut effects = Vec::new();
-    while let Some(msg) = rx.blocking_recv() {
-        let query = app.query;
-        effects.extend(update(&mut app, Msg::Source(query, msg)));
+    for effect in started {
+        match effect {
+            Effect::Start {
+                job,
+                spec: JobSpec::Load(plan),
+            } => spawn_load(plan, Reporter::new(job, tx.clone()), CancelToken::default()),
+            other => effects.push(other),
+        }
+    }
+    drop(tx);
+    while let Some((job, msg)) = rx.blocking_recv() {
+        effects.extend(update(&mut app, Msg::Job(job, msg)));
     }
     Harness { app, effects }
 }

@@ -4,14 +4,14 @@
 
 use super::walk::pivot_to;
 use super::{insert, App, Effect, Key, KeyCode};
+use crate::app::jobs::JobKind;
 use crate::app::lake::{LakeRun, ResultsView};
 use crate::filter::facet::quote;
 use crate::filter::field::Field;
-use crate::lake::client::{Ending, QueryProgress, Report};
+use crate::job::{Ending, JobId, JobMsg, JobSpec, Progress, QueryProgress};
 use crate::lake::cost;
 use crate::lake::pushdown::condition;
 use crate::lake::rows::{are_events, records, Cell, Table};
-use crate::lake::runner::LakeMsg;
 use crate::lake::sql::{events_query, store_id};
 use crate::lake::templates::{Param, TEMPLATES};
 use crate::model::sanitize::visible;
@@ -45,11 +45,11 @@ pub(super) fn cancel(app: &mut App, effects: &mut Vec<Effect>) -> bool {
     let Some(lake) = app.lake.as_mut().filter(|l| l.is_running()) else {
         return false;
     };
-    effects.push(Effect::LakeCancel);
-    lake.run = lake.run.take().map(|mut r| {
-        r.progress.status = "CANCELLING".to_string();
-        r
-    });
+    if let Some(run) = lake.run.as_mut() {
+        run.progress.status = "CANCELLING".to_string();
+        app.jobs.stopping(run.job);
+        effects.push(Effect::Cancel(run.job));
+    }
     app.notice = Some("cancelling the Lake query…".to_string());
     true
 }
@@ -208,9 +208,15 @@ fn run(app: &mut App, sql: String, effects: &mut Vec<Effect>) {
         return;
     }
     lake.remember(&sql);
-    lake.ticket += 1;
+    // One query at a time: the one running is cancelled (on Lake's side too, so it stops
+    // billing) and whatever it still sends is stale.
+    if let Some(old) = lake.run.as_ref().filter(|r| r.is_running()).map(|r| r.job) {
+        app.jobs.forget(old);
+        effects.push(Effect::Cancel(old));
+    }
+    let job = app.jobs.start(JobKind::LakeQuery);
     lake.run = Some(LakeRun {
-        ticket: lake.ticket,
+        job,
         sql: sql.clone(),
         progress: QueryProgress {
             status: "STARTING".to_string(),
@@ -222,9 +228,9 @@ fn run(app: &mut App, sql: String, effects: &mut Vec<Effect>) {
     });
     lake.editing = false;
     lake.editor.error = None;
-    effects.push(Effect::LakeRun {
-        ticket: lake.ticket,
-        sql,
+    effects.push(Effect::Start {
+        job,
+        spec: JobSpec::LakeQuery(sql),
     });
 }
 
@@ -354,7 +360,7 @@ pub(super) fn picker_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
         }
         KeyCode::Char('r') if matches!(picker.stores, Some(Err(_))) => {
             picker.stores = None;
-            effects.push(Effect::LakeStores);
+            list_stores(&mut app.jobs, effects);
         }
         KeyCode::Enter => {
             let chosen = match &picker.stores {
@@ -381,33 +387,56 @@ pub(super) fn picker_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
     }
 }
 
-/// A report from Lake.
-pub(super) fn on_lake(app: &mut App, msg: LakeMsg) {
-    match msg {
-        LakeMsg::Stores(list) => {
-            if let Some(picker) = app.lake.as_mut().and_then(|l| l.picker.as_mut()) {
-                picker.stores = Some(list);
-                picker.cursor = 0;
+/// Lists the event data stores, for the picker.
+pub(crate) fn list_stores(jobs: &mut crate::app::jobs::Jobs, effects: &mut Vec<Effect>) {
+    let job = jobs.start(JobKind::LakeStores);
+    effects.push(Effect::Start {
+        job,
+        spec: JobSpec::LakeStores,
+    });
+}
+
+/// The list of event data stores, or why there is none.
+pub(super) fn on_stores(app: &mut App, job: JobId, msg: JobMsg) {
+    let answer = match msg {
+        JobMsg::Stores(list) => Ok(list),
+        JobMsg::Done(ending) => {
+            app.jobs.forget(job);
+            match ending {
+                Ending::Failed(why) => Err(why),
+                _ => return,
             }
         }
-        LakeMsg::Report(ticket, report) => on_report(app, ticket, report),
+        _ => return,
+    };
+    if let Some(picker) = app.lake.as_mut().and_then(|l| l.picker.as_mut()) {
+        picker.stores = Some(answer);
+        picker.cursor = 0;
     }
 }
 
-fn on_report(app: &mut App, ticket: u64, report: Report) {
+/// A report from the running query's job.
+pub(super) fn on_query(app: &mut App, job: JobId, msg: JobMsg) {
+    if let JobMsg::Done(_) = msg {
+        app.jobs.forget(job);
+    }
+    on_report(app, job, msg);
+}
+
+fn on_report(app: &mut App, job: JobId, report: JobMsg) {
     let Some(lake) = app.lake.as_mut() else {
         return;
     };
-    let Some(run) = lake.run.as_mut().filter(|r| r.ticket == ticket) else {
-        return; // a replaced query
+    let Some(run) = lake.run.as_mut().filter(|r| r.job == job) else {
+        return; // not the current query (the job list already drops replaced ones)
     };
     match report {
-        Report::Progress(p) => {
+        JobMsg::Progress(Progress::Query(p)) => {
             if run.progress.status != "CANCELLING" || p.status != "RUNNING" {
                 run.progress = p;
             }
         }
-        Report::Rows(rows) => {
+        JobMsg::Rows(rows) => {
             // The first page decides what the query's rows are, and starts its table.
             let first_page = run.events.is_none();
             let events = *run
@@ -433,12 +462,8 @@ fn on_report(app: &mut App, ticket: u64, report: Report) {
                 lake.results_open = true;
             }
         }
-        Report::Done(p, ending) => {
-            if !p.query_id.is_empty() || run.progress.query_id.is_empty() {
-                let rows = run.progress.rows.max(p.rows);
-                run.progress = p;
-                run.progress.rows = rows;
-            }
+        JobMsg::Warnings(w) => app.warnings.extend(w),
+        JobMsg::Done(ending) => {
             let summary = summary(run, &ending);
             if let Ending::Failed(why) | Ending::TimedOut(why) = &ending {
                 let origin: Arc<str> = Arc::from(format!("CloudTrail Lake {}", lake.store));
@@ -456,6 +481,7 @@ fn on_report(app: &mut App, ticket: u64, report: Report) {
             }
             run.ending = Some(ending);
         }
+        JobMsg::Records(_) | JobMsg::Progress(_) | JobMsg::Stores(_) => {}
     }
 }
 
@@ -470,7 +496,7 @@ fn summary(run: &LakeRun, ending: &Ending) -> String {
     let cost = cost::describe(p.bytes_scanned);
     match ending {
         Ending::Finished => format!("Lake: {got} · {cost}"),
-        Ending::Cancelled => format!("Lake query cancelled: {got} kept · {cost}"),
+        Ending::Stopped => format!("Lake query cancelled: {got} kept · {cost}"),
         Ending::TimedOut(_) => {
             format!("Lake query timed out: {got} (partial) · {cost} · w says more")
         }
@@ -521,8 +547,8 @@ mod tests {
         app
     }
 
-    fn listed(id: &str) -> crate::lake::client::StoreInfo {
-        crate::lake::client::StoreInfo {
+    fn listed(id: &str) -> crate::lake::stores::StoreInfo {
+        crate::lake::stores::StoreInfo {
             id: id.to_string(),
             arn: format!("arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/{id}"),
             name: "trail".to_string(),
@@ -545,7 +571,7 @@ mod tests {
             "-abc",
         ] {
             let mut app = lake_app("");
-            on_lake(&mut app, LakeMsg::Stores(Ok(vec![listed(bad)])));
+            on_stores(&mut app, JobId(1), JobMsg::Stores(vec![listed(bad)]));
             let mut effects = Vec::new();
             picker_key(&mut app, Key::plain(KeyCode::Enter), &mut effects);
             let lake = app.lake.as_ref().expect("a Lake session");
@@ -561,7 +587,7 @@ mod tests {
         }
         let good = "7e1b0c3a-5d2f-4c8e-9a6b-0f1e2d3c4b5a";
         let mut app = lake_app("");
-        on_lake(&mut app, LakeMsg::Stores(Ok(vec![listed(good)])));
+        on_stores(&mut app, JobId(1), JobMsg::Stores(vec![listed(good)]));
         picker_key(&mut app, Key::plain(KeyCode::Enter), &mut Vec::new());
         let lake = app.lake.as_ref().expect("a Lake session");
         assert_eq!(lake.store, good);
@@ -573,16 +599,22 @@ mod tests {
     fn an_aggregate_answer_keeps_every_page() {
         let mut app = lake_app("abc-123");
         let effects = run_first(&mut app, "SELECT ip, COUNT(*) AS events …".into());
-        assert_eq!(effects.len(), 1);
+        let [Effect::Start { job, .. }] = effects[..] else {
+            panic!("one job starts: {effects:?}");
+        };
         // Two pages of 1000, then one more; progress after each, as the client reports.
         let mut progress = QueryProgress::default();
         for page in 0..3u32 {
             let rows: Vec<_> = (0..1000)
                 .map(|i| row(&format!("10.0.{page}.{i}"), i))
                 .collect();
-            on_report(&mut app, 1, Report::Rows(rows));
+            on_query(&mut app, job, JobMsg::Rows(rows));
             progress.rows += 1000;
-            on_report(&mut app, 1, Report::Progress(progress.clone()));
+            on_query(
+                &mut app,
+                job,
+                JobMsg::Progress(Progress::Query(progress.clone())),
+            );
         }
         let view = app.lake.as_ref().and_then(|l| l.results.as_ref());
         assert_eq!(view.map(|v| v.table.rows.len()), Some(3000));

@@ -1,37 +1,82 @@
-//! The reducer's LookupEvents part: reports from the fetch tasks, the orders that load more,
-//! go further back or fetch the view, and the "load until" prompt.
+//! The reducer's LookupEvents part: reports from the region jobs, the orders that load
+//! more, go further back or fetch the view, and the "load until" prompt.
 
 use super::{insert, App, Effect, Key, KeyCode};
 use crate::app::bar::BarOutcome;
 use crate::app::fetch::{Report, TIME_PRESETS};
+use crate::app::jobs::JobKind;
 use crate::filter::parse_time;
+use crate::job::{JobId, JobMsg, JobSpec, Progress};
 use crate::model::time::EventTime;
 use crate::model::warning::{Location, Warning};
-use crate::source::lookup::live::{Fetched, RegionOrder};
+use crate::source::lookup::order::RegionOrder;
 use crate::source::lookup::plan::plan as lookup_plan;
 use std::sync::Arc;
 
-/// A LookupEvents report: its events join the store, a failure becomes a warning (the
+/// A report from a region's job: its events join the store, a failure becomes a warning (the
 /// status bar counts it, `w` lists it) and the region waits to be resumed.
-pub(super) fn on_fetched(app: &mut App, fetched: Fetched) {
-    let Some(live) = app.live.as_mut() else {
-        return;
-    };
-    let report = live.on_fetched(&fetched);
-    if report == Report::Stale {
-        return;
+pub(super) fn on_region(app: &mut App, job: JobId, msg: JobMsg) {
+    match msg {
+        JobMsg::Records(records) => insert(app, records),
+        JobMsg::Warnings(w) => app.warnings.extend(w),
+        JobMsg::Progress(Progress::Region(p)) => {
+            let Some(live) = app.live.as_mut() else {
+                return;
+            };
+            if let Report::Failed(why) = live.on_progress(job, &p) {
+                let origin: Arc<str> = Arc::from(format!("LookupEvents {}", p.region));
+                app.warnings
+                    .push(Warning::problem(&origin, Location::WholeFile, why));
+            }
+            loading_while_running(app);
+        }
+        // The failure, if any, came with the region's last totals.
+        JobMsg::Done(_) => {
+            app.jobs.forget(job);
+            loading_while_running(app);
+        }
+        JobMsg::Progress(_) | JobMsg::Rows(_) | JobMsg::Stores(_) => {}
     }
-    app.load.loading = live.is_running();
+}
+
+/// The status bar's spinner runs while a region does.
+fn loading_while_running(app: &mut App) {
+    app.load.loading = app.live.as_ref().is_some_and(|l| l.is_running());
     if !app.load.loading {
         app.load.done_ms = Some(app.now_ms);
     }
-    app.warnings.extend(fetched.warnings);
-    if let Report::Failed(why) = report {
-        let origin: Arc<str> = Arc::from(format!("LookupEvents {}", fetched.progress.region));
-        app.warnings
-            .push(Warning::problem(&origin, Location::WholeFile, why));
+}
+
+pub(super) fn is_fetching(app: &App) -> bool {
+    app.live.as_ref().is_some_and(|l| l.is_running())
+}
+
+/// Esc while regions fetch: each stops where it is, and pages already on their way are
+/// dropped (the region's token resumes from the last page taken in).
+pub(super) fn stop(app: &mut App, effects: &mut Vec<Effect>) {
+    for job in app.live.as_mut().map(|l| l.stop()).unwrap_or_default() {
+        app.jobs.forget(job);
+        effects.push(Effect::Cancel(job));
     }
-    insert(app, fetched.records);
+}
+
+/// Each order as a job, replacing whatever ran in its region.
+pub(crate) fn start_orders(app: &mut App, orders: Vec<RegionOrder>, effects: &mut Vec<Effect>) {
+    for order in orders {
+        let region = order.region.clone();
+        for old in app.jobs.of(|k| *k == JobKind::Region(region.clone())) {
+            app.jobs.forget(old);
+            effects.push(Effect::Cancel(old));
+        }
+        let job = app.jobs.start(JobKind::Region(region.clone()));
+        if let Some(live) = app.live.as_mut() {
+            live.started(&region, job);
+        }
+        effects.push(Effect::Start {
+            job,
+            spec: JobSpec::Lookup(order),
+        });
+    }
 }
 
 /// Starts LookupEvents orders, or says why there is nothing to start.
@@ -47,7 +92,7 @@ pub(super) fn fetch(
     }
     app.load.loading = true;
     app.load.done_ms = None;
-    effects.push(Effect::Fetch(orders));
+    start_orders(app, orders, effects);
 }
 
 /// The notice for fetch keys in a session that reads files.

@@ -2,6 +2,7 @@
 //! incident walk (`walk`) have their own files.
 
 mod copy;
+mod jobs;
 pub(crate) mod lake;
 mod live;
 mod mouse;
@@ -23,8 +24,9 @@ use crate::model::column::{Column, ALL_COLUMNS};
 use crate::model::store::EventIdx;
 use crate::profile::timeline::Timeline;
 use crate::profile::Profile;
-use crate::source::SourceMsg;
-use live::{fetch, fetch_view, go_back, on_fetched, until_key, NOT_LIVE};
+pub(crate) use jobs::start_load;
+pub(crate) use live::start_orders;
+use live::{fetch, fetch_view, go_back, until_key, NOT_LIVE};
 use walk::{follow_lineage, go_to_mark, jump_to_mark, open_lineage, pivot_key, show, timeline_key};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -82,39 +84,20 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Saved(saved) => super::session::on_saved(app, saved),
         Msg::Sessions(list) => session::on_sessions(app, list),
         Msg::Wrote(result) => session::on_wrote(app, result),
-        Msg::Source(id, _) if id != app.query => {} // a superseded fetch
-        Msg::Source(_, source_msg) => on_source(app, source_msg, &mut effects),
-        Msg::Fetched(fetched) => on_fetched(app, fetched),
-        Msg::Lake(report) => lake::on_lake(app, report),
+        // The one place a stale job's report is dropped: a job replaced, or stopped with its
+        // late pages unwanted, is no longer listed.
+        Msg::Job(id, report) => match app.jobs.kind(id).cloned() {
+            Some(kind) => jobs::on_report(app, id, kind, report, &mut effects),
+            None => {}
+        },
     }
     let selected = app.selected();
     app.detail.show(&app.store, selected);
     effects
 }
 
-fn on_source(app: &mut App, msg: SourceMsg, effects: &mut Vec<Effect>) {
-    match msg {
-        SourceMsg::Batch(records) => insert(app, records),
-        SourceMsg::Warnings(w) => app.warnings.extend(w),
-        // Workers report concurrently, so reports can arrive out of order: only move forward.
-        SourceMsg::Progress(p) if p.files_done >= app.load.progress.files_done => {
-            app.load.progress = p
-        }
-        SourceMsg::Progress(_) => {}
-        SourceMsg::Done => {
-            app.load.loading = false;
-            app.mark_resort();
-            app.load.done_ms = Some(app.now_ms);
-            super::session::finish_restore(app);
-            if app.store.is_empty() {
-                effects.push(Effect::Fail(nothing_read_message(app)));
-            }
-        }
-    }
-}
-
 /// New records join the store, the filtered view and the sort.
-fn insert(app: &mut App, records: Vec<crate::model::record::Record>) {
+pub(super) fn insert(app: &mut App, records: Vec<crate::model::record::Record>) {
     if records.is_empty() {
         return;
     }
@@ -131,7 +114,7 @@ fn insert(app: &mut App, records: Vec<crate::model::record::Record>) {
     reanchor(app);
 }
 
-fn nothing_read_message(app: &App) -> String {
+pub(super) fn nothing_read_message(app: &App) -> String {
     let mut msg = format!(
         "no CloudTrail events could be read from {}",
         app.source_label
@@ -180,11 +163,11 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
         Command::Back => match app.focus {
             Focus::Detail => app.focus = Focus::Table,
             // A fetch in progress stops first: the most expensive thing on screen.
-            Focus::Table if app.live.as_mut().is_some_and(|l| l.stop()) => {
+            Focus::Table if live::is_fetching(app) => {
+                live::stop(app, effects);
                 app.load.loading = false;
                 app.load.done_ms = Some(app.now_ms);
                 app.notice = Some("fetch stopped: m resumes every region".to_string());
-                effects.push(Effect::StopFetch);
             }
             // A load from files or S3 stops the same way; what arrived stays. Not a reopen:
             // its marks and notes wait for every saved event.
@@ -196,7 +179,7 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
                     Some(_) => "stopping the S3 download: what arrived stays".to_string(),
                     None => "stopping the load: what was read stays".to_string(),
                 });
-                effects.push(Effect::StopLoad);
+                jobs::stop_load(app, effects);
             }
             // In the table, back drops the filter first (like k9s), then closes the detail.
             Focus::Table if app.filter.is_active() => app.filter.clear(),

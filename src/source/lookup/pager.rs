@@ -4,6 +4,7 @@
 //! and the token to resume from.
 
 use super::plan::{LookupKey, LookupPlan};
+use super::progress::{FetchState, RegionFetch};
 use crate::model::parse::parse_text;
 use crate::model::record::Record;
 use crate::model::time::EventTime;
@@ -43,61 +44,17 @@ impl Default for PagerConfig {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FetchState {
-    Fetching,
-    /// Every page read.
-    Done,
-    /// Stopped at the configured count; `next_token` continues.
-    Paused,
-    /// Stopped by an error; `next_token` resumes from the last good page.
-    Failed(String),
-}
-
-/// One region's progress, for the status bar.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RegionFetch {
-    pub region: String,
-    pub pages: u32,
-    pub events: u64,
-    pub throttles: u32,
-    /// Requests repeated after a transient failure (not throttling).
-    pub retries: u32,
-    /// The latest transient failure, while it is being retried or after it was overcome.
-    pub last_problem: Option<String>,
-    pub state: FetchState,
-    /// The oldest event time reached (pages go newest first).
-    pub oldest: Option<EventTime>,
-    pub next_token: Option<String>,
-}
-
-impl RegionFetch {
-    /// Nothing fetched yet, nothing running.
-    pub fn idle(region: &str) -> RegionFetch {
-        RegionFetch {
-            region: region.to_string(),
-            pages: 0,
-            events: 0,
-            throttles: 0,
-            retries: 0,
-            last_problem: None,
-            state: FetchState::Paused,
-            oldest: None,
-            next_token: None,
-        }
-    }
-}
-
 /// Fetches pages for `plan` in `[start, end]`, from `resume` if given, calling `on_page` with
-/// each page's records and the progress so far.
-pub async fn fetch_region(
+/// each page's records and the progress so far, and waiting for what it returns (a bounded
+/// channel's send: a slow reader slows the pages, memory stays bounded).
+pub async fn fetch_region<Page: std::future::Future<Output = ()>>(
     client: &Client,
     region: &str,
     plan: &LookupPlan,
     (start, end): (EventTime, EventTime),
     config: &PagerConfig,
     resume: Option<String>,
-    mut on_page: impl FnMut(Vec<Record>, Vec<Warning>, &RegionFetch),
+    mut on_page: impl FnMut(Vec<Record>, Vec<Warning>, &RegionFetch) -> Page,
 ) -> RegionFetch {
     let mut progress = RegionFetch {
         state: FetchState::Fetching,
@@ -173,7 +130,7 @@ pub async fn fetch_region(
                     (Some(_), true) => FetchState::Paused,
                     (Some(_), false) => FetchState::Fetching,
                 };
-                on_page(records, warnings, &progress);
+                on_page(records, warnings, &progress).await;
                 if progress.state != FetchState::Fetching {
                     return progress;
                 }
@@ -181,7 +138,7 @@ pub async fn fetch_region(
             Err(err) if is_throttling(&err) && throttled_in_a_row < MAX_THROTTLES_IN_A_ROW => {
                 throttled_in_a_row += 1;
                 progress.throttles += 1;
-                on_page(Vec::new(), Vec::new(), &progress);
+                on_page(Vec::new(), Vec::new(), &progress).await;
                 let pause = backoff(config.backoff, throttled_in_a_row, jitter.next());
                 tokio::time::sleep(pause).await;
             }
@@ -194,7 +151,7 @@ pub async fn fetch_region(
                         "{what}; retrying ({failed_in_a_row}/{})",
                         config.max_retries
                     ));
-                    on_page(Vec::new(), Vec::new(), &progress);
+                    on_page(Vec::new(), Vec::new(), &progress).await;
                     let pause = backoff(config.backoff, failed_in_a_row, jitter.next());
                     tokio::time::sleep(pause).await;
                 }
@@ -204,12 +161,12 @@ pub async fn fetch_region(
                         "{what}; gave up after {} tries; {kept}",
                         failed_in_a_row + 1
                     ));
-                    on_page(Vec::new(), Vec::new(), &progress);
+                    on_page(Vec::new(), Vec::new(), &progress).await;
                     return progress;
                 }
                 None => {
                     progress.state = FetchState::Failed(explain(&err, region, progress.events));
-                    on_page(Vec::new(), Vec::new(), &progress);
+                    on_page(Vec::new(), Vec::new(), &progress).await;
                     return progress;
                 }
             },

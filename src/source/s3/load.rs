@@ -15,9 +15,9 @@ use super::retry::with_retries;
 use super::stats::Stats;
 use super::url::S3Url;
 use super::S3Load;
+use crate::job::{Ending, JobMsg, Progress, Reporter};
 use crate::model::warning::{Location, Warning};
 use crate::source::files::{internal_error, BytesParser, CancelToken};
-use crate::source::SourceMsg;
 use aws_config::SdkConfig;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::Ordering::Relaxed;
@@ -38,7 +38,7 @@ fn held_kib(size: u64) -> u32 {
 const NAMED_PER_REASON: usize = 10;
 
 /// Starts the load on its own thread and runtime; returns at once. Ends with `Done`.
-pub fn spawn_load(load: S3Load, tx: mpsc::Sender<SourceMsg>, cancel: CancelToken) {
+pub fn spawn_load(load: S3Load, tx: Reporter, cancel: CancelToken) {
     let fallback = tx.clone();
     let spawned = std::thread::Builder::new()
         .name("s3".into())
@@ -57,13 +57,17 @@ pub fn spawn_load(load: S3Load, tx: mpsc::Sender<SourceMsg>, cancel: CancelToken
                         Location::WholeFile,
                         format!("cannot start the downloader: {e}"),
                     );
-                    let _ = tx.blocking_send(SourceMsg::Warnings(vec![w]));
-                    let _ = tx.blocking_send(SourceMsg::Done);
+                    tx.blocking_send(JobMsg::Warnings(vec![w]));
+                    tx.blocking_send(JobMsg::Done(Ending::Failed(
+                        "the S3 downloader did not start".into(),
+                    )));
                 }
             }
         });
     if spawned.is_err() {
-        let _ = fallback.try_send(SourceMsg::Done);
+        fallback.try_send(JobMsg::Done(Ending::Failed(
+            "the S3 downloader's thread did not start".into(),
+        )));
     }
 }
 
@@ -89,7 +93,7 @@ struct Shared {
     stats: Stats,
     cancel: CancelToken,
     cache: Option<Cache>,
-    tx: mpsc::Sender<SourceMsg>,
+    tx: Reporter,
     failures: Mutex<HashMap<String, usize>>,
 }
 
@@ -114,25 +118,24 @@ impl Shared {
         };
         if named {
             let w = Warning::problem(origin, Location::WholeFile, why);
-            let _ = self.tx.send(SourceMsg::Warnings(vec![w])).await;
+            self.tx.send(JobMsg::Warnings(vec![w])).await;
         }
         self.report().await;
     }
 
     async fn note(&self, origin: &Arc<str>, what: String) {
         let w = Warning::note(origin, what);
-        let _ = self.tx.send(SourceMsg::Warnings(vec![w])).await;
+        self.tx.send(JobMsg::Warnings(vec![w])).await;
     }
 
     async fn report(&self) {
-        let _ = self
-            .tx
-            .send(SourceMsg::Progress(self.stats.progress()))
+        self.tx
+            .send(JobMsg::Progress(Progress::Files(self.stats.progress())))
             .await;
     }
 }
 
-async fn run(load: S3Load, tx: mpsc::Sender<SourceMsg>, cancel: CancelToken) {
+async fn run(load: S3Load, tx: Reporter, cancel: CancelToken) {
     let started = std::time::Instant::now();
     let (cache, cache_problem) = match &load.cache {
         Some((dir, limit)) => match Cache::open(dir, *limit) {
@@ -428,19 +431,13 @@ fn parse_arrivals(rx: &Mutex<mpsc::Receiver<Arrived>>, shared: &Shared, keep_raw
             Err(payload) => {
                 let w = internal_error(&arrived.origin, payload.as_ref());
                 shared.stats.errors.fetch_add(1, Relaxed);
-                (
-                    0,
-                    shared
-                        .tx
-                        .blocking_send(SourceMsg::Warnings(vec![w]))
-                        .is_ok(),
-                )
+                (0, shared.tx.blocking_send(JobMsg::Warnings(vec![w])))
             }
         };
         shared.stats.events.fetch_add(events, Relaxed);
         shared.stats.done.fetch_add(1, Relaxed);
-        let progress = SourceMsg::Progress(shared.stats.progress());
-        if !open || shared.tx.blocking_send(progress).is_err() {
+        let progress = JobMsg::Progress(Progress::Files(shared.stats.progress()));
+        if !open || !shared.tx.blocking_send(progress) {
             return;
         }
     }
@@ -460,7 +457,7 @@ async fn finish(shared: &Shared, started: std::time::Instant) {
             Location::WholeFile,
             format!("{unnamed} more object(s) failed for the reasons above (only {NAMED_PER_REASON} of each are named)"),
         );
-        let _ = shared.tx.send(SourceMsg::Warnings(vec![w])).await;
+        shared.tx.send(JobMsg::Warnings(vec![w])).await;
     }
     let (listed, done) = (s.listed.load(Relaxed), s.done.load(Relaxed));
     if shared.cancel.is_cancelled() {
@@ -490,7 +487,11 @@ async fn finish(shared: &Shared, started: std::time::Instant) {
     }
     shared.note(&origin, summary).await;
     shared.report().await;
-    let _ = shared.tx.send(SourceMsg::Done).await;
+    let ending = match shared.cancel.is_cancelled() {
+        true => Ending::Stopped,
+        false => Ending::Finished,
+    };
+    shared.tx.send(JobMsg::Done(ending)).await;
 }
 
 #[cfg(test)]

@@ -1,22 +1,24 @@
 //! The only impure loop: terminal input, source messages and timers → `update` → effects →
 //! draw when something changed (at most ~60 times a second, never once per event).
 
+mod jobs;
+
+use crate::app::boot::{Boot, Start};
 use crate::app::effect::Effect;
-use crate::app::fetch::LiveFetch;
 use crate::app::key::{Key, KeyCode};
 use crate::app::msg::Msg;
 use crate::app::msg::{Mouse, MouseKind};
 use crate::app::session::SessionMeta;
 use crate::app::{update, App};
 use crate::config::startup::Startup;
-use crate::lake::runner::LakeRunner;
+use crate::job::CHANNEL_CAPACITY;
+use crate::lake::runner::LakeContext;
 use crate::session::db::Db;
 use crate::session::saver::{Reply, Saver};
-use crate::source::files::{spawn_load, CancelToken};
-use crate::source::lookup::live::{Fetcher, RegionOrder};
-use crate::source::walk::Plan;
+use crate::source::lookup::live::LookupContext;
 use crate::terminal::TerminalGuard;
 use crossterm::event::{Event as TermEvent, KeyEventKind, KeyModifiers};
+use jobs::JobRunner;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -26,12 +28,10 @@ const FRAME: Duration = Duration::from_millis(16);
 const DRAIN_BUDGET: Duration = Duration::from_millis(30);
 
 pub struct RunOptions {
-    /// Files to read; empty when fetching from LookupEvents.
-    pub plan: Plan,
-    /// Fetching from LookupEvents instead.
-    pub live: Option<LiveStart>,
-    /// Querying CloudTrail Lake instead.
-    pub lake: Option<LakeStart>,
+    /// What the session opens on.
+    pub start: Start,
+    /// How jobs reach AWS, for the sessions that do.
+    pub reach: Reach,
     pub source_label: String,
     /// Settings, keymap and themes, resolved from every layer.
     pub startup: Startup,
@@ -41,26 +41,13 @@ pub struct RunOptions {
     pub session: SessionMeta,
     /// The session database; `Err` says why there is none (the app runs, without saving).
     pub db: Result<Db, String>,
-    /// Start on the investigation picker (nothing else was asked for).
-    pub pick_session: bool,
 }
 
-/// A CloudTrail Lake session: the app's state for it, how to reach AWS, and what to do first.
-pub struct LakeStart {
-    pub session: crate::app::lake::LakeSession,
-    pub profile: Option<String>,
-    pub region: Option<String>,
-    /// Run this statement at once (`--sql`, `--template`); else the editor waits.
-    pub run_first: Option<String>,
-}
-
-/// A LookupEvents session: the app's view of the fetch, its first orders, and how to reach AWS.
-pub struct LiveStart {
-    pub fetch: LiveFetch,
-    pub orders: Vec<RegionOrder>,
-    pub profile: Option<String>,
-    /// Requests per second per region.
-    pub rate: f64,
+/// How a session's jobs reach AWS: LookupEvents (profile, pace) and Lake (profile, region).
+#[derive(Default)]
+pub struct Reach {
+    pub lookup: Option<LookupContext>,
+    pub lake: Option<LakeContext>,
 }
 
 /// How the session ended.
@@ -87,22 +74,20 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
         .terminal
         .size()
         .map_err(|e| format!("cannot read the terminal size: {e}"))?;
-    let mut app = App::new(
-        startup.keymap.clone(),
-        opts.source_label,
-        size.width,
-        size.height,
-    );
-    app.clock_origin = crate::model::time::EventTime::now();
-    app.tz = jiff::tz::TimeZone::system();
-    if let Some(f) = &opts.filter {
-        app.filter.set_text(f);
-    }
-    app.session = opts.session;
-    crate::app::session::begin_restore(&mut app);
+    let boot = Boot {
+        start: opts.start,
+        keymap: startup.keymap.clone(),
+        source_label: opts.source_label,
+        width: size.width,
+        height: size.height,
+        clock_origin: crate::model::time::EventTime::now(),
+        tz: jiff::tz::TimeZone::system(),
+        filter: opts.filter,
+        session: opts.session,
+    };
     // After the reopened investigation's state: the settings already hold it, under the
     // command line's.
-    startup.apply_to(&mut app);
+    let (mut app, mut effects_at_start) = App::boot(boot, |app| startup.apply_to(app));
     for problem in &startup.themes.problems {
         app.warnings.push(crate::model::warning::Warning::problem(
             &std::sync::Arc::from("themes"),
@@ -128,51 +113,11 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
             None
         }
     };
-    let mut effects_at_start = Vec::new();
-    if opts.pick_session {
-        app.load.loading = false;
-        app.sessions = Some(crate::app::session_picker::SessionPicker::waiting());
-        effects_at_start.push(Effect::ListSessions);
-    }
     let started = Instant::now();
 
     let mut term_rx = take_input();
-    let (src_tx, mut src_rx) = mpsc::channel(64);
-    let cancel = CancelToken::default();
-    let (fetch_tx, mut fetch_rx) = mpsc::unbounded_channel();
-    let mut fetcher = None;
-    let (lake_tx, mut lake_rx) = mpsc::unbounded_channel();
-    let mut lake_runner = None;
-    match opts.live {
-        Some(_) if opts.pick_session => {}
-        Some(live) => {
-            let mut f = Fetcher::new(live.profile, live.rate, fetch_tx);
-            f.start(live.orders);
-            fetcher = Some(f);
-            app.live = Some(live.fetch);
-        }
-        None if opts.pick_session => {}
-        None if opts.lake.is_some() => {
-            if let Some(start) = opts.lake {
-                let runner = LakeRunner::new(start.profile, start.region, lake_tx);
-                app.load.loading = false;
-                if start.session.store.is_empty() {
-                    effects_at_start.push(Effect::LakeStores);
-                }
-                app.lake = Some(start.session);
-                if let Some(sql) = start.run_first {
-                    effects_at_start.extend(crate::app::update_lake_run(&mut app, sql));
-                }
-                lake_runner = Some(runner);
-            }
-        }
-        None => {
-            let plan = opts.plan;
-            let loader_cancel = cancel.clone();
-            // Planning reads directories: keep it off the loop, like the parsing.
-            std::thread::spawn(move || spawn_load(plan, src_tx, loader_cancel));
-        }
-    }
+    let (job_tx, mut job_rx) = mpsc::channel(CHANNEL_CAPACITY);
+    let mut runner = JobRunner::new(job_tx, opts.reach.lookup, opts.reach.lake);
 
     let mut signals = Signals::new();
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
@@ -220,9 +165,7 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
         let next_frame = tokio::time::Instant::from_std(last_draw + FRAME);
         let first = tokio::select! {
             Some(m) = term_rx.recv() => Some(m),
-            Some(m) = src_rx.recv() => Some(Msg::Source(app.query, m)),
-            Some(f) = fetch_rx.recv() => Some(Msg::Fetched(f)),
-            Some(l) = lake_rx.recv() => Some(Msg::Lake(l)),
+            Some((job, m)) = job_rx.recv() => Some(Msg::Job(job, m)),
             Some(r) = reply_rx.recv() => Some(reply_msg(r)),
             _ = ticker.tick() => None,
             _ = tokio::time::sleep_until(next_frame), if dirty => None,
@@ -241,17 +184,11 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
         while Instant::now() < budget {
             let msg = match term_rx.try_recv() {
                 Ok(m) => m,
-                Err(_) => match src_rx.try_recv() {
-                    Ok(m) => Msg::Source(app.query, m),
-                    Err(_) => match fetch_rx.try_recv() {
-                        Ok(f) => Msg::Fetched(f),
-                        Err(_) => match lake_rx.try_recv() {
-                            Ok(l) => Msg::Lake(l),
-                            Err(_) => match reply_rx.try_recv() {
-                                Ok(r) => reply_msg(r),
-                                Err(_) => break,
-                            },
-                        },
+                Err(_) => match job_rx.try_recv() {
+                    Ok((job, m)) => Msg::Job(job, m),
+                    Err(_) => match reply_rx.try_recv() {
+                        Ok(r) => reply_msg(r),
+                        Err(_) => break,
                     },
                 },
             };
@@ -268,18 +205,7 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
         while !effects.is_empty() {
             let mut answers = Vec::new();
             for effect in std::mem::take(&mut effects) {
-                if effect == Effect::StopLoad {
-                    cancel.cancel();
-                    continue;
-                }
-                if let Some(end) = perform(
-                    effect,
-                    &mut fetcher,
-                    &mut lake_runner,
-                    &saver,
-                    &db_error,
-                    &mut answers,
-                ) {
+                if let Some(end) = perform(effect, &mut runner, &saver, &db_error, &mut answers) {
                     break 'run end;
                 }
             }
@@ -289,15 +215,8 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
             }
         }
     };
-    cancel.cancel();
-    drop(fetcher);
     // A query still running would keep scanning (and billing) after we are gone.
-    if let Some(mut runner) = lake_runner.take() {
-        if app.lake.as_ref().is_some_and(|l| l.is_running()) {
-            runner.cancel();
-            let _ = tokio::time::timeout(Duration::from_secs(3), runner.finish()).await;
-        }
-    }
+    runner.shutdown().await;
     if panicked {
         // Saved while the screen still shows the last frame, before anything else can fail.
         final_save(saver.take(), &mut app);
@@ -369,8 +288,7 @@ fn reply_msg(reply: Reply) -> Msg {
 /// Carries out one effect; `Some` when it ends the session.
 fn perform(
     effect: Effect,
-    fetcher: &mut Option<Fetcher>,
-    lake: &mut Option<LakeRunner>,
+    runner: &mut JobRunner,
     saver: &Option<Saver>,
     db_error: &Option<String>,
     answers: &mut Vec<Msg>,
@@ -403,37 +321,14 @@ fn perform(
         }
         Effect::Quit => Some(Outcome::Quit),
         Effect::Fail(msg) => Some(Outcome::Failed(msg)),
-        Effect::Fetch(orders) => {
-            if let Some(f) = fetcher {
-                f.start(orders);
-            }
+        Effect::Start { job, spec } => {
+            runner.start(job, spec);
             None
         }
-        Effect::LakeRun { ticket, sql } => {
-            if let Some(l) = lake {
-                l.run(ticket, sql);
-            }
+        Effect::Cancel(job) => {
+            runner.cancel(job);
             None
         }
-        Effect::LakeCancel => {
-            if let Some(l) = lake {
-                l.cancel();
-            }
-            None
-        }
-        Effect::LakeStores => {
-            if let Some(l) = lake {
-                l.list_stores();
-            }
-            None
-        }
-        Effect::StopFetch => {
-            if let Some(f) = fetcher {
-                f.stop();
-            }
-            None
-        }
-        Effect::StopLoad => None,
     }
 }
 
