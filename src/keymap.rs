@@ -5,6 +5,7 @@
 
 use crate::app::command::Command;
 use crate::app::key::Key;
+use crate::toml_error::{line_of, toml_error};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -43,22 +44,6 @@ struct RawBinding {
     keys: Vec<String>,
     command: String,
     desc: Option<String>,
-}
-
-/// The 1-based line of a byte offset.
-pub(crate) fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
-}
-
-/// A TOML error as `file:line: message`.
-pub(crate) fn toml_error(name: &str, text: &str, e: &toml::de::Error) -> String {
-    let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
-    format!("{name}:{line}: {}", e.message().trim())
 }
 
 impl Keymap {

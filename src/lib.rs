@@ -5,8 +5,8 @@
 //! `runtime` is the only impure loop.
 
 pub mod app;
-pub mod cli;
 pub mod clipboard;
+pub mod cmd;
 pub mod config;
 mod did_you_mean;
 pub mod export;
@@ -19,12 +19,12 @@ pub mod lake;
 pub mod lineage;
 pub mod model;
 pub mod profile;
-pub mod query;
 pub mod runtime;
 pub mod session;
 pub mod source;
 pub mod terminal;
 pub mod theme;
+pub mod toml_error;
 pub mod ui;
 
 /// The version with the git revision it was built from (see build.rs): `0.1.0 (git 3d39923)`.

@@ -837,7 +837,7 @@ fn generated() -> &'static Path {
             // Written aside and moved into place, so a run stopped halfway leaves no half set.
             let aside = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
             let out = aside.path().join("out");
-            let args = trailscope::cli::GenerateArgs {
+            let args = trailscope::cmd::args::GenerateArgs {
                 events: BIG,
                 out: out.clone(),
                 seed: 18,

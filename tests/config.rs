@@ -7,11 +7,11 @@ use clap::Parser;
 use std::path::Path;
 use std::process::Command;
 use trailscope::app::layout::Split;
-use trailscope::app::time_display::TimeDisplay;
-use trailscope::cli::Cli;
+use trailscope::cmd::args::Cli;
 use trailscope::config::settings::{ColorMode, Settings};
 use trailscope::config::startup::Startup;
 use trailscope::model::column::Column;
+use trailscope::model::time_display::TimeDisplay;
 use trailscope::session::state::SessionState;
 
 fn bin() -> Command {
@@ -30,7 +30,7 @@ fn config_dir(config: &str) -> tempfile::TempDir {
 }
 
 /// The display flags of a command line, as main parses them.
-fn cli(args: &[&str]) -> trailscope::cli::DisplayArgs {
+fn cli(args: &[&str]) -> trailscope::cmd::args::DisplayArgs {
     let mut argv = vec!["trailscope"];
     argv.extend_from_slice(args);
     Cli::try_parse_from(argv).expect("parses").open.display
@@ -50,7 +50,7 @@ fn each_layer_wins_over_the_ones_below_it() {
         ..SessionState::default()
     };
     // File over defaults; nothing else.
-    let s = Startup::prepare(Some(dir.path()), &cli(&[]), None)
+    let s = Startup::prepare(Some(dir.path()), cli(&[]).layer(), None)
         .expect("starts")
         .settings;
     assert_eq!(s.theme, "light", "file over defaults");
@@ -62,7 +62,7 @@ fn each_layer_wins_over_the_ones_below_it() {
     assert!(s.detail, "a default the file leaves alone");
 
     // A reopened investigation over the file.
-    let s = Startup::prepare(Some(dir.path()), &cli(&[]), Some(&saved))
+    let s = Startup::prepare(Some(dir.path()), cli(&[]).layer(), Some(&saved))
         .expect("starts")
         .settings;
     assert_eq!(s.columns, saved.columns, "session over file");
@@ -87,7 +87,7 @@ fn each_layer_wins_over_the_ones_below_it() {
         "--colors",
         "16",
     ]);
-    let start = Startup::prepare(Some(dir.path()), &flags, Some(&saved)).expect("starts");
+    let start = Startup::prepare(Some(dir.path()), flags.layer(), Some(&saved)).expect("starts");
     let s = &start.settings;
     assert_eq!(s.theme, "high-contrast", "command line over file");
     assert_eq!(s.time, TimeDisplay::Utc, "command line over session");
@@ -99,7 +99,7 @@ fn each_layer_wins_over_the_ones_below_it() {
 
     // And with no file at all: the defaults.
     let empty = tempfile::tempdir().expect("temp dir");
-    let s = Startup::prepare(Some(empty.path()), &cli(&[]), None)
+    let s = Startup::prepare(Some(empty.path()), cli(&[]).layer(), None)
         .expect("starts")
         .settings;
     assert_eq!(s, Settings::default());
@@ -117,7 +117,7 @@ fn a_reopened_investigation_puts_its_settings_on_screen_under_the_command_line()
     };
     let start = Startup::prepare(
         Some(dir.path()),
-        &cli(&["--columns", "time,event"]),
+        cli(&["--columns", "time,event"]).layer(),
         Some(&saved),
     )
     .expect("starts");
@@ -137,7 +137,7 @@ fn a_reopened_investigation_puts_its_settings_on_screen_under_the_command_line()
 #[test]
 fn unknown_keys_are_refused_with_file_line_and_suggestion() {
     let dir = config_dir("theme = \"dark\"\n\n# colour depth\ncolours = \"16\"\n");
-    let err = Startup::prepare(Some(dir.path()), &cli(&[]), None)
+    let err = Startup::prepare(Some(dir.path()), cli(&[]).layer(), None)
         .err()
         .expect("refused");
     let file = dir.path().join("config.toml");
@@ -164,7 +164,7 @@ fn unknown_keys_are_refused_with_file_line_and_suggestion() {
     assert!(out.stdout.is_empty(), "no terminal set-up was written");
     // A theme that does not exist is refused the same way.
     let dir = config_dir("theme = \"solarized\"\n");
-    let err = Startup::prepare(Some(dir.path()), &cli(&[]), None)
+    let err = Startup::prepare(Some(dir.path()), cli(&[]).layer(), None)
         .err()
         .expect("refused");
     assert!(err.contains("unknown theme `solarized`"), "{err}");

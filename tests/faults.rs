@@ -16,8 +16,9 @@ use trailscope::filter::parse;
 use trailscope::model::record::Record;
 use trailscope::model::time::EventTime;
 use trailscope::source::lookup::client::with_endpoint_and_timeouts;
-use trailscope::source::lookup::pager::{fetch_region, FetchState, PagerConfig, RegionFetch};
+use trailscope::source::lookup::pager::{fetch_region, PagerConfig};
 use trailscope::source::lookup::plan::plan;
+use trailscope::source::lookup::progress::{FetchState, RegionFetch};
 
 const REGION: &str = "eu-west-1";
 
@@ -106,6 +107,7 @@ impl Fake {
             |page, _, p| {
                 records.extend(page);
                 reports.push(p.clone());
+                std::future::ready(())
             },
         )
         .await;

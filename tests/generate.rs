@@ -5,7 +5,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use trailscope::cli::GenerateArgs;
+use trailscope::cmd::args::GenerateArgs;
 use trailscope::generate::run;
 use trailscope::model::warning::Severity;
 use trailscope::source::{files, walk};

@@ -7,10 +7,10 @@ use common::harness::{given, Harness};
 use jiff::tz::{Offset, TimeZone};
 use trailscope::app::layout::Split;
 use trailscope::app::msg::{Mouse, MouseKind, Msg};
-use trailscope::app::time_display::TimeDisplay;
 use trailscope::app::{update, Focus};
 use trailscope::model::column::Column;
 use trailscope::model::time::EventTime;
+use trailscope::model::time_display::TimeDisplay;
 
 const STRATUS: &str = "stratus-red-team-detonation-logs";
 

@@ -30,7 +30,8 @@ fn save(h: &mut Harness, dir: &Path) {
 fn reopen_from(dir: &Path, name: &str, width: u16, height: u16) -> Harness {
     let db = Db::open(dir).expect("database");
     let r = reopen::prepare(&db, name).expect("investigation");
-    given_session(r.plan, &r.label, width, height, r.meta).settle()
+    let meta = trailscope::app::session::SessionMeta::reopened(r.name, r.created_ms, r.state);
+    given_session(r.plan, &r.label, width, height, meta).settle()
 }
 
 fn selected_key(h: &Harness) -> String {
@@ -437,7 +438,7 @@ fn a_save_killed_midway_leaves_the_last_good_state() {
         }
         // And it reopens.
         let r = reopen::prepare(&db, "victim").expect("reopens");
-        assert_eq!(r.meta.note, format!("round {round}"));
+        assert_eq!(r.state.note, format!("round {round}"));
     }
 }
 

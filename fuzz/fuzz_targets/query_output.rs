@@ -14,10 +14,10 @@ mod common;
 use common::{assert_no_formula, assert_safe, guarded, read_csv, records, store};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
-use trailscope::cli::{GroupBy, Output};
+use trailscope::cmd::args::{GroupBy, Output};
 use trailscope::model::sanitize::visible;
-use trailscope::query::group::count;
-use trailscope::query::output::{events, groups, Dest};
+use trailscope::cmd::query::group::count;
+use trailscope::cmd::query::output::{events, groups, Dest};
 
 const BY: [GroupBy; 9] = [
     GroupBy::Principal,

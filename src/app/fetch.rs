@@ -3,14 +3,12 @@
 //! and the orders that start, continue, extend or stop it. Pure, like the rest of `app`:
 //! each order runs as a job (`source::lookup::live`) that reports pages back.
 
-use crate::cli::LookupArgs;
-use crate::filter::Expr;
 use crate::job::JobId;
 use crate::model::time::EventTime;
 use crate::source::lookup::order::RegionOrder;
 use crate::source::lookup::plan::LookupPlan;
 use crate::source::lookup::progress::{FetchState, RegionFetch};
-use crate::source::lookup::scope::scope;
+use crate::source::lookup::scope::Scope;
 
 /// Events per region that "load more" fetches: ten seconds at LookupEvents' pace.
 pub const DEFAULT_STEP: u64 = 1000;
@@ -58,22 +56,12 @@ pub enum Report {
 }
 
 impl LiveFetch {
-    /// The fetch the command line asks for (`--region`, `--since`, `--max-events`…), planned
-    /// for `filter`, as of `now`; with its first orders.
-    pub fn from_args(
-        args: &LookupArgs,
-        filter: &Expr,
-        now: EventTime,
-    ) -> Result<(LiveFetch, Vec<RegionOrder>), String> {
-        let s = scope(args, filter, now)?;
-        let step = args.max_events.unwrap_or(DEFAULT_STEP);
-        Ok(LiveFetch::new(
-            s.plan,
-            &s.regions,
-            s.window,
-            args.max_events,
-            step,
-        ))
+    /// The fetch of a scope (its regions, window and plan), each region's first order capped
+    /// at `max_events` (`--max-events`), which is also what "load more" fetches; with its
+    /// first orders.
+    pub fn of_scope(s: Scope, max_events: Option<u64>) -> (LiveFetch, Vec<RegionOrder>) {
+        let step = max_events.unwrap_or(DEFAULT_STEP);
+        LiveFetch::new(s.plan, &s.regions, s.window, max_events, step)
     }
 
     /// A fetch of `window` in every region; `first` caps each region's first order.
@@ -271,6 +259,7 @@ fn resumable(run: &RegionRun) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::filter::Expr;
 
     fn t(s: &str) -> EventTime {
         EventTime::parse(s).unwrap_or(EventTime::UNKNOWN)

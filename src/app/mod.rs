@@ -25,7 +25,6 @@ pub mod session_picker;
 pub mod sort;
 pub mod table;
 pub mod table_fit;
-pub mod time_display;
 mod update;
 pub mod wrap;
 
@@ -34,6 +33,7 @@ use crate::lineage::{tree, Cred, Lineage, TreeLine};
 use crate::model::column::{Column, DEFAULT_COLUMNS};
 use crate::model::store::{EventIdx, Store};
 use crate::model::time::EventTime;
+use crate::model::time_display::TimeDisplay;
 use crate::model::warning_log::WarningLog;
 use crate::profile::timeline::Timeline;
 use crate::profile::Profile;
@@ -52,7 +52,6 @@ use session_picker::SessionPicker;
 use sort::Sort;
 use std::collections::{BTreeMap, BTreeSet};
 use table::TableState;
-use time_display::TimeDisplay;
 
 pub use update::update;
 

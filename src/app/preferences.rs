@@ -2,8 +2,8 @@
 //! by `config::startup`).
 
 use super::layout::Split;
-use super::time_display::TimeDisplay;
 use super::App;
+use crate::model::time_display::TimeDisplay;
 
 impl App {
     /// The name of the theme in use.

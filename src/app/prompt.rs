@@ -5,8 +5,8 @@
 use super::bar::FilterBar;
 use super::command::Command;
 use super::palette::Palette;
-use super::time_display::TimeDisplay;
 use crate::model::store::EventIdx;
+use crate::model::time_display::TimeDisplay;
 
 pub struct Prompt {
     pub kind: PromptKind,

@@ -3,7 +3,6 @@
 //! with a suggestion and the file and line; `trailscope config --print-defaults` prints the
 //! documented defaults (`assets/config.toml`).
 
-pub mod command;
 pub mod settings;
 pub mod sources;
 pub mod startup;
@@ -44,7 +43,7 @@ pub fn load_file(dir: Option<&Path>) -> Result<Layer, String> {
 /// Parses a config file; errors say `name:line: why`, unknown keys with a suggestion.
 pub fn parse_file(text: &str, name: &str) -> Result<Layer, String> {
     let table: toml::Table =
-        toml::from_str(text).map_err(|e| crate::keymap::toml_error(name, text, &e))?;
+        toml::from_str(text).map_err(|e| crate::toml_error::toml_error(name, text, &e))?;
     for key in table.keys() {
         if !KEYS.contains(&key.as_str()) {
             let line = key_line(text, key);
@@ -55,7 +54,7 @@ pub fn parse_file(text: &str, name: &str) -> Result<Layer, String> {
             ));
         }
     }
-    toml::from_str(text).map_err(|e| crate::keymap::toml_error(name, text, &e))
+    toml::from_str(text).map_err(|e| crate::toml_error::toml_error(name, text, &e))
 }
 
 /// The line where a top-level key is set (1 when it cannot be found: a dotted or quoted key).

@@ -5,8 +5,8 @@
 
 use crate::app::layout::Split;
 use crate::app::sort::Sort;
-use crate::app::time_display::TimeDisplay;
 use crate::model::column::{Column, DEFAULT_COLUMNS};
+use crate::model::time_display::TimeDisplay;
 use serde::{Deserialize, Deserializer};
 
 pub use crate::theme::depth::ColorMode;

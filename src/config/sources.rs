@@ -4,7 +4,6 @@
 use super::settings::Layer;
 use crate::app::layout::Split;
 use crate::app::sort::Sort;
-use crate::cli::DisplayArgs;
 use crate::model::column::Column;
 use crate::session::state::SessionState;
 
@@ -24,20 +23,6 @@ pub fn session_layer(state: &SessionState) -> Layer {
         detail: Some(state.detail_open),
         split: state.split.map(Split::Percent),
         time: state.time,
-        ..Layer::default()
-    }
-}
-
-/// The display flags given on the command line (already checked by clap's value parsers).
-pub fn cli_layer(args: &DisplayArgs) -> Layer {
-    Layer {
-        theme: args.theme.clone(),
-        colors: args.colors,
-        time: args.time,
-        columns: (!args.columns.is_empty()).then(|| args.columns.clone()),
-        sort: args.sort,
-        split: args.split,
-        mouse: args.no_mouse.then_some(false),
         ..Layer::default()
     }
 }

@@ -7,7 +7,6 @@ use super::settings::{Layer, Settings};
 use super::{config_dir, load_file};
 use crate::app::layout::LayoutPrefs;
 use crate::app::App;
-use crate::cli::DisplayArgs;
 use crate::keymap::Keymap;
 use crate::model::column::Column;
 use crate::session::state::SessionState;
@@ -27,10 +26,11 @@ pub struct Startup {
 }
 
 impl Startup {
-    /// Defaults < `config.toml` < `session` (a reopened investigation) < `cli`.
+    /// Defaults < `config.toml` < `session` (a reopened investigation) < `cli` (the command
+    /// line's display flags, as a layer).
     pub fn prepare(
         config_flag: Option<&Path>,
-        cli: &DisplayArgs,
+        cli: Layer,
         session: Option<&SessionState>,
     ) -> Result<Startup, String> {
         let dir = config_dir(config_flag);
@@ -38,7 +38,6 @@ impl Startup {
         let session = session
             .map(super::sources::session_layer)
             .unwrap_or_default();
-        let cli = super::sources::cli_layer(cli);
         Startup::from_layers(dir, &[file, session, cli], |k| std::env::var(k).ok())
     }
 

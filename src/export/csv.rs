@@ -4,7 +4,6 @@
 use super::provenance::rfc3339;
 use crate::model::sanitize::visible;
 use crate::model::store::{EventIdx, Store};
-use crate::query::csv_cell;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -62,4 +61,19 @@ pub(crate) fn write(
         writeln!(out, "{}", line.join(","))?;
     }
     Ok(())
+}
+
+/// RFC 4180 quoting, and a leading `'` on cells a spreadsheet would run as a formula
+/// (OWASP's CSV-injection advice): event strings are attacker-controlled.
+pub(crate) fn csv_cell(value: &str) -> String {
+    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
 }

@@ -8,7 +8,7 @@
 //! JSONL and hashing every line after the header (`tail -n +2 export.jsonl | sha256sum`).
 //! Raw records are compact JSON (see `model::compact`), so each is exactly one line.
 
-mod csv;
+pub(crate) mod csv;
 pub mod file;
 mod markdown;
 mod provenance;

@@ -15,7 +15,7 @@ pub use lookup::{FakeCloudTrail, Reply};
 pub use throttle::RateLimit;
 
 /// `trailscope fake-endpoint`: loads the events, prints the address, serves until stopped.
-pub fn main(args: &crate::cli::FakeEndpointArgs) -> Result<(), String> {
+pub fn main(args: &crate::cmd::args::FakeEndpointArgs) -> Result<(), String> {
     use crate::model::time::EventTime;
     use crate::source::{demo, files::load_blocking, walk};
     let now_ms = match &args.now {

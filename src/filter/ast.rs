@@ -77,7 +77,7 @@ impl Expr {
                     value: w,
                     exact: false,
                 },
-            ) if f == g && super::compile::substring_semantics(*f, v, w) => {
+            ) if f == g && super::field::substring_semantics(*f, v, w) => {
                 v.to_lowercase().contains(&w.to_lowercase())
             }
             _ => false,

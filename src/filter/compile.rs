@@ -60,12 +60,6 @@ pub fn check_value(field: Field, value: &str) -> Result<(), String> {
     }
 }
 
-/// Whether a longer value of this field can only match fewer events (substring semantics):
-/// lets the filter bar refine the previous result instead of starting over.
-pub fn substring_semantics(field: Field, narrower: &str, wider: &str) -> bool {
-    field.spec().kind == MatchKind::Contains && !has_wildcard(narrower) && !has_wildcard(wider)
-}
-
 pub(crate) fn compile(expr: &Expr, store: &Store, now: EventTime) -> Matcher {
     match expr {
         Expr::And(parts) if parts.is_empty() => Matcher::Const(true),

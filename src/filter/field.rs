@@ -197,6 +197,14 @@ impl Field {
     }
 }
 
+/// Whether a longer value of this field can only match fewer events (substring semantics):
+/// lets the filter bar refine the previous result instead of starting over.
+pub fn substring_semantics(field: Field, narrower: &str, wider: &str) -> bool {
+    field.spec().kind == MatchKind::Contains
+        && !super::glob::has_wildcard(narrower)
+        && !super::glob::has_wildcard(wider)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

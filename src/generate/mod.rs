@@ -14,7 +14,7 @@ mod rng;
 mod template;
 mod write;
 
-use crate::cli::GenerateArgs;
+use crate::cmd::args::GenerateArgs;
 use flate2::Compression;
 use std::path::Path;
 use std::time::Instant;

@@ -9,7 +9,6 @@ pub mod client;
 pub mod cost;
 mod errors;
 pub mod pushdown;
-pub mod request;
 pub mod rows;
 pub mod runner;
 pub mod sql;

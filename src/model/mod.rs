@@ -13,5 +13,6 @@ pub mod record;
 pub mod sanitize;
 pub mod store;
 pub mod time;
+pub mod time_display;
 pub mod warning;
 pub mod warning_log;

@@ -2,7 +2,6 @@
 //! saver (`saver`) and reopening (`reopen`). The app's side (what is captured from and restored
 //! into the screen) is `app::session`.
 
-pub mod cli;
 pub mod db;
 mod merge;
 pub mod name;

@@ -4,16 +4,17 @@
 
 use super::db::Db;
 use super::state::SessionState;
-use crate::app::session::SessionMeta;
 use crate::source::walk::{Input, Plan};
 use rusqlite::{Connection, OpenFlags};
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
-/// What the app needs to reopen `name`: its events to load, its state, and a title.
+/// What the app needs to reopen `name`: its events to load, its saved state, and a title.
 pub struct Reopen {
     pub plan: Plan,
-    pub meta: SessionMeta,
+    pub name: String,
+    pub created_ms: i64,
+    pub state: SessionState,
     pub label: String,
 }
 
@@ -43,7 +44,9 @@ pub fn prepare(db: &Db, name: &str) -> Result<Reopen, String> {
     Ok(Reopen {
         plan: plan(db, id)?,
         label: format!("{} (saved · {})", summary.name, summary.source),
-        meta: SessionMeta::reopened(summary.name, summary.created_ms, state),
+        name: summary.name,
+        created_ms: summary.created_ms,
+        state,
     })
 }
 

@@ -29,7 +29,7 @@ pub struct SessionState {
     /// The table's share of the screen in percent, when the user moved the split.
     pub split: Option<u8>,
     /// How the time column read.
-    pub time: Option<crate::app::time_display::TimeDisplay>,
+    pub time: Option<crate::model::time_display::TimeDisplay>,
 }
 
 /// One view of the walk; `anchor` is the selected event's key.

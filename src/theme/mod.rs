@@ -151,10 +151,10 @@ impl Theme {
     /// Parses a theme file named `name` in errors (`name:line: why`).
     pub fn parse_named(text: &str, base: Option<&Theme>, name: &str) -> Result<Theme, String> {
         let file: ThemeFile =
-            toml::from_str(text).map_err(|e| crate::keymap::toml_error(name, text, &e))?;
+            toml::from_str(text).map_err(|e| crate::toml_error::toml_error(name, text, &e))?;
         let mut styles = base.map(|b| b.styles.clone()).unwrap_or_default();
         for (key, spec) in file.styles {
-            let line = crate::keymap::line_of(text, spec.span().start);
+            let line = crate::toml_error::line_of(text, spec.span().start);
             let meaning = Meaning::ALL
                 .into_iter()
                 .find(|m| m.name() == key)

@@ -127,7 +127,7 @@ fn build(sources: &[Source], i: usize, depth: usize) -> Result<Theme, String> {
         return Err(format!("{}: `inherits` goes round in a loop", src.file));
     }
     let header: Header = toml::from_str(&src.text)
-        .map_err(|e| crate::keymap::toml_error(&src.file, &src.text, &e))?;
+        .map_err(|e| crate::toml_error::toml_error(&src.file, &src.text, &e))?;
     let base = match (header.inherits.as_deref(), src.builtin, src.name.as_str()) {
         // Dark is the root of every chain.
         (_, true, "dark") => None,

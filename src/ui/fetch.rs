@@ -7,7 +7,7 @@ use crate::model::sanitize::visible;
 use crate::model::time::EventTime;
 use crate::source::lookup::progress::{FetchState, RegionFetch};
 use crate::theme::{Meaning, Theme};
-use crate::ui::status::group;
+use crate::ui::text::{group, minute};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -135,12 +135,6 @@ fn counts(p: &RegionFetch) -> String {
 fn short(t: EventTime) -> String {
     let full = t.format_utc();
     full.get(5..16).unwrap_or(&full).to_string()
-}
-
-/// `2026-11-20 14:02`: to the minute.
-pub(crate) fn minute(t: EventTime) -> String {
-    let full = t.format_utc();
-    full.get(..16).unwrap_or(&full).to_string()
 }
 
 /// The `t` overlay: how far back to go (the cursor's list), then every region in full.

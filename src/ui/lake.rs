@@ -245,8 +245,8 @@ pub fn status(app: &App, lake: &LakeSession) -> String {
         format!(
             " · Lake {} · {} scanned · {} matched · {cost} · esc cancels",
             p.status,
-            super::status::group(p.events_scanned.max(0) as usize),
-            super::status::group(p.events_matched.max(0) as usize),
+            super::text::group(p.events_scanned.max(0) as usize),
+            super::text::group(p.events_matched.max(0) as usize),
         )
     } else {
         let rows = match run.events {

@@ -12,6 +12,7 @@ mod profile;
 mod sessions;
 pub(crate) mod status;
 mod table;
+mod text;
 mod timeline;
 
 use crate::app::layout::Area;
@@ -80,7 +81,7 @@ fn view_name(app: &App) -> String {
     }
     format!(
         "{} of {} events match",
-        status::group(app.rows().len()),
-        status::group(app.store.len())
+        text::group(app.rows().len()),
+        text::group(app.store.len())
     )
 }

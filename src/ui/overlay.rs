@@ -126,9 +126,9 @@ fn help_lines<'a>(app: &'a App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
         Span::raw(format!(
             " stand out; times are {} (T: UTC, local, ages). Control characters in event data are shown as ",
             match app.time {
-                crate::app::time_display::TimeDisplay::Utc => "UTC",
-                crate::app::time_display::TimeDisplay::Local => "local",
-                crate::app::time_display::TimeDisplay::Relative => "ages",
+                crate::model::time_display::TimeDisplay::Utc => "UTC",
+                crate::model::time_display::TimeDisplay::Local => "local",
+                crate::model::time_display::TimeDisplay::Relative => "ages",
             }
         )),
         Span::styled("\\x1b", theme.style(Meaning::Escaped)),

@@ -58,7 +58,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     for i in start..(start + inner_h).min(p.shown.len()) {
         let Some(v) = p.value(i) else { break };
         let text = visible(app.store.interner.resolve(v.sym)).into_owned();
-        let line = Line::raw(format!("{:>9}  {text}", crate::ui::status::group(v.count)));
+        let line = Line::raw(format!("{:>9}  {text}", crate::ui::text::group(v.count)));
         lines.push(if i == p.cursor {
             line.style(theme.style(Meaning::Selected))
         } else {

@@ -4,7 +4,7 @@
 use crate::model::sanitize::visible;
 use crate::profile::{Count, Profile};
 use crate::theme::{Meaning, Theme};
-use crate::ui::status::group;
+use crate::ui::text::group;
 use ratatui::text::{Line, Span};
 
 pub fn lines<'a>(p: &Profile, theme: &Theme) -> Vec<Line<'a>> {

@@ -55,7 +55,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         let line = Line::raw(format!(
             "{:<32} {:>9} events  {when}  {}{current}",
             visible(&s.name),
-            crate::ui::status::group(s.events as usize),
+            crate::ui::text::group(s.events as usize),
             visible(&s.source)
         ));
         lines.push(if i == p.cursor {

@@ -3,6 +3,7 @@
 use crate::app::command::Command;
 use crate::app::App;
 use crate::theme::{Meaning, Theme};
+use crate::ui::text::group;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -38,7 +39,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         } else {
             format!(
                 " · all held back to {} · m more · t/L go back",
-                crate::ui::fetch::minute(live.reached())
+                crate::ui::text::minute(live.reached())
             )
         };
         spans.push(Span::styled(text, accent));
@@ -162,33 +163,9 @@ fn hint(app: &App, command: Command, name: &str) -> String {
     app.key_hint(command).unwrap_or_else(|| format!(":{name}"))
 }
 
-/// 1234567 → "1,234,567": counts a tired reader can take in at a glance.
-pub(crate) fn group(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn duration(ms: u64) -> String {
     match ms {
         0..=999 => format!("{ms} ms"),
         _ => format!("{:.1} s", ms as f64 / 1000.0),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn groups_thousands() {
-        assert_eq!(super::group(0), "0");
-        assert_eq!(super::group(999), "999");
-        assert_eq!(super::group(1000), "1,000");
-        assert_eq!(super::group(1234567), "1,234,567");
     }
 }

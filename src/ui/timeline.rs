@@ -5,7 +5,7 @@
 use crate::app::App;
 use crate::profile::timeline::{duration, Timeline};
 use crate::theme::{Meaning, Theme};
-use crate::ui::status::group;
+use crate::ui::text::group;
 use ratatui::text::{Line, Span};
 
 /// Rows of bars.

@@ -10,7 +10,6 @@ use crate::filter::facet::quote;
 use crate::filter::field::Field;
 use crate::job::{Ending, JobId, JobMsg, JobSpec, Progress, QueryProgress};
 use crate::lake::cost;
-use crate::lake::pushdown::condition;
 use crate::lake::rows::{are_events, records, Cell, Table};
 use crate::lake::sql::{events_query, store_id};
 use crate::lake::templates::{Param, TEMPLATES};
@@ -232,24 +231,6 @@ fn run(app: &mut App, sql: String, effects: &mut Vec<Effect>) {
         job,
         spec: JobSpec::LakeQuery(sql),
     });
-}
-
-/// After a pivot in a Lake session: the pivot as SQL in the editor, shown before it runs.
-pub(super) fn offer_pivot(app: &mut App) {
-    let Some(lake) = app.lake.as_mut().filter(|l| !l.store.is_empty()) else {
-        return;
-    };
-    match condition(&app.filter.effective()) {
-        Ok(c) => {
-            let sql = events_query(&lake.store, lake.window, Some(&c));
-            lake.editor.set_text(&sql);
-            lake.editor.error = None;
-            lake.editing = true;
-            app.notice =
-                Some("the pivot as Lake SQL: F5 runs it, esc keeps to loaded events".into());
-        }
-        Err(why) => app.notice = Some(format!("not sent to Lake: {}", visible(&why))),
-    }
 }
 
 /// Keys in the results table: move, pick a column, enter pivots on the cell.

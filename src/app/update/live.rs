@@ -117,21 +117,6 @@ pub(super) fn fetch_view(app: &mut App, effects: &mut Vec<Effect>) {
     fetch(app, orders, effects, "no regions to fetch");
 }
 
-/// After a pivot in a LookupEvents session: say when AWS could fetch more of it.
-pub(super) fn offer_fetch(app: &mut App) {
-    if app.live.is_none() {
-        return;
-    }
-    let plan = lookup_plan(&app.filter.effective(), app.now());
-    if let Some((key, value)) = &plan.attribute {
-        let value = crate::model::sanitize::visible(value).into_owned();
-        app.notice = Some(format!(
-            "F fetches {}={value} from AWS beyond what is loaded",
-            key.as_str()
-        ));
-    }
-}
-
 /// The "load until" prompt: a time (`7d`, `2026-05-01`) or a count of events per region.
 pub(super) fn until_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
     if key.ctrl && key.code == KeyCode::Char('c') {

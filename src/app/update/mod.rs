@@ -6,6 +6,7 @@ mod jobs;
 pub(crate) mod lake;
 mod live;
 mod mouse;
+mod pushdown;
 mod session;
 mod walk;
 

@@ -1,7 +1,6 @@
 //! The reducer's part for walking an incident: pivots and the back/forward stack, the lineage
 //! overlay, the timeline's zoom, and marks.
 
-use super::live::offer_fetch;
 use super::{move_by, reanchor, App, Effect, Key, KeyCode, Overlay};
 use crate::app::nav::{Pivot, View};
 use crate::filter::facet::quote;
@@ -26,8 +25,7 @@ pub(super) fn pivot_to(app: &mut App, term: String) {
     };
     app.nav.push(here);
     show(app, next);
-    offer_fetch(app);
-    super::lake::offer_pivot(app);
+    super::pushdown::offer(app);
 }
 
 /// The pivot menu: a letter picks what to follow; Esc closes it.

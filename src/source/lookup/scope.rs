@@ -4,10 +4,35 @@
 //! reach CloudTrail" (a DNS error), so near misses are caught here with a suggestion.
 
 use super::plan::{plan, LookupPlan};
-use crate::cli::LookupArgs;
 use crate::filter::Expr;
 use crate::filter::{edit_distance, time_bound};
 use crate::model::time::EventTime;
+
+/// Which regions and which window: what `--region`, `--regions`, `--no-global`, `--since`,
+/// `--from` and `--to` ask for (the front door turns its flags into this).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LookupRequest {
+    pub region: Option<String>,
+    pub regions: Vec<String>,
+    pub no_global: bool,
+    /// An age (`24h`) or a time; `from` wins over it.
+    pub since: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl Default for LookupRequest {
+    fn default() -> LookupRequest {
+        LookupRequest {
+            region: None,
+            regions: Vec::new(),
+            no_global: false,
+            since: "24h".to_string(),
+            from: None,
+            to: None,
+        }
+    }
+}
 
 /// Commercial regions where CloudTrail runs: what `--regions all` means.
 const COMMERCIAL: &[&str] = &[
@@ -55,7 +80,7 @@ const OTHER_PARTITIONS: &[&str] = &[
 
 /// The regions to ask, in the order given, the global-events region of their partition
 /// included unless `--no-global`. Errs on a region that looks like a typo of a known one.
-pub(crate) fn regions(args: &LookupArgs) -> Result<Vec<String>, String> {
+pub fn regions(args: &LookupRequest) -> Result<Vec<String>, String> {
     let mut list: Vec<String> = if args.regions.iter().any(|r| r == "all") {
         COMMERCIAL.iter().map(|r| r.to_string()).collect()
     } else {
@@ -78,7 +103,7 @@ pub(crate) fn regions(args: &LookupArgs) -> Result<Vec<String>, String> {
 }
 
 /// What a fetch asks: where, when, and what (one attribute at AWS, the rest here).
-pub(crate) struct Scope {
+pub struct Scope {
     pub regions: Vec<String>,
     pub window: (EventTime, EventTime),
     pub plan: LookupPlan,
@@ -86,7 +111,7 @@ pub(crate) struct Scope {
 
 /// The scope of a fetch for `filter`, from the command line, as of `now`. The filter's own
 /// `after:` / `before:` narrow the window further.
-pub(crate) fn scope(args: &LookupArgs, filter: &Expr, now: EventTime) -> Result<Scope, String> {
+pub fn scope(args: &LookupRequest, filter: &Expr, now: EventTime) -> Result<Scope, String> {
     let regions = regions(args)?;
     let (start, end) = window(args, now)?;
     let plan = plan(filter, now);
@@ -100,7 +125,7 @@ pub(crate) fn scope(args: &LookupArgs, filter: &Expr, now: EventTime) -> Result<
 }
 
 /// The window, frozen now: NextTokens are only valid for identical parameters.
-pub fn window(args: &LookupArgs, now: EventTime) -> Result<(EventTime, EventTime), String> {
+pub fn window(args: &LookupRequest, now: EventTime) -> Result<(EventTime, EventTime), String> {
     let bad = |what: &str, v: &str| {
         format!("{what} {v:?} is not a time (2024-05-01, RFC 3339, or an age like 24h)")
     };
@@ -163,12 +188,12 @@ fn check(region: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn args(region: Option<&str>, regions: &[&str], no_global: bool) -> LookupArgs {
-        LookupArgs {
+    fn args(region: Option<&str>, regions: &[&str], no_global: bool) -> LookupRequest {
+        LookupRequest {
             region: region.map(str::to_string),
             regions: regions.iter().map(|r| r.to_string()).collect(),
             no_global,
-            ..LookupArgs::default()
+            ..LookupRequest::default()
         }
     }
 

@@ -4,7 +4,6 @@
 //! (bounded, retried by `retry`, explained by `errors`) through `cache`, and `load` runs it
 //! all, handing each object to the same parser as files as soon as it arrives.
 
-mod args;
 pub mod cache;
 mod client;
 mod discover;
@@ -16,7 +15,6 @@ mod retry;
 mod stats;
 pub mod url;
 
-pub use args::{from_args, wanted, S3Args};
 pub use load::{load_blocking, spawn_load};
 
 use crate::model::time::EventTime;

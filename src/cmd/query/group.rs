@@ -1,6 +1,6 @@
 //! Counting matching events per value of a field (`--group-by`).
 
-use crate::cli::GroupBy;
+use crate::cmd::args::GroupBy;
 use crate::model::event::Event;
 use crate::model::intern::{Interner, Sym};
 use crate::model::store::{EventIdx, Store};

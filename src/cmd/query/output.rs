@@ -2,7 +2,8 @@
 //! a spreadsheet cannot mistake for formulas.
 
 use super::group::Group;
-use crate::cli::Output;
+use crate::cmd::args::Output;
+use crate::export::csv::csv_cell;
 use crate::model::column::DEFAULT_COLUMNS;
 use crate::model::sanitize::{json_inert, visible};
 use crate::model::store::{EventIdx, Store};
@@ -136,24 +137,9 @@ pub fn groups(
     Ok(())
 }
 
-/// RFC 4180 quoting, and a leading `'` on cells a spreadsheet would run as a formula
-/// (OWASP's CSV-injection advice): event strings are attacker-controlled.
-pub(crate) fn csv_cell(value: &str) -> String {
-    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::csv_cell;
+    use crate::export::csv::csv_cell;
 
     #[test]
     fn csv_cells_are_inert() {

@@ -1,9 +1,9 @@
 //! `trailscope config`: the documented defaults, where configuration is read from, and a
 //! check of every file with the settings they give.
 
-use super::settings::{column_name, Settings};
-use super::{config_dir, load_file, DEFAULT_CONFIG, FILE_NAME};
-use crate::cli::ConfigArgs;
+use crate::cmd::args::ConfigArgs;
+use crate::config::settings::{column_name, Settings};
+use crate::config::{config_dir, load_file, DEFAULT_CONFIG, FILE_NAME};
 use crate::keymap::{Keymap, USER_FILE};
 use crate::model::sanitize::visible;
 use crate::theme::depth::ColorDepth;

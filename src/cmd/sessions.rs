@@ -1,9 +1,9 @@
 //! `trailscope sessions list|rm|rename|export|import`.
 
-use super::db::{data_dir, Db};
-use crate::cli::SessionsCommand;
+use crate::cmd::args::SessionsCommand;
 use crate::model::sanitize::visible;
 use crate::model::time::EventTime;
+use crate::session::db::{data_dir, Db};
 use std::path::Path;
 use std::process::ExitCode;
 

@@ -4,11 +4,11 @@
 //! and the cost go to standard error; Ctrl-C cancels the query on Lake's side.
 
 use super::output::Dest;
-use crate::cli::{Output, QueryArgs};
+use crate::cmd::args::{Output, QueryArgs};
+use crate::cmd::lake::{is_time_bounded, request};
 use crate::job::{Ending, QueryProgress};
 use crate::lake::client::{connect, list_stores, run_query, Polling, Report};
 use crate::lake::cost;
-use crate::lake::request::{is_time_bounded, request};
 use crate::lake::rows::{are_events, records, Row, Table};
 use crate::model::sanitize::json_inert;
 use crate::model::sanitize::visible;

@@ -1,33 +1,14 @@
-//! The command line's S3 part: which paths are `s3://` locations, and the flags that narrow
-//! and tune reading them. `--since/--from/--to` and `--regions` mean what they mean for
+//! The command line's S3 part: which paths are `s3://` locations, and the load their flags
+//! (`args::S3Args`) ask for. `--since/--from/--to` and `--regions` mean what they mean for
 //! LookupEvents (us-east-1, where global services record, joins a region list unless
 //! `--no-global`); `--region` is the bucket's region; `--accounts` is S3's own.
 
-use super::cache::{parse_size, DEFAULT_LIMIT};
-use super::url::{is_s3, parse};
-use super::{S3Load, DEFAULT_CONCURRENCY};
-use crate::cli::LookupArgs;
+use crate::cmd::args::{LookupArgs, S3Args};
 use crate::model::time::EventTime;
-use clap::Args;
+use crate::source::s3::cache::{parse_size, DEFAULT_LIMIT};
+use crate::source::s3::url::{is_s3, parse};
+use crate::source::s3::{S3Load, DEFAULT_CONCURRENCY};
 use std::path::{Path, PathBuf};
-
-/// Flags for `s3://` locations.
-#[derive(Args, Debug, Clone, Default)]
-pub struct S3Args {
-    /// With s3:// paths: read only these accounts' logs (12-digit IDs, comma-separated);
-    /// default every account found under AWSLogs/ (organization trails included).
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
-    pub accounts: Vec<String>,
-
-    /// With s3:// paths: objects downloading at once (default 12).
-    #[arg(long, value_name = "N")]
-    pub s3_concurrency: Option<usize>,
-
-    /// With s3:// paths: size limit of the download cache in the data directory's s3-cache/
-    /// (default 2G; least recently used objects go first; 0 turns the cache off).
-    #[arg(long, value_name = "SIZE")]
-    pub s3_cache_limit: Option<String>,
-}
 
 /// Whether the paths are S3 locations: all of them, or none (a mix is refused).
 pub fn wanted(paths: &[PathBuf]) -> Result<bool, String> {
@@ -72,13 +53,13 @@ pub fn from_args(
             ));
         }
     }
-    let window = crate::source::lookup::scope::window(lookup, now)?;
+    let window = crate::source::lookup::scope::window(&lookup.request(), now)?;
     let regions = if lookup.regions.is_empty() || lookup.regions.iter().any(|r| r == "all") {
         Vec::new()
     } else {
-        let narrowing = LookupArgs {
+        let narrowing = crate::source::lookup::scope::LookupRequest {
             region: None,
-            ..lookup.clone()
+            ..lookup.request()
         };
         crate::source::lookup::scope::regions(&narrowing)?
     };

@@ -1,9 +1,9 @@
 //! What the command line asks of Lake, as a statement: `--sql` as given, or `--template`
 //! with its `--param`s, for the window of `--since`/`--from`/`--to`.
 
-use super::sql::{store_id, Window};
-use super::templates::{by_name, Param, TEMPLATES};
-use crate::cli::{LakeArgs, LookupArgs};
+use crate::cmd::args::{LakeArgs, LookupArgs};
+use crate::lake::sql::{store_id, Window};
+use crate::lake::templates::{by_name, Param, TEMPLATES};
 use crate::model::time::EventTime;
 
 /// The store id, the window and the statement to run.
@@ -22,7 +22,7 @@ pub fn request(
     now: EventTime,
 ) -> Result<Request, String> {
     let store = store_id(lake.lake.as_deref().unwrap_or(""))?;
-    let (start, end) = crate::source::lookup::scope::window(lookup, now)?;
+    let (start, end) = crate::source::lookup::scope::window(&lookup.request(), now)?;
     let window = Window { start, end };
     let sql = match (sql_text, &lake.template) {
         (Some(sql), _) if sql.trim().is_empty() => return Err("--sql is empty".to_string()),
@@ -41,7 +41,7 @@ pub fn request(
                 params.iter().find(|(q, _)| *q == p).map(|(_, v)| v.clone())
             })?
         }
-        (None, None) => super::sql::events_query(&store, window, None),
+        (None, None) => crate::lake::sql::events_query(&store, window, None),
     };
     Ok(Request { store, window, sql })
 }

@@ -1,7 +1,7 @@
 //! `trailscope query --region …`: fetch from LookupEvents through the same planner and pager
 //! as the app, every region in parallel, progress on standard error, into a store.
 
-use crate::cli::LookupArgs;
+use crate::cmd::args::LookupArgs;
 use crate::filter::Expr;
 use crate::model::sanitize::visible;
 use crate::model::store::Store;
@@ -19,7 +19,7 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
         regions,
         window: (start, end),
         plan: lookup,
-    } = scope(args, filter, EventTime::now())?;
+    } = scope(&args.request(), filter, EventTime::now())?;
     eprintln!(
         "trailscope: LookupEvents {} → {} · {}",
         start.format_utc(),

@@ -2,9 +2,10 @@
 
 use crate::app::layout::Split;
 use crate::app::sort::Sort;
-use crate::app::time_display::TimeDisplay;
-use crate::config::settings::{parse_column, parse_sort, parse_split, ColorMode};
+use crate::config::settings::{parse_column, parse_sort, parse_split, ColorMode, Layer};
 use crate::model::column::Column;
+use crate::model::time_display::TimeDisplay;
+use crate::source::lookup::scope::LookupRequest;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -91,6 +92,22 @@ pub struct DisplayArgs {
     pub no_mouse: bool,
 }
 
+impl DisplayArgs {
+    /// The display flags given (already checked by clap's value parsers) as a settings layer.
+    pub fn layer(&self) -> Layer {
+        Layer {
+            theme: self.theme.clone(),
+            colors: self.colors,
+            time: self.time,
+            columns: (!self.columns.is_empty()).then(|| self.columns.clone()),
+            sort: self.sort,
+            split: self.split,
+            mouse: self.no_mouse.then_some(false),
+            ..Layer::default()
+        }
+    }
+}
+
 fn color_mode(text: &str) -> Result<ColorMode, String> {
     ColorMode::parse(text).ok_or_else(|| {
         format!(
@@ -139,7 +156,7 @@ pub struct OpenArgs {
     pub lake: LakeArgs,
 
     #[command(flatten)]
-    pub s3: crate::source::s3::S3Args,
+    pub s3: S3Args,
 }
 
 #[derive(Subcommand, Debug)]
@@ -320,7 +337,7 @@ pub struct QueryArgs {
     pub lookup: LookupArgs,
 
     #[command(flatten)]
-    pub s3: crate::source::s3::S3Args,
+    pub s3: S3Args,
 
     #[command(flatten)]
     pub lake: LakeArgs,
@@ -421,6 +438,18 @@ impl LookupArgs {
     pub fn wanted(&self) -> bool {
         self.region.is_some() || !self.regions.is_empty()
     }
+
+    /// The regions and window asked for, as the sources take them.
+    pub fn request(&self) -> LookupRequest {
+        LookupRequest {
+            region: self.region.clone(),
+            regions: self.regions.clone(),
+            no_global: self.no_global,
+            since: self.since.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -488,4 +517,22 @@ pub struct GenerateArgs {
     /// Last day of the generated window (YYYY-MM-DD, UTC).
     #[arg(long, default_value = "2024-06-30")]
     pub end: String,
+}
+
+/// Flags for `s3://` locations.
+#[derive(Args, Debug, Clone, Default)]
+pub struct S3Args {
+    /// With s3:// paths: read only these accounts' logs (12-digit IDs, comma-separated);
+    /// default every account found under AWSLogs/ (organization trails included).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub accounts: Vec<String>,
+
+    /// With s3:// paths: objects downloading at once (default 12).
+    #[arg(long, value_name = "N")]
+    pub s3_concurrency: Option<usize>,
+
+    /// With s3:// paths: size limit of the download cache in the data directory's s3-cache/
+    /// (default 2G; least recently used objects go first; 0 turns the cache off).
+    #[arg(long, value_name = "SIZE")]
+    pub s3_cache_limit: Option<String>,
 }

@@ -8,9 +8,7 @@ pub(crate) mod lake;
 /// Public for the fuzz targets (fuzz/fuzz_targets/query_output.rs).
 pub mod output;
 
-pub(crate) use output::csv_cell;
-
-use crate::cli::{Output, QueryArgs};
+use crate::cmd::args::{Output, QueryArgs};
 use crate::filter::{parse, Compiled, ParseError};
 use crate::lineage::{tree, Cred, Lineage, TreeLine};
 use crate::model::sanitize::visible;
@@ -31,8 +29,7 @@ pub fn main(args: &QueryArgs, data_dir: Option<&std::path::Path>) -> ExitCode {
         }
     };
     let now = EventTime::now();
-    let s3 = match crate::source::s3::from_args(&args.paths, &args.lookup, &args.s3, data_dir, now)
-    {
+    let s3 = match crate::cmd::s3::from_args(&args.paths, &args.lookup, &args.s3, data_dir, now) {
         Ok(s3) => s3,
         Err(e) => {
             eprintln!("trailscope query: {}", visible(&e));
