@@ -1,6 +1,7 @@
 //! What the command line says about itself: --version names the git revision, shell
 //! completions and the man page are generated from the same definitions as --help, and the
-//! README documents every display flag and config key.
+//! documentation names every display flag, config key and theme (docs/configuration.md), and
+//! the README shows every screenshot.
 
 use std::process::Command;
 
@@ -61,10 +62,14 @@ fn completions_and_man_page_come_from_the_cli() {
     assert!(man.contains("config\\-dir"), "options are in the man page");
 }
 
+fn read(relative: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{relative}: {e}"))
+}
+
 #[test]
-fn the_readme_documents_every_display_flag_and_config_key() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+fn the_docs_document_every_display_flag_and_config_key() {
+    let config = read("docs/configuration.md");
     let help = run(&["--help"]);
     for flag in [
         "--theme",
@@ -77,28 +82,33 @@ fn the_readme_documents_every_display_flag_and_config_key() {
         "--config-dir",
     ] {
         assert!(help.contains(flag), "--help lacks {flag}");
-        assert!(readme.contains(flag), "README lacks {flag}");
+        assert!(config.contains(flag), "docs/configuration.md lacks {flag}");
     }
     for key in trailscope::config::settings::KEYS {
         assert!(
-            readme.contains(&format!("`{key}`")),
-            "README lacks the config key `{key}`"
+            config.contains(&format!("`{key}`")),
+            "docs/configuration.md lacks the config key `{key}`"
         );
     }
     for theme in trailscope::theme::BUILTIN.map(|(n, _)| n) {
         assert!(
-            readme.contains(&format!("`{theme}`")),
-            "README lacks the theme `{theme}`"
+            config.contains(&format!("`{theme}`")),
+            "docs/configuration.md lacks the theme `{theme}`"
         );
     }
+}
+
+#[test]
+fn the_readme_shows_every_screenshot() {
+    let readme = read("README.md");
     for shot in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/screenshots"))
         .expect("screenshots")
         .flatten()
     {
         let name = shot.file_name().to_string_lossy().into_owned();
         assert!(
-            readme.contains(&format!("assets/screenshots/{name}")),
-            "README does not show {name}"
+            readme.contains(&format!("(assets/screenshots/{name})")),
+            "README.md does not show {name}"
         );
     }
 }
