@@ -306,7 +306,7 @@ pub struct QueryArgs {
     #[arg(long, conflicts_with = "paths")]
     pub demo: bool,
 
-    /// Filter expression (see the README's "Filter language"); default: every event.
+    /// Filter expression (see docs/filter-language.md); default: every event.
     #[arg(long, short = 'f', value_name = "EXPR", default_value = "")]
     pub filter: String,
 

@@ -1,5 +1,5 @@
 //! The filter language: text → `Expr` (with error positions) → a `Matcher` over the store.
-//! See the README's "Filter language" for the syntax; `field::FIELDS` lists the fields.
+//! See docs/filter-language.md for the syntax; `field::FIELDS` lists the fields.
 
 mod ast;
 mod compile;
