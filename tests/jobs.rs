@@ -190,7 +190,7 @@ fn lake_app() -> (App, JobId) {
     let session = LakeSession::new("7e1b0c3a-5d2f-4c8e-9a6b-0f1e2d3c4b5a".into(), window, "");
     let sql = "SELECT sourceIPAddress AS ip, COUNT(*) AS events FROM x GROUP BY 1".to_string();
     let (app, effects) = boot(Start::Lake {
-        session,
+        session: Box::new(session),
         run_first: Some(sql),
     });
     match started(&effects)[..] {

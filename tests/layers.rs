@@ -254,6 +254,57 @@ fn no_two_modules_import_each_other() {
     );
 }
 
+/// What marks a module as talking to the world: AWS's SDK, an async runtime, a database.
+const IMPURE: &[&str] = &[
+    "aws_sdk_",
+    "aws_config",
+    "aws_smithy",
+    "tokio::",
+    "rusqlite",
+    "hyper",
+];
+
+#[test]
+fn the_app_and_the_ui_import_only_the_sources_pure_parts() {
+    let modules = modules();
+    let graph = imports();
+    let impure = |m: &Module| {
+        let text = modules
+            .get(m)
+            .and_then(|f| std::fs::read_to_string(f).ok())
+            .unwrap_or_default();
+        let code = product_code(&text);
+        IMPURE.iter().copied().find(|mark| code.contains(mark))
+    };
+    let mut found = Vec::new();
+    for module in modules.keys() {
+        if matches!(module[0].as_str(), "app" | "ui") {
+            if let Some(mark) = impure(module) {
+                found.push(format!("{} uses {mark} itself", name(module)));
+            }
+        }
+    }
+    for (from, targets) in &graph {
+        if !matches!(from[0].as_str(), "app" | "ui") {
+            continue;
+        }
+        for to in targets {
+            if let Some(mark) = impure(to) {
+                found.push(format!(
+                    "{} imports {} (it uses {mark})",
+                    name(from),
+                    name(to)
+                ));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "rule: the app and the ui import a source's pure parts (an order, a plan, a report), never its client:\n  {}",
+        found.join("\n  ")
+    );
+}
+
 /// The reader itself: groups, `super`, inline paths and comments are read as the compiler
 /// reads them, so the rules above cannot pass by not seeing an import.
 #[test]

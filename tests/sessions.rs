@@ -7,9 +7,10 @@ use common::harness::{given_demo, given_session, Harness};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use trailscope::app::session::{autosave, capture, on_saved, SessionMeta};
-use trailscope::session::db::{Db, SaveJob};
+use trailscope::session::db::Db;
+use trailscope::session::messages::SaveJob;
+use trailscope::session::messages::Saved;
 use trailscope::session::reopen;
-use trailscope::session::saver::Saved;
 use trailscope::session::state::{event_key, SourceRecord};
 
 /// Saves what `h` holds into `dir` as the runtime's saver would.

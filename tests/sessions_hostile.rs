@@ -5,7 +5,8 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use trailscope::session::db::{Db, SaveJob};
+use trailscope::session::db::Db;
+use trailscope::session::messages::SaveJob;
 use trailscope::session::state::SessionState;
 
 fn job(name: &str, state: &SessionState, fresh: bool) -> SaveJob {

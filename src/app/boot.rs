@@ -25,7 +25,8 @@ pub enum Start {
     },
     /// CloudTrail Lake: the session, and a statement to run at once (`--sql`, `--template`).
     Lake {
-        session: LakeSession,
+        /// Boxed: the SQL editor is large.
+        session: Box<LakeSession>,
         run_first: Option<String>,
     },
     /// Nothing asked for: the saved investigations, to pick one.
@@ -92,7 +93,7 @@ impl App {
                 if session.store.is_empty() {
                     lake::list_stores(&mut app.jobs, &mut effects);
                 }
-                app.lake = Some(session);
+                app.lake = Some(*session);
                 if let Some(sql) = run_first {
                     effects.extend(lake::run_first(&mut app, sql));
                 }

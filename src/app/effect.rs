@@ -1,7 +1,7 @@
 //! What `update` asks the runtime to do: the only way the pure core touches the world.
 
 use crate::job::{JobId, JobSpec};
-use crate::session::db::SaveJob;
+use crate::session::messages::SaveJob;
 use std::path::PathBuf;
 
 #[derive(Debug)]
@@ -12,7 +12,8 @@ pub enum Effect {
     /// Run this job in the background; its reports arrive as `Msg::Job(job, _)`.
     Start {
         job: JobId,
-        spec: JobSpec,
+        /// Boxed: a plan or an order is large, and effects are moved around a lot.
+        spec: Box<JobSpec>,
     },
     /// Stop this job where it is: what it reported stays, and its `Done` follows (unless the
     /// app already forgot it).

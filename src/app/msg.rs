@@ -3,8 +3,8 @@
 
 use super::key::Key;
 use crate::job::{JobId, JobMsg};
-use crate::session::db::Summary;
-use crate::session::saver::Saved;
+use crate::session::messages::Saved;
+use crate::session::messages::Summary;
 
 /// What the mouse did (the left button only: the others stay the terminal's).
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]

@@ -6,8 +6,8 @@ use super::nav::View;
 use super::sort::Sort;
 use super::App;
 use crate::model::store::EventIdx;
-use crate::session::db::SaveJob;
-use crate::session::saver::Saved;
+use crate::session::messages::SaveJob;
+use crate::session::messages::Saved;
 use crate::session::state::{event_key, SavedView, SessionState, SourceRecord};
 use std::collections::{HashMap, HashSet};
 

@@ -1,7 +1,7 @@
 //! The saved-investigation picker: every investigation, most recent first, narrowed by fuzzy
 //! search on its name and source.
 
-use crate::session::db::Summary;
+use crate::session::messages::Summary;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 

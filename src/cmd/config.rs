@@ -108,7 +108,7 @@ mod tests {
     #[test]
     fn the_description_reads_back_as_the_same_settings() {
         let text = describe(&Settings::default());
-        let layer = super::super::parse_file(&text, "described").expect("parses");
+        let layer = crate::config::parse_file(&text, "described").expect("parses");
         assert_eq!(Settings::resolve([&layer]), Settings::default());
     }
 }

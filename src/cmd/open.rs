@@ -304,7 +304,9 @@ fn open_lake(cli: OpenArgs, startup: Startup, dirs: Dirs) -> ExitCode {
     source.window = Some((window.start.format_utc(), window.end.format_utc()));
     let meta = session_meta(&cli, &format!("lake {store}"), vec![source]);
     let start = Start::Lake {
-        session: crate::app::lake::LakeSession::new(store, window, &first_sql),
+        session: Box::new(crate::app::lake::LakeSession::new(
+            store, window, &first_sql,
+        )),
         run_first,
     };
     let reach = Reach {

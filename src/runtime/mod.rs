@@ -322,7 +322,7 @@ fn perform(
         Effect::Quit => Some(Outcome::Quit),
         Effect::Fail(msg) => Some(Outcome::Failed(msg)),
         Effect::Start { job, spec } => {
-            runner.start(job, spec);
+            runner.start(job, *spec);
             None
         }
         Effect::Cancel(job) => {

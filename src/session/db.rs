@@ -18,6 +18,7 @@
 //!   smaller than rows of JSON, and reopening streams them through the ordinary file parser.
 
 use super::merge::{merge, Annotations};
+use super::messages::{SaveJob, Summary};
 use super::schema::{check_objects, harden, MIGRATIONS, SCHEMA_VERSION};
 use super::state::SessionState;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
@@ -33,32 +34,6 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// Raw records per stored block: big enough to compress well, small enough that the first
 /// block of a reopened session is on screen at once.
 pub(crate) const BLOCK_EVENTS: usize = 2000;
-
-/// One investigation, as listed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Summary {
-    pub name: String,
-    pub created_ms: i64,
-    pub updated_ms: i64,
-    /// What it was opened from, in words.
-    pub source: String,
-    pub events: u64,
-}
-
-/// What one save writes: the state, and the events not written before.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct SaveJob {
-    pub name: String,
-    pub created_ms: i64,
-    pub updated_ms: i64,
-    pub source: String,
-    pub state_json: String,
-    pub new_events: Vec<Arc<str>>,
-    /// The first save under this name: refused if another investigation has it.
-    pub fresh: bool,
-    /// Renames this investigation first (an automatic name replaced by `:save NAME`).
-    pub rename_from: Option<String>,
-}
 
 pub struct Db {
     pub(super) conn: Connection,

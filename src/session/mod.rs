@@ -4,6 +4,7 @@
 
 pub mod db;
 mod merge;
+pub mod messages;
 pub mod name;
 pub mod reopen;
 pub mod saver;

@@ -2,16 +2,10 @@
 //! transaction and reads the list of investigations; answers come back on a channel.
 //! Compressing a large first save takes seconds, and the table must keep scrolling meanwhile.
 
-use super::db::{Db, SaveJob, Summary};
+use super::db::Db;
+use super::messages::{SaveJob, Saved, Summary};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
-
-/// How a save ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Saved {
-    pub name: String,
-    pub result: Result<(), String>,
-}
 
 enum Request {
     Save(SaveJob),

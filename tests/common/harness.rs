@@ -52,10 +52,12 @@ pub fn given_session(
     let mut effects = Vec::new();
     for effect in started {
         match effect {
-            Effect::Start {
-                job,
-                spec: JobSpec::Load(plan),
-            } => spawn_load(plan, Reporter::new(job, tx.clone()), CancelToken::default()),
+            Effect::Start { job, spec } => match *spec {
+                JobSpec::Load(plan) => {
+                    spawn_load(plan, Reporter::new(job, tx.clone()), CancelToken::default())
+                }
+                other => panic!("a file session starts no {} job", other.kind()),
+            },
             other => effects.push(other),
         }
     }

@@ -27,7 +27,7 @@ pub(crate) fn start_load(app: &mut App, plan: Plan, effects: &mut Vec<Effect>) {
     app.load.loading = true;
     effects.push(Effect::Start {
         job,
-        spec: JobSpec::Load(plan),
+        spec: Box::new(JobSpec::Load(plan)),
     });
 }
 

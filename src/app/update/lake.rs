@@ -229,7 +229,7 @@ fn run(app: &mut App, sql: String, effects: &mut Vec<Effect>) {
     lake.editor.error = None;
     effects.push(Effect::Start {
         job,
-        spec: JobSpec::LakeQuery(sql),
+        spec: Box::new(JobSpec::LakeQuery(sql)),
     });
 }
 
@@ -373,7 +373,7 @@ pub(crate) fn list_stores(jobs: &mut crate::app::jobs::Jobs, effects: &mut Vec<E
     let job = jobs.start(JobKind::LakeStores);
     effects.push(Effect::Start {
         job,
-        spec: JobSpec::LakeStores,
+        spec: Box::new(JobSpec::LakeStores),
     });
 }
 

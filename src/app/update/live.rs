@@ -74,7 +74,7 @@ pub(crate) fn start_orders(app: &mut App, orders: Vec<RegionOrder>, effects: &mu
         }
         effects.push(Effect::Start {
             job,
-            spec: JobSpec::Lookup(order),
+            spec: Box::new(JobSpec::Lookup(order)),
         });
     }
 }

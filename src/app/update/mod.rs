@@ -87,10 +87,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Wrote(result) => session::on_wrote(app, result),
         // The one place a stale job's report is dropped: a job replaced, or stopped with its
         // late pages unwanted, is no longer listed.
-        Msg::Job(id, report) => match app.jobs.kind(id).cloned() {
-            Some(kind) => jobs::on_report(app, id, kind, report, &mut effects),
-            None => {}
-        },
+        Msg::Job(id, report) => {
+            if let Some(kind) = app.jobs.kind(id).cloned() {
+                jobs::on_report(app, id, kind, report, &mut effects)
+            }
+        }
     }
     let selected = app.selected();
     app.detail.show(&app.store, selected);

@@ -317,7 +317,10 @@ pub(super) fn sessions_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
     }
 }
 
-pub(super) fn on_sessions(app: &mut App, list: Result<Vec<crate::session::db::Summary>, String>) {
+pub(super) fn on_sessions(
+    app: &mut App,
+    list: Result<Vec<crate::session::messages::Summary>, String>,
+) {
     if let Some(p) = app.sessions.as_mut() {
         p.fill(list);
     }
