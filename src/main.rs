@@ -32,17 +32,6 @@ fn main() -> ExitCode {
         Some(Command::Open(args)) => open_saved(args.name, args.display, dirs),
         Some(Command::Sessions(cmd)) => trailscope::session::cli::main(&cmd, dirs.data.as_deref()),
         Some(Command::Query(args)) => trailscope::query::main(&args, dirs.data.as_deref()),
-        Some(Command::Generate(args)) => match trailscope::generate::run(&args) {
-            Ok(summary) => {
-                eprintln!("{summary}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(&e, 1),
-        },
-        Some(Command::FakeEndpoint(args)) => match trailscope::fake::main(&args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => fail(&e, 1),
-        },
         Some(Command::Config(args)) => {
             trailscope::config::command::main(&args, dirs.config.as_deref())
         }
@@ -182,7 +171,10 @@ fn open(cli: OpenArgs, dirs: Dirs) -> ExitCode {
     }
     if cli.lookup.wanted() {
         if cli.demo {
-            return fail("--demo reads the bundled files; for LookupEvents use --region (or serve the demo with `trailscope fake-endpoint --demo`)", 2);
+            return fail(
+                "--demo reads the bundled files; for LookupEvents use --region without --demo",
+                2,
+            );
         }
         let filter = filter.unwrap_or_else(|| trailscope::filter::Expr::And(Vec::new()));
         let now = trailscope::model::time::EventTime::now();
