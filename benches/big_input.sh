@@ -2,14 +2,14 @@
 # One large input file (about 1 GB of CloudTrail records) in three shapes, counted by trailscope
 # (which streams inputs of 64 MiB or more), jq and DuckDB: wall time and peak RSS.
 #
-#   benches/big_input.sh DIR N     # DIR: generated trail (trailscope generate); N: events to take
+#   benches/big_input.sh DIR N     # DIR: generated trail (trailscope-fake generate); N: events to take
 #
 # Makes, under $WORK (default /tmp/big-input): big.jsonl (the first N records of DIR, one per
 # line), big-records.json (the same records as one {"Records":[…]} document, the shape of a trail
 # file) and big.jsonl.gz (gzip -1 of big.jsonl). Every command runs once, timed with
 # `/usr/bin/time -f '%e %M'`; each answer is checked against N. IDLE_WAIT as in peers.sh.
 #
-# Environment: TRAILSCOPE (default target/release/trailscope), DUCKDB_PYTHON (default
+# Environment: TRAILSCOPE (default target/profiling/trailscope), DUCKDB_PYTHON (default
 # /tmp/bench-venv/bin/python), WORK, IDLE_WAIT (default 120).
 set -euo pipefail
 export LC_ALL=C
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 [ $# -eq 2 ] || { echo "usage: benches/big_input.sh DIR N" >&2; exit 2; }
 DIR=$1
 N=$2
-TRAILSCOPE=${TRAILSCOPE:-target/release/trailscope}
+TRAILSCOPE=${TRAILSCOPE:-target/profiling/trailscope}
 DUCKDB_PYTHON=${DUCKDB_PYTHON:-/tmp/bench-venv/bin/python}
 WORK=${WORK:-/tmp/big-input}
 IDLE_WAIT=${IDLE_WAIT:-120}

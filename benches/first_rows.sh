@@ -13,7 +13,7 @@
 # little CPU on the same machine.
 #
 # Environment:
-#   TRAILSCOPE  trailscope binary                  (default target/release/trailscope)
+#   TRAILSCOPE  trailscope binary                  (default target/profiling/trailscope)
 #   RUNS        runs; the median is reported       (default 5)
 #   TIMEOUT     seconds to wait for rows per run   (default 60)
 #   IDLE_WAIT   before each run wait up to this many seconds until the CPUs are less than 15%
@@ -31,14 +31,14 @@ else
   [ $# -eq 1 ] || die "usage: benches/first_rows.sh DIR | benches/first_rows.sh -- ARGS..."
   DIR=$1
 fi
-TRAILSCOPE=${TRAILSCOPE:-target/release/trailscope}
+TRAILSCOPE=${TRAILSCOPE:-target/profiling/trailscope}
 RUNS=${RUNS:-5}
 TIMEOUT=${TIMEOUT:-60}
 IDLE_WAIT=${IDLE_WAIT:-120}
 SOCKET=tsbench
 
 [ -z "$DIR" ] || [ -e "$DIR" ] || die "'$DIR' does not exist"
-[ -x "$TRAILSCOPE" ] || die "trailscope binary '$TRAILSCOPE' not found or not executable (cargo build --release, or set TRAILSCOPE=/path/to/trailscope)"
+[ -x "$TRAILSCOPE" ] || die "trailscope binary '$TRAILSCOPE' not found or not executable (cargo build --profile profiling, or set TRAILSCOPE=/path/to/trailscope)"
 command -v tmux >/dev/null || die "tmux is not on PATH (apt-get install tmux)"
 if tmux -L "$SOCKET" has-session 2>/dev/null; then
   die "a tmux server is already running on socket '$SOCKET' (tmux -L $SOCKET kill-server)"

@@ -2,24 +2,27 @@
 # LookupEvents paging speed against the fake endpoint at AWS's limit (2 requests/s per region,
 # 50 events per page = a ceiling of 100 events/s per region): trailscope with 1 and 4 regions
 # in parallel, and the aws CLI paging the same data on the same endpoint.
-#   benches/lookup.sh DIR    (DIR: a trail from `trailscope generate`, window ending 2024-06-30)
-# Env: TRAILSCOPE (default target/release/trailscope), AWS_CLI (default target/aws-venv/bin/aws),
+#   benches/lookup.sh DIR    (DIR: a trail from `trailscope-fake generate`, window ending 2024-06-30)
+# Env: TRAILSCOPE (default target/profiling/trailscope), FAKE (default
+#      target/profiling/trailscope-fake), AWS_CLI (default target/aws-venv/bin/aws),
 #      EVENTS (events per region, default 1000 = 20 pages).
 set -euo pipefail
 DIR=${1:?usage: benches/lookup.sh DIR}
-TRAILSCOPE=${TRAILSCOPE:-target/release/trailscope}
+TRAILSCOPE=${TRAILSCOPE:-target/profiling/trailscope}
+FAKE=${FAKE:-target/profiling/trailscope-fake}
 AWS_CLI=${AWS_CLI:-target/aws-venv/bin/aws}
 EVENTS=${EVENTS:-1000}
 PORT=${PORT:-4611}
-[ -x "$TRAILSCOPE" ] || { echo "no trailscope at $TRAILSCOPE (cargo build --release)" >&2; exit 2; }
+[ -x "$TRAILSCOPE" ] || { echo "no trailscope at $TRAILSCOPE (cargo build --profile profiling)" >&2; exit 2; }
+[ -x "$FAKE" ] || { echo "no trailscope-fake at $FAKE (cargo build --profile profiling)" >&2; exit 2; }
 [ -x "$AWS_CLI" ] || { echo "no aws CLI at $AWS_CLI (.ci/run installs it)" >&2; exit 2; }
 
 export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret AWS_EC2_METADATA_DISABLED=true
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 unset AWS_PROFILE AWS_SESSION_TOKEN
-"$TRAILSCOPE" fake-endpoint "$DIR" --port "$PORT" --now 2024-06-30T23:59:59Z > /tmp/lookup-bench-fake.log 2>&1 &
-FAKE=$!
-trap 'kill $FAKE 2>/dev/null' EXIT
+"$FAKE" serve "$DIR" --port "$PORT" --now 2024-06-30T23:59:59Z > /tmp/lookup-bench-fake.log 2>&1 &
+FAKE_PID=$!
+trap 'kill $FAKE_PID 2>/dev/null' EXIT
 for _ in $(seq 100); do grep -q listening /tmp/lookup-bench-fake.log 2>/dev/null && break; sleep 0.2; done
 URL="http://127.0.0.1:$PORT"
 REGIONS=$("$TRAILSCOPE" query "$DIR" -g region | awk -F'\t' '$2 != "us-east-1" {print $2}' | head -4 | paste -sd,)

@@ -15,7 +15,7 @@
 # Every answer is checked against trailscope's; the script exits 1 if any disagrees.
 #
 # Environment:
-#   TRAILSCOPE     trailscope binary                   (default target/release/trailscope)
+#   TRAILSCOPE     trailscope binary                   (default target/profiling/trailscope)
 #   DUCKDB_PYTHON  python with the duckdb package      (default /tmp/bench-venv/bin/python)
 #                  e.g. python3 -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install duckdb
 #   THREADS        DuckDB threads and xargs -P width   (default: nproc)
@@ -32,7 +32,7 @@ die() { echo "peers.sh: $*" >&2; exit 2; }
 
 [ $# -eq 1 ] || die "usage: benches/peers.sh DIR   (DIR: folder of CloudTrail *.json.gz files)"
 DIR=$1
-TRAILSCOPE=${TRAILSCOPE:-target/release/trailscope}
+TRAILSCOPE=${TRAILSCOPE:-target/profiling/trailscope}
 DUCKDB_PYTHON=${DUCKDB_PYTHON:-/tmp/bench-venv/bin/python}
 THREADS=${THREADS:-$(nproc)}
 TS_RUNS=${TS_RUNS:-3}
@@ -43,8 +43,8 @@ IDLE_WAIT=${IDLE_WAIT:-120}
 # ---- prerequisites -------------------------------------------------------------------------
 [ -d "$DIR" ] || die "'$DIR' is not a folder"
 NFILES=$(find "$DIR" -name '*.json.gz' | wc -l)
-[ "$NFILES" -gt 0 ] || die "no *.json.gz files under '$DIR' (make some: trailscope generate -n 1000000 -o DIR)"
-[ -x "$TRAILSCOPE" ] || die "trailscope binary '$TRAILSCOPE' not found or not executable (cargo build --release, or set TRAILSCOPE=/path/to/trailscope)"
+[ "$NFILES" -gt 0 ] || die "no *.json.gz files under '$DIR' (make some: trailscope-fake generate -n 1000000 -o DIR)"
+[ -x "$TRAILSCOPE" ] || die "trailscope binary '$TRAILSCOPE' not found or not executable (cargo build --profile profiling, or set TRAILSCOPE=/path/to/trailscope)"
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is missing: apt-get install time"
 /usr/bin/time -f '%e %M' true 2>/dev/null || die "/usr/bin/time does not take -f: GNU time is needed (apt-get install time)"
 for tool in jq zcat find xargs sort uniq awk nproc mktemp; do

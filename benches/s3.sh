@@ -3,17 +3,19 @@
 # against `aws s3 sync` of the same objects followed by a file load, all from one moto server
 # on loopback, in the same run.
 #   benches/s3.sh [EVENTS] [EVENTS_PER_FILE]   (default 200000 events, 100 per file: 2,000 objects)
-# Env: TRAILSCOPE (default target/release/trailscope), AWS_CLI (default target/aws-venv/bin/aws),
+# Env: TRAILSCOPE (default target/profiling/trailscope), FAKE (default
+#      target/profiling/trailscope-fake), AWS_CLI (default target/aws-venv/bin/aws),
 #      MOTO (default target/moto-venv/bin/moto_server), PORT (default 4612).
 set -euo pipefail
 EVENTS=${1:-200000}
 PER_FILE=${2:-100}
-TRAILSCOPE=${TRAILSCOPE:-target/release/trailscope}
+TRAILSCOPE=${TRAILSCOPE:-target/profiling/trailscope}
+FAKE=${FAKE:-target/profiling/trailscope-fake}
 AWS_CLI=${AWS_CLI:-target/aws-venv/bin/aws}
 MOTO=${MOTO:-target/moto-venv/bin/moto_server}
 PORT=${PORT:-4612}
-for tool in "$TRAILSCOPE" "$AWS_CLI" "$MOTO"; do
-  [ -x "$tool" ] || { echo "missing $tool (cargo build --release; .ci/run installs the aws CLI and moto)" >&2; exit 2; }
+for tool in "$TRAILSCOPE" "$FAKE" "$AWS_CLI" "$MOTO"; do
+  [ -x "$tool" ] || { echo "missing $tool (cargo build --profile profiling; .ci/run installs the aws CLI and moto)" >&2; exit 2; }
 done
 
 WORK=$(mktemp -d /tmp/s3-bench.XXXXXX)
@@ -26,7 +28,7 @@ MOTO_PID=$!
 trap 'kill $MOTO_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && break; sleep 0.2; done
 
-"$TRAILSCOPE" generate -n "$EVENTS" --events-per-file "$PER_FILE" --days 3 --end 2024-06-30 -o "$WORK/src" 2>&1 | tail -1
+"$FAKE" generate -n "$EVENTS" --events-per-file "$PER_FILE" --days 3 --end 2024-06-30 -o "$WORK/src" 2>&1 | tail -1
 "$AWS_CLI" s3 mb s3://bench >/dev/null
 "$AWS_CLI" s3 sync --quiet "$WORK/src" s3://bench/
 OBJECTS=$(find "$WORK/src" -type f | wc -l)

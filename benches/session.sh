@@ -30,7 +30,7 @@
 #    At the end `sessions list` must still report all the events for big.
 #
 # Environment:
-#   TRAILSCOPE     trailscope binary                          (default target/release/trailscope)
+#   TRAILSCOPE     trailscope binary                          (default target/profiling/trailscope)
 #   RUNS           runs for steps 3 and 4                     (default 5)
 #   CREATE_RUNS    runs of each create mode in step 1         (default 2, i.e. 4 creates)
 #   DUCKDB_PYTHON  python with the duckdb package; empty skips DuckDB (default /tmp/bench-venv/bin/python)
@@ -44,7 +44,7 @@ export LC_ALL=C
 die() { echo "session.sh: $*" >&2; exit 2; }
 [ $# -le 1 ] || die "usage: benches/session.sh [DIR]"
 DIR=${1:-/tmp/gen1m}
-TRAILSCOPE=${TRAILSCOPE:-target/release/trailscope}
+TRAILSCOPE=${TRAILSCOPE:-target/profiling/trailscope}
 RUNS=${RUNS:-5}
 CREATE_RUNS=${CREATE_RUNS:-2}
 DUCKDB_PYTHON=${DUCKDB_PYTHON-/tmp/bench-venv/bin/python}
@@ -55,9 +55,9 @@ NAME=big
 SOCKET=tssession
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-[ -e "$DIR" ] || die "'$DIR' does not exist (trailscope generate -n 1000000 -o /tmp/gen1m)"
+[ -e "$DIR" ] || die "'$DIR' does not exist (trailscope-fake generate -n 1000000 -o /tmp/gen1m)"
 case $DIR in /*) ;; *) DIR=$(pwd)/$DIR ;; esac
-[ -x "$TRAILSCOPE" ] || die "trailscope binary '$TRAILSCOPE' not found or not executable (cargo build --release, or set TRAILSCOPE=/path/to/trailscope)"
+[ -x "$TRAILSCOPE" ] || die "trailscope binary '$TRAILSCOPE' not found or not executable (cargo build --profile profiling, or set TRAILSCOPE=/path/to/trailscope)"
 TRAILSCOPE=$(cd "$(dirname "$TRAILSCOPE")" && pwd)/$(basename "$TRAILSCOPE")
 command -v tmux >/dev/null || die "tmux is not on PATH (apt-get install tmux)"
 [ -x /usr/bin/time ] || die "GNU time is needed as /usr/bin/time (apt-get install time)"

@@ -43,7 +43,7 @@ use trailscope::source::walk::plan;
 /// steps over 10,000 events take seconds at any optimisation level); `cargo test --release`
 /// checks the 100 ms itself.
 const LIMIT: Duration = Duration::from_millis(if cfg!(debug_assertions) { 400 } else { 100 });
-/// Events in the large store (written once per build by `trailscope generate`).
+/// Events in the large store (written once per build by the test rig's generator).
 const BIG: u64 = 10_000;
 
 // ---------------------------------------------------------------------------------------
@@ -827,7 +827,7 @@ fn size() -> BoxedStrategy<(u16, u16)> {
 // ---------------------------------------------------------------------------------------
 // Running a case.
 
-/// The 10,000 generated events (`trailscope generate`, from the demo's records), written
+/// The 10,000 generated events (the test rig's generator, from the demo's records), written
 /// once per build under the target's temporary folder and read again by every case.
 fn generated() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
@@ -837,7 +837,7 @@ fn generated() -> &'static Path {
             // Written aside and moved into place, so a run stopped halfway leaves no half set.
             let aside = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
             let out = aside.path().join("out");
-            let args = trailscope::cmd::args::GenerateArgs {
+            let args = trailscope_fake::cli::GenerateArgs {
                 events: BIG,
                 out: out.clone(),
                 seed: 18,
@@ -846,7 +846,7 @@ fn generated() -> &'static Path {
                 days: 2,
                 end: "2024-06-30".to_string(),
             };
-            trailscope::generate::run(&args).expect("generate 10,000 events");
+            trailscope_fake::generate::run(&args).expect("generate 10,000 events");
             // Another test binary may have won the race: then its copy is used.
             let _ = std::fs::rename(&out, &dir);
         }

@@ -1,7 +1,7 @@
 //! A failing network in a real terminal: the app fetches LookupEvents from the fake endpoint
-//! (`fake-endpoint --fault`) while it answers 503, cuts a connection mid-answer, then rejects
-//! expired credentials. The app keeps every event it had, says in the regions overlay what was
-//! retried and why each region stopped, and quits cleanly.
+//! (`trailscope-fake serve --fault`) while it answers 503, cuts a connection mid-answer, then
+//! rejects expired credentials. The app keeps every event it had, says in the regions overlay
+//! what was retried and why each region stopped, and quits cleanly.
 
 mod common;
 use common::tmux::Tmux;

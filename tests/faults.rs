@@ -9,9 +9,6 @@ use aws_config::timeout::TimeoutConfig;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
-use trailscope::fake::faults::parse_rule;
-use trailscope::fake::serve::{bind, serve, Shared};
-use trailscope::fake::{FakeCloudTrail, RateLimit};
 use trailscope::filter::parse;
 use trailscope::model::record::Record;
 use trailscope::model::time::EventTime;
@@ -19,6 +16,9 @@ use trailscope::source::lookup::client::with_endpoint_and_timeouts;
 use trailscope::source::lookup::pager::{fetch_region, PagerConfig};
 use trailscope::source::lookup::plan::plan;
 use trailscope::source::lookup::progress::{FetchState, RegionFetch};
+use trailscope_fake::faults::parse_rule;
+use trailscope_fake::serve::{bind, serve, Shared};
+use trailscope_fake::{FakeCloudTrail, RateLimit};
 
 const REGION: &str = "eu-west-1";
 

@@ -8,8 +8,6 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
-use trailscope::fake::serve::{bind, serve, Shared};
-use trailscope::fake::{FakeCloudTrail, FAKE_EDS_ID};
 use trailscope::filter::{parse, Compiled};
 use trailscope::job::{Ending, QueryProgress};
 use trailscope::lake::client::{run_query, Polling, Report};
@@ -20,6 +18,8 @@ use trailscope::lake::templates::{Param, TEMPLATES};
 use trailscope::model::store::Store;
 use trailscope::model::time::EventTime;
 use trailscope::source::lookup::client::with_endpoint;
+use trailscope_fake::serve::{bind, serve, Shared};
+use trailscope_fake::{FakeCloudTrail, FAKE_EDS_ID};
 
 fn t(s: &str) -> EventTime {
     EventTime::parse(s).unwrap_or(EventTime::UNKNOWN)

@@ -9,8 +9,6 @@ use serde_json::json;
 use sqlparser::dialect::GenericDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
 use std::sync::Arc;
-use trailscope::fake::lake::parse_statement;
-use trailscope::fake::{FakeCloudTrail, FAKE_EDS_ID};
 use trailscope::filter::field::Field;
 use trailscope::filter::Expr;
 use trailscope::lake::pushdown::condition;
@@ -18,6 +16,8 @@ use trailscope::lake::sql::{events_query, Window};
 use trailscope::model::parse::parse_text;
 use trailscope::model::store::Store;
 use trailscope::model::time::EventTime;
+use trailscope_fake::lake::parse_statement;
+use trailscope_fake::{FakeCloudTrail, FAKE_EDS_ID};
 
 const FIELDS: [Field; 6] = [
     Field::Key,

@@ -4,9 +4,6 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use trailscope::fake::faults::parse_rule;
-use trailscope::fake::serve::{bind, serve, Shared};
-use trailscope::fake::{FakeCloudTrail, RateLimit};
 use trailscope::filter::parse;
 use trailscope::model::record::Record;
 use trailscope::model::store::Store;
@@ -17,6 +14,9 @@ use trailscope::source::lookup::client::with_endpoint;
 use trailscope::source::lookup::pager::{fetch_region, PagerConfig};
 use trailscope::source::lookup::plan::plan;
 use trailscope::source::lookup::progress::{FetchState, RegionFetch};
+use trailscope_fake::faults::parse_rule;
+use trailscope_fake::serve::{bind, serve, Shared};
+use trailscope_fake::{FakeCloudTrail, RateLimit};
 
 /// A fake far above AWS's limit, for tests whose subject is not throttling.
 const UNHURRIED: RateLimit = RateLimit {

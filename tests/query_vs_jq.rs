@@ -124,7 +124,7 @@ fn three_questions_on_the_fixtures() {
 fn generated(events: u64, seed: u64, days: u32) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("trail");
-    let args = trailscope::cmd::args::GenerateArgs {
+    let args = trailscope_fake::cli::GenerateArgs {
         events,
         out: out.clone(),
         seed,
@@ -133,7 +133,7 @@ fn generated(events: u64, seed: u64, days: u32) -> (tempfile::TempDir, std::path
         days,
         end: "2024-06-30".to_string(),
     };
-    trailscope::generate::run(&args).expect("generate");
+    trailscope_fake::generate::run(&args).expect("generate");
     (dir, out)
 }
 

@@ -6,12 +6,12 @@
 use libfuzzer_sys::fuzz_target;
 use sqlparser::dialect::GenericDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
-use trailscope::fake::lake::parse_statement;
 use trailscope::filter::field::Field;
 use trailscope::filter::Expr;
 use trailscope::lake::pushdown::condition;
 use trailscope::lake::sql::{events_query, Window};
 use trailscope::model::time::EventTime;
+use trailscope_fake::lake::parse_statement;
 
 fuzz_target!(|value: &str| {
     let _ = parse_statement(value);

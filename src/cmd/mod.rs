@@ -25,17 +25,6 @@ pub fn main() -> ExitCode {
         Some(Command::Open(args)) => open_saved(args.name, args.display, dirs),
         Some(Command::Sessions(cmd)) => crate::cmd::sessions::main(&cmd, dirs.data.as_deref()),
         Some(Command::Query(args)) => crate::cmd::query::main(&args, dirs.data.as_deref()),
-        Some(Command::Generate(args)) => match crate::generate::run(&args) {
-            Ok(summary) => {
-                eprintln!("{summary}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(&e, 1),
-        },
-        Some(Command::FakeEndpoint(args)) => match crate::fake::main(&args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => fail(&e, 1),
-        },
         Some(Command::Config(args)) => crate::cmd::config::main(&args, dirs.config.as_deref()),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(

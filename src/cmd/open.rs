@@ -139,7 +139,10 @@ pub(super) fn open(cli: OpenArgs, dirs: Dirs) -> ExitCode {
     }
     if cli.lookup.wanted() {
         if cli.demo {
-            return fail("--demo reads the bundled files; for LookupEvents use --region (or serve the demo with `trailscope fake-endpoint --demo`)", 2);
+            return fail(
+                "--demo reads the bundled files; for LookupEvents use --region without --demo",
+                2,
+            );
         }
         let filter = filter.unwrap_or_else(|| crate::filter::Expr::And(Vec::new()));
         let now = crate::model::time::EventTime::now();

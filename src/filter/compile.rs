@@ -270,7 +270,7 @@ fn parse_bool(value: &str) -> Option<bool> {
 }
 
 /// The role session name inside an assumed-role ARN or an `AROA…:session` principal ID.
-pub(crate) fn session_of(s: &str) -> Option<&str> {
+pub fn session_of(s: &str) -> Option<&str> {
     if let Some(rest) = s.split_once(":assumed-role/").map(|(_, r)| r) {
         return rest.split_once('/').map(|(_, session)| session);
     }

@@ -17,7 +17,7 @@ mod time_value;
 pub(crate) use crate::did_you_mean::edit_distance;
 pub use ast::Expr;
 /// The role session name in an assumed-role ARN or `AROA…:session` principal ID.
-pub(crate) use compile::session_of;
+pub use compile::session_of;
 pub use parse::parse;
 pub(crate) use time_value::parse_time;
 

@@ -315,7 +315,9 @@ impl<R: Read> Read for Counted<'_, R> {
     }
 }
 
-pub(crate) fn read_all(input: &Input) -> std::io::Result<Vec<u8>> {
+/// An input's bytes, read whole (public for the test rig's generator, which copies records
+/// from template files).
+pub fn read_all(input: &Input) -> std::io::Result<Vec<u8>> {
     match input {
         Input::File { path, .. } => {
             let mut buf = Vec::new();

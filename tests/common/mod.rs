@@ -63,9 +63,12 @@ pub fn isolated_aws_shell_env(endpoint: &str) -> String {
     )
 }
 
-/// `trailscope fake-endpoint` serving the demo as a child process, stopped when dropped.
+/// The fake CloudTrail endpoint (`trailscope_fake`) serving the demo on a thread of the test
+/// process, stopped when dropped. In-process rather than the `trailscope-fake` binary: no
+/// other package's binary to find, so `cargo test --test NAME` alone works.
 pub struct FakeEndpoint {
-    child: std::process::Child,
+    /// Held for its `Drop`, which stops the server.
+    _running: trailscope_fake::Running,
     pub url: String,
 }
 
@@ -75,40 +78,30 @@ impl FakeEndpoint {
         FakeEndpoint::demo_with_faults(rate, &[])
     }
 
-    /// `demo`, injecting `faults` (`fake-endpoint --fault CALLS=FAULT`).
+    /// `demo`, injecting `faults` (`trailscope-fake serve --fault CALLS=FAULT`).
     pub fn demo_with_faults(rate: f64, faults: &[&str]) -> FakeEndpoint {
         let args: Vec<&str> = faults.iter().flat_map(|f| ["--fault", f]).collect();
         FakeEndpoint::demo_with_args(rate, &args)
     }
 
-    /// `demo`, with more `fake-endpoint` arguments (`--lake-polls 1000`…).
+    /// `demo`, with more `trailscope-fake serve` flags (`--lake-polls 1000`…), read by the
+    /// same parser as the binary's.
     pub fn demo_with_args(rate: f64, args: &[&str]) -> FakeEndpoint {
-        use std::io::BufRead;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_trailscope"))
-            .args(["fake-endpoint", "--demo", "--port", "0"])
-            .args(["--now", "2026-11-21T12:00:00Z", "--rate", &rate.to_string()])
-            .args(args)
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("start the fake endpoint");
-        let mut line = String::new();
-        if let Some(out) = child.stdout.take() {
-            let _ = std::io::BufReader::new(out).read_line(&mut line);
+        use clap::Parser;
+        let rate = rate.to_string();
+        let words = ["serve", "--demo", "--port", "0"]
+            .into_iter()
+            .chain(["--now", "2026-11-21T12:00:00Z", "--rate", &rate])
+            .chain(args.iter().copied());
+        let flags = trailscope_fake::cli::ServeArgs::try_parse_from(words)
+            .unwrap_or_else(|e| panic!("fake endpoint flags {args:?}: {e}"));
+        let running = trailscope_fake::start(&flags)
+            .unwrap_or_else(|e| panic!("the fake endpoint did not start: {e}"));
+        let url = running.url.clone();
+        FakeEndpoint {
+            _running: running,
+            url,
         }
-        // "listening on http://127.0.0.1:PORT (…)"
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://127.0.0.1:"))
-            .unwrap_or_else(|| panic!("the fake endpoint did not start: {line:?}"))
-            .to_string();
-        FakeEndpoint { child, url }
-    }
-}
-
-impl Drop for FakeEndpoint {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -176,20 +176,20 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// `trailscope generate` into a temporary folder.
+/// The test rig's generator (`trailscope-fake generate`) into a temporary folder.
 pub fn generate(events: u64, per_file: u64, days: u32, end: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let out = Command::new(env!("CARGO_BIN_EXE_trailscope"))
-        .args(["generate", "--events", &events.to_string()])
-        .args(["--events-per-file", &per_file.to_string()])
-        .args(["--days", &days.to_string(), "--end", end, "--out"])
-        .arg(dir.path())
-        .output()
-        .expect("run trailscope generate");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let args = trailscope_fake::cli::GenerateArgs {
+        events,
+        out: dir.path().to_path_buf(),
+        seed: 1,
+        events_per_file: per_file,
+        templates: Vec::new(),
+        days,
+        end: end.to_string(),
+    };
+    if let Err(e) = trailscope_fake::generate::run(&args) {
+        panic!("generate {events} events: {e}");
+    }
     dir
 }

@@ -4,10 +4,10 @@
 //! against the `readOnly` boolean); a value that cannot be coerced compares as NULL, and a
 //! comparison no schema would allow (a boolean against a number) fails the query.
 
-use crate::model::time::EventTime;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use trailscope::model::time::EventTime;
 
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Val<'a> {

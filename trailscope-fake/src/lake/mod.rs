@@ -272,8 +272,8 @@ fn parse_events(raw: &[Arc<str>]) -> Vec<LakeEvent> {
             let time_ms = record
                 .get("eventTime")
                 .and_then(Value::as_str)
-                .and_then(crate::model::time::EventTime::parse)
-                .and_then(crate::model::time::EventTime::millis);
+                .and_then(trailscope::model::time::EventTime::parse)
+                .and_then(trailscope::model::time::EventTime::millis);
             LakeEvent {
                 record,
                 time_ms,

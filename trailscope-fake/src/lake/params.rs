@@ -2,7 +2,7 @@
 //! each read says what it expected instead of trusting the client.
 
 use super::fail;
-use crate::fake::Reply;
+use crate::Reply;
 use serde_json::{Map, Value};
 
 pub(crate) struct Params<'a>(pub &'a Map<String, Value>);

@@ -1,4 +1,4 @@
-//! `trailscope generate`: synthetic CloudTrail for benchmarks. Real records (the bundled demo
+//! `trailscope-fake generate`: synthetic CloudTrail for benchmarks. Real records (the bundled demo
 //! or `--templates`) are replicated into N events with fresh IDs, times spread over a window,
 //! and callers, keys, IPs, accounts and regions rotated from seeded pools, then written as
 //! gzipped `AWSLogs/…` delivery files. Same arguments and seed → byte-identical files.
@@ -14,7 +14,7 @@ mod rng;
 mod template;
 mod write;
 
-use crate::cmd::args::GenerateArgs;
+use crate::cli::GenerateArgs;
 use flate2::Compression;
 use std::path::Path;
 use std::time::Instant;

@@ -1,7 +1,7 @@
 //! Faults the fake endpoint injects on purpose, by call number: what AWS and a half-working VPN
 //! do to a responder mid-incident (throttling storms, 5xx, a connection cut mid-answer, a stall,
-//! a garbled body, credentials that expire on page 7). Tests and `fake-endpoint --fault` use
-//! them to prove a fetch keeps what it has and resumes without duplicates.
+//! a garbled body, credentials that expire on page 7). Tests and `trailscope-fake serve
+//! --fault` use them to prove a fetch keeps what it has and resumes without duplicates.
 
 use std::ops::RangeInclusive;
 use std::time::Duration;

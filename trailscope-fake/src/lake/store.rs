@@ -3,7 +3,7 @@
 
 use super::params::{max_results, Params};
 use super::{answer, fail, FAKE_EDS_ID};
-use crate::fake::Reply;
+use crate::Reply;
 use serde_json::{json, Value};
 
 pub const NAME: &str = "trailscope-fake";

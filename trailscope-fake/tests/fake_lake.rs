@@ -12,7 +12,7 @@ mod wire;
 
 use aws_sdk_cloudtrail::error::ProvideErrorMetadata;
 use aws_sdk_cloudtrail::types::QueryStatus;
-use trailscope::fake::FAKE_EDS_ID;
+use trailscope_fake::FAKE_EDS_ID;
 use wire::{code, demo_store, ids, Lake};
 
 const ARN: &str =
@@ -420,7 +420,7 @@ async fn scripted_statements_answer_canned_rows_and_lake_calls_are_not_lookup_ca
             .script(odd, vec![vec![("ips".to_string(), "42".to_string())]]);
         // Every LookupEvents call fails; Lake must not be touched by that.
         f.faults
-            .add(trailscope::fake::faults::parse_rule("1+=503").expect("a rule"));
+            .add(trailscope_fake::faults::parse_rule("1+=503").expect("a rule"));
     })
     .await;
     let id = lake

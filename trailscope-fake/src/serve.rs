@@ -87,9 +87,11 @@ async fn answer(
             return Ok(reply(413, "SerializationException", r#"{"__type":"SerializationException","message":"request body unreadable or too large"}"#.into()))
         }
     };
-    let now_ms = shared
-        .now_ms
-        .unwrap_or_else(|| crate::model::time::EventTime::now().millis().unwrap_or(0));
+    let now_ms = shared.now_ms.unwrap_or_else(|| {
+        trailscope::model::time::EventTime::now()
+            .millis()
+            .unwrap_or(0)
+    });
     let clock_ms = shared.started.elapsed().as_millis() as u64;
     let answer = match shared.fake.lock() {
         Ok(mut fake) => fake.handle(

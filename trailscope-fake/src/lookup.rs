@@ -6,9 +6,9 @@ use super::faults::{Fault, Faults};
 use super::lake::{self, FakeLake};
 use super::throttle::{Buckets, RateLimit};
 use super::token::{self, Params};
-use crate::filter::session_of;
-use crate::model::store::Store;
 use serde_json::{json, Value};
+use trailscope::filter::session_of;
+use trailscope::model::store::Store;
 
 const NINETY_DAYS_MS: i64 = 90 * 86_400_000;
 const TARGETS: [&str; 2] = [
@@ -168,7 +168,7 @@ impl FakeCloudTrail {
                 if let Some(op) = lake::operation(t) {
                     return self.lake.handle(op, body, now_ms);
                 }
-                let t = crate::model::sanitize::visible(t);
+                let t = trailscope::model::sanitize::visible(t);
                 return Reply::error(
                     400,
                     "UnknownOperationException",

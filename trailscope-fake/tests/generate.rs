@@ -1,14 +1,14 @@
-//! `trailscope generate`: determinism, layout, counts, and that the output reads back through
+//! `trailscope-fake generate`: determinism, layout, counts, and that the output reads back through
 //! trailscope's own loader as distinct, rotated events.
 
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use trailscope::cmd::args::GenerateArgs;
-use trailscope::generate::run;
 use trailscope::model::warning::Severity;
 use trailscope::source::{files, walk};
+use trailscope_fake::cli::GenerateArgs;
+use trailscope_fake::generate::run;
 
 fn args(out: &Path, events: u64, per_file: u64, seed: u64) -> GenerateArgs {
     GenerateArgs {

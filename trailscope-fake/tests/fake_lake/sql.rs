@@ -5,8 +5,8 @@
 use super::wire::{demo_store, records, store_of, Lake, Row};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
-use trailscope::fake::FAKE_EDS_ID;
 use trailscope::model::time::EventTime;
+use trailscope_fake::FAKE_EDS_ID;
 
 /// The value at a dotted path (exact keys); JSON null reads as missing.
 fn at<'a>(r: &'a Value, path: &str) -> Option<&'a Value> {

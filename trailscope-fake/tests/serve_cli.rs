@@ -1,6 +1,7 @@
 //! The fake endpoint on loopback, paged through by AWS's own `aws` CLI (botocore): the CLI must
 //! see exactly the events the fake holds, and run CloudTrail Lake queries against it through
-//! every state. `.ci/run` installs the CLI into target/aws-venv.
+//! every state (`trailscope-fake serve` and its flags). `.ci/run` installs the CLI into the
+//! workspace's target/aws-venv.
 
 mod common;
 
@@ -8,18 +9,19 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::Command;
-use trailscope::fake::serve::{bind, serve, Shared};
-use trailscope::fake::FakeCloudTrail;
 use trailscope::model::time::EventTime;
 use trailscope::source::demo;
 use trailscope::source::files::load_blocking;
+use trailscope_fake::serve::{bind, serve, Shared};
+use trailscope_fake::FakeCloudTrail;
 
-/// The `aws` CLI: $AWS_CLI, the venv .ci/run makes, or PATH.
+/// The `aws` CLI: $AWS_CLI, the venv .ci/run makes (in the workspace's target/, one folder
+/// up from this package), or PATH.
 fn aws_cli() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("AWS_CLI") {
         return Some(p.into());
     }
-    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/aws-venv/bin/aws");
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/aws-venv/bin/aws");
     if venv.exists() {
         return Some(venv);
     }
@@ -133,54 +135,7 @@ fn the_aws_cli_pages_through_exactly_what_the_fake_holds() {
     assert_eq!(got, ids_in("eu-west-1", Some("AKIAXPERSIST0BACKUP1")));
 }
 
-/// `trailscope query --region …` fetches through the planner and the SDK pager.
-#[test]
-fn headless_query_fetches_from_lookupevents() {
-    let url = start_fake();
-    let out = Command::new(env!("CARGO_BIN_EXE_trailscope"))
-        .args([
-            "query",
-            "--region",
-            "eu-west-1",
-            "--from",
-            "2026-11-01",
-            "--to",
-            "2026-11-21T12:00:00Z",
-        ])
-        .args([
-            "-f",
-            "key:AKIAXPERSIST0BACKUP1 event:DeleteObject",
-            "-o",
-            "count",
-        ])
-        .env("AWS_ENDPOINT_URL", &url)
-        .envs(common::isolated_aws_env())
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .output()
-        .expect("run trailscope");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        "30",
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("AWS: AccessKeyId=AKIAXPERSIST0BACKUP1 · here: event:\"DeleteObject\""),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("eu-west-1: 2 page(s), 83 event(s)"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("us-east-1"),
-        "us-east-1 is added for global services: {stderr}"
-    );
-}
-
-/// `trailscope fake-endpoint --demo` with `flags`, stopped when dropped; its URL and the
+/// `trailscope-fake serve --demo` with `flags`, stopped when dropped; its URL and the
 /// line naming the Lake event data store.
 struct Endpoint {
     child: std::process::Child,
@@ -191,8 +146,8 @@ struct Endpoint {
 impl Endpoint {
     fn start(flags: &[&str]) -> Endpoint {
         use std::io::BufRead;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_trailscope"))
-            .args(["fake-endpoint", "--demo", "--port", "0"])
+        let mut child = Command::new(env!("CARGO_BIN_EXE_trailscope-fake"))
+            .args(["serve", "--demo", "--port", "0"])
             .args(flags)
             .stdout(std::process::Stdio::piped())
             .spawn()
@@ -239,7 +194,7 @@ impl Drop for Endpoint {
     }
 }
 
-/// The aws CLI through every Lake command, against `fake-endpoint` and its --lake-* flags.
+/// The aws CLI through every Lake command, against `serve` and its --lake-* flags.
 #[test]
 fn the_aws_cli_runs_lake_queries_against_the_fake() {
     let Some(aws) = aws_cli() else {
@@ -250,7 +205,7 @@ fn the_aws_cli_runs_lake_queries_against_the_fake() {
         eprintln!("SKIPPED: no aws CLI (run .ci/run, or set AWS_CLI)");
         return;
     };
-    let id = trailscope::fake::FAKE_EDS_ID;
+    let id = trailscope_fake::FAKE_EDS_ID;
     let fake = Endpoint::start(&["--lake-polls", "1"]);
     assert!(fake.lake_line.contains(id), "{:?}", fake.lake_line);
     let stores = fake.aws(&aws, &["list-event-data-stores"]).expect("listed");

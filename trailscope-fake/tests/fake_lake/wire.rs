@@ -7,12 +7,12 @@ use aws_sdk_cloudtrail::Client;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::Arc;
-use trailscope::fake::serve::{bind, serve, Shared};
-use trailscope::fake::FakeCloudTrail;
 use trailscope::model::store::Store;
 use trailscope::source::files::load_blocking;
 use trailscope::source::lookup::client::with_endpoint;
 use trailscope::source::{demo, walk};
+use trailscope_fake::serve::{bind, serve, Shared};
+use trailscope_fake::FakeCloudTrail;
 
 /// A result row: (column, value) in SELECT order.
 pub type Row = Vec<(String, String)>;

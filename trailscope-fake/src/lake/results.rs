@@ -4,7 +4,7 @@
 use super::params::{max_results, Params};
 use super::query::{Query, Status};
 use super::{answer, bounded, fail, store};
-use crate::fake::Reply;
+use crate::Reply;
 use serde_json::{json, Value};
 use std::hash::BuildHasher;
 

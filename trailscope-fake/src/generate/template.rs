@@ -2,12 +2,12 @@
 //! with `--templates`. Unlike the viewer's loader this is strict: a template that cannot be
 //! read is an error, since silently generating from fewer templates would skew a benchmark.
 
-use crate::source::walk::Plan;
-use crate::source::{demo, walk};
 use flate2::read::MultiGzDecoder;
 use serde_json::Value;
 use std::io::Read;
 use std::path::PathBuf;
+use trailscope::source::walk::Plan;
+use trailscope::source::{demo, walk};
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
@@ -43,14 +43,14 @@ fn from_plan(plan: Plan) -> Result<Vec<Value>, String> {
     if let Some(w) = plan
         .warnings
         .iter()
-        .find(|w| w.severity == crate::model::warning::Severity::Problem)
+        .find(|w| w.severity == trailscope::model::warning::Severity::Problem)
     {
         return Err(format!("cannot read template {w}"));
     }
     let mut records = Vec::new();
     for input in &plan.inputs {
         let label = input.label();
-        let bytes = crate::source::files::read_all(input)
+        let bytes = trailscope::source::files::read_all(input)
             .map_err(|e| format!("cannot read template {label}: {e}"))?;
         let bytes = gunzip(bytes).map_err(|e| format!("cannot gunzip template {label}: {e}"))?;
         collect(&bytes, &mut records);

@@ -2,10 +2,10 @@
 //! requests and responses checked against AWS's model (assets/api).
 
 use serde_json::{json, Value};
-use trailscope::fake::{FakeCloudTrail, Reply};
 use trailscope::model::time::EventTime;
 use trailscope::source::demo;
 use trailscope::source::files::load_blocking;
+use trailscope_fake::{FakeCloudTrail, Reply};
 
 const AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261121/us-east-1/cloudtrail/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=00";
 const SHORT: &str = "CloudTrail_20131101.LookupEvents";
@@ -41,7 +41,7 @@ fn call(f: &mut FakeCloudTrail, region: &str, body: Value, clock_ms: u64) -> (u1
 }
 
 fn model() -> Value {
-    serde_json::from_str(include_str!("../assets/api/cloudtrail-service-2.json")).expect("model")
+    serde_json::from_str(include_str!("../../assets/api/cloudtrail-service-2.json")).expect("model")
 }
 
 fn members(model: &Value, shape: &str) -> Vec<String> {

@@ -4,12 +4,15 @@
 
 use super::wire::demo_store;
 use serde_json::{json, Value};
-use trailscope::fake::{FakeCloudTrail, FAKE_EDS_ID};
+use trailscope_fake::{FakeCloudTrail, FAKE_EDS_ID};
 
 const AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261121/us-east-1/cloudtrail/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=00";
 
 fn model() -> Value {
-    serde_json::from_str(include_str!("../../assets/api/cloudtrail-service-2.json")).expect("model")
+    serde_json::from_str(include_str!(
+        "../../../assets/api/cloudtrail-service-2.json"
+    ))
+    .expect("model")
 }
 
 /// Whether `v` is a valid value of `shape`; the path of the first violation otherwise.

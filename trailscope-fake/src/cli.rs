@@ -1,0 +1,112 @@
+//! `trailscope-fake serve|generate`: the command line of the test rig. The argument structs
+//! are public so tests start the endpoint in-process with the flags the binary takes.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "trailscope-fake",
+    version = trailscope::VERSION,
+    about = "trailscope's test rig: a fake CloudTrail endpoint and a synthetic-trail generator"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve files as a fake CloudTrail endpoint (LookupEvents and Lake) on 127.0.0.1 (tests, benchmarks).
+    #[command(
+        after_help = "Example:\n  trailscope-fake serve --demo --port 4599 &\n  \
+        AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws --endpoint-url http://127.0.0.1:4599 \
+        cloudtrail lookup-events --region eu-west-1"
+    )]
+    Serve(ServeArgs),
+    /// Write N synthetic CloudTrail events as gzipped AWSLogs/… files (for benchmarks).
+    Generate(GenerateArgs),
+}
+
+/// `serve`'s flags. Derived as a `Parser` (which is also `Args`), so a test builds them from
+/// the words it would pass the binary (`ServeArgs::try_parse_from`).
+#[derive(Parser, Debug, Clone)]
+#[command(name = "serve")]
+pub struct ServeArgs {
+    /// CloudTrail files or folders whose events it serves.
+    #[arg(value_name = "PATH", required_unless_present = "demo")]
+    pub paths: Vec<PathBuf>,
+
+    /// Serve the bundled demo incident.
+    #[arg(long, conflicts_with = "paths")]
+    pub demo: bool,
+
+    /// Port on 127.0.0.1 (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+
+    /// Pretend it is this time (RFC 3339) for the 90-day window; default: the real clock.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+
+    /// Requests per second allowed per region (AWS: 2).
+    #[arg(long, default_value_t = 2.0)]
+    pub rate: f64,
+
+    /// Inject a fault (repeatable): CALLS=FAULT, where CALLS is N, N-M or N+ (LookupEvents
+    /// calls numbered from 1) and FAULT is throttle, 500, 503, reset, stall:SECONDS,
+    /// malformed, expired or denied; e.g. `--fault 7+=expired --fault 3-5=503`.
+    #[arg(long, value_name = "CALLS=FAULT")]
+    pub fault: Vec<String>,
+
+    /// CloudTrail Lake: DescribeQuery/GetQueryResults calls a query spends QUEUED, then as
+    /// many RUNNING, before it ends.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub lake_polls: u32,
+
+    /// CloudTrail Lake: queries end TIMED_OUT with only their first N rows readable.
+    #[arg(long, value_name = "N")]
+    pub lake_timeout_rows: Option<usize>,
+
+    /// CloudTrail Lake: every Lake call answers this error, e.g.
+    /// UnsupportedOperationException (Lake closed to new customers) or
+    /// OperationNotPermittedException.
+    #[arg(long, value_name = "TYPE")]
+    pub lake_unavailable: Option<String>,
+
+    /// CloudTrail Lake: queries QUEUED or RUNNING at once before
+    /// MaxConcurrentQueriesException (AWS: 10).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub lake_max_concurrent: usize,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GenerateArgs {
+    /// How many events to write.
+    #[arg(long, short = 'n', default_value_t = 100_000)]
+    pub events: u64,
+
+    /// Folder to write into (AWSLogs/… is created under it).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Seed: the same seed and arguments write the same bytes.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Events per file.
+    #[arg(long, default_value_t = 100)]
+    pub events_per_file: u64,
+
+    /// Real CloudTrail files or folders whose records are replicated (default: the bundled demo).
+    #[arg(long, value_name = "PATH")]
+    pub templates: Vec<PathBuf>,
+
+    /// How many days the generated events span, ending at --end.
+    #[arg(long, default_value_t = 7)]
+    pub days: u32,
+
+    /// Last day of the generated window (YYYY-MM-DD, UTC).
+    #[arg(long, default_value = "2024-06-30")]
+    pub end: String,
+}

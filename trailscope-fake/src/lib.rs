@@ -1,0 +1,25 @@
+//! trailscope's test rig, kept out of the product: a fake CloudTrail endpoint and a
+//! synthetic-trail generator, for tests and benchmarks (the `trailscope-fake` binary runs them
+//! as `serve` and `generate`).
+//!
+//! The endpoint is the LookupEvents API with AWS's semantics (see
+//! assets/api/cloudtrail-service-2.json at the repository's root), served from events loaded
+//! from files. `lookup` is the protocol logic, free of any network; `serve` puts it on
+//! 127.0.0.1; `endpoint` loads the events and runs the server, in this process (`start`, for
+//! tests) or as the binary (`main`). `lake` is CloudTrail Lake over the same events.
+//! `generate` writes gzipped `AWSLogs/…` trails from real records.
+
+pub mod cli;
+pub mod endpoint;
+pub mod faults;
+pub mod generate;
+pub mod lake;
+mod lookup;
+pub mod serve;
+mod throttle;
+mod token;
+
+pub use endpoint::{start, Running};
+pub use lake::{FakeLake, FAKE_EDS_ID};
+pub use lookup::{FakeCloudTrail, Reply};
+pub use throttle::RateLimit;
