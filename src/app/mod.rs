@@ -2,6 +2,7 @@
 //! no clock: everything here is testable by feeding messages.
 
 pub mod bar;
+pub mod call;
 pub mod command;
 pub mod detail;
 pub mod effect;
@@ -10,6 +11,7 @@ pub mod filter;
 pub mod json_view;
 pub mod key;
 pub mod lake;
+pub mod layer;
 pub mod layout;
 pub mod load;
 pub mod msg;
@@ -311,12 +313,6 @@ impl App {
             Column::Time => self.time.header(),
             c => c.header(),
         }
-    }
-
-    /// The keys bound to `command`, as the help shows them ("?" or "ctrl-t"); for hints in
-    /// the status bar, so they stay true under a user's keymap.
-    pub fn key_hint(&self, command: command::Command) -> Option<String> {
-        self.keymap.keys_for(command).first().map(|k| k.to_string())
     }
 
     /// The rows of the current view: filtered, in sort order (oldest first by default).
