@@ -454,9 +454,10 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
     };
     // Clamped to the content when drawn, so the overlay never scrolls into emptiness.
     let limit = match overlay {
+        // Long descriptions wrap: room for one extra row each, on a narrow screen.
         Overlay::Help { .. } => {
             let sections = app.keymap.sections().count();
-            app.keymap.binding_count() + 2 * sections + crate::filter::field::FIELDS.len() + 20
+            2 * app.keymap.binding_count() + 2 * sections + crate::filter::field::FIELDS.len() + 20
         }
         Overlay::Warnings { .. } => app.warnings.rows().saturating_sub(1),
         Overlay::Columns { .. } => ALL_COLUMNS.len() - 1,
