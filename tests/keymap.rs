@@ -422,3 +422,28 @@ fn the_help_lists_every_layers_keys() {
     }
     assert!(text.contains("x my pivot") && text.contains("ctrl-g my way out"));
 }
+
+/// The README's example keymap loads, and does what it says.
+#[test]
+fn the_readme_example_keymap_loads() {
+    let readme = include_str!("../README.md");
+    let from = readme.find("**Your own keys.**").expect("the section");
+    let block = readme[from..]
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a toml block");
+    let (_dir, map) = user_keymap(block);
+    let map = map.expect("the example loads");
+    assert_eq!(command(&map, Layer::Table, "q"), None);
+    assert_eq!(command(&map, Layer::Table, "Q"), Some(Command::Quit));
+    assert_eq!(
+        map.key_for(Layer::LakeEditor, Command::RunSql),
+        "F9",
+        "hints name the user's key"
+    );
+    assert!(matches!(
+        command(&map, Layer::Table, "ctrl-e"),
+        Some(Command::Export(..))
+    ));
+}
