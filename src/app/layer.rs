@@ -136,15 +136,35 @@ impl Layer {
 }
 
 impl Section {
-    /// Every section, in the order the help lists them.
+    /// Every section, in the order the help lists them: the table and what opens from it
+    /// most, shared sections before the layers that share them, CloudTrail Lake last.
     pub fn all() -> impl Iterator<Item = Section> {
-        let layers = Layer::ALL.into_iter().map(Section::Layer);
-        // Shared sections next to the layers that use them.
-        layers.flat_map(|l| match l {
-            Section::Layer(Layer::Help) => vec![Section::Overlays, l],
-            Section::Layer(Layer::Until) => vec![Section::Prompts, l],
-            _ => vec![l],
-        })
+        use Layer as L;
+        [
+            Section::Layer(L::Table),
+            Section::Layer(L::Detail),
+            Section::Prompts,
+            Section::Layer(L::FilterBar),
+            Section::Layer(L::CommandLine),
+            Section::Layer(L::Note),
+            Section::Layer(L::Until),
+            Section::Layer(L::Facets),
+            Section::Layer(L::PivotMenu),
+            Section::Layer(L::Sessions),
+            Section::Overlays,
+            Section::Layer(L::Help),
+            Section::Layer(L::Warnings),
+            Section::Layer(L::Columns),
+            Section::Layer(L::Fetch),
+            Section::Layer(L::Lineage),
+            Section::Layer(L::Marks),
+            Section::Layer(L::Timeline),
+            Section::Layer(L::LakePicker),
+            Section::Layer(L::LakeEditor),
+            Section::Layer(L::LakeTemplates),
+            Section::Layer(L::LakeResults),
+        ]
+        .into_iter()
     }
 
     /// The section's name in keymap files: `[[table]]`, `[[lake-editor]]`…
@@ -354,5 +374,24 @@ impl App {
     /// runs it there: for hints and notices, which must stay true under a user's keymap.
     pub fn key_for(&self, layer: Layer, command: Command) -> String {
         self.keymap.key_for(layer, command)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every layer has a section, listed once, found by its name.
+    #[test]
+    fn every_layer_has_one_named_section() {
+        let all: Vec<Section> = Section::all().collect();
+        for layer in Layer::ALL {
+            let count = all.iter().filter(|&&s| s == Section::Layer(layer)).count();
+            assert_eq!(count, 1, "{layer:?}");
+        }
+        assert_eq!(all.len(), Layer::ALL.len() + 2);
+        for s in all {
+            assert_eq!(Section::from_name(s.name()), Some(s));
+        }
     }
 }
