@@ -1,5 +1,6 @@
-//! The `/` filter bar: a one-line tui-textarea (so editing keys work as in a shell: ctrl-w,
-//! ctrl-u, alt-b, undo) that re-filters on every keystroke.
+//! The `/` filter bar (and every one-line prompt): a one-line tui-textarea, so editing keys
+//! work as in a shell (ctrl-w, alt-b; ctrl-u and undo through the keymap), that re-filters on
+//! every keystroke.
 
 use super::key::{Key, KeyCode};
 use ratatui_textarea::{CursorMove, Input, Key as TaKey, TextArea};
@@ -8,15 +9,6 @@ pub struct FilterBar {
     pub input: TextArea<'static>,
     /// The filter when the bar opened: Esc goes back to it.
     pub before: String,
-}
-
-/// What a key did in the bar.
-#[derive(Debug, PartialEq, Eq)]
-pub enum BarOutcome {
-    Edited,
-    Accept,
-    Cancel,
-    Ignored,
 }
 
 impl FilterBar {
@@ -38,18 +30,14 @@ impl FilterBar {
         self.input.cursor().1
     }
 
-    pub fn key(&mut self, key: Key) -> BarOutcome {
+    /// A key that edits the line (characters, backspace, ←/→, home/end, the line editor's
+    /// ctrl- and alt- keys); whether the text or the cursor changed. Keys that make no sense
+    /// on one line (enter, tab, ↑/↓, pgup…) do nothing: accepting, cancelling and the rest
+    /// are the prompts' bindings in the keymap.
+    pub fn edit(&mut self, key: Key) -> bool {
         let ta_key = match key.code {
-            KeyCode::Enter => return BarOutcome::Accept,
-            KeyCode::Esc => return BarOutcome::Cancel,
-            // One line only: no newlines, and tab/arrows up-down have no meaning here.
-            KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
-                return BarOutcome::Ignored
-            }
-            KeyCode::Char('m' | 'j') if key.ctrl => return BarOutcome::Accept,
-            // Shell habits over the widget's defaults (where ctrl-u is undo).
-            KeyCode::Char('u') if key.ctrl => return edited(self.input.delete_line_by_head()),
-            KeyCode::Char('z') if key.ctrl => return edited(self.input.undo()),
+            // The widget's newline keys: one line only.
+            KeyCode::Char('m' | 'j') if key.ctrl => return false,
             KeyCode::Char(c) => TaKey::Char(c),
             KeyCode::Backspace => TaKey::Backspace,
             KeyCode::Delete => TaKey::Delete,
@@ -57,29 +45,37 @@ impl FilterBar {
             KeyCode::Right => TaKey::Right,
             KeyCode::Home => TaKey::Home,
             KeyCode::End => TaKey::End,
-            KeyCode::PageUp | KeyCode::PageDown | KeyCode::F(_) => return BarOutcome::Ignored,
+            KeyCode::Enter
+            | KeyCode::Esc
+            | KeyCode::Tab
+            | KeyCode::BackTab
+            | KeyCode::Up
+            | KeyCode::Down
+            | KeyCode::PageUp
+            | KeyCode::PageDown
+            | KeyCode::F(_) => return false,
         };
-        let changed = self.input.input(Input {
+        self.input.input(Input {
             key: ta_key,
             ctrl: key.ctrl,
             alt: key.alt,
             shift: false,
-        });
-        edited(changed)
+        })
+    }
+
+    /// Deletes up to the cursor: a shell's ctrl-u (the widget's own ctrl-u is undo).
+    pub fn clear_to_start(&mut self) -> bool {
+        self.input.delete_line_by_head()
+    }
+
+    pub fn undo(&mut self) -> bool {
+        self.input.undo()
     }
 
     /// Pasted text: one line, control characters dropped.
     pub fn paste(&mut self, text: &str) {
         let clean: String = text.chars().filter(|c| !c.is_control()).collect();
         self.input.insert_str(clean);
-    }
-}
-
-fn edited(changed: bool) -> BarOutcome {
-    if changed {
-        BarOutcome::Edited
-    } else {
-        BarOutcome::Ignored
     }
 }
 
@@ -90,7 +86,7 @@ mod tests {
 
     fn typed(bar: &mut FilterBar, dsl: &str) {
         for k in parse_keys(dsl).unwrap_or_default() {
-            bar.key(k);
+            bar.edit(k);
         }
     }
 
@@ -101,11 +97,13 @@ mod tests {
         assert_eq!(bar.text(), "ip:10.0.0.1 error:any");
         typed(&mut bar, "<c-w>");
         assert_eq!(bar.text(), "ip:10.0.0.1 error:");
-        typed(&mut bar, "<c-u>");
+        // ctrl-u and ctrl-z are the prompts' bindings (clear-line, undo) in the keymap.
+        assert!(bar.clear_to_start());
         assert_eq!(bar.text(), "");
-        typed(&mut bar, "<c-z>");
+        assert!(bar.undo());
         assert_eq!(bar.text(), "ip:10.0.0.1 error:");
-        assert_eq!(bar.key(Key::plain(KeyCode::Enter)), BarOutcome::Accept);
+        assert!(!bar.edit(Key::plain(KeyCode::Enter)), "one line");
+        assert_eq!(bar.text(), "ip:10.0.0.1 error:");
         assert_eq!(bar.before, "ip:10.0.0.1");
     }
 }

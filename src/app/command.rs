@@ -1,9 +1,14 @@
-//! User-bindable intents. Keys resolve to these through the keymap; each has a kebab-case
-//! name (used in keymap files) and a description (used by the help overlay).
+//! What keys, the palette and the `:` command line run: one vocabulary (`call` reads it from
+//! text). Each command has a kebab-case name (keymap files, `:`) and a description (the help,
+//! the palette); some take arguments (`pivot key`, `export md marked`, `time utc`). A layer
+//! runs the commands that mean something there (`layer::Section::accepts`).
 
+use super::nav::Pivot;
+use crate::export::{Format, Scope};
 use crate::filter::preset::Preset;
+use crate::model::time_display::TimeDisplay;
 
-#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub enum Command {
     Quit,
     ToggleHelp,
@@ -50,9 +55,44 @@ pub enum Command {
     NextTheme,
     GrowTable,
     ShrinkTable,
+    // With arguments, from the command line or a binding (`pivot key`).
+    /// Pivot on this value of the selected event, without the menu.
+    Pivot(Pivot),
+    SetTime(TimeDisplay),
+    /// `export FORMAT [SCOPE] [FILE]`: the file is the call's operand.
+    Export(Format, Scope),
+    /// `save NAME`, `note TEXT`, `theme NAME`: the words are the call's operand.
+    Save,
+    Note,
+    Theme,
+    // The keys of the other layers: what they mean depends on the layer (the keymap's
+    // descriptions say it for each).
+    /// Enter: act on what is under the cursor (run, pick, add, zoom, pivot…).
+    Accept,
+    MoveLeft,
+    MoveRight,
+    NextFacet,
+    PreviousFacet,
+    /// The facet picker's value, excluded from the filter.
+    Exclude,
+    /// The character before the cursor of a search.
+    DeleteBack,
+    StartSpan,
+    RunSql,
+    Templates,
+    HistoryBack,
+    HistoryForward,
+    Retry,
+    /// The command line: the palette's entry onto the line.
+    Complete,
+    /// A prompt's line, up to the cursor.
+    ClearLine,
+    Undo,
 }
 
 impl Command {
+    /// The commands of the table, each without arguments: bound in the default keymap's table
+    /// and listed by the palette.
     pub const ALL: [Command; 51] = [
         Command::MoveDown,
         Command::MoveUp,
@@ -107,6 +147,51 @@ impl Command {
         Command::Quit,
     ];
 
+    /// The commands only other layers bind.
+    pub const LAYER_KEYS: [Command; 16] = [
+        Command::Accept,
+        Command::MoveLeft,
+        Command::MoveRight,
+        Command::NextFacet,
+        Command::PreviousFacet,
+        Command::Exclude,
+        Command::DeleteBack,
+        Command::StartSpan,
+        Command::RunSql,
+        Command::Templates,
+        Command::HistoryBack,
+        Command::HistoryForward,
+        Command::Retry,
+        Command::Complete,
+        Command::ClearLine,
+        Command::Undo,
+    ];
+
+    /// Whether the table (and the detail pane) runs it: every command but the other
+    /// layers' keys.
+    pub fn in_table(self) -> bool {
+        !Command::LAYER_KEYS.contains(&self)
+    }
+
+    /// Whether its words come after it as free text (a name, a note, a file).
+    pub fn takes_operand(self) -> bool {
+        matches!(
+            self,
+            Command::Save | Command::Note | Command::Theme | Command::Export(..)
+        )
+    }
+
+    /// How the command line and keymap files spell it, arguments included (`pivot key`,
+    /// `export md marked`); the operand is not part of it.
+    pub fn spelling(self) -> String {
+        match self {
+            Command::Pivot(p) => format!("pivot {}", p.word()),
+            Command::SetTime(t) => format!("time {}", t.name()),
+            Command::Export(f, s) => format!("export {} {}", f.extension(), scope_word(s)),
+            other => other.name().to_string(),
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Command::Quit => "quit",
@@ -160,6 +245,28 @@ impl Command {
             Command::Preset(Preset::HideServiceNoise) => "preset-no-noise",
             Command::Preset(Preset::Dangerous) => "preset-dangerous",
             Command::Preset(Preset::AiAssisted) => "preset-ai",
+            Command::Pivot(_) => "pivot",
+            Command::SetTime(_) => "time",
+            Command::Export(..) => "export",
+            Command::Save => "save",
+            Command::Note => "note",
+            Command::Theme => "theme",
+            Command::Accept => "accept",
+            Command::MoveLeft => "move-left",
+            Command::MoveRight => "move-right",
+            Command::NextFacet => "next-facet",
+            Command::PreviousFacet => "previous-facet",
+            Command::Exclude => "exclude",
+            Command::DeleteBack => "delete-back",
+            Command::StartSpan => "start-span",
+            Command::RunSql => "run-sql",
+            Command::Templates => "templates",
+            Command::HistoryBack => "history-back",
+            Command::HistoryForward => "history-forward",
+            Command::Retry => "retry",
+            Command::Complete => "complete",
+            Command::ClearLine => "clear-line",
+            Command::Undo => "undo",
         }
     }
 
@@ -226,10 +333,56 @@ impl Command {
             Command::GrowTable => "give the table more room (the detail pane less)",
             Command::ShrinkTable => "give the detail pane more room",
             Command::Preset(p) => p.description(),
+            Command::Pivot(_) => "every event sharing this value of the selected one",
+            Command::SetTime(_) => "how the time column reads",
+            Command::Export(..) => "write events as evidence, with their provenance and SHA-256",
+            Command::Save => "save this investigation under a name",
+            Command::Note => "the investigation's own note",
+            Command::Theme => "switch the colour theme",
+            Command::Accept => "act on what is under the cursor",
+            Command::MoveLeft => "left",
+            Command::MoveRight => "right",
+            Command::NextFacet => "the next facet",
+            Command::PreviousFacet => "the previous facet",
+            Command::Exclude => "exclude the value from the filter",
+            Command::DeleteBack => "delete the last character searched for",
+            Command::StartSpan => "start a span here",
+            Command::RunSql => "run the statement",
+            Command::Templates => "the playbook templates",
+            Command::HistoryBack => "the statement run before",
+            Command::HistoryForward => "the statement run after",
+            Command::Retry => "ask again",
+            Command::Complete => "complete the entry picked",
+            Command::ClearLine => "delete up to the cursor",
+            Command::Undo => "undo the last edit",
         }
     }
 
+    /// A command without arguments, by name (`pivot` is the menu; `pivot key` is read by
+    /// `call::Call::parse`).
     pub fn from_name(name: &str) -> Option<Command> {
-        Command::ALL.into_iter().find(|c| c.name() == name)
+        Command::ALL
+            .into_iter()
+            .chain(Command::LAYER_KEYS)
+            .find(|c| c.name() == name)
+    }
+
+    /// Every name a command goes by, for "did you mean".
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        let words = ["save", "note", "export", "theme", "time", "copy"];
+        Command::ALL
+            .into_iter()
+            .chain(Command::LAYER_KEYS)
+            .map(Command::name)
+            .chain(words)
+    }
+}
+
+/// The scope's word in `export FORMAT SCOPE`.
+pub(crate) fn scope_word(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Marked => "marked",
+        Scope::View => "view",
+        Scope::All => "all",
     }
 }

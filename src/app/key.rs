@@ -86,6 +86,25 @@ impl Key {
     }
 }
 
+impl Key {
+    /// How hints on screen name the key: arrows as arrows, function keys as on the keyboard
+    /// (`F5`), anything else as the keymap spells it.
+    pub fn hint(&self) -> String {
+        let glyph = match self.code {
+            KeyCode::Up => "↑",
+            KeyCode::Down => "↓",
+            KeyCode::Left => "←",
+            KeyCode::Right => "→",
+            KeyCode::F(n) if !self.ctrl && !self.alt => return format!("F{n}"),
+            _ => return self.to_string(),
+        };
+        match (self.ctrl, self.alt) {
+            (false, false) => glyph.to_string(),
+            _ => self.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.ctrl {

@@ -3,6 +3,7 @@
 
 pub mod bar;
 pub mod boot;
+pub mod call;
 pub mod command;
 pub mod detail;
 pub mod effect;
@@ -12,6 +13,7 @@ pub mod jobs;
 pub mod json_view;
 pub mod key;
 pub mod lake;
+pub mod layer;
 pub mod layout;
 pub mod load;
 pub mod msg;
@@ -312,12 +314,6 @@ impl App {
             Column::Time => self.time.header(),
             c => c.header(),
         }
-    }
-
-    /// The keys bound to `command`, as the help shows them ("?" or "ctrl-t"); for hints in
-    /// the status bar, so they stay true under a user's keymap.
-    pub fn key_hint(&self, command: command::Command) -> Option<String> {
-        self.keymap.keys_for(command).first().map(|k| k.to_string())
     }
 
     /// The rows of the current view: filtered, in sort order (oldest first by default).

@@ -9,7 +9,7 @@ use crate::filter::session_of;
 use crate::model::store::{EventIdx, Store};
 use std::collections::BTreeSet;
 
-/// What a pivot follows, with the key that picks it in the pivot menu.
+/// What a pivot follows; the pivot menu's keys pick one (`pivot key` in the keymap).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Pivot {
     Key,
@@ -38,19 +38,24 @@ impl Pivot {
         Pivot::Account,
     ];
 
-    pub fn letter(self) -> char {
+    /// Its word after `pivot` in commands (`pivot key`, `:pivot ip`).
+    pub fn word(self) -> &'static str {
         match self {
-            Pivot::Key => 'k',
-            Pivot::Ip => 'i',
-            Pivot::Principal => 'p',
-            Pivot::Session => 's',
-            Pivot::Role => 'r',
-            Pivot::Event => 'e',
-            Pivot::Resource => 'o',
-            Pivot::UserAgent => 'u',
-            Pivot::Error => 'x',
-            Pivot::Account => 'a',
+            Pivot::Key => "key",
+            Pivot::Ip => "ip",
+            Pivot::Principal => "principal",
+            Pivot::Session => "session",
+            Pivot::Role => "role",
+            Pivot::Event => "event",
+            Pivot::Resource => "resource",
+            Pivot::UserAgent => "user-agent",
+            Pivot::Error => "error",
+            Pivot::Account => "account",
         }
+    }
+
+    pub fn from_word(word: &str) -> Option<Pivot> {
+        Pivot::ALL.into_iter().find(|p| p.word() == word)
     }
 
     pub fn name(self) -> &'static str {

@@ -1,9 +1,9 @@
-//! The `:` command palette: the command line's verbs and every command of the keymap (with
+//! The `:` command palette: the command line's verbs and every command of the table (with
 //! its keys and description, straight from the keymap, like the help), narrowed by fuzzy
-//! matching on what is typed. ↑/↓ pick an entry, Tab completes it, Enter runs it.
+//! matching on what is typed. The command line's keys pick an entry, complete it, run it.
 
+use super::call::VERBS;
 use super::command::Command;
-use super::prompt::VERBS;
 use crate::keymap::Keymap;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;

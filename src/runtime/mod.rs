@@ -108,7 +108,11 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
                     crate::model::warning::Location::WholeFile,
                     format!("this investigation is not being saved: {why}"),
                 ));
-                app.notice = Some("not saving this investigation: w says why".into());
+                let w = app.key_for(
+                    crate::app::layer::Layer::Table,
+                    crate::app::command::Command::ToggleWarnings,
+                );
+                app.notice = Some(format!("not saving this investigation: {w} says why"));
             }
             None
         }

@@ -139,11 +139,15 @@ fn short(t: EventTime) -> String {
 
 /// The `t` overlay: how far back to go (the cursor's list), then every region in full.
 pub fn overlay_lines<'a>(
+    app: &crate::app::App,
     live: &LiveFetch,
-    now: EventTime,
     theme: &Theme,
     cursor: usize,
 ) -> Vec<Line<'a>> {
+    use crate::app::command::Command as C;
+    use crate::app::layer::Layer;
+    let now = app.now();
+    let hint = |layer, command| app.key_for(layer, command);
     let head = theme.style(Meaning::Header);
     let key = theme.style(Meaning::HelpKey);
     let reached = live.reached();
@@ -159,7 +163,13 @@ pub fn overlay_lines<'a>(
         ),
         Line::raw(format!("  {}", visible(&live.plan.describe()))),
         Line::raw(""),
-        Line::styled("  Go back to… (enter fetches what is missing)", head),
+        Line::styled(
+            format!(
+                "  Go back to… ({} fetches what is missing)",
+                hint(Layer::Fetch, C::Accept)
+            ),
+            head,
+        ),
     ];
     let now_ms = now.millis().unwrap_or(0);
     for (i, (name, age)) in TIME_PRESETS.iter().enumerate() {
@@ -175,9 +185,12 @@ pub fn overlay_lines<'a>(
             line
         });
     }
-    lines.push(Line::raw(
-        "  L: any time (2026-05-01, 36h) or a count of events · m: load more · esc on the table: stop",
-    ));
+    lines.push(Line::raw(format!(
+        "  {}: any time (2026-05-01, 36h) or a count of events · {}: load more · {} on the table: stop",
+        hint(Layer::Table, C::LoadUntil),
+        hint(Layer::Table, C::LoadMore),
+        hint(Layer::Table, C::Back)
+    )));
     lines.push(Line::raw(""));
     lines.push(Line::styled("  Regions", head));
     for run in &live.regions {

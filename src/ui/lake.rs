@@ -4,7 +4,8 @@
 
 use super::picker::centered;
 use crate::app::command::Command;
-use crate::app::lake::{LakeSession, ResultsView, StorePicker};
+use crate::app::lake::LakeSession;
+use crate::app::layer::Layer;
 use crate::app::App;
 use crate::lake::cost;
 use crate::lake::templates::TEMPLATES;
@@ -15,25 +16,26 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
-pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+/// The SQL editor, with the template list in it when that is open.
+pub fn draw_editor(frame: &mut Frame, app: &App, theme: &Theme) {
     let Some(lake) = &app.lake else { return };
-    if let Some(picker) = &lake.picker {
-        return draw_picker(frame, picker, theme);
-    }
-    if lake.editing {
-        draw_editor(frame, lake, theme);
-    } else if let (true, Some(view)) = (lake.results_open, &lake.results) {
-        draw_results(frame, view, theme);
-    }
-}
-
-fn draw_editor(frame: &mut Frame, lake: &LakeSession, theme: &Theme) {
+    let key = |c| app.key_for(Layer::LakeEditor, c);
     let area = centered(frame.area(), 120);
     let window = format!(
         "{} → {} UTC",
         lake.window.start.format_utc(),
         lake.window.end.format_utc()
     );
+    let run = app.keymap.keys_in(Layer::LakeEditor, Command::RunSql);
+    let run = match run.as_slice() {
+        [] => key(Command::RunSql),
+        keys => keys
+            .iter()
+            .take(2)
+            .map(|k| k.hint())
+            .collect::<Vec<_>>()
+            .join("/"),
+    };
     let block = Block::bordered()
         .border_style(theme.style(Meaning::BorderFocused))
         .title(Line::styled(
@@ -41,7 +43,13 @@ fn draw_editor(frame: &mut Frame, lake: &LakeSession, theme: &Theme) {
             theme.style(Meaning::Header),
         ))
         .title_bottom(Line::styled(
-            " F5/ctrl-r run · ctrl-t templates · ctrl-p/ctrl-n history · esc closes (the text stays) ",
+            format!(
+                " {run} run · {} templates · {}/{} history · {} closes (the text stays) ",
+                key(Command::Templates),
+                key(Command::HistoryBack),
+                key(Command::HistoryForward),
+                key(Command::Back)
+            ),
             theme.style(Meaning::Dim),
         ));
     frame.render_widget(Clear, area);
@@ -55,7 +63,7 @@ fn draw_editor(frame: &mut Frame, lake: &LakeSession, theme: &Theme) {
         inner.height.saturating_sub(error_h),
     );
     if let Some(cursor) = lake.editor.templates {
-        draw_templates(frame, cursor, theme, text_area);
+        draw_templates(frame, app, cursor, theme, text_area);
     } else {
         frame.render_widget(&lake.editor.input, text_area);
     }
@@ -69,9 +77,16 @@ fn draw_editor(frame: &mut Frame, lake: &LakeSession, theme: &Theme) {
     }
 }
 
-fn draw_templates(frame: &mut Frame, cursor: usize, theme: &Theme, area: Rect) {
+fn draw_templates(frame: &mut Frame, app: &App, cursor: usize, theme: &Theme, area: Rect) {
+    let key = |c| app.key_for(Layer::LakeTemplates, c);
     let mut lines = vec![Line::styled(
-        "Playbook queries (↑/↓, enter fills the editor from the selected event or pivot; esc back):",
+        format!(
+            "Playbook queries ({}/{}, {} fills the editor from the selected event or pivot; {} back):",
+            key(Command::MoveUp),
+            key(Command::MoveDown),
+            key(Command::Accept),
+            key(Command::Back)
+        ),
         theme.style(Meaning::Dim),
     )];
     for (i, t) in TEMPLATES.iter().enumerate() {
@@ -93,7 +108,12 @@ fn draw_templates(frame: &mut Frame, cursor: usize, theme: &Theme, area: Rect) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn draw_picker(frame: &mut Frame, picker: &StorePicker, theme: &Theme) {
+/// The event data stores to pick from.
+pub fn draw_picker(frame: &mut Frame, app: &App, theme: &Theme) {
+    let Some(picker) = app.lake.as_ref().and_then(|l| l.picker.as_ref()) else {
+        return;
+    };
+    let key = |c| app.key_for(Layer::LakePicker, c);
     let area = centered(frame.area(), 110);
     let block = Block::bordered()
         .border_style(theme.style(Meaning::BorderFocused))
@@ -102,7 +122,13 @@ fn draw_picker(frame: &mut Frame, picker: &StorePicker, theme: &Theme) {
             theme.style(Meaning::Header),
         ))
         .title_bottom(Line::styled(
-            " ↑/↓ · enter opens its SQL editor · esc quits ",
+            format!(
+                " {}/{} · {} opens its SQL editor · {} quits ",
+                key(Command::MoveUp),
+                key(Command::MoveDown),
+                key(Command::Accept),
+                key(Command::Back)
+            ),
             theme.style(Meaning::Dim),
         ));
     let lines: Vec<Line> = match &picker.stores {
@@ -112,7 +138,14 @@ fn draw_picker(frame: &mut Frame, picker: &StorePicker, theme: &Theme) {
         )],
         Some(Err(e)) => vec![
             Line::styled(visible(e).into_owned(), theme.style(Meaning::Error)),
-            Line::styled("r asks again · esc quits", theme.style(Meaning::Dim)),
+            Line::styled(
+                format!(
+                    "{} asks again · {} quits",
+                    key(Command::Retry),
+                    key(Command::Back)
+                ),
+                theme.style(Meaning::Dim),
+            ),
         ],
         Some(Ok(stores)) if stores.is_empty() => vec![Line::styled(
             "no event data stores in this region (--region picks another)",
@@ -149,7 +182,12 @@ fn draw_picker(frame: &mut Frame, picker: &StorePicker, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-fn draw_results(frame: &mut Frame, view: &ResultsView, theme: &Theme) {
+/// The last aggregate answer, with its cursor cell.
+pub fn draw_results(frame: &mut Frame, app: &App, theme: &Theme) {
+    let Some(view) = app.lake.as_ref().and_then(|l| l.results.as_ref()) else {
+        return;
+    };
+    let key = |c| app.key_for(Layer::LakeResults, c);
     let area = centered(frame.area(), 160);
     let t = &view.table;
     let block = Block::bordered()
@@ -159,7 +197,15 @@ fn draw_results(frame: &mut Frame, view: &ResultsView, theme: &Theme) {
             theme.style(Meaning::Header),
         ))
         .title_bottom(Line::styled(
-            " ↑/↓ row · ←/→ column · enter pivots on the cell (its SQL is shown first) · esc ",
+            format!(
+                " {}/{} row · {}/{} column · {} pivots on the cell (its SQL is shown first) · {} ",
+                key(Command::MoveUp),
+                key(Command::MoveDown),
+                key(Command::MoveLeft),
+                key(Command::MoveRight),
+                key(Command::Accept),
+                key(Command::Back)
+            ),
             theme.style(Meaning::Dim),
         ));
     let cells: Vec<Vec<String>> = t
@@ -227,12 +273,8 @@ fn draw_results(frame: &mut Frame, view: &ResultsView, theme: &Theme) {
 /// The status bar's words for the Lake session: the query running, or how the last ended.
 /// Keys are named from the keymap, so a user's own are the ones shown.
 pub fn status(app: &App, lake: &LakeSession) -> String {
-    let edit = app
-        .key_hint(Command::LakeEditor)
-        .unwrap_or_else(|| ":lake-sql".into());
-    let results = app
-        .key_hint(Command::LakeResults)
-        .unwrap_or_else(|| ":lake-results".into());
+    let edit = app.key_for(Layer::Table, Command::LakeEditor);
+    let results = app.key_for(Layer::Table, Command::LakeResults);
     let Some(run) = &lake.run else {
         return match lake.store.as_str() {
             "" => " · CloudTrail Lake: pick an event data store".to_string(),
@@ -243,10 +285,11 @@ pub fn status(app: &App, lake: &LakeSession) -> String {
     let cost = cost::describe(p.bytes_scanned);
     if run.is_running() {
         format!(
-            " · Lake {} · {} scanned · {} matched · {cost} · esc cancels",
+            " · Lake {} · {} scanned · {} matched · {cost} · {} cancels",
             p.status,
             super::text::group(p.events_scanned.max(0) as usize),
             super::text::group(p.events_matched.max(0) as usize),
+            app.key_for(Layer::Table, Command::Back),
         )
     } else {
         let rows = match run.events {

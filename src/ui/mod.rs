@@ -15,6 +15,7 @@ mod table;
 mod text;
 mod timeline;
 
+use crate::app::layer::Layer;
 use crate::app::layout::Area;
 use crate::app::App;
 use crate::theme::{Meaning, Theme};
@@ -37,14 +38,43 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         fetch::draw_line(frame, live, theme, rect(area));
     }
     status::draw(frame, app, theme, rect(layout.status));
-    if let Some(o) = app.overlay {
-        overlay::draw(frame, app, theme, o);
+    // Bottom to top, as `App::layers` stacks them: the one with the keys is drawn last.
+    for layer in app.layers() {
+        draw_layer(frame, app, theme, layer);
     }
-    picker::draw(frame, app, theme);
-    sessions::draw(frame, app, theme);
-    pivot_menu::draw(frame, app, theme);
-    lake::draw(frame, app, theme);
-    palette::draw(frame, app, theme);
+}
+
+/// A layer over the screen. The table and the detail pane are the screen itself; the
+/// prompts are its filter line (the command line's palette is a box above it).
+fn draw_layer(frame: &mut Frame, app: &App, theme: &Theme, layer: Layer) {
+    match layer {
+        Layer::Help
+        | Layer::Warnings
+        | Layer::Columns
+        | Layer::Fetch
+        | Layer::Lineage
+        | Layer::Marks
+        | Layer::Timeline => {
+            if let Some(o) = app.overlay {
+                overlay::draw(frame, app, theme, o);
+            }
+        }
+        Layer::Facets => picker::draw(frame, app, theme),
+        Layer::LakeResults => lake::draw_results(frame, app, theme),
+        Layer::LakeEditor => lake::draw_editor(frame, app, theme),
+        Layer::LakePicker => lake::draw_picker(frame, app, theme),
+        Layer::PivotMenu => pivot_menu::draw(frame, app, theme),
+        Layer::Sessions => sessions::draw(frame, app, theme),
+        Layer::CommandLine => palette::draw(frame, app, theme),
+        // Drawn by the layer under it (the template list is in the editor's box) or on the
+        // filter line.
+        Layer::LakeTemplates
+        | Layer::Table
+        | Layer::Detail
+        | Layer::Until
+        | Layer::FilterBar
+        | Layer::Note => {}
+    }
 }
 
 pub(crate) fn rect(a: Area) -> Rect {

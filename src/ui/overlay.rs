@@ -1,5 +1,7 @@
 //! Help (generated from the keymap, so it cannot lie) and the load-warnings list.
 
+use crate::app::command::Command;
+use crate::app::layer::{Layer, Section};
 use crate::app::{App, Overlay};
 use crate::model::sanitize::visible;
 use crate::model::warning::Severity;
@@ -12,41 +14,65 @@ use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, overlay: Overlay) {
     let area = centered(frame.area());
+    let key = |c| app.key_for(Layer::of(overlay), c);
     let (title, lines, scroll) = match overlay {
         Overlay::Help { scroll } => (
-            " help: keys (esc to close) ",
+            format!(" help: keys ({} to close) ", key(Command::Back)),
             help_lines(app, theme, area.width.saturating_sub(2) as usize),
             scroll,
         ),
         Overlay::Warnings { scroll } => (
-            " load warnings (esc to close) ",
+            format!(" load warnings ({} to close) ", key(Command::Back)),
             warning_lines(app, theme, scroll, area.height as usize),
             0,
         ),
         Overlay::Columns { cursor } => (
-            " columns: enter toggles, esc closes ",
+            format!(
+                " columns: {} toggles, {} closes ",
+                key(Command::Accept),
+                key(Command::Back)
+            ),
             column_lines(app, theme, cursor),
             0,
         ),
         Overlay::Marks { cursor } => (
-            " marked events: enter goes to one, space on the table unmarks ",
+            format!(
+                " marked events: {} goes to one, {} on the table unmarks ",
+                key(Command::Accept),
+                app.key_for(Layer::Table, Command::ToggleMark)
+            ),
             mark_lines(app, theme, cursor),
             cursor.saturating_sub(5),
         ),
         Overlay::Timeline { cursor, anchor } => (
-            " timeline: ←/→ move, space starts a span, enter zooms in, esc closes ",
+            format!(
+                " timeline: {}/{} move, {} starts a span, {} zooms in, {} closes ",
+                key(Command::MoveLeft),
+                key(Command::MoveRight),
+                key(Command::StartSpan),
+                key(Command::Accept),
+                key(Command::Back)
+            ),
             super::timeline::lines(app, theme, cursor, anchor),
             0,
         ),
         Overlay::Lineage { cursor } => (
-            " credential lineage: enter pivots to the key, esc closes ",
+            format!(
+                " credential lineage: {} pivots to the key, {} closes ",
+                key(Command::Accept),
+                key(Command::Back)
+            ),
             lineage_lines(app, theme, cursor),
             cursor.saturating_sub(3),
         ),
         Overlay::Fetch { cursor } => (
-            " LookupEvents: enter goes back to the time picked, esc closes ",
+            format!(
+                " LookupEvents: {} goes back to the time picked, {} closes ",
+                key(Command::Accept),
+                key(Command::Back)
+            ),
             match &app.live {
-                Some(live) => super::fetch::overlay_lines(live, app.now(), theme, cursor),
+                Some(live) => super::fetch::overlay_lines(app, live, theme, cursor),
                 None => Vec::new(),
             },
             0,
@@ -94,7 +120,65 @@ const KEY_COLUMN: usize = 24;
 fn help_lines<'a>(app: &'a App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
     let key_style = theme.style(Meaning::HelpKey);
     let mut lines: Vec<Line> = Vec::new();
-    for b in app.keymap.bindings() {
+    // The table's keys first, under the overlay's title; then every other layer's, under
+    // its name (keys a layer shares are listed once, in the shared section).
+    for section in app.keymap.sections() {
+        if section != Section::Layer(Layer::Table) {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                format!("  {}", section.title()),
+                theme.style(Meaning::Header),
+            ));
+        }
+        binding_lines(app, section, key_style, width, &mut lines);
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::raw("  Rows: "),
+        Span::styled("errors", theme.style(Meaning::Error)),
+        Span::raw(" and "),
+        Span::styled("root", theme.style(Meaning::Root)),
+        Span::raw(format!(
+            " stand out; times are {} ({}: UTC, local, ages). Control characters in event data are shown as ",
+            match app.time {
+                crate::model::time_display::TimeDisplay::Utc => "UTC",
+                crate::model::time_display::TimeDisplay::Local => "local",
+                crate::model::time_display::TimeDisplay::Relative => "ages",
+            },
+            app.key_for(Layer::Table, Command::ToggleTime)
+        )),
+        Span::styled("\\x1b", theme.style(Meaning::Escaped)),
+        Span::raw(", never sent to the terminal, and copied that way too."),
+    ]));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "  Clipboard, mouse, themes",
+        theme.style(Meaning::Header),
+    ));
+    lines.push(Line::raw(
+        "  Copies use OSC 52: the terminal sets its own clipboard, so they work over SSH. Refused by: tmux without `set -g set-clipboard on`, the Linux console, terminals with it turned off (some ask first). Too large (over 74 kB): :export.",
+    ));
+    lines.push(Line::raw(
+        "  Mouse: wheel scrolls, click selects, click a header sorts (again: reverses), drag the border between the panes. Shift+drag selects text in most terminals; mouse = false in config.toml gives the mouse back.",
+    ));
+    let next = app.key_for(Layer::Table, Command::NextTheme);
+    lines.push(Line::raw(format!(
+        "  Theme: {} ({next} next, :theme NAME); keys, themes and settings: `trailscope config --path`.",
+        visible(app.theme_name())
+    )));
+    lines.extend(filter_help(app, theme));
+    lines
+}
+
+/// A section's bindings: keys, then the description wrapped under itself.
+fn binding_lines<'a>(
+    app: &'a App,
+    section: Section,
+    key_style: ratatui::style::Style,
+    width: usize,
+    lines: &mut Vec<Line<'a>>,
+) {
+    for b in app.keymap.bindings_in(section) {
         let keys = b
             .keys
             .iter()
@@ -117,54 +201,23 @@ fn help_lines<'a>(app: &'a App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
             ]));
         }
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
-        Span::raw("  Rows: "),
-        Span::styled("errors", theme.style(Meaning::Error)),
-        Span::raw(" and "),
-        Span::styled("root", theme.style(Meaning::Root)),
-        Span::raw(format!(
-            " stand out; times are {} (T: UTC, local, ages). Control characters in event data are shown as ",
-            match app.time {
-                crate::model::time_display::TimeDisplay::Utc => "UTC",
-                crate::model::time_display::TimeDisplay::Local => "local",
-                crate::model::time_display::TimeDisplay::Relative => "ages",
-            }
-        )),
-        Span::styled("\\x1b", theme.style(Meaning::Escaped)),
-        Span::raw(", never sent to the terminal, and copied that way too."),
-    ]));
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "  Clipboard, mouse, themes",
-        theme.style(Meaning::Header),
-    ));
-    lines.push(Line::raw(
-        "  Copies use OSC 52: the terminal sets its own clipboard, so they work over SSH. Refused by: tmux without `set -g set-clipboard on`, the Linux console, terminals with it turned off (some ask first). Too large (over 74 kB): :export.",
-    ));
-    lines.push(Line::raw(
-        "  Mouse: wheel scrolls, click selects, click a header sorts (again: reverses), drag the border between the panes. Shift+drag selects text in most terminals; mouse = false in config.toml gives the mouse back.",
-    ));
-    let next = app
-        .key_hint(crate::app::command::Command::NextTheme)
-        .unwrap_or_else(|| ":next-theme".into());
-    lines.push(Line::raw(format!(
-        "  Theme: {} ({next} next, :theme NAME); keys, themes and settings: `trailscope config --path`.",
-        visible(app.theme_name())
-    )));
-    lines.extend(filter_help(theme));
-    lines
 }
 
 /// The filter language, from the same tables the parser uses.
-fn filter_help<'a>(theme: &Theme) -> Vec<Line<'a>> {
+fn filter_help<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
     use crate::filter::field::FIELDS;
     use crate::filter::preset::Preset;
     let key_style = theme.style(Meaning::HelpKey);
     let head = theme.style(Meaning::Header);
     let mut lines = vec![
         Line::raw(""),
-        Line::styled("  Filter language (/)", head),
+        Line::styled(
+            format!(
+                "  Filter language ({})",
+                app.key_for(Layer::Table, Command::Filter)
+            ),
+            head,
+        ),
         Line::raw("  words: free text anywhere in the record, any case   field:value   field:=exact"),
         Line::raw("  a b: both   a | b, a or b: either   -a, !a, not a: not   ( ): group   \"quoted value\""),
         Line::raw("  a value with * or ? is a glob over the whole value; otherwise text fields match a substring"),
@@ -178,12 +231,16 @@ fn filter_help<'a>(theme: &Theme) -> Vec<Line<'a>> {
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "  Presets (AND-ed with the filter; keys 1–7)",
+        "  Presets (AND-ed with the filter; the key before each)",
         head,
     ));
     for p in Preset::ALL {
+        let key = app.key_for(Layer::Table, Command::Preset(p));
         lines.push(Line::from(vec![
-            Span::styled(format!("{:>22}  ", p.name()), key_style),
+            Span::styled(
+                format!("{:>22}  ", format!("{key} {}", p.name())),
+                key_style,
+            ),
             Span::raw(
                 p.expression()
                     .split_whitespace()

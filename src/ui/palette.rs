@@ -1,6 +1,8 @@
 //! The `:` command palette: a box over the bottom of the screen, above the command line,
 //! listing the verbs and keymap commands that match what is typed, with their keys.
 
+use crate::app::command::Command;
+use crate::app::layer::Layer;
 use crate::app::App;
 use crate::model::sanitize::visible;
 use crate::theme::{Meaning, Theme};
@@ -32,6 +34,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = Rect::new(0, prompt_line.y - height, prompt_line.width, height);
     let start = palette.cursor.saturating_sub(rows - 1);
     let key_style = theme.style(Meaning::HelpKey);
+    let key = |c| app.key_for(Layer::CommandLine, c);
     let mut lines: Vec<Line> = palette
         .shown
         .iter()
@@ -59,7 +62,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         .collect();
     if lines.is_empty() {
         lines.push(Line::styled(
-            " nothing matches: esc closes, backspace edits",
+            format!(
+                " nothing matches: {} closes, backspace edits",
+                key(Command::Back)
+            ),
             theme.style(Meaning::Dim),
         ));
     }
@@ -67,9 +73,13 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         .border_style(theme.style(Meaning::BorderFocused))
         .title(Line::styled(
             format!(
-                " commands {}/{} · ↑/↓ pick · tab completes · enter runs ",
+                " commands {}/{} · {}/{} pick · {} completes · {} runs ",
                 palette.shown.len().min(palette.cursor + 1),
-                palette.shown.len()
+                palette.shown.len(),
+                key(Command::MoveUp),
+                key(Command::MoveDown),
+                key(Command::Complete),
+                key(Command::Accept)
             ),
             theme.style(Meaning::Header),
         ));

@@ -1,5 +1,7 @@
 //! The facet picker overlay: values with counts, the search line, and the keys that work here.
 
+use crate::app::command::Command;
+use crate::app::layer::Layer;
 use crate::app::App;
 use crate::filter::facet::Facet;
 use crate::model::sanitize::visible;
@@ -48,7 +50,16 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         .border_style(theme.style(Meaning::BorderFocused))
         .title(Line::from(tabs))
         .title_bottom(Line::styled(
-            " type to search · enter: add to filter · ctrl-x: exclude · tab: next facet · esc ",
+            {
+                let key = |c| app.key_for(Layer::Facets, c);
+                format!(
+                    " type to search · {}: add to filter · {}: exclude · {}: next facet · {} ",
+                    key(Command::Accept),
+                    key(Command::Exclude),
+                    key(Command::NextFacet),
+                    key(Command::Back)
+                )
+            },
             theme.style(Meaning::Dim),
         ));
     let inner_h = area.height.saturating_sub(3) as usize;

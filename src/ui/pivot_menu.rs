@@ -1,6 +1,8 @@
-//! The pivot menu: what the selected event can be followed by, one letter each. Values come
-//! from the event (attacker-controlled): shown escaped.
+//! The pivot menu: what the selected event can be followed by, with the user's key for each.
+//! Values come from the event (attacker-controlled): shown escaped.
 
+use crate::app::command::Command;
+use crate::app::layer::Layer;
 use crate::app::nav::Pivot;
 use crate::app::App;
 use crate::model::sanitize::visible;
@@ -16,15 +18,21 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     };
     let key = theme.style(Meaning::HelpKey);
     let dim = theme.style(Meaning::Dim);
+    let keys: Vec<String> = Pivot::ALL
+        .iter()
+        .map(|&p| app.key_for(Layer::PivotMenu, Command::Pivot(p)))
+        .collect();
+    let w = keys.iter().map(|k| k.chars().count()).max().unwrap_or(1);
     let lines: Vec<Line> = Pivot::ALL
         .iter()
-        .map(|&p| match p.term(&app.store, idx) {
+        .zip(&keys)
+        .map(|(&p, k)| match p.term(&app.store, idx) {
             Some(term) => Line::from(vec![
-                Span::styled(format!(" {}  ", p.letter()), key),
+                Span::styled(format!(" {k:<w$}  "), key),
                 Span::raw(format!("{:<13}", p.name())),
                 Span::raw(visible(&term).into_owned()),
             ]),
-            None => Line::styled(format!(" {}  {:<13}(none)", p.letter(), p.name()), dim),
+            None => Line::styled(format!(" {k:<w$}  {:<13}(none)", p.name()), dim),
         })
         .collect();
     let full = frame.area();
@@ -39,7 +47,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let block = Block::bordered()
         .border_style(theme.style(Meaning::BorderFocused))
         .title(Line::styled(
-            " pivot on… (letter; esc cancels) ",
+            format!(
+                " pivot on… (letter; {} cancels) ",
+                app.key_for(Layer::PivotMenu, Command::Back)
+            ),
             theme.style(Meaning::Header),
         ));
     frame.render_widget(Clear, area);

@@ -2,6 +2,8 @@
 //! what is typed.
 
 use super::picker::{centered, search_line};
+use crate::app::command::Command;
+use crate::app::layer::Layer;
 use crate::app::App;
 use crate::model::sanitize::visible;
 use crate::model::time::EventTime;
@@ -17,7 +19,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         .border_style(theme.style(Meaning::BorderFocused))
         .title(" saved investigations ")
         .title_bottom(Line::styled(
-            " type to search · enter: open · esc ",
+            format!(
+                " type to search · {}: open · {} ",
+                app.key_for(Layer::Sessions, Command::Accept),
+                app.key_for(Layer::Sessions, Command::Back)
+            ),
             theme.style(Meaning::Dim),
         ));
     let inner_h = area.height.saturating_sub(3) as usize;

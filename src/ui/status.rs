@@ -1,6 +1,7 @@
 //! The status bar: counts, load progress, warnings, and where to find help.
 
 use crate::app::command::Command;
+use crate::app::layer::Layer;
 use crate::app::App;
 use crate::theme::{Meaning, Theme};
 use crate::ui::text::group;
@@ -33,13 +34,18 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         let t = live.totals();
         let text = if live.is_running() {
             format!(
-                " · fetching LookupEvents: {} pages, {} throttles · esc stops",
-                t.pages, t.throttles
+                " · fetching LookupEvents: {} pages, {} throttles · {} stops",
+                t.pages,
+                t.throttles,
+                key(app, Command::Back)
             )
         } else {
             format!(
-                " · all held back to {} · m more · t/L go back",
-                crate::ui::text::minute(live.reached())
+                " · all held back to {} · {} more · {}/{} go back",
+                crate::ui::text::minute(live.reached()),
+                key(app, Command::LoadMore),
+                key(app, Command::FetchWindow),
+                key(app, Command::LoadUntil)
             )
         };
         spans.push(Span::styled(text, accent));
@@ -80,7 +86,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     }
     if !app.marks.is_empty() {
         spans.push(Span::styled(
-            format!(" · {} marked (n/N)", app.marks.len()),
+            format!(
+                " · {} marked ({}/{})",
+                app.marks.len(),
+                key(app, Command::NextMark),
+                key(app, Command::PrevMark)
+            ),
             base,
         ));
     }
@@ -109,15 +120,15 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .style(Meaning::Warning)
             .patch(base.fg(ratatui::style::Color::Reset))
             .bg(base.bg.unwrap_or_default());
-        let list = hint(app, Command::ToggleWarnings, "toggle-warnings");
+        let list = key(app, Command::ToggleWarnings);
         spans.push(Span::styled(
             format!(" · {problems} problems ({list} to list)"),
             warn,
         ));
     }
     // From the keymap, so a user's own keys are the ones named.
-    let help = hint(app, Command::ToggleHelp, "toggle-help");
-    let quit = hint(app, Command::Quit, "quit");
+    let help = key(app, Command::ToggleHelp);
+    let quit = key(app, Command::Quit);
     spans.push(Span::styled(format!(" · {help} help · {quit} quit"), base));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(base), area);
 }
@@ -153,14 +164,14 @@ fn s3_progress(
         text.push_str(&format!(", {} slow-downs", r.throttles));
     }
     if app.load.loading {
-        text.push_str(" · esc stops");
+        text.push_str(&format!(" · {} stops", key(app, Command::Back)));
     }
     text
 }
 
-/// The first key bound to `command`, or its `:` command when it has none.
-fn hint(app: &App, command: Command, name: &str) -> String {
-    app.key_hint(command).unwrap_or_else(|| format!(":{name}"))
+/// The table's key for `command` (the status bar speaks of the table), or `:command`.
+fn key(app: &App, command: Command) -> String {
+    app.key_for(Layer::Table, command)
 }
 
 fn duration(ms: u64) -> String {

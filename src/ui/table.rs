@@ -19,7 +19,13 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let rows_all = app.rows();
     let title = match rows_all.len() {
         0 if app.load.loading => " events: loading… ".to_string(),
-        0 if app.filter.is_active() => " no events match the filter (esc clears it) ".to_string(),
+        0 if app.filter.is_active() => format!(
+            " no events match the filter ({} clears it) ",
+            app.key_for(
+                crate::app::layer::Layer::Table,
+                crate::app::command::Command::Back
+            )
+        ),
         0 => " no events ".to_string(),
         n => format!(" events {}/{} ", app.table.cursor + 1, n),
     };

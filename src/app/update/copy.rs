@@ -2,10 +2,19 @@
 //! or the event's ID, handed to the runtime as `Effect::Copy` with text already made safe
 //! (`clipboard`), and its answer.
 
+use super::super::command::Command;
 use super::super::effect::Effect;
-use super::super::prompt::CopyWhat;
+use super::super::layer::Layer;
 use super::super::App;
 use crate::clipboard::{json_text, plain_text, MAX_BYTES};
+
+/// What a copy command copies (`copy-json`, `copy-field`, `copy-id`; `:copy json|field|id`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(super) enum CopyWhat {
+    Json,
+    Field,
+    Id,
+}
 
 pub(super) fn copy(app: &mut App, what: CopyWhat, effects: &mut Vec<Effect>) {
     match payload(app, what) {
@@ -33,14 +42,23 @@ fn payload(app: &App, what: CopyWhat) -> Result<(String, String), String> {
             (plain_text(id), "event ID".to_string())
         }
         CopyWhat::Field => {
+            let key = |layer, command| app.key_for(layer, command);
+            let (down, up) = (
+                key(Layer::Detail, Command::MoveDown),
+                key(Layer::Detail, Command::MoveUp),
+            );
             if !app.detail.open || app.focus != crate::app::Focus::Detail {
-                return Err(
-                    "pick the field first: enter (or tab) to the detail pane, j/k to its line"
-                        .into(),
-                );
+                return Err(format!(
+                    "pick the field first: {} (or {}) to the detail pane, {down}/{up} to its line",
+                    key(Layer::Table, Command::OpenDetail),
+                    key(Layer::Table, Command::FocusNext),
+                ));
             }
             let value = app.detail.value_under_cursor().ok_or_else(|| {
-                "no field on this line: move the detail cursor (tab, j/k)".to_string()
+                format!(
+                    "no field on this line: move the detail cursor ({}, {down}/{up})",
+                    key(Layer::Table, Command::FocusNext)
+                )
             })?;
             let field = field_name(app).unwrap_or_else(|| "field".to_string());
             (plain_text(value), field)

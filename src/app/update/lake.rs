@@ -2,10 +2,14 @@
 //! picker, the results table and its pivots, a pivot pushed down as SQL, and the reports of
 //! a running query.
 
+use super::pressed::Pressed;
 use super::walk::pivot_to;
-use super::{insert, App, Effect, Key, KeyCode};
+use super::{insert, App, Effect};
+use crate::app::command::Command;
 use crate::app::jobs::JobKind;
+use crate::app::key::KeyCode;
 use crate::app::lake::{LakeRun, ResultsView};
+use crate::app::layer::Layer;
 use crate::filter::facet::quote;
 use crate::filter::field::Field;
 use crate::job::{Ending, JobId, JobMsg, JobSpec, Progress, QueryProgress};
@@ -18,16 +22,21 @@ use crate::model::warning::{Location, Warning};
 use ratatui_textarea::{Input, Key as TaKey};
 use std::sync::Arc;
 
-/// The notice for Lake keys in a session that does not query Lake.
-pub(super) const NOT_LAKE: &str =
-    "E and R are CloudTrail Lake's: start trailscope with --lake EDS_ID (--lake alone lists them)";
+/// The notice for Lake keys in a session that does not query Lake, naming the user's keys.
+fn not_lake(app: &App) -> String {
+    format!(
+        "{} and {} are CloudTrail Lake's: start trailscope with --lake EDS_ID (--lake alone lists them)",
+        app.key_for(Layer::Table, Command::LakeEditor),
+        app.key_for(Layer::Table, Command::LakeResults)
+    )
+}
 
 pub(super) fn open_editor(app: &mut App) {
     match app.lake.as_mut() {
         // The picker is open until a store is chosen (leaving it quits): nothing to edit yet.
         Some(lake) if lake.store.is_empty() => {}
         Some(lake) => lake.editing = true,
-        None => app.notice = Some(NOT_LAKE.to_string()),
+        None => app.notice = Some(not_lake(app)),
     }
 }
 
@@ -35,7 +44,7 @@ pub(super) fn open_results(app: &mut App) {
     match app.lake.as_mut() {
         Some(lake) if lake.results.is_some() => lake.results_open = true,
         Some(_) => app.notice = Some("no results table yet: aggregate queries fill one".into()),
-        None => app.notice = Some(NOT_LAKE.to_string()),
+        None => app.notice = Some(not_lake(app)),
     }
 }
 
@@ -53,35 +62,16 @@ pub(super) fn cancel(app: &mut App, effects: &mut Vec<Effect>) -> bool {
     true
 }
 
-/// Keys while the editor is open.
-pub(super) fn editor_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
-    if key.ctrl && key.code == KeyCode::Char('c') {
-        return effects.push(Effect::Quit);
-    }
-    if app
-        .lake
-        .as_ref()
-        .is_some_and(|l| l.editor.templates.is_some())
-    {
-        return template_key(app, key);
-    }
+/// Keys while the editor is open: its commands, and text for the SQL.
+pub(super) fn editor_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Effect>) {
     let Some(lake) = app.lake.as_mut() else {
         return;
     };
     let editor = &mut lake.editor;
-    match (key.code, key.ctrl) {
-        (KeyCode::Esc, _) => lake.editing = false,
-        (KeyCode::F(5), _) | (KeyCode::Char('r'), true) => {
-            let sql = editor.text();
-            run(app, sql, effects);
-        }
-        (KeyCode::Char('t'), true) => {
-            editor.templates = Some(0);
-            editor.error = None;
-        }
-        (KeyCode::Char('p'), true) => history(lake, -1),
-        (KeyCode::Char('n'), true) => history(lake, 1),
-        _ => {
+    let command = match pressed {
+        Pressed::Run(call) => call.command,
+        Pressed::Nothing => return,
+        Pressed::Text(key) => {
             let ta_key = match key.code {
                 KeyCode::Char(c) => TaKey::Char(c),
                 KeyCode::Enter => TaKey::Enter,
@@ -105,7 +95,23 @@ pub(super) fn editor_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
                 shift: false,
             });
             editor.error = None;
+            return;
         }
+    };
+    match command {
+        Command::Quit => effects.push(Effect::Quit),
+        Command::Back => lake.editing = false,
+        Command::RunSql => {
+            let sql = editor.text();
+            run(app, sql, effects);
+        }
+        Command::Templates => {
+            editor.templates = Some(0);
+            editor.error = None;
+        }
+        Command::HistoryBack => history(lake, -1),
+        Command::HistoryForward => history(lake, 1),
+        _ => {}
     }
 }
 
@@ -131,18 +137,19 @@ fn history(lake: &mut crate::app::lake::LakeSession, step: isize) {
     lake.editor.history_at = Some(at);
 }
 
-/// The template list: ↑/↓ choose, enter fills the editor, esc goes back to it.
-fn template_key(app: &mut App, key: Key) {
+/// The template list: move, fill the editor with one, or go back to it.
+pub(super) fn template_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Effect>) {
     let Some(cursor) = app.lake.as_ref().and_then(|l| l.editor.templates) else {
         return;
     };
     let last = TEMPLATES.len() - 1;
     let mut rendered = None;
-    let next = match key.code {
-        KeyCode::Esc => None,
-        KeyCode::Up | KeyCode::Char('k') => Some(cursor.saturating_sub(1)),
-        KeyCode::Down | KeyCode::Char('j') => Some((cursor + 1).min(last)),
-        KeyCode::Enter => {
+    let next = match pressed.command() {
+        Some(Command::Quit) => return effects.push(Effect::Quit),
+        Some(Command::Back) => None,
+        Some(Command::MoveUp) => Some(cursor.saturating_sub(1)),
+        Some(Command::MoveDown) => Some((cursor + 1).min(last)),
+        Some(Command::Accept) => {
             rendered = app.lake.as_ref().map(|lake| {
                 TEMPLATES[cursor].render(&lake.store, lake.window, |p| param_value(app, p))
             });
@@ -203,7 +210,10 @@ fn run(app: &mut App, sql: String, effects: &mut Vec<Effect>) {
         return;
     };
     if sql.trim().is_empty() {
-        lake.editor.error = Some("nothing to run: write SQL, or ctrl-t for a template".into());
+        let templates = app.keymap.key_for(Layer::LakeEditor, Command::Templates);
+        lake.editor.error = Some(format!(
+            "nothing to run: write SQL, or {templates} for a template"
+        ));
         return;
     }
     lake.remember(&sql);
@@ -233,9 +243,12 @@ fn run(app: &mut App, sql: String, effects: &mut Vec<Effect>) {
     });
 }
 
-/// Keys in the results table: move, pick a column, enter pivots on the cell.
-pub(super) fn results_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
-    if key.ctrl && key.code == KeyCode::Char('c') {
+/// Keys in the results table: move, pick a column, pivot on the cell.
+pub(super) fn results_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Effect>) {
+    let Some(command) = pressed.command() else {
+        return;
+    };
+    if command == Command::Quit {
         return effects.push(Effect::Quit);
     }
     let Some(lake) = app.lake.as_mut() else {
@@ -247,17 +260,15 @@ pub(super) fn results_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
     };
     let rows = view.table.rows.len().max(1);
     let cols = view.table.columns.len().max(1);
-    match key.code {
-        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('R') => lake.results_open = false,
-        KeyCode::Up | KeyCode::Char('k') => view.row = view.row.saturating_sub(1),
-        KeyCode::Down | KeyCode::Char('j') => view.row = (view.row + 1).min(rows - 1),
-        KeyCode::PageUp => view.row = view.row.saturating_sub(10),
-        KeyCode::PageDown => view.row = (view.row + 10).min(rows - 1),
-        KeyCode::Left | KeyCode::Char('h') => view.col = view.col.saturating_sub(1),
-        KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => {
-            view.col = (view.col + 1).min(cols - 1)
-        }
-        KeyCode::Enter => pivot_on_cell(app),
+    match command {
+        Command::Back => lake.results_open = false,
+        Command::MoveUp => view.row = view.row.saturating_sub(1),
+        Command::MoveDown => view.row = (view.row + 1).min(rows - 1),
+        Command::PageUp => view.row = view.row.saturating_sub(10),
+        Command::PageDown => view.row = (view.row + 10).min(rows - 1),
+        Command::MoveLeft => view.col = view.col.saturating_sub(1),
+        Command::MoveRight => view.col = (view.col + 1).min(cols - 1),
+        Command::Accept => pivot_on_cell(app),
         _ => {}
     }
 }
@@ -282,8 +293,10 @@ fn pivot_on_cell(app: &mut App) {
     };
     let Some(field) = field_of(&column) else {
         app.notice = Some(format!(
-            "{} cannot be pivoted on (←/→ pick an IP, key, ARN, event, account… column)",
-            visible(&column)
+            "{} cannot be pivoted on ({}/{} pick an IP, key, ARN, event, account… column)",
+            visible(&column),
+            app.key_for(Layer::LakeResults, Command::MoveLeft),
+            app.key_for(Layer::LakeResults, Command::MoveRight)
         ));
         return;
     };
@@ -313,9 +326,12 @@ fn field_of(column: &str) -> Option<Field> {
     })
 }
 
-/// The store picker: ↑/↓, enter picks; esc leaves without one.
-pub(super) fn picker_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
-    if key.ctrl && key.code == KeyCode::Char('c') {
+/// The store picker: move, pick one, or leave without one.
+pub(super) fn picker_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Effect>) {
+    let Some(command) = pressed.command() else {
+        return;
+    };
+    if command == Command::Quit {
         return effects.push(Effect::Quit);
     }
     let Some(lake) = app.lake.as_mut() else {
@@ -328,22 +344,20 @@ pub(super) fn picker_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
         Some(Ok(s)) => s.len(),
         _ => 0,
     };
-    match key.code {
-        KeyCode::Esc | KeyCode::Char('q') => {
+    match command {
+        Command::Back => {
             lake.picker = None;
             if lake.store.is_empty() {
                 effects.push(Effect::Quit);
             }
         }
-        KeyCode::Up | KeyCode::Char('k') => picker.cursor = picker.cursor.saturating_sub(1),
-        KeyCode::Down | KeyCode::Char('j') => {
-            picker.cursor = (picker.cursor + 1).min(count.saturating_sub(1))
-        }
-        KeyCode::Char('r') if matches!(picker.stores, Some(Err(_))) => {
+        Command::MoveUp => picker.cursor = picker.cursor.saturating_sub(1),
+        Command::MoveDown => picker.cursor = (picker.cursor + 1).min(count.saturating_sub(1)),
+        Command::Retry if matches!(picker.stores, Some(Err(_))) => {
             picker.stores = None;
             list_stores(&mut app.jobs, effects);
         }
-        KeyCode::Enter => {
+        Command::Accept => {
             let chosen = match &picker.stores {
                 Some(Ok(s)) => s.get(picker.cursor).cloned(),
                 _ => None,
@@ -445,7 +459,8 @@ fn on_report(app: &mut App, job: JobId, report: JobMsg) {
         }
         JobMsg::Warnings(w) => app.warnings.extend(w),
         JobMsg::Done(ending) => {
-            let summary = summary(run, &ending);
+            let warnings = app.keymap.key_for(Layer::Table, Command::ToggleWarnings);
+            let summary = summary(run, &ending, &warnings);
             if let Ending::Failed(why) | Ending::TimedOut(why) = &ending {
                 let origin: Arc<str> = Arc::from(format!("CloudTrail Lake {}", lake.store));
                 app.warnings
@@ -467,7 +482,7 @@ fn on_report(app: &mut App, job: JobId, report: JobMsg) {
 }
 
 /// One line on how a query ended, with what it cost.
-fn summary(run: &LakeRun, ending: &Ending) -> String {
+fn summary(run: &LakeRun, ending: &Ending, warnings_key: &str) -> String {
     let p = &run.progress;
     let got = match run.events {
         Some(true) => format!("{} events joined", run.joined),
@@ -478,9 +493,10 @@ fn summary(run: &LakeRun, ending: &Ending) -> String {
     match ending {
         Ending::Finished => format!("Lake: {got} · {cost}"),
         Ending::Stopped => format!("Lake query cancelled: {got} kept · {cost}"),
-        Ending::TimedOut(_) => {
-            format!("Lake query timed out: {got} (partial) · {cost} · w says more")
-        }
+        Ending::TimedOut(_) => format!(
+            "Lake query timed out: {got} (partial) · {cost} · {} says more",
+            warnings_key
+        ),
         Ending::Failed(why) => format!("Lake: {}", visible(why)),
     }
 }
@@ -528,6 +544,11 @@ mod tests {
         app
     }
 
+    fn enter() -> crate::app::msg::Msg {
+        use crate::app::key::Key;
+        crate::app::msg::Msg::Key(Key::plain(KeyCode::Enter))
+    }
+
     fn listed(id: &str) -> crate::lake::stores::StoreInfo {
         crate::lake::stores::StoreInfo {
             id: id.to_string(),
@@ -553,8 +574,7 @@ mod tests {
         ] {
             let mut app = lake_app("");
             on_stores(&mut app, JobId(1), JobMsg::Stores(vec![listed(bad)]));
-            let mut effects = Vec::new();
-            picker_key(&mut app, Key::plain(KeyCode::Enter), &mut effects);
+            let effects = crate::app::update(&mut app, enter());
             let lake = app.lake.as_ref().expect("a Lake session");
             assert_eq!(lake.store, "", "{bad:?} was used");
             assert!(!lake.editing && lake.picker.is_some(), "{bad:?}");
@@ -569,7 +589,7 @@ mod tests {
         let good = "7e1b0c3a-5d2f-4c8e-9a6b-0f1e2d3c4b5a";
         let mut app = lake_app("");
         on_stores(&mut app, JobId(1), JobMsg::Stores(vec![listed(good)]));
-        picker_key(&mut app, Key::plain(KeyCode::Enter), &mut Vec::new());
+        crate::app::update(&mut app, enter());
         let lake = app.lake.as_ref().expect("a Lake session");
         assert_eq!(lake.store, good);
         assert!(lake.editing && lake.picker.is_none());

@@ -1,10 +1,12 @@
 //! The reducer's LookupEvents part: reports from the region jobs, the orders that load
 //! more, go further back or fetch the view, and the "load until" prompt.
 
-use super::{insert, App, Effect, Key, KeyCode};
-use crate::app::bar::BarOutcome;
+use super::pressed::{line, Line, Pressed};
+use super::{insert, App, Effect};
+use crate::app::command::Command;
 use crate::app::fetch::{Report, TIME_PRESETS};
 use crate::app::jobs::JobKind;
+use crate::app::layer::Layer;
 use crate::filter::parse_time;
 use crate::job::{JobId, JobMsg, JobSpec, Progress};
 use crate::model::time::EventTime;
@@ -95,9 +97,17 @@ pub(super) fn fetch(
     start_orders(app, orders, effects);
 }
 
-/// The notice for fetch keys in a session that reads files.
-pub(super) const NOT_LIVE: &str =
-    "m, L, t and F fetch from AWS: start trailscope with --region (and --profile); see --help";
+/// The notice for fetch keys in a session that reads files, naming the user's keys.
+pub(super) fn not_live(app: &App) -> String {
+    let key = |c| app.key_for(Layer::Table, c);
+    format!(
+        "{}, {}, {} and {} fetch from AWS: start trailscope with --region (and --profile); see --help",
+        key(Command::LoadMore),
+        key(Command::LoadUntil),
+        key(Command::FetchWindow),
+        key(Command::FetchView)
+    )
+}
 
 /// LookupEvents again, for the current view: its most selective condition AWS can evaluate is
 /// sent, and what comes back joins the store (pivots on IPs and ARNs still run here).
@@ -105,9 +115,10 @@ pub(super) fn fetch_view(app: &mut App, effects: &mut Vec<Effect>) {
     let now = app.now();
     let plan = lookup_plan(&app.filter.effective(), now);
     if plan.attribute.is_none() {
-        app.notice = Some(
-            "nothing in this view can be asked of AWS (it takes key, user, event, resource, id, source or readonly): m loads more of the whole window".to_string(),
-        );
+        app.notice = Some(format!(
+            "nothing in this view can be asked of AWS (it takes key, user, event, resource, id, source or readonly): {} loads more of the whole window",
+            app.key_for(Layer::Table, Command::LoadMore)
+        ));
         return;
     }
     let Some(live) = app.live.as_mut() else {
@@ -118,18 +129,15 @@ pub(super) fn fetch_view(app: &mut App, effects: &mut Vec<Effect>) {
 }
 
 /// The "load until" prompt: a time (`7d`, `2026-05-01`) or a count of events per region.
-pub(super) fn until_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
-    if key.ctrl && key.code == KeyCode::Char('c') {
-        return effects.push(Effect::Quit);
-    }
+pub(super) fn until_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Effect>) {
     let Some(bar) = app.until.as_mut() else {
         return;
     };
-    match bar.key(key) {
-        BarOutcome::Edited => app.until_error = None,
-        BarOutcome::Cancel => app.until = None,
-        BarOutcome::Ignored => {}
-        BarOutcome::Accept => {
+    match line(bar, pressed) {
+        Line::Edited => app.until_error = None,
+        Line::Run(Command::Quit) => effects.push(Effect::Quit),
+        Line::Run(Command::Back) => app.until = None,
+        Line::Run(Command::Accept) => {
             let text = bar.text().trim().to_string();
             let now = app.now();
             let Some(live) = app.live.as_mut() else {
@@ -153,6 +161,7 @@ pub(super) fn until_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
                 "already loaded that far in every region",
             );
         }
+        Line::Run(_) | Line::Unchanged => {}
     }
 }
 

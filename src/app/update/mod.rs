@@ -3,32 +3,35 @@
 
 mod copy;
 mod jobs;
+mod keys;
 pub(crate) mod lake;
 mod live;
 mod mouse;
+mod pressed;
 mod pushdown;
 mod session;
 mod walk;
 
-use super::bar::{BarOutcome, FilterBar};
+use super::bar::FilterBar;
+use super::call::Call;
 use super::command::Command;
 use super::effect::Effect;
 use super::fetch::TIME_PRESETS;
-use super::key::{Key, KeyCode};
+use super::layer::Layer;
 use super::msg::Msg;
 use super::picker::FacetPicker;
-use super::prompt::CopyWhat;
 use super::sort::Sort;
 use super::{App, Focus, Overlay};
-use crate::filter::facet::{self, Facet};
+use crate::filter::facet::Facet;
 use crate::model::column::{Column, ALL_COLUMNS};
 use crate::model::store::EventIdx;
 use crate::profile::timeline::Timeline;
 use crate::profile::Profile;
+use copy::CopyWhat;
 pub(crate) use jobs::start_load;
 pub(crate) use live::start_orders;
-use live::{fetch, fetch_view, go_back, until_key, NOT_LIVE};
-use walk::{follow_lineage, go_to_mark, jump_to_mark, open_lineage, pivot_key, show, timeline_key};
+use live::{fetch, fetch_view, go_back, not_live};
+use walk::{follow_lineage, go_to_mark, jump_to_mark, open_lineage, pivot_on, show};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let mut effects = Vec::new();
@@ -36,29 +39,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         app.notice = None;
     }
     match msg {
-        Msg::Key(key) if app.prompt.is_some() => session::prompt_key(app, key, &mut effects),
-        Msg::Key(key) if app.sessions.is_some() => session::sessions_key(app, key, &mut effects),
-        Msg::Key(key) if app.bar.is_some() => bar_key(app, key, &mut effects),
-        Msg::Key(key) if app.until.is_some() => until_key(app, key, &mut effects),
-        Msg::Key(key) if app.pivot_menu => pivot_key(app, key, &mut effects),
-        Msg::Key(key) if app.lake.as_ref().is_some_and(|l| l.picker.is_some()) => {
-            lake::picker_key(app, key, &mut effects)
-        }
-        Msg::Key(key) if app.lake.as_ref().is_some_and(|l| l.editing) => {
-            lake::editor_key(app, key, &mut effects)
-        }
-        Msg::Key(key) if app.lake.as_ref().is_some_and(|l| l.results_open) => {
-            lake::results_key(app, key, &mut effects)
-        }
-        Msg::Key(key) if matches!(app.overlay, Some(Overlay::Timeline { .. })) => {
-            timeline_key(app, key, &mut effects)
-        }
-        Msg::Key(key) if app.picker.is_some() => picker_key(app, key, &mut effects),
-        Msg::Key(key) => {
-            if let Some(command) = app.keymap.command_for(key) {
-                apply(app, command, &mut effects);
-            }
-        }
+        // One place decides which layer has the keys (`App::layer`); its handler runs them.
+        Msg::Key(key) => keys::on_key(app, key, &mut effects),
         Msg::Mouse(m) => mouse::mouse(app, m, &mut effects),
         Msg::Copied(result) => copy::on_copied(app, result),
         Msg::Paste(text) if session::paste(app, &text) => {}
@@ -132,11 +114,9 @@ pub(super) fn nothing_read_message(app: &App) -> String {
     msg
 }
 
-fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
-    if let Some(overlay) = app.overlay {
-        return apply_overlay(app, overlay, command, effects);
-    }
-    match command {
+/// A command in the table or the detail pane (their keys, the palette, the command line).
+fn apply(app: &mut App, call: &Call, effects: &mut Vec<Effect>) {
+    match call.command {
         Command::Quit => effects.push(Effect::Quit),
         Command::Annotate => session::open_note(app),
         Command::CommandLine => session::open_command_line(app),
@@ -169,7 +149,8 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
                 live::stop(app, effects);
                 app.load.loading = false;
                 app.load.done_ms = Some(app.now_ms);
-                app.notice = Some("fetch stopped: m resumes every region".to_string());
+                let more = app.key_for(Layer::Table, Command::LoadMore);
+                app.notice = Some(format!("fetch stopped: {more} resumes every region"));
             }
             // A load from files or S3 stops the same way; what arrived stays. Not a reopen:
             // its marks and notes wait for every saved event.
@@ -223,7 +204,10 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
             let here = app.current_view();
             match app.nav.go_back(here) {
                 Some(view) => show(app, view),
-                None => app.notice = Some("no earlier view: p pivots".to_string()),
+                None => {
+                    let pivot = app.key_for(Layer::Table, Command::PivotMenu);
+                    app.notice = Some(format!("no earlier view: {pivot} pivots"));
+                }
             }
         }
         Command::NavForward => {
@@ -266,10 +250,12 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
         Command::LoadMore => match app.live.as_mut() {
             Some(live) => {
                 let orders = live.more();
-                let idle = "every region has read its whole window: t goes further back";
-                fetch(app, orders, effects, idle);
+                let back = app.key_for(Layer::Table, Command::FetchWindow);
+                let idle =
+                    format!("every region has read its whole window: {back} goes further back");
+                fetch(app, orders, effects, &idle);
             }
-            None => app.notice = Some(NOT_LIVE.to_string()),
+            None => app.notice = Some(not_live(app)),
         },
         Command::FetchView if app.live.is_some() => fetch_view(app, effects),
         Command::LoadUntil if app.live.is_some() => {
@@ -280,7 +266,7 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
             app.overlay = Some(Overlay::Fetch { cursor: 0 });
         }
         Command::LoadUntil | Command::FetchWindow | Command::FetchView => {
-            app.notice = Some(NOT_LIVE.to_string())
+            app.notice = Some(not_live(app))
         }
         Command::LakeEditor => lake::open_editor(app),
         Command::LakeResults => lake::open_results(app),
@@ -301,6 +287,31 @@ fn apply(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
             app.resort();
             reanchor(app);
         }
+        Command::Pivot(pivot) => pivot_on(app, pivot),
+        Command::SetTime(time) => app.set_time(time),
+        Command::Save | Command::Note | Command::Theme | Command::Export(..) => {
+            if let Err(why) = session::with_operand(app, call, effects) {
+                app.notice = Some(why);
+            }
+        }
+        // The other layers' keys: the keymap refuses them in the table's section, the
+        // command line says where they work.
+        Command::Accept
+        | Command::MoveLeft
+        | Command::MoveRight
+        | Command::NextFacet
+        | Command::PreviousFacet
+        | Command::Exclude
+        | Command::DeleteBack
+        | Command::StartSpan
+        | Command::RunSql
+        | Command::Templates
+        | Command::HistoryBack
+        | Command::HistoryForward
+        | Command::Retry
+        | Command::Complete
+        | Command::ClearLine
+        | Command::Undo => {}
     }
 }
 
@@ -367,72 +378,6 @@ fn reanchor(app: &mut App) {
     app.table.scroll_into_view(page);
 }
 
-fn bar_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
-    if key.ctrl && key.code == KeyCode::Char('c') {
-        return effects.push(Effect::Quit);
-    }
-    let Some(bar) = app.bar.as_mut() else { return };
-    match bar.key(key) {
-        BarOutcome::Edited => {
-            let text = bar.text().to_string();
-            app.filter.set_text(&text);
-        }
-        BarOutcome::Accept => {
-            // An invalid filter cannot be accepted: the bar stays open on the error.
-            if app.filter.error.is_none() {
-                app.bar = None;
-            }
-        }
-        BarOutcome::Cancel => {
-            let before = bar.before.clone();
-            app.bar = None;
-            app.filter.set_text(&before);
-            app.filter.error = None;
-        }
-        BarOutcome::Ignored => {}
-    }
-}
-
-fn picker_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
-    let Some(picker) = app.picker.as_mut() else {
-        return;
-    };
-    let page = (app.height as isize / 2).max(1);
-    match (key.code, key.ctrl) {
-        (KeyCode::Char('c'), true) => effects.push(Effect::Quit),
-        (KeyCode::Esc, _) => app.picker = None,
-        (KeyCode::Enter, _) | (KeyCode::Char('x'), true) => {
-            let exclude = key.code != KeyCode::Enter;
-            let Some(value) = picker.value(picker.cursor) else {
-                return;
-            };
-            let term = facet::term(picker.facet, app.store.interner.resolve(value.sym));
-            let term = if exclude { format!("-{term}") } else { term };
-            let text = match app.filter.text.trim() {
-                "" => term,
-                t => format!("{t} {term}"),
-            };
-            app.picker = None;
-            app.filter.set_text(&text);
-        }
-        (KeyCode::Tab | KeyCode::Right, _) => {
-            let rows = app.filter.rows.as_deref().unwrap_or(app.store.time_order());
-            picker.switch(&app.store, rows, true);
-        }
-        (KeyCode::BackTab | KeyCode::Left, _) => {
-            let rows = app.filter.rows.as_deref().unwrap_or(app.store.time_order());
-            picker.switch(&app.store, rows, false);
-        }
-        (KeyCode::Up, _) | (KeyCode::Char('p'), true) => picker.move_by(-1),
-        (KeyCode::Down, _) | (KeyCode::Char('n'), true) => picker.move_by(1),
-        (KeyCode::PageUp, _) => picker.move_by(-page),
-        (KeyCode::PageDown, _) => picker.move_by(page),
-        (KeyCode::Backspace, _) => picker.backspace(&app.store),
-        (KeyCode::Char(c), false) if !key.alt => picker.type_char(&app.store, c),
-        _ => {}
-    }
-}
-
 fn page(app: &App) -> usize {
     match app.focus {
         Focus::Table => app.layout().table_rows().max(1),
@@ -459,6 +404,7 @@ fn move_by(app: &mut App, delta: isize) {
     }
 }
 
+/// A command in a list overlay (the timeline has its own, `walk::timeline_key`).
 fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mut Vec<Effect>) {
     let scroll_of = |delta: isize, s: usize| (s as isize).saturating_add(delta).max(0) as usize;
     let delta = match command {
@@ -480,7 +426,7 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Command::PageDown => app.height as isize / 2,
         Command::Top => isize::MIN / 2,
         Command::Bottom => isize::MAX / 2,
-        Command::OpenDetail | Command::FocusNext => {
+        Command::Accept | Command::OpenDetail | Command::FocusNext => {
             match overlay {
                 Overlay::Columns { cursor } => toggle_column(app, cursor),
                 Overlay::Fetch { cursor } => go_back(app, cursor, effects),
@@ -494,8 +440,10 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
     };
     // Clamped to the content when drawn, so the overlay never scrolls into emptiness.
     let limit = match overlay {
+        // Long descriptions wrap: room for one extra row each, on a narrow screen.
         Overlay::Help { .. } => {
-            app.keymap.bindings().len() + crate::filter::field::FIELDS.len() + 20
+            let sections = app.keymap.sections().count();
+            2 * app.keymap.binding_count() + 2 * sections + crate::filter::field::FIELDS.len() + 20
         }
         Overlay::Warnings { .. } => app.warnings.rows().saturating_sub(1),
         Overlay::Columns { .. } => ALL_COLUMNS.len() - 1,

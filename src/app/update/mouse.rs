@@ -25,14 +25,15 @@ pub(super) fn mouse(app: &mut App, m: Mouse, effects: &mut Vec<Effect>) {
     {
         return;
     }
-    if app.overlay.is_some() {
+    if let Some(overlay) = app.overlay {
         let command = match m.kind {
             MouseKind::ScrollUp => Command::MoveUp,
             MouseKind::ScrollDown => Command::MoveDown,
             _ => return,
         };
         for _ in 0..WHEEL {
-            super::apply(app, command, effects);
+            let overlay = app.overlay.unwrap_or(overlay);
+            super::apply_overlay(app, overlay, command, effects);
         }
         return;
     }

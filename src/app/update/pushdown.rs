@@ -4,6 +4,8 @@
 //! offer. A new source adds its answer here.
 
 use super::App;
+use crate::app::command::Command;
+use crate::app::layer::Layer;
 use crate::lake::pushdown::condition;
 use crate::lake::sql::events_query;
 use crate::model::sanitize::visible;
@@ -44,8 +46,9 @@ pub(super) fn offer(app: &mut App) {
     match ask(app) {
         None => {}
         Some(Pushdown::Lookup { attribute }) => {
+            let fetch = app.key_for(Layer::Table, Command::FetchView);
             app.notice = Some(format!(
-                "F fetches {attribute} from AWS beyond what is loaded"
+                "{fetch} fetches {attribute} from AWS beyond what is loaded"
             ));
         }
         Some(Pushdown::Lake { sql }) => {
@@ -54,8 +57,11 @@ pub(super) fn offer(app: &mut App) {
                 lake.editor.error = None;
                 lake.editing = true;
             }
-            app.notice =
-                Some("the pivot as Lake SQL: F5 runs it, esc keeps to loaded events".into());
+            app.notice = Some(format!(
+                "the pivot as Lake SQL: {} runs it, {} keeps to loaded events",
+                app.keymap.key_for(Layer::LakeEditor, Command::RunSql),
+                app.keymap.key_for(Layer::LakeEditor, Command::Back)
+            ));
         }
         Some(Pushdown::Refused(why)) => app.notice = Some(why),
     }

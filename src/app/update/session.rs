@@ -1,15 +1,19 @@
 //! Keys and messages of saved investigations: the `:` command line, notes on events, the
 //! investigation picker, the saver's answers and exports.
 
+use super::super::call::{takes_words, Call};
+use super::super::command::Command;
 use super::super::effect::Effect;
 use super::super::key::{Key, KeyCode};
+use super::super::layer::{Layer, Section};
 use super::super::palette::{Action, Palette};
-use super::super::prompt::{is_verb, parse_command, ExportOrder, Prompt, PromptKind, Typed};
+use super::super::prompt::{Prompt, PromptKind};
 use super::super::session::save_as;
 use super::super::session_picker::SessionPicker;
 use super::super::App;
-use crate::app::bar::BarOutcome;
-use crate::export::{export, Provenance, Scope};
+use super::pressed::{line, Line, Pressed};
+use crate::app::bar::FilterBar;
+use crate::export::{export, Format, Provenance, Scope};
 use crate::model::store::EventIdx;
 use std::path::PathBuf;
 
@@ -33,39 +37,41 @@ pub(super) fn open_sessions(app: &mut App, effects: &mut Vec<Effect>) {
     effects.push(Effect::ListSessions);
 }
 
-pub(super) fn prompt_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+/// The `:` command line and the note prompt: the line's keys, the palette's, and accepting.
+pub(super) fn prompt_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Effect>) {
     let Some(prompt) = app.prompt.as_mut() else {
         return;
     };
-    if key.code == KeyCode::Char('c') && key.ctrl {
-        app.prompt = None;
-        return;
-    }
-    if let Some(palette) = prompt.palette.as_mut() {
-        match (key.code, key.ctrl) {
-            (KeyCode::Up, _) | (KeyCode::Char('p'), true) => return palette.move_by(-1),
-            (KeyCode::Down, _) | (KeyCode::Char('n'), true) => return palette.move_by(1),
-            (KeyCode::Tab, _) => {
-                if let Some(text) = palette.completion() {
-                    prompt.bar = crate::app::bar::FilterBar::open(&text);
-                    palette.refilter(&text);
-                }
-                return;
-            }
-            _ => {}
-        }
-    }
-    match prompt.bar.key(key) {
-        BarOutcome::Cancel => app.prompt = None,
-        BarOutcome::Edited => {
+    match line(&mut prompt.bar, pressed) {
+        Line::Edited => {
             prompt.error = None;
             let text = prompt.bar.text().to_string();
             if let Some(p) = prompt.palette.as_mut() {
                 p.refilter(&text);
             }
         }
-        BarOutcome::Ignored => {}
-        BarOutcome::Accept => accept(app, effects),
+        Line::Run(Command::Back) => app.prompt = None,
+        Line::Run(Command::Quit) => effects.push(Effect::Quit),
+        Line::Run(Command::Accept) => accept(app, effects),
+        Line::Run(Command::MoveUp) => {
+            if let Some(p) = prompt.palette.as_mut() {
+                p.move_by(-1);
+            }
+        }
+        Line::Run(Command::MoveDown) => {
+            if let Some(p) = prompt.palette.as_mut() {
+                p.move_by(1);
+            }
+        }
+        Line::Run(Command::Complete) => {
+            if let Some(p) = prompt.palette.as_mut() {
+                if let Some(text) = p.completion() {
+                    prompt.bar = FilterBar::open(&text);
+                    p.refilter(&text);
+                }
+            }
+        }
+        Line::Run(_) | Line::Unchanged => {}
     }
 }
 
@@ -76,45 +82,79 @@ fn accept(app: &mut App, effects: &mut Vec<Effect>) {
         return;
     };
     let text = prompt.bar.text().to_string();
-    let kind = prompt.kind;
+    if let PromptKind::Note(idx) = prompt.kind {
+        app.prompt = None;
+        return set_note(app, idx, &text);
+    }
     let word = text.split_whitespace().next().unwrap_or("");
+    let is_command = Call::parse(&text).is_ok_and(|c| c.command.in_table());
     let chosen = prompt.palette.as_ref().and_then(|p| {
-        let use_it =
-            p.picked || (!word.is_empty() && !is_verb(word) && parse_command(&text).is_err());
+        let use_it = p.picked || (!word.is_empty() && !takes_words(word) && !is_command);
         use_it
             .then(|| p.selected().map(|e| e.action.clone()))
             .flatten()
     });
-    let result = match chosen {
+    match chosen {
         Some(Action::Run(command)) => {
             app.prompt = None;
-            super::apply(app, command, effects);
-            return;
+            super::apply(app, &Call::from(command), effects);
         }
         // A verb that takes words: put it on the line and wait for them.
         Some(Action::Verb(name, true)) if word != name => {
             let line = format!("{name} ");
-            prompt.bar = crate::app::bar::FilterBar::open(&line);
+            prompt.bar = FilterBar::open(&line);
             if let Some(p) = prompt.palette.as_mut() {
                 p.refilter(&line);
             }
-            return;
         }
-        Some(Action::Verb(name, _)) if word != name => run(app, kind, name, effects),
-        _ => run(app, kind, &text, effects),
+        Some(Action::Verb(name, _)) if word != name => run_line(app, name, effects),
+        _ => run_line(app, &text, effects),
+    }
+}
+
+/// A command line's text, run in the table; what is wrong with it stays on the line.
+fn run_line(app: &mut App, text: &str, effects: &mut Vec<Effect>) {
+    let call = match Call::parse(text) {
+        Ok(call) if call.command.in_table() => call,
+        Ok(call) => {
+            let places: Vec<&str> = Section::all()
+                .filter(|s| s.accepts(call.command))
+                .map(Section::name)
+                .collect();
+            let why = format!(
+                "{} is a key of other layers ({}), not a command here",
+                call.command.name(),
+                places.join(", ")
+            );
+            return refuse(app, why);
+        }
+        Err(e) => {
+            let why = e.message(&|layer, command| app.key_for(layer, command));
+            return refuse(app, why);
+        }
     };
-    match result {
-        // A command may have opened another prompt (`:sessions` does not, but stay general).
+    if !call.command.takes_operand() {
+        // The line closes first: the command may open another prompt (`:annotate`).
+        app.prompt = None;
+        return super::apply(app, &call, effects);
+    }
+    match with_operand(app, &call, effects) {
         Ok(()) => {
-            if app.prompt.as_ref().is_some_and(|p| p.kind == kind) {
+            if app
+                .prompt
+                .as_ref()
+                .is_some_and(|p| p.kind == PromptKind::Command)
+            {
                 app.prompt = None;
             }
         }
-        Err(e) => {
-            if let Some(p) = app.prompt.as_mut() {
-                p.error = Some(e);
-            }
-        }
+        Err(why) => refuse(app, why),
+    }
+}
+
+fn refuse(app: &mut App, why: String) {
+    if let Some(p) = app.prompt.as_mut() {
+        p.error = Some(why);
     }
 }
 
@@ -128,68 +168,43 @@ pub(super) fn paste(app: &mut App, text: &str) -> bool {
     }
 }
 
-fn run(
+/// The commands that take words (`save NAME`, `note TEXT`, `theme NAME`, `export … FILE`),
+/// from the command line or a key; the error says why not.
+pub(super) fn with_operand(
     app: &mut App,
-    kind: PromptKind,
-    text: &str,
+    call: &Call,
     effects: &mut Vec<Effect>,
 ) -> Result<(), String> {
-    match kind {
-        PromptKind::Note(idx) => {
-            set_note(app, idx, text);
+    match call.command {
+        Command::Save => {
+            if app.session.name.is_none() {
+                return Err(format!(
+                    "saving is off (--no-save, or the session database could not be opened: see {})",
+                    app.key_for(Layer::Table, Command::ToggleWarnings)
+                ));
+            }
+            let name = call.operand.as_str();
+            save_as(app, name)?;
+            app.notice = Some(format!("saving as {name}…"));
             Ok(())
         }
-        PromptKind::Command => match parse_command(text)? {
-            Typed::Save(name) => {
-                if app.session.name.is_none() {
-                    return Err(
-                        "saving is off (--no-save, or the session database could not be opened: see w)"
-                            .into(),
-                    );
-                }
-                save_as(app, &name)?;
-                app.notice = Some(format!("saving as {name}…"));
-                Ok(())
-            }
-            Typed::Note(text) => {
-                app.session.note = text.trim().to_string();
-                app.notice = Some(if app.session.note.is_empty() {
-                    "investigation note removed".into()
-                } else {
-                    "investigation note saved".into()
-                });
-                Ok(())
-            }
-            Typed::Sessions => {
-                app.prompt = None;
-                open_sessions(app, effects);
-                Ok(())
-            }
-            Typed::Quit => {
-                effects.push(Effect::Quit);
-                Ok(())
-            }
-            Typed::Export(order) => {
-                let effect = export_effect(app, &order)?;
-                effects.push(effect);
-                Ok(())
-            }
-            Typed::Theme(name) => app.set_theme(&name),
-            Typed::Time(t) => {
-                app.set_time(t.unwrap_or(app.time.next()));
-                Ok(())
-            }
-            Typed::Copy(what) => {
-                app.prompt = None;
-                super::copy::copy(app, what, effects);
-                Ok(())
-            }
-            Typed::Run(command) => {
-                app.prompt = None;
-                super::apply(app, command, effects);
-                Ok(())
-            }
-        },
+        Command::Note => {
+            app.session.note = call.operand.trim().to_string();
+            app.notice = Some(if app.session.note.is_empty() {
+                "investigation note removed".into()
+            } else {
+                "investigation note saved".into()
+            });
+            Ok(())
+        }
+        Command::Theme => app.set_theme(&call.operand),
+        Command::Export(format, scope) => {
+            let path = Some(call.operand.as_str()).filter(|p| !p.is_empty());
+            let effect = export_effect(app, format, scope, path)?;
+            effects.push(effect);
+            Ok(())
+        }
+        _ => Ok(()),
     }
 }
 
@@ -205,18 +220,26 @@ fn set_note(app: &mut App, idx: EventIdx, text: &str) {
 }
 
 /// Renders the export here (it is pure) and asks the runtime to write the file.
-fn export_effect(app: &App, order: &ExportOrder) -> Result<Effect, String> {
+fn export_effect(
+    app: &App,
+    format: Format,
+    scope: Scope,
+    path: Option<&str>,
+) -> Result<Effect, String> {
     if app.session.restore.is_some() {
         return Err("still reopening: marks and notes are back once every event has loaded (Enter again then)".into());
     }
-    let rows: Vec<EventIdx> = match order.scope {
+    let rows: Vec<EventIdx> = match scope {
         Scope::Marked => app.marked(),
         Scope::View => app.rows().to_vec(),
         Scope::All => app.store.time_order().to_vec(),
     };
     if rows.is_empty() {
-        return Err(match order.scope {
-            Scope::Marked => "nothing marked to export: space marks an event".into(),
+        return Err(match scope {
+            Scope::Marked => format!(
+                "nothing marked to export: {} marks an event",
+                app.key_for(Layer::Table, Command::ToggleMark)
+            ),
             _ => "no events to export in this view".into(),
         });
     }
@@ -226,28 +249,21 @@ fn export_effect(app: &App, order: &ExportOrder) -> Result<Effect, String> {
         sources: app.session.sources.iter().map(|s| s.describe()).collect(),
         caller: None,
         filter: app.current_filter_text(),
-        scope: order.scope,
+        scope,
         exported_at: app.now(),
     };
     let mut bytes = Vec::new();
-    let done = export(
-        &mut bytes,
-        order.format,
-        &app.store,
-        &rows,
-        &app.notes,
-        &prov,
-    )
-    .map_err(|e| format!("cannot export: {e}"))?;
-    let path = match &order.path {
+    let done = export(&mut bytes, format, &app.store, &rows, &app.notes, &prov)
+        .map_err(|e| format!("cannot export: {e}"))?;
+    let path = match path {
         Some(p) => PathBuf::from(p),
-        None => PathBuf::from(default_file_name(app, order)),
+        None => PathBuf::from(default_file_name(app, format, scope)),
     };
     let what = format!(
         "{} ({}) as {} to {} · sha256 {}",
         done.events,
-        order.scope.label(),
-        order.format.extension(),
+        scope.label(),
+        format.extension(),
         path.display(),
         &done.sha256[..16.min(done.sha256.len())]
     );
@@ -256,7 +272,7 @@ fn export_effect(app: &App, order: &ExportOrder) -> Result<Effect, String> {
 
 /// `trailscope-<investigation>-<scope>-<time>.<ext>`, with only safe characters: names are
 /// typed by users but end up in a shell's file listing.
-fn default_file_name(app: &App, order: &ExportOrder) -> String {
+fn default_file_name(app: &App, format: Format, scope: Scope) -> String {
     let name = app.session.name.as_deref().unwrap_or("export");
     let safe: String = name
         .chars()
@@ -278,25 +294,39 @@ fn default_file_name(app: &App, order: &ExportOrder) -> String {
         .collect();
     format!(
         "trailscope-{safe}-{}-{stamp}.{}",
-        order.scope.label(),
-        order.format.extension()
+        scope.label(),
+        format.extension()
     )
 }
 
-pub(super) fn sessions_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+/// The saved-investigation picker: printable keys search, the layer's keys move and open.
+pub(super) fn sessions_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Effect>) {
     let Some(picker) = app.sessions.as_mut() else {
         return;
     };
     let page = (app.height as isize / 2).max(1);
-    match (key.code, key.ctrl) {
-        (KeyCode::Char('c'), true) => effects.push(Effect::Quit),
-        (KeyCode::Esc, _) => {
+    let command = match pressed {
+        Pressed::Run(call) => call.command,
+        Pressed::Text(Key {
+            code: KeyCode::Char(c),
+            ctrl: false,
+            alt: false,
+        }) => return picker.type_char(c),
+        Pressed::Text(_) | Pressed::Nothing => return,
+    };
+    match command {
+        Command::Quit => effects.push(Effect::Quit),
+        Command::Back => {
             app.sessions = None;
             if app.store.is_empty() && !app.load.loading {
-                app.notice = Some("nothing open: O lists saved investigations, q quits".into());
+                app.notice = Some(format!(
+                    "nothing open: {} lists saved investigations, {} quits",
+                    app.key_for(Layer::Table, Command::Sessions),
+                    app.key_for(Layer::Table, Command::Quit)
+                ));
             }
         }
-        (KeyCode::Enter, _) => {
+        Command::Accept => {
             if let Some(s) = picker.selected() {
                 let name = s.name.clone();
                 if app.session.name.as_deref() == Some(name.as_str()) {
@@ -307,12 +337,11 @@ pub(super) fn sessions_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
                 }
             }
         }
-        (KeyCode::Up, _) | (KeyCode::Char('p'), true) => picker.move_by(-1),
-        (KeyCode::Down, _) | (KeyCode::Char('n'), true) => picker.move_by(1),
-        (KeyCode::PageUp, _) => picker.move_by(-page),
-        (KeyCode::PageDown, _) => picker.move_by(page),
-        (KeyCode::Backspace, _) => picker.backspace(),
-        (KeyCode::Char(c), false) if !key.alt => picker.type_char(c),
+        Command::MoveUp => picker.move_by(-1),
+        Command::MoveDown => picker.move_by(1),
+        Command::PageUp => picker.move_by(-page),
+        Command::PageDown => picker.move_by(page),
+        Command::DeleteBack => picker.backspace(),
         _ => {}
     }
 }

@@ -1,7 +1,10 @@
 //! The reducer's part for walking an incident: pivots and the back/forward stack, the lineage
 //! overlay, the timeline's zoom, and marks.
 
-use super::{move_by, reanchor, App, Effect, Key, KeyCode, Overlay};
+use super::pressed::Pressed;
+use super::{move_by, reanchor, App, Effect, Overlay};
+use crate::app::command::Command;
+use crate::app::layer::Layer;
 use crate::app::nav::{Pivot, View};
 use crate::filter::facet::quote;
 use crate::lineage::{cred_of, Cred};
@@ -28,22 +31,25 @@ pub(super) fn pivot_to(app: &mut App, term: String) {
     super::pushdown::offer(app);
 }
 
-/// The pivot menu: a letter picks what to follow; Esc closes it.
-pub(super) fn pivot_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+/// The pivot menu: its keys pick what to follow; any other key closes it.
+pub(super) fn pivot_menu_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Effect>) {
     app.pivot_menu = false;
-    match key.code {
-        KeyCode::Char('c') if key.ctrl => effects.push(Effect::Quit),
-        KeyCode::Char(c) => {
-            let Some(pivot) = Pivot::ALL.into_iter().find(|p| p.letter() == c) else {
-                return;
-            };
-            let Some(idx) = app.selected() else { return };
-            match pivot.term(&app.store, idx) {
-                Some(term) => pivot_to(app, term),
-                None => app.notice = Some(format!("this event has no {}", pivot.name())),
-            }
-        }
+    match pressed.command() {
+        Some(Command::Quit) => effects.push(Effect::Quit),
+        Some(Command::Pivot(pivot)) => pivot_on(app, pivot),
         _ => {}
+    }
+}
+
+/// Pivots on one value of the selected event (from the menu, a key or `:pivot key`).
+pub(super) fn pivot_on(app: &mut App, pivot: Pivot) {
+    let Some(idx) = app.selected() else {
+        app.notice = Some("no event selected to pivot from".to_string());
+        return;
+    };
+    match pivot.term(&app.store, idx) {
+        Some(term) => pivot_to(app, term),
+        None => app.notice = Some(format!("this event has no {}", pivot.name())),
     }
 }
 
@@ -73,26 +79,27 @@ pub(super) fn follow_lineage(app: &mut App, cursor: usize) {
 }
 
 /// The timeline overlay: move along the buckets, mark a span, zoom into it.
-pub(super) fn timeline_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+pub(super) fn timeline_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Effect>) {
     let Some(Overlay::Timeline { cursor, anchor }) = app.overlay else {
+        return;
+    };
+    let Some(command) = pressed.command() else {
         return;
     };
     let last = app.timeline.buckets.len().saturating_sub(1);
     let step = |by: isize| (cursor as isize + by).clamp(0, last as isize) as usize;
-    let (cursor, anchor) = match (key.code, key.ctrl) {
-        (KeyCode::Char('c'), true) | (KeyCode::Char('q'), false) => {
-            return effects.push(Effect::Quit)
-        }
-        (KeyCode::Esc, _) | (KeyCode::Char('h'), false) => return app.overlay = None,
-        (KeyCode::Left, _) => (step(-1), anchor),
-        (KeyCode::Right, _) => (step(1), anchor),
-        (KeyCode::PageUp, _) => (step(-10), anchor),
-        (KeyCode::PageDown, _) => (step(10), anchor),
-        (KeyCode::Home, _) | (KeyCode::Char('g'), false) => (0, anchor),
-        (KeyCode::End, _) | (KeyCode::Char('G'), false) => (last, anchor),
-        // Space starts a span at the cursor (again: starts it over here).
-        (KeyCode::Char(' '), false) => (cursor, Some(cursor)),
-        (KeyCode::Enter, _) => return zoom(app, anchor.unwrap_or(cursor), cursor),
+    let (cursor, anchor) = match command {
+        Command::Quit => return effects.push(Effect::Quit),
+        Command::Back => return app.overlay = None,
+        Command::MoveLeft => (step(-1), anchor),
+        Command::MoveRight => (step(1), anchor),
+        Command::PageUp => (step(-10), anchor),
+        Command::PageDown => (step(10), anchor),
+        Command::Top => (0, anchor),
+        Command::Bottom => (last, anchor),
+        // A span starts at the cursor (again: starts it over here).
+        Command::StartSpan => (cursor, Some(cursor)),
+        Command::Accept => return zoom(app, anchor.unwrap_or(cursor), cursor),
         _ => (cursor, anchor),
     };
     app.overlay = Some(Overlay::Timeline { cursor, anchor });
@@ -139,7 +146,8 @@ pub(super) fn go_to_mark(app: &mut App, cursor: usize) {
 /// The next (or previous) marked event in the view, wrapping around.
 pub(super) fn jump_to_mark(app: &mut App, forward: bool) {
     if app.marks.is_empty() {
-        app.notice = Some("no marks: space marks the selected event".to_string());
+        let mark = app.key_for(Layer::Table, Command::ToggleMark);
+        app.notice = Some(format!("no marks: {mark} marks the selected event"));
         return;
     }
     let rows = app.rows();
@@ -158,8 +166,9 @@ pub(super) fn jump_to_mark(app: &mut App, forward: bool) {
         }
         None => {
             app.notice = Some(format!(
-                "{} marked, none in this view ([ goes back)",
-                app.marks.len()
+                "{} marked, none in this view ({} goes back)",
+                app.marks.len(),
+                app.key_for(Layer::Table, Command::NavBack)
             ))
         }
     }
