@@ -6,10 +6,10 @@
 
 use super::super::command::Command;
 use super::super::effect::Effect;
-use super::super::key::{Key, KeyCode};
+use super::super::key::Key;
 use super::super::layer::Layer;
 use super::super::App;
-use super::pressed::{line, Line, Pressed};
+use super::pressed::{line, Line, Pressed, Searching};
 use super::{lake, live, session, walk};
 use crate::filter::facet;
 use crate::keymap::Lookup;
@@ -84,14 +84,10 @@ fn facets_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Effect>) {
         return;
     };
     let page = (app.height as isize / 2).max(1);
-    let command = match pressed {
-        Pressed::Run(call) => call.command,
-        Pressed::Text(Key {
-            code: KeyCode::Char(c),
-            ctrl: false,
-            alt: false,
-        }) => return picker.type_char(&app.store, c),
-        Pressed::Text(_) | Pressed::Nothing => return,
+    let command = match pressed.searching() {
+        Searching::Run(command) => command,
+        Searching::Type(c) => return picker.type_char(&app.store, c),
+        Searching::Ignore => return,
     };
     match command {
         Command::Quit => effects.push(Effect::Quit),

@@ -5,7 +5,7 @@
 use super::super::bar::FilterBar;
 use super::super::call::Call;
 use super::super::command::Command;
-use super::super::key::Key;
+use super::super::key::{Key, KeyCode};
 
 /// What a key does in the layer that has it (owned, so the handler can change the app).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,7 +17,27 @@ pub(super) enum Pressed {
     Text(Key),
 }
 
+/// A key in a list that searches as you type (the facet picker, the saved investigations).
+pub(super) enum Searching {
+    Run(Command),
+    Type(char),
+    Ignore,
+}
+
 impl Pressed {
+    /// In a searching list: a bound key runs its command, a plain character types.
+    pub(super) fn searching(self) -> Searching {
+        match self {
+            Pressed::Run(call) => Searching::Run(call.command),
+            Pressed::Text(Key {
+                code: KeyCode::Char(c),
+                ctrl: false,
+                alt: false,
+            }) => Searching::Type(c),
+            Pressed::Text(_) | Pressed::Nothing => Searching::Ignore,
+        }
+    }
+
     /// The command, when the key runs one.
     pub(super) fn command(&self) -> Option<Command> {
         match self {

@@ -4,14 +4,13 @@
 use super::super::call::{takes_words, Call};
 use super::super::command::Command;
 use super::super::effect::Effect;
-use super::super::key::{Key, KeyCode};
 use super::super::layer::{Layer, Section};
 use super::super::palette::{Action, Palette};
 use super::super::prompt::{Prompt, PromptKind};
 use super::super::session::save_as;
 use super::super::session_picker::SessionPicker;
 use super::super::App;
-use super::pressed::{line, Line, Pressed};
+use super::pressed::{line, Line, Pressed, Searching};
 use crate::app::bar::FilterBar;
 use crate::export::{export, Format, Provenance, Scope};
 use crate::model::store::EventIdx;
@@ -305,14 +304,10 @@ pub(super) fn sessions_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Ef
         return;
     };
     let page = (app.height as isize / 2).max(1);
-    let command = match pressed {
-        Pressed::Run(call) => call.command,
-        Pressed::Text(Key {
-            code: KeyCode::Char(c),
-            ctrl: false,
-            alt: false,
-        }) => return picker.type_char(c),
-        Pressed::Text(_) | Pressed::Nothing => return,
+    let command = match pressed.searching() {
+        Searching::Run(command) => command,
+        Searching::Type(c) => return picker.type_char(c),
+        Searching::Ignore => return,
     };
     match command {
         Command::Quit => effects.push(Effect::Quit),
