@@ -305,6 +305,21 @@ fn the_app_and_the_ui_import_only_the_sources_pure_parts() {
     );
 }
 
+#[test]
+fn the_command_line_stops_at_the_front_door() {
+    let mut found = Vec::new();
+    for (module, file) in modules() {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        if module[0] != "cmd" && product_code(&text).contains("clap") {
+            found.push(name(&module));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "rule: clap's types stop in cmd/; below it, sources, the app and the configuration take plain requests: {found:?}"
+    );
+}
+
 /// The reader itself: groups, `super`, inline paths and comments are read as the compiler
 /// reads them, so the rules above cannot pass by not seeing an import.
 #[test]
