@@ -86,8 +86,9 @@ fn capture(scene: &Scene) -> String {
         t.send_keys(keys);
         t.wait_text(shows, 10);
     }
-    // Dropping the tmux server ends the app (SIGHUP), whatever is open.
-    t.screen_escaped()
+    // The whole frame, not the moment its title appeared. Dropping the tmux server ends the
+    // app (SIGHUP), whatever is open.
+    t.settled_escaped(std::time::Duration::from_millis(400), 20)
 }
 
 /// The rows a screenshot is compared by: all but the status bar (load timings vary).

@@ -143,6 +143,33 @@ impl Tmux {
         self.wait_for(&format!("{text:?}"), secs, |s| s.contains(text))
     }
 
+    /// Waits until the screen stops changing (colours included, the status bar aside: its
+    /// timings tick) for `quiet`: a frame's first rows can reach tmux before its last ones on
+    /// a busy machine, so a picture taken the moment one text appears may be half of a frame.
+    /// Returns the settled screen.
+    pub fn settled_escaped(&self, quiet: Duration, secs: u64) -> String {
+        let above_status = |screen: &str| {
+            let rows: Vec<&str> = screen.lines().collect();
+            rows[..rows.len().saturating_sub(1)].join("\n")
+        };
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        let mut last = self.screen_escaped();
+        let mut since = Instant::now();
+        loop {
+            std::thread::sleep(Duration::from_millis(25));
+            let now = self.screen_escaped();
+            if above_status(&now) != above_status(&last) {
+                last = now;
+                since = Instant::now();
+            } else if since.elapsed() >= quiet {
+                return now;
+            }
+            if Instant::now() > deadline {
+                panic!("the screen never settled; last:\n{last}");
+            }
+        }
+    }
+
     /// Any tmux command on this server (`set-option …`, `list-buffers`); its standard output.
     pub fn command(&self, args: &[&str]) -> String {
         let mut all = vec!["-L", self.socket.as_str()];
