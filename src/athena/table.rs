@@ -219,7 +219,7 @@ mod tests {
     #[test]
     fn an_organization_table_projects_account_region_and_day() {
         let sql = create_table(&spec(Some("o-a1b2c3d4e5"))).unwrap_or_else(|e| e);
-        assert!(sql.starts_with("CREATE EXTERNAL TABLE IF NOT EXISTS `trailscope`.`cloudtrail_org` (\n  `eventversion` STRING,\n  `useridentity` STRUCT<\n    type: STRING,"), "{sql}");
+        assert!(sql.starts_with("CREATE EXTERNAL TABLE IF NOT EXISTS `trailscope`.`cloudtrail_org` (\n  `eventversion` STRING,\n  `useridentity` STRUCT<\n      type: STRING,"), "{sql}");
         assert!(sql.contains("  `requestparameters` STRING,\n"));
         assert!(sql.contains("  `resources` ARRAY<STRUCT<\n      arn: STRING,\n      accountid: STRING,\n      type: STRING>>,\n"));
         assert!(sql.contains("  `tlsdetails` STRUCT<\n      tlsversion: STRING,\n      ciphersuite: STRING,\n      clientprovidedhostheader: STRING>\n)\n"));
