@@ -260,7 +260,8 @@ mod tests {
 
     #[test]
     fn nothing_unchecked_enters_the_statement() {
-        let cases: [(&str, fn(&mut TableSpec)); 7] = [
+        type Spoil = fn(&mut TableSpec);
+        let cases: [(&str, Spoil); 7] = [
             ("table", |s| s.table = "t; DROP TABLE x".to_string()),
             ("database", |s| s.database = "DB".to_string()),
             ("bucket", |s| s.bucket = "b'x".to_string()),
