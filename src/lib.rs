@@ -5,6 +5,7 @@
 //! `runtime` is the only impure loop.
 
 pub mod app;
+pub mod athena;
 pub mod clipboard;
 pub mod cmd;
 pub mod config;
@@ -23,6 +24,7 @@ pub mod source;
 pub mod terminal;
 pub mod theme;
 pub mod toml_error;
+pub mod trino;
 pub mod ui;
 
 /// The version with the git revision it was built from (see build.rs): `0.1.0 (git 3d39923)`.

@@ -25,7 +25,10 @@ const LAYERS: &[(&str, &[&str])] = &[
             "clipboard",
         ],
     ),
-    ("sources", &["job", "source", "lake", "session"]),
+    (
+        "sources",
+        &["job", "trino", "source", "lake", "athena", "session"],
+    ),
     ("app", &["app", "keymap"]),
     ("view and settings", &["ui", "config"]),
     ("loop", &["runtime", "terminal"]),

@@ -5,7 +5,7 @@ mod ast;
 mod compile;
 pub mod facet;
 pub mod field;
-mod glob;
+pub(crate) mod glob;
 mod lex;
 mod needle;
 mod parse;

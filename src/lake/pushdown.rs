@@ -7,39 +7,22 @@ use crate::filter::field::Field;
 use crate::filter::Expr;
 
 /// The SQL condition for `expr`, or why it cannot be asked of Lake (and then the pivot only
-/// runs on the events already loaded).
+/// runs on the events already loaded). The AND/OR/NOT reading is the one Athena shares
+/// (`trino::condition`); Lake is asked exact terms only.
 pub fn condition(expr: &Expr) -> Result<String, String> {
-    match expr {
-        Expr::And(parts) if parts.is_empty() => {
-            Err("the whole window: give a pivot or a condition".to_string())
-        }
-        Expr::And(parts) => join(parts, " AND "),
-        Expr::Or(parts) => join(parts, " OR "),
-        // SQL's NOT of NULL is NULL, which drops the row: `NOT (errorCode = 'x')` would lose
-        // every call without an error code, which the local `-error:=x` keeps. coalesce makes
-        // the inner condition false where a column is missing, as the local filter reads it.
-        // AND and OR need nothing: without NOT, NULL drops a row exactly where false would.
-        Expr::Not(inner) => Ok(format!("NOT coalesce(({}), false)", condition(inner)?)),
-        Expr::Text(_) => Err("free text searches the loaded events only".to_string()),
-        Expr::Field {
-            field,
-            value,
-            exact: true,
-        } => exact(*field, value),
-        Expr::Field { field, .. } => Err(format!(
+    crate::trino::condition::condition(expr, &term)
+}
+
+fn term(field: Field, value: &str, exact_term: bool) -> Result<String, String> {
+    if exact_term {
+        exact(field, value)
+    } else {
+        Err(format!(
             "{}: only exact values (a pivot, `{}:=…`) are sent to Lake",
             field.name(),
             field.name()
-        )),
+        ))
     }
-}
-
-fn join(parts: &[Expr], op: &str) -> Result<String, String> {
-    let conditions: Result<Vec<String>, String> = parts
-        .iter()
-        .map(|p| condition(p).map(|c| format!("({c})")))
-        .collect();
-    Ok(conditions?.join(op))
 }
 
 /// The columns an exact term compares, as the local filter does (`filter::compile`).

@@ -4,42 +4,11 @@
 //! store id is checked against its pattern before it is written after FROM, and every query
 //! trailscope writes is bounded by `eventTime`, because Lake bills by the bytes it scans.
 
-use crate::model::sanitize::is_unsafe;
 use crate::model::time::EventTime;
 use std::fmt::Write;
 
-/// A time window, `start` inclusive and `end` exclusive.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct Window {
-    pub start: EventTime,
-    pub end: EventTime,
-}
-
-/// `value` as a SQL string literal that reads back as exactly `value`.
-pub fn literal(value: &str) -> String {
-    if !value.chars().any(is_unsafe) {
-        return format!("'{}'", value.replace('\'', "''"));
-    }
-    // A Unicode escape literal (Trino's U&'…'): escapes are `\XXXX` or `\+XXXXXX`, a
-    // backslash is `\\`; quotes are still doubled. The statement itself then holds nothing
-    // that could reach the terminal raw when it is shown before it runs.
-    let mut out = String::from("U&'");
-    for c in value.chars() {
-        match c {
-            '\'' => out.push_str("''"),
-            '\\' => out.push_str("\\\\"),
-            c if is_unsafe(c) && (c as u32) <= 0xffff => {
-                let _ = write!(out, "\\{:04X}", c as u32);
-            }
-            c if is_unsafe(c) => {
-                let _ = write!(out, "\\+{:06X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
-}
+// Values are written by the literal both engines share; the window is theirs too.
+pub use crate::trino::{literal, Window};
 
 /// The id of an event data store, from its id or its ARN
 /// (`arn:aws:cloudtrail:REGION:ACCOUNT:eventdatastore/ID`), checked to be only what an id
@@ -174,15 +143,6 @@ pub fn equals(column: &str, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn literals_double_quotes_and_escape_what_a_terminal_would_obey() {
-        assert_eq!(literal("plain"), "'plain'");
-        assert_eq!(literal("O'Brien'; --"), "'O''Brien''; --'");
-        assert_eq!(literal("back\\slash"), "'back\\slash'");
-        assert_eq!(literal("a\u{1b}[31m'"), "U&'a\\001B[31m'''");
-        assert_eq!(literal("\\\u{202e}"), "U&'\\\\\\202E'");
-    }
 
     #[test]
     fn store_ids_are_checked_before_they_follow_from() {
