@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::harness::given_demo;
 use common::{fixture, load};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -165,4 +166,25 @@ fn exports_carry_the_failure_and_its_message() {
         .filter(|l| l.contains(",Failure,Failed authentication"))
         .collect();
     assert_eq!(failed.len(), 3, "{csv}");
+}
+
+/// Through the reducer, on the demo: erin's benign failed sign-in (assets/demo/STORY.md) is in
+/// the errors preset and shows its code in the table; `error:any` holds the 23 events with an
+/// errorCode and this one.
+#[test]
+fn the_demos_failed_console_login_is_an_error_on_screen() {
+    let h = given_demo(160, 40).keys("/error:any<enter>");
+    assert_eq!(h.app.rows().len(), 24);
+    let h = given_demo(160, 40).keys("/event:ConsoleLogin<enter>2");
+    assert_eq!(h.app.rows().len(), 1, "the errors preset");
+    let store = &h.app.store;
+    let e = store.event(h.app.rows()[0]);
+    assert_eq!(store.text(Some(e.principal_name)), "erin");
+    assert_eq!(store.text(e.error_code), FAILURE);
+    assert_eq!(e.error_message.as_deref(), Some("Failed authentication"));
+    let screen = h.draw().join("\n");
+    assert!(
+        screen.contains("ConsoleLogin") && screen.contains(FAILURE),
+        "{screen}"
+    );
 }
