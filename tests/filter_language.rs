@@ -173,6 +173,15 @@ fn jq_counts(file: &std::path::Path, conditions: &[&str]) -> Vec<usize> {
 
 const NOW: &str = "2026-11-20T00:00:00Z";
 
+/// The error field in jq (model::outcome): `errorCode`, else `Failure` where the sign-in
+/// service (any of its events) or an Identity Center sign-in step says so under a key named
+/// after the event, in `responseElements` or `serviceEventDetails`.
+macro_rules! error_jq {
+    () => {
+        r#"((.eventName // "") as $n | (.errorCode // "") as $c | if $c != "" then $c elif (.eventSource == "signin.amazonaws.com" or ($n | IN("CredentialChallenge", "CredentialVerification", "UserAuthentication"))) and ([.responseElements, .serviceEventDetails] | map(if type == "string" then (fromjson? // null) else . end | objects | .[$n] | strings | ascii_downcase == "failure") | any) then "Failure" else "" end)"#
+    };
+}
+
 /// Every field, operator and preset, each beside the jq condition that means the same.
 const CASES: &[(&str, &str)] = &[
     ("", "true"),
@@ -234,17 +243,18 @@ const CASES: &[(&str, &str)] = &[
         "account:444455556666",
         r#".recipientAccountId == "444455556666" or .userIdentity.accountId == "444455556666""#,
     ),
-    // An empty errorCode is no error.
-    ("error:any", r#"(.errorCode // "") != """#),
-    ("error:none", r#"(.errorCode // "") == """#),
+    // An empty errorCode is no error; a failed sign-in without one is (`ERROR_JQ`).
+    ("error:any", concat!(error_jq!(), r#" != """#)),
+    ("error:none", concat!(error_jq!(), r#" == """#)),
     (
         "error:AccessDenied",
-        r#".errorCode // "" | test("^accessdenied$"; "i")"#,
+        concat!(error_jq!(), r#" | test("^accessdenied$"; "i")"#),
     ),
     (
         "error:*Denied*",
-        r#".errorCode // "" | test("denied"; "i")"#,
+        concat!(error_jq!(), r#" | test("denied"; "i")"#),
     ),
+    ("error:failure", concat!(error_jq!(), r#" == "Failure""#)),
     ("ua:Boto3", r#".userAgent // "" | test("boto3"; "i")"#),
     (
         "resource:acme-finance",
@@ -310,8 +320,11 @@ const DANGEROUS_JQ: &str = r#"(.eventName // "" | ascii_downcase) as $n | ($n | 
 fn preset_jq(p: Preset) -> &'static str {
     match p {
         Preset::Writes => r#".readOnly | tostring | ascii_downcase == "false""#,
-        Preset::Errors => r#"(.errorCode // "") != """#,
-        Preset::Denied => r#".errorCode // "" | test("accessdenied|unauthorized|forbidden"; "i")"#,
+        Preset::Errors => concat!(error_jq!(), r#" != """#),
+        Preset::Denied => concat!(
+            error_jq!(),
+            r#" | test("accessdenied|unauthorized|forbidden"; "i")"#
+        ),
         Preset::ConsoleSignIn => r#".eventName == "ConsoleLogin""#,
         Preset::HideServiceNoise => {
             r#".userIdentity.type != "AWSService" and (.sourceIPAddress // "" | test("\\.amazonaws\\.com$"; "i") | not) and (.userAgent // "" | test("aws internal"; "i") | not)"#

@@ -28,14 +28,20 @@ fn panther_wrapped_json_lines() {
     // wc -l …/panther_cloudtrail_rule_tests.jsonl → 459 lines, each {"rule_id",…,"event":{record}}.
     // Panther test events reuse eventIDs ("1", "1111") for different scenarios: records count as
     // one only when eventID, time, action, caller and request all agree (whole content when there
-    // is no eventID). The same rule in jq:
-    //   K='if (.eventID != null) then [.eventID, .eventTime, .eventName, .eventSource,
-    //      .recipientAccountId, .requestID, .sourceIPAddress, .errorCode, .userAgent,
-    //      .userIdentity.arn, .userIdentity.accessKeyId] else . end'
-    //   jq -c ".event | $K" …/panther_cloudtrail_rule_tests.jsonl | sort -u | wc -l → 375
+    // is no eventID), and the outcome: a failed sign-in (model::outcome) is not the same event
+    // as a successful one under the same test eventID. The same rule in jq:
+    //   E='(.eventName // "") as $n | if (.errorCode // "") != "" then .errorCode
+    //      elif .eventSource == "signin.amazonaws.com"
+    //        and ((.responseElements | objects | .[$n]) // "") == "Failure" then "Failure"
+    //      else null end'
+    //   K="if (.eventID != null) then [.eventID, .eventTime, .eventName, .eventSource,
+    //      .recipientAccountId, .requestID, .sourceIPAddress, ($E), .userAgent,
+    //      .userIdentity.arn, .userIdentity.accessKeyId] else . end"
+    //   jq -c ".event | $K" …/panther_cloudtrail_rule_tests.jsonl | sort -u | wc -l → 378
+    // (375 with `.errorCode` alone in place of `($E)`.)
     let (store, warnings) = load(&[fixture("panther-analysis-cloudtrail-test-events")]);
     assert_eq!(store.len() + store.duplicates(), 459, "every record read");
-    assert_eq!(store.len(), 375);
+    assert_eq!(store.len(), 378);
     assert!(problems(&warnings).is_empty(), "{warnings:?}");
 }
 
@@ -105,11 +111,11 @@ fn aws_processing_library_edge_cases() {
 fn all_fixtures_together_and_twice() {
     let root = fixture("");
     // One Panther record is also in another set: the union of the per-set jq keys above,
-    // `… | sort -u | wc -l`, is 703, one less than 304 + 375 + 6 + 19; plus the 61 records the
+    // `… | sort -u | wc -l`, is 706, one less than 304 + 378 + 6 + 19; plus the 61 records the
     // hostile corpus keeps (tests/hostile.rs counts them file by file) and 3 hand-written
     // preset records.
     let (once, _) = load(std::slice::from_ref(&root));
-    assert_eq!(once.len(), 703 + 61 + 3);
+    assert_eq!(once.len(), 706 + 61 + 3);
     // Loading the same folder twice merges every record with its twin.
     let (twice, _) = load(&[root.clone(), root]);
     assert_eq!(twice.len(), once.len());

@@ -106,7 +106,7 @@ pub const FIELDS: &[FieldSpec] = &[
         field: Field::Error,
         names: &["error", "err"],
         kind: MatchKind::ErrorCode,
-        help: "errorCode: any, none, or a code glob",
+        help: "errorCode, or Failure for a failed sign-in: any, none, or a code glob",
     },
     FieldSpec {
         field: Field::UserAgent,

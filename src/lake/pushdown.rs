@@ -5,6 +5,7 @@
 use super::sql::{equals, literal};
 use crate::filter::field::Field;
 use crate::filter::Expr;
+use crate::model::outcome::FAILURE;
 
 /// The SQL condition for `expr`, or why it cannot be asked of Lake (and then the pivot only
 /// runs on the events already loaded). The AND/OR/NOT reading is the one Athena shares
@@ -35,6 +36,14 @@ fn exact(field: Field, value: &str) -> Result<String, String> {
         Field::Source => equals("eventSource", value),
         Field::Region => equals("awsRegion", value),
         Field::UserAgent => equals("userAgent", value),
+        // A failed sign-in's `Failure` is read from responseElements or serviceEventDetails
+        // (model::outcome); Lake's errorCode column never holds it, so asking would return
+        // nothing and the pivot would look empty.
+        Field::Error if value.eq_ignore_ascii_case(FAILURE) => {
+            return Err(format!(
+                "error:={FAILURE} is a failed sign-in without an errorCode: it runs on the loaded events only"
+            ))
+        }
         Field::Error => equals("errorCode", value),
         Field::Type => equals("userIdentity.type", value),
         Field::Category => equals("eventCategory", value),
@@ -101,6 +110,10 @@ mod tests {
         assert_eq!(
             sql("-error:=AccessDenied").as_deref(),
             Ok("NOT coalesce((errorCode = 'AccessDenied'), false)")
+        );
+        assert!(
+            sql("error:=Failure").is_err(),
+            "not in Lake's errorCode column"
         );
         assert!(sql("principal:=unknown:bob").is_err());
         assert!(sql("ip:10.0.0.0/8").is_err());

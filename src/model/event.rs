@@ -14,6 +14,8 @@ pub struct Event {
     pub account: Option<Sym>,
     pub source_ip: Option<Sym>,
     pub user_agent: Option<Sym>,
+    /// `errorCode`, or `outcome::FAILURE` for a failure recorded elsewhere (a refused
+    /// ConsoleLogin): every reader of the error field sees both.
     pub error_code: Option<Sym>,
     pub event_type: Option<Sym>,
     pub category: Option<Sym>,
@@ -61,6 +63,7 @@ pub struct Resource {
 }
 
 impl Event {
+    /// Failed: an `errorCode`, or a failure CloudTrail records elsewhere (`model::outcome`).
     pub fn is_error(&self) -> bool {
         self.error_code.is_some()
     }

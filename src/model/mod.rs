@@ -7,6 +7,7 @@ pub mod dup_keys;
 pub mod event;
 pub mod intern;
 pub mod loose;
+pub mod outcome;
 pub mod parse;
 pub mod principal;
 pub mod record;

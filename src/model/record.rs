@@ -3,6 +3,7 @@
 
 use super::compact::compact_json;
 use super::loose::{present, text, Loose};
+use super::outcome;
 use super::time::EventTime;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -21,6 +22,7 @@ pub struct Record {
     pub account: Option<Box<str>>,
     pub source_ip: Option<Box<str>>,
     pub user_agent: Option<Box<str>>,
+    /// `errorCode`, or `outcome::FAILURE` when the record says it failed elsewhere.
     pub error_code: Option<Box<str>>,
     pub error_message: Option<Box<str>>,
     pub event_type: Option<Box<str>>,
@@ -114,6 +116,11 @@ pub(crate) struct RecordView<'a> {
     resources: Option<&'a RawValue>,
     #[serde(borrow, rename = "additionalEventData")]
     additional: Option<&'a RawValue>,
+    /// Kept unread unless `outcome` needs it: sign-in events record failure here.
+    #[serde(borrow, rename = "responseElements")]
+    response_elements: Option<&'a RawValue>,
+    #[serde(borrow, rename = "serviceEventDetails")]
+    service_event_details: Option<&'a RawValue>,
     /// Logstash and other shippers stamp their own time; used only when `eventTime` is absent.
     #[serde(borrow, rename = "@timestamp", deserialize_with = "present")]
     pub(crate) shipper_time: Option<Loose<'a>>,
@@ -281,7 +288,15 @@ impl RecordView<'_> {
             account: owned(&self.account),
             source_ip: owned(&self.source_ip),
             user_agent: owned(&self.user_agent),
-            error_code: owned(&self.error_code),
+            error_code: outcome::error_code(
+                text(&self.error_code),
+                outcome::Parts {
+                    source: text(&self.source),
+                    name: text(&self.name),
+                    response_elements: self.response_elements,
+                    service_event_details: self.service_event_details,
+                },
+            ),
             error_message: owned(&self.error_message),
             event_type: owned(&self.event_type),
             category: owned(&self.category),

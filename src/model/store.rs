@@ -262,7 +262,9 @@ fn intern_identity(i: &mut Interner, id: &IdentityRecord) -> Identity {
 /// Two records are one event when AWS's identifiers agree. Real eventIDs are unique GUIDs, but
 /// test and synthetic data reuse them ("1", "1111"), so the key also takes the time, action,
 /// caller and request: only true re-deliveries (overlapping downloads, the same event from S3
-/// and from LookupEvents) collapse. Records without an eventID dedupe on their whole content.
+/// and from LookupEvents) collapse. The error code is the outcome (`model::outcome`), so a failed
+/// sign-in never merges with a successful one. Records without an eventID dedupe on their whole
+/// content.
 fn dedup_key(r: &Record) -> u64 {
     // A high-quality 64-bit hash with a fixed seed: two different events colliding would merge
     // them, so this is foldhash's quality variant, not the fast one.

@@ -168,7 +168,7 @@ fn top(
     out
 }
 
-/// What the view's principals did before: values seen there are not new.
+/// What the view's principals did before: values they used successfully there are not new.
 struct Baseline {
     before: EventTime,
     seen: [HashSet<String>; 4],
@@ -224,12 +224,15 @@ impl Baseline {
         };
         for &i in &history {
             let t = store.event(i).time;
+            // Only a use that worked is prior use: an attacker's own failed logins from an
+            // address minutes before the one that succeeded must not make that address old.
+            let succeeded = !store.event(i).is_error();
             for (k, dim) in [Dim::Ip, Dim::Agent, Dim::Region, Dim::Call]
                 .into_iter()
                 .enumerate()
             {
                 let v = value(store, i, dim);
-                if t < b.before {
+                if t < b.before && succeeded {
                     b.seen[k].insert(v.clone());
                 }
                 let first = b.first_use[k].entry(v).or_insert(t);
@@ -239,15 +242,14 @@ impl Baseline {
         b
     }
 
-    /// When `value` was first used, if that was after the baseline.
+    /// When `value` was first used (tried, even if that failed), if it had not been used
+    /// successfully before the baseline. Without failures in the history this is a use
+    /// after the baseline; with them, a value only tried before it is still new.
     fn first_seen(&self, dim: Dim, value: &str) -> Option<EventTime> {
         let k = dim as usize;
         if self.seen[k].contains(value) {
             return None;
         }
-        self.first_use[k]
-            .get(value)
-            .copied()
-            .filter(|&t| t >= self.before)
+        self.first_use[k].get(value).copied()
     }
 }
