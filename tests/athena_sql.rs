@@ -58,8 +58,6 @@ fn filter_terms_become_conditions_with_the_local_meaning() {
             "recipientaccountid = '111122223333' OR useridentity.accountid = '111122223333'",
         ),
         ("id:abc*", "eventid = 'abc*' OR requestid = 'abc*'"),
-        ("error:any", "errorcode IS NOT NULL"),
-        ("error:none", "errorcode IS NULL"),
         ("error:=any", "errorcode = 'any'"),
         ("error:AccessDenied*", "lower(errorcode) LIKE 'accessdenied%' ESCAPE '\\'"),
         ("vpce:any", "vpcendpointid IS NOT NULL"),
@@ -99,6 +97,12 @@ fn filter_terms_become_conditions_with_the_local_meaning() {
         ("after:-3h", "narrows the window"),
         ("event:Délete", "non-ASCII"),
         ("event:=A OR hello", "free text"),
+        // A failed sign-in's `Failure` has no errorCode (model::outcome).
+        ("error:any", "failed sign-ins"),
+        ("error:none", "failed sign-ins"),
+        ("error:failure", "failed sign-ins"),
+        ("error:=Failure", "failed sign-ins"),
+        ("error:Fail*", "failed sign-ins"),
     ];
     for (filter, why) in kept {
         match sql(filter) {
@@ -111,12 +115,13 @@ fn filter_terms_become_conditions_with_the_local_meaning() {
 #[test]
 fn a_plan_sends_what_it_can_and_keeps_the_rest_here() {
     let now = EventTime::parse("2026-11-21T12:00:00Z").unwrap_or(EventTime::UNKNOWN);
-    let filter = parse("key:=AKIAEXAMPLE hello after:2026-11-21 principal:bob -error:any")
-        .unwrap_or_default();
+    let filter =
+        parse("key:=AKIAEXAMPLE hello after:2026-11-21 principal:bob -error:=AccessDenied")
+            .unwrap_or_default();
     let p = plan(&filter, window(), now);
     assert_eq!(
         p.condition.as_deref(),
-        Some("(useridentity.accesskeyid = 'AKIAEXAMPLE') AND (NOT coalesce((errorcode IS NOT NULL), false))")
+        Some("(useridentity.accesskeyid = 'AKIAEXAMPLE') AND (NOT coalesce((errorcode = 'AccessDenied'), false))")
     );
     assert_eq!(p.kept.len(), 3, "{:?}", p.kept);
     assert_eq!(
@@ -127,7 +132,7 @@ fn a_plan_sends_what_it_can_and_keeps_the_rest_here() {
     assert_eq!(p.local, filter);
     assert_eq!(
         p.describe(),
-        "Athena: key:=\"AKIAEXAMPLE\" (not error:\"any\") · here: \"hello\" principal:\"bob\""
+        "Athena: key:=\"AKIAEXAMPLE\" (not error:=\"AccessDenied\") · here: \"hello\" principal:\"bob\""
     );
     let all = plan(&Expr::all(), window(), now);
     assert_eq!(all.condition, None);

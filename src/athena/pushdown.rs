@@ -10,14 +10,23 @@
 //! drops it.
 
 use crate::filter::field::Field;
-use crate::filter::glob::has_wildcard;
+use crate::filter::glob::{glob_match, has_wildcard};
 use crate::filter::Expr;
+use crate::model::outcome::FAILURE;
 use crate::trino::literal::{like, literal};
 use std::net::IpAddr;
 
 /// The SQL condition for `expr`, or why it stays with the local filter.
 pub fn condition(expr: &Expr) -> Result<String, String> {
     crate::trino::condition::condition(expr, &term)
+}
+
+/// Whether an `error:` term's value reaches the outcomes CloudTrail records outside
+/// errorCode: `any`/`none` (and their synonyms), or a pattern `Failure` matches.
+fn may_be_outcome(value: &str, exact: bool) -> bool {
+    let word = value.to_ascii_lowercase();
+    let yes_no = ["any", "yes", "true", "none", "no", "false"];
+    (!exact && yes_no.contains(&word.as_str())) || glob_match(value, FAILURE, !exact)
 }
 
 /// How a field's values are compared (as `filter::compile` does).
@@ -50,11 +59,12 @@ fn term(field: Field, value: &str, exact: bool) -> Result<String, String> {
         Field::Event => on(&["eventname"], Match::Whole),
         Field::Type => on(&["useridentity.type"], Match::Whole),
         Field::Category => on(&["eventcategory"], Match::Whole),
-        Field::Error if !exact => match value.to_ascii_lowercase().as_str() {
-            "any" | "yes" | "true" => Ok("errorcode IS NOT NULL".to_string()),
-            "none" | "no" | "false" => Ok("errorcode IS NULL".to_string()),
-            _ => on(&["errorcode"], Match::Whole),
-        },
+        // A failed sign-in has no errorCode: its `Failure` is read from responseElements or
+        // serviceEventDetails (model::outcome). Asking errorcode for `any`, `none` or a value
+        // that can be `Failure` would leave failed sign-ins out (or in): kept local.
+        Field::Error if may_be_outcome(value, exact) => Err(format!(
+            "error:{value} also reads failed sign-ins, which have no errorCode column"
+        )),
         Field::Error => on(&["errorcode"], Match::Whole),
         Field::Vpce if !exact && value.eq_ignore_ascii_case("any") => {
             Ok("vpcendpointid IS NOT NULL".to_string())
