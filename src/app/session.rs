@@ -210,6 +210,11 @@ pub fn autosave(app: &mut App, at_exit: bool) -> Option<SaveJob> {
     if s.restore.is_some() {
         return None; // not everything is back on screen yet: saving now would lose it
     }
+    // Nothing read and nothing written yet (a start that failed, a fetch that found nothing):
+    // an empty investigation in the list would only hide the real ones.
+    if s.fresh && app.store.is_empty() {
+        return None;
+    }
     // Files are read again in seconds: their first save waits for the load to end rather
     // than slow it down (it made a million-event load 1.4× slower). Events fetched from AWS
     // cost more to get again, so a fetch is saved as it goes.
@@ -311,4 +316,25 @@ pub fn source_line(sources: &[SourceRecord]) -> String {
         .map(|s| s.label.clone())
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_investigation_that_read_nothing_is_not_saved() {
+        let mut app = App::new(crate::keymap::Keymap::default_keymap(), "t".into(), 80, 24);
+        app.session = SessionMeta::saving("empty".into(), true, 0);
+        app.load.loading = false;
+        assert!(
+            autosave(&mut app, true).is_none(),
+            "nothing read: nothing saved"
+        );
+        let text = "{\"eventVersion\":\"1.09\",\"eventName\":\"E\",\"eventSource\":\"s\",\"eventID\":\"1\",\"eventTime\":\"2026-11-19T02:00:00Z\"}";
+        let mut out = (Vec::new(), Vec::new());
+        crate::model::parse::parse_text(&std::sync::Arc::from("t"), text, &mut out);
+        app.store.insert_batch(out.0);
+        assert!(autosave(&mut app, true).is_some(), "one event read: saved");
+    }
 }
