@@ -17,11 +17,17 @@ pub enum Agent {
 
 impl Agent {
     pub fn classify(user_agent: &str, source_ip: &str) -> Agent {
-        let ua = user_agent;
+        // S3 data events write the caller's user agent in brackets: `[aws-cli/2.15.30 …]`.
+        let ua = user_agent.trim();
+        let ua = ua
+            .strip_prefix('[')
+            .and_then(|inner| inner.strip_suffix(']'))
+            .unwrap_or(ua);
         if ua.contains("exec-env/AmazonQ-For-") {
             return Agent::AmazonQ;
         }
         if ua.starts_with("console.")
+            || ua.starts_with("S3Console/")
             || ua.contains("console.amazonaws.com")
             || ua == "AWS Internal"
             || ua.starts_with("signin.amazonaws.com")
@@ -102,6 +108,11 @@ mod tests {
             ("autoscaling.amazonaws.com", "autoscaling.amazonaws.com", "AWS service"),
             ("aws-sdk-go-v2/1.30.3 os/linux lang/go#1.22.5", "1.2.3.4", "SDK Go v2"),
             ("curl/8.0", "1.2.3.4", "other"),
+            // S3 data events bracket the caller's user agent.
+            ("[aws-cli/2.15.30 Python/3.11.8 Linux/5.10 exe/x86_64.amzn.2 prompt/off command/s3.cp]", "1.2.3.4", "CLI s3.cp"),
+            ("[Boto3/1.34.10 md/Botocore#1.34.10 ua/2.0]", "1.2.3.4", "SDK Boto3"),
+            ("[S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.488]", "1.2.3.4", "console"),
+            ("[", "1.2.3.4", "other"),
         ];
         for (ua, ip, want) in cases {
             assert_eq!(Agent::classify(ua, ip).label(), want, "{ua}");
