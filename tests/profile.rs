@@ -88,3 +88,40 @@ fn the_timeline_shows_the_stoplogging_gap_and_zooms_in() {
     let h = h.keys("[");
     assert_eq!(h.app.rows().len(), before);
 }
+
+/// While an investigation reopens (or a first load runs) the profile says it is loading,
+/// instead of "0 events, ? → ?".
+#[test]
+fn the_profile_says_loading_until_events_arrive() {
+    use trailscope::app::boot::{Boot, Start};
+    use trailscope::app::effect::Effect;
+    use trailscope::app::msg::Msg;
+    use trailscope::job::{Ending, JobMsg};
+    let boot = Boot::new(Start::Files(Default::default()), "t", 120, 30);
+    let (app, effects) = trailscope::app::App::boot(boot, |_| {});
+    let Some(job) = effects.iter().find_map(|e| match e {
+        Effect::Start { job, .. } => Some(*job),
+        _ => None,
+    }) else {
+        panic!("a load job starts: {effects:?}");
+    };
+    let h = common::harness::Harness {
+        app,
+        effects: Vec::new(),
+    }
+    .keys("i");
+    let screen = h.draw().join("\n");
+    assert!(screen.contains("loading: the profile follows"), "{screen}");
+    assert!(!screen.contains("? → ?"), "{screen}");
+    let mut h = h;
+    let text = "{\"eventVersion\":\"1.09\",\"eventName\":\"GetObject\",\"eventSource\":\"s3.amazonaws.com\",\"eventID\":\"1\",\"eventTime\":\"2026-11-19T02:00:00Z\"}";
+    let mut parsed = (Vec::new(), Vec::new());
+    trailscope::model::parse::parse_text(&std::sync::Arc::from("t"), text, &mut parsed);
+    for msg in [JobMsg::Records(parsed.0), JobMsg::Done(Ending::Finished)] {
+        h.effects
+            .extend(trailscope::app::update(&mut h.app, Msg::Job(job, msg)));
+    }
+    let h = h.settle();
+    let screen = h.draw().join("\n");
+    assert!(screen.contains("1 events,"), "{screen}");
+}

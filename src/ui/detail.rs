@@ -23,7 +23,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 " profile of this view (i: the event's JSON) ",
                 theme.style(Meaning::Header),
             ));
-        let lines = super::profile::lines(&app.profile, theme);
+        let lines = super::profile::lines(&app.profile, app.load.loading, theme);
         let para = Paragraph::new(lines)
             .block(block)
             .scroll((app.profile_scroll.min(u16::MAX as usize) as u16, 0));

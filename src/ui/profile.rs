@@ -7,8 +7,16 @@ use crate::theme::{Meaning, Theme};
 use crate::ui::text::group;
 use ratatui::text::{Line, Span};
 
-pub fn lines<'a>(p: &Profile, theme: &Theme) -> Vec<Line<'a>> {
+/// The profile's lines; `loading` while the events are still arriving (a reopen, a first
+/// load), when an empty profile would read as "nothing here".
+pub fn lines<'a>(p: &Profile, loading: bool, theme: &Theme) -> Vec<Line<'a>> {
     let head = theme.style(Meaning::Header);
+    if loading && p.events == 0 {
+        return vec![Line::styled(
+            "  loading: the profile follows the events",
+            head,
+        )];
+    }
     let when =
         |t: Option<crate::model::time::EventTime>| t.map_or("?".to_string(), |t| t.format_utc());
     let mut out = vec![

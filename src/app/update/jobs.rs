@@ -13,11 +13,17 @@ pub(super) fn on_report(
     msg: JobMsg,
     effects: &mut Vec<Effect>,
 ) {
+    let ended = matches!(msg, JobMsg::Done(_));
     match kind {
         JobKind::Load => on_load(app, job, msg, effects),
         JobKind::Region(_) => live::on_region(app, job, msg),
         JobKind::LakeQuery => lake::on_query(app, job, msg),
         JobKind::LakeStores => lake::on_stores(app, job, msg),
+    }
+    // An open profile describes the rows it was made from: once a job's events are all in,
+    // it describes them (between batches it would be recomputed for nothing).
+    if ended {
+        super::refresh_profile(app);
     }
 }
 

@@ -316,7 +316,7 @@ fn apply(app: &mut App, call: &Call, effects: &mut Vec<Effect>) {
 }
 
 /// The profile pane follows the view: recomputed once its rows are final.
-fn refresh_profile(app: &mut App) {
+pub(super) fn refresh_profile(app: &mut App) {
     if app.profile_pane && !app.filter.has_work() {
         app.profile = Profile::of(&app.store, app.rows());
         app.profile_scroll = 0;
