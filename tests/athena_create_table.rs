@@ -285,7 +285,6 @@ fn names_the_statement_cannot_hold_are_refused_with_exit_2_before_any_listing() 
     }
 }
 
-
 #[test]
 fn without_day_folders_the_projection_starts_ninety_days_ago_and_says_so() {
     let Some(moto) = moto::Moto::start() else {
@@ -302,7 +301,8 @@ fn without_day_folders_the_projection_starts_ninety_days_ago_and_says_so() {
     let run = trailscope(&moto.url, &["s3://flat-trail"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(
-        run.stderr.contains("no year/month/day folder found: the projection starts 90 days ago"),
+        run.stderr
+            .contains("no year/month/day folder found: the projection starts 90 days ago"),
         "{}",
         run.stderr
     );
@@ -317,5 +317,8 @@ fn without_day_folders_the_projection_starts_ninety_days_ago_and_says_so() {
                 .to_string()
         })
         .collect();
-    assert!(expected.contains(&day.to_string()), "{range} vs {expected:?}");
+    assert!(
+        expected.contains(&day.to_string()),
+        "{range} vs {expected:?}"
+    );
 }

@@ -61,7 +61,10 @@ pub fn layout(region_prefixes: &[String]) -> Option<Layout> {
             }
         }
     }
-    notes.extend(odd.into_iter().map(|e| format!("left out of the table: {e}")));
+    notes.extend(
+        odd.into_iter()
+            .map(|e| format!("left out of the table: {e}")),
+    );
     trails.retain(|_, t| !t.accounts.is_empty() && !t.regions.is_empty());
     // Most accounts first; ties by prefix and organization, so the choice is stable.
     let chosen = trails
@@ -152,8 +155,10 @@ mod tests {
         assert_eq!((found.prefix.as_str(), found.org), ("", None));
         assert_eq!(found.accounts, ["111122223333"]);
         assert_eq!(found.regions, ["us-east-1"], "distinct");
-        let found = layout(&prefixes(&["logs/AWSLogs/111122223333/CloudTrail/us-east-1/"]))
-            .expect("a layout");
+        let found = layout(&prefixes(&[
+            "logs/AWSLogs/111122223333/CloudTrail/us-east-1/",
+        ]))
+        .expect("a layout");
         assert_eq!(found.prefix, "logs");
     }
 
@@ -182,17 +187,26 @@ mod tests {
         assert_eq!(found.org.as_deref(), Some("o-a1b2c3d4e5"));
         assert_eq!(found.accounts, ["111122223333", "222233334444"]);
         assert_eq!(found.notes.len(), 1);
-        assert!(found.notes[0].contains("AWSLogs/ (1 account(s))"), "{:?}", found.notes);
+        assert!(
+            found.notes[0].contains("AWSLogs/ (1 account(s))"),
+            "{:?}",
+            found.notes
+        );
     }
 
     #[test]
     fn no_region_folder_is_no_layout() {
         assert_eq!(layout(&[]), None);
         assert_eq!(layout(&prefixes(&["logs/", "AWSLogs/111122223333/"])), None);
-        assert_eq!(layout(&prefixes(&["AWSLogs/x/CloudTrail/us-east-1/"])), None);
+        assert_eq!(
+            layout(&prefixes(&["AWSLogs/x/CloudTrail/us-east-1/"])),
+            None
+        );
         // A prefix that cannot be a table's location.
         assert_eq!(
-            layout(&prefixes(&["a b/AWSLogs/111122223333/CloudTrail/us-east-1/"])),
+            layout(&prefixes(&[
+                "a b/AWSLogs/111122223333/CloudTrail/us-east-1/"
+            ])),
             None
         );
     }
