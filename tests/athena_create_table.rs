@@ -155,6 +155,13 @@ fn an_organization_bucket_gives_its_accounts_regions_and_first_day() {
         b"{}".to_vec(),
     ));
     all.push(("README.txt".to_string(), b"not a trail".to_vec()));
+    // Older folders that are not this trail's must not move its first day: a folder that is
+    // not an account, and an account trail of one account beside the organization's.
+    all.extend(objects(org, &[("backup", "us-east-1", "2021/01/01")]));
+    all.extend(objects(
+        "AWSLogs/",
+        &[("999988887777", "us-east-1", "2022/05/05")],
+    ));
     moto::upload(&moto.url, "org-trail-logs", all);
 
     let run = trailscope(&moto.url, &["s3://org-trail-logs"]);
@@ -183,6 +190,18 @@ fn an_organization_bucket_gives_its_accounts_regions_and_first_day() {
         "s3://org-trail-logs/AWSLogs/o-a1b2c3d4e5/${account}/CloudTrail/${region}/${timestamp}"
     );
     assert!(sql.contains("LOCATION 's3://org-trail-logs/AWSLogs/o-a1b2c3d4e5/'\n"));
+    assert!(
+        run.stderr
+            .contains("left out of the table: `backup` is not an account id"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("another trail is here too, not in this table: AWSLogs/ (1 account(s))"),
+        "{}",
+        run.stderr
+    );
     assert!(
         !run.stderr.contains("projection starts"),
         "the first day was found: {}",

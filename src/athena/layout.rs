@@ -18,6 +18,8 @@ pub struct Layout {
     pub org: Option<String>,
     pub accounts: Vec<String>,
     pub regions: Vec<String>,
+    /// The region folders this table covers (the first day is read from these alone).
+    pub region_prefixes: Vec<String>,
     /// What was left out, and why (the words quote folder names: pass them through
     /// `visible` before showing them).
     pub notes: Vec<String>,
@@ -28,6 +30,7 @@ pub struct Layout {
 struct Trail {
     accounts: BTreeSet<String>,
     regions: BTreeSet<String>,
+    prefixes: BTreeSet<String>,
 }
 
 /// The layout of `region_prefixes`; `None` when none of them is a trail's region folder.
@@ -55,6 +58,7 @@ pub fn layout(region_prefixes: &[String]) -> Option<Layout> {
                 let trail = trails.entry((prefix, f.org)).or_default();
                 trail.accounts.insert(a);
                 trail.regions.insert(r);
+                trail.prefixes.insert(p.clone());
             }
             (Err(e), _) | (_, Err(e)) => {
                 odd.insert(e);
@@ -91,6 +95,7 @@ pub fn layout(region_prefixes: &[String]) -> Option<Layout> {
         org: chosen.1,
         accounts: trail.accounts.into_iter().collect(),
         regions: trail.regions.into_iter().collect(),
+        region_prefixes: trail.prefixes.into_iter().collect(),
         notes,
     })
 }
@@ -186,6 +191,14 @@ mod tests {
         .expect("a layout");
         assert_eq!(found.org.as_deref(), Some("o-a1b2c3d4e5"));
         assert_eq!(found.accounts, ["111122223333", "222233334444"]);
+        assert_eq!(
+            found.region_prefixes,
+            [
+                "AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail/us-east-1/",
+                "AWSLogs/o-a1b2c3d4e5/222233334444/CloudTrail/us-east-1/"
+            ],
+            "the other trail's folders are not read for the first day"
+        );
         assert_eq!(found.notes.len(), 1);
         assert!(
             found.notes[0].contains("AWSLogs/ (1 account(s))"),

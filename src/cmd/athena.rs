@@ -57,7 +57,8 @@ fn print_create_table(args: &CreateTableArgs) -> ExitCode {
         profile: args.profile.clone(),
         region: args.region.clone(),
     };
-    let survey = match survey_blocking(&request, EventTime::now()) {
+    let covered = |all: &[String]| layout(all).map(|l| l.region_prefixes).unwrap_or_default();
+    let survey = match survey_blocking(&request, EventTime::now(), covered) {
         Ok(s) => s,
         Err(e) => return fail(&e, 1),
     };

@@ -27,7 +27,7 @@ pub struct SurveyRequest {
 }
 
 /// What the bucket says.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Survey {
     /// Every `…/AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/` found (empty: no trail layout).
     pub region_prefixes: Vec<String>,
@@ -37,17 +37,27 @@ pub struct Survey {
     pub notes: Vec<String>,
 }
 
-/// Surveys the bucket on a runtime of its own and returns when done. `Err`: the bucket could
-/// not be listed at all (the words say what would help).
-pub fn survey_blocking(req: &SurveyRequest, now: EventTime) -> Result<Survey, String> {
+/// Surveys the bucket on a runtime of its own and returns when done. `keep` picks, from every
+/// region folder found, those the table covers: the first day is read from them alone (a
+/// second trail in the bucket, or a folder that is not an account, must not move it).
+/// `Err`: the bucket could not be listed at all (the words say what would help).
+pub fn survey_blocking(
+    req: &SurveyRequest,
+    now: EventTime,
+    keep: impl FnOnce(&[String]) -> Vec<String>,
+) -> Result<Survey, String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the S3 client: {e}"))?;
-    rt.block_on(survey(req, now))
+    rt.block_on(survey(req, now, keep))
 }
 
-async fn survey(req: &SurveyRequest, now: EventTime) -> Result<Survey, String> {
+async fn survey(
+    req: &SurveyRequest,
+    now: EventTime,
+    keep: impl FnOnce(&[String]) -> Vec<String>,
+) -> Result<Survey, String> {
     let stats = Stats::default();
     let cancel = CancelToken::default();
     let ctx = Ctx {
@@ -68,17 +78,18 @@ async fn survey(req: &SurveyRequest, now: EventTime) -> Result<Survey, String> {
             Target::Whole(_) => None,
         })
         .collect();
-    if region_prefixes.is_empty() {
+    let covered = keep(&region_prefixes);
+    if covered.is_empty() {
         return Ok(Survey {
+            region_prefixes,
             since: now,
             notes,
-            ..Survey::default()
         });
     }
-    if region_prefixes.len() > MAX_REGION_FOLDERS {
+    if covered.len() > MAX_REGION_FOLDERS {
         notes.push(format!(
             "the first day was read from {MAX_REGION_FOLDERS} of {} region folders",
-            region_prefixes.len()
+            covered.len()
         ));
     }
     let fallback = || {
@@ -86,7 +97,7 @@ async fn survey(req: &SurveyRequest, now: EventTime) -> Result<Survey, String> {
             .map(|t| EventTime::from_millis(t - FALLBACK_DAYS * 86_400_000))
             .unwrap_or(now)
     };
-    let since = match first_day(&bucket, &region_prefixes, &ctx).await {
+    let since = match first_day(&bucket, &covered, &ctx).await {
         Ok(Some(day)) => match EventTime::parse(&format!("{}T00:00:00Z", day.replace('/', "-"))) {
             Some(t) => t,
             None => {
