@@ -1,10 +1,13 @@
 //! Athena over a trail's S3 bucket: an organization's whole trail, every account and region,
 //! as one table. The pure parts only: `names` checks every name that enters a statement,
-//! `table` is the table (its columns and the CREATE statement with partition projection),
-//! `sql` writes the partition predicate and the events query, `pushdown` turns a filter into
-//! a condition, and `plan` splits a filter into what Athena is asked and what stays here.
-//! The SDK client, the fake's Athena and the app's side come later.
+//! `layout` reads the table's shape from a bucket's region folders, `table` is the table (its
+//! columns and the CREATE statement with partition projection), `sql` writes the partition
+//! predicate and the events query, `pushdown` turns a filter into a condition, and `plan`
+//! splits a filter into what Athena is asked and what stays here. Listing the bucket for
+//! `layout` is the S3 source's (`source::s3::survey`); the SDK client, the fake's Athena and
+//! the app's side come later.
 
+pub mod layout;
 pub mod names;
 pub mod plan;
 pub mod pushdown;

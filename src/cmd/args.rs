@@ -173,6 +173,9 @@ pub enum Command {
         trailscope query logs/ --lineage AKIAXLEAKED0EXAMPLE1 --output tree\n  \
         trailscope query --lake EDS_ID --region us-east-1 --since 7d --template ip-across-accounts --param ip=198.51.100.77")]
     Query(Box<QueryArgs>),
+    /// Athena over a trail's bucket (preview): print the table to create for it.
+    #[command(subcommand)]
+    Athena(AthenaCommand),
     /// Configuration: print the defaults, where it is read from, or check it.
     #[command(
         after_help = "Examples:\n  trailscope config --print-defaults > ~/.config/trailscope/config.toml\n  \
@@ -191,6 +194,40 @@ pub enum Command {
     },
     /// Print the manual page (roff): `trailscope man | man -l -`.
     Man,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AthenaCommand {
+    /// Print CREATE EXTERNAL TABLE for a trail's bucket: its accounts, regions and first day,
+    /// found by listing folders (nothing is downloaded), with partition projection.
+    #[command(
+        after_help = "Examples:\n  trailscope athena create-table s3://org-trail-logs\n  \
+        trailscope athena create-table s3://logs/security --database trailscope --table org_trail --profile audit"
+    )]
+    CreateTable(CreateTableArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CreateTableArgs {
+    /// The trail's bucket: s3://BUCKET[/PREFIX], at or above its AWSLogs/ folder.
+    #[arg(value_name = "S3_URL")]
+    pub location: String,
+
+    /// The Athena (Glue) database the table goes in.
+    #[arg(long, value_name = "NAME", default_value = "default")]
+    pub database: String,
+
+    /// The table's name (default: cloudtrail_ and the bucket's name, other characters as _).
+    #[arg(long, value_name = "NAME")]
+    pub table: Option<String>,
+
+    /// The AWS profile whose credentials list the bucket.
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
+
+    /// The bucket's region (default: found from S3's answer).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -2,6 +2,7 @@
 //! Below this folder, sources, the app and the configuration take plain requests.
 
 pub mod args;
+pub mod athena;
 pub mod config;
 pub mod lake;
 mod open;
@@ -25,6 +26,7 @@ pub fn main() -> ExitCode {
         Some(Command::Open(args)) => open_saved(args.name, args.display, dirs),
         Some(Command::Sessions(cmd)) => crate::cmd::sessions::main(&cmd, dirs.data.as_deref()),
         Some(Command::Query(args)) => crate::cmd::query::main(&args, dirs.data.as_deref()),
+        Some(Command::Athena(cmd)) => crate::cmd::athena::main(&cmd),
         Some(Command::Config(args)) => crate::cmd::config::main(&args, dirs.config.as_deref()),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(

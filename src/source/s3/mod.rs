@@ -2,17 +2,21 @@
 //! the location, `discover` finds the organizations, accounts and regions under `AWSLogs/`,
 //! `plan` turns the window into the date prefixes worth listing, `download` fetches objects
 //! (bounded, retried by `retry`, explained by `errors`) through `cache`, and `load` runs it
-//! all, handing each object to the same parser as files as soon as it arrives.
+//! all, handing each object to the same parser as files as soon as it arrives. `survey` lists
+//! what an Athena table over the bucket needs (its region folders and, by `first_day`, the
+//! earliest day folder), downloading nothing.
 
 pub mod cache;
 mod client;
 mod discover;
 mod download;
 mod errors;
+mod first_day;
 mod load;
 pub mod plan;
 mod retry;
 mod stats;
+pub mod survey;
 pub mod url;
 
 pub use load::{load_blocking, spawn_load};
