@@ -6,10 +6,10 @@
 //! window. Every failure becomes a warning naming the object or prefix; the rest loads.
 
 use super::cache::Cache;
-use super::client::{client, first_region};
+use super::connect::{connect, words};
 use super::discover::{discover, Bucket, Ctx, Target};
 use super::download::{fetch, Got, Object};
-use super::errors::{wrong_region, Doing, Failure};
+use super::errors::Doing;
 use super::plan::{date_prefixes, is_log_key, may_hold};
 use super::retry::with_retries;
 use super::stats::Stats;
@@ -18,7 +18,6 @@ use super::S3Load;
 use crate::job::{Ending, JobMsg, Progress, Reporter};
 use crate::model::warning::{Location, Warning};
 use crate::source::files::{internal_error, BytesParser, CancelToken};
-use aws_config::SdkConfig;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Mutex};
@@ -164,7 +163,11 @@ async fn run(load: S3Load, tx: Reporter, cancel: CancelToken) {
     let mut seen = HashSet::new();
     for url in &load.urls {
         let origin: Arc<str> = Arc::from(url.display());
-        let bucket = match connect(&config, url, load.bucket_region.as_deref(), &shared).await {
+        let reached = connect(&config, url, load.bucket_region.as_deref(), &shared.ctx()).await;
+        if let Ok((_, Some(note))) = &reached {
+            shared.note(&Arc::from(url.display()), note.clone()).await;
+        }
+        let bucket = match reached.map(|(b, _)| b) {
             Ok(b) => Arc::new(b),
             Err(why) => {
                 shared.failed(&origin, why).await;
@@ -328,63 +331,6 @@ async fn download_one(
             shared.failed(&origin, why).await;
         }
         Got::Cancelled => {}
-    }
-}
-
-/// The bucket's client, in the bucket's region: the first request (one key of the location)
-/// says whether the region is right, and S3's answer names the right one when it is not.
-async fn connect(
-    config: &SdkConfig,
-    url: &S3Url,
-    asked: Option<&str>,
-    shared: &Shared,
-) -> Result<Bucket, String> {
-    let region = first_region(config, asked);
-    let bucket = Bucket {
-        client: client(config, &region),
-        name: url.bucket.clone(),
-    };
-    let doing = Doing::List {
-        bucket: &url.bucket,
-        prefix: &url.prefix,
-    };
-    let probe = with_retries(&shared.stats, &shared.cancel, doing, || {
-        bucket
-            .client
-            .list_objects_v2()
-            .bucket(&url.bucket)
-            .prefix(&url.prefix)
-            .max_keys(1)
-            .send()
-    })
-    .await;
-    match probe {
-        None | Some(Ok(_)) => Ok(bucket),
-        Some(Err(Failure::WrongRegion(Some(actual)))) if asked.is_none() && actual != region => {
-            let origin: Arc<str> = Arc::from(url.display());
-            shared
-                .note(
-                    &origin,
-                    format!("the bucket is in {actual}: reading it there (--region {actual} skips this step)"),
-                )
-                .await;
-            Ok(Bucket {
-                client: client(config, &actual),
-                name: url.bucket.clone(),
-            })
-        }
-        Some(Err(Failure::WrongRegion(actual))) => {
-            Err(wrong_region(&url.bucket, &region, actual.as_deref()))
-        }
-        Some(Err(f)) => Err(words(f, &url.bucket)),
-    }
-}
-
-fn words(failure: Failure, bucket: &str) -> String {
-    match failure {
-        Failure::Fatal(why) => why,
-        Failure::Transient { what, .. } => what,
-        Failure::WrongRegion(r) => wrong_region(bucket, "the region in use", r.as_deref()),
     }
 }
 

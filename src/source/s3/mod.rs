@@ -8,6 +8,7 @@
 
 pub mod cache;
 mod client;
+mod connect;
 mod discover;
 mod download;
 mod errors;

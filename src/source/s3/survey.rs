@@ -3,11 +3,9 @@
 //! (`first_day`). Only delimiter listings: nothing is downloaded. The table's statement is
 //! written above this layer (`athena::layout`, `athena::table`); this is the listing half.
 
-use super::client::{client, first_region};
-use super::discover::{discover, Bucket, Ctx, Target};
-use super::errors::{wrong_region, Doing, Failure};
+use super::connect::{connect, words};
+use super::discover::{discover, Ctx, Target};
 use super::first_day::{first_day, MAX_REGION_FOLDERS};
-use super::retry::with_retries;
 use super::stats::Stats;
 use super::url::S3Url;
 use crate::model::time::EventTime;
@@ -66,7 +64,8 @@ async fn survey(
     };
     let config = crate::source::lookup::client::load_config(req.profile.as_deref()).await;
     let mut notes = Vec::new();
-    let bucket = connect(&config, req, &ctx, &mut notes).await?;
+    let (bucket, moved) = connect(&config, &req.url, req.region.as_deref(), &ctx).await?;
+    notes.extend(moved);
     let found = discover(&bucket, &req.url.prefix, &[], &[], &ctx)
         .await
         .map_err(|f| words(f, &bucket.name))?;
@@ -122,59 +121,4 @@ async fn survey(
         since,
         notes,
     })
-}
-
-/// A client for the bucket, in its region: one probe listing, moved to the region S3 names
-/// when it names another (as the load does; `--region` skips the move).
-async fn connect(
-    config: &aws_config::SdkConfig,
-    req: &SurveyRequest,
-    ctx: &Ctx<'_>,
-    notes: &mut Vec<String>,
-) -> Result<Bucket, String> {
-    let name = &req.url.bucket;
-    let asked = req.region.as_deref();
-    let region = first_region(config, asked);
-    let bucket = Bucket {
-        client: client(config, &region),
-        name: name.clone(),
-    };
-    let doing = Doing::List {
-        bucket: name,
-        prefix: &req.url.prefix,
-    };
-    let probe = with_retries(ctx.stats, ctx.cancel, doing, || {
-        bucket
-            .client
-            .list_objects_v2()
-            .bucket(name)
-            .prefix(&req.url.prefix)
-            .max_keys(1)
-            .send()
-    })
-    .await;
-    match probe {
-        None | Some(Ok(_)) => Ok(bucket),
-        Some(Err(Failure::WrongRegion(Some(actual)))) if asked.is_none() && actual != region => {
-            notes.push(format!(
-                "the bucket is in {actual}: reading it there (--region {actual} skips this step)"
-            ));
-            Ok(Bucket {
-                client: client(config, &actual),
-                name: name.clone(),
-            })
-        }
-        Some(Err(Failure::WrongRegion(actual))) => {
-            Err(wrong_region(name, &region, actual.as_deref()))
-        }
-        Some(Err(f)) => Err(words(f, name)),
-    }
-}
-
-fn words(failure: Failure, bucket: &str) -> String {
-    match failure {
-        Failure::Fatal(why) => why,
-        Failure::Transient { what, .. } => what,
-        Failure::WrongRegion(r) => wrong_region(bucket, "the region in use", r.as_deref()),
-    }
 }
