@@ -523,3 +523,37 @@ fn save_as_renames_an_automatic_name_and_copies_a_chosen_one() {
         ]
     );
 }
+
+/// An export's default file name has no spaces, and the digest check the docs give
+/// (`tail -n +2 FILE | sha256sum`, docs/export.md) reproduces the digest in its header.
+#[test]
+fn a_default_export_name_has_no_spaces_and_its_digest_checks_as_documented() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = given_demo(120, 30);
+    h.app.session = SessionMeta::saving("night shift".into(), false, 1);
+    let h = h.keys("/key:AKIAXLEAKED0EXAMPLE1<enter>:export jsonl view<enter>");
+    let Some(trailscope::app::effect::Effect::WriteFile { path, bytes, .. }) = h.effects.last()
+    else {
+        panic!("no file to write: {:?}", h.effects.last());
+    };
+    let name = path.to_string_lossy().into_owned();
+    assert!(!name.contains(' '), "{name}");
+    assert!(name.starts_with("trailscope-night-shift-view-"), "{name}");
+    let file = dir.path().join(&name);
+    std::fs::write(&file, bytes).expect("write");
+    let text = String::from_utf8(bytes.clone()).expect("utf-8");
+    let header: serde_json::Value =
+        serde_json::from_str(text.lines().next().expect("a header")).expect("json header");
+    let want = header["trailscope_provenance"]["sha256"]
+        .as_str()
+        .expect("a digest")
+        .to_string();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("tail -n +2 {name} | sha256sum"))
+        .current_dir(dir.path())
+        .output()
+        .expect("sh runs");
+    let got = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(got.split_whitespace().next(), Some(want.as_str()), "{text}");
+}

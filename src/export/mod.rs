@@ -78,6 +78,15 @@ impl Scope {
             Scope::All => "all loaded events",
         }
     }
+
+    /// One word, for file names (a name with spaces breaks the shell line that checks it).
+    pub fn word(&self) -> &'static str {
+        match self {
+            Scope::Marked => "marked",
+            Scope::View => "view",
+            Scope::All => "all",
+        }
+    }
 }
 
 /// Where the exported events came from and who exported them.

@@ -293,7 +293,7 @@ fn default_file_name(app: &App, format: Format, scope: Scope) -> String {
         .collect();
     format!(
         "trailscope-{safe}-{}-{stamp}.{}",
-        scope.label(),
+        scope.word(),
         format.extension()
     )
 }
