@@ -142,3 +142,26 @@ fn a_pivot_the_event_cannot_make_says_so() {
     assert!(!h.app.pivot_menu);
     assert_eq!(h.app.nav.back.len(), 0);
 }
+
+/// Evidence at the speed of the walk (issue 22, item 6): one key marks every event of the
+/// view; pressed again when all are marked, it takes them off.
+#[test]
+fn one_key_marks_the_whole_view_and_again_unmarks_it() {
+    let h = given_demo(120, 30).keys("/key:AKIAXLEAKED0EXAMPLE1<enter>");
+    let view = h.names().len();
+    assert!(view > 1, "the leaked key's view has events");
+    let h = h.keys("V");
+    assert_eq!(h.app.marks.len(), view, "every event of the view marked");
+    let notice = h.app.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains(&format!("{view} events marked")),
+        "{notice}"
+    );
+    let h = h.keys("<esc>");
+    assert_eq!(h.app.marks.len(), view, "marks outlive the view");
+    let h = h.keys("/key:AKIAXLEAKED0EXAMPLE1<enter>V");
+    assert!(
+        h.app.marks.is_empty(),
+        "all were marked: the second press unmarks"
+    );
+}

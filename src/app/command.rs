@@ -37,6 +37,8 @@ pub enum Command {
     NavForward,
     Lineage,
     ToggleMark,
+    /// Every event of the view marked at once (or unmarked, when all of them are).
+    MarkView,
     NextMark,
     PrevMark,
     Profile,
@@ -93,7 +95,7 @@ pub enum Command {
 impl Command {
     /// The commands of the table, each without arguments: bound in the default keymap's table
     /// and listed by the palette.
-    pub const ALL: [Command; 51] = [
+    pub const ALL: [Command; 52] = [
         Command::MoveDown,
         Command::MoveUp,
         Command::PageDown,
@@ -113,6 +115,7 @@ impl Command {
         Command::Profile,
         Command::Timeline,
         Command::ToggleMark,
+        Command::MarkView,
         Command::NextMark,
         Command::PrevMark,
         Command::Marks,
@@ -187,7 +190,7 @@ impl Command {
         match self {
             Command::Pivot(p) => format!("pivot {}", p.word()),
             Command::SetTime(t) => format!("time {}", t.name()),
-            Command::Export(f, s) => format!("export {} {}", f.extension(), scope_word(s)),
+            Command::Export(f, s) => format!("export {} {}", f.extension(), s.word()),
             other => other.name().to_string(),
         }
     }
@@ -219,6 +222,7 @@ impl Command {
             Command::Profile => "profile",
             Command::Timeline => "timeline",
             Command::ToggleMark => "toggle-mark",
+            Command::MarkView => "mark-view",
             Command::NextMark => "next-mark",
             Command::PrevMark => "previous-mark",
             Command::FetchView => "fetch-view",
@@ -305,6 +309,7 @@ impl Command {
                 "timeline of the view: ←/→ move, space starts a span, enter zooms in"
             }
             Command::ToggleMark => "mark or unmark the selected event as evidence",
+            Command::MarkView => "mark every event of the view (all marked already: unmark them)",
             Command::NextMark => "next marked event in the view",
             Command::PrevMark => "previous marked event in the view",
             Command::Marks => "list the marked events: enter goes to one",
@@ -375,14 +380,5 @@ impl Command {
             .chain(Command::LAYER_KEYS)
             .map(Command::name)
             .chain(words)
-    }
-}
-
-/// The scope's word in `export FORMAT SCOPE`.
-pub(crate) fn scope_word(scope: Scope) -> &'static str {
-    match scope {
-        Scope::Marked => "marked",
-        Scope::View => "view",
-        Scope::All => "all",
     }
 }

@@ -244,6 +244,7 @@ fn apply(app: &mut App, call: &Call, effects: &mut Vec<Effect>) {
                 }
             }
         }
+        Command::MarkView => walk::mark_view(app),
         Command::Marks => app.overlay = Some(Overlay::Marks { cursor: 0 }),
         Command::NextMark => jump_to_mark(app, true),
         Command::PrevMark => jump_to_mark(app, false),
@@ -325,7 +326,7 @@ pub(super) fn refresh_profile(app: &mut App) {
 
 /// Runs pending filtering to the end: for views summarised as a whole (profile, timeline),
 /// which must not describe a half-filtered view.
-fn finish_work(app: &mut App) {
+pub(super) fn finish_work(app: &mut App) {
     while app.wants_work() {
         work(app);
     }

@@ -173,3 +173,29 @@ pub(super) fn jump_to_mark(app: &mut App, forward: bool) {
         }
     }
 }
+
+/// Every event of the view marked as evidence in one command; when every one is marked
+/// already, the command takes them off again (a second press undoes the first).
+pub(super) fn mark_view(app: &mut App) {
+    super::finish_work(app);
+    let rows: Vec<_> = app.rows().to_vec();
+    if rows.is_empty() {
+        app.notice = Some("no events in this view to mark".to_string());
+        return;
+    }
+    let all_marked = rows.iter().all(|i| app.marks.contains(i));
+    if all_marked {
+        for i in &rows {
+            app.marks.remove(i);
+        }
+        app.notice = Some(format!("{} events unmarked", rows.len()));
+    } else {
+        let before = app.marks.len();
+        app.marks.extend(rows.iter().copied());
+        app.notice = Some(format!(
+            "{} events marked ({} in all)",
+            app.marks.len() - before,
+            app.marks.len()
+        ));
+    }
+}
