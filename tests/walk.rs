@@ -165,3 +165,19 @@ fn one_key_marks_the_whole_view_and_again_unmarks_it() {
         "all were marked: the second press unmarks"
     );
 }
+
+/// No view is ever lost (issue 22, item 3): Esc in the table clears a pivot's filter, and `[`
+/// brings the pivot back, its event still selected.
+#[test]
+fn one_esc_too_many_does_not_lose_the_pivot() {
+    let h = given_demo(120, 30).keys("/key:AKIAXLEAKED0EXAMPLE1<enter>");
+    let pivot = h.names();
+    let selected = h.selected_name();
+    assert!(pivot.len() > 1);
+    let h = h.keys("<esc>");
+    assert!(h.names().len() > pivot.len(), "the filter is cleared");
+    let h = h.keys("[");
+    assert_eq!(h.names(), pivot, "[ brings the pivot back");
+    assert_eq!(h.selected_name(), selected);
+    assert_eq!(h.app.filter.text, "key:AKIAXLEAKED0EXAMPLE1");
+}

@@ -165,14 +165,14 @@ fn apply(app: &mut App, call: &Call, effects: &mut Vec<Effect>) {
                 jobs::stop_load(app, effects);
             }
             // In the table, back drops the filter first (like k9s), then closes the detail.
-            Focus::Table if app.filter.is_active() => app.filter.clear(),
+            Focus::Table if app.filter.is_active() => walk::clear_filter(app),
             Focus::Table => app.detail.open = false,
         },
         Command::Filter => {
             app.bar = Some(FilterBar::open(&app.filter.text));
             app.filter.error = None;
         }
-        Command::ClearFilter => app.filter.clear(),
+        Command::ClearFilter => walk::clear_filter(app),
         Command::Preset(p) => app.filter.toggle_preset(p),
         Command::Facets => {
             app.picker = Some(FacetPicker::open(&app.store, app.rows(), Facet::Principal));

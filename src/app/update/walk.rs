@@ -199,3 +199,13 @@ pub(super) fn mark_view(app: &mut App) {
         ));
     }
 }
+
+/// Clearing the filter leaves the view as a pivot does: the view left goes into the history,
+/// so `[` brings it back. One Esc too many never loses a pivot.
+pub(super) fn clear_filter(app: &mut App) {
+    if app.filter.is_active() {
+        let here = app.current_view();
+        app.nav.push(here);
+    }
+    app.filter.clear();
+}
