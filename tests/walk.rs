@@ -181,3 +181,18 @@ fn one_esc_too_many_does_not_lose_the_pivot() {
     assert_eq!(h.selected_name(), selected);
     assert_eq!(h.app.filter.text, "key:AKIAXLEAKED0EXAMPLE1");
 }
+
+/// `M` lists the marks with their notes (issue 22, item 6), escaped like every event string.
+#[test]
+fn the_marks_overlay_shows_each_marks_note() {
+    let h = given_demo(140, 30)
+        .keys("/key:AKIAXLEAKED0EXAMPLE1<enter>")
+        .keys("aleak starts here<enter>j<space>M");
+    let screen = h.draw().join("\n");
+    assert!(screen.contains("✎ leak starts here"), "{screen}");
+    assert_eq!(
+        screen.matches(" ● ").count(),
+        2,
+        "two marks, one with a note: {screen}"
+    );
+}

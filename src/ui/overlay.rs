@@ -294,14 +294,18 @@ fn lineage_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>
     lines
 }
 
-/// One line per marked event: when, what, who, from where (escaped).
+/// One line per marked event: when, what, who, from where, and its note (all escaped).
 fn mark_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>> {
     use crate::model::column::Column;
     let marked = app.marked();
     if marked.is_empty() {
-        return vec![Line::raw(
-            " Nothing marked yet: space marks the selected event.",
-        )];
+        let mark = app.key_for(
+            crate::app::layer::Layer::Table,
+            crate::app::command::Command::ToggleMark,
+        );
+        return vec![Line::raw(format!(
+            " Nothing marked yet: {mark} marks the selected event."
+        ))];
     }
     marked
         .iter()
@@ -317,7 +321,12 @@ fn mark_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>> {
             .iter()
             .map(|&c| visible(&app.cell_text(c, e)).into_owned())
             .collect();
-            let line = Line::raw(format!(" ● {}", cells.join("  ")));
+            let note = app
+                .notes
+                .get(&idx)
+                .map(|n| format!("  ✎ {}", visible(n)))
+                .unwrap_or_default();
+            let line = Line::raw(format!(" ● {}{note}", cells.join("  ")));
             if i == cursor {
                 line.style(theme.style(Meaning::Selected))
             } else {
