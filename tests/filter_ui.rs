@@ -155,3 +155,18 @@ fn sorting_and_columns() {
     assert!(h.app.columns.contains(&Column::AccessKey));
     assert!(!h.app.columns.contains(&Column::Event));
 }
+
+/// Small terminals (issue 22, item 7): the column chooser says which chosen columns the table
+/// is too narrow to show, and says nothing of the kind when everything fits.
+#[test]
+fn the_column_chooser_names_columns_hidden_for_width() {
+    let narrow = common::harness::given_demo(80, 24).keys("c");
+    let screen = narrow.draw().join("\n");
+    assert!(
+        screen.contains("(hidden: the table is too narrow)"),
+        "{screen}"
+    );
+    let wide = common::harness::given_demo(220, 40).keys("c");
+    let screen = wide.draw().join("\n");
+    assert!(!screen.contains("hidden:"), "{screen}");
+}

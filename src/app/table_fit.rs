@@ -3,6 +3,16 @@
 
 use crate::model::column::Column;
 
+impl super::App {
+    /// The columns the table shows in a table box `table_width` wide, and their widths: the
+    /// table, the mouse and the column chooser all ask this, so they agree on what is hidden.
+    pub fn fitted_columns(&self, table_width: u16) -> (Vec<Column>, Vec<u16>) {
+        // Once something is marked, a one-character gutter (and its gap) shows the marks.
+        let gutter = if self.marks.is_empty() { 0 } else { 2 };
+        fit_columns(&self.columns, table_width.saturating_sub(2 + gutter))
+    }
+}
+
 /// Picks the columns that fit (dropping the least important before squeezing any) and shares
 /// out the spare width.
 pub fn fit_columns(chosen: &[Column], width: u16) -> (Vec<Column>, Vec<u16>) {

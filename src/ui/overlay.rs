@@ -338,6 +338,7 @@ fn mark_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>> {
 
 fn column_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>> {
     use crate::model::column::ALL_COLUMNS;
+    let (shown, _) = app.fitted_columns(app.layout().table.width);
     ALL_COLUMNS
         .iter()
         .enumerate()
@@ -347,7 +348,13 @@ fn column_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>>
             } else {
                 "[ ]"
             };
-            let line = Line::raw(format!(" {mark} {}", c.header()));
+            // Chosen but not drawn: the table is too narrow for it (small terminals).
+            let hidden = if app.columns.contains(c) && !shown.contains(c) {
+                "  (hidden: the table is too narrow)"
+            } else {
+                ""
+            };
+            let line = Line::raw(format!(" {mark} {}{hidden}", c.header()));
             if i == cursor {
                 line.style(theme.style(Meaning::Selected))
             } else {

@@ -34,8 +34,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .title(Line::styled(title, theme.style(Meaning::Header)));
     // Once something is marked, a one-character gutter shows the marks.
     let gutter = !app.marks.is_empty();
-    let inner_width = area.width.saturating_sub(2 + if gutter { 2 } else { 0 });
-    let (columns, mut widths) = crate::app::table_fit::fit_columns(&app.columns, inner_width);
+    let (columns, mut widths) = app.fitted_columns(area.width);
     if gutter {
         widths.insert(0, 1);
     }

@@ -7,7 +7,6 @@ use super::super::effect::Effect;
 use super::super::layout::Area;
 use super::super::msg::{Mouse, MouseKind};
 use super::super::sort::Sort;
-use super::super::table_fit::fit_columns;
 use super::super::{App, Focus};
 use crate::app::command::Command;
 
@@ -126,8 +125,7 @@ fn click_table(app: &mut App, table: Area, m: Mouse) {
 /// The column whose header spans screen column `x`, as the table drew it.
 fn column_at(app: &App, table: Area, x: u16) -> Option<crate::model::column::Column> {
     let gutter = if app.marks.is_empty() { 0 } else { 2 };
-    let inner = table.width.saturating_sub(2 + gutter);
-    let (columns, widths) = fit_columns(&app.columns, inner);
+    let (columns, widths) = app.fitted_columns(table.width);
     let mut left = table.x + 1 + gutter;
     for (c, w) in columns.into_iter().zip(widths) {
         // A click on the space after a column counts for it.
