@@ -176,6 +176,11 @@ fn one_esc_too_many_does_not_lose_the_pivot() {
     assert!(pivot.len() > 1);
     let h = h.keys("<esc>");
     assert!(h.names().len() > pivot.len(), "the filter is cleared");
+    let title = h.draw()[0].clone();
+    assert!(
+        title.contains("all events") && title.contains("key:AKIAX"),
+        "the walk is in the title, its end never cut: {title}"
+    );
     let h = h.keys("[");
     assert_eq!(h.names(), pivot, "[ brings the pivot back");
     assert_eq!(h.selected_name(), selected);

@@ -93,13 +93,18 @@ fn title_bar(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         let plan = crate::model::sanitize::visible(&live.plan.describe()).into_owned();
         spans.push(Span::styled(format!("│ {plan} "), style));
     }
-    // After pivots, the walk so far.
+    let view = format!("│ {} ", view_name(app));
+    // After pivots, the walk so far: cut from the middle when long, so the view on screen
+    // (its end) and the count after it are never the part that falls off.
     if !app.nav.back.is_empty() {
         let crumbs = app.nav.breadcrumbs(&app.current_view());
         let crumbs = crate::model::sanitize::visible(&crumbs).into_owned();
+        let used: usize = spans.iter().map(|s| s.width()).sum::<usize>() + view.chars().count();
+        let room = (area.width as usize).saturating_sub(used + 3);
+        let crumbs = text::shorten_middle(&crumbs, room.max(12));
         spans.push(Span::styled(format!("│ {crumbs} "), style));
     }
-    spans.push(Span::styled(format!("│ {} ", view_name(app)), style));
+    spans.push(Span::styled(view, style));
     let line = Line::from(spans);
     frame.render_widget(Paragraph::new(line).style(style), area);
 }

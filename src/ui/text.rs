@@ -22,6 +22,44 @@ pub(crate) fn minute(t: EventTime) -> String {
     full.get(..16).unwrap_or(&full).to_string()
 }
 
+/// `text` in at most `width` cells, cut from the middle (`head…tail`) when it is longer: the
+/// end of a walk (the view on screen) and its start both stay readable.
+pub(crate) fn shorten_middle(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let cells = |c: char| c.width().unwrap_or(0);
+    let total: usize = text.chars().map(cells).sum();
+    if total <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    // One cell for the ellipsis; the tail (the current view) gets two thirds of the rest.
+    let room = width - 1;
+    let tail_room = room - room / 3;
+    let head_room = room - tail_room;
+    let mut head = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        if used + cells(c) > head_room {
+            break;
+        }
+        used += cells(c);
+        head.push(c);
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        if used + cells(c) > tail_room {
+            break;
+        }
+        used += cells(c);
+        tail.push(c);
+    }
+    let tail: String = tail.into_iter().rev().collect();
+    format!("{head}…{tail}")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -30,5 +68,26 @@ mod tests {
         assert_eq!(super::group(999), "999");
         assert_eq!(super::group(1000), "1,000");
         assert_eq!(super::group(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn long_text_is_cut_from_the_middle_within_its_width() {
+        use unicode_width::UnicodeWidthStr;
+        assert_eq!(
+            super::shorten_middle("all › key:=AKIA", 40),
+            "all › key:=AKIA"
+        );
+        let walk = "all › key:AKIAXLEAKED0EXAMPLE1 › key:=ASIAXATTACKSESSION01 › all";
+        for width in [0, 1, 5, 20, 40] {
+            let short = super::shorten_middle(walk, width);
+            assert!(short.width() <= width, "{width}: {short}");
+        }
+        let short = super::shorten_middle(walk, 30);
+        assert!(
+            short.starts_with("all › key") && short.ends_with("› all"),
+            "{short}"
+        );
+        // Wide characters count as the two cells they take.
+        assert!(super::shorten_middle("日本語日本語日本語", 7).width() <= 7);
     }
 }
