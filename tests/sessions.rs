@@ -524,14 +524,15 @@ fn save_as_renames_an_automatic_name_and_copies_a_chosen_one() {
     );
 }
 
-/// An export's default file name has no spaces, and the digest check the docs give
-/// (`tail -n +2 FILE | sha256sum`, docs/export.md) reproduces the digest in its header.
+/// An export's default file name has no spaces, the digest check the docs give
+/// (`tail -n +2 FILE | sha256sum`, docs/export.md) reproduces the digest in its header, and
+/// the header carries the notes.
 #[test]
 fn a_default_export_name_has_no_spaces_and_its_digest_checks_as_documented() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut h = given_demo(120, 30);
     h.app.session = SessionMeta::saving("night shift".into(), false, 1);
-    let h = h.keys("/key:AKIAXLEAKED0EXAMPLE1<enter>:export jsonl view<enter>");
+    let h = h.keys("/key:AKIAXLEAKED0EXAMPLE1<enter>jaleak starts<enter>:export jsonl view<enter>");
     let Some(trailscope::app::effect::Effect::WriteFile { path, bytes, .. }) = h.effects.last()
     else {
         panic!("no file to write: {:?}", h.effects.last());
@@ -556,4 +557,14 @@ fn a_default_export_name_has_no_spaces_and_its_digest_checks_as_documented() {
         .expect("sh runs");
     let got = String::from_utf8_lossy(&out.stdout);
     assert_eq!(got.split_whitespace().next(), Some(want.as_str()), "{text}");
+    // The note travels in the header, naming the line and the event it is on.
+    let notes = header["trailscope_provenance"]["notes"]
+        .as_array()
+        .expect("notes in the header");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["note"], "leak starts");
+    let line = notes[0]["line"].as_u64().expect("a line") as usize;
+    let record: serde_json::Value =
+        serde_json::from_str(text.lines().nth(line - 1).expect("that line")).expect("a record");
+    assert_eq!(record["eventID"], notes[0]["eventID"], "{text}");
 }

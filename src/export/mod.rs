@@ -115,7 +115,7 @@ pub struct Exported {
 }
 
 /// Writes `rows` (in the given order) as `format`, with `notes` in the note column of CSV and
-/// Markdown. Fails before writing anything if a row is not in the store or an event has no raw
+/// Markdown and in the header of JSON lines. Fails before writing anything if a row is not in the store or an event has no raw
 /// record (a store loaded for headless counting drops them), since the digest would not cover
 /// the evidence. `out` is written in many small pieces: pass a buffered writer for files.
 pub fn export(
@@ -128,7 +128,7 @@ pub fn export(
 ) -> io::Result<Exported> {
     let done = provenance::digest(store, rows)?;
     match format {
-        Format::Jsonl => jsonl(out, store, rows, prov, &done)?,
+        Format::Jsonl => jsonl(out, store, rows, notes, prov, &done)?,
         Format::Csv => csv::write(out, store, rows, notes, &provenance::lines(prov, &done))?,
         Format::Markdown => markdown::write(
             out,
@@ -142,16 +142,37 @@ pub fn export(
     Ok(done)
 }
 
-/// The header object on the first line, then each raw record unchanged: the body is exactly
-/// the bytes the digest covers.
+/// The header object on the first line (the notes with it, by line and event ID), then each
+/// raw record unchanged: the body is exactly the bytes the digest covers.
 fn jsonl(
     out: &mut impl Write,
     store: &Store,
     rows: &[EventIdx],
+    notes: &BTreeMap<EventIdx, String>,
     prov: &Provenance,
     done: &Exported,
 ) -> io::Result<()> {
-    writeln!(out, "{}", provenance::json(prov, done))?;
+    let mut header = provenance::json(prov, done);
+    let noted: Vec<serde_json::Value> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(n, i)| {
+            let note = notes.get(i)?;
+            Some(serde_json::json!({
+                // The record's line in this file (the header is line 1).
+                "line": n + 2,
+                "eventID": store.event(*i).event_id.as_deref(),
+                "note": note,
+            }))
+        })
+        .collect();
+    if let Some(obj) = header
+        .get_mut("trailscope_provenance")
+        .and_then(|p| p.as_object_mut())
+    {
+        obj.insert("notes".to_string(), serde_json::Value::Array(noted));
+    }
+    writeln!(out, "{header}")?;
     for &i in rows {
         let raw: &str = &store.event(i).raw;
         out.write_all(raw.as_bytes())?;
