@@ -201,3 +201,21 @@ fn the_marks_overlay_shows_each_marks_note() {
         "two marks, one with a note: {screen}"
     );
 }
+
+/// A range in one command (issue 22, item 6): `space` marks where it starts, `v` marks every
+/// event from there to the selected one.
+#[test]
+fn a_range_of_the_view_is_marked_in_one_key() {
+    let h = given_demo(120, 30).keys("v");
+    let notice = h.app.notice.clone().unwrap_or_default();
+    assert!(notice.contains("nothing marked yet"), "{notice}");
+    let h = h.keys("/key:AKIAXLEAKED0EXAMPLE1<enter>g<space>jjjv");
+    assert_eq!(h.app.marks.len(), 4, "the first four events of the view");
+    let first_four: Vec<_> = h.app.rows()[..4].to_vec();
+    assert!(first_four.iter().all(|i| h.app.marks.contains(i)));
+    let notice = h.app.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("3 events marked (4 in the range)"),
+        "{notice}"
+    );
+}

@@ -39,6 +39,8 @@ pub enum Command {
     ToggleMark,
     /// Every event of the view marked at once (or unmarked, when all of them are).
     MarkView,
+    /// Every event between the one marked last and the selected one, marked.
+    MarkRange,
     NextMark,
     PrevMark,
     Profile,
@@ -95,7 +97,7 @@ pub enum Command {
 impl Command {
     /// The commands of the table, each without arguments: bound in the default keymap's table
     /// and listed by the palette.
-    pub const ALL: [Command; 52] = [
+    pub const ALL: [Command; 53] = [
         Command::MoveDown,
         Command::MoveUp,
         Command::PageDown,
@@ -116,6 +118,7 @@ impl Command {
         Command::Timeline,
         Command::ToggleMark,
         Command::MarkView,
+        Command::MarkRange,
         Command::NextMark,
         Command::PrevMark,
         Command::Marks,
@@ -223,6 +226,7 @@ impl Command {
             Command::Timeline => "timeline",
             Command::ToggleMark => "toggle-mark",
             Command::MarkView => "mark-view",
+            Command::MarkRange => "mark-range",
             Command::NextMark => "next-mark",
             Command::PrevMark => "previous-mark",
             Command::FetchView => "fetch-view",
@@ -310,6 +314,7 @@ impl Command {
             }
             Command::ToggleMark => "mark or unmark the selected event as evidence",
             Command::MarkView => "mark every event of the view (all marked already: unmark them)",
+            Command::MarkRange => "mark every event from the one marked last to the selected one",
             Command::NextMark => "next marked event in the view",
             Command::PrevMark => "previous marked event in the view",
             Command::Marks => "list the marked events: enter goes to one",

@@ -151,6 +151,8 @@ pub struct App {
     pub pivot_menu: bool,
     /// Events marked as evidence.
     pub marks: BTreeSet<EventIdx>,
+    /// The event marked last: where `mark-range` starts.
+    pub mark_anchor: Option<EventIdx>,
     /// The lineage tree shown by `Overlay::Lineage`.
     pub lineage: Vec<TreeLine>,
     /// The credential graph, and the store size it was built at (rebuilt when events arrive).
@@ -237,6 +239,7 @@ impl App {
             nav: Nav::default(),
             pivot_menu: false,
             marks: BTreeSet::new(),
+            mark_anchor: None,
             lineage: Vec::new(),
             lineage_graph: None,
             profile_pane: false,

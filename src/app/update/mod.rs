@@ -241,9 +241,11 @@ fn apply(app: &mut App, call: &Call, effects: &mut Vec<Effect>) {
             if let Some(idx) = app.selected() {
                 if !app.marks.remove(&idx) {
                     app.marks.insert(idx);
+                    app.mark_anchor = Some(idx);
                 }
             }
         }
+        Command::MarkRange => walk::mark_range(app),
         Command::MarkView => walk::mark_view(app),
         Command::Marks => app.overlay = Some(Overlay::Marks { cursor: 0 }),
         Command::NextMark => jump_to_mark(app, true),

@@ -209,3 +209,33 @@ pub(super) fn clear_filter(app: &mut App) {
     }
     app.filter.clear();
 }
+
+/// Every event of the view from the one marked last to the selected one, marked: a stretch
+/// of the timeline taken as evidence in two keys.
+pub(super) fn mark_range(app: &mut App) {
+    super::finish_work(app);
+    let (Some(anchor), Some(here)) = (app.mark_anchor, app.selected()) else {
+        let mark = app.key_for(Layer::Table, Command::ToggleMark);
+        app.notice = Some(format!(
+            "nothing marked yet: {mark} marks where the range starts"
+        ));
+        return;
+    };
+    let rows = app.rows();
+    let (Some(a), Some(b)) = (
+        rows.iter().position(|&i| i == anchor),
+        rows.iter().position(|&i| i == here),
+    ) else {
+        app.notice = Some("the event marked last is not in this view".to_string());
+        return;
+    };
+    let range: Vec<_> = rows[a.min(b)..=a.max(b)].to_vec();
+    let before = app.marks.len();
+    app.marks.extend(range.iter().copied());
+    app.mark_anchor = Some(here);
+    app.notice = Some(format!(
+        "{} events marked ({} in the range)",
+        app.marks.len() - before,
+        range.len()
+    ));
+}
