@@ -19,7 +19,6 @@ use trailscope::app::effect::Effect;
 use trailscope::app::key::{parse_keys, Key, KeyCode};
 use trailscope::app::msg::Msg;
 use trailscope::app::{update, App};
-use trailscope::keymap::Keymap;
 use trailscope::model::parse::parse_text;
 use trailscope::job::{Ending, JobMsg};
 use trailscope::theme::Theme;
