@@ -7,7 +7,7 @@ use super::fetch::LiveFetch;
 use super::lake::LakeSession;
 use super::session::SessionMeta;
 use super::session_picker::SessionPicker;
-use super::update::{lake, start_load, start_orders};
+use super::update::{lake, lake_reports, start_load, start_orders};
 use super::App;
 use crate::keymap::Keymap;
 use crate::model::time::EventTime;
@@ -91,7 +91,7 @@ impl App {
             Start::Lake { session, run_first } => {
                 app.load.loading = false;
                 if session.store.is_empty() {
-                    lake::list_stores(&mut app.jobs, &mut effects);
+                    lake_reports::list_stores(&mut app.jobs, &mut effects);
                 }
                 app.lake = Some(*session);
                 if let Some(sql) = run_first {

@@ -1,7 +1,7 @@
 //! Reports from background jobs, routed by what the job is for. Stale reports never get
 //! here: `update` drops a report whose job is not listed in `app.jobs`.
 
-use super::{insert, lake, live, nothing_read_message, App, Effect};
+use super::{insert, lake_reports, live, nothing_read_message, App, Effect};
 use crate::app::jobs::JobKind;
 use crate::job::{JobId, JobMsg, JobSpec, Progress};
 use crate::source::walk::Plan;
@@ -17,8 +17,8 @@ pub(super) fn on_report(
     match kind {
         JobKind::Load => on_load(app, job, msg, effects),
         JobKind::Region(_) => live::on_region(app, job, msg),
-        JobKind::LakeQuery => lake::on_query(app, job, msg),
-        JobKind::LakeStores => lake::on_stores(app, job, msg),
+        JobKind::LakeQuery => lake_reports::on_query(app, job, msg),
+        JobKind::LakeStores => lake_reports::on_stores(app, job, msg),
     }
     // An open profile describes the rows it was made from: once a job's events are all in,
     // it describes them (between batches it would be recomputed for nothing).

@@ -4,23 +4,20 @@
 
 use super::pressed::Pressed;
 use super::walk::pivot_to;
-use super::{insert, App, Effect};
+use super::{App, Effect};
 use crate::app::command::Command;
 use crate::app::jobs::JobKind;
 use crate::app::key::KeyCode;
-use crate::app::lake::{LakeRun, ResultsView};
+use crate::app::lake::LakeRun;
 use crate::app::layer::Layer;
 use crate::filter::facet::quote;
 use crate::filter::field::Field;
-use crate::job::{Ending, JobId, JobMsg, JobSpec, Progress, QueryProgress};
-use crate::lake::cost;
-use crate::lake::rows::{are_events, records, Cell, Table};
+use crate::job::{JobSpec, QueryProgress};
+use crate::lake::rows::Cell;
 use crate::lake::sql::{events_query, store_id};
 use crate::lake::templates::{Param, TEMPLATES};
 use crate::model::sanitize::visible;
-use crate::model::warning::{Location, Warning};
 use ratatui_textarea::{Input, Key as TaKey};
-use std::sync::Arc;
 
 /// The notice for Lake keys in a session that does not query Lake, naming the user's keys.
 fn not_lake(app: &App) -> String {
@@ -355,7 +352,7 @@ pub(super) fn picker_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Effe
         Command::MoveDown => picker.cursor = (picker.cursor + 1).min(count.saturating_sub(1)),
         Command::Retry if matches!(picker.stores, Some(Err(_))) => {
             picker.stores = None;
-            list_stores(&mut app.jobs, effects);
+            super::lake_reports::list_stores(&mut app.jobs, effects);
         }
         Command::Accept => {
             let chosen = match &picker.stores {
@@ -382,125 +379,6 @@ pub(super) fn picker_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Effe
     }
 }
 
-/// Lists the event data stores, for the picker.
-pub(crate) fn list_stores(jobs: &mut crate::app::jobs::Jobs, effects: &mut Vec<Effect>) {
-    let job = jobs.start(JobKind::LakeStores);
-    effects.push(Effect::Start {
-        job,
-        spec: Box::new(JobSpec::LakeStores),
-    });
-}
-
-/// The list of event data stores, or why there is none.
-pub(super) fn on_stores(app: &mut App, job: JobId, msg: JobMsg) {
-    let answer = match msg {
-        JobMsg::Stores(list) => Ok(list),
-        JobMsg::Done(ending) => {
-            app.jobs.forget(job);
-            match ending {
-                Ending::Failed(why) => Err(why),
-                _ => return,
-            }
-        }
-        _ => return,
-    };
-    if let Some(picker) = app.lake.as_mut().and_then(|l| l.picker.as_mut()) {
-        picker.stores = Some(answer);
-        picker.cursor = 0;
-    }
-}
-
-/// A report from the running query's job.
-pub(super) fn on_query(app: &mut App, job: JobId, msg: JobMsg) {
-    if let JobMsg::Done(_) = msg {
-        app.jobs.forget(job);
-    }
-    on_report(app, job, msg);
-}
-
-fn on_report(app: &mut App, job: JobId, report: JobMsg) {
-    let Some(lake) = app.lake.as_mut() else {
-        return;
-    };
-    let Some(run) = lake.run.as_mut().filter(|r| r.job == job) else {
-        return; // not the current query (the job list already drops replaced ones)
-    };
-    match report {
-        JobMsg::Progress(Progress::Query(p)) => {
-            if run.progress.status != "CANCELLING" || p.status != "RUNNING" {
-                run.progress = p;
-            }
-        }
-        JobMsg::Rows(rows) => {
-            // The first page decides what the query's rows are, and starts its table.
-            let first_page = run.events.is_none();
-            let events = *run
-                .events
-                .get_or_insert_with(|| rows.first().is_some_and(are_events));
-            if events {
-                let (recs, warnings) = records(&lake.store, &rows);
-                run.joined += recs.len();
-                app.warnings.extend(warnings);
-                insert(app, recs);
-            } else {
-                if first_page {
-                    lake.results = Some(ResultsView {
-                        table: Table::default(),
-                        row: 0,
-                        col: 0,
-                        sql: run.sql.clone(),
-                    });
-                }
-                if let Some(view) = lake.results.as_mut() {
-                    view.table.extend(&rows);
-                }
-                lake.results_open = true;
-            }
-        }
-        JobMsg::Warnings(w) => app.warnings.extend(w),
-        JobMsg::Done(ending) => {
-            let warnings = app.keymap.key_for(Layer::Table, Command::ToggleWarnings);
-            let summary = summary(run, &ending, &warnings);
-            if let Ending::Failed(why) | Ending::TimedOut(why) = &ending {
-                let origin: Arc<str> = Arc::from(format!("CloudTrail Lake {}", lake.store));
-                app.warnings
-                    .push(Warning::problem(&origin, Location::WholeFile, why.clone()));
-            }
-            if let Ending::Failed(why) = &ending {
-                // Back to the SQL, with the reason, to fix it.
-                lake.editor.error = Some(why.clone());
-                lake.editing = true;
-            }
-            // A finished query speaks in the status bar; anything else is news.
-            if ending != Ending::Finished {
-                app.notice = Some(summary);
-            }
-            run.ending = Some(ending);
-        }
-        JobMsg::Records(_) | JobMsg::Progress(_) | JobMsg::Stores(_) => {}
-    }
-}
-
-/// One line on how a query ended, with what it cost.
-fn summary(run: &LakeRun, ending: &Ending, warnings_key: &str) -> String {
-    let p = &run.progress;
-    let got = match run.events {
-        Some(true) => format!("{} events joined", run.joined),
-        Some(false) => format!("{} result rows", p.rows),
-        None => "no rows".to_string(),
-    };
-    let cost = cost::describe(p.bytes_scanned);
-    match ending {
-        Ending::Finished => format!("Lake: {got} · {cost}"),
-        Ending::Stopped => format!("Lake query cancelled: {got} kept · {cost}"),
-        Ending::TimedOut(_) => format!(
-            "Lake query timed out: {got} (partial) · {cost} · {} says more",
-            warnings_key
-        ),
-        Ending::Failed(why) => format!("Lake: {}", visible(why)),
-    }
-}
-
 /// Pasted text goes into the editor when it is open: one statement, control characters out.
 pub(super) fn paste(app: &mut App, text: &str) -> bool {
     let Some(lake) = app
@@ -522,6 +400,8 @@ pub(super) fn paste(app: &mut App, text: &str) -> bool {
 mod tests {
     use super::*;
     use crate::app::lake::LakeSession;
+    use crate::app::update::lake_reports::{on_query, on_stores};
+    use crate::job::{JobId, JobMsg, Progress};
     use crate::lake::sql::Window;
     use crate::model::time::EventTime;
 

@@ -5,6 +5,7 @@ mod copy;
 mod jobs;
 mod keys;
 pub(crate) mod lake;
+pub(crate) mod lake_reports;
 mod live;
 mod mouse;
 mod pressed;
