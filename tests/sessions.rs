@@ -329,7 +329,7 @@ fn child_saver_loop() {
         .collect();
     let mut db = Db::open(&dir).expect("db");
     for round in 0u64.. {
-        std::fs::write(dir.join("progress"), format!("writing {round}")).expect("progress");
+        say_progress(&dir, &format!("writing {round}"));
         let state = trailscope::session::state::SessionState {
             note: format!("round {round}"),
             ..Default::default()
@@ -350,8 +350,16 @@ fn child_saver_loop() {
             rename_from: None,
         };
         db.save(&job).expect("save");
-        std::fs::write(dir.join("progress"), format!("committed {round}")).expect("progress");
+        say_progress(&dir, &format!("committed {round}"));
     }
+}
+
+/// Replaces `progress` whole: a plain write truncates first, so a kill between the truncate and
+/// the write left the parent reading an empty file (seen once in CI under load).
+fn say_progress(dir: &std::path::Path, what: &str) {
+    let tmp = dir.join("progress.tmp");
+    std::fs::write(&tmp, what).expect("progress");
+    std::fs::rename(&tmp, dir.join("progress")).expect("progress");
 }
 
 /// A real child process killed with SIGKILL in the middle of a save: the database opens, and
