@@ -55,8 +55,10 @@ fn esc_in_the_bar_restores_the_filter_it_opened_with() {
     let h = h.keys("<esc>");
     assert_eq!(h.app.filter.text, "error:any");
     assert_eq!(h.app.rows().len(), 52);
-    // Esc in the table (detail closed) clears the filter: back to everything.
+    // Esc in the table never leaves the view; ctrl-l clears the filter: back to everything.
     let h = h.keys("<esc>");
+    assert_eq!(h.app.rows().len(), 52);
+    let h = h.keys("<c-l>");
     assert_eq!(h.app.rows().len(), 304);
 }
 
@@ -77,7 +79,7 @@ fn fast_typing_is_coalesced_and_narrowing_reuses_the_last_result() {
 fn the_cursor_stays_on_its_event_when_the_filter_changes() {
     let h = given(STRATUS, 120, 30).keys("/event:GetPasswordData<enter>jjj");
     let chosen = h.app.selected().expect("selection");
-    let h = h.keys("<esc>");
+    let h = h.keys("<c-l>");
     assert_eq!(h.app.rows().len(), 304);
     assert_eq!(
         h.app.selected(),

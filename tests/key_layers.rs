@@ -45,6 +45,7 @@ struct Keys {
     fetch_down: &'static str,
     lineage_pivot: &'static str,
     marks_go: &'static str,
+    views_go: &'static str,
     timeline_span: &'static str,
     facets_exclude: &'static str,
     pivot_event: &'static str,
@@ -68,6 +69,7 @@ const DEFAULTS: Keys = Keys {
     fetch_down: "j",
     lineage_pivot: "<enter>",
     marks_go: "<enter>",
+    views_go: "j<enter>",
     timeline_span: " ",
     facets_exclude: "<c-x>",
     pivot_event: "e",
@@ -118,6 +120,10 @@ keys = ["x"]
 command = "accept"
 
 [[marks]]
+keys = ["x"]
+command = "accept"
+
+[[views]]
 keys = ["x"]
 command = "accept"
 
@@ -182,6 +188,7 @@ const USER: Keys = Keys {
     fetch_down: "x",
     lineage_pivot: "x",
     marks_go: "x",
+    views_go: "jx",
     timeline_span: "x",
     facets_exclude: "<c-e>",
     pivot_event: "v",
@@ -246,6 +253,18 @@ fn every_layer(keymap: Keymap, k: &Keys) {
     assert!(
         filter(&h).starts_with("key:=") || filter(&h).starts_with("principal:="),
         "pivoted: {}",
+        filter(&h)
+    );
+    let h = h.keys("[");
+
+    // The views list: the pivot just left is the newest view after the one on screen.
+    let h = h.keys("H");
+    on(&h, Layer::Views, &mut seen);
+    let h = h.keys(k.views_go);
+    assert_eq!(h.app.overlay, None);
+    assert!(
+        filter(&h).starts_with("key:=") || filter(&h).starts_with("principal:="),
+        "went to the pivot's view: {}",
         filter(&h)
     );
     let h = h.keys("[G");

@@ -71,7 +71,7 @@ fn save_then_reopen_round_trips_every_piece_of_state() {
         .keys("]jjj[")
         .keys(":note handed over to night shift<enter>")
         .keys("2ij");
-    assert_eq!(h.app.nav.back.len(), 0, "the lead view is the first");
+    assert_eq!(h.app.nav.back.len(), 1, "all, before the lead view");
     assert_eq!(h.app.nav.forward.len(), 1);
     assert_eq!(h.app.marks.len(), 3);
     assert_eq!(h.app.notes.len(), 1);
@@ -109,6 +109,47 @@ fn save_then_reopen_round_trips_every_piece_of_state() {
             .anchor
             .map(|i| event_key(&fwd.app.store, i)),
         before.forward[0].anchor
+    );
+}
+
+/// Breadcrumbs after a reopen show the walk that happened (issue 22, item 3): a narrowing step
+/// is still named as one, forward still leads on, and the views list keeps its branches.
+#[test]
+fn a_reopened_walk_has_the_same_breadcrumbs_and_branches() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = given_demo(160, 40);
+    h.app.session = SessionMeta::saving("walk".into(), false, 1_700_000_000_000);
+    let mut h = h
+        .keys("/key:AKIAXLEAKED0EXAMPLE1<enter>Gpi[pl")
+        .keys("/<c-u>lineage:AKIAXLEAKED0EXAMPLE1 event:DeleteObject<enter>g")
+        .keys("[[");
+    let crumbs = |h: &Harness| h.app.nav.breadcrumbs(&h.app.current_view());
+    let history = |h: &Harness| {
+        h.app
+            .nav
+            .history(&h.app.current_view())
+            .iter()
+            .map(|v| v.label())
+            .collect::<Vec<_>>()
+    };
+    let h2 = h.keys("]pE");
+    let narrowed = crumbs(&h2);
+    assert!(
+        narrowed.contains("lineage:AKIAXLEAKED0EXAMPLE1 › & event:="),
+        "{narrowed}"
+    );
+    h = h2.keys("[");
+    let (crumbs_before, history_before) = (crumbs(&h), history(&h));
+    save(&mut h, dir.path());
+
+    let again = reopen_from(dir.path(), "walk", 160, 40);
+    assert_eq!(crumbs(&again), crumbs_before);
+    assert_eq!(history(&again), history_before);
+    let fwd = again.keys("]");
+    assert_eq!(crumbs(&fwd), narrowed, "forward leads where it did");
+    assert!(
+        history_before.iter().any(|l| l.starts_with("ip:=")),
+        "the IP's branch is listed: {history_before:?}"
     );
 }
 

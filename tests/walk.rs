@@ -35,7 +35,11 @@ fn the_leaked_key_playbook_in_keystrokes() {
     // Everything from the attacker's IP: 113 events, the AssumeRole still selected.
     let h = h.keys("pi");
     assert_eq!(h.app.rows().len(), 113);
-    assert_eq!(crumbs(&h), "key:AKIAXLEAKED0EXAMPLE1 › ip:=198.51.100.77");
+    // A typed filter is a step of the walk as a pivot is: the view of every event before it.
+    assert_eq!(
+        crumbs(&h),
+        "all › key:AKIAXLEAKED0EXAMPLE1 › ip:=198.51.100.77"
+    );
     assert_eq!(selected_id(&h), assume_role);
 
     // Back: the key's view, the cursor on the same event at the same place on screen.
@@ -43,7 +47,7 @@ fn the_leaked_key_playbook_in_keystrokes() {
     assert_eq!(h.app.rows().len(), 35);
     assert_eq!(selected_id(&h), assume_role);
     assert_eq!(h.app.table.cursor - h.app.table.offset, row_on_screen);
-    assert_eq!(crumbs(&h), "key:AKIAXLEAKED0EXAMPLE1");
+    assert_eq!(crumbs(&h), "all › key:AKIAXLEAKED0EXAMPLE1");
     // And forward again.
     let h = h.keys("]");
     assert_eq!(h.app.rows().len(), 113);
@@ -71,7 +75,7 @@ fn the_leaked_key_playbook_in_keystrokes() {
     assert_eq!(h.app.rows().len(), 12);
     assert_eq!(
         crumbs(&h),
-        "key:AKIAXLEAKED0EXAMPLE1 › key:=ASIAXATTACKSESSION01"
+        "all › key:AKIAXLEAKED0EXAMPLE1 › key:=ASIAXATTACKSESSION01"
     );
     // What the role changed: its successful writes, CreateAccessKey among them.
     let h = h.keys("1");
@@ -97,7 +101,7 @@ fn the_leaked_key_playbook_in_keystrokes() {
     let h = h.keys("/ event:DeleteObject<enter>");
     assert_eq!(
         crumbs(&h),
-        "key:AKIAXLEAKED0EXAMPLE1 › key:=ASIAXATTACKSESSION01 › key:=AKIAXPERSIST0BACKUP1 event:DeleteObject"
+        "all › key:AKIAXLEAKED0EXAMPLE1 › key:=ASIAXATTACKSESSION01 › key:=AKIAXPERSIST0BACKUP1 › key:=AKIAXPERSIST0BACKUP1 event:DeleteObject"
     );
     let rows = h.app.rows().to_vec();
     assert_eq!(rows.len(), 30);
@@ -131,8 +135,10 @@ fn the_leaked_key_playbook_in_keystrokes() {
 #[test]
 fn a_pivot_the_event_cannot_make_says_so() {
     // An event without an error code has no error pivot.
-    let h = given_demo(120, 30).keys("/-error:any<enter>gpx");
-    assert_eq!(h.app.nav.back.len(), 0, "no pivot made");
+    let h = given_demo(120, 30).keys("/-error:any<enter>");
+    let steps = h.app.nav.back.len();
+    let h = h.keys("gpx");
+    assert_eq!(h.app.nav.back.len(), steps, "no pivot made");
     assert_eq!(
         h.app.notice.as_deref(),
         Some("this event has no error code")
@@ -140,7 +146,7 @@ fn a_pivot_the_event_cannot_make_says_so() {
     // Esc in the menu cancels without pivoting.
     let h = h.keys("p<esc>");
     assert!(!h.app.pivot_menu);
-    assert_eq!(h.app.nav.back.len(), 0);
+    assert_eq!(h.app.nav.back.len(), steps);
 }
 
 /// Evidence at the speed of the walk (issue 22, item 6): one key marks every event of the
@@ -157,7 +163,7 @@ fn one_key_marks_the_whole_view_and_again_unmarks_it() {
         notice.contains(&format!("{view} events marked")),
         "{notice}"
     );
-    let h = h.keys("<esc>");
+    let h = h.keys("<c-l>");
     assert_eq!(h.app.marks.len(), view, "marks outlive the view");
     let h = h.keys("/key:AKIAXLEAKED0EXAMPLE1<enter>V");
     assert!(
@@ -166,15 +172,27 @@ fn one_key_marks_the_whole_view_and_again_unmarks_it() {
     );
 }
 
-/// No view is ever lost (issue 22, item 3): Esc in the table clears a pivot's filter, and `[`
-/// brings the pivot back, its event still selected.
+/// No view is ever lost (issue 22, item 3): Esc in the table never leaves a view (it says how
+/// to), and clearing the filter is a step `[` takes back, its event still selected.
 #[test]
 fn one_esc_too_many_does_not_lose_the_pivot() {
     let h = given_demo(120, 30).keys("/key:AKIAXLEAKED0EXAMPLE1<enter>");
     let pivot = h.names();
     let selected = h.selected_name();
     assert!(pivot.len() > 1);
-    let h = h.keys("<esc>");
+    let h = h.keys("<enter><esc><esc><esc>");
+    assert_eq!(
+        h.names(),
+        pivot,
+        "Esc closed the detail pane, and left the view alone"
+    );
+    assert!(!h.app.detail.open);
+    let notice = h.app.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("[ goes back") && notice.contains("ctrl-l shows every event"),
+        "{notice}"
+    );
+    let h = h.keys("<c-l>");
     assert!(h.names().len() > pivot.len(), "the filter is cleared");
     let title = h.draw()[0].clone();
     assert!(
@@ -218,4 +236,127 @@ fn a_range_of_the_view_is_marked_in_one_key() {
         notice.contains("3 events marked (4 in the range)"),
         "{notice}"
     );
+}
+
+/// The whole chain as one view (issue 22, item 1): from the leaked key, `p l` shows every
+/// event of the key, the role session it minted and the key that session created, with the
+/// minting events, as `trailscope query --lineage` selects them; the breadcrumbs name it.
+#[test]
+fn one_command_opens_the_whole_credential_chain() {
+    let h = given_demo(160, 40).keys("/key:AKIAXLEAKED0EXAMPLE1<enter>g");
+    let h = h.keys("pl");
+    assert_eq!(
+        crumbs(&h),
+        "all › key:AKIAXLEAKED0EXAMPLE1 › lineage:AKIAXLEAKED0EXAMPLE1"
+    );
+    let lineage = trailscope::lineage::Lineage::build(&h.app.store);
+    let reach = lineage.reachable(&h.app.store, &Cred::Key("AKIAXLEAKED0EXAMPLE1".to_string()));
+    let expected = lineage.events(&h.app.store, &reach);
+    assert_eq!(h.app.rows(), expected.as_slice());
+    let keys: std::collections::BTreeSet<String> = h
+        .app
+        .rows()
+        .iter()
+        .filter_map(|&i| h.app.store.event(i).identity.access_key_id)
+        .map(|k| h.app.store.text(Some(k)).to_string())
+        .collect();
+    for key in [
+        "AKIAXLEAKED0EXAMPLE1",
+        "ASIAXATTACKSESSION01",
+        "AKIAXPERSIST0BACKUP1",
+    ] {
+        assert!(keys.contains(key), "{key} in the chain: {keys:?}");
+    }
+    // The lineage overlay opens the same view for the credential on its line.
+    let h = h.keys("[").keys("l").keys("jc");
+    assert_eq!(h.app.overlay, None);
+    assert_eq!(h.app.filter.text, "lineage:ASIAXATTACKSESSION01");
+    assert!(
+        h.app.rows().len() < expected.len(),
+        "the session's part only"
+    );
+}
+
+/// Pivots that narrow (issue 22, item 2): from a DeleteObject in the chain's view, the narrowing
+/// pivot keeps the chain and adds the event name; the plain pivot replaces the view with every
+/// DeleteObject of anyone. The breadcrumbs say which kind each step was.
+#[test]
+fn a_narrowing_pivot_keeps_the_view_and_adds_the_value() {
+    let h = given_demo(160, 40)
+        .keys("/key:AKIAXLEAKED0EXAMPLE1<enter>pl")
+        .keys("/<c-u>lineage:AKIAXLEAKED0EXAMPLE1 event:DeleteObject<enter>");
+    let deletions = h.app.rows().to_vec();
+    assert!(!deletions.is_empty());
+    let h = h.keys("<c-l>").keys("/lineage:AKIAXLEAKED0EXAMPLE1<enter>");
+    // Select a DeleteObject of the chain, then narrow by its event name.
+    let at = h
+        .app
+        .rows()
+        .iter()
+        .position(|&i| h.app.store.text(h.app.store.event(i).name) == "DeleteObject")
+        .expect("a deletion in the chain");
+    let h = h.keys(&format!("g{}", "j".repeat(at))).keys("pE");
+    assert_eq!(
+        h.app.rows(),
+        deletions.as_slice(),
+        "the chain's deletions only"
+    );
+    assert!(
+        crumbs(&h).ends_with("lineage:AKIAXLEAKED0EXAMPLE1 › & event:=DeleteObject"),
+        "{}",
+        crumbs(&h)
+    );
+    assert_eq!(
+        h.selected_name(),
+        "DeleteObject",
+        "the event stays selected"
+    );
+    // The replacing form, from the same event: every DeleteObject, the chain dropped.
+    let h = h.keys("[pe");
+    assert_eq!(h.app.filter.text, "event:=DeleteObject");
+    assert!(h.app.rows().len() >= deletions.len());
+}
+
+/// No view is ever lost (issue 22, item 3): a new branch taken after going back replaces the
+/// forward path, and the views list still reaches the branch left behind.
+#[test]
+fn a_branch_left_behind_stays_in_the_views_list() {
+    let h = given_demo(160, 40).keys("/key:AKIAXLEAKED0EXAMPLE1<enter>G");
+    let h = h.keys("pi").keys("[").keys("pe");
+    assert!(
+        h.app.nav.forward.is_empty(),
+        "the new branch replaced forward"
+    );
+    assert_eq!(h.app.filter.text, "event:=AssumeRole");
+    let h = h.keys("H");
+    assert_eq!(h.app.overlay, Some(Overlay::Views { cursor: 0 }));
+    let screen = h.draw().join("\n");
+    assert!(
+        screen.contains("branch left") && screen.contains("ip:=198.51.100.77"),
+        "{screen}"
+    );
+    // Newest first: on screen, the key's view (left for the new pivot), the IP's (left by [).
+    let listed: Vec<String> = h
+        .app
+        .nav
+        .history(&h.app.current_view())
+        .iter()
+        .map(|v| v.filter.clone())
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "event:=AssumeRole",
+            "key:AKIAXLEAKED0EXAMPLE1",
+            "ip:=198.51.100.77",
+            ""
+        ]
+    );
+    let h = h.keys("jj<enter>");
+    assert_eq!(
+        h.app.filter.text, "ip:=198.51.100.77",
+        "the branch, back on screen"
+    );
+    let h = h.keys("[");
+    assert_eq!(h.app.filter.text, "event:=AssumeRole", "and back returns");
 }

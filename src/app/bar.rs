@@ -3,12 +3,16 @@
 //! every keystroke.
 
 use super::key::{Key, KeyCode};
+use super::nav::View;
 use ratatui_textarea::{CursorMove, Input, Key as TaKey, TextArea};
 
 pub struct FilterBar {
     pub input: TextArea<'static>,
     /// The filter when the bar opened: Esc goes back to it.
     pub before: String,
+    /// The `/` bar only: the view on screen when it opened, which a new filter leaves (so
+    /// `[` comes back to it, as after a pivot).
+    pub left: Option<View>,
 }
 
 impl FilterBar {
@@ -18,6 +22,7 @@ impl FilterBar {
         FilterBar {
             input,
             before: current.to_string(),
+            left: None,
         }
     }
 

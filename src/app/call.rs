@@ -147,11 +147,12 @@ impl Call {
                 other => return usage(format!("copy {other:?}? copy json|field|id")),
             },
             "pivot" if rest.is_empty() => Command::PivotMenu,
-            "pivot" => match Pivot::from_word(rest) {
-                Some(p) => Command::Pivot(p),
+            "pivot" | "narrow" => match Pivot::from_word(rest) {
+                Some(p) if word == "pivot" => Command::Pivot(p),
+                Some(p) => Command::Narrow(p),
                 None => {
                     let words: Vec<&str> = Pivot::ALL.iter().map(|p| p.word()).collect();
-                    return usage(format!("pivot {rest:?}? pivot {}", words.join("|")));
+                    return usage(format!("{word} {rest:?}? {word} {}", words.join("|")));
                 }
             },
             "" => return Err(ParseError::Empty),

@@ -49,6 +49,8 @@ pub enum Command {
     LakeEditor,
     LakeResults,
     Marks,
+    /// Every view of the walk, branches left behind included.
+    Views,
     Annotate,
     CommandLine,
     Sessions,
@@ -62,6 +64,8 @@ pub enum Command {
     // With arguments, from the command line or a binding (`pivot key`).
     /// Pivot on this value of the selected event, without the menu.
     Pivot(Pivot),
+    /// The narrowing form: the view AND this value of the selected event.
+    Narrow(Pivot),
     SetTime(TimeDisplay),
     /// `export FORMAT [SCOPE] [FILE]`: the file is the call's operand.
     Export(Format, Scope),
@@ -97,7 +101,7 @@ pub enum Command {
 impl Command {
     /// The commands of the table, each without arguments: bound in the default keymap's table
     /// and listed by the palette.
-    pub const ALL: [Command; 53] = [
+    pub const ALL: [Command; 54] = [
         Command::MoveDown,
         Command::MoveUp,
         Command::PageDown,
@@ -113,6 +117,7 @@ impl Command {
         Command::PivotMenu,
         Command::NavBack,
         Command::NavForward,
+        Command::Views,
         Command::Lineage,
         Command::Profile,
         Command::Timeline,
@@ -192,6 +197,7 @@ impl Command {
     pub fn spelling(self) -> String {
         match self {
             Command::Pivot(p) => format!("pivot {}", p.word()),
+            Command::Narrow(p) => format!("narrow {}", p.word()),
             Command::SetTime(t) => format!("time {}", t.name()),
             Command::Export(f, s) => format!("export {} {}", f.extension(), s.word()),
             other => other.name().to_string(),
@@ -233,6 +239,7 @@ impl Command {
             Command::LakeEditor => "lake-sql",
             Command::LakeResults => "lake-results",
             Command::Marks => "marks",
+            Command::Views => "views",
             Command::Annotate => "annotate",
             Command::CommandLine => "command-line",
             Command::Sessions => "sessions",
@@ -254,6 +261,7 @@ impl Command {
             Command::Preset(Preset::Dangerous) => "preset-dangerous",
             Command::Preset(Preset::AiAssisted) => "preset-ai",
             Command::Pivot(_) => "pivot",
+            Command::Narrow(_) => "narrow",
             Command::SetTime(_) => "time",
             Command::Export(..) => "export",
             Command::Save => "save",
@@ -292,7 +300,7 @@ impl Command {
             Command::FocusNext => "switch focus between table and detail",
             Command::OpenDetail => "open the selected event's JSON",
             Command::Back => {
-                "back out of: overlay, detail focus, running Lake query or fetch, filter, detail pane"
+                "back out of: overlay, detail focus, running Lake query, fetch or load, detail pane (never the view)"
             }
             Command::Filter => "edit the filter (see the filter language below)",
             Command::ClearFilter => "clear the filter and presets",
@@ -318,6 +326,7 @@ impl Command {
             Command::NextMark => "next marked event in the view",
             Command::PrevMark => "previous marked event in the view",
             Command::Marks => "list the marked events: enter goes to one",
+            Command::Views => "every view of the walk, newest first (a branch left too): enter goes",
             Command::Annotate => "write a note on the selected event (saved, exported)",
             Command::CommandLine => {
                 "command palette: any command by name (fuzzy), save NAME, note TEXT, export jsonl|csv|md, theme, time, copy"
@@ -344,6 +353,7 @@ impl Command {
             Command::ShrinkTable => "give the detail pane more room",
             Command::Preset(p) => p.description(),
             Command::Pivot(_) => "every event sharing this value of the selected one",
+            Command::Narrow(_) => "the events of this view that also share this value",
             Command::SetTime(_) => "how the time column reads",
             Command::Export(..) => "write events as evidence, with their provenance and SHA-256",
             Command::Save => "save this investigation under a name",

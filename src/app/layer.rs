@@ -29,6 +29,7 @@ pub enum Layer {
     Fetch,
     Lineage,
     Marks,
+    Views,
     Timeline,
     Facets,
     LakeResults,
@@ -47,7 +48,7 @@ pub enum Layer {
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
 pub enum Section {
     Layer(Layer),
-    /// Keys of every list overlay (help, warnings, columns, fetch, lineage, marks).
+    /// Keys of every list overlay (help, warnings, columns, fetch, lineage, marks, views).
     Overlays,
     /// Keys of every one-line prompt (filter bar, "load until", note, command line).
     Prompts,
@@ -55,7 +56,7 @@ pub enum Section {
 
 impl Layer {
     /// In stacking order, bottom to top.
-    pub const ALL: [Layer; 20] = [
+    pub const ALL: [Layer; 21] = [
         Layer::Table,
         Layer::Detail,
         Layer::Help,
@@ -64,6 +65,7 @@ impl Layer {
         Layer::Fetch,
         Layer::Lineage,
         Layer::Marks,
+        Layer::Views,
         Layer::Timeline,
         Layer::Facets,
         Layer::LakeResults,
@@ -90,6 +92,7 @@ impl Layer {
             Layer::Fetch => &[S::Layer(Layer::Fetch), S::Overlays],
             Layer::Lineage => &[S::Layer(Layer::Lineage), S::Overlays],
             Layer::Marks => &[S::Layer(Layer::Marks), S::Overlays],
+            Layer::Views => &[S::Layer(Layer::Views), S::Overlays],
             Layer::FilterBar => &[S::Layer(Layer::FilterBar), S::Prompts],
             Layer::Until => &[S::Layer(Layer::Until), S::Prompts],
             Layer::Note => &[S::Layer(Layer::Note), S::Prompts],
@@ -115,6 +118,7 @@ impl Layer {
             Overlay::Fetch { .. } => Layer::Fetch,
             Overlay::Lineage { .. } => Layer::Lineage,
             Overlay::Marks { .. } => Layer::Marks,
+            Overlay::Views { .. } => Layer::Views,
             Overlay::Timeline { .. } => Layer::Timeline,
         }
     }
@@ -158,6 +162,7 @@ impl Section {
             Section::Layer(L::Fetch),
             Section::Layer(L::Lineage),
             Section::Layer(L::Marks),
+            Section::Layer(L::Views),
             Section::Layer(L::Timeline),
             Section::Layer(L::LakePicker),
             Section::Layer(L::LakeEditor),
@@ -181,6 +186,7 @@ impl Section {
                 Layer::Fetch => "fetch",
                 Layer::Lineage => "lineage",
                 Layer::Marks => "marks",
+                Layer::Views => "views",
                 Layer::Timeline => "timeline",
                 Layer::Facets => "facets",
                 Layer::LakeResults => "lake-results",
@@ -204,7 +210,9 @@ impl Section {
     /// What the help calls it.
     pub fn title(self) -> &'static str {
         match self {
-            Section::Overlays => "Every overlay (help, warnings, columns, fetch, lineage, marks)",
+            Section::Overlays => {
+                "Every overlay (help, warnings, columns, fetch, lineage, marks, views)"
+            }
             Section::Prompts => "Every one-line prompt (filter bar, command line, note, load until); other keys edit the line",
             Section::Layer(l) => match l {
                 Layer::Table => "The table",
@@ -215,6 +223,7 @@ impl Section {
                 Layer::Fetch => "LookupEvents progress",
                 Layer::Lineage => "Credential lineage",
                 Layer::Marks => "Marked events",
+                Layer::Views => "Views of the walk",
                 Layer::Timeline => "Timeline",
                 Layer::Facets => "Facets (other keys search)",
                 Layer::LakeResults => "Lake results",
@@ -260,7 +269,8 @@ impl Section {
                 | Layer::Columns
                 | Layer::Fetch
                 | Layer::Lineage
-                | Layer::Marks,
+                | Layer::Marks
+                | Layer::Views,
             ) => {
                 leave
                     || moves
@@ -272,6 +282,8 @@ impl Section {
                             | C::OpenDetail
                             | C::FocusNext
                     )
+                    || (self == Section::Layer(Layer::Lineage)
+                        && command == C::Pivot(crate::app::nav::Pivot::Lineage))
             }
             Section::Layer(Layer::Timeline) => {
                 leave
@@ -292,7 +304,9 @@ impl Section {
             Section::Layer(Layer::Sessions) => {
                 leave || moves || matches!(command, C::Accept | C::DeleteBack)
             }
-            Section::Layer(Layer::PivotMenu) => leave || matches!(command, C::Pivot(_)),
+            Section::Layer(Layer::PivotMenu) => {
+                leave || matches!(command, C::Pivot(_) | C::Narrow(_))
+            }
             Section::Prompts | Section::Layer(Layer::FilterBar | Layer::Until | Layer::Note) => {
                 leave || matches!(command, C::Accept | C::ClearLine | C::Undo)
             }

@@ -87,6 +87,10 @@ pub enum Overlay {
     Marks {
         cursor: usize,
     },
+    /// Every view of the walk (`Nav::history`), newest first, with a cursor.
+    Views {
+        cursor: usize,
+    },
     /// The view over time (`app.timeline`): a cursor on a bucket, and where a span started.
     Timeline {
         cursor: usize,
@@ -104,6 +108,7 @@ impl Overlay {
             Overlay::Fetch { cursor } => Overlay::Fetch { cursor: f(cursor) },
             Overlay::Lineage { cursor } => Overlay::Lineage { cursor: f(cursor) },
             Overlay::Marks { cursor } => Overlay::Marks { cursor: f(cursor) },
+            Overlay::Views { cursor } => Overlay::Views { cursor: f(cursor) },
             // Moves with its own keys (`timeline_key`).
             Overlay::Timeline { .. } => self,
         }
@@ -354,6 +359,7 @@ impl App {
             presets: self.filter.presets.clone(),
             anchor: self.selected(),
             screen_row: self.table.cursor.saturating_sub(self.table.offset),
+            step: self.nav.here.clone(),
         }
     }
 
@@ -372,6 +378,7 @@ impl App {
         self.filter.restore(&view.filter, &view.presets);
         self.table.anchor = view.anchor;
         self.restore_row = Some(view.screen_row);
+        self.nav.here = view.step;
     }
 
     /// The lineage tree around `focus`; the graph is built once per store size.

@@ -6,6 +6,7 @@
 use crate::filter::facet::quote;
 use crate::filter::preset::Preset;
 use crate::filter::session_of;
+use crate::lineage::{cred_of, Cred};
 use crate::model::store::{EventIdx, Store};
 use std::collections::BTreeSet;
 
@@ -22,10 +23,12 @@ pub enum Pivot {
     UserAgent,
     Error,
     Account,
+    /// The credential's whole chain: what it did, what it minted and what that did.
+    Lineage,
 }
 
 impl Pivot {
-    pub const ALL: [Pivot; 10] = [
+    pub const ALL: [Pivot; 11] = [
         Pivot::Key,
         Pivot::Ip,
         Pivot::Principal,
@@ -36,6 +39,7 @@ impl Pivot {
         Pivot::UserAgent,
         Pivot::Error,
         Pivot::Account,
+        Pivot::Lineage,
     ];
 
     /// Its word after `pivot` in commands (`pivot key`, `:pivot ip`).
@@ -51,6 +55,7 @@ impl Pivot {
             Pivot::UserAgent => "user-agent",
             Pivot::Error => "error",
             Pivot::Account => "account",
+            Pivot::Lineage => "lineage",
         }
     }
 
@@ -70,6 +75,7 @@ impl Pivot {
             Pivot::UserAgent => "user agent",
             Pivot::Error => "error code",
             Pivot::Account => "account",
+            Pivot::Lineage => "credential chain",
         }
     }
 
@@ -88,9 +94,25 @@ impl Pivot {
             Pivot::UserAgent => ("ua", text(e.user_agent)?),
             Pivot::Error => ("error", text(e.error_code)?),
             Pivot::Account => ("account", text(e.account)?),
+            Pivot::Lineage => return Some(lineage_term(&cred_of(store, idx))),
         };
         Some(format!("{field}:={}", quote(value)))
     }
+}
+
+/// The view of a credential's whole chain (`lineage:AKIA…`): the breadcrumbs name it so.
+pub fn lineage_term(cred: &Cred) -> String {
+    format!("lineage:{}", quote(cred.text()))
+}
+
+/// How a view was reached from the one before it, for the breadcrumbs.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Step {
+    /// The first view, a typed filter, a pivot or a zoom: the view's filter says it all.
+    #[default]
+    Replace,
+    /// A narrowing pivot: this term AND-ed with the view before.
+    Narrow(String),
 }
 
 /// A view left behind: enough to come back to it exactly.
@@ -101,49 +123,94 @@ pub struct View {
     /// The selected event, and its row on screen (counted from the top of the table).
     pub anchor: Option<EventIdx>,
     pub screen_row: usize,
+    pub step: Step,
 }
 
 impl View {
-    /// How the breadcrumbs name it.
+    /// How the breadcrumbs name it: a narrowing step by what it added (`& event:=GetObject`).
     pub fn label(&self) -> String {
-        let mut label = match self.filter.trim() {
-            "" => "all".to_string(),
-            f => f.to_string(),
+        let mut label = match (&self.step, self.filter.trim()) {
+            (Step::Narrow(term), _) => format!("& {term}"),
+            (Step::Replace, "") => "all".to_string(),
+            (Step::Replace, f) => f.to_string(),
         };
         for p in &self.presets {
             label.push_str(&format!(" +{}", p.name()));
         }
         label
     }
+
+    /// The same view, whatever the cursor: what the history lists once.
+    fn same_place(&self, other: &View) -> bool {
+        self.filter.trim() == other.filter.trim() && self.presets == other.presets
+    }
 }
 
+/// Views left behind are kept this long in the history overlay.
+const VISITED_MAX: usize = 200;
+
+/// The walk: back and forward like a browser's, and every view ever left, so a new branch
+/// taken from the middle of the walk never loses the old one (the history overlay lists it).
 #[derive(Clone, Debug, Default)]
 pub struct Nav {
     pub back: Vec<View>,
     pub forward: Vec<View>,
+    /// How the view on screen was reached.
+    pub here: Step,
+    /// Every view left, oldest first, each place once (its latest visit).
+    pub visited: Vec<View>,
 }
 
 impl Nav {
-    /// Leaving `current` for a new view: it can be come back to; the forward path is gone.
-    pub fn push(&mut self, current: View) {
+    /// Leaving `current` for a new view reached by `step`: it can be come back to; the
+    /// forward path gives way to the new branch, but stays in `visited`.
+    pub fn push(&mut self, current: View, step: Step) {
+        self.remember(&current);
         self.back.push(current);
         self.forward.clear();
+        self.here = step;
     }
 
     /// The view to return to, with `current` kept for forward.
     pub fn go_back(&mut self, current: View) -> Option<View> {
         let to = self.back.pop()?;
+        self.remember(&current);
         self.forward.push(current);
+        self.here = to.step.clone();
         Some(to)
     }
 
     pub fn go_forward(&mut self, current: View) -> Option<View> {
         let to = self.forward.pop()?;
+        self.remember(&current);
         self.back.push(current);
+        self.here = to.step.clone();
         Some(to)
     }
 
-    /// `all › key:=AKIA… › ip:=203.0.113.7`, ending with the current view.
+    fn remember(&mut self, view: &View) {
+        self.visited.retain(|v| !v.same_place(view));
+        self.visited.push(view.clone());
+        if self.visited.len() > VISITED_MAX {
+            self.visited.remove(0);
+        }
+    }
+
+    /// The views the history overlay lists, newest first: the one on screen, then every view
+    /// left, each once.
+    pub fn history(&self, current: &View) -> Vec<View> {
+        std::iter::once(current.clone())
+            .chain(
+                self.visited
+                    .iter()
+                    .rev()
+                    .filter(|v| !v.same_place(current))
+                    .cloned(),
+            )
+            .collect()
+    }
+
+    /// `all › key:=AKIA… › & event:=GetObject`, ending with the current view.
     pub fn breadcrumbs(&self, current: &View) -> String {
         self.back
             .iter()
@@ -164,14 +231,15 @@ mod tests {
             presets: BTreeSet::new(),
             anchor: Some(anchor),
             screen_row: 3,
+            step: Step::Replace,
         }
     }
 
     #[test]
     fn back_and_forward_walk_the_stack() {
         let mut nav = Nav::default();
-        nav.push(view("", 1));
-        nav.push(view("key:=AKIA1", 2));
+        nav.push(view("", 1), Step::Replace);
+        nav.push(view("key:=AKIA1", 2), Step::Replace);
         let here = view("ip:=203.0.113.7", 3);
         assert_eq!(nav.breadcrumbs(&here), "all › key:=AKIA1 › ip:=203.0.113.7");
         let back = nav.go_back(here.clone()).expect("a view to go back to");
@@ -179,9 +247,35 @@ mod tests {
         assert_eq!(nav.breadcrumbs(&back), "all › key:=AKIA1");
         let fwd = nav.go_forward(back.clone()).expect("forward again");
         assert_eq!(fwd, here);
-        // A new pivot from the middle drops the forward path.
+        // A new pivot from the middle takes the forward path's place, and the history
+        // still holds it.
         nav.go_back(fwd);
-        nav.push(back);
+        nav.push(back.clone(), Step::Replace);
         assert!(nav.forward.is_empty());
+        let elsewhere = view("event:=DeleteObject", 4);
+        let listed: Vec<String> = nav.history(&elsewhere).iter().map(View::label).collect();
+        assert_eq!(
+            listed,
+            [
+                "event:=DeleteObject",
+                "key:=AKIA1",
+                "ip:=203.0.113.7",
+                "all"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_narrowing_step_is_named_by_what_it_added() {
+        let mut nav = Nav::default();
+        nav.push(
+            view("key:=AKIA1", 1),
+            Step::Narrow("event:=GetObject".into()),
+        );
+        let here = View {
+            step: nav.here.clone(),
+            ..view("key:=AKIA1 event:=GetObject", 2)
+        };
+        assert_eq!(nav.breadcrumbs(&here), "key:=AKIA1 › & event:=GetObject");
     }
 }

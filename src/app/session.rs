@@ -2,7 +2,7 @@
 //! is put back when one reopens, and when to autosave. Pure: the database and the saver thread
 //! are the runtime's (`session::saver`); the app only hands it `Effect::Save` jobs.
 
-use super::nav::View;
+use super::nav::{Step, View};
 use super::sort::Sort;
 use super::App;
 use crate::model::store::EventIdx;
@@ -81,6 +81,10 @@ pub fn capture(app: &App) -> SessionState {
         presets: v.presets.clone(),
         anchor: v.anchor.map(key),
         screen_row: v.screen_row,
+        narrowed: match &v.step {
+            Step::Narrow(term) => Some(term.clone()),
+            Step::Replace => None,
+        },
     };
     // A reopened investigation still loading: what is not on screen yet is what was saved.
     if let Some(pending) = &app.session.restore {
@@ -92,6 +96,7 @@ pub fn capture(app: &App) -> SessionState {
         view: saved(&app.current_view()),
         back: app.nav.back.iter().map(saved).collect(),
         forward: app.nav.forward.iter().map(saved).collect(),
+        visited: app.nav.visited.iter().map(saved).collect(),
         marks: app.marked().into_iter().map(key).collect(),
         notes: app
             .notes
@@ -146,6 +151,7 @@ pub fn finish_restore(app: &mut App) {
         presets: v.presets.clone(),
         anchor: v.anchor.as_ref().and_then(find),
         screen_row: v.screen_row,
+        step: v.narrowed.clone().map_or(Step::Replace, Step::Narrow),
     };
     app.marks = state.marks.iter().filter_map(find).collect();
     app.notes = state
@@ -155,6 +161,7 @@ pub fn finish_restore(app: &mut App) {
         .collect();
     app.nav.back = state.back.iter().map(view).collect();
     app.nav.forward = state.forward.iter().map(view).collect();
+    app.nav.visited = state.visited.iter().map(view).collect();
     app.show_view(view(&state.view));
     app.resort();
     // Everything on screen came from the database.
@@ -175,6 +182,7 @@ fn find_keys(app: &App, state: &SessionState) -> HashMap<String, EventIdx> {
             std::iter::once(&state.view)
                 .chain(&state.back)
                 .chain(&state.forward)
+                .chain(&state.visited)
                 .filter_map(|v| v.anchor.as_ref()),
         )
         .collect();

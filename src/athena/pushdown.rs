@@ -102,6 +102,9 @@ fn term(field: Field, value: &str, exact: bool) -> Result<String, String> {
         Field::Session => Err(
             "session: the session name is read out of ARNs and principal IDs here".to_string(),
         ),
+        Field::Lineage => Err(
+            "lineage: the chain is followed through the minting events already loaded".to_string(),
+        ),
         Field::After | Field::Before => Err(format!(
             "{}: narrows the window Athena reads instead",
             field.name()

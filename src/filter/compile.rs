@@ -7,6 +7,7 @@ use super::glob::{glob_match, has_wildcard};
 use super::needle::Needle;
 use super::symset::SymSet;
 use super::time_value::parse_time;
+use crate::lineage::{Cred, Lineage};
 use crate::model::columns::Col;
 use crate::model::store::{EventIdx, Store};
 use crate::model::time::EventTime;
@@ -46,6 +47,9 @@ pub(crate) enum Matcher {
     AnyError(bool),
     AnyVpce(bool),
     Id(String),
+    /// Events picked by the store as a whole rather than by a field (a credential's lineage),
+    /// sorted by index.
+    Rows(Vec<EventIdx>),
 }
 
 /// Validates a value at parse time, so errors point into the filter bar while typing.
@@ -132,6 +136,11 @@ fn field_matcher(field: Field, value: &str, store: &Store, now: EventTime) -> Ma
         Field::Before => time_bound(value, now, Matcher::Before),
         Field::ReadOnly => parse_bool(value).map_or(Matcher::Const(false), Matcher::ReadOnly),
         Field::Id => Matcher::Id(value.to_string()),
+        Field::Lineage => {
+            let mut rows = lineage_rows(store, value);
+            rows.sort_unstable();
+            Matcher::Rows(rows)
+        }
         Field::Error => match value.to_ascii_lowercase().as_str() {
             "any" | "yes" | "true" => Matcher::AnyError(true),
             "none" | "no" | "false" => Matcher::AnyError(false),
@@ -185,7 +194,7 @@ fn field_sel(field: Field) -> Option<Sel> {
         Field::Vpce => Sel::Vpce,
         Field::Session => Sel::Session,
         Field::Role => Sel::Role,
-        Field::ReadOnly | Field::Id | Field::After | Field::Before => return None,
+        Field::ReadOnly | Field::Id | Field::Lineage | Field::After | Field::Before => return None,
     })
 }
 
@@ -269,6 +278,14 @@ fn parse_bool(value: &str) -> Option<bool> {
     }
 }
 
+/// The events of `value`'s chain (a key or principal), in time order: everything done with it
+/// and with the credentials it minted, and the minting events (`lineage::Lineage::events`).
+pub(crate) fn lineage_rows(store: &Store, value: &str) -> Vec<EventIdx> {
+    let lineage = Lineage::build(store);
+    let reach = lineage.reachable(store, &Cred::parse(value));
+    lineage.events(store, &reach)
+}
+
 /// The role session name inside an assumed-role ARN or an `AROA…:session` principal ID.
 pub fn session_of(s: &str) -> Option<&str> {
     if let Some(rest) = s.split_once(":assumed-role/").map(|(_, r)| r) {
@@ -305,6 +322,7 @@ impl Matcher {
             Matcher::ReadOnly(b) => columns.read_only[idx as usize] == Some(*b),
             Matcher::AnyError(b) => columns.get(Col::ErrorCode, idx).is_some() == *b,
             Matcher::AnyVpce(b) => columns.get(Col::Vpce, idx).is_some() == *b,
+            Matcher::Rows(rows) => rows.binary_search(&idx).is_ok(),
             Matcher::Id(id) => {
                 let e = store.event(idx);
                 e.event_id.as_deref() == Some(id.as_str())
@@ -318,6 +336,7 @@ impl Matcher {
         match self {
             Matcher::Const(b) => !b,
             Matcher::In(_, set) => set.is_empty(),
+            Matcher::Rows(rows) => rows.is_empty(),
             Matcher::And(ms) => ms.iter().any(Matcher::is_never),
             Matcher::Or(ms) => !ms.is_empty() && ms.iter().all(Matcher::is_never),
             _ => false,

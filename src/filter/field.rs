@@ -21,6 +21,7 @@ pub enum Field {
     Vpce,
     Session,
     Role,
+    Lineage,
     Id,
     After,
     Before,
@@ -155,6 +156,12 @@ pub const FIELDS: &[FieldSpec] = &[
         names: &["role"],
         kind: MatchKind::Contains,
         help: "the role behind a session (sessionIssuer)",
+    },
+    FieldSpec {
+        field: Field::Lineage,
+        names: &["lineage", "chain"],
+        kind: MatchKind::Exact,
+        help: "a credential's whole chain: its key or principal, what it minted, the minting",
     },
     FieldSpec {
         field: Field::Id,

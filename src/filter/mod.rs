@@ -25,6 +25,7 @@ use crate::model::store::{EventIdx, IndexedField, Store};
 use crate::model::time::EventTime;
 use compile::{compile, Matcher};
 use field::Field;
+use std::borrow::Cow;
 
 /// Where a filter is wrong, in characters from the start, and why.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -59,10 +60,9 @@ pub struct Compiled {
 
 impl Compiled {
     pub fn new(expr: &Expr, store: &Store, now: EventTime) -> Compiled {
-        Compiled {
-            matcher: compile(expr, store, now),
-            seed: index_seed(expr, store),
-        }
+        let matcher = compile(expr, store, now);
+        let seed = index_seed(expr, &matcher, store);
+        Compiled { matcher, seed }
     }
 
     /// Matching events among `candidates` (kept in their order). Without candidates: all
@@ -103,33 +103,55 @@ pub fn select(store: &Store, text: &str, now: EventTime) -> Result<Vec<EventIdx>
     Ok(Compiled::new(&expr, store, now).select(store, None))
 }
 
-/// When the filter is a conjunction holding `key:K`, `ip:A` or `event:=N` (exact), only that
-/// index's events can match: start from them instead of scanning everything (what makes a
-/// pivot on them instant at a million events).
-fn index_seed(expr: &Expr, store: &Store) -> Option<Vec<EventIdx>> {
-    let pinned = |e: &Expr| match e {
-        Expr::Field {
-            field: Field::Key,
-            value,
-            ..
-        } if !value.contains(['*', '?']) => Some(store.lookup(IndexedField::AccessKey, value)),
-        Expr::Field {
-            field: Field::Ip,
-            value,
-            ..
-        } if !value.contains(['*', '?', '/']) => Some(store.lookup(IndexedField::SourceIp, value)),
-        Expr::Field {
-            field: Field::Event,
-            value,
-            exact: true,
-        } => Some(store.lookup(IndexedField::EventName, value)),
-        _ => None,
+/// When the filter is a conjunction holding `key:K`, `ip:A`, `event:=N` (exact) or a
+/// `lineage:` chain, only those events can match: start from them instead of scanning
+/// everything (what makes a pivot on them instant at a million events).
+fn index_seed(expr: &Expr, matcher: &Matcher, store: &Store) -> Option<Vec<EventIdx>> {
+    fn pinned<'a>(e: &Expr, m: &'a Matcher, store: &'a Store) -> Option<Cow<'a, [EventIdx]>> {
+        match (e, m) {
+            (
+                Expr::Field {
+                    field: Field::Key,
+                    value,
+                    ..
+                },
+                _,
+            ) if !value.contains(['*', '?']) => {
+                Some(store.lookup(IndexedField::AccessKey, value).into())
+            }
+            (
+                Expr::Field {
+                    field: Field::Ip,
+                    value,
+                    ..
+                },
+                _,
+            ) if !value.contains(['*', '?', '/']) => {
+                Some(store.lookup(IndexedField::SourceIp, value).into())
+            }
+            (
+                Expr::Field {
+                    field: Field::Event,
+                    value,
+                    exact: true,
+                },
+                _,
+            ) => Some(store.lookup(IndexedField::EventName, value).into()),
+            // The chain was worked out once, by the compiler.
+            (_, Matcher::Rows(rows)) => Some(rows.as_slice().into()),
+            _ => None,
+        }
+    }
+    let hits = match (expr, matcher) {
+        // `compile` keeps a conjunction's parts in order, so they pair up.
+        (Expr::And(parts), Matcher::And(ms)) => parts
+            .iter()
+            .zip(ms)
+            .filter_map(|(e, m)| pinned(e, m, store))
+            .min_by_key(|h| h.len())?,
+        (e, m) => pinned(e, m, store)?,
     };
-    let hits = match expr {
-        Expr::And(parts) => parts.iter().filter_map(pinned).min_by_key(|h| h.len())?,
-        other => pinned(other)?,
-    };
-    let mut seed = hits.to_vec();
+    let mut seed = hits.into_owned();
     // By time rank: a small array read, instead of one event (a cache line or more) per lookup.
     let rank = store.time_rank();
     seed.sort_unstable_by_key(|&i| rank[i as usize]);

@@ -180,6 +180,7 @@ fn add(map: &mut Keymap, target: Target, keys: Vec<Key>, call: Option<Call>, des
                 Layer::Fetch,
                 Layer::Lineage,
                 Layer::Marks,
+                Layer::Views,
             ] {
                 into(map, Section::Layer(layer)).released.extend(&keys);
             }

@@ -19,6 +19,8 @@ pub struct SessionState {
     pub view: SavedView,
     pub back: Vec<SavedView>,
     pub forward: Vec<SavedView>,
+    /// Every view left during the walk, oldest first (branches included: `app::nav::Nav`).
+    pub visited: Vec<SavedView>,
     pub marks: Vec<String>,
     /// Notes on events: (event key, text).
     pub notes: Vec<(String, String)>,
@@ -40,6 +42,9 @@ pub struct SavedView {
     pub presets: BTreeSet<Preset>,
     pub anchor: Option<String>,
     pub screen_row: usize,
+    /// A narrowing pivot's term, when the view was reached by one (see `app::nav::Step`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub narrowed: Option<String>,
 }
 
 /// Where events came from and how they were asked for: the provenance of what is saved.

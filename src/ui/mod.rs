@@ -54,6 +54,7 @@ fn draw_layer(frame: &mut Frame, app: &App, theme: &Theme, layer: Layer) {
         | Layer::Fetch
         | Layer::Lineage
         | Layer::Marks
+        | Layer::Views
         | Layer::Timeline => {
             if let Some(o) = app.overlay {
                 overlay::draw(frame, app, theme, o);

@@ -2,6 +2,7 @@
 
 use crate::app::command::Command;
 use crate::app::layer::{Layer, Section};
+use crate::app::nav::{Step, View};
 use crate::app::{App, Overlay};
 use crate::model::sanitize::visible;
 use crate::model::warning::Severity;
@@ -42,6 +43,15 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, overlay: Overlay) {
                 app.key_for(Layer::Table, Command::ToggleMark)
             ),
             mark_lines(app, theme, cursor),
+            cursor.saturating_sub(5),
+        ),
+        Overlay::Views { cursor } => (
+            format!(
+                " views of the walk, newest first: {} goes to one, {} closes ",
+                key(Command::Accept),
+                key(Command::Back)
+            ),
+            view_lines(app, theme, cursor),
             cursor.saturating_sub(5),
         ),
         Overlay::Timeline { cursor, anchor } => (
@@ -295,6 +305,49 @@ fn lineage_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>
 }
 
 /// One line per marked event: when, what, who, from where, and its note (all escaped).
+/// The walk's views, newest first: the one on screen marked, each with its place in the
+/// back/forward path when it has one. Filters can hold event values: shown escaped.
+fn view_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>> {
+    let here = app.current_view();
+    app.nav
+        .history(&here)
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let place = if i == 0 {
+                "on screen"
+            } else if app
+                .nav
+                .back
+                .iter()
+                .any(|b| b.filter == v.filter && b.presets == v.presets)
+            {
+                "back"
+            } else if app
+                .nav
+                .forward
+                .iter()
+                .any(|f| f.filter == v.filter && f.presets == v.presets)
+            {
+                "forward"
+            } else {
+                "branch left"
+            };
+            // Out of the breadcrumbs' context a narrowing step reads as its whole filter.
+            let whole = View {
+                step: Step::Replace,
+                ..v.clone()
+            };
+            let line = Line::raw(format!(" {place:<11}  {}", visible(&whole.label())));
+            if i == cursor {
+                line.style(theme.style(Meaning::Selected))
+            } else {
+                line
+            }
+        })
+        .collect()
+}
+
 fn mark_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>> {
     use crate::model::column::Column;
     let marked = app.marked();

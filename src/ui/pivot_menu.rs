@@ -18,9 +18,14 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     };
     let key = theme.style(Meaning::HelpKey);
     let dim = theme.style(Meaning::Dim);
+    // Each line's two keys: the pivot, then its narrowing form.
     let keys: Vec<String> = Pivot::ALL
         .iter()
-        .map(|&p| app.key_for(Layer::PivotMenu, Command::Pivot(p)))
+        .map(|&p| {
+            let pivot = app.key_for(Layer::PivotMenu, Command::Pivot(p));
+            let narrow = app.key_for(Layer::PivotMenu, Command::Narrow(p));
+            format!("{pivot} {narrow}")
+        })
         .collect();
     let w = keys.iter().map(|k| k.chars().count()).max().unwrap_or(1);
     let lines: Vec<Line> = Pivot::ALL
@@ -29,10 +34,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         .map(|(&p, k)| match p.term(&app.store, idx) {
             Some(term) => Line::from(vec![
                 Span::styled(format!(" {k:<w$}  "), key),
-                Span::raw(format!("{:<13}", p.name())),
+                Span::raw(format!("{:<17}", p.name())),
                 Span::raw(visible(&term).into_owned()),
             ]),
-            None => Line::styled(format!(" {k:<w$}  {:<13}(none)", p.name()), dim),
+            None => Line::styled(format!(" {k:<w$}  {:<17}(none)", p.name()), dim),
         })
         .collect();
     let full = frame.area();
@@ -48,7 +53,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         .border_style(theme.style(Meaning::BorderFocused))
         .title(Line::styled(
             format!(
-                " pivot on… (letter; {} cancels) ",
+                " pivot on… (first key: a new view; second: narrow this one; {} cancels) ",
                 app.key_for(Layer::PivotMenu, Command::Back)
             ),
             theme.style(Meaning::Header),

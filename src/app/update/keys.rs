@@ -8,6 +8,7 @@ use super::super::command::Command;
 use super::super::effect::Effect;
 use super::super::key::Key;
 use super::super::layer::Layer;
+use super::super::nav::Step;
 use super::super::App;
 use super::pressed::{line, Line, Pressed, Searching};
 use super::{lake, live, session, walk};
@@ -32,7 +33,8 @@ pub(super) fn on_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
         | Layer::Columns
         | Layer::Fetch
         | Layer::Lineage
-        | Layer::Marks => {
+        | Layer::Marks
+        | Layer::Views => {
             if let (Some(command), Some(overlay)) = (pressed.command(), app.overlay) {
                 super::apply_overlay(app, overlay, command, effects);
             }
@@ -64,7 +66,15 @@ fn bar_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Effect>) {
         Line::Run(Command::Accept) => {
             // An invalid filter cannot be accepted: the bar stays open on the error.
             if app.filter.error.is_none() {
+                let left = bar
+                    .left
+                    .take()
+                    .filter(|v| v.filter.trim() != bar.text().trim());
                 app.bar = None;
+                // A new filter is a new view, at the root as after a pivot: back returns.
+                if let Some(left) = left {
+                    app.nav.push(left, Step::Replace);
+                }
             }
         }
         Line::Run(Command::Back) => {
@@ -99,12 +109,8 @@ fn facets_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Effect>) {
             };
             let term = facet::term(picker.facet, app.store.interner.resolve(value.sym));
             let term = if exclude { format!("-{term}") } else { term };
-            let text = match app.filter.text.trim() {
-                "" => term,
-                t => format!("{t} {term}"),
-            };
             app.picker = None;
-            app.filter.set_text(&text);
+            super::walk::narrow_to(app, term);
         }
         Command::NextFacet | Command::PreviousFacet => {
             let rows = app.filter.rows.as_deref().unwrap_or(app.store.time_order());

@@ -20,6 +20,7 @@ use super::effect::Effect;
 use super::fetch::TIME_PRESETS;
 use super::layer::Layer;
 use super::msg::Msg;
+use super::nav::Pivot;
 use super::picker::FacetPicker;
 use super::sort::Sort;
 use super::{App, Focus, Overlay};
@@ -165,12 +166,22 @@ fn apply(app: &mut App, call: &Call, effects: &mut Vec<Effect>) {
                 });
                 jobs::stop_load(app, effects);
             }
-            // In the table, back drops the filter first (like k9s), then closes the detail.
-            Focus::Table if app.filter.is_active() => walk::clear_filter(app),
-            Focus::Table => app.detail.open = false,
+            // Back never drops a view: one Esc too many must not lose a pivot. It closes the
+            // detail pane, then says how views are left.
+            Focus::Table if app.detail.open => app.detail.open = false,
+            Focus::Table if app.filter.is_active() => {
+                let back = app.key_for(Layer::Table, Command::NavBack);
+                let clear = app.key_for(Layer::Table, Command::ClearFilter);
+                app.notice = Some(format!(
+                    "the view stays: {back} goes back, {clear} shows every event"
+                ));
+            }
+            Focus::Table => {}
         },
         Command::Filter => {
-            app.bar = Some(FilterBar::open(&app.filter.text));
+            let mut bar = FilterBar::open(&app.filter.text);
+            bar.left = Some(app.current_view());
+            app.bar = Some(bar);
             app.filter.error = None;
         }
         Command::ClearFilter => walk::clear_filter(app),
@@ -249,6 +260,7 @@ fn apply(app: &mut App, call: &Call, effects: &mut Vec<Effect>) {
         Command::MarkRange => walk::mark_range(app),
         Command::MarkView => walk::mark_view(app),
         Command::Marks => app.overlay = Some(Overlay::Marks { cursor: 0 }),
+        Command::Views => app.overlay = Some(Overlay::Views { cursor: 0 }),
         Command::NextMark => jump_to_mark(app, true),
         Command::PrevMark => jump_to_mark(app, false),
         Command::LoadMore => match app.live.as_mut() {
@@ -292,6 +304,7 @@ fn apply(app: &mut App, call: &Call, effects: &mut Vec<Effect>) {
             reanchor(app);
         }
         Command::Pivot(pivot) => pivot_on(app, pivot),
+        Command::Narrow(pivot) => walk::narrow_on(app, pivot),
         Command::SetTime(time) => app.set_time(time),
         Command::Save | Command::Note | Command::Theme | Command::Export(..) => {
             if let Err(why) = session::with_operand(app, call, effects) {
@@ -430,12 +443,19 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Command::PageDown => app.height as isize / 2,
         Command::Top => isize::MIN / 2,
         Command::Bottom => isize::MAX / 2,
+        Command::Pivot(Pivot::Lineage) => {
+            if let Overlay::Lineage { cursor } = overlay {
+                walk::lineage_view(app, cursor);
+            }
+            return;
+        }
         Command::Accept | Command::OpenDetail | Command::FocusNext => {
             match overlay {
                 Overlay::Columns { cursor } => toggle_column(app, cursor),
                 Overlay::Fetch { cursor } => go_back(app, cursor, effects),
                 Overlay::Lineage { cursor } => follow_lineage(app, cursor),
                 Overlay::Marks { cursor } => go_to_mark(app, cursor),
+                Overlay::Views { cursor } => walk::go_to_view(app, cursor),
                 _ => {}
             }
             return;
@@ -455,6 +475,7 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Overlay::Lineage { .. } => app.lineage.len().saturating_sub(1),
         Overlay::Timeline { .. } => return,
         Overlay::Marks { .. } => app.marks.len().saturating_sub(1),
+        Overlay::Views { .. } => app.nav.history(&app.current_view()).len().saturating_sub(1),
     };
     app.overlay = Some(overlay.moved(|at| scroll_of(delta, at).min(limit)));
 }

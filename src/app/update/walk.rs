@@ -5,7 +5,7 @@ use super::pressed::Pressed;
 use super::{move_by, reanchor, App, Effect, Overlay};
 use crate::app::command::Command;
 use crate::app::layer::Layer;
-use crate::app::nav::{Pivot, View};
+use crate::app::nav::{lineage_term, Pivot, Step, View};
 use crate::filter::facet::quote;
 use crate::lineage::{cred_of, Cred};
 use crate::model::time::EventTime;
@@ -25,8 +25,33 @@ pub(super) fn pivot_to(app: &mut App, term: String) {
         presets: Default::default(),
         anchor: here.anchor,
         screen_row: here.screen_row,
+        step: Step::Replace,
     };
-    app.nav.push(here);
+    app.nav.push(here, Step::Replace);
+    show(app, next);
+    super::pushdown::offer(app);
+}
+
+/// The narrowing form: `term` AND-ed with the view (its filter and presets), so "GetObject"
+/// becomes "GetObject by this key chain". The selected event has the value, so it stays.
+pub(super) fn narrow_to(app: &mut App, term: String) {
+    let here = app.current_view();
+    let filter = match here.filter.trim() {
+        "" => term.clone(),
+        // Parenthesised: an `a | b` view narrowed stays (a | b) AND term.
+        f if crate::filter::parse(f).is_ok_and(|e| matches!(e, crate::filter::Expr::Or(_))) => {
+            format!("({f}) {term}")
+        }
+        f => format!("{f} {term}"),
+    };
+    let next = View {
+        filter,
+        presets: here.presets.clone(),
+        anchor: here.anchor,
+        screen_row: here.screen_row,
+        step: Step::Narrow(term.clone()),
+    };
+    app.nav.push(here, Step::Narrow(term));
     show(app, next);
     super::pushdown::offer(app);
 }
@@ -37,6 +62,7 @@ pub(super) fn pivot_menu_key(app: &mut App, pressed: Pressed, effects: &mut Vec<
     match pressed.command() {
         Some(Command::Quit) => effects.push(Effect::Quit),
         Some(Command::Pivot(pivot)) => pivot_on(app, pivot),
+        Some(Command::Narrow(pivot)) => narrow_on(app, pivot),
         _ => {}
     }
 }
@@ -49,6 +75,18 @@ pub(super) fn pivot_on(app: &mut App, pivot: Pivot) {
     };
     match pivot.term(&app.store, idx) {
         Some(term) => pivot_to(app, term),
+        None => app.notice = Some(format!("this event has no {}", pivot.name())),
+    }
+}
+
+/// Narrows the view to the selected event's value (from the menu, a key or `:narrow event`).
+pub(super) fn narrow_on(app: &mut App, pivot: Pivot) {
+    let Some(idx) = app.selected() else {
+        app.notice = Some("no event selected to narrow by".to_string());
+        return;
+    };
+    match pivot.term(&app.store, idx) {
+        Some(term) => narrow_to(app, term),
         None => app.notice = Some(format!("this event has no {}", pivot.name())),
     }
 }
@@ -74,6 +112,17 @@ pub(super) fn follow_lineage(app: &mut App, cursor: usize) {
         Cred::Key(k) => format!("key:={}", quote(k)),
         Cred::Principal(p) => format!("principal:={}", quote(p)),
     };
+    app.overlay = None;
+    pivot_to(app, term);
+}
+
+/// The lineage overlay's chain command: every event of the credential on the line and of
+/// what it minted, as one view (`lineage:AKIA…`).
+pub(super) fn lineage_view(app: &mut App, cursor: usize) {
+    let Some(line) = app.lineage.get(cursor) else {
+        return;
+    };
+    let term = lineage_term(&line.cred);
     app.overlay = None;
     pivot_to(app, term);
 }
@@ -121,9 +170,25 @@ pub(super) fn zoom(app: &mut App, a: usize, b: usize) {
         presets: here.presets.clone(),
         anchor: here.anchor,
         screen_row: here.screen_row,
+        step: Step::Replace,
     };
-    app.nav.push(here);
+    app.nav.push(here, Step::Replace);
     show(app, next);
+}
+
+/// Enter in the views list: that view, reached as a new step (back returns here).
+pub(super) fn go_to_view(app: &mut App, cursor: usize) {
+    let here = app.current_view();
+    let Some(to) = app.nav.history(&here).into_iter().nth(cursor) else {
+        return;
+    };
+    app.overlay = None;
+    if cursor == 0 {
+        return; // the view on screen
+    }
+    let step = to.step.clone();
+    app.nav.push(here, step);
+    show(app, to);
 }
 
 /// Enter in the marks list: select that event, in this view if it is there, else in a view of
@@ -135,7 +200,7 @@ pub(super) fn go_to_mark(app: &mut App, cursor: usize) {
     app.overlay = None;
     if !app.rows().contains(&idx) {
         let here = app.current_view();
-        app.nav.push(here);
+        app.nav.push(here, Step::Replace);
         app.filter.restore("", &Default::default());
     }
     app.table.anchor = Some(idx);
@@ -205,7 +270,7 @@ pub(super) fn mark_view(app: &mut App) {
 pub(super) fn clear_filter(app: &mut App) {
     if app.filter.is_active() {
         let here = app.current_view();
-        app.nav.push(here);
+        app.nav.push(here, Step::Replace);
     }
     app.filter.clear();
 }
