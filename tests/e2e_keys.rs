@@ -204,7 +204,7 @@ fn a_key_rebound_in_each_layer_works_on_the_demo() {
     t.wait_text("│ all events", 10);
     t.send_keys(&["p"]);
     let menu = t.wait_text("pivot on…", 10);
-    assert!(menu.contains(" v  event name"), "{menu}");
+    assert!(menu.contains(" v E  event name"), "{menu}");
     t.send_keys(&["v"]);
     t.wait_text("› event:=", 10);
 

@@ -617,3 +617,78 @@ fn a_default_export_name_has_no_spaces_and_its_digest_checks_as_documented() {
         serde_json::from_str(text.lines().nth(line - 1).expect("that line")).expect("a record");
     assert_eq!(record["eventID"], notes[0]["eventID"], "{text}");
 }
+
+/// The status bar says where a save is (issue 22, item 8): "saving…" from the moment a change
+/// is sent to be written, "saved" in the first frame after the reply, no key needed.
+#[test]
+fn the_status_says_saved_as_soon_as_the_save_lands() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = given_demo(160, 40);
+    h.app.session = SessionMeta::saving("status".into(), false, 1);
+    save(&mut h, dir.path());
+    let status = |h: &Harness| h.draw().last().cloned().unwrap_or_default();
+    assert!(status(&h).contains("· saved"), "{}", status(&h));
+    // A mark: the next tick sends the state to be written.
+    let mut h = h.keys("<space>");
+    let later = h.app.now_ms + 10_000;
+    let effects = trailscope::app::update(&mut h.app, trailscope::app::msg::Msg::Tick(later));
+    let job = effects
+        .into_iter()
+        .find_map(|e| match e {
+            trailscope::app::effect::Effect::Save(job) => Some(job),
+            _ => None,
+        })
+        .expect("the mark is sent to be saved");
+    assert!(status(&h).contains("saving…"), "{}", status(&h));
+    let result = Db::open(dir.path()).expect("db").save(&job);
+    trailscope::app::update(
+        &mut h.app,
+        trailscope::app::msg::Msg::Saved(Saved {
+            name: job.name.clone(),
+            result,
+        }),
+    );
+    assert!(status(&h).contains("· saved"), "{}", status(&h));
+}
+
+/// A command that fails on the command line (issue 22, item 8) says why on the line, changes
+/// nothing else, and leaves the palette clean: the next edit clears the error, and the line
+/// then runs what is typed.
+#[test]
+fn a_failing_palette_command_leaves_the_palette_clean() {
+    let h = given_demo(120, 30).keys(":pivot nowhere<enter>");
+    let prompt = h
+        .app
+        .prompt
+        .as_ref()
+        .expect("the line stays open on the error");
+    assert!(
+        prompt
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("pivot \"nowhere\"?"),
+        "{:?}",
+        prompt.error
+    );
+    assert!(
+        h.app.nav.back.is_empty() && h.app.filter.text.is_empty(),
+        "nothing ran"
+    );
+    let h = h.keys("<c-u>");
+    assert!(
+        h.app.prompt.as_ref().is_some_and(|p| p.error.is_none()),
+        "an edit clears it"
+    );
+    let h = h.keys("marks<enter>");
+    assert!(h.app.prompt.is_none());
+    assert_eq!(
+        h.app.overlay,
+        Some(trailscope::app::Overlay::Marks { cursor: 0 })
+    );
+    // Esc on a failed line closes it; the next `:` opens empty.
+    let h = h.keys("<esc>:pivot nowhere<enter><esc>:");
+    let prompt = h.app.prompt.as_ref().expect("open");
+    assert_eq!(prompt.bar.text(), "");
+    assert!(prompt.error.is_none());
+}

@@ -212,12 +212,16 @@ impl Nav {
 
     /// `all › key:=AKIA… › & event:=GetObject`, ending with the current view.
     pub fn breadcrumbs(&self, current: &View) -> String {
+        self.crumbs(current).join(" › ")
+    }
+
+    /// The breadcrumbs one step each, oldest first.
+    pub fn crumbs(&self, current: &View) -> Vec<String> {
         self.back
             .iter()
             .chain(std::iter::once(current))
             .map(View::label)
-            .collect::<Vec<_>>()
-            .join(" › ")
+            .collect()
     }
 }
 

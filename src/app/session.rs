@@ -204,6 +204,11 @@ fn find_keys(app: &App, state: &SessionState) -> HashMap<String, EventIdx> {
     found
 }
 
+/// A save sent to be written, its reply not back yet.
+pub fn saving_now(app: &App) -> bool {
+    app.session.in_flight
+}
+
 /// Events not yet confirmed written.
 pub fn unsaved(app: &App) -> usize {
     app.store.len().saturating_sub(app.session.saved_events)

@@ -98,11 +98,15 @@ fn title_bar(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     // After pivots, the walk so far: cut from the middle when long, so the view on screen
     // (its end) and the count after it are never the part that falls off.
     if !app.nav.back.is_empty() {
-        let crumbs = app.nav.breadcrumbs(&app.current_view());
-        let crumbs = crate::model::sanitize::visible(&crumbs).into_owned();
+        let crumbs: Vec<String> = app
+            .nav
+            .crumbs(&app.current_view())
+            .iter()
+            .map(|c| crate::model::sanitize::visible(c).into_owned())
+            .collect();
         let used: usize = spans.iter().map(|s| s.width()).sum::<usize>() + view.chars().count();
         let room = (area.width as usize).saturating_sub(used + 3);
-        let crumbs = text::shorten_middle(&crumbs, room.max(12));
+        let crumbs = text::fit_crumbs(&crumbs, room.max(12));
         spans.push(Span::styled(format!("│ {crumbs} "), style));
     }
     spans.push(Span::styled(view, style));

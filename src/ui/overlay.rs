@@ -304,7 +304,6 @@ fn lineage_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>
     lines
 }
 
-/// One line per marked event: when, what, who, from where, and its note (all escaped).
 /// The walk's views, newest first: the one on screen marked, each with its place in the
 /// back/forward path when it has one. Filters can hold event values: shown escaped.
 fn view_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>> {
@@ -348,6 +347,7 @@ fn view_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>> {
         .collect()
 }
 
+/// One line per marked event: when, what, who, from where, and its note (all escaped).
 fn mark_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>> {
     use crate::model::column::Column;
     let marked = app.marked();

@@ -106,8 +106,13 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 " · NOT SAVED (:save retries)",
                 theme.style(Meaning::Error).bg(base.bg.unwrap_or_default()),
             )),
-            // "saved" only once everything on screen is written.
-            _ if crate::app::session::unsaved(app) > 0 && !app.load.loading => {
+            // "saved" only once everything on screen is written: while a save is being
+            // written (a mark, a note, new events) it says so, and the frame after the save
+            // lands says "saved" (the runtime redraws on the reply, no key needed).
+            _ if (crate::app::session::unsaved(app) > 0
+                || crate::app::session::saving_now(app))
+                && !app.load.loading =>
+            {
                 spans.push(Span::styled(" · saving…", base))
             }
             Some(_) => spans.push(Span::styled(" · saved", base)),

@@ -60,8 +60,67 @@ pub(crate) fn shorten_middle(text: &str, width: usize) -> String {
     format!("{head}…{tail}")
 }
 
+/// A step of the walk longer than this is cut from its middle before any step is dropped.
+const CRUMB_CELLS: usize = 28;
+
+/// The walk's breadcrumbs (oldest first, already escaped) in `width` cells: first each step but
+/// the last is cut from its middle (an ARN keeps its start and its name), then the oldest steps
+/// after the first fold into one `…`; the view on screen stays whole while it fits.
+pub(crate) fn fit_crumbs(crumbs: &[String], width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let joined = |parts: &[String]| parts.join(" › ");
+    let mut parts = crumbs.to_vec();
+    if joined(&parts).width() <= width {
+        return joined(&parts);
+    }
+    let last = parts.len().saturating_sub(1);
+    for part in &mut parts[..last] {
+        *part = shorten_middle(part, CRUMB_CELLS);
+    }
+    let mut folded = false;
+    while joined(&parts).width() > width && parts.len() > 2 {
+        let at = 1 + usize::from(folded);
+        if at >= parts.len() - 1 {
+            break;
+        }
+        parts.remove(if folded { at } else { 1 });
+        if !folded {
+            parts.insert(1, "…".to_string());
+            folded = true;
+        }
+    }
+    shorten_middle(&joined(&parts), width)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn crumbs_shorten_each_step_then_fold_the_oldest() {
+        let crumbs: Vec<String> = [
+            "all",
+            "key:AKIAXLEAKED0EXAMPLE1",
+            "key:=arn:aws:sts::444455556666:assumed-role/OrganizationAccountAccessRole/deploy-sync",
+            "lineage:AKIAXLEAKED0EXAMPLE1",
+        ]
+        .map(String::from)
+        .to_vec();
+        let wide = super::fit_crumbs(&crumbs, 500);
+        assert_eq!(wide, crumbs.join(" › "));
+        let mid = super::fit_crumbs(&crumbs, 100);
+        assert!(mid.ends_with(" › lineage:AKIAXLEAKED0EXAMPLE1"), "{mid}");
+        assert!(
+            mid.contains("key:=arn:aws:s…ole/deploy-sync") || mid.contains('…'),
+            "{mid}"
+        );
+        let narrow = super::fit_crumbs(&crumbs, 45);
+        assert!(narrow.starts_with("all › … › "), "{narrow}");
+        assert!(narrow.ends_with("lineage:AKIAXLEAKED0EXAMPLE1"), "{narrow}");
+        use unicode_width::UnicodeWidthStr;
+        for w in 0..140 {
+            assert!(super::fit_crumbs(&crumbs, w).width() <= w, "fits {w}");
+        }
+    }
+
     #[test]
     fn groups_thousands() {
         assert_eq!(super::group(0), "0");
