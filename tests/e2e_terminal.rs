@@ -188,7 +188,11 @@ fn lookup_events_stream_in_with_per_region_progress() {
     t.send_keys(&["/"]);
     t.send_literal("key:AKIAXPERSIST0BACKUP1");
     t.send_keys(&["Enter", "F"]);
-    t.wait_text("AWS: AccessKeyId=AKIAXPERSIST0BACKUP1 │ 83 of", 30);
+    // The plan, then the walk (a typed filter is a step after `all`), then the count.
+    t.wait_text(
+        "AWS: AccessKeyId=AKIAXPERSIST0BACKUP1 │ all › key:AKIAXPERSIST0BACKUP1 │ 83 of",
+        30,
+    );
     t.wait_for("the refetch to finish", 30, |s| {
         s.contains("m more") && !s.contains("⟳")
     });

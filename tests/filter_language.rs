@@ -333,6 +333,9 @@ fn preset_jq(p: Preset) -> &'static str {
         Preset::AiAssisted => {
             r#".userAgent // "" | contains("exec-env/AmazonQ-For-CLI-Version-") or contains("exec-env/AmazonQ-For-IDE-Version-")"#
         }
+        Preset::Destructive => {
+            r#".eventName // "" | test("^(Delete|Stop|Disable|Terminate|Deactivate|Remove|Detach|Revoke|Deregister)"; "i") or test("^(ScheduleKeyDeletion|PurgeQueue|LeaveOrganization)$"; "i") or test("^PutBucketLifecycle"; "i")"#
+        }
     }
 }
 

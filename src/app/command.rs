@@ -101,7 +101,7 @@ pub enum Command {
 impl Command {
     /// The commands of the table, each without arguments: bound in the default keymap's table
     /// and listed by the palette.
-    pub const ALL: [Command; 54] = [
+    pub const ALL: [Command; 55] = [
         Command::MoveDown,
         Command::MoveUp,
         Command::PageDown,
@@ -137,6 +137,7 @@ impl Command {
         Command::Preset(Preset::HideServiceNoise),
         Command::Preset(Preset::Dangerous),
         Command::Preset(Preset::AiAssisted),
+        Command::Preset(Preset::Destructive),
         Command::SortNext,
         Command::SortReverse,
         Command::Columns,
@@ -260,6 +261,7 @@ impl Command {
             Command::Preset(Preset::HideServiceNoise) => "preset-no-noise",
             Command::Preset(Preset::Dangerous) => "preset-dangerous",
             Command::Preset(Preset::AiAssisted) => "preset-ai",
+            Command::Preset(Preset::Destructive) => "preset-destructive",
             Command::Pivot(_) => "pivot",
             Command::Narrow(_) => "narrow",
             Command::SetTime(_) => "time",

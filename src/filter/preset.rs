@@ -16,6 +16,7 @@ pub enum Preset {
     HideServiceNoise,
     Dangerous,
     AiAssisted,
+    Destructive,
 }
 
 /// Mutating or evidence-destroying calls an attacker makes to persist, escalate or hide.
@@ -34,8 +35,14 @@ const DANGEROUS: &str = "event:StopLogging | event:DeleteTrail | event:UpdateTra
     | event:AuthorizeSecurityGroupIngress | event:CreateKeyPair | event:ImportKeyPair \
     | event:CreateSAMLProvider | event:CreateOpenIDConnectProvider";
 
+/// Calls that destroy data, evidence or access: what an incident report lists as the damage.
+const DESTRUCTIVE: &str = "event:Delete* | event:Stop* | event:Disable* | event:Terminate* \
+    | event:Deactivate* | event:Remove* | event:Detach* | event:Revoke* | event:Deregister* \
+    | event:ScheduleKeyDeletion | event:PurgeQueue | event:LeaveOrganization \
+    | event:PutBucketLifecycle*";
+
 impl Preset {
-    pub const ALL: [Preset; 7] = [
+    pub const ALL: [Preset; 8] = [
         Preset::Writes,
         Preset::Errors,
         Preset::Denied,
@@ -43,6 +50,7 @@ impl Preset {
         Preset::HideServiceNoise,
         Preset::Dangerous,
         Preset::AiAssisted,
+        Preset::Destructive,
     ];
 
     /// Short label for the status bar and `--preset`.
@@ -55,6 +63,7 @@ impl Preset {
             Preset::HideServiceNoise => "no-noise",
             Preset::Dangerous => "dangerous",
             Preset::AiAssisted => "ai",
+            Preset::Destructive => "destructive",
         }
     }
 
@@ -67,6 +76,7 @@ impl Preset {
             Preset::HideServiceNoise => "hide AWS-service noise",
             Preset::Dangerous => "dangerous operations (logging off, new keys, policies…)",
             Preset::AiAssisted => "AI-assisted calls (Amazon Q Developer)",
+            Preset::Destructive => "destructive calls (deletions, logging stopped, keys disabled…)",
         }
     }
 
@@ -79,6 +89,7 @@ impl Preset {
             Preset::ConsoleSignIn => "event:ConsoleLogin",
             Preset::HideServiceNoise => "-type:AWSService -ip:*.amazonaws.com -ua:\"AWS Internal\"",
             Preset::Dangerous => DANGEROUS,
+            Preset::Destructive => DESTRUCTIVE,
             Preset::AiAssisted => {
                 "ua:*exec-env/AmazonQ-For-CLI-Version-* | ua:*exec-env/AmazonQ-For-IDE-Version-*"
             }
