@@ -53,3 +53,54 @@ fn headless_query_fetches_from_lookupevents() {
         "us-east-1 is added for global services: {stderr}"
     );
 }
+
+/// A window wider than the 90 days LookupEvents keeps, reaching into the future, is clamped
+/// before the first call and said so; it then pages to the end (unclamped, the moving edge of
+/// AWS's 90 days made the second page's NextToken invalid after 50 events).
+#[test]
+fn a_window_beyond_ninety_days_is_clamped_and_pages_to_the_end() {
+    let fake = common::FakeEndpoint::demo(50.0);
+    let run = |args: &[&str], aws: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_trailscope"));
+        cmd.args(args).envs(common::isolated_aws_env());
+        if aws {
+            cmd.env("AWS_ENDPOINT_URL", &fake.url)
+                .env_remove("AWS_PROFILE")
+                .env_remove("AWS_SESSION_TOKEN");
+        }
+        cmd.output().expect("run trailscope")
+    };
+    let out = run(
+        &[
+            "query",
+            "--region",
+            "us-east-1",
+            "--from",
+            "2000-01-01T00:00:00Z",
+            "--to",
+            "2100-01-01T00:00:00Z",
+            "-o",
+            "count",
+        ],
+        true,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("window cut to the 90 days LookupEvents keeps, ending now"),
+        "{stderr}"
+    );
+    // Every us-east-1 event the demo holds, as read from its files.
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo");
+    let files = run(
+        &["query", demo, "-f", "region:us-east-1", "-o", "count"],
+        false,
+    );
+    let want = String::from_utf8_lossy(&files.stdout).trim().to_string();
+    assert!(want.parse::<u64>().is_ok_and(|n| n > 50), "{want}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        want,
+        "{stderr}"
+    );
+}

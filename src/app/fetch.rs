@@ -8,7 +8,7 @@ use crate::model::time::EventTime;
 use crate::source::lookup::order::RegionOrder;
 use crate::source::lookup::plan::LookupPlan;
 use crate::source::lookup::progress::{FetchState, RegionFetch};
-use crate::source::lookup::scope::Scope;
+use crate::source::lookup::scope::{Clamped, Scope};
 
 /// Events per region that "load more" fetches: ten seconds at LookupEvents' pace.
 pub const DEFAULT_STEP: u64 = 1000;
@@ -33,6 +33,8 @@ pub struct LiveFetch {
     /// Events per region for "load more".
     pub step: u64,
     pub regions: Vec<RegionRun>,
+    /// What of the window asked for LookupEvents could not hold (the title says so).
+    pub clamped: Clamped,
 }
 
 #[derive(Debug, Clone)]
@@ -61,7 +63,9 @@ impl LiveFetch {
     /// first orders.
     pub fn of_scope(s: Scope, max_events: Option<u64>) -> (LiveFetch, Vec<RegionOrder>) {
         let step = max_events.unwrap_or(DEFAULT_STEP);
-        LiveFetch::new(s.plan, &s.regions, s.window, max_events, step)
+        let (mut live, orders) = LiveFetch::new(s.plan, &s.regions, s.window, max_events, step);
+        live.clamped = s.clamped;
+        (live, orders)
     }
 
     /// A fetch of `window` in every region; `first` caps each region's first order.
@@ -77,6 +81,7 @@ impl LiveFetch {
             start: window.0,
             end: window.1,
             step: step.max(1),
+            clamped: Clamped::default(),
             regions: regions
                 .iter()
                 .map(|r| RegionRun {

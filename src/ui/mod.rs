@@ -93,6 +93,10 @@ fn title_bar(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     if let Some(live) = &app.live {
         let plan = crate::model::sanitize::visible(&live.plan.describe()).into_owned();
         spans.push(Span::styled(format!("│ {plan} "), style));
+        let cut = live.clamped.describe();
+        if !cut.is_empty() {
+            spans.push(Span::styled(format!("│ {cut} "), style));
+        }
     }
     let view = format!("│ {} ", view_name(app));
     // After pivots, the walk so far: cut from the middle when long, so the view on screen

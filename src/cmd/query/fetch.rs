@@ -19,9 +19,14 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
         regions,
         window: (start, end),
         plan: lookup,
+        clamped,
     } = scope(&args.request(), filter, EventTime::now())?;
+    let cut = match clamped.describe() {
+        "" => String::new(),
+        said => format!(" ({said})"),
+    };
     eprintln!(
-        "trailscope: LookupEvents {} → {} · {}",
+        "trailscope: LookupEvents {} → {}{cut} · {}",
         start.format_utc(),
         end.format_utc(),
         visible(&lookup.describe())

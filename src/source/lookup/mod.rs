@@ -6,6 +6,7 @@ pub mod client;
 pub mod live;
 pub mod order;
 pub mod pager;
+mod partitions;
 pub mod plan;
 pub mod progress;
 pub mod scope;

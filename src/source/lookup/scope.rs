@@ -3,6 +3,7 @@
 //! that region is added unless turned off. A mistyped region would only fail later as "cannot
 //! reach CloudTrail" (a DNS error), so near misses are caught here with a suggestion.
 
+use super::partitions;
 use super::plan::{plan, LookupPlan};
 use crate::filter::Expr;
 use crate::filter::{edit_distance, time_bound};
@@ -34,55 +35,11 @@ impl Default for LookupRequest {
     }
 }
 
-/// Commercial regions where CloudTrail runs: what `--regions all` means.
-const COMMERCIAL: &[&str] = &[
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "af-south-1",
-    "ap-east-1",
-    "ap-south-1",
-    "ap-south-2",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ap-southeast-4",
-    "ap-southeast-5",
-    "ap-southeast-7",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ca-central-1",
-    "ca-west-1",
-    "eu-central-1",
-    "eu-central-2",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "eu-south-1",
-    "eu-south-2",
-    "eu-north-1",
-    "il-central-1",
-    "me-south-1",
-    "me-central-1",
-    "mx-central-1",
-    "sa-east-1",
-];
-
-/// Regions of the other partitions: known, but never part of `all` (other credentials).
-const OTHER_PARTITIONS: &[&str] = &[
-    "us-gov-west-1",
-    "us-gov-east-1",
-    "cn-north-1",
-    "cn-northwest-1",
-];
-
 /// The regions to ask, in the order given, the global-events region of their partition
 /// included unless `--no-global`. Errs on a region that looks like a typo of a known one.
 pub fn regions(args: &LookupRequest) -> Result<Vec<String>, String> {
     let mut list: Vec<String> = if args.regions.iter().any(|r| r == "all") {
-        COMMERCIAL.iter().map(|r| r.to_string()).collect()
+        partitions::commercial()
     } else {
         args.region.iter().chain(&args.regions).cloned().collect()
     };
@@ -107,20 +64,85 @@ pub struct Scope {
     pub regions: Vec<String>,
     pub window: (EventTime, EventTime),
     pub plan: LookupPlan,
+    /// What of the window asked for LookupEvents cannot hold.
+    pub clamped: Clamped,
+}
+
+/// LookupEvents keeps the last 90 days.
+const KEPT_MS: i64 = 90 * 86_400_000;
+/// The start is kept an hour inside the 90 days: AWS moves its own edge as time passes, and a
+/// NextToken is only good while the parameters sent with it are valid.
+const EDGE_MARGIN_MS: i64 = 3_600_000;
+
+/// How the window asked for was cut to what LookupEvents holds, before the first call: a start
+/// older than 90 days would be moved by AWS between pages (so its NextTokens fail), and an
+/// end in the future is now.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Clamped {
+    /// The start was older than the 90 days LookupEvents keeps.
+    pub start: bool,
+    /// The end was in the future.
+    pub end: bool,
+}
+
+impl Clamped {
+    /// For the title and the command line's first line; empty when nothing was cut.
+    pub fn describe(self) -> &'static str {
+        match (self.start, self.end) {
+            (false, false) => "",
+            (true, false) => "window cut to the 90 days LookupEvents keeps",
+            (false, true) => "window ends now (it reached into the future)",
+            (true, true) => "window cut to the 90 days LookupEvents keeps, ending now",
+        }
+    }
+}
+
+/// `window` cut to what LookupEvents holds as of `now`; an error when none of it is held.
+pub fn clamp_to_kept(
+    window: (EventTime, EventTime),
+    now: EventTime,
+) -> Result<((EventTime, EventTime), Clamped), String> {
+    let (start, end) = window;
+    let oldest = now
+        .millis()
+        .map(|n| EventTime::from_millis(n - KEPT_MS + EDGE_MARGIN_MS));
+    let mut clamped = Clamped::default();
+    let start = match oldest {
+        Some(oldest) if start < oldest => {
+            clamped.start = true;
+            oldest
+        }
+        _ => start,
+    };
+    let end = if end > now {
+        clamped.end = true;
+        now
+    } else {
+        end
+    };
+    if start > end {
+        return Err(format!(
+            "the window ends {} and LookupEvents keeps only the last 90 days: read older events from the trail's S3 bucket (trailscope s3://BUCKET/PREFIX) or Athena",
+            end.format_utc()
+        ));
+    }
+    Ok(((start, end), clamped))
 }
 
 /// The scope of a fetch for `filter`, from the command line, as of `now`. The filter's own
 /// `after:` / `before:` narrow the window further.
 pub fn scope(args: &LookupRequest, filter: &Expr, now: EventTime) -> Result<Scope, String> {
     let regions = regions(args)?;
-    let (start, end) = window(args, now)?;
+    let (window, clamped) = clamp_to_kept(window(args, now)?, now)?;
+    let (start, end) = window;
     let plan = plan(filter, now);
     let start = plan.after.map_or(start, |a| a.max(start));
-    let end = plan.before.map_or(end, |b| b.min(end));
+    let end = plan.before.map_or(end, |b| b.min(end)).max(start);
     Ok(Scope {
         regions,
         window: (start, end),
         plan,
+        clamped,
     })
 }
 
@@ -154,33 +176,24 @@ fn global_region(region: &str) -> &'static str {
     }
 }
 
-/// Known regions pass; a near miss of one is an error naming it; anything else passes (AWS
-/// opens new regions, and a list in a binary ages).
+/// A region the AWS SDK's partition data knows passes; anything else is refused, with the
+/// nearest known name when one is close (`eu-west-7` → eu-west-1): an unknown region would
+/// only answer nothing, or fail later as "cannot reach CloudTrail" (a DNS error).
 fn check(region: &str) -> Result<(), String> {
-    let known = COMMERCIAL.iter().chain(OTHER_PARTITIONS);
-    if known.clone().any(|k| *k == region) {
+    if partitions::known().any(|k| k == region) {
         return Ok(());
     }
-    let shape_ok = !region.is_empty()
-        && region
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    // A new number in a known area (ap-southeast-9) is a new region, not a typo.
-    let area = |r: &str| r.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
-    if known.clone().any(|k| area(k) == area(region)) {
-        return Ok(());
-    }
-    let nearest = known
-        .map(|k| (edit_distance(region, k), *k))
+    let nearest = partitions::known()
+        .map(|k| (edit_distance(region, k), k))
         .min_by_key(|&(d, _)| d);
+    let all = "`--regions all` asks every commercial region";
     match nearest {
-        Some((d, k)) if d <= 2 => Err(format!(
-            "unknown region {region:?}: did you mean {k}? (`--regions all` asks every commercial region)"
+        Some((d, k)) if d <= 3 => Err(format!(
+            "unknown region {region:?}: did you mean {k}? ({all})"
         )),
-        _ if !shape_ok => Err(format!(
-            "{region:?} is not a region name (like eu-west-1; `--regions all` asks every commercial region)"
+        _ => Err(format!(
+            "{region:?} is not a region this build of trailscope knows (like eu-west-1; {all})"
         )),
-        _ => Ok(()),
     }
 }
 
@@ -213,7 +226,25 @@ mod tests {
         let got = regions(&args(Some("cn-northwest-1"), &[], false));
         assert_eq!(got, Ok(vec!["cn-northwest-1".into(), "cn-north-1".into()]));
         let all = regions(&args(None, &["all"], false)).unwrap_or_default();
-        assert_eq!(all.len(), COMMERCIAL.len());
+        assert_eq!(all.len(), partitions::commercial().len());
+    }
+
+    #[test]
+    fn a_window_beyond_what_lookup_events_keeps_is_clamped_once() {
+        let day = 86_400_000;
+        let now = EventTime::from_millis(1_000 * day);
+        let t = EventTime::from_millis;
+        let got = clamp_to_kept((t(0), t(2_000 * day)), now);
+        let want = Clamped {
+            start: true,
+            end: true,
+        };
+        assert_eq!(got, Ok(((t(910 * day + 3_600_000), now), want)));
+        let got = clamp_to_kept((t(995 * day), t(999 * day)), now);
+        assert_eq!(got, Ok(((t(995 * day), t(999 * day)), Clamped::default())));
+        // Wholly older than the 90 days: said, with where older events are.
+        let err = clamp_to_kept((t(0), t(day)), now).unwrap_err();
+        assert!(err.contains("keeps only the last 90 days"), "{err}");
     }
 
     #[test]
@@ -221,8 +252,10 @@ mod tests {
         let err = regions(&args(Some("eu-wset-1"), &[], false)).unwrap_err();
         assert!(err.contains("did you mean eu-west-1?"), "{err}");
         let err = regions(&args(Some("Frankfurt"), &[], false)).unwrap_err();
-        assert!(err.contains("not a region name"), "{err}");
-        assert!(regions(&args(Some("xx-future-9"), &[], true)).is_ok());
-        assert!(regions(&args(Some("ap-southeast-9"), &[], true)).is_ok());
+        assert!(err.contains("not a region this build"), "{err}");
+        // A region AWS does not have is refused rather than silently empty.
+        let err = regions(&args(Some("eu-west-7"), &[], true)).unwrap_err();
+        assert!(err.contains("did you mean eu-west-"), "{err}");
+        assert!(regions(&args(Some("xx-future-9"), &[], true)).is_err());
     }
 }
