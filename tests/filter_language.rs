@@ -137,6 +137,7 @@ fn corpus() -> (Store, tempfile::NamedTempFile) {
         "plaso-lookupevents-jsonl",
         "stratus-red-team-detonation-logs",
         "presets",
+        "identity_center",
     ];
     let fixtures = trailscope::source::walk::plan(&sets.map(fixture));
     plan.inputs.extend(fixtures.inputs);
@@ -281,6 +282,25 @@ const CASES: &[(&str, &str)] = &[
         "role:web-app",
         r#".userIdentity.sessionContext.sessionIssuer.userName // "" | contains("web-app")"#,
     ),
+    // Identity Center: a portal session by its credentialId (case-sensitive, globs allowed),
+    // a sign-in's steps by their workflow, and the two together as the portal pivot writes them.
+    (
+        "portal:AAAAAGExampleAlicePortalSession_Vk3mQ9tZrW8xY2nB7cD4fG5hJ6kL1pOq",
+        r#".userIdentity.credentialId == "AAAAAGExampleAlicePortalSession_Vk3mQ9tZrW8xY2nB7cD4fG5hJ6kL1pOq""#,
+    ),
+    (
+        "credential:AAAAAGExample*",
+        r#".userIdentity.credentialId // "" | startswith("AAAAAGExample")"#,
+    ),
+    ("portal:aaaaagexample*", "false"),
+    (
+        "signin:7a4ef12c-7c4b-4bc3-b5bd-c2469afcc795",
+        r#"(.additionalEventData | objects | .AuthWorkflowID) == "7a4ef12c-7c4b-4bc3-b5bd-c2469afcc795""#,
+    ),
+    (
+        "portal:=AAAAAGExampleAlicePortalSession_Vk3mQ9tZrW8xY2nB7cD4fG5hJ6kL1pOq OR workflow:=7a4ef12c-7c4b-4bc3-b5bd-c2469afcc795",
+        r#".userIdentity.credentialId == "AAAAAGExampleAlicePortalSession_Vk3mQ9tZrW8xY2nB7cD4fG5hJ6kL1pOq" or (.additionalEventData | objects | .AuthWorkflowID) == "7a4ef12c-7c4b-4bc3-b5bd-c2469afcc795""#,
+    ),
     // Times compare as text in jq (the corpus has `2021-10-14 21:25:20` as well as RFC 3339), so
     // only readable times take part, as in trailscope, where a missing or unreadable time
     // matches no time bound.
@@ -374,6 +394,7 @@ fn every_field_and_preset_agrees_with_jq() {
     for (i, (filter, _)) in CASES.iter().enumerate() {
         let allowed_empty = [
             "key:akiaxleaked0example1",
+            "portal:aaaaagexample*",
             "ip:10.0.0.0/8",
             "vpce:any",
             "type:root",
@@ -406,12 +427,17 @@ fn presets_parse_and_are_named() {
 fn index_seeded_and_scanned_filters_agree() {
     let (store, _) = load(&[fixture("")]);
     let now = EventTime::UNKNOWN;
-    // `key:` and `ip:` start from an index; the same condition written as a glob scans.
+    // `key:`, `ip:` and `portal:` start from an index; the same condition written as a glob
+    // scans.
     for (seeded, scanned) in [
         ("key:AKIAIOSFODNN7EXAMPLE", "key:AKIAIOSFODNN7EXAMPL?"),
         (
             "ip:203.0.113.10 readonly:true",
             "ip:203.0.113.1? readonly:true -ip:203.0.113.11",
+        ),
+        (
+            "portal:AAAAAGExampleBobPortalSession_Zq4wE7rT1yU8iO3pA6sD9fG2hJ5kL0mNb",
+            "portal:AAAAAGExampleBobPortalSession_*",
         ),
     ] {
         let a = select(&store, seeded, now).unwrap_or_default();

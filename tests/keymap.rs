@@ -325,7 +325,7 @@ fn section_errors_name_the_file_and_line() {
         ),
         (
             "[[pivot-menu]]\nkeys = [\"v\"]\ncommand = \"pivot vendor\"\n",
-            "1: `pivot vendor`: pivot \"vendor\"? pivot key|ip|principal|session|role|event|resource|user-agent|error|account",
+            "1: `pivot vendor`: pivot \"vendor\"? pivot key|ip|principal|session|role|event|resource|user-agent|error|account|lineage|portal",
         ),
         (
             "[[lake-results]]\nkeys = [\"x\"]\ncommand = \"acept\"\n",

@@ -19,13 +19,15 @@ use trailscope::model::time::EventTime;
 use trailscope_fake::lake::parse_statement;
 use trailscope_fake::{FakeCloudTrail, FAKE_EDS_ID};
 
-const FIELDS: [Field; 6] = [
+const FIELDS: [Field; 8] = [
     Field::Key,
     Field::Ip,
     Field::Event,
     Field::UserAgent,
     Field::Error,
     Field::Arn,
+    Field::Portal,
+    Field::SignIn,
 ];
 
 fn window() -> Window {
@@ -81,6 +83,8 @@ fn record(id: &str, field: Field, value: &str) -> serde_json::Value {
         Field::Event => r["eventName"] = json!(value),
         Field::UserAgent => r["userAgent"] = json!(value),
         Field::Error => r["errorCode"] = json!(value),
+        Field::Portal => r["userIdentity"]["credentialId"] = json!(value),
+        Field::SignIn => r["additionalEventData"] = json!({"AuthWorkflowID": value}),
         _ => r["userIdentity"]["arn"] = json!(value),
     }
     r
@@ -155,7 +159,9 @@ proptest! {
         // The value is one literal, read back exactly; nothing else came in with it.
         let lits = literals(&sql);
         prop_assert!(lits.contains(&value), "{value:?} not among {lits:?}");
-        prop_assert_eq!(lits.len(), 3, "two time bounds and the value: {:?}", lits);
+        // `signin:` names its map key as a literal too.
+        let key = usize::from(field == Field::SignIn);
+        prop_assert_eq!(lits.len(), 3 + key, "two time bounds and the value: {:?}", lits);
         // No character that drives a terminal is in the statement shown before it runs.
         prop_assert!(!sql.chars().any(|c| trailscope::model::sanitize::is_unsafe(c) && c != '\n'));
         // The engine finds the event with the value, not one with a neighbour of it.

@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use trailscope::lineage::{cred_of, tree, Cred, Lineage};
+use trailscope::lineage::{cred_of, tree, Cred, Lineage, Matched};
 use trailscope::model::parse::parse_text;
 use trailscope::model::store::{IndexedField, Store};
 use trailscope::source::demo;
@@ -146,12 +146,14 @@ fn role_chaining_and_identity_center_are_followed() {
         "{from_alice:?}"
     );
 
-    // Identity Center: the user (no key on record) → the role credentials → what they did.
+    // Identity Center: the user's portal session (no key on record) → the role credentials
+    // → what they did.
     let sso = lineage
         .parents("ASIASSO0000000000001")
         .next()
         .expect("GetRoleCredentials minted the key");
-    assert!(matches!(sso.parent, Cred::Principal(_)), "{:?}", sso.parent);
+    assert_eq!(sso.parent, Cred::Portal("cred-1".into()));
+    assert_eq!(sso.matched, None, "the response was on record");
     let lines = tree(&lineage, &store, &key("ASIASSO0000000000001"));
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[1].events, 1);
@@ -161,8 +163,9 @@ fn role_chaining_and_identity_center_are_followed() {
 /// names the account and permission set but not the key; the key shows up on the
 /// `AWSReservedSSO_*` session's calls. Two users take the same permission set a minute apart
 /// (one record in the 2025 `IdentityCenterUser` shape, one in the older `Unknown` shape with a
-/// userName); a third grant is never used; a session key first used 13 hours after any grant
-/// belongs to none of them.
+/// userName): their names tell the two sessions apart, so each grant has one session of its
+/// role, account and user; a third grant is never used; a session key first used 13 hours
+/// after any grant belongs to none of them.
 const IDENTITY_CENTER: &str = r#"{"Records":[
 {"eventVersion":"1.10","eventTime":"2026-03-02T09:00:00Z","eventSource":"sso.amazonaws.com","eventName":"GetRoleCredentials","eventType":"AwsServiceEvent","awsRegion":"eu-west-1","sourceIPAddress":"198.51.100.20","eventID":"g1","readOnly":true,
  "userIdentity":{"type":"IdentityCenterUser","accountId":"444455556666","onBehalfOf":{"userId":"94482488-3041-7026-18f3-be45837cd0e4","identityStoreArn":"arn:aws:identitystore::444455556666:identitystore/d-9067642ac7"},"credentialId":"EXAMPLEVHULjJdTUdPJfofVa1sufHDoj7aYcOYcxFVllWR_Whr1fEXAMPLE"},
@@ -207,20 +210,21 @@ fn identity_center_grants_are_matched_to_the_sessions_that_used_them() {
     // Each user's key to their own grant, though both took the same role a minute apart.
     assert_eq!(
         grant_of("ASIACAROL00000000001"),
-        vec![(Some("g1".into()), true)]
+        vec![(Some("g1".into()), Some(Matched::RoleAndAccount))]
     );
     assert_eq!(
         grant_of("ASIADAVE000000000001"),
-        vec![(Some("g2".into()), true)]
+        vec![(Some("g2".into()), Some(Matched::RoleAndAccount))]
     );
     // Too late for any grant; and a key minted on record is read, not matched.
     assert!(grant_of("ASIACAROL00000000002").is_empty());
     assert_eq!(
         grant_of("AKIABACKDOOR00000001"),
-        vec![(Some("d2".into()), false)]
+        vec![(Some("d2".into()), None)]
     );
-    // g3 (ReadOnly) was never used: no edge invented for it.
+    // g3 (ReadOnly) was never used: no edge invented for it, and the tree can say so.
     assert_eq!(lineage.mints.len(), 3, "{:?}", lineage.mints);
+    assert_eq!(lineage.unmatched, 1);
 
     // The walk: from dave's Identity Center sign-in to the backdoor key he created.
     let dave = cred_of(
@@ -237,7 +241,7 @@ fn identity_center_grants_are_matched_to_the_sessions_that_used_them() {
     let text: Vec<String> = lines.iter().map(|l| l.text()).collect();
     assert_eq!(lines.len(), 3, "{text:#?}");
     assert!(
-        text[1].contains("GetRoleCredentials (matched by role and time)")
+        text[1].contains("GetRoleCredentials (matched by role and account)")
             && text[1].contains("ASIADAVE000000000001"),
         "{text:#?}"
     );
@@ -356,4 +360,196 @@ fn a_minting_event_without_a_readable_key_is_counted_not_dropped() {
         lineage.unread, 1,
         "the failed call minted nothing; the other is counted"
     );
+}
+
+/// tests/fixtures/identity_center (SOURCE.md tells the story): Alice signs in, lists her
+/// accounts and takes AdministratorAccess in dev and ReadOnlyAccess in prod from one portal
+/// session; her dev session creates an access key. Bob takes the same permission set in dev
+/// six minutes later, in the console. Dave, in 2024's shape, takes PowerUserAccess twice.
+const ALICE_PORTAL: &str = "AAAAAGExampleAlicePortalSession_Vk3mQ9tZrW8xY2nB7cD4fG5hJ6kL1pOq";
+const BOB_PORTAL: &str = "AAAAAGExampleBobPortalSession_Zq4wE7rT1yU8iO3pA6sD9fG2hJ5kL0mNb";
+
+fn identity_center() -> Store {
+    let (store, warnings) = common::load(&[common::fixture("identity_center")]);
+    assert!(common::problems(&warnings).is_empty(), "{warnings:?}");
+    assert_eq!(store.len(), 27);
+    store
+}
+
+fn event_named(store: &Store, name: &str, nth: usize) -> u32 {
+    let mut rows = store.lookup(IndexedField::EventName, name).to_vec();
+    rows.sort_by_key(|&i| store.event(i).time);
+    rows[nth]
+}
+
+#[test]
+fn a_portal_session_leads_to_the_role_sessions_it_asked_for_and_their_keys() {
+    let store = identity_center();
+    let lineage = Lineage::build(&store);
+    let lines = tree(&lineage, &store, &Cred::Portal(ALICE_PORTAL.into()));
+    let shown: Vec<(usize, &str)> = lines.iter().map(|l| (l.depth, l.cred.text())).collect();
+    assert_eq!(
+        shown,
+        [
+            (0, ALICE_PORTAL),
+            (1, "ASIA4ALICEDEV0000001"),
+            (2, "AKIA4CIBOTEXAMPLE001"),
+            (1, "ASIA4ALICEPROD000001"),
+        ]
+    );
+    // The session: its three sign-in steps and five portal calls, named by the sign-in.
+    assert_eq!(lines[0].events, 8);
+    assert_eq!(lines[0].who, "sso:alice@example.com");
+    let text: Vec<String> = lines.iter().map(|l| l.text()).collect();
+    assert!(
+        text[0].starts_with(&format!("portal:{ALICE_PORTAL}")),
+        "{text:#?}"
+    );
+    // One session of each role in each account is Alice's: matched by role and account.
+    assert!(
+        text[1].contains("└─ GetRoleCredentials (matched by role and account) 2026-02-10 09:14:31 → ASIA4ALICEDEV0000001  AWSReservedSSO_AdministratorAccess_3f7a9c1e2b4d6f80/alice@example.com  3 events"),
+        "{text:#?}"
+    );
+    assert!(
+        text[2].contains("CreateAccessKey") && text[2].contains("ci-bot"),
+        "{text:#?}"
+    );
+    assert!(
+        text[3].contains("(matched by role and account)"),
+        "{text:#?}"
+    );
+
+    // Bob took the same permission set in the same account six minutes later: his Federate
+    // is matched to his console session, not to Alice's key, and from his own portal session.
+    let bob = lineage.parents("ASIA4BOBDEV000000001").collect::<Vec<_>>();
+    assert_eq!(bob.len(), 1);
+    assert_eq!(store.text(store.event(bob[0].event).name), "Federate");
+    assert_eq!(bob[0].parent, Cred::Portal(BOB_PORTAL.into()));
+    assert_eq!(bob[0].matched, Some(Matched::RoleAndAccount));
+
+    // STS recorded Alice's keys too (AssumeRoleWithSAML in each member account, its caller
+    // the SAML provider's user): that copy gives way to the grant, which says who asked.
+    let dev = lineage.parents("ASIA4ALICEDEV0000001").collect::<Vec<_>>();
+    assert_eq!(dev.len(), 1, "{dev:?}");
+    assert_eq!(dev[0].parent, Cred::Portal(ALICE_PORTAL.into()));
+    assert_eq!(
+        store.text(store.event(dev[0].event).name),
+        "GetRoleCredentials"
+    );
+    assert_eq!((lineage.unread, lineage.unmatched), (0, 0));
+}
+
+#[test]
+fn a_key_found_later_walks_back_up_to_the_portal_session_and_the_user() {
+    let store = identity_center();
+    let lineage = Lineage::build(&store);
+    let lines = tree(&lineage, &store, &key("AKIA4CIBOTEXAMPLE001"));
+    let shown: Vec<&str> = lines.iter().map(|l| l.cred.text()).collect();
+    assert_eq!(
+        shown,
+        [ALICE_PORTAL, "ASIA4ALICEDEV0000001", "AKIA4CIBOTEXAMPLE001"]
+    );
+    assert!(lines[2].focus);
+
+    // From the user: her portal session, and everything it led to.
+    let alice = cred_of(&store, event_named(&store, "ListAccounts", 0));
+    assert_eq!(alice, Cred::Portal(ALICE_PORTAL.into()));
+    let user = store.text(Some(
+        store
+            .event(event_named(&store, "ListAccounts", 0))
+            .principal,
+    ));
+    let reach = lineage.reachable(&store, &Cred::Principal(user.to_string()));
+    for k in [
+        "ASIA4ALICEDEV0000001",
+        "AKIA4CIBOTEXAMPLE001",
+        "ASIA4ALICEPROD000001",
+    ] {
+        assert!(reach.contains(&key(k)), "{k}: {reach:?}");
+    }
+    assert!(!reach.contains(&key("ASIA4BOBDEV000000001")), "{reach:?}");
+    // The events: the sign-in, the portal calls, both role sessions' calls and the new key's.
+    let rows = lineage.events(&store, &reach);
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|&i| store.text(store.event(i).name))
+        .collect();
+    assert_eq!(names.len(), 8 + 3 + 1 + 2, "{names:?}");
+    assert_eq!(names[0], "CredentialChallenge");
+
+    // A sign-in step's own credentialId is not the session's (AWS says so): the lineage of
+    // the sign-in is the session it opened.
+    let signed_in = event_named(&store, "UserAuthentication", 0);
+    assert_ne!(
+        store.text(store.event(signed_in).identity.credential_id),
+        ALICE_PORTAL
+    );
+    assert_eq!(
+        cred_of(&store, signed_in),
+        Cred::Portal(ALICE_PORTAL.into())
+    );
+}
+
+#[test]
+fn a_grant_of_2024_is_matched_by_time_when_its_role_has_two_sessions() {
+    let store = identity_center();
+    let lineage = Lineage::build(&store);
+    let dave = Cred::Principal("unknown:dave@example.com".into());
+    let lines = tree(&lineage, &store, &dave);
+    let text: Vec<String> = lines.iter().map(|l| l.text()).collect();
+    assert_eq!(lines.len(), 3, "{text:#?}");
+    // Both of his PowerUserAccess sessions fit the first grant (the second began 39 minutes
+    // later, well within a session's 12 hours): the first used soonest is taken. The second
+    // grant has one left.
+    assert!(
+        text[1].contains(
+            "GetRoleCredentials (matched by time) 2024-11-05 16:02:11 → ASIA4DAVE00000000001"
+        ),
+        "{text:#?}"
+    );
+    assert!(
+        text[2].contains("GetRoleCredentials (matched by role and account) 2024-11-05 16:40:03 → ASIA4DAVE00000000002"),
+        "{text:#?}"
+    );
+}
+
+/// The grant's role and account from the request when `serviceEventDetails` lacks them (the
+/// portal API's own parameter names); a grant with neither but a user, by that user's
+/// sessions and time alone; a grant naming nobody and nothing, not matched at all.
+#[test]
+fn grants_without_service_event_details_fall_back_to_the_request_then_to_time() {
+    let store = store_of(
+        r#"{"Records":[
+{"eventVersion":"1.08","eventTime":"2026-03-02T09:00:00Z","eventSource":"sso.amazonaws.com","eventName":"GetRoleCredentials","eventType":"AwsServiceEvent","eventID":"r1",
+ "userIdentity":{"type":"Unknown","principalId":"111122223333","accountId":"111122223333","userName":"erin@example.com"},
+ "requestParameters":{"accountId":"444455556666","roleName":"Billing"}},
+{"eventVersion":"1.08","eventTime":"2026-03-02T10:00:00Z","eventSource":"sso.amazonaws.com","eventName":"GetRoleCredentials","eventType":"AwsServiceEvent","eventID":"r2",
+ "userIdentity":{"type":"Unknown","principalId":"111122223333","accountId":"111122223333","userName":"erin@example.com"}},
+{"eventVersion":"1.08","eventTime":"2026-03-02T11:00:00Z","eventSource":"sso.amazonaws.com","eventName":"GetRoleCredentials","eventType":"AwsServiceEvent","eventID":"r3",
+ "userIdentity":{"type":"Unknown","principalId":"111122223333","accountId":"111122223333"}},
+{"eventVersion":"1.08","eventTime":"2026-03-02T09:01:00Z","eventSource":"ce.amazonaws.com","eventName":"GetCostAndUsage","eventID":"c1",
+ "userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::444455556666:assumed-role/AWSReservedSSO_Billing_0a1b2c3d/erin@example.com","accountId":"444455556666","accessKeyId":"ASIAERIN000000000001"}},
+{"eventVersion":"1.08","eventTime":"2026-03-02T10:02:00Z","eventSource":"s3.amazonaws.com","eventName":"ListBuckets","eventID":"c2",
+ "userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::777788889999:assumed-role/AWSReservedSSO_ReadOnly_9f8e7d6c/erin@example.com","accountId":"777788889999","accessKeyId":"ASIAERIN000000000002"}},
+{"eventVersion":"1.08","eventTime":"2026-03-02T11:01:00Z","eventSource":"s3.amazonaws.com","eventName":"ListBuckets","eventID":"c3",
+ "userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::777788889999:assumed-role/AWSReservedSSO_ReadOnly_9f8e7d6c/frank@example.com","accountId":"777788889999","accessKeyId":"ASIAFRANK00000000001"}}
+]}"#,
+    );
+    let lineage = Lineage::build(&store);
+    let how = |k: &str| {
+        lineage
+            .parents(k)
+            .map(|m| (store.event(m.event).event_id.clone(), m.matched))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        how("ASIAERIN000000000001"),
+        [(Some("r1".into()), Some(Matched::RoleAndAccount))]
+    );
+    assert_eq!(
+        how("ASIAERIN000000000002"),
+        [(Some("r2".into()), Some(Matched::Time))]
+    );
+    assert!(how("ASIAFRANK00000000001").is_empty(), "r3 names no one");
+    assert_eq!(lineage.unmatched, 1);
 }

@@ -165,6 +165,44 @@ fn identity_center_user_has_no_username() {
 }
 
 #[test]
+fn an_identity_center_user_is_one_principal_across_the_2025_change() {
+    // Before the change AWS typed an authenticated Identity Center user `Unknown`, with the
+    // user name and, lately, `onBehalfOf`; after it, `IdentityCenterUser` with neither name.
+    // One user, one principal key (the identity store's user ID), so a pivot spans both.
+    let store_arn = "arn:aws:identitystore::111122223333:identitystore/d-9067642ac7";
+    let id = "5498b4a8-e0b1-7011-a2f3-1c2d3e4f5a6b";
+    let before = format!(
+        r#"{{"type":"Unknown","principalId":"111122223333","accountId":"111122223333","userName":"alice@example.com","onBehalfOf":{{"userId":"{id}","identityStoreArn":"{store_arn}"}}}}"#
+    );
+    let after = format!(
+        r#"{{"type":"IdentityCenterUser","accountId":"111122223333","onBehalfOf":{{"userId":"{id}","identityStoreArn":"{store_arn}"}},"credentialId":"AAAAAGExample"}}"#
+    );
+    let (k1, key1, name1) = who(&before, "");
+    let (k2, key2, name2) = who(&after, "");
+    assert_eq!(
+        (k1, k2),
+        (PrincipalKind::Unknown, PrincipalKind::IdentityCenterUser)
+    );
+    assert_eq!(key1, format!("idc:{store_arn}:{id}"));
+    assert_eq!(key2, key1);
+    assert_eq!(name1, "sso:alice@example.com");
+    assert_eq!(
+        name2,
+        format!("sso:{id}"),
+        "no name on record: the user's ID"
+    );
+    // A sign-in step names the user in additionalEventData.
+    let (_, _, name3) = who(
+        &after,
+        r#","additionalEventData":{"AuthWorkflowID":"7a4ef12c-7c4b-4bc3-b5bd-c2469afcc795","UserName":"alice@example.com"}"#,
+    );
+    assert_eq!(name3, "sso:alice@example.com");
+    // A failed sign-in (no onBehalfOf) stays an unknown caller.
+    let (_, key4, _) = who(r#"{"type":"Unknown","userName":"alice@example.com"}"#, "");
+    assert_eq!(key4, "unknown:alice@example.com");
+}
+
+#[test]
 fn unknown_shows_hidden_names_plainly() {
     let (k, _, name) = who(
         r#"{"type":"Unknown","principalId":"","accountId":"111122223333"}"#,

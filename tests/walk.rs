@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::harness::{given_demo, Harness};
+use common::harness::{given, given_demo, Harness};
 use trailscope::app::Overlay;
 use trailscope::lineage::Cred;
 
@@ -359,4 +359,89 @@ fn a_branch_left_behind_stays_in_the_views_list() {
     );
     let h = h.keys("[");
     assert_eq!(h.app.filter.text, "event:=AssumeRole", "and back returns");
+}
+
+/// An Identity Center access-portal session is a pivot of its own (issue 22, item 9): from
+/// one of Alice's GetRoleCredentials (tests/fixtures/identity_center), `p c` shows her sign-in
+/// and every call of that portal session, nothing of Bob's; the lineage goes on from the
+/// session to the role sessions it asked for.
+#[test]
+fn a_portal_session_is_walked_from_sign_in_to_role_credentials() {
+    const ALICE: &str = "AAAAAGExampleAlicePortalSession_Vk3mQ9tZrW8xY2nB7cD4fG5hJ6kL1pOq";
+    let h = given("identity_center", 160, 40)
+        .keys("/event:=GetRoleCredentials ip:203.0.113.25<enter>g");
+    assert_eq!(h.app.rows().len(), 2);
+    let grant = selected_id(&h);
+    // The pivot menu offers the session under `c`, with the term it will use.
+    let h = h.keys("p");
+    let menu = h.draw().join("\n");
+    assert!(
+        menu.contains(" c  access-portal session  portal:=AAAAAGExampleAlice"),
+        "{menu}"
+    );
+    let h = h.keys("c");
+    assert_eq!(
+        h.names(),
+        [
+            "CredentialChallenge",
+            "CredentialVerification",
+            "UserAuthentication",
+            "ListAccounts",
+            "ListAccountRoles",
+            "GetRoleCredentials",
+            "ListAccountRoles",
+            "GetRoleCredentials",
+        ]
+    );
+    // The sign-in is in the view by its own workflow ID, said in the filter, not hidden.
+    assert_eq!(
+        h.app.filter.text,
+        format!("portal:={ALICE} OR signin:=7a4ef12c-7c4b-4bc3-b5bd-c2469afcc795")
+    );
+    assert_eq!(selected_id(&h), grant, "the grant stays selected");
+    // The principal column names her, from the sign-in.
+    let screen = h.draw().join("\n");
+    assert!(screen.contains("sso:alice@example.com"), "{screen}");
+
+    // From the sign-in, the same session.
+    let from_sign_in = given("identity_center", 160, 40)
+        .keys("/event:=UserAuthentication ip:203.0.113.25<enter>pc");
+    assert_eq!(from_sign_in.app.filter.text, h.app.filter.text);
+    assert_eq!(from_sign_in.selected_name(), "UserAuthentication");
+
+    // Its lineage: the session, the two role sessions it asked for, the key one created.
+    let h = h.keys("l");
+    let tree: Vec<(usize, String)> = h
+        .app
+        .lineage
+        .iter()
+        .map(|l| (l.depth, l.cred.label()))
+        .collect();
+    assert_eq!(
+        tree,
+        [
+            (0, format!("portal:{ALICE}")),
+            (1, "ASIA4ALICEDEV0000001".to_string()),
+            (2, "AKIA4CIBOTEXAMPLE001".to_string()),
+            (1, "ASIA4ALICEPROD000001".to_string()),
+        ]
+    );
+    assert_eq!(h.app.overlay, Some(Overlay::Lineage { cursor: 0 }));
+    let h = h.keys("j<enter>");
+    assert_eq!(h.app.filter.text, "key:=ASIA4ALICEDEV0000001");
+    assert_eq!(h.app.rows().len(), 3);
+    // And back up the tree to the session: Enter on a portal line pivots to it.
+    let h = h.keys("l");
+    assert_eq!(h.app.overlay, Some(Overlay::Lineage { cursor: 1 }));
+    let h = h.keys("k<enter>");
+    assert_eq!(h.app.rows().len(), 8);
+
+    // The user behind the session: every Identity Center event of hers, and only hers.
+    let h = h.keys("pp");
+    assert_eq!(h.app.rows().len(), 8);
+    assert!(
+        h.app.filter.text.starts_with("principal:=idc:"),
+        "{}",
+        h.app.filter.text
+    );
 }

@@ -3,6 +3,7 @@
 //! `Msg::Work` (sent when no input is pending) compiles and scans a slice at a time, and a
 //! filter that narrows the previous one scans only the previous result.
 
+use crate::filter::field::Field;
 use crate::filter::preset::Preset;
 use crate::filter::{parse, Compiled, Expr, ParseError, Scan};
 use crate::model::store::{EventIdx, Store};
@@ -27,6 +28,8 @@ pub struct FilterState {
     /// The effective filter the rows should reflect, when work is due.
     pending: Option<Expr>,
     job: Option<Job>,
+    /// `Store::names_learned` when new events were last absorbed.
+    names_seen: usize,
 }
 
 struct Job {
@@ -150,6 +153,17 @@ impl FilterState {
     /// Events just added to the store (`first_new..`): those that match join the view, in time
     /// order. A running scan restarts instead, so it sees the new values too.
     pub fn absorb(&mut self, store: &Store, first_new: usize, now: EventTime) {
+        // A name just learned for a user (`Store::principal_name`) can make their earlier
+        // events match a `principal:` term: then everything is searched again, not narrowed.
+        let learned = store.names_learned();
+        if learned != self.names_seen {
+            self.names_seen = learned;
+            if self.effective().mentions(Field::Principal) {
+                self.settled = None;
+                self.schedule();
+                return;
+            }
+        }
         if self.job.is_some() || self.pending.is_some() {
             self.schedule();
             return;

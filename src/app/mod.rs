@@ -393,10 +393,12 @@ impl App {
         lines
     }
 
-    /// Minting events whose new credential could not be read, so no tree holds them (0 until
-    /// a tree was asked for).
-    pub fn lineage_unread(&self) -> usize {
-        self.lineage_graph.as_ref().map_or(0, |(_, g)| g.unread)
+    /// What no tree holds (0 until a tree was asked for): minting events whose new credential
+    /// could not be read, and Identity Center grants no role session was matched to.
+    pub fn lineage_left_out(&self) -> (usize, usize) {
+        self.lineage_graph
+            .as_ref()
+            .map_or((0, 0), |(_, g)| (g.unread, g.unmatched))
     }
 
     /// The marked events in time order.

@@ -7,6 +7,7 @@ use crate::filter::facet::quote;
 use crate::filter::preset::Preset;
 use crate::filter::session_of;
 use crate::lineage::{cred_of, Cred};
+use crate::model::portal;
 use crate::model::store::{EventIdx, Store};
 use std::collections::BTreeSet;
 
@@ -25,10 +26,12 @@ pub enum Pivot {
     Account,
     /// The credential's whole chain: what it did, what it minted and what that did.
     Lineage,
+    /// An Identity Center access-portal session: sign-in, ListAccounts, GetRoleCredentials…
+    Portal,
 }
 
 impl Pivot {
-    pub const ALL: [Pivot; 11] = [
+    pub const ALL: [Pivot; 12] = [
         Pivot::Key,
         Pivot::Ip,
         Pivot::Principal,
@@ -40,6 +43,7 @@ impl Pivot {
         Pivot::Error,
         Pivot::Account,
         Pivot::Lineage,
+        Pivot::Portal,
     ];
 
     /// Its word after `pivot` in commands (`pivot key`, `:pivot ip`).
@@ -56,6 +60,7 @@ impl Pivot {
             Pivot::Error => "error",
             Pivot::Account => "account",
             Pivot::Lineage => "lineage",
+            Pivot::Portal => "portal",
         }
     }
 
@@ -76,6 +81,7 @@ impl Pivot {
             Pivot::Error => "error code",
             Pivot::Account => "account",
             Pivot::Lineage => "credential chain",
+            Pivot::Portal => "access-portal session",
         }
     }
 
@@ -95,6 +101,7 @@ impl Pivot {
             Pivot::Error => ("error", text(e.error_code)?),
             Pivot::Account => ("account", text(e.account)?),
             Pivot::Lineage => return Some(lineage_term(&cred_of(store, idx))),
+            Pivot::Portal => return Some(portal_term(store, portal::session_of(store, idx)?)),
         };
         Some(format!("{field}:={}", quote(value)))
     }
@@ -102,7 +109,8 @@ impl Pivot {
 
 /// The view of a credential's whole chain (`lineage:AKIA…`): the breadcrumbs name it so.
 pub fn lineage_term(cred: &Cred) -> String {
-    format!("lineage:{}", quote(cred.text()))
+    // `label`: a portal session as `portal:ID`, which `Cred::parse` reads back as one.
+    format!("lineage:{}", quote(&cred.label()))
 }
 
 /// How a view was reached from the one before it, for the breadcrumbs.
@@ -113,6 +121,18 @@ pub enum Step {
     Replace,
     /// A narrowing pivot: this term AND-ed with the view before.
     Narrow(String),
+}
+
+/// The view of one access-portal session: its calls (`portal:`), and the steps of the sign-in
+/// that opened it (`signin:`, its AuthWorkflowID), which AWS does not give the session's
+/// `credentialId`. Which sign-in that was is inferred (`model::portal`), so the term names it
+/// for the reader to see rather than hiding it inside `portal:`.
+pub(crate) fn portal_term(store: &Store, credential: &str) -> String {
+    let session = format!("portal:={}", quote(credential));
+    match portal::opening(store, credential).and_then(|o| o.workflow) {
+        Some(workflow) => format!("{session} OR signin:={}", quote(workflow)),
+        None => session,
+    }
 }
 
 /// A view left behind: enough to come back to it exactly.

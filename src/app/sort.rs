@@ -25,7 +25,7 @@ pub fn apply(store: &Store, rows: &mut [EventIdx], sort: Sort) {
             // Missing values sort last (rank MAX).
             rows.sort_by_key(|&i| {
                 column
-                    .sort_sym(store.event(i))
+                    .sort_sym(store, store.event(i))
                     .map_or(u32::MAX, |s| ranks[Interner::index_of(s)])
             });
         }

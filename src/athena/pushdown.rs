@@ -83,6 +83,12 @@ fn term(field: Field, value: &str, exact: bool) -> Result<String, String> {
             ],
             Match::Contains,
         ),
+        Field::Portal => on(&["useridentity.credentialid"], Match::Exact),
+        // additionalEventData is JSON text in the table.
+        Field::SignIn => on(
+            &["json_extract_scalar(additionaleventdata, '$.AuthWorkflowID')"],
+            Match::Exact,
+        ),
         Field::Resource => resource(field, value, exact),
         // The table holds readOnly as the record's text; the local filter reads these three.
         Field::ReadOnly => Ok(match value.to_ascii_lowercase().as_str() {

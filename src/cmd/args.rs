@@ -298,9 +298,10 @@ pub struct QueryArgs {
     #[arg(long, short = 'g', value_enum, value_name = "FIELD")]
     pub group_by: Option<GroupBy>,
 
-    /// Follow credentials from this access key or principal ARN: the events done with it and
-    /// with every credential it minted (AssumeRole, CreateAccessKey…), or with --output tree
-    /// the credential graph itself.
+    /// Follow credentials from this access key, principal ARN or Identity Center access-portal
+    /// session (portal:ID): the events done with it and with every credential it minted
+    /// (AssumeRole, CreateAccessKey, GetRoleCredentials…), or with --output tree the
+    /// credential graph itself.
     #[arg(long, value_name = "KEY_OR_ARN")]
     pub lineage: Option<String>,
 

@@ -41,6 +41,16 @@ impl Expr {
         }
     }
 
+    /// Whether any part is a `field:` term.
+    pub fn mentions(&self, field: Field) -> bool {
+        match self {
+            Expr::And(p) | Expr::Or(p) => p.iter().any(|e| e.mentions(field)),
+            Expr::Not(e) => e.mentions(field),
+            Expr::Text(_) => false,
+            Expr::Field { field: f, .. } => *f == field,
+        }
+    }
+
     pub fn is_all(&self) -> bool {
         matches!(self, Expr::And(v) if v.is_empty())
     }

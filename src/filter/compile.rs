@@ -32,6 +32,8 @@ pub(crate) enum Sel {
     Resource,
     Session,
     Role,
+    Portal,
+    SignIn,
 }
 
 pub(crate) enum Matcher {
@@ -116,6 +118,8 @@ fn cols(sel: Sel) -> &'static [Col] {
         Sel::Resource => &[],
         Sel::Session => &[Col::Arn, Col::PrincipalId],
         Sel::Role => &[Col::IssuerName, Col::IssuerArn],
+        Sel::Portal => &[Col::CredentialId],
+        Sel::SignIn => &[Col::AuthWorkflow],
     }
 }
 
@@ -126,7 +130,16 @@ fn values_where(store: &Store, sel: Sel, pred: impl Fn(&str) -> bool) -> SymSet 
         return SymSet::from_pred(&store.interner, pred);
     }
     let candidates = cols(sel).iter().flat_map(|&c| store.columns.distinct(c));
-    SymSet::from_candidates(&store.interner, candidates, pred)
+    let mut set = SymSet::from_candidates(&store.interner, candidates, &pred);
+    // A user is found by the name shown for them, learned from another of their events.
+    if sel == Sel::Principal {
+        for (key, name) in store.learned_names() {
+            if pred(store.interner.resolve(name)) {
+                set.insert(key);
+            }
+        }
+    }
+    set
 }
 
 fn field_matcher(field: Field, value: &str, store: &Store, now: EventTime) -> Matcher {
@@ -151,12 +164,9 @@ fn field_matcher(field: Field, value: &str, store: &Store, now: EventTime) -> Ma
         },
         Field::Vpce if value.eq_ignore_ascii_case("any") => Matcher::AnyVpce(true),
         Field::Vpce if value.eq_ignore_ascii_case("none") => Matcher::AnyVpce(false),
-        Field::Key | Field::Account if !has_wildcard(value) => {
-            let sel = if field == Field::Key {
-                Sel::Key
-            } else {
-                Sel::Account
-            };
+        // Identifiers without a glob: the one interned value, no scan of the distinct ones.
+        Field::Key | Field::Account | Field::Portal | Field::SignIn if !has_wildcard(value) => {
+            let sel = field_sel(field).unwrap_or(Sel::Key);
             Matcher::In(sel, SymSet::single(interner, interner.get(value)))
         }
         Field::Ip => Matcher::In(Sel::SourceIp, ip_set(store, value)),
@@ -194,6 +204,8 @@ fn field_sel(field: Field) -> Option<Sel> {
         Field::Vpce => Sel::Vpce,
         Field::Session => Sel::Session,
         Field::Role => Sel::Role,
+        Field::Portal => Sel::Portal,
+        Field::SignIn => Sel::SignIn,
         Field::ReadOnly | Field::Id | Field::Lineage | Field::After | Field::Before => return None,
     })
 }

@@ -22,6 +22,8 @@ pub enum Field {
     Session,
     Role,
     Lineage,
+    Portal,
+    SignIn,
     Id,
     After,
     Before,
@@ -162,6 +164,18 @@ pub const FIELDS: &[FieldSpec] = &[
         names: &["lineage", "chain"],
         kind: MatchKind::Exact,
         help: "a credential's whole chain: its key or principal, what it minted, the minting",
+    },
+    FieldSpec {
+        field: Field::Portal,
+        names: &["portal", "credential"],
+        kind: MatchKind::Exact,
+        help: "Identity Center access-portal session (userIdentity.credentialId)",
+    },
+    FieldSpec {
+        field: Field::SignIn,
+        names: &["signin", "workflow"],
+        kind: MatchKind::Exact,
+        help: "one sign-in's steps (additionalEventData.AuthWorkflowID)",
     },
     FieldSpec {
         field: Field::Id,

@@ -53,7 +53,7 @@ impl SymSet {
         set
     }
 
-    fn insert(&mut self, sym: Sym) {
+    pub(super) fn insert(&mut self, sym: Sym) {
         let i = Interner::index_of(sym);
         if let Some(word) = self.bits.get_mut(i / 64) {
             if *word & (1 << (i % 64)) == 0 {

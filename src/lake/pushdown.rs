@@ -51,6 +51,8 @@ fn exact(field: Field, value: &str) -> Result<String, String> {
         Field::Arn => equals("userIdentity.arn", value),
         Field::Account => either("recipientAccountId", "userIdentity.accountId"),
         Field::Id => either("eventID", "requestID"),
+        Field::Portal => equals("userIdentity.credentialId", value),
+        Field::SignIn => equals("element_at(additionalEventData, 'AuthWorkflowID')", value),
         Field::Role => either(
             "userIdentity.sessionContext.sessionIssuer.arn",
             "userIdentity.sessionContext.sessionIssuer.userName",
@@ -116,6 +118,10 @@ mod tests {
             "not in Lake's errorCode column"
         );
         assert!(sql("principal:=unknown:bob").is_err());
+        assert_eq!(
+            sql("portal:=AAAAAGEx OR signin:=7a4e").as_deref(),
+            Ok("(userIdentity.credentialId = 'AAAAAGEx') OR (element_at(additionalEventData, 'AuthWorkflowID') = '7a4e')")
+        );
         assert!(sql("ip:10.0.0.0/8").is_err());
         assert!(sql("hello").is_err());
     }

@@ -3,9 +3,10 @@
 //! then everything it minted, recursively. The same lines feed the app's overlay and
 //! `trailscope query --lineage --output tree`.
 
-use super::{keys_of_principal, Cred, Lineage, Mint};
+use super::cred::{creds_of_principal, events_of};
+use super::{Cred, Lineage, Matched, Mint};
 use crate::model::sanitize::visible;
-use crate::model::store::{IndexedField, Store};
+use crate::model::store::{EventIdx, Store};
 use crate::model::time::EventTime;
 use std::collections::HashSet;
 
@@ -57,7 +58,7 @@ impl TreeLine {
         let focus = if self.focus { "  ◀" } else { "" };
         let line = format!(
             "{indent}{branch}{via}{}  {}  {} events{first}{focus}",
-            self.cred.text(),
+            self.cred.label(),
             self.who,
             self.events
         );
@@ -93,34 +94,37 @@ pub fn tree(lineage: &Lineage, store: &Store, focus: &Cred) -> Vec<TreeLine> {
     let base = lines.len().saturating_sub(1);
     let mut todo: Vec<(Cred, usize)> = vec![(focus.clone(), base)];
     while let Some((cred, depth)) = todo.pop() {
-        // A principal's children are the keys it used (no minting event on record) and what
-        // it minted without a key.
-        let mut kids: Vec<(String, Option<(String, EventTime)>)> = match &cred {
-            Cred::Principal(p) => keys_of_principal(store, p)
+        // A principal's children are the keys and portal sessions it used (no minting event
+        // on record) and what it minted without either.
+        let mut kids: Vec<(Cred, Option<(String, EventTime)>)> = match &cred {
+            Cred::Principal(p) => creds_of_principal(store, p)
                 .into_iter()
-                .map(|k| (k, None))
+                .map(|c| (c, None))
                 .collect(),
-            Cred::Key(_) => Vec::new(),
+            Cred::Key(_) | Cred::Portal(_) => Vec::new(),
         };
-        kids.extend(
-            lineage
-                .children(&cred)
-                .map(|m| (m.child.clone(), Some((via_name(store, m), m.time)))),
-        );
-        kids.reverse();
-        for (key, via) in kids {
-            let child = Cred::Key(key);
+        kids.extend(lineage.children(&cred).map(|m| {
+            (
+                Cred::Key(m.child.clone()),
+                Some((via_name(store, m), m.time)),
+            )
+        }));
+        let mut placed = Vec::new();
+        for (child, via) in kids {
             if !seen.insert(child.clone()) {
                 continue;
             }
             if lines.len() >= MAX_LINES {
                 return lines;
             }
-            // Inserted right after its parent's subtree so far: depth-first order.
+            // Each after its parent's subtree so far, so siblings stay oldest first.
             let at = insert_point(&lines, &cred, depth);
             lines.insert(at, line(store, lineage, &child, via, depth + 1, false));
-            todo.push((child, depth + 1));
+            placed.push(child);
         }
+        // The oldest child's subtree is expanded first (the stack pops it first), so a cut
+        // at MAX_LINES keeps the earliest part of the walk.
+        todo.extend(placed.into_iter().rev().map(|c| (c, depth + 1)));
     }
     lines
 }
@@ -128,10 +132,10 @@ pub fn tree(lineage: &Lineage, store: &Store, focus: &Cred) -> Vec<TreeLine> {
 /// The minting event's name, marked when the edge was matched rather than read.
 fn via_name(store: &Store, m: &Mint) -> String {
     let name = store.text(store.event(m.event).name);
-    if m.matched {
-        format!("{name} (matched by role and time)")
-    } else {
-        name.to_string()
+    match m.matched {
+        Some(Matched::RoleAndAccount) => format!("{name} (matched by role and account)"),
+        Some(Matched::Time) => format!("{name} (matched by time)"),
+        None => name.to_string(),
     }
 }
 
@@ -158,24 +162,17 @@ fn line(
     depth: usize,
     focus: bool,
 ) -> TreeLine {
-    let (events, who) = match cred {
-        Cred::Key(k) => {
-            let rows = store.lookup(IndexedField::AccessKey, k);
-            let who = rows
-                .first()
-                .map(|&i| store.text(Some(store.event(i).principal_name)).to_string())
-                .or_else(|| lineage.parents(k).find_map(|m| m.child_principal.clone()))
-                .unwrap_or_default();
-            (rows, who)
-        }
-        Cred::Principal(p) => {
-            let rows = store.lookup(IndexedField::Principal, p);
-            let who = rows
-                .first()
-                .map(|&i| store.text(Some(store.event(i).principal_name)).to_string())
-                .unwrap_or_default();
-            (rows, who)
-        }
+    let events = events_of(store, cred);
+    let who = match cred {
+        Cred::Key(k) => events
+            .first()
+            .map(|&i| principal_name(store, i))
+            .or_else(|| lineage.parents(k).find_map(|m| m.child_principal.clone()))
+            .unwrap_or_default(),
+        Cred::Portal(_) | Cred::Principal(_) => events
+            .first()
+            .map(|&i| principal_name(store, i))
+            .unwrap_or_default(),
     };
     let first = events
         .iter()
@@ -191,4 +188,10 @@ fn line(
         first,
         focus,
     }
+}
+
+fn principal_name(store: &Store, idx: EventIdx) -> String {
+    store
+        .text(Some(store.principal_name(store.event(idx))))
+        .to_string()
 }

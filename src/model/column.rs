@@ -97,7 +97,7 @@ impl Column {
                 let s = store.text(e.source);
                 s.strip_suffix(".amazonaws.com").unwrap_or(s)
             }
-            Column::Principal => store.interner.resolve(e.principal_name),
+            Column::Principal => store.interner.resolve(store.principal_name(e)),
             Column::SourceIp => store.text(e.source_ip),
             Column::Region => store.text(e.region),
             Column::Error => store.text(e.error_code),
@@ -118,11 +118,11 @@ impl Column {
 
 impl Column {
     /// The interned value a column sorts by; `None` for columns sorted otherwise.
-    pub fn sort_sym(self, e: &Event) -> Option<super::intern::Sym> {
+    pub fn sort_sym(self, store: &Store, e: &Event) -> Option<super::intern::Sym> {
         match self {
             Column::Event => e.name,
             Column::Source => e.source,
-            Column::Principal => Some(e.principal_name),
+            Column::Principal => Some(store.principal_name(e)),
             Column::SourceIp => e.source_ip,
             Column::Region => e.region,
             Column::Error => e.error_code,

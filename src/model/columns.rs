@@ -30,9 +30,11 @@ pub enum Col {
     PrincipalId,
     IssuerName,
     IssuerArn,
+    CredentialId,
+    AuthWorkflow,
 }
 
-const COLS: usize = 20;
+const COLS: usize = 22;
 
 impl Col {
     fn of(self, e: &Event) -> Option<Sym> {
@@ -58,6 +60,8 @@ impl Col {
             Col::PrincipalId => id.principal_id,
             Col::IssuerName => id.issuer_name,
             Col::IssuerArn => id.issuer_arn,
+            Col::CredentialId => id.credential_id,
+            Col::AuthWorkflow => id.auth_workflow,
         }
     }
 
@@ -82,6 +86,8 @@ impl Col {
         Col::PrincipalId,
         Col::IssuerName,
         Col::IssuerArn,
+        Col::CredentialId,
+        Col::AuthWorkflow,
     ];
 }
 

@@ -53,6 +53,7 @@ pub struct Identity {
     pub identity_store_arn: Option<Sym>,
     pub credential_id: Option<Sym>,
     pub sign_in_name: Option<Sym>,
+    pub auth_workflow: Option<Sym>,
 }
 
 #[derive(Debug, Clone)]

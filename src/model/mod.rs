@@ -9,6 +9,7 @@ pub mod intern;
 pub mod loose;
 pub mod outcome;
 pub mod parse;
+pub mod portal;
 pub mod principal;
 pub mod record;
 pub mod sanitize;

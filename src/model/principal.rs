@@ -39,6 +39,9 @@ impl PrincipalKind {
     }
 }
 
+/// How an Identity Center user's principal key starts (`idc:<identity store ARN>:<user ID>`).
+pub const IDC_PREFIX: &str = "idc:";
+
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Principal {
     pub kind: PrincipalKind,
@@ -166,19 +169,25 @@ fn federation(id: &IdentityRecord) -> (String, String) {
     (format!("{prefix}:{idp}:{user}"), format!("{prefix}:{user}"))
 }
 
+/// Keyed by the user's immutable ID in its identity store; named by the sign-in name AWS
+/// records on sign-in events (`additionalEventData.UserName`), else the older `userName`,
+/// else that ID: portal calls and grants carry no name since 2025.
 fn identity_center(id: &IdentityRecord) -> (String, String) {
     let user = s(&id.on_behalf_of_user_id)
         .or(s(&id.principal_id))
         .unwrap_or("?");
     let store = s(&id.identity_store_arn).unwrap_or("?");
-    let name = match s(&id.sign_in_name) {
-        Some(n) => format!("sso:{n}"),
-        None => format!("sso:{user}"),
-    };
-    (format!("idc:{store}:{user}"), name)
+    let name = s(&id.sign_in_name).or(s(&id.user_name)).unwrap_or(user);
+    (format!("{IDC_PREFIX}{store}:{user}"), format!("sso:{name}"))
 }
 
 fn unknown(id: &IdentityRecord) -> (String, String) {
+    // An authenticated Identity Center user before the 2025 change (type `Unknown`, with
+    // `onBehalfOf`): the same principal as the `IdentityCenterUser` events that followed, so a
+    // pivot on the user spans the change (AWS: "workflows should accept both type values").
+    if s(&id.on_behalf_of_user_id).is_some() {
+        return identity_center(id);
+    }
     // Failed sign-ins: AWS may hide the typed name as HIDDEN_DUE_TO_SECURITY_REASONS; show it as is.
     let name = s(&id.sign_in_name)
         .or(s(&id.user_name))

@@ -63,6 +63,9 @@ pub struct IdentityRecord {
     pub credential_id: Option<Box<str>>,
     /// `additionalEventData.UserName`: the typed sign-in name for `Unknown` and Identity Center.
     pub sign_in_name: Option<Box<str>>,
+    /// `additionalEventData.AuthWorkflowID`: one sign-in sequence (challenge, verification,
+    /// authentication). AWS says to correlate sign-in steps by it, not by `credentialId`.
+    pub auth_workflow: Option<Box<str>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -218,6 +221,8 @@ struct OnBehalfOfView<'a> {
 struct AdditionalView<'a> {
     #[serde(borrow, rename = "UserName", deserialize_with = "present")]
     user_name: Option<Loose<'a>>,
+    #[serde(borrow, rename = "AuthWorkflowID", deserialize_with = "present")]
+    auth_workflow: Option<Loose<'a>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -352,5 +357,6 @@ fn identity_record(
         identity_store_arn: behalf.as_ref().and_then(|b| owned(&b.identity_store_arn)),
         credential_id: owned(&view.credential_id),
         sign_in_name: additional.and_then(|a| owned(&a.user_name)),
+        auth_workflow: additional.and_then(|a| owned(&a.auth_workflow)),
     })
 }

@@ -12,6 +12,9 @@ use super::time::EventTime;
 use foldhash::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hash, Hasher};
 
+/// What AWS writes for a name it will not show (a mistyped user name at sign-in).
+const HIDDEN: &str = "HIDDEN_DUE_TO_SECURITY_REASONS";
+
 /// Position of an event in `Store::events` (insertion order, stable).
 pub type EventIdx = u32;
 
@@ -35,6 +38,11 @@ pub struct Store {
     by_source_ip: HashMap<Sym, Vec<EventIdx>>,
     by_principal: HashMap<Sym, Vec<EventIdx>>,
     by_event_name: HashMap<Sym, Vec<EventIdx>>,
+    /// `userIdentity.credentialId`: an access-portal session (only Identity Center events
+    /// carry one, so the map stays small).
+    by_portal_session: HashMap<Sym, Vec<EventIdx>>,
+    /// Names learned for Identity Center users, by principal key (see `principal_name`).
+    learned_names: HashMap<Sym, Sym>,
 }
 
 /// Which index a pivot uses.
@@ -44,6 +52,7 @@ pub enum IndexedField {
     SourceIp,
     Principal,
     EventName,
+    PortalSession,
 }
 
 #[derive(Default, Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,8 +117,49 @@ impl Store {
             IndexedField::SourceIp => &self.by_source_ip,
             IndexedField::Principal => &self.by_principal,
             IndexedField::EventName => &self.by_event_name,
+            IndexedField::PortalSession => &self.by_portal_session,
         };
         index.get(&sym).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The name to show for who did `e`. Since 2025 AWS records an Identity Center user's name
+    /// only on their sign-in steps (`additionalEventData.UserName`); their portal calls carry
+    /// the user's ID alone. The first name a user signed in with is shown for all their events,
+    /// so one person reads as one name. Exports keep each record's own (`e.principal_name`).
+    pub fn principal_name(&self, e: &Event) -> Sym {
+        self.learned_names
+            .get(&e.principal)
+            .copied()
+            .unwrap_or(e.principal_name)
+    }
+
+    /// How many names have been learned: it only grows, so a change tells a filter on
+    /// principals that earlier events may now match.
+    pub fn names_learned(&self) -> usize {
+        self.learned_names.len()
+    }
+
+    /// Every learned name with its principal key.
+    pub(crate) fn learned_names(&self) -> impl Iterator<Item = (Sym, Sym)> + '_ {
+        self.learned_names.iter().map(|(&k, &n)| (k, n))
+    }
+
+    fn learn_name(&mut self, e: &Event) {
+        let signed_in = e
+            .identity
+            .sign_in_name
+            .map(|s| self.interner.resolve(s))
+            .is_some_and(|n| !n.is_empty() && n != HIDDEN);
+        if signed_in
+            && self
+                .interner
+                .resolve(e.principal)
+                .starts_with(principal::IDC_PREFIX)
+        {
+            self.learned_names
+                .entry(e.principal)
+                .or_insert(e.principal_name);
+        }
     }
 
     /// Every principal with its events: for matching by the shape of an ARN, which no
@@ -130,6 +180,7 @@ impl Store {
                 continue;
             }
             let event = self.intern_record(record);
+            self.learn_name(&event);
             let idx = EventIdx::try_from(self.events.len()).unwrap_or(EventIdx::MAX);
             self.index(idx, &event);
             self.columns.push(&event);
@@ -192,6 +243,9 @@ impl Store {
             .push(idx);
         if let Some(n) = event.name {
             self.by_event_name.entry(n).or_default().push(idx);
+        }
+        if let Some(c) = event.identity.credential_id {
+            self.by_portal_session.entry(c).or_default().push(idx);
         }
     }
 
@@ -256,6 +310,7 @@ fn intern_identity(i: &mut Interner, id: &IdentityRecord) -> Identity {
         identity_store_arn: i.intern_opt(id.identity_store_arn.as_deref()),
         credential_id: i.intern_opt(id.credential_id.as_deref()),
         sign_in_name: i.intern_opt(id.sign_in_name.as_deref()),
+        auth_workflow: i.intern_opt(id.auth_workflow.as_deref()),
     }
 }
 

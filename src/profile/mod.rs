@@ -86,8 +86,11 @@ impl Profile {
         let baseline = Baseline::new(store, rows, p.first);
         p.baseline = baseline.describe.clone();
         p.principals = top(
-            rows.iter()
-                .map(|&i| store.text(Some(store.event(i).principal_name)).to_string()),
+            rows.iter().map(|&i| {
+                store
+                    .text(Some(store.principal_name(store.event(i))))
+                    .to_string()
+            }),
             |_| None,
         );
         p.accounts = top(

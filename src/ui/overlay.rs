@@ -280,7 +280,7 @@ fn lineage_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>
     if app.lineage.len() <= 1 {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
-            " Nothing minted by or leading to this credential among the loaded events (AssumeRole, GetSessionToken, GetFederationToken, CreateAccessKey, GetRoleCredentials).",
+            " Nothing minted by or leading to this credential among the loaded events (AssumeRole, GetSessionToken, GetFederationToken, CreateAccessKey, GetRoleCredentials, Federate).",
             theme.style(Meaning::Dim),
         ));
     }
@@ -294,10 +294,16 @@ fn lineage_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>
             theme.style(Meaning::Dim),
         ));
     }
-    let unread = app.lineage_unread();
+    let (unread, unmatched) = app.lineage_left_out();
     if unread > 0 {
         lines.push(Line::styled(
             format!(" {unread} minting event(s) succeeded without a readable new key (no responseElements): not in any tree; filter event:AssumeRole etc. to see them."),
+            theme.style(Meaning::Dim),
+        ));
+    }
+    if unmatched > 0 {
+        lines.push(Line::styled(
+            format!(" {unmatched} Identity Center grant(s) matched no AWSReservedSSO_ role session among the loaded events: not in any tree; filter event:GetRoleCredentials to see them."),
             theme.style(Meaning::Dim),
         ));
     }

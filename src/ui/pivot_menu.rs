@@ -28,16 +28,23 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         })
         .collect();
     let w = keys.iter().map(|k| k.chars().count()).max().unwrap_or(1);
+    // The names' column fits the longest name ("access-portal session").
+    let n = Pivot::ALL
+        .iter()
+        .map(|p| p.name().chars().count())
+        .max()
+        .unwrap_or(0)
+        + 2;
     let lines: Vec<Line> = Pivot::ALL
         .iter()
         .zip(&keys)
         .map(|(&p, k)| match p.term(&app.store, idx) {
             Some(term) => Line::from(vec![
                 Span::styled(format!(" {k:<w$}  "), key),
-                Span::raw(format!("{:<17}", p.name())),
+                Span::raw(format!("{:<n$}", p.name())),
                 Span::raw(visible(&term).into_owned()),
             ]),
-            None => Line::styled(format!(" {k:<w$}  {:<17}(none)", p.name()), dim),
+            None => Line::styled(format!(" {k:<w$}  {:<n$}(none)", p.name()), dim),
         })
         .collect();
     let full = frame.area();

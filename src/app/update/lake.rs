@@ -309,6 +309,7 @@ fn field_of(column: &str) -> Option<Field> {
     Some(match (column, leaf) {
         (_, "sourceIPAddress" | "ip") => Field::Ip,
         (_, "accessKeyId" | "key") => Field::Key,
+        (_, "credentialId" | "portal") => Field::Portal,
         ("userIdentity.sessionContext.sessionIssuer.arn" | "role", _) => Field::Role,
         (_, "arn") => Field::Arn,
         (_, "eventName") => Field::Event,

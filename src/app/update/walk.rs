@@ -110,6 +110,7 @@ pub(super) fn follow_lineage(app: &mut App, cursor: usize) {
     };
     let term = match &line.cred {
         Cred::Key(k) => format!("key:={}", quote(k)),
+        Cred::Portal(id) => crate::app::nav::portal_term(&app.store, id),
         Cred::Principal(p) => format!("principal:={}", quote(p)),
     };
     app.overlay = None;

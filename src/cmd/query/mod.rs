@@ -138,7 +138,7 @@ pub fn main(args: &QueryArgs, data_dir: Option<&std::path::Path>) -> ExitCode {
 /// The credential tree, one escaped line per credential.
 fn print_tree(lines: &[TreeLine]) -> ExitCode {
     if lines.len() <= 1 && lines.iter().all(|l| l.events == 0) {
-        eprintln!("trailscope: no events with that key or principal, and nothing it minted");
+        eprintln!("trailscope: no events with that key, portal session or principal, and nothing it minted");
         return ExitCode::from(1);
     }
     let mut out = std::io::stdout().lock();
