@@ -376,7 +376,7 @@ fn a_portal_session_is_walked_from_sign_in_to_role_credentials() {
     let h = h.keys("p");
     let menu = h.draw().join("\n");
     assert!(
-        menu.contains(" c  access-portal session  portal:=AAAAAGExampleAlice"),
+        menu.contains(" c C  access-portal session  portal:=AAAAAGExampleAlice"),
         "{menu}"
     );
     let h = h.keys("c");
