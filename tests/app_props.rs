@@ -845,6 +845,7 @@ fn generated() -> &'static Path {
                 templates: Vec::new(),
                 days: 2,
                 end: "2024-06-30".to_string(),
+                incident: false,
             };
             trailscope_fake::generate::run(&args).expect("generate 10,000 events");
             // Another test binary may have won the race: then its copy is used.

@@ -132,6 +132,7 @@ fn generated(events: u64, seed: u64, days: u32) -> (tempfile::TempDir, std::path
         templates: Vec::new(),
         days,
         end: "2024-06-30".to_string(),
+        incident: false,
     };
     trailscope_fake::generate::run(&args).expect("generate");
     (dir, out)

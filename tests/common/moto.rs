@@ -187,6 +187,7 @@ pub fn generate(events: u64, per_file: u64, days: u32, end: &str) -> tempfile::T
         templates: Vec::new(),
         days,
         end: end.to_string(),
+        incident: false,
     };
     if let Err(e) = trailscope_fake::generate::run(&args) {
         panic!("generate {events} events: {e}");

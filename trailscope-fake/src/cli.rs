@@ -109,4 +109,32 @@ pub struct GenerateArgs {
     /// Last day of the generated window (YYYY-MM-DD, UTC).
     #[arg(long, default_value = "2024-06-30")]
     pub end: String,
+
+    /// Also write an attack, different for every seed, hidden among the events, and
+    /// DIR/incident.json with its answers (keys, addresses, accounts, event IDs).
+    ///
+    /// A long-term key (AKIA…) of a CI user in account A, used normally from its usual
+    /// address, is used from a new address (198.51.100.0/24 or 203.0.113.0/24) with another
+    /// tool: GetCallerIdentity, recon (ListBuckets, ListUsers, ListRoles, DescribeInstances),
+    /// then a cross-account AssumeRole into a role of account B (logged in both accounts) that
+    /// mints an ASIA… key. With it, in B: CreateUser, CreateAccessKey (a new AKIA… key, tried
+    /// once from a second address) and AttachUserPolicy AdministratorAccess for a backdoor user,
+    /// StopLogging and/or DeleteTrail, then GetObject and DeleteObject of payroll exports.
+    /// Ordinary events with the same names (an ETL role on the same bucket, other deletions,
+    /// other cross-account AssumeRoles, admins creating users, trail maintenance, a security
+    /// scanner making the recon calls) come with it.
+    ///
+    /// The incident's records go into delivery files of their account and region, mixed with
+    /// ordinary events; a time slice needing more than its one regular file gets extra files
+    /// of --events-per-file events, so the total is somewhat more than --events.
+    ///
+    /// incident.json: leaked_key, victim, attacker_ips, account_a, account_b, role_arn,
+    /// session_key, backdoor_user, backdoor_key, trail_name, bucket, stolen_objects,
+    /// destructive_event_ids (the attacker's writes: IAM, trail, DeleteObject),
+    /// chain_event_ids (every event done with the three keys, which is what
+    /// `trailscope query DIR/AWSLogs --lineage LEAKED_KEY` selects), attack_event_ids and
+    /// more. Give trailscope DIR/AWSLogs: from DIR it would also read incident.json, and say
+    /// that file holds no CloudTrail records.
+    #[arg(long)]
+    pub incident: bool,
 }

@@ -19,6 +19,7 @@ fn args(out: &Path, events: u64, per_file: u64, seed: u64) -> GenerateArgs {
         templates: Vec::new(),
         days: 7,
         end: "2024-06-30".to_string(),
+        incident: false,
     }
 }
 

@@ -133,6 +133,26 @@ impl Civil {
         s
     }
 
+    /// How IAM and STS write dates inside responses: `Nov 19, 2026 2:28:15 AM` (createDate),
+    /// or with a comma after the year (STS credentials' expiration).
+    pub(crate) fn response_date(&self, comma_after_year: bool) -> String {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let month = MONTHS[(self.month - 1).clamp(0, 11) as usize];
+        let (hour, half) = match self.hour {
+            0 => (12, "AM"),
+            h @ 1..=11 => (h, "AM"),
+            12 => (12, "PM"),
+            h => (h - 12, "PM"),
+        };
+        let comma = if comma_after_year { "," } else { "" };
+        format!(
+            "{month} {}, {}{comma} {hour}:{:02}:{:02} {half}",
+            self.day, self.year, self.minute, self.second
+        )
+    }
+
     /// The stamp in delivery file names: 20240630T1234Z.
     pub(crate) fn file_stamp(&self) -> String {
         format!(
@@ -176,6 +196,26 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), day);
         }
         assert_eq!(Civil::from_secs(0).file_stamp(), "19700101T0000Z");
+    }
+
+    #[test]
+    fn response_dates_as_iam_and_sts_write_them() {
+        // 2026-11-19T02:28:15Z and 15:21:40Z, as in the demo's records.
+        let t = days_from_civil(2026, 11, 19) * DAY;
+        let at = |secs| Civil::from_secs(t + secs);
+        assert_eq!(
+            at(2 * 3600 + 28 * 60 + 15).response_date(false),
+            "Nov 19, 2026 2:28:15 AM"
+        );
+        assert_eq!(
+            at(15 * 3600 + 21 * 60 + 40).response_date(true),
+            "Nov 19, 2026, 3:21:40 PM"
+        );
+        assert_eq!(at(0).response_date(false), "Nov 19, 2026 12:00:00 AM");
+        assert_eq!(
+            at(12 * 3600 + 5).response_date(false),
+            "Nov 19, 2026 12:00:05 PM"
+        );
     }
 
     #[test]

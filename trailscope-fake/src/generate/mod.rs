@@ -5,10 +5,13 @@
 //!
 //! `clock` is the window and timestamps, `rng` the seeded PRNG, `pools` the made-up
 //! organisation, `template` reads the records to copy, `mutate` rewrites one copy, `write`
-//! lays out, compresses and writes the files.
+//! lays out, compresses and writes the files. With `--incident`, `incident` writes an attack
+//! (and its `incident.json`) and `place` files its records among the others.
 
 mod clock;
+mod incident;
 mod mutate;
+mod place;
 mod pools;
 mod rng;
 mod template;
@@ -18,6 +21,9 @@ use crate::cli::GenerateArgs;
 use flate2::Compression;
 use std::path::Path;
 use std::time::Instant;
+
+/// `--incident`'s answers, next to `AWSLogs/`.
+pub const MANIFEST: &str = "incident.json";
 
 /// More threads than this gains nothing: the work per file is small and the disk is shared.
 const MAX_THREADS: usize = 8;
@@ -32,8 +38,17 @@ pub fn run(args: &GenerateArgs) -> Result<String, String> {
     check_out(&args.out)?;
     let templates = template::load(&args.templates)?;
     let pools = pools::Pools::new(args.seed);
+    let incident = if args.incident {
+        Some(incident::build(args.seed, window, &pools)?)
+    } else {
+        None
+    };
     std::fs::create_dir_all(&args.out)
         .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
+    let placement = match &incident {
+        Some(inc) => place::place(&inc.planted, &window, args.events, args.events_per_file),
+        None => place::Placement::default(),
+    };
     let job = write::Job {
         out: &args.out,
         seed: args.seed,
@@ -46,13 +61,18 @@ pub fn run(args: &GenerateArgs) -> Result<String, String> {
         // these files then inflate realistic streams. Level 1 wrote 100k events in 1.1 s
         // instead of 1.9 s, but files 70% larger (8x ratio → 4.6x).
         level: Compression::new(6),
+        placement: &placement,
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, MAX_THREADS);
-    let threads = threads.min(usize::try_from(job.files()).unwrap_or(usize::MAX).max(1));
+    let threads = threads.min(
+        usize::try_from(job.all_files())
+            .unwrap_or(usize::MAX)
+            .max(1),
+    );
     let totals = write::write_all(&job, threads)?;
-    Ok(format!(
+    let mut summary = format!(
         "wrote {} in {} ({} uncompressed, {} gzipped) to {} in {:.1} s",
         count(totals.events, "event"),
         count(totals.files, "file"),
@@ -60,7 +80,22 @@ pub fn run(args: &GenerateArgs) -> Result<String, String> {
         human_bytes(totals.gz_bytes),
         args.out.display(),
         started.elapsed().as_secs_f64()
-    ))
+    );
+    if let Some(inc) = &incident {
+        let path = args.out.join(MANIFEST);
+        let mut text = serde_json::to_string_pretty(&inc.manifest)
+            .map_err(|e| format!("cannot serialise the incident manifest: {e}"))?;
+        text.push('\n');
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        summary.push_str(&format!(
+            "; the incident is {} of them ({} by the attacker, {} extra files), answers in {}",
+            inc.planted.len(),
+            inc.attack_events(),
+            placement.extra.len(),
+            path.display()
+        ));
+    }
+    Ok(summary)
 }
 
 /// Refuses a folder that already holds logs: generating into it would mix two data sets (and

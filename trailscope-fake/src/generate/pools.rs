@@ -38,18 +38,18 @@ const ALL_REGIONS: &[&str] = &[
     "me-central-1",
 ];
 
-const FIRST: &[&str] = &[
+pub(crate) const FIRST: &[&str] = &[
     "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory",
     "niaj", "olivia", "peggy", "rupert", "sybil", "trent", "victor", "walter", "yusuf", "zoe",
     "amir", "beatriz", "chen", "dmitri", "esther", "farah", "gustavo", "hana", "igor", "jun",
     "kofi", "lena", "marta", "noor", "oscar", "priya", "quinn", "rosa", "sanjay", "tomas", "uma",
     "vera", "wei", "ximena", "yara", "zeke",
 ];
-const LAST: &[&str] = &[
+pub(crate) const LAST: &[&str] = &[
     "adams", "baker", "costa", "diaz", "evans", "fischer", "garcia", "haddad", "ito", "jensen",
     "kim", "lopez", "moreau", "nowak", "okafor", "patel", "rossi", "silva", "tanaka", "weber",
 ];
-const TEAMS: &[&str] = &[
+pub(crate) const TEAMS: &[&str] = &[
     "payments", "billing", "search", "checkout", "identity", "ledger", "reports", "media",
     "catalog", "orders", "fraud", "notify", "platform", "data", "ml", "edge",
 ];

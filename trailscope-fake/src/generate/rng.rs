@@ -10,6 +10,10 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 pub(crate) enum Purpose {
     Pools = 1,
     File = 2,
+    /// `--incident`: who the attacker is, when, and the records written for it.
+    Incident = 3,
+    /// `--incident`: the ordinary events padding the extra files the incident needs.
+    IncidentFile = 4,
 }
 
 #[derive(Clone, Debug)]

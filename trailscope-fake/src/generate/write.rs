@@ -1,11 +1,13 @@
 //! The output files: CloudTrail's S3 layout and naming, one `{"Records":[…]}` gzip file per
-//! slice of the window, written by a few threads. Each file is built from its own PRNG stream
-//! (seed + file index), so the bytes do not depend on which thread wrote it; only the file
-//! being written is held in memory.
+//! slice of the window (and, with `--incident`, the extra files `place` asks for), written by a
+//! few threads. Each file is built from its own PRNG stream (seed + file index), so the bytes
+//! do not depend on which thread wrote it; only the file being written is held in memory.
 
 use super::clock::{Civil, Window};
+use super::incident::Planted;
 use super::mutate::{self, Slot};
-use super::pools::Pools;
+use super::place::{Host, Placement};
+use super::pools::{Account, Pools};
 use super::rng::{Purpose, Rng};
 use flate2::{Compression, GzBuilder};
 use serde_json::Value;
@@ -26,11 +28,19 @@ pub(crate) struct Job<'a> {
     pub(crate) templates: &'a [Value],
     pub(crate) pools: &'a Pools,
     pub(crate) level: Compression,
+    /// The incident's records and the files they go to (empty without `--incident`).
+    pub(crate) placement: &'a Placement<'a>,
 }
 
 impl Job<'_> {
+    /// The regular files: one per slice of the window.
     pub(crate) fn files(&self) -> u64 {
         self.events.div_ceil(self.per_file.max(1))
+    }
+
+    /// Every file: the regular ones, then the incident's extra ones.
+    pub(crate) fn all_files(&self) -> u64 {
+        self.files() + self.placement.extra.len() as u64
     }
 }
 
@@ -83,7 +93,7 @@ struct Buffers {
 }
 
 fn worker(job: &Job, next: &AtomicU64, failed: &AtomicBool) -> Result<Totals, String> {
-    let files = job.files();
+    let files = job.all_files();
     let mut buffers = Buffers::default();
     let mut totals = Totals::default();
     while !failed.load(Ordering::Relaxed) {
@@ -103,13 +113,77 @@ fn worker(job: &Job, next: &AtomicU64, failed: &AtomicBool) -> Result<Totals, St
 }
 
 /// File `k`: its events, in time order, from one account and region (as CloudTrail delivers).
+/// Regular files come first; the incident's extra files follow, each with its own stream.
 fn write_file(job: &Job, k: u64, buffers: &mut Buffers) -> Result<Totals, String> {
+    let regular = job.files();
+    if k >= regular {
+        let j = k - regular;
+        let extra = &job.placement.extra[j as usize];
+        let mut rng = Rng::stream(job.seed, Purpose::IncidentFile, j);
+        let account = &job.pools.accounts[extra.host.account];
+        let (lo, span) = job.window.slice(extra.slice, regular);
+        let noise = job.per_file.saturating_sub(extra.host.records.len() as u64);
+        let file = File {
+            account,
+            region: extra.host.region,
+            lo,
+            span,
+            noise,
+            planted: &extra.host.records,
+        };
+        return fill(job, file, &mut rng, buffers);
+    }
     let mut rng = Rng::stream(job.seed, Purpose::File, k);
     let count = job.per_file.min(job.events - k * job.per_file);
-    let account = rng.pick(&job.pools.accounts);
-    let region = *rng.pick(&job.pools.regions);
-    let (lo, span) = job.window.slice(k, job.files());
-    let mut times: Vec<i64> = (0..count)
+    let mut account = rng.pick(&job.pools.accounts);
+    let mut region = *rng.pick(&job.pools.regions);
+    let (lo, span) = job.window.slice(k, regular);
+    let host: Option<&Host> = job
+        .placement
+        .regular
+        .get(k as usize)
+        .and_then(Option::as_ref);
+    let planted: &[&Planted] = match host {
+        Some(h) => {
+            // The file is the group's account and region, and keeps its size.
+            account = &job.pools.accounts[h.account];
+            region = h.region;
+            &h.records
+        }
+        None => &[],
+    };
+    let file = File {
+        account,
+        region,
+        lo,
+        span,
+        noise: count.saturating_sub(planted.len() as u64),
+        planted,
+    };
+    fill(job, file, &mut rng, buffers)
+}
+
+/// What one file holds: `noise` ordinary events of its account and region at random times in
+/// its slice, and the planted records.
+struct File<'a> {
+    account: &'a Account,
+    region: &'static str,
+    lo: i64,
+    span: i64,
+    noise: u64,
+    planted: &'a [&'a Planted],
+}
+
+fn fill(job: &Job, file: File, rng: &mut Rng, buffers: &mut Buffers) -> Result<Totals, String> {
+    let File {
+        account,
+        region,
+        lo,
+        span,
+        noise,
+        planted,
+    } = file;
+    let mut times: Vec<i64> = (0..noise)
         .map(|_| lo + rng.below(span as u64) as i64)
         .collect();
     times.sort_unstable();
@@ -117,7 +191,24 @@ fn write_file(job: &Job, k: u64, buffers: &mut Buffers) -> Result<Totals, String
     let json = &mut buffers.json;
     json.clear();
     json.extend_from_slice(b"{\"Records\":[");
-    for (j, &secs) in times.iter().enumerate() {
+    // Ordinary events are made in time order (so a file without planted records is the same
+    // bytes as before there were any), the planted ones slotted in by time.
+    let mut pending = planted.iter().peekable();
+    let mut written = 0u64;
+    let mut newest = lo;
+    let mut put = |json: &mut Vec<u8>, record: &serde_json::Value| -> Result<(), String> {
+        if written > 0 {
+            json.push(b',');
+        }
+        written += 1;
+        serde_json::to_writer(&mut *json, record)
+            .map_err(|e| format!("cannot serialise a generated record: {e}"))
+    };
+    for &secs in &times {
+        while let Some(p) = pending.next_if(|p| p.secs < secs) {
+            put(json, &p.record)?;
+            newest = newest.max(p.secs);
+        }
         let mut record = rng.pick(job.templates).clone();
         let slot = Slot {
             account,
@@ -125,19 +216,19 @@ fn write_file(job: &Job, k: u64, buffers: &mut Buffers) -> Result<Totals, String
             time: Civil::from_secs(secs).iso(),
             secs,
         };
-        mutate::rewrite(&mut record, &slot, job.pools, &mut rng);
-        if j > 0 {
-            json.push(b',');
-        }
-        serde_json::to_writer(&mut *json, &record)
-            .map_err(|e| format!("cannot serialise a generated record: {e}"))?;
+        mutate::rewrite(&mut record, &slot, job.pools, rng);
+        put(json, &record)?;
+        newest = newest.max(secs);
+    }
+    for p in pending {
+        put(json, &p.record)?;
+        newest = newest.max(p.secs);
     }
     json.extend_from_slice(b"]}");
 
     // Named and filed by the minute of its newest event, like a delivery right after it.
-    let newest = times.last().copied().unwrap_or(lo);
     let stamp = Civil::from_secs(newest - newest.rem_euclid(60));
-    let path = file_path(job.out, &account.id, region, &stamp, &mut rng);
+    let path = file_path(job.out, &account.id, region, &stamp, rng);
     let gz = gzip(json, std::mem::take(&mut buffers.gz), job.level)
         .map_err(|e| format!("cannot compress {}: {e}", path.display()))?;
     if let Some(dir) = path.parent() {
@@ -147,7 +238,7 @@ fn write_file(job: &Job, k: u64, buffers: &mut Buffers) -> Result<Totals, String
     std::fs::write(&path, &gz).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     let done = Totals {
         files: 1,
-        events: count,
+        events: noise + planted.len() as u64,
         raw_bytes: json.len() as u64,
         gz_bytes: gz.len() as u64,
     };
