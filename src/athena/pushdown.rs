@@ -102,6 +102,10 @@ fn term(field: Field, value: &str, exact: bool) -> Result<String, String> {
         Field::Session => Err(
             "session: the session name is read out of ARNs and principal IDs here".to_string(),
         ),
+        Field::Target => Err(
+            "target: read here from each event's request parameters, which Athena holds as text"
+                .to_string(),
+        ),
         Field::After | Field::Before => Err(format!(
             "{}: narrows the window Athena reads instead",
             field.name()

@@ -31,6 +31,7 @@ pub(crate) enum Sel {
     Resource,
     Session,
     Role,
+    Target,
 }
 
 pub(crate) enum Matcher {
@@ -112,6 +113,7 @@ fn cols(sel: Sel) -> &'static [Col] {
         Sel::Resource => &[],
         Sel::Session => &[Col::Arn, Col::PrincipalId],
         Sel::Role => &[Col::IssuerName, Col::IssuerArn],
+        Sel::Target => &[Col::Target],
     }
 }
 
@@ -180,6 +182,7 @@ fn field_sel(field: Field) -> Option<Sel> {
         Field::Error => Sel::ErrorCode,
         Field::UserAgent => Sel::UserAgent,
         Field::Resource => Sel::Resource,
+        Field::Target => Sel::Target,
         Field::Type => Sel::IdentityType,
         Field::Category => Sel::Category,
         Field::Vpce => Sel::Vpce,

@@ -30,9 +30,10 @@ pub enum Col {
     PrincipalId,
     IssuerName,
     IssuerArn,
+    Target,
 }
 
-const COLS: usize = 20;
+const COLS: usize = 21;
 
 impl Col {
     fn of(self, e: &Event) -> Option<Sym> {
@@ -58,6 +59,7 @@ impl Col {
             Col::PrincipalId => id.principal_id,
             Col::IssuerName => id.issuer_name,
             Col::IssuerArn => id.issuer_arn,
+            Col::Target => e.target,
         }
     }
 
@@ -82,6 +84,7 @@ impl Col {
         Col::PrincipalId,
         Col::IssuerName,
         Col::IssuerArn,
+        Col::Target,
     ];
 }
 
