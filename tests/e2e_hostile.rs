@@ -5,6 +5,7 @@
 
 mod common;
 use common::tmux::Tmux;
+use std::time::Duration;
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_trailscope")
@@ -75,7 +76,9 @@ fn the_hostile_corpus_cannot_drive_the_terminal() {
     // bar on the last one, whatever the event holds.
     let mut seen = String::new();
     for n in 1..=total {
-        let screen = t.wait_text(&format!("events {n}/{total}"), 10);
+        t.wait_text(&format!("events {n}/{total}"), 10);
+        // The whole frame: its title can reach tmux before the detail pane under it.
+        let screen = t.settled(Duration::from_millis(75), 10);
         let lines = rows(&screen);
         assert!(
             lines[header_row].contains("TIME (UTC)"),

@@ -16,8 +16,9 @@ const RECORDS: [&str; 4] = [
     r##"{"eventVersion":"1.09","eventTime":"2026-11-19T02:21:40Z","eventSource":"iam.amazonaws.com","eventName":"CreateAccessKey","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.7","userAgent":"aws-cli/2.15.30","userIdentity":{"type":"IAMUser","accountId":"111122223333","accessKeyId":"AKIAXLEAKED0EXAMPLE1","userName":"=HYPERLINK(\"http://evil\")"},"eventID":"e-0001","recipientAccountId":"111122223333"}"##,
     // Terminal escapes, a pipe and Markdown/HTML in the userName; an escape and a pipe in the userAgent.
     r##"{"eventVersion":"1.09","eventTime":"2026-11-19T02:22:10Z","eventSource":"iam.amazonaws.com","eventName":"ListUsers","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.23","userAgent":"curl/8.0 \u001b[31m|red","userIdentity":{"type":"IAMUser","accountId":"111122223333","accessKeyId":"AKIAXMALLORY00000001","userName":"mallory|\u001b[31m[click](http://evil)<b>`x`*_"},"eventID":"e-0002","recipientAccountId":"111122223333"}"##,
-    // A long error message with a newline and a pipe in it.
-    r##"{"eventVersion":"1.09","eventTime":"2026-11-19T02:23:00Z","eventSource":"iam.amazonaws.com","eventName":"AttachUserPolicy","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.23","userAgent":"curl/8.0","userIdentity":{"type":"IAMUser","accountId":"111122223333","accessKeyId":"AKIAXMALLORY00000001","userName":"mallory"},"errorCode":"AccessDenied","errorMessage":"User: mallory is not authorized\nto perform: iam:AttachUserPolicy | on resource: user/admin because no identity-based policy allows it","eventID":"e-0003","recipientAccountId":"111122223333"}"##,
+    // A long error message with a newline and a pipe in it; a target (the userName asked for)
+    // a spreadsheet would run and Markdown would read.
+    r##"{"eventVersion":"1.09","eventTime":"2026-11-19T02:23:00Z","eventSource":"iam.amazonaws.com","eventName":"AttachUserPolicy","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.23","userAgent":"curl/8.0","userIdentity":{"type":"IAMUser","accountId":"111122223333","accessKeyId":"AKIAXMALLORY00000001","userName":"mallory"},"requestParameters":{"userName":"@SUM(1)|<b>admin</b>","policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"},"errorCode":"AccessDenied","errorMessage":"User: mallory is not authorized\nto perform: iam:AttachUserPolicy | on resource: user/admin because no identity-based policy allows it","eventID":"e-0003","recipientAccountId":"111122223333"}"##,
     // No eventID at all.
     r##"{"eventVersion":"1.09","eventTime":"2026-11-19T02:24:30Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.9","userAgent":"Mozilla/5.0","userIdentity":{"type":"Root","accountId":"111122223333"},"recipientAccountId":"111122223333"}"##,
 ];
@@ -164,7 +165,7 @@ fn csv_provenance_lines_stay_single_lines() {
     assert_eq!(
         header_line,
         "eventTime,eventName,eventSource,principal,accessKeyId,sourceIPAddress,awsRegion,\
-         recipientAccountId,errorCode,errorMessage,userAgent,eventID,note"
+         recipientAccountId,errorCode,errorMessage,userAgent,eventID,target,note"
     );
     // The formula-shaped userName is guarded with `'` and quoted (it holds quotes).
     assert!(
@@ -182,9 +183,9 @@ fn csv_rows_read_back_cell_by_cell() {
     assert!(table[..10]
         .iter()
         .all(|r| r.len() == 2 && r[0].starts_with("# ")));
-    assert_eq!(table[10].len(), 13);
+    assert_eq!(table[10].len(), 14);
     let events = &table[11..];
-    assert!(events.iter().all(|r| r.len() == 13));
+    assert!(events.iter().all(|r| r.len() == 14));
 
     let row = |i: usize| -> Vec<&str> { events[i].iter().map(String::as_str).collect() };
     assert_eq!(
@@ -202,6 +203,7 @@ fn csv_rows_read_back_cell_by_cell() {
             "",
             "aws-cli/2.15.30",
             "e-0001",
+            "",
             "leaked key, first use",
         ]
     );
@@ -222,6 +224,7 @@ fn csv_rows_read_back_cell_by_cell() {
             "curl/8.0 \u{1b}[31m|red",
             "e-0002",
             "",
+            "",
         ]
     );
     assert_eq!(
@@ -239,6 +242,7 @@ fn csv_rows_read_back_cell_by_cell() {
             ERROR_MESSAGE,
             "curl/8.0",
             "e-0003",
+            "'@SUM(1)|<b>admin</b> ← arn:aws:iam::aws:policy/AdministratorAccess",
             "'=cmd|' /C calc'!A0 escalation attempt | denied",
         ]
     );
@@ -256,6 +260,7 @@ fn csv_rows_read_back_cell_by_cell() {
             "",
             "",
             "Mozilla/5.0",
+            "",
             "",
             "",
         ]
@@ -296,9 +301,11 @@ fn markdown_timeline_is_inert() {
 
     let header = lines
         .iter()
-        .position(|l| *l == "| Time (UTC) | Principal | Key | IP | Action | Outcome | Note |")
+        .position(|l| {
+            *l == "| Time (UTC) | Principal | Key | IP | Action | Target | Outcome | Note |"
+        })
         .expect("the table header");
-    assert_eq!(lines[header + 1], "|---|---|---|---|---|---|---|");
+    assert_eq!(lines[header + 1], "|---|---|---|---|---|---|---|---|");
     let table: Vec<&str> = lines[header + 2..]
         .iter()
         .copied()
@@ -313,7 +320,7 @@ fn markdown_timeline_is_inert() {
 
     let cells: Vec<Vec<String>> = table.iter().map(|r| split_row(r)).collect();
     for (row, raw) in cells.iter().zip(&table) {
-        assert_eq!(row.len(), 7, "seven cells in {raw}");
+        assert_eq!(row.len(), 8, "eight cells in {raw}");
         for cell in row {
             assert_inert(cell);
         }
@@ -328,6 +335,7 @@ fn markdown_timeline_is_inert() {
             "AKIAXLEAKED0EXAMPLE1",
             "203.0.113.7",
             "iam:CreateAccessKey",
+            "",
             "ok",
             "leaked key, first use",
         ]
@@ -341,6 +349,7 @@ fn markdown_timeline_is_inert() {
             "AKIAXMALLORY00000001",
             "198.51.100.23",
             "iam:ListUsers",
+            "",
             "ok",
             "",
         ]
@@ -358,6 +367,8 @@ fn markdown_timeline_is_inert() {
             "AKIAXMALLORY00000001".to_string(),
             "198.51.100.23".to_string(),
             "iam:AttachUserPolicy".to_string(),
+            // Defanged like every cell: `[@]` pings nobody.
+            "[@]SUM(1)|<b>admin</b> ← arn:aws:iam::aws:policy/AdministratorAccess".to_string(),
             format!("AccessDenied: {}…", cut.replace('\n', " ")),
             "=cmd|' /C calc'!A0 escalation attempt | denied".to_string(),
         ]
@@ -370,6 +381,7 @@ fn markdown_timeline_is_inert() {
             "",
             "198.51.100.9",
             "signin:ConsoleLogin",
+            "",
             "ok",
             "",
         ]

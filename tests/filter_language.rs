@@ -261,6 +261,11 @@ const CASES: &[(&str, &str)] = &[
         "resource:acme-finance",
         r#"[.resources[]? | objects | .ARN // ""] | map(test("acme-finance"; "i")) | any"#,
     ),
+    // What the call acted on: for S3, bucket/key from the request, else the first resource.
+    (
+        "target:ACME-FINANCE-REPORTS/reports source:=s3.amazonaws.com",
+        r#".eventSource == "s3.amazonaws.com" and (([.requestParameters | objects | .bucketName, .key] | map(strings | select(. != "")) | join("/")) as $t | if $t != "" then $t else ([.resources[]? | objects | .ARN | strings | select(. != "")][0] // "") end | ascii_downcase | contains("acme-finance-reports/reports"))"#,
+    ),
     ("type:AssumedRole", r#".userIdentity.type == "AssumedRole""#),
     ("type:root", r#".userIdentity.type == "Root""#),
     // Some producers write booleans as strings.

@@ -113,16 +113,26 @@ fn all_fixtures_together_and_twice() {
     // One Panther record is also in another set: the union of the per-set jq keys above,
     // `… | sort -u | wc -l`, is 706, one less than 304 + 378 + 6 + 19; plus the 61 records the
     // hostile corpus keeps (tests/hostile.rs counts them file by file), 3 hand-written
-    // preset records and the 27 of the Identity Center story (`jq '.Records | length'`).
+    // preset records, the 27 of the Identity Center story (`jq '.Records | length'`) and
+    // AWS's documented GuardDuty example.
     let (once, _) = load(std::slice::from_ref(&root));
-    assert_eq!(once.len(), 706 + 61 + 3 + 27);
+    assert_eq!(once.len(), 706 + 61 + 3 + 27 + 1);
     // Loading the same folder twice merges every record with its twin.
     let (twice, _) = load(&[root.clone(), root]);
     assert_eq!(twice.len(), once.len());
     assert_eq!(
         twice.duplicates(),
-        once.duplicates() + 459 + 304 + 6 + 39 + 61 + 3 + 27
+        once.duplicates() + 459 + 304 + 6 + 39 + 61 + 3 + 27 + 1
     );
+}
+
+#[test]
+fn aws_documentation_example_as_printed() {
+    // One bare record, as the GuardDuty User Guide prints it: jq -r .eventName → CreateThreatIntelSet
+    let (store, warnings) = load(&[fixture("aws-docs-examples")]);
+    assert_eq!(store.len(), 1);
+    assert!(problems(&warnings).is_empty(), "{warnings:?}");
+    assert_eq!(store.text(store.event(0).name), "CreateThreatIntelSet");
 }
 
 const PLASO_ORDER: [&str; 6] = [

@@ -125,3 +125,74 @@ fn the_profile_says_loading_until_events_arrive() {
     let screen = h.draw().join("\n");
     assert!(screen.contains("1 events,"), "{screen}");
 }
+
+/// What the attacker moved through S3 (STORY.md step 5: 48 GetObject, 30 DeleteObject from
+/// 198.51.100.77), and what the leaked CI key wrote; the figures were taken with jq:
+///   jq -s '[.[] | select(.sourceIPAddress=="198.51.100.77" and .eventSource=="s3.amazonaws.com")
+///          | .additionalEventData.bytesTransferredOut // 0] | add'        → 62723446
+///   (bytesTransferredIn → 0); distinct bucket/key of successful GetObject → 48, of
+///   DeleteObject → 30; for accessKeyId AKIAXLEAKED0EXAMPLE1, bytesTransferredIn → 278106794.
+#[test]
+fn the_profile_totals_what_moved_through_s3() {
+    let h = given_demo(200, 40).keys("/ip:198.51.100.77<enter>");
+    let p = Profile::of(&h.app.store, h.app.rows());
+    assert_eq!(p.events, 113);
+    assert_eq!(
+        (p.s3.bytes_read, p.s3.bytes_written),
+        (62_723_446, 0),
+        "{:?}",
+        p.s3
+    );
+    assert_eq!((p.s3.objects_read, p.s3.objects_deleted), (48, 30));
+    // The pane says so, in units a reader takes in at a glance.
+    let screen = h.keys("i").draw().join("\n");
+    assert!(
+        screen.contains("S3: read 59.8 MiB (48 objects) · written 0 B · deleted 30 objects"),
+        "{screen}"
+    );
+
+    let h = given_demo(160, 40).keys("/key:AKIAXLEAKED0EXAMPLE1<enter>");
+    let p = Profile::of(&h.app.store, h.app.rows());
+    assert_eq!((p.s3.bytes_read, p.s3.bytes_written), (0, 278_106_794));
+    assert_eq!((p.s3.objects_read, p.s3.objects_deleted), (0, 0));
+
+    // A view without S3 calls has no such line, and counts nothing.
+    let h = given_demo(160, 40).keys("/source:iam<enter>i");
+    assert!(h.app.profile.s3.is_empty());
+    assert!(!h.draw().join("\n").contains("S3: read"));
+}
+
+/// Objects count once however often they are read, a failed read reads nothing, and a
+/// DeleteObjects names its objects in `resources`.
+#[test]
+fn objects_are_counted_once_and_only_when_the_call_worked() {
+    let record = |name: &str, key: &str, extra: &str| {
+        format!(
+            r#"{{"eventVersion":"1.09","eventSource":"s3.amazonaws.com","eventName":"{name}","eventTime":"2026-11-19T02:00:00Z","eventID":"{name}-{key}{extra_id}","requestParameters":{{"bucketName":"b","key":"{key}"}},"additionalEventData":{{"bytesTransferredOut":100,"bytesTransferredIn":7}}{extra}}}"#,
+            extra_id = extra.len()
+        )
+    };
+    let lines = [
+        record("GetObject", "a.csv", ""),
+        record("GetObject", "a.csv", r#","requestID":"again""#),
+        record("GetObject", "b.csv", r#","errorCode":"AccessDenied""#),
+        record("GetObject", "c.csv", ""),
+        record(
+            "DeleteObjects",
+            "",
+            r#","resources":[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::b/x"},{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::b/y"},{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::b"}]"#,
+        ),
+    ];
+    let mut parsed = (Vec::new(), Vec::new());
+    trailscope::model::parse::parse_text(
+        &std::sync::Arc::from("t"),
+        &lines.join("\n"),
+        &mut parsed,
+    );
+    let mut store = trailscope::model::store::Store::default();
+    store.insert_batch(parsed.0);
+    assert_eq!(store.len(), 5);
+    let p = Profile::of(&store, store.time_order());
+    assert_eq!((p.s3.objects_read, p.s3.objects_deleted), (2, 2));
+    assert_eq!((p.s3.bytes_read, p.s3.bytes_written), (500, 35));
+}

@@ -72,7 +72,11 @@ fn hostile_strings_render_as_visible_escapes() {
     // The table: the third event's userName carries a zero-width space and an OSC 52 write.
     let h = given("hostile/terminal-injection.jsonl", 200, 30);
     let text = screen(&h);
-    assert!(text.contains("ad\\u{200b}min\\x1b]52;c;"), "{text}");
+    // Escaped first, then cut to the column from the middle: both ends stay visible.
+    assert!(
+        text.contains("ad\\u{200b}m…\\x1b]52;c;cHduZWQ=\\x07"),
+        "{text}"
+    );
     // The detail of the first event: the userAgent that would retitle and clear the terminal.
     assert!(text.contains("\\u001b]0;pwned\\u0007\\u001b[2J"), "{text}");
     assert!(

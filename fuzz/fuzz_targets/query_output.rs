@@ -19,7 +19,7 @@ use trailscope::model::sanitize::visible;
 use trailscope::cmd::query::group::count;
 use trailscope::cmd::query::output::{events, groups, Dest};
 
-const BY: [GroupBy; 9] = [
+const BY: [GroupBy; 10] = [
     GroupBy::Principal,
     GroupBy::Arn,
     GroupBy::Ip,
@@ -29,6 +29,7 @@ const BY: [GroupBy; 9] = [
     GroupBy::Region,
     GroupBy::Error,
     GroupBy::Account,
+    GroupBy::Target,
 ];
 
 fuzz_target!(|data: &[u8]| {

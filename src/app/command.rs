@@ -306,7 +306,7 @@ impl Command {
             }
             Command::Filter => "edit the filter (see the filter language below)",
             Command::ClearFilter => "clear the filter and presets",
-            Command::Facets => "facets: pick a principal, IP, key, event, error or region",
+            Command::Facets => "facets: pick a principal, IP, key, event, target, error, region, account or user agent",
             Command::Columns => "choose visible columns",
             Command::SortNext => "sort by the next column (time, event, principal…)",
             Command::SortReverse => "reverse the sort order",

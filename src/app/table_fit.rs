@@ -9,41 +9,114 @@ impl super::App {
     pub fn fitted_columns(&self, table_width: u16) -> (Vec<Column>, Vec<u16>) {
         // Once something is marked, a one-character gutter (and its gap) shows the marks.
         let gutter = if self.marks.is_empty() { 0 } else { 2 };
-        fit_columns(&self.columns, table_width.saturating_sub(2 + gutter))
+        let rows = self.rows();
+        let start = self.table.offset.min(rows.len());
+        let page = &rows[start..(start + self.layout().table_rows()).min(rows.len())];
+        // A column with nothing to say on this page (no target, no error) keeps only its
+        // header's width, and the principal and event get the rest.
+        let blank = |c: Column| {
+            c.squeezed_width().is_some()
+                && !page.is_empty()
+                && page
+                    .iter()
+                    .all(|&idx| c.cell(&self.store, self.store.event(idx)).is_empty())
+        };
+        fit_columns(
+            &self.columns,
+            table_width.saturating_sub(2 + gutter),
+            &blank,
+        )
     }
 }
 
-/// Picks the columns that fit (dropping the least important before squeezing any) and shares
-/// out the spare width.
-pub fn fit_columns(chosen: &[Column], width: u16) -> (Vec<Column>, Vec<u16>) {
+/// Picks the columns that fit and shares out the width. Columns the table keeps by
+/// shortening (`Column::squeezed_width`: time, event, principal, source IP, error, target)
+/// outlast the others: the rest are dropped, least important first, before any of those is
+/// drawn narrower than its minimum, and those are dropped only below their squeezed width.
+///
+/// `blank` says which columns are empty on the page shown: they are drawn as wide as their
+/// header and give the rest away.
+pub fn fit_columns(
+    chosen: &[Column],
+    width: u16,
+    blank: &dyn Fn(Column) -> bool,
+) -> (Vec<Column>, Vec<u16>) {
+    // Asked once per column: `blank` reads the page.
+    let blanks: Vec<Column> = chosen.iter().copied().filter(|&c| blank(c)).collect();
+    let blank = |c: Column| blanks.contains(&c);
+    let header = |c: Column| c.header().chars().count() as u16;
+    let span = |c: Column| match blank(c) {
+        true => (header(c), header(c)),
+        false => c.widths(),
+    };
+    let squeezed = |c: Column| match blank(c) {
+        true => Some(header(c)),
+        false => c.squeezed_width(),
+    };
     let total = |cols: &[Column], w: &dyn Fn(Column) -> u16| -> u16 {
         cols.iter().map(|&c| w(c)).sum::<u16>() + cols.len().saturating_sub(1) as u16
     };
+    let floor = |c: Column| squeezed(c).unwrap_or(span(c).0);
     let mut columns = chosen.to_vec();
-    // Drop columns until the rest fit at a comfortable width (halfway from minimum to preferred).
-    let comfortable = |c: Column| (c.widths().0 + c.widths().1) / 2;
+    // Drop the dispensable columns until the rest fit at a comfortable width (halfway from
+    // minimum to preferred).
+    let comfortable = |c: Column| (span(c).0 + span(c).1) / 2;
     while columns.len() > 3 && total(&columns, &comfortable) > width {
+        match columns.iter().rposition(|&c| squeezed(c).is_none()) {
+            Some(i) => {
+                columns.remove(i);
+            }
+            None => break,
+        }
+    }
+    while columns.len() > 1 && total(&columns, &floor) > width {
         columns.pop();
     }
-    while columns.len() > 1 && total(&columns, &|c: Column| c.widths().0) > width {
-        columns.pop();
-    }
-    let mut widths: Vec<u16> = columns.iter().map(|c| c.widths().0).collect();
-    let mut spare = width.saturating_sub(total(&columns, &|c: Column| c.widths().0));
-    // Who did it matters more than a long event name: grow the principal first.
-    let mut by_need: Vec<usize> = (0..columns.len()).collect();
-    by_need.sort_by_key(|&i| columns[i] != Column::Principal);
-    for i in by_need {
-        let grow = (columns[i].widths().1 - columns[i].widths().0).min(spare);
+    let mut widths: Vec<u16> = columns.iter().map(|&c| floor(c)).collect();
+    let mut spare = width.saturating_sub(total(&columns, &floor));
+    // Squeezed columns get back to their minimum first, the identifiers (cut in the middle,
+    // so every cell counts) before the words.
+    let mut by_cut: Vec<usize> = (0..columns.len()).collect();
+    by_cut.sort_by_key(|&i| match columns[i] {
+        Column::Target => 0,
+        Column::Principal => 1,
+        _ => 2,
+    });
+    for i in by_cut {
+        let grow = span(columns[i]).0.saturating_sub(widths[i]).min(spare);
         widths[i] += grow;
         spare -= grow;
+    }
+    // Who did it matters more than a long event name: grow the principal first.
+    if let Some(i) = columns.iter().position(|&c| c == Column::Principal) {
+        let grow = span(columns[i]).1.saturating_sub(widths[i]).min(spare);
+        widths[i] += grow;
+        spare -= grow;
+    }
+    // Then the others toward their preferred width a cell at a time each, so no one column
+    // (an error code, mostly empty) takes what the event name and target both need.
+    while spare > 0 {
+        let mut grew = false;
+        for (i, &c) in columns.iter().enumerate() {
+            if spare > 0 && widths[i] < span(c).1 {
+                widths[i] += 1;
+                spare -= 1;
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
     }
     // Whatever is left goes to the free-text columns, which can always use it.
     if let Some(i) = columns.iter().position(|&c| c == Column::Principal) {
         widths[i] += spare / 2;
         spare -= spare / 2;
     }
-    match columns.iter().position(|&c| c == Column::Error) {
+    match columns
+        .iter()
+        .position(|&c| c == Column::Error && !blank(c))
+    {
         Some(i) => widths[i] += spare,
         None => {
             if let Some(w) = widths.last_mut() {
@@ -57,16 +130,74 @@ pub fn fit_columns(chosen: &[Column], width: u16) -> (Vec<Column>, Vec<u16>) {
 #[cfg(test)]
 mod tests {
     use super::fit_columns;
-    use crate::model::column::DEFAULT_COLUMNS;
+    use crate::model::column::{Column, DEFAULT_COLUMNS};
 
     #[test]
     fn columns_fit_any_width() {
         for w in [0u16, 20, 78, 118, 200, 400] {
-            let (cols, widths) = fit_columns(&DEFAULT_COLUMNS, w);
+            let (cols, widths) = fit_columns(&DEFAULT_COLUMNS, w, &|_| false);
             assert!(!cols.is_empty());
             let total: u16 = widths.iter().sum::<u16>() + cols.len() as u16 - 1;
             assert!(total <= w.max(19), "width {w}: {total}");
         }
-        assert_eq!(fit_columns(&DEFAULT_COLUMNS, 200).0.len(), 7);
+        assert_eq!(fit_columns(&DEFAULT_COLUMNS, 200, &|_| false).0.len(), 8);
+    }
+
+    /// Issue 22, item 7: an 80-column terminal (78 inside the table's borders) keeps the six
+    /// columns an investigation reads, shortened, the time and the address whole.
+    #[test]
+    fn eighty_columns_keep_the_six_by_shortening() {
+        // 78 inside the borders; 76 once a mark's gutter takes two.
+        for inside in [78, 76] {
+            let (cols, widths) = fit_columns(&DEFAULT_COLUMNS, inside, &|_| false);
+            assert_eq!(
+                cols,
+                [
+                    Column::Time,
+                    Column::Event,
+                    Column::Principal,
+                    Column::SourceIp,
+                    Column::Error,
+                    Column::Target
+                ]
+            );
+            let width = |c: Column| cols.iter().position(|&x| x == c).map(|i| widths[i]);
+            assert_eq!(width(Column::Time), Some(19));
+            assert_eq!(width(Column::SourceIp), Some(15));
+            for c in cols.iter() {
+                let w = width(*c).unwrap_or(0);
+                assert!(w >= c.squeezed_width().unwrap_or(0), "{c:?}: {w}");
+            }
+            assert_eq!(widths.iter().sum::<u16>() + 5, inside);
+        }
+        // The spare two cells go to the target, cut in the middle.
+        assert_eq!(
+            fit_columns(&DEFAULT_COLUMNS, 78, &|_| false).1,
+            [19, 10, 10, 15, 6, 13]
+        );
+        // The other chosen columns go first, whatever their place in the list.
+        let chosen = [
+            Column::Time,
+            Column::UserAgent,
+            Column::Event,
+            Column::Principal,
+        ];
+        assert_eq!(
+            fit_columns(&chosen, 60, &|_| false).0,
+            [Column::Time, Column::Event, Column::Principal]
+        );
+    }
+
+    /// A page with no targets and no errors (a console session's reads) lends their width
+    /// to the principal and the event name: the header alone stays.
+    #[test]
+    fn blank_columns_keep_their_header_and_lend_the_rest() {
+        let blank = |c: Column| matches!(c, Column::Target | Column::Error);
+        let (cols, widths) = fit_columns(&DEFAULT_COLUMNS, 92, &blank);
+        let width = |c: Column| cols.iter().position(|&x| x == c).map(|i| widths[i]);
+        assert_eq!(width(Column::Target), Some(6));
+        assert_eq!(width(Column::Error), Some(5));
+        assert!(width(Column::Principal) >= Some(24), "{widths:?}");
+        assert_eq!(widths.iter().sum::<u16>() + cols.len() as u16 - 1, 92);
     }
 }

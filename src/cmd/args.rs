@@ -74,7 +74,7 @@ pub struct DisplayArgs {
     #[arg(long, value_name = "HOW", value_parser = time_display)]
     pub time: Option<TimeDisplay>,
 
-    /// Visible columns, in order: time,event,principal,source-ip,error,source,region,
+    /// Visible columns, in order: time,event,principal,source-ip,error,target,source,region,
     /// access-key,account,user-agent,identity-type,read-only,event-id.
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_column)]
     pub columns: Vec<Column>,
@@ -466,6 +466,9 @@ pub enum GroupBy {
     Error,
     /// recipientAccountId.
     Account,
+    /// What the call acted on, from its request parameters or resources: bucket/key, user,
+    /// role, trail, instance, secret…
+    Target,
 }
 
 /// Flags for `s3://` locations.

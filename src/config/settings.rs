@@ -163,6 +163,7 @@ pub fn column_name(c: Column) -> &'static str {
         Column::IdentityType => "identity-type",
         Column::ReadOnly => "read-only",
         Column::EventId => "event-id",
+        Column::Target => "target",
     }
 }
 

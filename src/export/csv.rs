@@ -7,7 +7,7 @@ use crate::model::store::{EventIdx, Store};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-const HEADER: [&str; 13] = [
+const HEADER: [&str; 14] = [
     "eventTime",
     "eventName",
     "eventSource",
@@ -20,6 +20,7 @@ const HEADER: [&str; 13] = [
     "errorMessage",
     "userAgent",
     "eventID",
+    "target",
     "note",
 ];
 
@@ -42,7 +43,7 @@ pub(crate) fn write(
         // Event values are kept as they are (quoting keeps newlines inside their cell): this
         // is evidence, and the raw records it came from are in the JSONL export.
         let time = rfc3339(e.time).unwrap_or_default();
-        let cells: [&str; 13] = [
+        let cells: [&str; 14] = [
             &time,
             store.text(e.name),
             store.text(e.source),
@@ -55,6 +56,7 @@ pub(crate) fn write(
             e.error_message.as_deref().unwrap_or(""),
             store.text(e.user_agent),
             e.event_id.as_deref().unwrap_or(""),
+            store.text(e.target),
             notes.get(&i).map_or("", String::as_str),
         ];
         let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();

@@ -30,9 +30,9 @@ pub(crate) fn write(
     writeln!(out)?;
     writeln!(
         out,
-        "| Time (UTC) | Principal | Key | IP | Action | Outcome | Note |"
+        "| Time (UTC) | Principal | Key | IP | Action | Target | Outcome | Note |"
     )?;
-    writeln!(out, "|---|---|---|---|---|---|---|")?;
+    writeln!(out, "|---|---|---|---|---|---|---|---|")?;
     for &i in rows {
         let e = store.event(i);
         let cells = [
@@ -41,6 +41,7 @@ pub(crate) fn write(
             store.text(e.identity.access_key_id).to_string(),
             store.text(e.source_ip).to_string(),
             action(store, e),
+            store.text(e.target).to_string(),
             outcome(store, e),
             notes.get(&i).cloned().unwrap_or_default(),
         ];

@@ -34,6 +34,7 @@ pub(crate) enum Sel {
     Role,
     Portal,
     SignIn,
+    Target,
 }
 
 pub(crate) enum Matcher {
@@ -120,6 +121,7 @@ fn cols(sel: Sel) -> &'static [Col] {
         Sel::Role => &[Col::IssuerName, Col::IssuerArn],
         Sel::Portal => &[Col::CredentialId],
         Sel::SignIn => &[Col::AuthWorkflow],
+        Sel::Target => &[Col::Target],
     }
 }
 
@@ -199,6 +201,7 @@ fn field_sel(field: Field) -> Option<Sel> {
         Field::Error => Sel::ErrorCode,
         Field::UserAgent => Sel::UserAgent,
         Field::Resource => Sel::Resource,
+        Field::Target => Sel::Target,
         Field::Type => Sel::IdentityType,
         Field::Category => Sel::Category,
         Field::Vpce => Sel::Vpce,

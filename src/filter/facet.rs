@@ -14,16 +14,22 @@ pub enum Facet {
     Event,
     Error,
     Region,
+    Target,
+    Account,
+    UserAgent,
 }
 
 impl Facet {
-    pub const ALL: [Facet; 6] = [
+    pub const ALL: [Facet; 9] = [
         Facet::Principal,
         Facet::Ip,
         Facet::Key,
         Facet::Event,
+        Facet::Target,
         Facet::Error,
         Facet::Region,
+        Facet::Account,
+        Facet::UserAgent,
     ];
 
     pub fn title(self) -> &'static str {
@@ -34,6 +40,9 @@ impl Facet {
             Facet::Event => "event names",
             Facet::Error => "error codes",
             Facet::Region => "regions",
+            Facet::Target => "targets",
+            Facet::Account => "accounts",
+            Facet::UserAgent => "user agents",
         }
     }
 
@@ -46,6 +55,9 @@ impl Facet {
             Facet::Event => Field::Event,
             Facet::Error => Field::Error,
             Facet::Region => Field::Region,
+            Facet::Target => Field::Target,
+            Facet::Account => Field::Account,
+            Facet::UserAgent => Field::UserAgent,
         }
     }
 
@@ -57,6 +69,10 @@ impl Facet {
             Facet::Event => e.name,
             Facet::Error => e.error_code,
             Facet::Region => e.region,
+            Facet::Target => e.target,
+            // The account the event was recorded in (`account:` also matches the caller's).
+            Facet::Account => e.account,
+            Facet::UserAgent => e.user_agent,
         }
     }
 }

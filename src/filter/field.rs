@@ -15,6 +15,7 @@ pub enum Field {
     Error,
     UserAgent,
     Resource,
+    Target,
     Type,
     ReadOnly,
     Category,
@@ -122,6 +123,12 @@ pub const FIELDS: &[FieldSpec] = &[
         names: &["resource", "res"],
         kind: MatchKind::Contains,
         help: "resources[].ARN",
+    },
+    FieldSpec {
+        field: Field::Target,
+        names: &["target"],
+        kind: MatchKind::Contains,
+        help: "what the call acted on: bucket/key, user, role, trail, instance…",
     },
     FieldSpec {
         field: Field::Type,

@@ -73,7 +73,12 @@ fn exact(field: Field, value: &str) -> Result<String, String> {
             "false" | "no" => "readOnly = false".to_string(),
             _ => return Err(format!("readonly:={} is not true or false", literal(value))),
         },
-        Field::Session | Field::Resource | Field::Lineage | Field::After | Field::Before => {
+        Field::Session
+        | Field::Resource
+        | Field::Lineage
+        | Field::Target
+        | Field::After
+        | Field::Before => {
             return Err(format!(
                 "{} pivots run on the loaded events only",
                 field.name()

@@ -21,15 +21,17 @@ pub enum Column {
     IdentityType,
     ReadOnly,
     EventId,
+    Target,
 }
 
 /// Every column, in the order the column chooser lists them.
-pub const ALL_COLUMNS: [Column; 13] = [
+pub const ALL_COLUMNS: [Column; 14] = [
     Column::Time,
     Column::Event,
     Column::Principal,
     Column::SourceIp,
     Column::Error,
+    Column::Target,
     Column::Source,
     Column::Region,
     Column::AccessKey,
@@ -40,13 +42,15 @@ pub const ALL_COLUMNS: [Column; 13] = [
     Column::EventId,
 ];
 
-/// In order of importance: narrow terminals drop columns from the end of this list first.
-pub const DEFAULT_COLUMNS: [Column; 7] = [
+/// In order of importance: narrow terminals drop columns from the end of this list first,
+/// and shorten the first six (`Column::squeezed_width`) before dropping any of them.
+pub const DEFAULT_COLUMNS: [Column; 8] = [
     Column::Time,
     Column::Event,
     Column::Principal,
     Column::SourceIp,
     Column::Error,
+    Column::Target,
     Column::Source,
     Column::Region,
 ];
@@ -67,6 +71,7 @@ impl Column {
             Column::IdentityType => "IDENTITY",
             Column::ReadOnly => "RO",
             Column::EventId => "EVENT ID",
+            Column::Target => "TARGET",
         }
     }
 
@@ -86,7 +91,33 @@ impl Column {
             Column::IdentityType => (8, 14),
             Column::ReadOnly => (2, 3),
             Column::EventId => (12, 36),
+            Column::Target => (16, 40),
         }
+    }
+
+    /// How narrow the table draws this column, its text cut with `…`, before it drops it:
+    /// time, event, principal, source IP, error and target stay at 80 columns, marks gutter
+    /// and all (71 cells and 5 gaps: the time and address whole, the rest shortened); other
+    /// columns are dropped rather than squeezed.
+    pub fn squeezed_width(self) -> Option<u16> {
+        match self {
+            Column::Time => Some(19),
+            Column::SourceIp => Some(15),
+            Column::Target => Some(11),
+            Column::Event | Column::Principal => Some(10),
+            Column::Error => Some(6),
+            _ => None,
+        }
+    }
+
+    /// Whether a cell too long for its column loses its middle rather than its end: ARNs,
+    /// keys and object paths say the most at both ends (the account and the name, the bucket
+    /// and the file).
+    pub fn cuts_in_the_middle(self) -> bool {
+        matches!(
+            self,
+            Column::Principal | Column::Target | Column::AccessKey | Column::EventId
+        )
     }
 
     pub fn cell(self, store: &Store, e: &Event) -> String {
@@ -111,6 +142,7 @@ impl Column {
                 None => "",
             },
             Column::EventId => e.event_id.as_deref().unwrap_or(""),
+            Column::Target => store.text(e.target),
         };
         visible(raw).into_owned()
     }
@@ -130,6 +162,7 @@ impl Column {
             Column::Account => e.account,
             Column::UserAgent => e.user_agent,
             Column::IdentityType => e.identity.kind,
+            Column::Target => e.target,
             Column::Time | Column::ReadOnly | Column::EventId => None,
         }
     }

@@ -32,9 +32,10 @@ pub enum Col {
     IssuerArn,
     CredentialId,
     AuthWorkflow,
+    Target,
 }
 
-const COLS: usize = 22;
+const COLS: usize = 23;
 
 impl Col {
     fn of(self, e: &Event) -> Option<Sym> {
@@ -62,6 +63,7 @@ impl Col {
             Col::IssuerArn => id.issuer_arn,
             Col::CredentialId => id.credential_id,
             Col::AuthWorkflow => id.auth_workflow,
+            Col::Target => e.target,
         }
     }
 
@@ -88,6 +90,7 @@ impl Col {
         Col::IssuerArn,
         Col::CredentialId,
         Col::AuthWorkflow,
+        Col::Target,
     ];
 }
 

@@ -20,6 +20,8 @@ pub struct Event {
     pub event_type: Option<Sym>,
     pub category: Option<Sym>,
     pub vpce: Option<Sym>,
+    /// What the call acted on (`model::target`): a bucket/key, a user, a trail, an instance.
+    pub target: Option<Sym>,
     pub event_version: Option<Sym>,
     pub read_only: Option<bool>,
     pub management: Option<bool>,

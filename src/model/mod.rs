@@ -14,6 +14,7 @@ pub mod principal;
 pub mod record;
 pub mod sanitize;
 pub mod store;
+pub mod target;
 pub mod time;
 pub mod time_display;
 pub mod warning;

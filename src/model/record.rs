@@ -4,6 +4,7 @@
 use super::compact::compact_json;
 use super::loose::{present, text, Loose};
 use super::outcome;
+use super::target;
 use super::time::EventTime;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -32,6 +33,8 @@ pub struct Record {
     pub management: Option<bool>,
     pub identity: Option<IdentityRecord>,
     pub resources: Vec<ResourceRecord>,
+    /// What the call acted on (`model::target`), bounded.
+    pub target: Option<Box<str>>,
     /// Shared rather than owned: a session's autosave takes the records it has not written
     /// yet off the UI thread without copying them.
     pub raw: Arc<str>,
@@ -117,6 +120,9 @@ pub(crate) struct RecordView<'a> {
     pub(crate) identity: Option<&'a RawValue>,
     #[serde(borrow)]
     resources: Option<&'a RawValue>,
+    /// Read only for the target (`model::target`), by the rule the call's name picks.
+    #[serde(borrow, rename = "requestParameters")]
+    request_parameters: Option<&'a RawValue>,
     #[serde(borrow, rename = "additionalEventData")]
     additional: Option<&'a RawValue>,
     /// Kept unread unless `outcome` needs it: sign-in events record failure here.
@@ -267,7 +273,7 @@ impl RecordView<'_> {
                 Err(why) => (Some(unreadable_identity()), Some(why)),
             },
         };
-        let resources = nested::<Vec<ResourceView>>(self.resources)
+        let resources: Vec<ResourceRecord> = nested::<Vec<ResourceView>>(self.resources)
             .unwrap_or_default()
             .into_iter()
             .map(|r| ResourceRecord {
@@ -276,6 +282,12 @@ impl RecordView<'_> {
                 account_id: owned(&r.account_id),
             })
             .collect();
+        let target = target::of(
+            text(&self.source),
+            text(&self.name),
+            self.request_parameters,
+            resources.iter().find_map(|r| r.arn.as_deref()),
+        );
         let event_id = owned(&self.event_id);
         let raw = if keep_raw || event_id.is_none() {
             Arc::from(compact_json(raw_text))
@@ -310,6 +322,7 @@ impl RecordView<'_> {
             management: self.management.as_ref().and_then(Loose::as_bool),
             identity,
             resources,
+            target,
             raw,
         };
         (record, identity_problem)

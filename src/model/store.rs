@@ -264,6 +264,7 @@ impl Store {
             event_type: i.intern_opt(r.event_type.as_deref()),
             category: i.intern_opt(r.category.as_deref()),
             vpce: i.intern_opt(r.vpce.as_deref()),
+            target: i.intern_opt(r.target.as_deref()),
             event_version: i.intern_opt(r.event_version.as_deref()),
             read_only: r.read_only,
             management: r.management,

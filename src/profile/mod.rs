@@ -2,12 +2,15 @@
 //! how much, what failed, read against write, from where, with what, in which regions and
 //! accounts, and what it called most (the playbook's "count activity by role"). Values the
 //! view's principals had not used before are marked first-seen: a new IP, user agent, region
-//! or API for a known principal is how an intruder stands out.
+//! or API for a known principal is how an intruder stands out. What it moved through S3
+//! (bytes, objects read and deleted) is `transfer`.
 
 mod agent;
 pub mod timeline;
+mod transfer;
 
 pub use agent::Agent;
+pub use transfer::Transfer;
 
 use crate::model::store::{EventIdx, IndexedField, Store};
 use crate::model::time::EventTime;
@@ -28,6 +31,8 @@ pub struct Profile {
     pub denied: usize,
     pub reads: usize,
     pub writes: usize,
+    /// Bytes and distinct objects read, written and deleted through S3.
+    pub s3: Transfer,
     pub principals: Vec<Count>,
     pub ips: Vec<Count>,
     pub agents: Vec<Count>,
@@ -83,6 +88,7 @@ impl Profile {
                 None => {}
             }
         }
+        p.s3 = Transfer::of(store, rows);
         let baseline = Baseline::new(store, rows, p.first);
         p.baseline = baseline.describe.clone();
         p.principals = top(
@@ -112,8 +118,8 @@ impl Profile {
 }
 
 impl Profile {
-    /// Lines the pane draws (see ui::profile): three of figures, then a title, a blank and
-    /// the rows of each list.
+    /// Lines the pane draws (see ui::profile): three of figures (four with S3 transfers),
+    /// then a title, a blank and the rows of each list.
     pub fn line_count(&self) -> usize {
         let lists = [
             &self.principals,
@@ -123,7 +129,8 @@ impl Profile {
             &self.accounts,
             &self.calls,
         ];
-        3 + lists.iter().map(|l| l.len() + 2).sum::<usize>()
+        let figures = if self.s3.is_empty() { 3 } else { 4 };
+        figures + lists.iter().map(|l| l.len() + 2).sum::<usize>()
     }
 }
 

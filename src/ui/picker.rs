@@ -35,20 +35,13 @@ pub(crate) fn search_line(query: &str, count: String, theme: &Theme) -> Line<'st
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let Some(p) = &app.picker else { return };
     let area = centered(frame.area(), 90);
-    let tabs: Vec<Span> = Facet::ALL
-        .iter()
-        .map(|&f| {
-            let style = if f == p.facet {
-                theme.style(Meaning::Selected)
-            } else {
-                theme.style(Meaning::Dim)
-            };
-            Span::styled(format!(" {} ", f.title()), style)
-        })
-        .collect();
     let block = Block::bordered()
         .border_style(theme.style(Meaning::BorderFocused))
-        .title(Line::from(tabs))
+        .title(Line::from(tabs(
+            p.facet,
+            area.width.saturating_sub(2),
+            theme,
+        )))
         .title_bottom(Line::styled(
             {
                 let key = |c| app.key_for(Layer::Facets, c);
@@ -84,4 +77,47 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The facet tabs that fit in `width` cells, the selected one always among them: on a
+/// narrow screen the row scrolls, `‹` and `›` saying that more tabs lie that way.
+fn tabs(selected: Facet, width: u16, theme: &Theme) -> Vec<Span<'static>> {
+    let titles: Vec<String> = Facet::ALL
+        .iter()
+        .map(|f| format!(" {} ", f.title()))
+        .collect();
+    let at = Facet::ALL.iter().position(|&f| f == selected).unwrap_or(0);
+    let width = usize::from(width);
+    let cells =
+        |r: std::ops::Range<usize>| titles[r].iter().map(|t| t.chars().count()).sum::<usize>();
+    // Two cells kept for the arrows whenever anything is hidden.
+    let room = if cells(0..titles.len()) <= width {
+        width
+    } else {
+        width.saturating_sub(2)
+    };
+    let mut first = 0;
+    while first < at && cells(first..at + 1) > room {
+        first += 1;
+    }
+    let mut last = at + 1;
+    while last < titles.len() && cells(first..last + 1) <= room {
+        last += 1;
+    }
+    let mut spans = Vec::new();
+    if first > 0 {
+        spans.push(Span::styled("‹", theme.style(Meaning::Dim)));
+    }
+    for (i, title) in titles.iter().enumerate().take(last).skip(first) {
+        let meaning = if i == at {
+            Meaning::Selected
+        } else {
+            Meaning::Dim
+        };
+        spans.push(Span::styled(title.clone(), theme.style(meaning)));
+    }
+    if last < titles.len() {
+        spans.push(Span::styled("›", theme.style(Meaning::Dim)));
+    }
+    spans
 }

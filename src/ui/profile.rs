@@ -2,9 +2,9 @@
 //! values marked ★ with their first use. Values come from events: shown escaped.
 
 use crate::model::sanitize::visible;
-use crate::profile::{Count, Profile};
+use crate::profile::{Count, Profile, Transfer};
 use crate::theme::{Meaning, Theme};
-use crate::ui::text::group;
+use crate::ui::text::{bytes, group};
 use ratatui::text::{Line, Span};
 
 /// The profile's lines; `loading` while the events are still arriving (a reopen, a first
@@ -36,8 +36,14 @@ pub fn lines<'a>(p: &Profile, loading: bool, theme: &Theme) -> Vec<Line<'a>> {
             group(p.reads),
             group(p.writes)
         )),
-        Line::styled(format!("  ★ {}", p.baseline), theme.style(Meaning::Dim)),
     ];
+    if !p.s3.is_empty() {
+        out.push(Line::raw(transfer_line(&p.s3)));
+    }
+    out.push(Line::styled(
+        format!("  ★ {}", p.baseline),
+        theme.style(Meaning::Dim),
+    ));
     for (title, list) in [
         ("Principals", &p.principals),
         ("Source IPs", &p.ips),
@@ -51,6 +57,21 @@ pub fn lines<'a>(p: &Profile, loading: bool, theme: &Theme) -> Vec<Line<'a>> {
         out.extend(list.iter().map(|c| count_line(c, theme)));
     }
     out
+}
+
+/// `S3: read 1.2 MiB (34 objects) · written 5.0 KiB · deleted 3 objects`.
+fn transfer_line(t: &Transfer) -> String {
+    let objects = |n: usize| match n {
+        1 => "1 object".to_string(),
+        n => format!("{} objects", group(n)),
+    };
+    format!(
+        "  S3: read {} ({}) · written {} · deleted {}",
+        bytes(t.bytes_read),
+        objects(t.objects_read),
+        bytes(t.bytes_written),
+        objects(t.objects_deleted)
+    )
 }
 
 fn count_line<'a>(c: &Count, theme: &Theme) -> Line<'a> {

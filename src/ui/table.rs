@@ -4,6 +4,7 @@ use crate::app::{App, Focus};
 use crate::model::column::Column;
 use crate::model::event::Event;
 use crate::theme::{Meaning, Theme};
+use crate::ui::text::{shorten_end, shorten_middle};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Row, Table};
@@ -34,7 +35,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .title(Line::styled(title, theme.style(Meaning::Header)));
     // Once something is marked, a one-character gutter shows the marks.
     let gutter = !app.marks.is_empty();
-    let (columns, mut widths) = app.fitted_columns(area.width);
+    let (columns, column_widths) = app.fitted_columns(area.width);
+    let mut widths = column_widths.clone();
     if gutter {
         widths.insert(0, 1);
     }
@@ -61,7 +63,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         let selected = start + i == app.table.cursor;
         let cells = columns
             .iter()
-            .map(|&c| cell(app, theme, event, c, selected));
+            .zip(&column_widths)
+            .map(|(&c, &w)| cell(app, theme, event, (c, w), selected));
         let row = Row::new(mark.into_iter().chain(cells));
         if selected {
             row.style(selected_style)
@@ -89,10 +92,10 @@ fn cell<'a>(
     app: &'a App,
     theme: &Theme,
     event: &Event,
-    column: Column,
+    (column, width): (Column, u16),
     selected: bool,
 ) -> Cell<'a> {
-    let text = app.cell_text(column, event);
+    let text = fit(app.cell_text(column, event), column, width);
     let meaning = match column {
         Column::Error if event.is_error() => Some(Meaning::Error),
         Column::Event if event.is_error() => Some(Meaning::Error),
@@ -111,6 +114,17 @@ fn cell<'a>(
         }
         Some(m) => Cell::from(text).style(theme.style(m)),
         None => Cell::from(text),
+    }
+}
+
+/// A cell's text in its column's width, `…` where it is cut: in the middle for identifiers
+/// (an ARN's account and name, a key's bucket and file), at the end for words.
+fn fit(text: String, column: Column, width: u16) -> String {
+    let width = usize::from(width);
+    if column.cuts_in_the_middle() {
+        shorten_middle(&text, width)
+    } else {
+        shorten_end(&text, width)
     }
 }
 

@@ -92,6 +92,44 @@ pub(crate) fn fit_crumbs(crumbs: &[String], width: usize) -> String {
     shorten_middle(&joined(&parts), width)
 }
 
+/// `text` in at most `width` cells, its end replaced by `…` when it is longer.
+pub(crate) fn shorten_end(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let cells = |c: char| c.width().unwrap_or(0);
+    if text.chars().map(cells).sum::<usize>() <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        if used + cells(c) > width - 1 {
+            break;
+        }
+        used += cells(c);
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// A byte count as people read it: `0 B`, `512 B`, `1.5 KiB`, `3.2 GiB`.
+pub(crate) fn bytes(n: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    match unit {
+        0 => format!("{n} B"),
+        _ => format!("{value:.1} {}", UNITS[unit]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -119,6 +157,25 @@ mod tests {
         for w in 0..140 {
             assert!(super::fit_crumbs(&crumbs, w).width() <= w, "fits {w}");
         }
+    }
+
+    #[test]
+    fn words_are_cut_at_the_end_within_their_width() {
+        use unicode_width::UnicodeWidthStr;
+        assert_eq!(super::shorten_end("AccessDenied", 12), "AccessDenied");
+        assert_eq!(super::shorten_end("AccessDenied", 7), "Access…");
+        assert_eq!(super::shorten_end("AccessDenied", 1), "…");
+        assert_eq!(super::shorten_end("AccessDenied", 0), "");
+        assert!(super::shorten_end("日本語日本語", 6).width() <= 6);
+    }
+
+    #[test]
+    fn byte_counts_read_at_a_glance() {
+        assert_eq!(super::bytes(0), "0 B");
+        assert_eq!(super::bytes(1023), "1023 B");
+        assert_eq!(super::bytes(1536), "1.5 KiB");
+        assert_eq!(super::bytes(5 * 1024 * 1024 * 1024), "5.0 GiB");
+        assert_eq!(super::bytes(u64::MAX), "16384.0 PiB");
     }
 
     #[test]

@@ -148,16 +148,25 @@ impl Tmux {
     /// a busy machine, so a picture taken the moment one text appears may be half of a frame.
     /// Returns the settled screen.
     pub fn settled_escaped(&self, quiet: Duration, secs: u64) -> String {
+        self.settle(quiet, secs, Tmux::screen_escaped)
+    }
+
+    /// The same as `settled_escaped`, for the plain text.
+    pub fn settled(&self, quiet: Duration, secs: u64) -> String {
+        self.settle(quiet, secs, Tmux::screen)
+    }
+
+    fn settle(&self, quiet: Duration, secs: u64, capture: fn(&Tmux) -> String) -> String {
         let above_status = |screen: &str| {
             let rows: Vec<&str> = screen.lines().collect();
             rows[..rows.len().saturating_sub(1)].join("\n")
         };
         let deadline = Instant::now() + Duration::from_secs(secs);
-        let mut last = self.screen_escaped();
+        let mut last = capture(self);
         let mut since = Instant::now();
         loop {
             std::thread::sleep(Duration::from_millis(25));
-            let now = self.screen_escaped();
+            let now = capture(self);
             if above_status(&now) != above_status(&last) {
                 last = now;
                 since = Instant::now();

@@ -23,6 +23,7 @@ fn value(by: GroupBy, e: &Event) -> Option<Sym> {
         GroupBy::Region => e.region,
         GroupBy::Error => e.error_code,
         GroupBy::Account => e.account,
+        GroupBy::Target => e.target,
     }
 }
 

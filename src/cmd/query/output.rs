@@ -66,6 +66,7 @@ pub fn events(
                     store.text(e.account).to_string(),
                     store.text(e.error_code).to_string(),
                     e.event_id.as_deref().unwrap_or("").to_string(),
+                    store.text(e.target).to_string(),
                 ];
                 let line: Vec<String> = cells.iter().map(|c| dest.csv(c)).collect();
                 writeln!(out, "{}", line.join(","))?;
@@ -96,7 +97,8 @@ pub fn events(
     Ok(())
 }
 
-const CSV_HEADER: [&str; 10] = [
+/// New columns go at the end, so scripts that read columns by position keep working.
+const CSV_HEADER: [&str; 11] = [
     "eventTime",
     "eventName",
     "eventSource",
@@ -107,6 +109,7 @@ const CSV_HEADER: [&str; 10] = [
     "recipientAccountId",
     "errorCode",
     "eventID",
+    "target",
 ];
 
 // pub: the fuzz targets use it (fuzz/fuzz_targets/query_output.rs).
