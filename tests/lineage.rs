@@ -49,7 +49,17 @@ fn the_demo_leaked_key_leads_to_the_backdoor_key_and_the_deletions() {
     assert_eq!(lines[2].who, "backup-svc");
     assert_eq!(
         lines[1].text(),
-        "└─ AssumeRole 2026-11-19 02:21:40 → ASIAXATTACKSESSION01  OrganizationAccountAccessRole/deploy-sync  12 events, first 2026-11-19 02:24:12"
+        "└─ AssumeRole 2026-11-19 02:21:40 → ASIAXATTACKSESSION01  OrganizationAccountAccessRole/deploy-sync  acct 444455556666  12 events, first 2026-11-19 02:24:12"
+    );
+    // Each hop says its account: the leaked key's own, then the one the role led into.
+    let accounts: Vec<Option<&str>> = lines.iter().map(|l| l.account.as_deref()).collect();
+    assert_eq!(
+        accounts,
+        [
+            Some("111122223333"),
+            Some("444455556666"),
+            Some("444455556666")
+        ]
     );
     // Asked from the middle, the tree shows the chain above it too.
     let mid = tree(&lineage, &store, &key("ASIAXATTACKSESSION01"));
@@ -407,9 +417,25 @@ fn a_portal_session_leads_to_the_role_sessions_it_asked_for_and_their_keys() {
     );
     // One session of each role in each account is Alice's: matched by role and account.
     assert!(
-        text[1].contains("└─ GetRoleCredentials (matched by role and account) 2026-02-10 09:14:31 → ASIA4ALICEDEV0000001  AWSReservedSSO_AdministratorAccess_3f7a9c1e2b4d6f80/alice@example.com  3 events"),
+        text[1].contains("GetRoleCredentials (matched by role and account) 2026-02-10 09:14:31 → ASIA4ALICEDEV0000001  AWSReservedSSO_AdministratorAccess_3f7a9c1e2b4d6f80/alice@example.com  acct 444455556666  3 events"),
         "{text:#?}"
     );
+    // Siblings branch with ├─ and the last with └─; the bar runs down past the first
+    // sibling's own child to the second; a wrapped row hangs under its node's text.
+    let guides: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| (l.guide.as_str(), l.continued.as_str()))
+        .collect();
+    assert_eq!(
+        guides,
+        [
+            ("", "│  "),
+            ("├─ ", "│  │  "),
+            ("│  └─ ", "│        "),
+            ("└─ ", "      "),
+        ]
+    );
+    assert!(text[2].contains("1 event,"), "{text:#?}");
     assert!(
         text[2].contains("CreateAccessKey") && text[2].contains("ci-bot"),
         "{text:#?}"

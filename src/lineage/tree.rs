@@ -21,11 +21,19 @@ pub struct TreeLine {
     pub via: Option<(String, EventTime)>,
     /// Who it acts as.
     pub who: String,
+    /// The account it acts in (its events' `userIdentity.accountId`): a hop into another
+    /// account shows on its own line.
+    pub account: Option<String>,
     /// Events done with it in the store, and the first one's time.
     pub events: usize,
     pub first: Option<EventTime>,
     /// The credential the tree was asked for.
     pub focus: bool,
+    /// What is drawn before it: `│  ├─ ` (`draw_guides`, once the tree is whole).
+    pub guide: String,
+    /// What is drawn before its wrapped continuation rows: the guides that pass it, so the
+    /// rest of its text lines up under it.
+    pub continued: String,
 }
 
 impl TreeLine {
@@ -38,15 +46,22 @@ impl TreeLine {
     /// The same with times to the minute and without the year (`11-19 02:21`): for the app's
     /// overlay, where width is short.
     pub fn compact(&self) -> String {
-        self.render(|t| {
+        format!("{}{}", self.guide, self.compact_text())
+    }
+
+    /// The text after the guide, escaped: what wraps in a narrow overlay.
+    pub fn compact_text(&self) -> String {
+        self.body(|t| {
             let full = t.format_utc();
             full.get(5..16).unwrap_or(&full).to_string()
         })
     }
 
     fn render(&self, time: impl Fn(EventTime) -> String) -> String {
-        let indent = "   ".repeat(self.depth.saturating_sub(1));
-        let branch = if self.depth > 0 { "└─ " } else { "" };
+        format!("{}{}", self.guide, self.body(time))
+    }
+
+    fn body(&self, time: impl Fn(EventTime) -> String) -> String {
         let via = match &self.via {
             Some((name, t)) => format!("{name} {} → ", time(*t)),
             None => String::new(),
@@ -56,18 +71,68 @@ impl TreeLine {
             None => String::new(),
         };
         let focus = if self.focus { "  ◀" } else { "" };
+        let account = match &self.account {
+            Some(a) => format!("  acct {a}"),
+            None => String::new(),
+        };
+        let events = match self.events {
+            1 => "1 event".to_string(),
+            n => format!("{n} events"),
+        };
         let line = format!(
-            "{indent}{branch}{via}{}  {}  {} events{first}{focus}",
+            "{via}{}  {}{account}  {events}{first}{focus}",
             self.cred.label(),
             self.who,
-            self.events
         );
         visible(&line).into_owned()
     }
 }
 
-/// The tree around `focus`.
+/// The tree around `focus`, its guides drawn.
 pub fn tree(lineage: &Lineage, store: &Store, focus: &Cred) -> Vec<TreeLine> {
+    let mut lines = grow(lineage, store, focus);
+    draw_guides(&mut lines);
+    lines
+}
+
+/// `├─` before a line with a later sibling, `└─` before the last; `│` down every level whose
+/// node has a sibling still to come, so each branch reads back to its parent.
+fn draw_guides(lines: &mut [TreeLine]) {
+    // Whether the line at `i` has a sibling further down (before its parent's subtree ends).
+    let has_next_sibling = |lines: &[TreeLine], i: usize| {
+        let depth = lines[i].depth;
+        lines[i + 1..]
+            .iter()
+            .take_while(|l| l.depth >= depth)
+            .any(|l| l.depth == depth)
+    };
+    let mut open: Vec<bool> = Vec::new(); // per depth: a sibling still to come
+    for i in 0..lines.len() {
+        let depth = lines[i].depth;
+        let more = has_next_sibling(lines, i);
+        let has_children = lines.get(i + 1).is_some_and(|l| l.depth > depth);
+        open.truncate(depth);
+        open.resize(depth, false);
+        let bars = |levels: &[bool]| -> String {
+            levels
+                .iter()
+                .map(|&o| if o { "│  " } else { "   " })
+                .collect()
+        };
+        let (guide, through) = match depth {
+            0 => (String::new(), String::new()),
+            _ => (
+                format!("{}{}", bars(&open[1..]), if more { "├─ " } else { "└─ " }),
+                format!("{}{}", bars(&open[1..]), if more { "│  " } else { "   " }),
+            ),
+        };
+        lines[i].guide = guide;
+        lines[i].continued = format!("{through}{}", if has_children { "│  " } else { "   " });
+        open.push(more);
+    }
+}
+
+fn grow(lineage: &Lineage, store: &Store, focus: &Cred) -> Vec<TreeLine> {
     // Up: the chain of parents (the first minting of each), guarding against loops.
     let mut chain = vec![(focus.clone(), None)];
     let mut seen: HashSet<Cred> = HashSet::from([focus.clone()]);
@@ -179,14 +244,23 @@ fn line(
         .map(|&i| store.event(i).time)
         .filter(|t| t.is_known())
         .min();
+    let account = events.iter().find_map(|&i| {
+        let e = store.event(i);
+        Some(store.text(e.identity.account_id.or(e.account)))
+            .filter(|a| !a.is_empty())
+            .map(|a| visible(a).into_owned())
+    });
     TreeLine {
         depth,
         cred: cred.clone(),
         via,
         who,
+        account,
         events: events.len(),
         first,
         focus,
+        guide: String::new(),
+        continued: String::new(),
     }
 }
 

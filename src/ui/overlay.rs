@@ -66,15 +66,19 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, overlay: Overlay) {
             super::timeline::lines(app, theme, cursor, anchor),
             0,
         ),
-        Overlay::Lineage { cursor } => (
-            format!(
-                " credential lineage: {} pivots to the key, {} closes ",
-                key(Command::Accept),
-                key(Command::Back)
-            ),
-            lineage_lines(app, theme, cursor),
-            cursor.saturating_sub(3),
-        ),
+        Overlay::Lineage { cursor } => {
+            let (lines, cursor_row) =
+                lineage_lines(app, theme, cursor, area.width.saturating_sub(2) as usize);
+            (
+                format!(
+                    " credential lineage: {} pivots to the key, {} closes ",
+                    key(Command::Accept),
+                    key(Command::Back)
+                ),
+                lines,
+                cursor_row.saturating_sub(3),
+            )
+        }
         Overlay::Fetch { cursor } => (
             format!(
                 " LookupEvents: {} goes back to the time picked, {} closes ",
@@ -263,20 +267,42 @@ fn filter_help<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
 }
 
 /// The tree around the selected event's credential; the cursor's line highlighted.
-fn lineage_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>> {
-    let mut lines: Vec<Line> = app
-        .lineage
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let line = Line::raw(format!(" {}", l.compact()));
-            if i == cursor {
-                line.style(theme.style(Meaning::Selected))
-            } else {
-                line
-            }
-        })
-        .collect();
+/// The lineage tree, one node per line where it fits; a node too long for the overlay wraps
+/// under its own text, the guides drawn through its continuation rows. Also the row the
+/// cursor's node starts on, for the scroll.
+fn lineage_lines<'a>(
+    app: &'a App,
+    theme: &Theme,
+    cursor: usize,
+    width: usize,
+) -> (Vec<Line<'a>>, usize) {
+    use unicode_width::UnicodeWidthStr;
+    let mut lines: Vec<Line> = Vec::new();
+    let mut cursor_row = 0;
+    for (i, node) in app.lineage.iter().enumerate() {
+        if i == cursor {
+            cursor_row = lines.len();
+        }
+        let guide = format!(" {}", node.guide);
+        let room = width.saturating_sub(guide.width()).max(20);
+        let style = match i == cursor {
+            true => theme.style(Meaning::Selected),
+            false => ratatui::style::Style::default(),
+        };
+        for (row, text) in hanging(&node.compact_text(), room).into_iter().enumerate() {
+            let lead = match row {
+                0 => guide.clone(),
+                _ => format!(" {}", node.continued),
+            };
+            lines.push(
+                Line::from(vec![
+                    Span::styled(lead, theme.style(Meaning::Dim)),
+                    Span::raw(text),
+                ])
+                .style(style),
+            );
+        }
+    }
     if app.lineage.len() <= 1 {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
@@ -307,7 +333,7 @@ fn lineage_lines<'a>(app: &'a App, theme: &Theme, cursor: usize) -> Vec<Line<'a>
             theme.style(Meaning::Dim),
         ));
     }
-    lines
+    (lines, cursor_row)
 }
 
 /// The walk's views, newest first: the one on screen marked, each with its place in the
