@@ -216,7 +216,7 @@ fn walk_from_the_leaked_key_to_the_deletions_by_lineage_and_pivots() {
     t.send_keys(&["l"]);
     let tree = t.wait_text("credential lineage", 10);
     assert!(
-        tree.contains("AKIAXLEAKED0EXAMPLE1  ci-deploy  35 events"),
+        tree.contains("AKIAXLEAKED0EXAMPLE1  ci-deploy  acct 111122223333  35 events"),
         "{tree}"
     );
     assert!(

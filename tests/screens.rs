@@ -2,7 +2,7 @@
 //! fixed clock: a handful of meaningful states, not one per key.
 
 mod common;
-use common::harness::{given, Harness};
+use common::harness::{given, given_demo, Harness};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use trailscope::theme::Theme;
@@ -72,9 +72,9 @@ fn hostile_strings_render_as_visible_escapes() {
     // The table: the third event's userName carries a zero-width space and an OSC 52 write.
     let h = given("hostile/terminal-injection.jsonl", 200, 30);
     let text = screen(&h);
-    // Escaped first, then cut to the column from the middle: both ends stay visible.
+    // Escaped first, then fitted: the column is as wide as the escaped name needs.
     assert!(
-        text.contains("ad\\u{200b}m…\\x1b]52;c;cHduZWQ=\\x07"),
+        text.contains("ad\\u{200b}min\\x1b]52;c;cHduZWQ=\\x07"),
         "{text}"
     );
     // The detail of the first event: the userAgent that would retitle and clear the terminal.
@@ -181,5 +181,50 @@ fn narrow_and_short_terminals_keep_the_essentials() {
             lines[ht as usize - 1].contains("304 events"),
             "{w}×{ht}:\n{text}"
         );
+    }
+}
+
+/// Issue 22: the walk's screens at the smallest and a wide terminal. The backdoor key's
+/// reads and deletions, with what each touched in the TARGET column.
+#[test]
+fn table_with_the_target_column() {
+    for (w, ht) in [(80, 24), (200, 50)] {
+        let h = given_demo(w, ht).keys("/key:AKIAXPERSIST0BACKUP1<enter>G");
+        insta::assert_snapshot!(format!("target_column_{w}x{ht}"), screen(&h));
+    }
+}
+
+/// The leaked key's whole chain as one view (`p l`), and its lineage tree (`l`): the role
+/// into the second account, the backdoor key minted there, each hop's account.
+#[test]
+fn the_lineage_view_and_its_tree() {
+    for (w, ht) in [(80, 24), (200, 50)] {
+        let h = given_demo(w, ht).keys("/key:AKIAXLEAKED0EXAMPLE1<enter>pl");
+        assert!(h.app.filter.text.starts_with("lineage:"));
+        insta::assert_snapshot!(format!("lineage_view_{w}x{ht}"), screen(&h));
+        let h = h.keys("l");
+        insta::assert_snapshot!(format!("lineage_tree_{w}x{ht}"), screen(&h));
+    }
+}
+
+/// A narrowing pivot (`E` in the pivot menu): from the chain's last deletion, the
+/// chain's deletions only, `& event:=DeleteObject` in the breadcrumbs.
+#[test]
+fn a_narrowed_pivot() {
+    for (w, ht) in [(80, 24), (200, 50)] {
+        let h = given_demo(w, ht).keys("/key:AKIAXLEAKED0EXAMPLE1<enter>pl");
+        let last_deletion = h
+            .names()
+            .iter()
+            .rposition(|n| n == "DeleteObject")
+            .expect("the chain deletes");
+        let h = h.keys(&format!("g{}", "j".repeat(last_deletion)));
+        assert_eq!(h.selected_name(), "DeleteObject");
+        let h = h.keys("pE");
+        assert_eq!(
+            h.app.filter.text,
+            "lineage:AKIAXLEAKED0EXAMPLE1 event:=DeleteObject"
+        );
+        insta::assert_snapshot!(format!("narrowed_pivot_{w}x{ht}"), screen(&h));
     }
 }

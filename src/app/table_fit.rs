@@ -7,25 +7,32 @@ impl super::App {
     /// The columns the table shows in a table box `table_width` wide, and their widths: the
     /// table, the mouse and the column chooser all ask this, so they agree on what is hidden.
     pub fn fitted_columns(&self, table_width: u16) -> (Vec<Column>, Vec<u16>) {
+        use unicode_width::UnicodeWidthStr;
         // Once something is marked, a one-character gutter (and its gap) shows the marks.
         let gutter = if self.marks.is_empty() { 0 } else { 2 };
         let rows = self.rows();
         let start = self.table.offset.min(rows.len());
         let page = &rows[start..(start + self.layout().table_rows()).min(rows.len())];
-        // A column with nothing to say on this page (no target, no error) keeps only its
-        // header's width, and the principal and event get the rest.
-        let blank = |c: Column| {
-            c.squeezed_width().is_some()
-                && !page.is_empty()
-                && page
-                    .iter()
-                    .all(|&idx| c.cell(&self.store, self.store.event(idx)).is_empty())
+        // What each column needs on the page shown, its header (and sort arrow) included: a
+        // column with nothing to say (no target, no error here) lends its width to the others,
+        // and a long target takes what the short event names leave.
+        let need = |c: Column| {
+            if page.is_empty() {
+                return None;
+            }
+            let arrow = match self.sort {
+                Some(s) if s.column == c => 2,
+                _ => 0,
+            };
+            let header = self.column_header(c).width() + arrow;
+            let widest = page
+                .iter()
+                .map(|&idx| c.cell(&self.store, self.store.event(idx)).width())
+                .max()
+                .unwrap_or(0);
+            Some(u16::try_from(header.max(widest)).unwrap_or(u16::MAX))
         };
-        fit_columns(
-            &self.columns,
-            table_width.saturating_sub(2 + gutter),
-            &blank,
-        )
+        fit_columns(&self.columns, table_width.saturating_sub(2 + gutter), &need)
     }
 }
 
@@ -34,33 +41,37 @@ impl super::App {
 /// outlast the others: the rest are dropped, least important first, before any of those is
 /// drawn narrower than its minimum, and those are dropped only below their squeezed width.
 ///
-/// `blank` says which columns are empty on the page shown: they are drawn as wide as their
-/// header and give the rest away.
+/// `need` is how wide each column's cells on the page shown are (None: nothing shown yet):
+/// no column is drawn wider than it needs, and width left over goes to the columns still cut.
 pub fn fit_columns(
     chosen: &[Column],
     width: u16,
-    blank: &dyn Fn(Column) -> bool,
+    need: &dyn Fn(Column) -> Option<u16>,
 ) -> (Vec<Column>, Vec<u16>) {
-    // Asked once per column: `blank` reads the page.
-    let blanks: Vec<Column> = chosen.iter().copied().filter(|&c| blank(c)).collect();
-    let blank = |c: Column| blanks.contains(&c);
-    let header = |c: Column| c.header().chars().count() as u16;
-    let span = |c: Column| match blank(c) {
-        true => (header(c), header(c)),
-        false => c.widths(),
+    // Asked once per column: `need` reads the page.
+    let needs: Vec<(Column, Option<u16>)> = chosen.iter().map(|&c| (c, need(c))).collect();
+    let need = |c: Column| needs.iter().find(|(x, _)| *x == c).and_then(|(_, n)| *n);
+    let span = |c: Column| {
+        let (lo, hi) = c.widths();
+        match need(c) {
+            Some(n) => (lo.min(n), hi.min(n)),
+            None => (lo, hi),
+        }
     };
-    let squeezed = |c: Column| match blank(c) {
-        true => Some(header(c)),
-        false => c.squeezed_width(),
-    };
+    let squeezed = |c: Column| c.squeezed_width().map(|w| w.min(span(c).1));
     let total = |cols: &[Column], w: &dyn Fn(Column) -> u16| -> u16 {
         cols.iter().map(|&c| w(c)).sum::<u16>() + cols.len().saturating_sub(1) as u16
     };
     let floor = |c: Column| squeezed(c).unwrap_or(span(c).0);
     let mut columns = chosen.to_vec();
-    // Drop the dispensable columns until the rest fit at a comfortable width (halfway from
-    // minimum to preferred).
-    let comfortable = |c: Column| (span(c).0 + span(c).1) / 2;
+    // Drop the dispensable columns until the rest fit at a comfortable width: halfway from
+    // minimum to preferred, or what the page's cells need when that is less (a service name
+    // is short; an object path is not worth cutting for it).
+    let comfortable = |c: Column| {
+        let (lo, hi) = c.widths();
+        let mid = (lo + hi) / 2;
+        need(c).map_or(mid, |n| n.min(mid))
+    };
     while columns.len() > 3 && total(&columns, &comfortable) > width {
         match columns.iter().rposition(|&c| squeezed(c).is_none()) {
             Some(i) => {
@@ -108,15 +119,27 @@ pub fn fit_columns(
             break;
         }
     }
-    // Whatever is left goes to the free-text columns, which can always use it.
+    // What is left goes to the columns still cut, the identifiers first (a target's bucket
+    // and file, a principal's role and session), up to what they need.
+    let mut by_cut: Vec<usize> = (0..columns.len()).collect();
+    by_cut.sort_by_key(|&i| match columns[i] {
+        Column::Target => 0,
+        Column::Principal => 1,
+        Column::Event => 2,
+        _ => 3,
+    });
+    for i in by_cut {
+        let wanted = need(columns[i]).unwrap_or(widths[i]);
+        let grow = wanted.saturating_sub(widths[i]).min(spare);
+        widths[i] += grow;
+        spare -= grow;
+    }
+    // Then, when every cell is whole, to the free-text columns, which can always use it.
     if let Some(i) = columns.iter().position(|&c| c == Column::Principal) {
         widths[i] += spare / 2;
         spare -= spare / 2;
     }
-    match columns
-        .iter()
-        .position(|&c| c == Column::Error && !blank(c))
-    {
+    match columns.iter().position(|&c| c == Column::Error) {
         Some(i) => widths[i] += spare,
         None => {
             if let Some(w) = widths.last_mut() {
@@ -135,12 +158,12 @@ mod tests {
     #[test]
     fn columns_fit_any_width() {
         for w in [0u16, 20, 78, 118, 200, 400] {
-            let (cols, widths) = fit_columns(&DEFAULT_COLUMNS, w, &|_| false);
+            let (cols, widths) = fit_columns(&DEFAULT_COLUMNS, w, &|_| None);
             assert!(!cols.is_empty());
             let total: u16 = widths.iter().sum::<u16>() + cols.len() as u16 - 1;
             assert!(total <= w.max(19), "width {w}: {total}");
         }
-        assert_eq!(fit_columns(&DEFAULT_COLUMNS, 200, &|_| false).0.len(), 8);
+        assert_eq!(fit_columns(&DEFAULT_COLUMNS, 200, &|_| None).0.len(), 8);
     }
 
     /// Issue 22, item 7: an 80-column terminal (78 inside the table's borders) keeps the six
@@ -149,7 +172,7 @@ mod tests {
     fn eighty_columns_keep_the_six_by_shortening() {
         // 78 inside the borders; 76 once a mark's gutter takes two.
         for inside in [78, 76] {
-            let (cols, widths) = fit_columns(&DEFAULT_COLUMNS, inside, &|_| false);
+            let (cols, widths) = fit_columns(&DEFAULT_COLUMNS, inside, &|_| None);
             assert_eq!(
                 cols,
                 [
@@ -172,7 +195,7 @@ mod tests {
         }
         // The spare two cells go to the target, cut in the middle.
         assert_eq!(
-            fit_columns(&DEFAULT_COLUMNS, 78, &|_| false).1,
+            fit_columns(&DEFAULT_COLUMNS, 78, &|_| None).1,
             [19, 10, 10, 15, 6, 13]
         );
         // The other chosen columns go first, whatever their place in the list.
@@ -183,7 +206,7 @@ mod tests {
             Column::Principal,
         ];
         assert_eq!(
-            fit_columns(&chosen, 60, &|_| false).0,
+            fit_columns(&chosen, 60, &|_| None).0,
             [Column::Time, Column::Event, Column::Principal]
         );
     }
@@ -192,12 +215,34 @@ mod tests {
     /// to the principal and the event name: the header alone stays.
     #[test]
     fn blank_columns_keep_their_header_and_lend_the_rest() {
-        let blank = |c: Column| matches!(c, Column::Target | Column::Error);
-        let (cols, widths) = fit_columns(&DEFAULT_COLUMNS, 92, &blank);
+        let need = |c: Column| match c {
+            Column::Target => Some(6),
+            Column::Error => Some(5),
+            _ => None,
+        };
+        let (cols, widths) = fit_columns(&DEFAULT_COLUMNS, 92, &need);
         let width = |c: Column| cols.iter().position(|&x| x == c).map(|i| widths[i]);
         assert_eq!(width(Column::Target), Some(6));
         assert_eq!(width(Column::Error), Some(5));
         assert!(width(Column::Principal) >= Some(24), "{widths:?}");
         assert_eq!(widths.iter().sum::<u16>() + cols.len() as u16 - 1, 92);
+    }
+
+    /// Short event names and long object paths (the deletions of a chain): the target takes
+    /// what the event column does not need.
+    #[test]
+    fn a_long_target_takes_what_short_columns_leave() {
+        let need = |c: Column| match c {
+            Column::Event => Some(12),
+            Column::Error => Some(5),
+            Column::Principal => Some(20),
+            Column::Target => Some(60),
+            _ => None,
+        };
+        let (cols, widths) = fit_columns(&DEFAULT_COLUMNS[..6], 116, &need);
+        let width = |c: Column| cols.iter().position(|&x| x == c).map(|i| widths[i]);
+        assert_eq!(width(Column::Event), Some(12));
+        assert_eq!(width(Column::Principal), Some(20));
+        assert_eq!(width(Column::Target), Some(116 - 19 - 12 - 20 - 15 - 5 - 5));
     }
 }

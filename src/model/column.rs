@@ -91,7 +91,7 @@ impl Column {
             Column::IdentityType => (8, 14),
             Column::ReadOnly => (2, 3),
             Column::EventId => (12, 36),
-            Column::Target => (16, 40),
+            Column::Target => (16, 60),
         }
     }
 

@@ -4,7 +4,7 @@ use crate::app::{App, Focus};
 use crate::model::column::Column;
 use crate::model::event::Event;
 use crate::theme::{Meaning, Theme};
-use crate::ui::text::{shorten_end, shorten_middle};
+use crate::ui::text::{shorten_end, shorten_middle, shorten_path};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Row, Table};
@@ -118,10 +118,13 @@ fn cell<'a>(
 }
 
 /// A cell's text in its column's width, `…` where it is cut: in the middle for identifiers
-/// (an ARN's account and name, a key's bucket and file), at the end for words.
+/// (an ARN's account and name), keeping a target's last segment whole (an object's file
+/// name), at the end for words.
 fn fit(text: String, column: Column, width: u16) -> String {
     let width = usize::from(width);
-    if column.cuts_in_the_middle() {
+    if column == Column::Target {
+        shorten_path(&text, width)
+    } else if column.cuts_in_the_middle() {
         shorten_middle(&text, width)
     } else {
         shorten_end(&text, width)

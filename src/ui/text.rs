@@ -60,6 +60,27 @@ pub(crate) fn shorten_middle(text: &str, width: usize) -> String {
     format!("{head}…{tail}")
 }
 
+/// A path or ARN in at most `width` cells: when it is cut, its last `/` segment (an object's
+/// file name, a trail's or a user's name) stays whole if it leaves room for a few cells of the
+/// head (the bucket, the service); otherwise cut from the middle like any identifier.
+pub(crate) fn shorten_path(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let Some(at) = text.rfind('/') else {
+        return shorten_middle(text, width);
+    };
+    let tail = &text[at..];
+    // The head keeps at least four cells, then `…`.
+    match width.checked_sub(tail.width() + 1) {
+        Some(head_room) if head_room >= 4 => {
+            format!("{}{tail}", shorten_end(&text[..at], head_room + 1))
+        }
+        _ => shorten_middle(text, width),
+    }
+}
+
 /// A step of the walk longer than this is cut from its middle before any step is dropped.
 const CRUMB_CELLS: usize = 28;
 
@@ -89,7 +110,17 @@ pub(crate) fn fit_crumbs(crumbs: &[String], width: usize) -> String {
             folded = true;
         }
     }
-    shorten_middle(&joined(&parts), width)
+    if joined(&parts).width() <= width {
+        return joined(&parts);
+    }
+    // Still too wide: the view on screen alone, after a `…` for the walk before it while
+    // that fits, else cut from its middle (a key keeps its start and its end).
+    let here = crumbs.last().map(String::as_str).unwrap_or_default();
+    let after_fold = format!("… › {here}");
+    match crumbs.len() > 1 && after_fold.width() <= width {
+        true => after_fold,
+        false => shorten_middle(here, width),
+    }
 }
 
 /// `text` in at most `width` cells, its end replaced by `…` when it is longer.
@@ -153,9 +184,38 @@ mod tests {
         let narrow = super::fit_crumbs(&crumbs, 45);
         assert!(narrow.starts_with("all › … › "), "{narrow}");
         assert!(narrow.ends_with("lineage:AKIAXLEAKED0EXAMPLE1"), "{narrow}");
+        // Narrower still, the view on screen stays whole before anything else does.
+        assert_eq!(
+            super::fit_crumbs(&crumbs, 32),
+            "… › lineage:AKIAXLEAKED0EXAMPLE1"
+        );
+        assert_eq!(
+            super::fit_crumbs(&crumbs, 28),
+            "lineage:AKIAXLEAKED0EXAMPLE1"
+        );
         use unicode_width::UnicodeWidthStr;
         for w in 0..140 {
             assert!(super::fit_crumbs(&crumbs, w).width() <= w, "fits {w}");
+        }
+    }
+
+    #[test]
+    fn paths_keep_their_last_segment_whole() {
+        use unicode_width::UnicodeWidthStr;
+        let key = "acme-payroll-exports-4kz1/exports/2024/06/payroll-2024-06-20.csv";
+        assert_eq!(
+            super::shorten_path(key, 30),
+            "acme-p…/payroll-2024-06-20.csv"
+        );
+        assert_eq!(super::shorten_path(key, 200), key);
+        // Too narrow for the file name and a head: cut from the middle.
+        assert_eq!(super::shorten_path(key, 12), super::shorten_middle(key, 12));
+        assert_eq!(
+            super::shorten_path("no-slash-here", 6),
+            super::shorten_middle("no-slash-here", 6)
+        );
+        for w in 0..70 {
+            assert!(super::shorten_path(key, w).width() <= w, "fits {w}");
         }
     }
 

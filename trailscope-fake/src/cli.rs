@@ -130,7 +130,8 @@ pub struct GenerateArgs {
     ///
     /// incident.json: leaked_key, victim, attacker_ips, account_a, account_b, role_arn,
     /// session_key, backdoor_user, backdoor_key, trail_name, bucket, stolen_objects,
-    /// destructive_event_ids (the attacker's writes: IAM, trail, DeleteObject),
+    /// write_event_ids (the attacker's writes: IAM, trail, DeleteObject),
+    /// destructive_event_ids (the damage: the trail stopped or deleted, objects deleted),
     /// chain_event_ids (every event done with the three keys, which is what
     /// `trailscope query DIR/AWSLogs --lineage LEAKED_KEY` selects), attack_event_ids and
     /// more. Give trailscope DIR/AWSLogs: from DIR it would also read incident.json, and say

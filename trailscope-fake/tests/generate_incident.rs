@@ -143,6 +143,7 @@ fn manifest_matches_the_files_and_the_noise_hides_the_names() {
     // Every ID the manifest names was written, and the lists hold what they say.
     let attack = id_set(&m, "attack_event_ids");
     let chain = id_set(&m, "chain_event_ids");
+    let writes = id_set(&m, "write_event_ids");
     let destructive = id_set(&m, "destructive_event_ids");
     let victim = id_set(&m, "victim_event_ids");
     let copies = [
@@ -152,7 +153,7 @@ fn manifest_matches_the_files_and_the_noise_hides_the_names() {
     for id in attack
         .iter()
         .chain(&chain)
-        .chain(&destructive)
+        .chain(&writes)
         .chain(&victim)
         .map(String::as_str)
         .chain(copies)
@@ -175,12 +176,12 @@ fn manifest_matches_the_files_and_the_noise_hides_the_names() {
         "chain = every event done with the three keys"
     );
     assert!(chain.contains(copies[0]) && !chain.contains(copies[1]));
-    assert!(destructive.is_subset(&attack));
-    let mut destroyed: BTreeSet<&str> = BTreeSet::new();
-    for id in &destructive {
+    assert!(writes.is_subset(&attack) && destructive.is_subset(&writes));
+    let mut written_names: BTreeSet<&str> = BTreeSet::new();
+    for id in &writes {
         let r = &w.by_id[id];
         assert_eq!(r["readOnly"], false);
-        destroyed.insert(text(r, "/eventName"));
+        written_names.insert(text(r, "/eventName"));
     }
     for name in [
         "CreateUser",
@@ -188,9 +189,24 @@ fn manifest_matches_the_files_and_the_noise_hides_the_names() {
         "AttachUserPolicy",
         "DeleteObject",
     ] {
-        assert!(destroyed.contains(name), "{name} not destructive");
+        assert!(written_names.contains(name), "{name} not written");
     }
+    assert!(written_names.contains("StopLogging") || written_names.contains("DeleteTrail"));
+    // The damage: the deletions and the trail stopped, not the persistence.
+    let destroyed: BTreeSet<&str> = destructive
+        .iter()
+        .map(|id| text(&w.by_id[id], "/eventName"))
+        .collect();
+    assert!(destroyed.contains("DeleteObject"));
     assert!(destroyed.contains("StopLogging") || destroyed.contains("DeleteTrail"));
+    assert!(destroyed
+        .iter()
+        .all(|n| n.starts_with("Delete") || n.starts_with("Stop")));
+    assert_eq!(
+        destructive.len(),
+        m["deleted_objects"].as_array().map_or(0, Vec::len)
+            + m["trail_actions"].as_array().map_or(0, Vec::len)
+    );
     let attacker_ips: Vec<&str> = m["attacker_ips"]
         .as_array()
         .unwrap()

@@ -17,9 +17,12 @@
 //! bucket, bucket_region   the payroll bucket; stolen_objects, deleted_objects: its keys
 //! start, end              the attack's first and last eventTime
 //! assume_role_event_ids   {caller_account, role_account}: the two copies of the AssumeRole
-//! destructive_event_ids   the attacker's writes (readOnly false): CreateUser, CreateAccessKey,
+//! write_event_ids         the attacker's writes (readOnly false): CreateUser, CreateAccessKey,
 //!                         AttachUserPolicy (persistence to undo), StopLogging/DeleteTrail,
 //!                         DeleteObject (data destroyed)
+//! destructive_event_ids   the damage among them: the trail stopped or deleted and the objects
+//!                         deleted (what trailscope's `destructive` preset selects: Delete*,
+//!                         Stop*…; creating a user or a key is persistence, not destruction)
 //! chain_event_ids         every event done with the leaked key, the session key or the
 //!                         backdoor key, the victim's own use included; the events that
 //!                         minted the other two (the caller copy of the AssumeRole,
@@ -131,10 +134,18 @@ pub(super) fn build(seed: u64, planted: &[Planted]) -> Result<Value, String> {
             return Err(format!("minting event {id} is outside the chain"));
         }
     }
-    let destructive: Vec<&Planted> = attack
+    let writes: Vec<&Planted> = attack
         .iter()
         .copied()
         .filter(|p| p.record.get("readOnly") == Some(&Value::Bool(false)))
+        .collect();
+    let destructive: Vec<&Planted> = writes
+        .iter()
+        .copied()
+        .filter(|p| {
+            let name = text(&p.record, "/eventName");
+            name.starts_with("Delete") || name.starts_with("Stop")
+        })
         .collect();
     let mut names: BTreeMap<&str, u64> = BTreeMap::new();
     for p in &attack {
@@ -246,6 +257,7 @@ pub(super) fn build(seed: u64, planted: &[Planted]) -> Result<Value, String> {
             "role_account": text(assume_copy, "/eventID"),
         }),
     );
+    put("write_event_ids", json!(ids(writes.iter())));
     put("destructive_event_ids", json!(ids(destructive.iter())));
     put("chain_event_ids", json!(ids(chain.iter())));
     put("attack_event_ids", json!(ids(attack.iter())));
