@@ -445,3 +445,26 @@ fn a_portal_session_is_walked_from_sign_in_to_role_credentials() {
         h.app.filter.text
     );
 }
+
+/// The README's tour, step 4, as written: from the leaked key, `p l 8` leaves the trail
+/// stopped and the 30 payroll deletions, nothing else (tests/e2e_walk.rs walks the same keys
+/// on a noisy generated incident).
+#[test]
+fn the_readme_walk_holds_on_the_demo() {
+    let readme = include_str!("../README.md");
+    assert!(
+        readme.contains("`/key:AKIAXLEAKED0EXAMPLE1`\n   `Enter` `p l 8`"),
+        "the README's walk changed: change this test with it"
+    );
+    let h = given_demo(120, 40).keys("/key:AKIAXLEAKED0EXAMPLE1<enter>pl8");
+    let names = h.names();
+    assert_eq!(names.len(), 31);
+    assert_eq!(names[0], "StopLogging");
+    assert!(names[1..].iter().all(|n| n == "DeleteObject"), "{names:?}");
+    // Each deletion's object is on screen, in the TARGET column.
+    let screen = h.draw().join("\n");
+    assert!(
+        screen.contains("TARGET") && screen.contains("ledger-0001.csv"),
+        "{screen}"
+    );
+}
