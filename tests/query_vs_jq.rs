@@ -177,3 +177,91 @@ fn sliced_narrowing_scans_agree_with_one_pass() {
         assert_eq!(state.rows.as_deref(), Some(&once[..]), "{text}");
     }
 }
+
+/// `--group-by session|role|user-agent|type` (issue 21, item 6) against jq on the fixtures
+/// trailscope reads: events without the field count under the empty value on both sides.
+#[test]
+fn the_newer_group_bys_agree_with_jq() {
+    let sets = [
+        "panther-analysis-cloudtrail-test-events",
+        "stratus-red-team-detonation-logs",
+        "identity_center",
+    ]
+    .map(|s| fixture(s).display().to_string());
+    let paths: Vec<&str> = sets.iter().map(String::as_str).collect();
+    let dump = tempfile::NamedTempFile::new().expect("temp");
+    std::fs::write(
+        dump.path(),
+        trailscope(&[&["query"], &paths[..], &["-o", "jsonl"]].concat()),
+    )
+    .expect("write");
+    let cases = [
+        (
+            "session",
+            r#"(.userIdentity.arn // "") as $a | if ($a | test(":assumed-role/[^/]*/")) then $a else "" end"#,
+        ),
+        (
+            "role",
+            r#".userIdentity.sessionContext.sessionIssuer.arn // """#,
+        ),
+        ("user-agent", r#".userAgent // """#),
+        ("type", r#".userIdentity.type // """#),
+    ];
+    for (by, jq_expr) in cases {
+        let out = Command::new("jq")
+            .arg("-c")
+            .arg(jq_expr)
+            .arg(dump.path())
+            .output()
+            .expect("jq");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut want: HashMap<String, usize> = HashMap::new();
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let value: String = serde_json::from_str(line).expect("a JSON string");
+            *want.entry(value).or_insert(0) += 1;
+        }
+        let mut ours: HashMap<String, usize> = HashMap::new();
+        for line in trailscope(&[&["query"], &paths[..], &["-g", by]].concat()).lines() {
+            let (n, v) = line.split_once('\t').unwrap_or((line, ""));
+            *ours.entry(v.to_string()).or_insert(0) += n.parse::<usize>().expect("a count");
+        }
+        assert!(want.len() > 1, "{by}: the fixtures vary");
+        assert_eq!(ours, want, "--group-by {by}");
+    }
+}
+
+/// Nothing to read is not zero events (issue 21, item 6): an empty folder and a path that
+/// does not exist exit 1 and say why, like the app.
+#[test]
+fn nothing_to_read_is_said_not_counted() {
+    let empty = tempfile::tempdir().expect("temp");
+    let missing = empty.path().join("no-such-trail");
+    for path in [empty.path(), missing.as_path()] {
+        let out = Command::new(env!("CARGO_BIN_EXE_trailscope"))
+            .args(["query", "-o", "count"])
+            .arg(path)
+            .output()
+            .expect("run trailscope");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(out.stdout.is_empty(), "no count printed");
+        assert!(stderr.contains("nothing to read in"), "{stderr}");
+        assert!(stderr.contains(&path.display().to_string()), "{stderr}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_trailscope"))
+        .args(["query", "-o", "count"])
+        .arg(&missing)
+        .output()
+        .expect("run trailscope");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.to_lowercase().contains("no such file")
+            || stderr.contains("not found")
+            || stderr.contains("does not exist"),
+        "the reason: {stderr}"
+    );
+}

@@ -469,6 +469,15 @@ pub enum GroupBy {
     /// What the call acted on, from its request parameters or resources: bucket/key, user,
     /// role, trail, instance, secret…
     Target,
+    /// The role session: its assumed-role ARN (role and session name); events made without
+    /// one are counted apart.
+    Session,
+    /// The role behind a session (sessionContext.sessionIssuer.arn).
+    Role,
+    /// userAgent.
+    UserAgent,
+    /// userIdentity.type: IAMUser, AssumedRole, Root, AWSService…
+    Type,
 }
 
 /// Flags for `s3://` locations.

@@ -1,6 +1,7 @@
 //! `trailscope query --region …`: fetch from LookupEvents through the same planner and pager
 //! as the app, every region in parallel, progress on standard error, into a store.
 
+use super::progress_line::ProgressLine;
 use crate::cmd::args::LookupArgs;
 use crate::filter::Expr;
 use crate::model::sanitize::visible;
@@ -38,6 +39,7 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
     };
     let store = Arc::new(Mutex::new(Store::default()));
     let warnings = Arc::new(Mutex::new(Vec::new()));
+    let progress = Arc::new(Mutex::new(ProgressLine::new()));
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -45,8 +47,13 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     rt.block_on(async {
         let tasks = regions.into_iter().map(|region| {
-            let (store, warnings, lookup, config) =
-                (store.clone(), warnings.clone(), &lookup, &config);
+            let (store, warnings, progress, lookup, config) = (
+                store.clone(),
+                warnings.clone(),
+                progress.clone(),
+                &lookup,
+                &config,
+            );
             let profile = args.profile.clone();
             async move {
                 let client = client(profile.as_deref(), &region).await;
@@ -65,19 +72,19 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
                         if let Ok(mut all) = warnings.lock() {
                             all.extend(w);
                         }
-                        // A report with a new retry says what is being retried.
+                        // A report with a new retry says what is being retried, on a line
+                        // of its own; the counts update the one progress line.
                         let retrying = p.retries > retries_said;
                         retries_said = p.retries;
-                        match (&p.last_problem, retrying) {
-                            (Some(problem), true) => eprintln!(
-                                "trailscope: {}: {}",
-                                p.region,
-                                visible(problem)
-                            ),
-                            _ => eprintln!(
-                                "trailscope: {}: {} page(s), {} event(s), {} throttle(s), {} retry(ies)",
-                                p.region, p.pages, p.events, p.throttles, p.retries
-                            ),
+                        let counts = format!(
+                            "{} page(s), {} event(s), {} throttle(s), {} retry(ies)",
+                            p.pages, p.events, p.throttles, p.retries
+                        );
+                        if let Ok(mut line) = progress.lock() {
+                            if let (Some(problem), true) = (&p.last_problem, retrying) {
+                                line.say(&format!("{}: {}", p.region, visible(problem)));
+                            }
+                            line.update(&p.region, counts);
                         }
                         std::future::ready(())
                     },
@@ -85,7 +92,9 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
                 .await;
                 if let FetchState::Failed(why) = &done.state {
                     // Always said: a region that failed is not a region with no events.
-                    eprintln!("trailscope: {region}: {}", visible(why));
+                    if let Ok(mut line) = progress.lock() {
+                        line.say(&format!("{region}: {}", visible(why)));
+                    }
                     let origin: Arc<str> = Arc::from(format!("LookupEvents {region}"));
                     if let Ok(mut all) = warnings.lock() {
                         all.push(Warning::problem(&origin, Location::WholeFile, why.clone()));
@@ -95,6 +104,9 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
         });
         futures_join_all(tasks.collect()).await;
     });
+    if let Ok(mut line) = progress.lock() {
+        line.finish();
+    }
     let store = Arc::try_unwrap(store)
         .map_err(|_| "fetch tasks still running".to_string())?
         .into_inner()

@@ -12,8 +12,15 @@ pub struct Group {
     pub count: usize,
 }
 
-fn value(by: GroupBy, e: &Event) -> Option<Sym> {
+fn value(by: GroupBy, store: &Store, e: &Event) -> Option<Sym> {
     match by {
+        GroupBy::Session => e
+            .identity
+            .arn
+            .filter(|&arn| crate::filter::session_of(store.interner.resolve(arn)).is_some()),
+        GroupBy::Role => e.identity.issuer_arn,
+        GroupBy::UserAgent => e.user_agent,
+        GroupBy::Type => e.identity.kind,
         GroupBy::Principal => Some(e.principal),
         GroupBy::Arn => e.identity.arn,
         GroupBy::Ip => e.source_ip,
@@ -33,7 +40,7 @@ pub fn count(store: &Store, rows: &[EventIdx], by: GroupBy) -> Vec<Group> {
     let mut counter = vec![0usize; store.interner.len()];
     let mut missing = 0;
     for &i in rows {
-        match value(by, store.event(i)) {
+        match value(by, store, store.event(i)) {
             Some(sym) => counter[Interner::index_of(sym)] += 1,
             None => missing += 1,
         }

@@ -7,6 +7,7 @@ pub mod group;
 pub(crate) mod lake;
 /// Public for the fuzz targets (fuzz/fuzz_targets/query_output.rs).
 pub mod output;
+mod progress_line;
 
 use crate::cmd::args::{Output, QueryArgs};
 use crate::filter::{parse, Compiled, ParseError};
@@ -54,6 +55,20 @@ pub fn main(args: &QueryArgs, data_dir: Option<&std::path::Path>) -> ExitCode {
     } else {
         walk::plan(&args.paths)
     };
+    // Nothing to read is not zero events: the same answer as the app's, with the reasons.
+    if !fetching && !lake && plan.s3.is_none() && plan.inputs.is_empty() {
+        let label = args
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        eprintln!("trailscope query: nothing to read in {}", visible(&label));
+        for w in &plan.warnings {
+            eprintln!("  {}", visible(&w.to_string()));
+        }
+        return ExitCode::from(1);
+    }
     if args.output == Output::Tree && args.lineage.is_none() {
         eprintln!(
             "trailscope query: --output tree draws a credential tree: give --lineage KEY_OR_ARN"
@@ -84,6 +99,11 @@ pub fn main(args: &QueryArgs, data_dir: Option<&std::path::Path>) -> ExitCode {
     let log: WarningLog = warnings.iter().cloned().collect();
     let problems = log.problems();
     if args.warnings {
+        for line in log.lines() {
+            eprintln!("trailscope: {}", visible(&line));
+        }
+    } else if problems > 0 && store.is_empty() {
+        // Nothing was read: the reasons are the answer, not a count of them.
         for line in log.lines() {
             eprintln!("trailscope: {}", visible(&line));
         }
