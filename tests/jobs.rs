@@ -264,3 +264,31 @@ fn lake_a_replaced_query_is_dropped_and_esc_cancels_keeping_the_rows() {
     send(&mut app, second, rows(&["10.0.0.5"]));
     assert_eq!(result_rows(&app), 1, "only the second query's rows");
 }
+
+/// `F` with one region asked (issue 21, item 6): the notice says the key may act elsewhere and
+/// how to ask every region, so an empty answer is not read as "this key did nothing".
+#[test]
+fn lookup_fetching_a_view_from_one_region_says_where_else_to_look() {
+    let filter = trailscope::filter::parse("").expect("filter");
+    let plan = trailscope::source::lookup::plan::plan(&filter, t("2026-11-21T12:00:00Z"));
+    let window = (t("2026-11-20T12:00:00Z"), t("2026-11-21T12:00:00Z"));
+    let (fetch, orders) = LiveFetch::new(plan, &["eu-west-1".to_string()], window, Some(50), 50);
+    let (mut app, effects) = boot(Start::Lookup { fetch, orders });
+    let region = started(&effects)[0].0;
+    send(&mut app, region, JobMsg::Records(records(&["eu1"])));
+    send(&mut app, region, JobMsg::Done(Ending::Finished));
+    for key in "/key:AKIAXLEAKED0EXAMPLE1".chars() {
+        update(
+            &mut app,
+            Msg::Key(Key::parse(&key.to_string()).expect("key")),
+        );
+    }
+    update(&mut app, Msg::Key(Key::parse("enter").expect("key")));
+    let fetched = update(&mut app, Msg::Key(Key::parse("F").expect("key")));
+    assert!(!started(&fetched).is_empty(), "{fetched:?}");
+    let notice = app.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("from eu-west-1 only") && notice.contains("--regions all"),
+        "{notice}"
+    );
+}

@@ -124,8 +124,21 @@ pub(super) fn fetch_view(app: &mut App, effects: &mut Vec<Effect>) {
     let Some(live) = app.live.as_mut() else {
         return;
     };
+    let only = match live.regions.as_slice() {
+        [one] => Some(one.progress.region.clone()),
+        _ => None,
+    };
+    let asked = plan.describe();
     let orders = live.refetch(plan);
+    let started = !orders.is_empty();
     fetch(app, orders, effects, "no regions to fetch");
+    // One region asked: a key also acts elsewhere, so an empty answer here is not the end.
+    if let (Some(region), true) = (only, started) {
+        app.notice = Some(format!(
+            "fetching {} from {region} only: a key can act in other regions too, and IAM, STS and console sign-ins are logged in us-east-1; start with --regions all to ask every region",
+            crate::model::sanitize::visible(&asked)
+        ));
+    }
 }
 
 /// The "load until" prompt: a time (`7d`, `2026-05-01`) or a count of events per region.
