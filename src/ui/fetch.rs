@@ -154,10 +154,10 @@ pub fn overlay_lines<'a>(
     let mut lines = vec![
         Line::styled(
             format!(
-                "  Window {} → {} UTC · all held back to {}",
+                "  Window {} → {} UTC · {}",
                 minute(live.start),
                 minute(live.end),
-                minute(reached)
+                held(live)
             ),
             head,
         ),
@@ -219,4 +219,48 @@ pub fn overlay_lines<'a>(
         }
     }
     lines
+}
+
+/// How much of the window is held in every region: "all held back to 11-19 02:00", or, when a
+/// region has nothing yet (a failed start, no credentials), "nothing held yet" rather than
+/// the window's end dressed up as a time reached.
+pub(crate) fn held(live: &crate::app::fetch::LiveFetch) -> String {
+    let reached = live.reached();
+    if reached >= live.end {
+        "nothing held yet".to_string()
+    } else {
+        format!("all held back to {}", minute(reached))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::app::fetch::LiveFetch;
+    use crate::model::time::EventTime;
+    use crate::source::lookup::progress::{FetchState, RegionFetch};
+
+    /// A region that failed before its first event (no credentials) holds nothing: the status
+    /// says so instead of "all held back to" the window's end (issue 21, item 6).
+    #[test]
+    fn nothing_held_is_not_a_time_reached() {
+        let t = |s| EventTime::parse(s).expect("time");
+        let plan = crate::source::lookup::plan::plan(
+            &crate::filter::parse("").expect("filter"),
+            t("2026-11-21T12:00:00Z"),
+        );
+        let window = (t("2026-11-20T12:00:00Z"), t("2026-11-21T12:00:00Z"));
+        let (mut live, _) = LiveFetch::new(plan, &["us-east-1".to_string()], window, Some(50), 50);
+        live.regions[0].progress = RegionFetch {
+            state: FetchState::Failed("no usable AWS credentials".to_string()),
+            ..RegionFetch::idle("us-east-1")
+        };
+        assert_eq!(super::held(&live), "nothing held yet");
+        live.regions[0].progress = RegionFetch {
+            state: FetchState::Paused,
+            events: 50,
+            oldest: Some(t("2026-11-21T02:00:00Z")),
+            ..RegionFetch::idle("us-east-1")
+        };
+        assert_eq!(super::held(&live), "all held back to 2026-11-21 02:00");
+    }
 }

@@ -41,8 +41,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             )
         } else {
             format!(
-                " · all held back to {} · {} more · {}/{} go back",
-                crate::ui::text::minute(live.reached()),
+                " · {} · {} more · {}/{} go back",
+                crate::ui::fetch::held(live),
                 key(app, Command::LoadMore),
                 key(app, Command::FetchWindow),
                 key(app, Command::LoadUntil)

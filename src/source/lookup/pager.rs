@@ -311,6 +311,9 @@ where
     }
 }
 
+/// What to run when no credentials could be loaded.
+const RUN_TO_LOG_IN: &str = "run `aws configure`, `aws sso login --profile NAME` or `aws-vault exec NAME --`, or pass --profile";
+
 /// When credentials could not be loaded at all (nothing configured, an expired SSO session, a
 /// broken profile), what to do about it. The SDK reports these as a failure to dispatch, which
 /// would otherwise read like a network problem.
@@ -321,11 +324,15 @@ pub(crate) fn credentials_problem(err: &(dyn std::error::Error + 'static)) -> Op
         if let Some(c) = e.downcast_ref::<CredentialsError>() {
             let context = DisplayErrorContext(c).to_string();
             let sso = context.contains("SSO") || context.contains("sso");
+            // The innermost cause in words, not the SDK's nested debug dump.
+            let reason = innermost(c);
             return Some(match c {
-                CredentialsError::CredentialsNotLoaded(_) => "no AWS credentials found (environment, ~/.aws, SSO, instance role): run `aws configure`, `aws sso login --profile NAME` or `aws-vault exec NAME --`, or pass --profile".to_string(),
-                _ if sso => format!("the SSO session has expired or was never started: run `aws sso login` for this profile, then resume ({context})"),
-                CredentialsError::InvalidConfiguration(_) => format!("the AWS profile is misconfigured: {context}"),
-                _ => format!("cannot load AWS credentials: {context}"),
+                CredentialsError::CredentialsNotLoaded(_) => format!("no AWS credentials found (environment, ~/.aws, SSO, instance role): {RUN_TO_LOG_IN}"),
+                _ if sso => format!("the SSO session has expired or was never started: run `aws sso login` for this profile, then resume ({reason})"),
+                CredentialsError::InvalidConfiguration(_) => format!("the AWS profile is misconfigured: {reason}"),
+                // An instance metadata service that refuses (403), a broken process
+                // provider…: the chain's last provider answered, but no credentials came.
+                _ => format!("no usable AWS credentials (the last provider tried said: {reason}): {RUN_TO_LOG_IN}"),
             });
         }
         cause = e.source();
@@ -353,5 +360,28 @@ impl Jitter {
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         0.5 + (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::credentials_problem;
+    use aws_credential_types::provider::error::CredentialsError;
+
+    /// No credentials where the instance metadata service refuses (issue 21, item 6): what
+    /// is missing and what to run, in words, not the SDK's nested debug dump.
+    #[test]
+    fn a_refusing_provider_says_what_to_run() {
+        let refused =
+            std::io::Error::other("failed to load IMDS session token: HTTP 403 Forbidden");
+        let err = CredentialsError::provider_error(refused);
+        let said = credentials_problem(&err).unwrap_or_default();
+        assert!(said.starts_with("no usable AWS credentials"), "{said}");
+        assert!(said.contains("HTTP 403 Forbidden"), "{said}");
+        assert!(said.contains("aws sso login --profile NAME"), "{said}");
+        assert!(!said.contains("ProviderError("), "{said}");
+        let none = CredentialsError::not_loaded("no providers in chain provided credentials");
+        let said = credentials_problem(&none).unwrap_or_default();
+        assert!(said.starts_with("no AWS credentials found"), "{said}");
     }
 }
