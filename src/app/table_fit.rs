@@ -64,13 +64,17 @@ pub fn fit_columns(
     };
     let floor = |c: Column| squeezed(c).unwrap_or(span(c).0);
     let mut columns = chosen.to_vec();
-    // Drop the dispensable columns until the rest fit at a comfortable width: halfway from
-    // minimum to preferred, or what the page's cells need when that is less (a service name
-    // is short; an object path is not worth cutting for it).
+    // Drop the dispensable columns until the rest fit at a comfortable width, never more than
+    // the page's cells need: the kept columns at their preferred width (who did it and what
+    // failed are worth more than a service name), the target and the others halfway from
+    // minimum to preferred (a target is often long; it takes what is left later).
     let comfortable = |c: Column| {
         let (lo, hi) = c.widths();
-        let mid = (lo + hi) / 2;
-        need(c).map_or(mid, |n| n.min(mid))
+        let want = match squeezed(c) {
+            Some(_) if c != Column::Target => hi,
+            _ => (lo + hi) / 2,
+        };
+        need(c).map_or((lo + hi) / 2, |n| n.min(want))
     };
     while columns.len() > 3 && total(&columns, &comfortable) > width {
         match columns.iter().rposition(|&c| squeezed(c).is_none()) {
