@@ -186,11 +186,13 @@ fn lookup_events_stream_in_with_per_region_progress() {
 
     // A view AWS can answer (an access key): F fetches it in every region, one attribute sent.
     t.send_keys(&["/"]);
-    t.send_literal("key:AKIAXPERSIST0BACKUP1");
+    t.send_literal("key:ASIAXATTACKSESSION01");
     t.send_keys(&["Enter", "F"]);
-    // The plan, then the walk (a typed filter is a step after `all`), then the count.
+    // The plan, then the walk (a typed filter is a step after `all`), then the count: the
+    // attacker's session's management events (its backdoor key's S3 deletions are data
+    // events, which LookupEvents never returns).
     t.wait_text(
-        "AWS: AccessKeyId=AKIAXPERSIST0BACKUP1 │ all › key:AKIAXPERSIST0BACKUP1 │ 83 of",
+        "AWS: AccessKeyId=ASIAXATTACKSESSION01 │ all › key:ASIAXATTACKSESSION01 │ 12 of",
         30,
     );
     t.wait_for("the refetch to finish", 30, |s| {

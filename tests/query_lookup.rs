@@ -23,7 +23,7 @@ fn headless_query_fetches_from_lookupevents() {
         ])
         .args([
             "-f",
-            "key:AKIAXPERSIST0BACKUP1 event:DeleteObject",
+            "key:ASIAXATTACKSESSION01 event:DescribeInstances",
             "-o",
             "count",
         ])
@@ -37,17 +37,19 @@ fn headless_query_fetches_from_lookupevents() {
     assert!(out.status.success(), "{stderr}");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        "30",
+        "1",
         "{stderr}"
     );
     assert!(
-        stderr.contains("AWS: AccessKeyId=AKIAXPERSIST0BACKUP1 · here: event:\"DeleteObject\""),
+        stderr.contains("AWS: AccessKeyId=ASIAXATTACKSESSION01 · here: event:\"DescribeInstances\""),
         "{stderr}"
     );
+    // Piped, one summary line per region (no line per page).
     assert!(
-        stderr.contains("eu-west-1: 2 page(s), 83 event(s)"),
+        stderr.contains("eu-west-1: 1 page(s), 1 event(s)"),
         "{stderr}"
     );
+    assert_eq!(stderr.matches("eu-west-1: ").count(), 1, "{stderr}");
     assert!(
         stderr.contains("us-east-1"),
         "us-east-1 is added for global services: {stderr}"

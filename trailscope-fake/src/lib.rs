@@ -21,5 +21,5 @@ mod token;
 
 pub use endpoint::{start, Running};
 pub use lake::{FakeLake, FAKE_EDS_ID};
-pub use lookup::{FakeCloudTrail, Reply};
+pub use lookup::{served_by_lookup, FakeCloudTrail, Reply};
 pub use throttle::RateLimit;

@@ -30,6 +30,9 @@ struct Served {
     /// (ResourceType, ResourceName)
     resources: Vec<(String, String)>,
     raw: std::sync::Arc<str>,
+    /// A management event: LookupEvents serves these (and Insights), never data or network
+    /// activity events, which only trails, Lake and Athena hold.
+    management: bool,
 }
 
 /// An HTTP answer: status and JSON body, and how the network mangles it (`serve` acts on
@@ -71,6 +74,12 @@ pub struct FakeCloudTrail {
     pub lake: FakeLake,
 }
 
+/// Whether LookupEvents returns this event: management events only (AWS: "management events
+/// and CloudTrail Insights events"), never data or network activity events.
+pub fn served_by_lookup(store: &Store, e: &trailscope::model::event::Event) -> bool {
+    matches!(store.text(e.category), "" | "Management") && e.management != Some(false)
+}
+
 impl FakeCloudTrail {
     /// Serves the events of `store` (raw records must have been kept).
     pub fn from_store(store: &Store) -> FakeCloudTrail {
@@ -109,6 +118,7 @@ impl FakeCloudTrail {
                         })
                         .collect(),
                     raw: e.raw.clone(),
+                    management: served_by_lookup(store, e),
                 }
             })
             .collect();
@@ -282,9 +292,11 @@ impl FakeCloudTrail {
                 }
             },
         };
-        // Insight events are not served: the fake holds management and data events only.
+        // Insight events are not served: the fake holds management and data events only, and
+        // LookupEvents answers with the management ones, as AWS does.
         let matching = self.events.iter().filter(|e| {
             category.is_none()
+                && e.management
                 && e.region == region
                 && (start_ms..=end_ms).contains(&e.time_ms)
                 && attribute.is_none_or(|(k, v)| matches(e, k, v))

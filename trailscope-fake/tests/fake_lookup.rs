@@ -78,6 +78,7 @@ fn pages_newest_first_through_every_event_of_the_region() {
         .time_order()
         .iter()
         .filter(|&&i| store.text(store.event(i).region) == "eu-west-1")
+        .filter(|&&i| trailscope_fake::served_by_lookup(&store, store.event(i)))
         .count();
     assert_eq!(events.len(), in_region);
     assert!(pages >= 2, "{pages} pages");
@@ -106,14 +107,16 @@ fn pages_newest_first_through_every_event_of_the_region() {
 #[test]
 fn one_attribute_is_honoured_and_a_second_ignored_as_aws_does() {
     let mut f = fake();
-    let one = json!({ "LookupAttributes": [{ "AttributeKey": "AccessKeyId", "AttributeValue": "AKIAXPERSIST0BACKUP1" }] });
+    let one = json!({ "LookupAttributes": [{ "AttributeKey": "AccessKeyId", "AttributeValue": "ASIAXATTACKSESSION01" }] });
     let two = json!({ "LookupAttributes": [
-        { "AttributeKey": "AccessKeyId", "AttributeValue": "AKIAXPERSIST0BACKUP1" },
-        { "AttributeKey": "EventName", "AttributeValue": "DeleteObject" }
+        { "AttributeKey": "AccessKeyId", "AttributeValue": "ASIAXATTACKSESSION01" },
+        { "AttributeKey": "EventName", "AttributeValue": "CreateUser" }
     ] });
-    let (a, _) = page_all(&mut f, "eu-west-1", one);
-    let (b, _) = page_all(&mut f, "eu-west-1", two);
-    assert_eq!(a.len(), 83, "the backdoor key's events (STORY.md)");
+    let (a, _) = page_all(&mut f, "us-east-1", one);
+    let (b, _) = page_all(&mut f, "us-east-1", two);
+    // The attacker's role session in us-east-1 (STORY.md): its management events; the
+    // backdoor key's S3 reads and deletions are data events, which LookupEvents never returns.
+    assert_eq!(a.len(), 11, "the attacker's session's events in us-east-1");
     assert_eq!(a, b, "the second attribute changes nothing");
     let last = &f.requests.last().expect("requests are recorded").1;
     assert_eq!(last["LookupAttributes"].as_array().map(Vec::len), Some(2));
