@@ -35,7 +35,7 @@ fn expected_ids() -> BTreeSet<String> {
         .iter()
         .map(|&i| store.event(i))
         .filter(|e| store.text(e.region) == REGION)
-        .filter(|e| trailscope_fake::served_by_lookup(&store, e))
+        .filter(|e| trailscope_fake::served_by_lookup(store, e))
         .filter_map(|e| e.event_id.as_deref().map(str::to_string))
         .collect()
 }
