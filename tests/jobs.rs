@@ -292,3 +292,57 @@ fn lookup_fetching_a_view_from_one_region_says_where_else_to_look() {
         "{notice}"
     );
 }
+
+/// `region NAME` inside the app (issue 21, item 6): one more region over the same window, a
+/// job of its own; a misspelt name gets the nearest real one, and a region already fetched
+/// says so.
+#[test]
+fn lookup_a_region_is_added_from_the_command_line() {
+    let filter = trailscope::filter::parse("").expect("filter");
+    let plan = trailscope::source::lookup::plan::plan(&filter, t("2026-11-21T12:00:00Z"));
+    let window = (t("2026-11-20T12:00:00Z"), t("2026-11-21T12:00:00Z"));
+    let (fetch, orders) = LiveFetch::new(plan, &["eu-west-1".to_string()], window, Some(50), 50);
+    let (mut app, _) = boot(Start::Lookup { fetch, orders });
+    let command = |app: &mut App, text: &str| {
+        update(app, Msg::Key(Key::parse(":").expect("key")));
+        for c in text.chars() {
+            update(app, Msg::Key(Key::parse(&c.to_string()).expect("key")));
+        }
+        update(app, Msg::Key(Key::parse("enter").expect("key")))
+    };
+    let effects = command(&mut app, "region eu-west-7");
+    assert!(started(&effects).is_empty());
+    // Refused on the command line itself, which stays open to fix the name.
+    let error = app
+        .prompt
+        .as_ref()
+        .and_then(|p| p.error.clone())
+        .unwrap_or_default();
+    assert!(error.contains("did you mean eu-west-1"), "{error}");
+    update(&mut app, Msg::Key(Key::parse("esc").expect("key")));
+
+    let effects = command(&mut app, "region us-west-2");
+    assert_eq!(started(&effects).len(), 1, "{effects:?}");
+    let live = app.live.as_ref().expect("live");
+    let regions: Vec<&str> = live
+        .regions
+        .iter()
+        .map(|r| r.progress.region.as_str())
+        .collect();
+    assert_eq!(regions, ["eu-west-1", "us-west-2"]);
+    assert_eq!(live.regions[1].window, window, "the same window");
+    assert!(app
+        .notice
+        .as_deref()
+        .is_some_and(|n| n.contains("fetching us-west-2 too")));
+
+    let effects = command(&mut app, "region us-west-2");
+    assert!(started(&effects).is_empty());
+    assert!(
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("already fetched")),
+        "{:?}",
+        app.notice
+    );
+}

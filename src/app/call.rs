@@ -32,7 +32,7 @@ pub struct Verb {
     pub desc: &'static str,
 }
 
-pub const VERBS: [Verb; 8] = [
+pub const VERBS: [Verb; 9] = [
     Verb {
         name: "save",
         args: "NAME",
@@ -52,6 +52,11 @@ pub const VERBS: [Verb; 8] = [
         name: "sessions",
         args: "",
         desc: "saved investigations: open another",
+    },
+    Verb {
+        name: "region",
+        args: "NAME",
+        desc: "LookupEvents: fetch this region too, over the same window",
     },
     Verb {
         name: "theme",
@@ -132,6 +137,10 @@ impl Call {
             "note" => return Ok(with(Command::Note, rest)),
             "theme" if rest.is_empty() => return Err(ParseError::NoThemeName),
             "theme" => return Ok(with(Command::Theme, rest)),
+            "region" if rest.is_empty() => {
+                return usage("which region? region NAME (eu-west-1, ap-southeast-2…)".to_string())
+            }
+            "region" => return Ok(with(Command::AddRegion, rest)),
             "export" => return parse_export(rest),
             "sessions" | "open" => Command::Sessions,
             "q" | "quit" => Command::Quit,

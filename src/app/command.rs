@@ -73,6 +73,8 @@ pub enum Command {
     Save,
     Note,
     Theme,
+    /// `region NAME`: LookupEvents also in that region, over the same window.
+    AddRegion,
     // The keys of the other layers: what they mean depends on the layer (the keymap's
     // descriptions say it for each).
     /// Enter: act on what is under the cursor (run, pick, add, zoom, pivot…).
@@ -189,7 +191,11 @@ impl Command {
     pub fn takes_operand(self) -> bool {
         matches!(
             self,
-            Command::Save | Command::Note | Command::Theme | Command::Export(..)
+            Command::Save
+                | Command::Note
+                | Command::Theme
+                | Command::AddRegion
+                | Command::Export(..)
         )
     }
 
@@ -269,6 +275,7 @@ impl Command {
             Command::Save => "save",
             Command::Note => "note",
             Command::Theme => "theme",
+            Command::AddRegion => "region",
             Command::Accept => "accept",
             Command::MoveLeft => "move-left",
             Command::MoveRight => "move-right",
@@ -361,6 +368,7 @@ impl Command {
             Command::Save => "save this investigation under a name",
             Command::Note => "the investigation's own note",
             Command::Theme => "switch the colour theme",
+            Command::AddRegion => "LookupEvents: fetch this region too, over the same window",
             Command::Accept => "act on what is under the cursor",
             Command::MoveLeft => "left",
             Command::MoveRight => "right",

@@ -229,6 +229,22 @@ impl LiveFetch {
         }
     }
 
+    /// Adds a region to the fetch (`region NAME` in the app): it reads the same window with
+    /// the same plan, `step` events at first like the others. `None` when it is already in.
+    pub fn add_region(&mut self, region: &str) -> Option<RegionOrder> {
+        if self.regions.iter().any(|r| r.progress.region == region) {
+            return None;
+        }
+        let window = (self.start, self.end);
+        self.regions.push(RegionRun {
+            progress: RegionFetch::idle(region),
+            window,
+            job: None,
+        });
+        let i = self.regions.len() - 1;
+        Some(self.order(i, window, None, Some(self.step)))
+    }
+
     /// Totals over every region, for the status bar.
     pub fn totals(&self) -> RegionFetch {
         let mut t = RegionFetch {

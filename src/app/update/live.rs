@@ -97,6 +97,35 @@ pub(super) fn fetch(
     start_orders(app, orders, effects);
 }
 
+/// `region NAME`: LookupEvents in one more region, over the window the others read, starting
+/// with as many events as the others did; the name is checked against the SDK's partition data
+/// first, so a typo is a suggestion, not a region that silently answers nothing.
+pub(super) fn add_region(
+    app: &mut App,
+    name: &str,
+    effects: &mut Vec<Effect>,
+) -> Result<(), String> {
+    let name = name.trim();
+    if app.live.is_none() {
+        return Err(not_live(app));
+    }
+    crate::source::lookup::scope::check(name)
+        .map_err(|why| crate::model::sanitize::visible(&why).into_owned())?;
+    let key = |c| app.key_for(Layer::Table, c);
+    let (more, regions) = (key(Command::LoadMore), key(Command::FetchWindow));
+    let Some(order) = app.live.as_mut().and_then(|live| live.add_region(name)) else {
+        app.notice = Some(format!(
+            "{name} is already fetched: {more} loads more of it"
+        ));
+        return Ok(());
+    };
+    fetch(app, vec![order], effects, "");
+    app.notice = Some(format!(
+        "fetching {name} too, over the same window; {regions} shows every region's progress"
+    ));
+    Ok(())
+}
+
 /// The notice for fetch keys in a session that reads files, naming the user's keys.
 pub(super) fn not_live(app: &App) -> String {
     let key = |c| app.key_for(Layer::Table, c);

@@ -306,7 +306,11 @@ fn apply(app: &mut App, call: &Call, effects: &mut Vec<Effect>) {
         Command::Pivot(pivot) => pivot_on(app, pivot),
         Command::Narrow(pivot) => walk::narrow_on(app, pivot),
         Command::SetTime(time) => app.set_time(time),
-        Command::Save | Command::Note | Command::Theme | Command::Export(..) => {
+        Command::Save
+        | Command::Note
+        | Command::Theme
+        | Command::AddRegion
+        | Command::Export(..) => {
             if let Err(why) = session::with_operand(app, call, effects) {
                 app.notice = Some(why);
             }

@@ -197,6 +197,7 @@ pub(super) fn with_operand(
             Ok(())
         }
         Command::Theme => app.set_theme(&call.operand),
+        Command::AddRegion => super::live::add_region(app, &call.operand, effects),
         Command::Export(format, scope) => {
             let path = Some(call.operand.as_str()).filter(|p| !p.is_empty());
             let effect = export_effect(app, format, scope, path)?;

@@ -179,7 +179,7 @@ fn global_region(region: &str) -> &'static str {
 /// A region the AWS SDK's partition data knows passes; anything else is refused, with the
 /// nearest known name when one is close (`eu-west-7` → eu-west-1): an unknown region would
 /// only answer nothing, or fail later as "cannot reach CloudTrail" (a DNS error).
-fn check(region: &str) -> Result<(), String> {
+pub(crate) fn check(region: &str) -> Result<(), String> {
     if partitions::known().any(|k| k == region) {
         return Ok(());
     }
