@@ -22,6 +22,18 @@ fn trailscope(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
+/// The records trailscope reads from `paths`, as JSON lines in a file for jq: the fixtures
+/// come in shapes jq cannot all parse alone, and what is compared is what is done with them.
+fn records_read(paths: &[&str]) -> tempfile::NamedTempFile {
+    let dump = tempfile::NamedTempFile::new().expect("temp");
+    std::fs::write(
+        dump.path(),
+        trailscope(&[&["query"], paths, &["-o", "jsonl"]].concat()),
+    )
+    .expect("write");
+    dump
+}
+
 /// `COUNT<tab>VALUE` lines → map.
 fn groups(text: &str) -> HashMap<String, usize> {
     text.lines()
@@ -109,12 +121,7 @@ fn three_questions_on_the_fixtures() {
     ]
     .map(|s| fixture(s).display().to_string());
     let paths: Vec<&str> = sets.iter().map(String::as_str).collect();
-    let dump = tempfile::NamedTempFile::new().expect("temp");
-    std::fs::write(
-        dump.path(),
-        trailscope(&[&["query"], &paths[..], &["-o", "jsonl"]].concat()),
-    )
-    .expect("write");
+    let dump = records_read(&paths);
     let jq = jq_rows(&format!("cat '{}'", dump.path().display()));
     assert!(jq.len() > 600);
     agree(&paths, &jq);
@@ -189,12 +196,7 @@ fn the_newer_group_bys_agree_with_jq() {
     ]
     .map(|s| fixture(s).display().to_string());
     let paths: Vec<&str> = sets.iter().map(String::as_str).collect();
-    let dump = tempfile::NamedTempFile::new().expect("temp");
-    std::fs::write(
-        dump.path(),
-        trailscope(&[&["query"], &paths[..], &["-o", "jsonl"]].concat()),
-    )
-    .expect("write");
+    let dump = records_read(&paths);
     let cases = [
         (
             "session",

@@ -2,10 +2,11 @@
 //! seed, a manifest that matches the files, noise that shares the attack's event names, and a
 //! chain that trailscope's own lineage finds from the leaked key alone.
 
+mod common;
+use common::{records, tree};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use trailscope::lineage::{Cred, Lineage};
 use trailscope::model::warning::Severity;
 use trailscope::source::{files, walk};
@@ -23,33 +24,6 @@ fn args(out: &Path, events: u64, seed: u64) -> GenerateArgs {
         end: "2024-06-30".to_string(),
         incident: true,
     }
-}
-
-/// Every file under `dir`, by path relative to it, with its bytes.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk_into(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk_into(root, &path, out);
-            } else {
-                let rel = path.strip_prefix(root).unwrap().to_path_buf();
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk_into(dir, dir, &mut out);
-    out
-}
-
-fn records(gz: &[u8]) -> Vec<Value> {
-    let mut text = String::new();
-    flate2::read::MultiGzDecoder::new(gz)
-        .read_to_string(&mut text)
-        .unwrap();
-    let doc: Value = serde_json::from_str(&text).unwrap();
-    doc["Records"].as_array().unwrap().clone()
 }
 
 fn text<'a>(v: &'a Value, pointer: &str) -> &'a str {
