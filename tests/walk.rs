@@ -468,3 +468,18 @@ fn the_readme_walk_holds_on_the_demo() {
         "{screen}"
     );
 }
+
+/// Small terminals never cut a key hint (issue 22, item 7): a long notice at 80 columns is
+/// cut before the help and quit keys, which keep their place at the right.
+#[test]
+fn a_long_notice_never_cuts_the_key_hints() {
+    let h = given_demo(80, 24).keys("F");
+    let notice = h.app.notice.clone().unwrap_or_default();
+    assert!(
+        notice.chars().count() > 80,
+        "a notice longer than the bar: {notice}"
+    );
+    let screen = h.draw();
+    let status = screen.last().map(|l| l.trim_end()).unwrap_or_default();
+    assert!(status.ends_with("· ? help · q quit"), "{status:?}");
+}

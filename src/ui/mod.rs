@@ -85,10 +85,7 @@ pub(crate) fn rect(a: Area) -> Rect {
 fn title_bar(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let style = theme.style(Meaning::Title);
     let label = crate::model::sanitize::visible(&app.source_label).into_owned();
-    let mut spans = vec![
-        Span::styled(" trailscope ", style),
-        Span::styled(format!("│ {label} "), style),
-    ];
+    let mut spans = vec![Span::styled(" trailscope ", style)];
     // What ran at AWS and what runs here: the planner's account of the fetch.
     if let Some(live) = &app.live {
         let plan = crate::model::sanitize::visible(&live.plan.describe()).into_owned();
@@ -99,18 +96,35 @@ fn title_bar(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         }
     }
     let view = format!("│ {} ", view_name(app));
-    // After pivots, the walk so far: cut from the middle when long, so the view on screen
-    // (its end) and the count after it are never the part that falls off.
-    if !app.nav.back.is_empty() {
-        let crumbs: Vec<String> = app
+    // The source's label and, after pivots, the walk so far share what the name, the plan
+    // and the count leave; both are cut from the middle when long, the walk keeping the
+    // larger share, so the view on screen and the count after it never fall off.
+    let used: usize = spans.iter().map(|s| s.width()).sum::<usize>() + view.chars().count();
+    let crumbs: Vec<String> = match app.nav.back.is_empty() {
+        true => Vec::new(),
+        false => app
             .nav
             .crumbs(&app.current_view())
             .iter()
             .map(|c| crate::model::sanitize::visible(c).into_owned())
-            .collect();
-        let used: usize = spans.iter().map(|s| s.width()).sum::<usize>() + view.chars().count();
-        let room = (area.width as usize).saturating_sub(used + 3);
-        let crumbs = text::fit_crumbs(&crumbs, room.max(12));
+            .collect(),
+    };
+    let frames = if crumbs.is_empty() { 3 } else { 6 };
+    let room = (area.width as usize).saturating_sub(used + frames);
+    let label_width = label.chars().count();
+    let label_room = match crumbs.is_empty() {
+        true => room,
+        false => {
+            let walk_width = crumbs.iter().map(|c| c.chars().count() + 3).sum::<usize>();
+            room.saturating_sub(walk_width)
+                .max(label_width.min((room / 3).max(8)))
+        }
+    };
+    let label = text::shorten_middle(&label, label_room.max(4));
+    let crumb_room = room.saturating_sub(label.chars().count());
+    spans.insert(1, Span::styled(format!("│ {label} "), style));
+    if !crumbs.is_empty() {
+        let crumbs = text::fit_crumbs(&crumbs, crumb_room.max(12));
         spans.push(Span::styled(format!("│ {crumbs} "), style));
     }
     spans.push(Span::styled(view, style));

@@ -131,11 +131,18 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             warn,
         ));
     }
-    // From the keymap, so a user's own keys are the ones named.
+    // From the keymap, so a user's own keys are the ones named. The hints have their own
+    // place at the right: a long notice or load summary is cut before them, never them.
     let help = key(app, Command::ToggleHelp);
     let quit = key(app, Command::Quit);
-    spans.push(Span::styled(format!(" · {help} help · {quit} quit"), base));
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(base), area);
+    let hints = Line::styled(format!(" · {help} help · {quit} quit "), base);
+    let [info, right] = ratatui::layout::Layout::horizontal([
+        ratatui::layout::Constraint::Min(0),
+        ratatui::layout::Constraint::Length(hints.width() as u16),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(base), info);
+    frame.render_widget(Paragraph::new(hints).style(base), right);
 }
 
 /// Objects from S3: how many of how many (the total grows while listing), from the cache,
