@@ -80,6 +80,11 @@ impl App {
         }
         app.session = boot.session;
         super::session::begin_restore(&mut app);
+        // A reopened LookupEvents investigation: its fetch, stopped, for `m` to resume.
+        let saved_fetch = app.session.restore.as_ref().and_then(|s| s.live.clone());
+        if let Some(saved) = saved_fetch {
+            app.live = Some(LiveFetch::restored(&saved, app.now()));
+        }
         configure(&mut app);
         let mut effects = Vec::new();
         match boot.start {

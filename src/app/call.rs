@@ -32,7 +32,7 @@ pub struct Verb {
     pub desc: &'static str,
 }
 
-pub const VERBS: [Verb; 9] = [
+pub const VERBS: [Verb; 10] = [
     Verb {
         name: "save",
         args: "NAME",
@@ -57,6 +57,11 @@ pub const VERBS: [Verb; 9] = [
         name: "region",
         args: "NAME",
         desc: "LookupEvents: fetch this region too, over the same window",
+    },
+    Verb {
+        name: "account",
+        args: "ID|PROFILE",
+        desc: "LookupEvents: fetch this account too (its role assumed, or a profile)",
     },
     Verb {
         name: "theme",
@@ -141,6 +146,13 @@ impl Call {
                 return usage("which region? region NAME (eu-west-1, ap-southeast-2…)".to_string())
             }
             "region" => return Ok(with(Command::AddRegion, rest)),
+            "account" if rest.is_empty() => {
+                return usage(
+                    "which account? account ID (12 digits, with the session's role) or account PROFILE"
+                        .to_string(),
+                )
+            }
+            "account" => return Ok(with(Command::AddAccount, rest)),
             "export" => return parse_export(rest),
             "sessions" | "open" => Command::Sessions,
             "q" | "quit" => Command::Quit,

@@ -75,6 +75,8 @@ pub enum Command {
     Theme,
     /// `region NAME`: LookupEvents also in that region, over the same window.
     AddRegion,
+    /// `account ID`: LookupEvents also in that account (its role assumed, or a profile).
+    AddAccount,
     // The keys of the other layers: what they mean depends on the layer (the keymap's
     // descriptions say it for each).
     /// Enter: act on what is under the cursor (run, pick, add, zoom, pivot…).
@@ -195,6 +197,7 @@ impl Command {
                 | Command::Note
                 | Command::Theme
                 | Command::AddRegion
+                | Command::AddAccount
                 | Command::Export(..)
         )
     }
@@ -276,6 +279,7 @@ impl Command {
             Command::Note => "note",
             Command::Theme => "theme",
             Command::AddRegion => "region",
+            Command::AddAccount => "account",
             Command::Accept => "accept",
             Command::MoveLeft => "move-left",
             Command::MoveRight => "move-right",
@@ -369,6 +373,9 @@ impl Command {
             Command::Note => "the investigation's own note",
             Command::Theme => "switch the colour theme",
             Command::AddRegion => "LookupEvents: fetch this region too, over the same window",
+            Command::AddAccount => {
+                "LookupEvents: fetch this account too (its ID, with the session's role; or a profile)"
+            }
             Command::Accept => "act on what is under the cursor",
             Command::MoveLeft => "left",
             Command::MoveRight => "right",

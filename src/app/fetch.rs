@@ -5,6 +5,7 @@
 
 use crate::job::JobId;
 use crate::model::time::EventTime;
+use crate::source::lookup::accounts::Via;
 use crate::source::lookup::order::RegionOrder;
 use crate::source::lookup::plan::LookupPlan;
 use crate::source::lookup::progress::{FetchState, RegionFetch};
@@ -35,10 +36,15 @@ pub struct LiveFetch {
     pub regions: Vec<RegionRun>,
     /// What of the window asked for LookupEvents could not hold (the title says so).
     pub clamped: Clamped,
+    /// The role `account ID` assumes in another account (`--role-name`).
+    pub role: String,
 }
 
+/// One account × region: its own token, window, pace and job.
 #[derive(Debug, Clone)]
 pub struct RegionRun {
+    /// Whose events this lane reads.
+    pub via: Via,
     /// Totals over every order in this region.
     pub progress: RegionFetch,
     /// The window of the latest order: its token is only valid with it.
@@ -61,14 +67,20 @@ impl LiveFetch {
     /// The fetch of a scope (its regions, window and plan), each region's first order capped
     /// at `max_events` (`--max-events`), which is also what "load more" fetches; with its
     /// first orders.
-    pub fn of_scope(s: Scope, max_events: Option<u64>) -> (LiveFetch, Vec<RegionOrder>) {
+    pub fn of_scope(
+        s: Scope,
+        accounts: &[Via],
+        max_events: Option<u64>,
+    ) -> (LiveFetch, Vec<RegionOrder>) {
         let step = max_events.unwrap_or(DEFAULT_STEP);
-        let (mut live, orders) = LiveFetch::new(s.plan, &s.regions, s.window, max_events, step);
+        let (mut live, orders) =
+            LiveFetch::across(s.plan, accounts, &s.regions, s.window, max_events, step);
         live.clamped = s.clamped;
         (live, orders)
     }
 
-    /// A fetch of `window` in every region; `first` caps each region's first order.
+    /// A fetch of `window` in every region of the session's own account; `first` caps each
+    /// region's first order.
     pub fn new(
         plan: LookupPlan,
         regions: &[String],
@@ -76,19 +88,34 @@ impl LiveFetch {
         first: Option<u64>,
         step: u64,
     ) -> (LiveFetch, Vec<RegionOrder>) {
+        LiveFetch::across(plan, &[Via::Own], regions, window, first, step)
+    }
+
+    /// A fetch of `window` in every region of every account, account by account.
+    pub fn across(
+        plan: LookupPlan,
+        accounts: &[Via],
+        regions: &[String],
+        window: (EventTime, EventTime),
+        first: Option<u64>,
+        step: u64,
+    ) -> (LiveFetch, Vec<RegionOrder>) {
+        let lane = |via: &Via, r: &String| RegionRun {
+            via: via.clone(),
+            progress: RegionFetch::idle_in(via.label(), r),
+            window,
+            job: None,
+        };
         let mut live = LiveFetch {
             plan,
             start: window.0,
             end: window.1,
             step: step.max(1),
             clamped: Clamped::default(),
-            regions: regions
+            role: crate::source::lookup::accounts::DEFAULT_ROLE.to_string(),
+            regions: accounts
                 .iter()
-                .map(|r| RegionRun {
-                    progress: RegionFetch::idle(r),
-                    window,
-                    job: None,
-                })
+                .flat_map(|via| regions.iter().map(move |r| lane(via, r)))
                 .collect(),
         };
         let all: Vec<usize> = (0..live.regions.len()).collect();
@@ -105,12 +132,13 @@ impl LiveFetch {
             .any(|r| r.progress.state == FetchState::Fetching)
     }
 
-    /// The region `job` carries out the latest order of, now that it has started.
-    pub fn started(&mut self, region: &str, job: JobId) {
+    /// The lane (account, region) `job` carries out the latest order of, now that it has
+    /// started.
+    pub fn started(&mut self, lane: &(String, String), job: JobId) {
         if let Some(run) = self
             .regions
             .iter_mut()
-            .find(|r| r.progress.region == region)
+            .find(|r| (&r.progress.account, &r.progress.region) == (&lane.0, &lane.1))
         {
             run.job = Some(job);
         }
@@ -134,7 +162,7 @@ impl LiveFetch {
         self.plan = plan;
         let window = (self.start, self.end);
         for run in &mut self.regions {
-            run.progress = RegionFetch::idle(&run.progress.region);
+            run.progress = RegionFetch::idle_in(&run.progress.account, &run.progress.region);
         }
         (0..self.regions.len())
             .map(|i| self.order(i, window, None, None))
@@ -220,6 +248,7 @@ impl LiveFetch {
         run.window = window;
         run.progress.state = FetchState::Fetching;
         RegionOrder {
+            via: run.via.clone(),
             region: run.progress.region.clone(),
             plan: self.plan.clone(),
             window,
@@ -229,20 +258,87 @@ impl LiveFetch {
         }
     }
 
-    /// Adds a region to the fetch (`region NAME` in the app): it reads the same window with
-    /// the same plan, `step` events at first like the others. `None` when it is already in.
-    pub fn add_region(&mut self, region: &str) -> Option<RegionOrder> {
+    /// Adds a region to the fetch (`region NAME` in the app), in every account: it reads the
+    /// same window with the same plan, `step` events at first like the others. Nothing when
+    /// it is already in.
+    pub fn add_region(&mut self, region: &str) -> Vec<RegionOrder> {
         if self.regions.iter().any(|r| r.progress.region == region) {
-            return None;
+            return Vec::new();
         }
+        let lanes: Vec<(Via, String)> = self
+            .accounts()
+            .into_iter()
+            .map(|via| (via, region.to_string()))
+            .collect();
+        self.add_lanes(lanes)
+    }
+
+    /// Adds an account to the fetch (`account ID` in the app, or the lineage's offer), in
+    /// every region: the same window and plan. Nothing when it is already in.
+    pub fn add_account(&mut self, via: Via) -> Vec<RegionOrder> {
+        if self.regions.iter().any(|r| r.via.label() == via.label()) {
+            return Vec::new();
+        }
+        let lanes: Vec<(Via, String)> = self
+            .region_names()
+            .into_iter()
+            .map(|r| (via.clone(), r))
+            .collect();
+        self.add_lanes(lanes)
+    }
+
+    fn add_lanes(&mut self, lanes: Vec<(Via, String)>) -> Vec<RegionOrder> {
         let window = (self.start, self.end);
-        self.regions.push(RegionRun {
-            progress: RegionFetch::idle(region),
-            window,
-            job: None,
-        });
-        let i = self.regions.len() - 1;
-        Some(self.order(i, window, None, Some(self.step)))
+        let mut orders = Vec::new();
+        for (via, region) in lanes {
+            self.regions.push(RegionRun {
+                progress: RegionFetch::idle_in(via.label(), &region),
+                via,
+                window,
+                job: None,
+            });
+            let i = self.regions.len() - 1;
+            orders.push(self.order(i, window, None, Some(self.step)));
+        }
+        orders
+    }
+
+    /// A lane named but not read (an account Organizations lists as closed): failed with
+    /// why, so the overlay names it and `m` can try it.
+    pub fn add_skipped(&mut self, via: Via, why: &str) {
+        let window = (self.start, self.end);
+        for region in self.region_names() {
+            let mut progress = RegionFetch::idle_in(via.label(), &region);
+            progress.state = FetchState::Failed(why.to_string());
+            self.regions.push(RegionRun {
+                via: via.clone(),
+                progress,
+                window,
+                job: None,
+            });
+        }
+    }
+
+    /// Every account read, in the order first read.
+    pub fn accounts(&self) -> Vec<Via> {
+        let mut list: Vec<Via> = Vec::new();
+        for run in &self.regions {
+            if !list.contains(&run.via) {
+                list.push(run.via.clone());
+            }
+        }
+        list
+    }
+
+    /// Every region read, in the order first read.
+    pub fn region_names(&self) -> Vec<String> {
+        let mut list: Vec<String> = Vec::new();
+        for run in &self.regions {
+            if !list.contains(&run.progress.region) {
+                list.push(run.progress.region.clone());
+            }
+        }
+        list
     }
 
     /// Totals over every region, for the status bar.
@@ -303,7 +399,7 @@ mod tests {
             .enumerate()
             .map(|(i, o)| {
                 let job = JobId(first + i as u64);
-                live.started(&o.region, job);
+                live.started(&o.lane(), job);
                 job
             })
             .collect()

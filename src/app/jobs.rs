@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 pub enum JobKind {
     /// The session's files, folder, stdin or S3 trail.
     Load,
-    /// One LookupEvents region's order.
-    Region(String),
+    /// One LookupEvents order for an account × region: (account label, region).
+    Region((String, String)),
     /// A CloudTrail Lake query.
     LakeQuery,
     /// The Lake event data stores, for the picker.

@@ -8,6 +8,7 @@ pub mod command;
 pub mod detail;
 pub mod effect;
 pub mod fetch;
+mod fetch_saved;
 pub mod filter;
 pub mod jobs;
 pub mod json_view;
@@ -160,6 +161,9 @@ pub struct App {
     pub mark_anchor: Option<EventIdx>,
     /// The lineage tree shown by `Overlay::Lineage`.
     pub lineage: Vec<TreeLine>,
+    /// Accounts the lineage tree walks into whose own events are not loaded (a role assumed
+    /// there, its session's calls recorded only there): the overlay offers to fetch them.
+    pub lineage_elsewhere: Vec<String>,
     /// The credential graph, and the store size it was built at (rebuilt when events arrive).
     lineage_graph: Option<(usize, Lineage)>,
     /// The detail pane shows the view's profile instead of the event's JSON (kept current as
@@ -246,6 +250,7 @@ impl App {
             marks: BTreeSet::new(),
             mark_anchor: None,
             lineage: Vec::new(),
+            lineage_elsewhere: Vec::new(),
             lineage_graph: None,
             profile_pane: false,
             profile: Profile::default(),

@@ -112,6 +112,7 @@ pub fn capture(app: &App) -> SessionState {
             super::layout::Split::Auto => None,
         },
         time: Some(app.time),
+        live: app.live.as_ref().map(|l| l.saved()),
     }
 }
 

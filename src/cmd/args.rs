@@ -412,11 +412,41 @@ pub struct LookupArgs {
     /// Requests per second per region (LookupEvents allows 2).
     #[arg(long, default_value_t = 2.0, hide = true)]
     pub rate: f64,
+
+    /// LookupEvents in several accounts: `all` (the organization's accounts, from AWS
+    /// Organizations: run it from the management or a delegated administrator account) or
+    /// 12-digit IDs, comma-separated; trailscope assumes --role-name in each. With s3://
+    /// paths: read only these accounts' logs (default every account under AWSLogs/).
+    #[arg(long, value_name = "all|LIST", value_delimiter = ',')]
+    pub accounts: Vec<String>,
+
+    /// The role --accounts assumes in each account.
+    #[arg(long, value_name = "NAME", default_value = crate::source::lookup::accounts::DEFAULT_ROLE)]
+    pub role_name: String,
+
+    /// LookupEvents in the account of each of these profiles (names, or globs like
+    /// 'prod-*' over the AWS config files), each with its own credential chain.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', conflicts_with = "accounts")]
+    pub profiles: Vec<String>,
+
+    /// Accounts fetched at once with --accounts or --profiles (each of their regions at its
+    /// own 2 requests/s).
+    #[arg(long, value_name = "N", default_value_t = crate::source::lookup::accounts::DEFAULT_CONCURRENCY)]
+    pub account_concurrency: usize,
 }
 
 impl LookupArgs {
     pub fn wanted(&self) -> bool {
         self.region.is_some() || !self.regions.is_empty()
+    }
+
+    /// Which accounts LookupEvents reads, as the sources take it.
+    pub fn accounts_request(&self) -> crate::source::lookup::accounts::resolve::AccountsRequest {
+        crate::source::lookup::accounts::resolve::AccountsRequest {
+            accounts: self.accounts.clone(),
+            role: self.role_name.clone(),
+            profiles: self.profiles.clone(),
+        }
     }
 
     /// The regions and window asked for, as the sources take them.
@@ -483,11 +513,6 @@ pub enum GroupBy {
 /// Flags for `s3://` locations.
 #[derive(Args, Debug, Clone, Default)]
 pub struct S3Args {
-    /// With s3:// paths: read only these accounts' logs (12-digit IDs, comma-separated);
-    /// default every account found under AWSLogs/ (organization trails included).
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
-    pub accounts: Vec<String>,
-
     /// With s3:// paths: objects downloading at once (default 12).
     #[arg(long, value_name = "N")]
     pub s3_concurrency: Option<usize>,

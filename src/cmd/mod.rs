@@ -1,6 +1,7 @@
 //! The front door: every subcommand's front end, where the command line's clap types stop.
 //! Below this folder, sources, the app and the configuration take plain requests.
 
+mod accounts;
 pub mod args;
 pub mod athena;
 pub mod config;

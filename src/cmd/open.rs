@@ -15,6 +15,7 @@ use crate::runtime::{run, Outcome, Reach, RunOptions};
 use crate::session::db::{data_dir, Db};
 use crate::session::reopen;
 use crate::session::state::{SessionState, SourceRecord};
+use crate::source::lookup::accounts::Via;
 use crate::source::lookup::live::LookupContext;
 use crate::source::s3::S3Load;
 use crate::source::walk::Plan;
@@ -54,6 +55,7 @@ pub(super) fn open_saved(name: String, display: DisplayArgs, dirs: Dirs) -> Exit
         Ok(r) => r,
         Err(e) => return fail(&visible(&e), 1),
     };
+    let reach = reach_again(&saved.state);
     let meta = SessionMeta::reopened(saved.name, saved.created_ms, saved.state);
     let startup = match startup(&dirs, &display, meta.restore.as_ref()) {
         Ok(s) => s,
@@ -61,7 +63,7 @@ pub(super) fn open_saved(name: String, display: DisplayArgs, dirs: Dirs) -> Exit
     };
     let opts = RunOptions {
         start: Start::Files(saved.plan),
-        reach: Reach::default(),
+        reach,
         filter: None,
         source_label: saved.label,
         startup,
@@ -69,6 +71,28 @@ pub(super) fn open_saved(name: String, display: DisplayArgs, dirs: Dirs) -> Exit
         db: Ok(db),
     };
     finish(run(opts), display, dirs)
+}
+
+/// A reopened LookupEvents investigation reaches AWS again as it did (its profile; each
+/// account's role or profile is in the saved fetch), so `m` resumes it; with no credentials
+/// at hand, the first `m` says what to run. Anything else stays offline.
+fn reach_again(state: &SessionState) -> Reach {
+    if state.live.is_none() {
+        return Reach::default();
+    }
+    let profile = state
+        .sources
+        .iter()
+        .find(|s| s.kind == "lookup-events")
+        .and_then(|s| s.profile.clone());
+    Reach {
+        lookup: Some(LookupContext::with_accounts(
+            profile,
+            2.0,
+            crate::source::lookup::accounts::DEFAULT_CONCURRENCY,
+        )),
+        lake: None,
+    }
 }
 
 /// How the UI ended; a choice in the picker opens that investigation next (with the same
@@ -146,31 +170,46 @@ pub(super) fn open(cli: OpenArgs, dirs: Dirs) -> ExitCode {
         }
         let filter = filter.unwrap_or_else(|| crate::filter::Expr::And(Vec::new()));
         let now = crate::model::time::EventTime::now();
-        let (fetch, orders) =
-            match crate::source::lookup::scope::scope(&cli.lookup.request(), &filter, now) {
-                Ok(s) => LiveFetch::of_scope(s, cli.lookup.max_events),
-                Err(e) => return fail(&visible(&e), 2),
+        let scope = match crate::source::lookup::scope::scope(&cli.lookup.request(), &filter, now)
+        {
+            Ok(s) => s,
+            Err(e) => return fail(&visible(&e), 2),
+        };
+        let first_region = scope.regions.first().cloned().unwrap_or_default();
+        let list = match crate::cmd::accounts::accounts(&cli.lookup, &first_region) {
+            Ok(list) => list,
+            Err(refused) => return fail(&visible(&refused.message), refused.code),
+        };
+        let (mut fetch, orders) = LiveFetch::of_scope(scope, &list.accounts, cli.lookup.max_events);
+        fetch.role = cli.lookup.role_name.clone();
+        for (account, why) in &list.skipped {
+            let via = Via::Role {
+                account: account.clone(),
+                role: cli.lookup.role_name.clone(),
             };
-        let regions: Vec<&str> = fetch
-            .regions
-            .iter()
-            .map(|r| r.progress.region.as_str())
-            .collect();
+            fetch.add_skipped(via, why);
+        }
+        let regions = fetch.region_names();
         let mut label = format!("LookupEvents {}", regions.join(", "));
+        if fetch.accounts() != [Via::Own] {
+            label.push_str(&format!(" · {} accounts", fetch.accounts().len()));
+        }
         if let Some(p) = &cli.lookup.profile {
             label.push_str(&format!(" (profile {p})"));
         }
         let mut source = source_record("lookup-events", &label, Vec::new());
         source.profile = cli.lookup.profile.clone();
-        source.regions = regions.iter().map(|r| r.to_string()).collect();
+        source.regions = regions.clone();
+        source.via = fetch.accounts();
         source.window = Some((fetch.start.format_utc(), fetch.end.format_utc()));
         source.sent_filter = Some(fetch.plan.describe());
-        let short = format!("lookup {}", regions.first().copied().unwrap_or(""));
+        let short = format!("lookup {}", regions.first().map_or("", String::as_str));
         let meta = session_meta(&cli, &short, vec![source]);
         let reach = Reach {
-            lookup: Some(LookupContext::new(
+            lookup: Some(LookupContext::with_accounts(
                 cli.lookup.profile.clone(),
                 cli.lookup.rate,
+                cli.lookup.account_concurrency,
             )),
             lake: None,
         };

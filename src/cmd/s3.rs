@@ -1,7 +1,7 @@
 //! The command line's S3 part: which paths are `s3://` locations, and the load their flags
 //! (`args::S3Args`) ask for. `--since/--from/--to` and `--regions` mean what they mean for
 //! LookupEvents (us-east-1, where global services record, joins a region list unless
-//! `--no-global`); `--region` is the bucket's region; `--accounts` is S3's own.
+//! `--no-global`); `--region` is the bucket's region; `--accounts` narrows to those accounts.
 
 use crate::cmd::args::{LookupArgs, S3Args};
 use crate::model::time::EventTime;
@@ -33,7 +33,7 @@ pub fn from_args(
         if !paths.is_empty() && lookup.wanted() {
             return Err("--region and --regions fetch from LookupEvents, or narrow s3:// locations: they do not apply to local files".to_string());
         }
-        if !s3.accounts.is_empty() {
+        if !paths.is_empty() && !lookup.accounts.is_empty() {
             return Err(
                 "--accounts narrows s3:// locations: filter local files with --filter 'account:…'"
                     .to_string(),
@@ -41,11 +41,21 @@ pub fn from_args(
         }
         return Ok(None);
     }
+    if !lookup.profiles.is_empty() {
+        return Err("--profiles reads LookupEvents in each profile's account; an s3:// bucket is read with one --profile".to_string());
+    }
     let urls = paths
         .iter()
         .map(|p| parse(&p.to_string_lossy()))
         .collect::<Result<Vec<_>, _>>()?;
-    for a in &s3.accounts {
+    // `all` is what S3 reads anyway: every account under AWSLogs/.
+    let accounts: Vec<String> = lookup
+        .accounts
+        .iter()
+        .filter(|a| *a != "all")
+        .cloned()
+        .collect();
+    for a in &accounts {
         if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
             return Err(format!(
                 "--accounts {:?}: an account ID is 12 digits",
@@ -74,7 +84,7 @@ pub fn from_args(
     Ok(Some(S3Load {
         urls,
         window,
-        accounts: s3.accounts.clone(),
+        accounts,
         regions,
         profile: lookup.profile.clone(),
         bucket_region: lookup.region.clone(),

@@ -14,11 +14,13 @@
 //! is the parent key of the next session.
 
 mod cred;
+mod elsewhere;
 mod read;
 mod sso;
 mod tree;
 
 pub use cred::{cred_of, Cred};
+pub use elsewhere::accounts_not_loaded;
 pub use tree::{tree, TreeLine, MAX_LINES as MAX_TREE_LINES};
 
 use crate::model::store::{EventIdx, IndexedField, Store};

@@ -32,6 +32,43 @@ pub struct SessionState {
     pub split: Option<u8>,
     /// How the time column read.
     pub time: Option<crate::model::time_display::TimeDisplay>,
+    /// A LookupEvents fetch: where each account × region stopped, so `m` resumes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<SavedFetch>,
+}
+
+/// A LookupEvents fetch as saved (`app::fetch_saved` makes and restores it). Never
+/// credentials, never page tokens.
+#[derive(Serialize, Deserialize, Default, Clone, Debug, PartialEq, Eq)]
+#[serde(default)]
+pub struct SavedFetch {
+    /// The filter it fetches for, in the filter language (its plan is made again).
+    pub filter: String,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    /// Events per lane for "load more".
+    pub step: u64,
+    /// The role `account ID` assumes.
+    pub role: String,
+    pub lanes: Vec<SavedLane>,
+}
+
+/// One account × region of a saved fetch.
+#[derive(Serialize, Deserialize, Default, Clone, Debug, PartialEq, Eq)]
+#[serde(default)]
+pub struct SavedLane {
+    pub via: crate::source::lookup::accounts::Via,
+    pub region: String,
+    /// `done`, `paused` or `failed`.
+    pub state: String,
+    /// Why it failed.
+    pub why: Option<String>,
+    pub pages: u32,
+    pub events: u64,
+    /// The oldest event reached (pages come newest first).
+    pub oldest_ms: Option<i64>,
+    /// Its window (ms since the epoch).
+    pub window: (i64, i64),
 }
 
 /// One view of the walk; `anchor` is the selected event's key.
@@ -61,6 +98,10 @@ pub struct SourceRecord {
     pub regions: Vec<String>,
     /// The accounts an S3 read was narrowed to (`--accounts`; empty: every account found).
     pub accounts: Vec<String>,
+    /// LookupEvents: how each account was reached (a role assumed in it, or a profile);
+    /// empty: the session's own credentials only. Names, never keys.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub via: Vec<crate::source::lookup::accounts::Via>,
     /// The fetch window, RFC 3339.
     pub window: Option<(String, String)>,
     /// The condition sent to AWS, in the filter language.
@@ -75,6 +116,15 @@ impl SourceRecord {
         let mut line = self.label.clone();
         if let Some(p) = &self.profile {
             line.push_str(&format!(" (profile {p})"));
+        }
+        let reached: Vec<String> = self
+            .via
+            .iter()
+            .filter(|v| **v != crate::source::lookup::accounts::Via::Own)
+            .map(|v| v.describe())
+            .collect();
+        if !reached.is_empty() {
+            line.push_str(&format!(" via {}", reached.join(", ")));
         }
         if let Some((from, to)) = &self.window {
             line.push_str(&format!(" {from}..{to}"));

@@ -5,6 +5,7 @@
 use crate::app::fetch::{LiveFetch, TIME_PRESETS};
 use crate::model::sanitize::visible;
 use crate::model::time::EventTime;
+use crate::source::lookup::accounts::Via;
 use crate::source::lookup::progress::{FetchState, RegionFetch};
 use crate::theme::{Meaning, Theme};
 use crate::ui::text::{group, minute};
@@ -37,7 +38,7 @@ fn regions_line<'a>(
         let p = &run.progress;
         let (mark, meaning) = state_mark(&p.state);
         spans.push(Span::styled(format!("{mark} "), theme.style(meaning)));
-        spans.push(Span::raw(visible(&p.region).into_owned()));
+        spans.push(Span::raw(visible(&p.lane()).into_owned()));
         spans.push(Span::styled(format!(" {}", counts(p)), dim));
     }
     Line::from(spans)
@@ -66,7 +67,11 @@ fn summary_line<'a>(live: &LiveFetch, theme: &Theme) -> Line<'a> {
     let failed = count(|s| matches!(s, FetchState::Failed(_)));
     let paused = live.regions.len() - fetching - done - failed;
     let t = live.totals();
-    let mut parts = vec![format!("{} regions:", live.regions.len())];
+    let accounts = live.accounts().len();
+    let mut parts = vec![match accounts {
+        1 => format!("{} regions:", live.regions.len()),
+        n => format!("{n} accounts × {} regions:", live.region_names().len()),
+    }];
     for (n, what) in [
         (fetching, "fetching"),
         (paused, "paused"),
@@ -192,12 +197,69 @@ pub fn overlay_lines<'a>(
         hint(Layer::Table, C::Back)
     )));
     lines.push(Line::raw(""));
-    lines.push(Line::styled("  Regions", head));
-    for run in &live.regions {
+    let several = live.accounts().len() > 1;
+    lines.push(Line::styled(
+        match several {
+            true => "  Accounts and their regions",
+            false => "  Regions",
+        },
+        head,
+    ));
+    for via in live.accounts() {
+        if several {
+            lines.push(Line::styled(
+                format!("  {}", visible(&account_heading(live, &via))),
+                head,
+            ));
+        }
+        region_lines(live, &via, theme, several, &mut lines);
+    }
+    lines
+}
+
+/// `444455556666 · role OrganizationAccountAccessRole · 2 regions, 1 failed`
+fn account_heading(live: &LiveFetch, via: &Via) -> String {
+    let runs: Vec<&RegionFetch> = live
+        .regions
+        .iter()
+        .filter(|r| r.via == *via)
+        .map(|r| &r.progress)
+        .collect();
+    let failed = runs
+        .iter()
+        .filter(|p| matches!(p.state, FetchState::Failed(_)))
+        .count();
+    let events: u64 = runs.iter().map(|p| p.events).sum();
+    let name = match via.label() {
+        "" => "this account",
+        label => label,
+    };
+    let how = match via {
+        Via::Own => String::new(),
+        Via::Role { role, .. } => format!(" · role {role}"),
+        Via::Profile(_) => " · profile".to_string(),
+    };
+    let mut s = format!("{name}{how} · {} events", group(events as usize));
+    if failed > 0 {
+        s.push_str(&format!(" · {failed} of {} failed", runs.len()));
+    }
+    s
+}
+
+/// One account's regions in the overlay, indented under its heading when there are several.
+fn region_lines<'a>(
+    live: &LiveFetch,
+    via: &Via,
+    theme: &Theme,
+    indent: bool,
+    lines: &mut Vec<Line<'a>>,
+) {
+    let pad = if indent { "  " } else { "" };
+    for run in live.regions.iter().filter(|r| r.via == *via) {
         let p = &run.progress;
         let (mark, meaning) = state_mark(&p.state);
         lines.push(Line::from(vec![
-            Span::styled(format!("  {mark} "), theme.style(meaning)),
+            Span::styled(format!("  {pad}{mark} "), theme.style(meaning)),
             Span::raw(format!(
                 "{:<15} {:<9} {}",
                 visible(&p.region),
@@ -207,18 +269,17 @@ pub fn overlay_lines<'a>(
         ]));
         if let FetchState::Failed(why) = &p.state {
             lines.push(Line::styled(
-                format!("      {}", visible(why)),
+                format!("      {pad}{}", visible(why)),
                 theme.style(Meaning::Error),
             ));
         } else if let Some(problem) = &p.last_problem {
             // A failure that was retried: say what it was, even once overcome.
             lines.push(Line::styled(
-                format!("      last problem: {}", visible(problem)),
+                format!("      {pad}last problem: {}", visible(problem)),
                 theme.style(Meaning::Warning),
             ));
         }
     }
-    lines
 }
 
 /// How much of the window is held in every region: "all held back to 11-19 02:00", or, when a

@@ -320,6 +320,18 @@ fn lineage_lines<'a>(
             theme.style(Meaning::Dim),
         ));
     }
+    // The walk crosses into an account whose own events are not here: say so, and how to
+    // fetch them when the session is live.
+    for account in &app.lineage_elsewhere {
+        let how = match &app.live {
+            Some(_) => format!(": `:account {account}` fetches them (the session's role assumed there)"),
+            None => ": read them from its trail (or start with --accounts)".to_string(),
+        };
+        lines.push(Line::styled(
+            format!(" Account {account}'s own events are not loaded, so what was done there is not in this tree{how}."),
+            theme.style(Meaning::Warning),
+        ));
+    }
     let (unread, unmatched) = app.lineage_left_out();
     if unread > 0 {
         lines.push(Line::styled(

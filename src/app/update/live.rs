@@ -11,6 +11,7 @@ use crate::filter::parse_time;
 use crate::job::{JobId, JobMsg, JobSpec, Progress};
 use crate::model::time::EventTime;
 use crate::model::warning::{Location, Warning};
+use crate::source::lookup::accounts::Via;
 use crate::source::lookup::order::RegionOrder;
 use crate::source::lookup::plan::plan as lookup_plan;
 use std::sync::Arc;
@@ -26,7 +27,7 @@ pub(super) fn on_region(app: &mut App, job: JobId, msg: JobMsg) {
                 return;
             };
             if let Report::Failed(why) = live.on_progress(job, &p) {
-                let origin: Arc<str> = Arc::from(format!("LookupEvents {}", p.region));
+                let origin: Arc<str> = Arc::from(format!("LookupEvents {}", p.lane()));
                 app.warnings
                     .push(Warning::problem(&origin, Location::WholeFile, why));
             }
@@ -65,14 +66,14 @@ pub(super) fn stop(app: &mut App, effects: &mut Vec<Effect>) {
 /// Each order as a job, replacing whatever ran in its region.
 pub(crate) fn start_orders(app: &mut App, orders: Vec<RegionOrder>, effects: &mut Vec<Effect>) {
     for order in orders {
-        let region = order.region.clone();
-        for old in app.jobs.of(|k| *k == JobKind::Region(region.clone())) {
+        let lane = order.lane();
+        for old in app.jobs.of(|k| *k == JobKind::Region(lane.clone())) {
             app.jobs.forget(old);
             effects.push(Effect::Cancel(old));
         }
-        let job = app.jobs.start(JobKind::Region(region.clone()));
+        let job = app.jobs.start(JobKind::Region(lane.clone()));
         if let Some(live) = app.live.as_mut() {
-            live.started(&region, job);
+            live.started(&lane, job);
         }
         effects.push(Effect::Start {
             job,
@@ -113,15 +114,60 @@ pub(super) fn add_region(
         .map_err(|why| crate::model::sanitize::visible(&why).into_owned())?;
     let key = |c| app.key_for(Layer::Table, c);
     let (more, regions) = (key(Command::LoadMore), key(Command::FetchWindow));
-    let Some(order) = app.live.as_mut().and_then(|live| live.add_region(name)) else {
+    let orders = app
+        .live
+        .as_mut()
+        .map(|live| live.add_region(name))
+        .unwrap_or_default();
+    if orders.is_empty() {
         app.notice = Some(format!(
             "{name} is already fetched: {more} loads more of it"
         ));
         return Ok(());
-    };
-    fetch(app, vec![order], effects, "");
+    }
+    fetch(app, orders, effects, "");
     app.notice = Some(format!(
         "fetching {name} too, over the same window; {regions} shows every region's progress"
+    ));
+    Ok(())
+}
+
+/// `account ID` (or `account PROFILE`): LookupEvents in one more account, every region the
+/// others read, over the same window: the role the session assumes elsewhere (`--role-name`)
+/// for an ID, that profile's credentials for a name.
+pub(super) fn add_account(
+    app: &mut App,
+    name: &str,
+    effects: &mut Vec<Effect>,
+) -> Result<(), String> {
+    let name = name.trim();
+    let Some(live) = app.live.as_mut() else {
+        return Err(not_live(app));
+    };
+    let via = match crate::source::lookup::accounts::is_account_id(name) {
+        true => Via::Role {
+            account: name.to_string(),
+            role: live.role.clone(),
+        },
+        false if name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@+".contains(c)) => {
+            Via::Profile(name.to_string())
+        }
+        false => {
+            return Err(format!(
+                "account {:?}? an account ID is 12 digits; anything else is a profile name",
+                crate::model::sanitize::visible(name)
+            ))
+        }
+    };
+    let orders = live.add_account(via);
+    let regions = app.key_for(Layer::Table, Command::FetchWindow);
+    if orders.is_empty() {
+        app.notice = Some(format!("{name} is already fetched: {regions} shows its progress"));
+        return Ok(());
+    }
+    fetch(app, orders, effects, "");
+    app.notice = Some(format!(
+        "fetching account {name} too, in every region, over the same window; {regions} shows each account's progress"
     ));
     Ok(())
 }

@@ -310,6 +310,7 @@ fn apply(app: &mut App, call: &Call, effects: &mut Vec<Effect>) {
         | Command::Note
         | Command::Theme
         | Command::AddRegion
+        | Command::AddAccount
         | Command::Export(..) => {
             if let Err(why) = session::with_operand(app, call, effects) {
                 app.notice = Some(why);

@@ -99,6 +99,7 @@ pub(super) fn open_lineage(app: &mut App) {
     };
     let focus = cred_of(&app.store, idx);
     app.lineage = app.lineage_tree(&focus);
+    app.lineage_elsewhere = crate::lineage::accounts_not_loaded(&app.store, &app.lineage);
     let cursor = app.lineage.iter().position(|l| l.focus).unwrap_or(0);
     app.overlay = Some(Overlay::Lineage { cursor });
 }

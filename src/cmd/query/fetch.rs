@@ -8,7 +8,9 @@ use crate::model::sanitize::visible;
 use crate::model::store::Store;
 use crate::model::time::EventTime;
 use crate::model::warning::{Location, Warning};
-use crate::source::lookup::client::client;
+use crate::source::lookup::accounts::Via;
+use crate::source::lookup::client::regional_client;
+use crate::source::lookup::live::LookupContext;
 use crate::source::lookup::pager::{fetch_region, PagerConfig};
 use crate::source::lookup::progress::FetchState;
 use crate::source::lookup::scope::{scope, Scope};
@@ -32,6 +34,17 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
         end.format_utc(),
         visible(&lookup.describe())
     );
+    let first_region = regions.first().cloned().unwrap_or_default();
+    let list = crate::cmd::accounts::accounts(args, &first_region).map_err(|r| r.message)?;
+    for (account, why) in &list.skipped {
+        eprintln!("trailscope: {account}: {}", visible(why));
+    }
+    let lanes: Vec<(Via, String)> = list
+        .accounts
+        .iter()
+        .flat_map(|via| regions.iter().map(move |r| (via.clone(), r.clone())))
+        .collect();
+    let ctx = LookupContext::with_accounts(args.profile.clone(), args.rate, args.account_concurrency);
     let config = PagerConfig {
         rate: args.rate,
         max_events: args.max_events,
@@ -46,17 +59,36 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     rt.block_on(async {
-        let tasks = regions.into_iter().map(|region| {
-            let (store, warnings, progress, lookup, config) = (
+        let tasks = lanes.into_iter().map(|(via, region)| {
+            let (store, warnings, progress, lookup, config, ctx) = (
                 store.clone(),
                 warnings.clone(),
                 progress.clone(),
                 &lookup,
                 &config,
+                &ctx,
             );
-            let profile = args.profile.clone();
             async move {
-                let client = client(profile.as_deref(), &region).await;
+                let lane = match via.label() {
+                    "" => region.clone(),
+                    account => format!("{account} {region}"),
+                };
+                let said = |why: &str| {
+                    // Always said: a lane that failed is not a lane with no events.
+                    if let Ok(mut line) = progress.lock() {
+                        line.say(&format!("{lane}: {}", visible(why)));
+                    }
+                    let origin: Arc<str> = Arc::from(format!("LookupEvents {lane}"));
+                    if let Ok(mut all) = warnings.lock() {
+                        all.push(Warning::problem(&origin, Location::WholeFile, why.to_string()));
+                    }
+                };
+                let _pass = ctx.enter(via.label()).await;
+                let sdk = match ctx.config_for(&via, &region).await {
+                    Ok(c) => c,
+                    Err(why) => return said(&why),
+                };
+                let client = regional_client(&sdk, &region);
                 let mut retries_said = 0;
                 let done = fetch_region(
                     &client,
@@ -82,23 +114,16 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
                         );
                         if let Ok(mut line) = progress.lock() {
                             if let (Some(problem), true) = (&p.last_problem, retrying) {
-                                line.say(&format!("{}: {}", p.region, visible(problem)));
+                                line.say(&format!("{lane}: {}", visible(problem)));
                             }
-                            line.update(&p.region, counts);
+                            line.update(&lane, counts);
                         }
                         std::future::ready(())
                     },
                 )
                 .await;
                 if let FetchState::Failed(why) = &done.state {
-                    // Always said: a region that failed is not a region with no events.
-                    if let Ok(mut line) = progress.lock() {
-                        line.say(&format!("{region}: {}", visible(why)));
-                    }
-                    let origin: Arc<str> = Arc::from(format!("LookupEvents {region}"));
-                    if let Ok(mut all) = warnings.lock() {
-                        all.push(Warning::problem(&origin, Location::WholeFile, why.clone()));
-                    }
+                    said(why);
                 }
             }
         });

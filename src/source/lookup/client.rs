@@ -20,9 +20,13 @@ pub(crate) fn timeouts() -> TimeoutConfig {
 /// A client for `region`, from the environment and `profile` (`AWS_ENDPOINT_URL` points it at
 /// a fake endpoint).
 pub async fn client(profile: Option<&str>, region: &str) -> Client {
-    let config = load_config(profile).await;
+    regional_client(&load_config(profile).await, region)
+}
+
+/// A client for `region` with a loaded configuration (one account's credentials).
+pub fn regional_client(config: &SdkConfig, region: &str) -> Client {
     Client::from_conf(
-        aws_sdk_cloudtrail::config::Builder::from(&config)
+        aws_sdk_cloudtrail::config::Builder::from(config)
             .region(Region::new(region.to_string()))
             .build(),
     )

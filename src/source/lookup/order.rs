@@ -2,6 +2,7 @@
 //! (`live::run_order`), one job per order.
 
 use super::plan::LookupPlan;
+use super::accounts::Via;
 use super::progress::RegionFetch;
 use crate::model::time::EventTime;
 
@@ -9,6 +10,8 @@ use crate::model::time::EventTime;
 /// `max_events` (this order's own count).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RegionOrder {
+    /// Whose events: the session's own account, a role assumed in another, or a profile.
+    pub via: Via,
     pub region: String,
     pub plan: LookupPlan,
     pub window: (EventTime, EventTime),
@@ -19,10 +22,16 @@ pub struct RegionOrder {
 }
 
 impl RegionOrder {
+    /// The job kind's key: one job per account × region.
+    pub fn lane(&self) -> (String, String) {
+        (self.via.label().to_string(), self.region.clone())
+    }
+
     /// `base` followed by `more`: counts add up, the state and token are the latest.
     pub fn totals(&self, more: &RegionFetch) -> RegionFetch {
         let base = &self.base;
         RegionFetch {
+            account: base.account.clone(),
             region: more.region.clone(),
             pages: base.pages + more.pages,
             events: base.events + more.events,

@@ -17,6 +17,9 @@ pub enum FetchState {
 /// One region's progress, for the status bar.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RegionFetch {
+    /// Which account (its ID or profile; "" for the session's own): one fetch per account ×
+    /// region, each with its own token and pace.
+    pub account: String,
     pub region: String,
     pub pages: u32,
     pub events: u64,
@@ -35,6 +38,7 @@ impl RegionFetch {
     /// Nothing fetched yet, nothing running.
     pub fn idle(region: &str) -> RegionFetch {
         RegionFetch {
+            account: String::new(),
             region: region.to_string(),
             pages: 0,
             events: 0,
@@ -44,6 +48,22 @@ impl RegionFetch {
             state: FetchState::Paused,
             oldest: None,
             next_token: None,
+        }
+    }
+
+    /// Nothing fetched yet from `region` of `account`.
+    pub fn idle_in(account: &str, region: &str) -> RegionFetch {
+        RegionFetch {
+            account: account.to_string(),
+            ..RegionFetch::idle(region)
+        }
+    }
+
+    /// `111122223333 eu-west-1`, or just the region for the session's own account.
+    pub fn lane(&self) -> String {
+        match self.account.as_str() {
+            "" => self.region.clone(),
+            a => format!("{a} {}", self.region),
         }
     }
 }

@@ -166,7 +166,7 @@ pub fn window(args: &LookupRequest, now: EventTime) -> Result<(EventTime, EventT
 }
 
 /// Where a partition's global services (IAM, STS, CloudFront…) record their events.
-fn global_region(region: &str) -> &'static str {
+pub(crate) fn global_region(region: &str) -> &'static str {
     if region.starts_with("cn-") {
         "cn-north-1"
     } else if region.starts_with("us-gov-") {
