@@ -200,7 +200,10 @@ pub(super) fn open(cli: OpenArgs, dirs: Dirs) -> ExitCode {
         let mut source = source_record("lookup-events", &label, Vec::new());
         source.profile = cli.lookup.profile.clone();
         source.regions = regions.clone();
-        source.via = fetch.accounts();
+        source.via = match fetch.accounts().as_slice() {
+            [Via::Own] => Vec::new(),
+            all => all.to_vec(),
+        };
         source.window = Some((fetch.start.format_utc(), fetch.end.format_utc()));
         source.sent_filter = Some(fetch.plan.describe());
         let short = format!("lookup {}", regions.first().map_or("", String::as_str));

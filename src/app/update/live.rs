@@ -126,10 +126,29 @@ pub(super) fn add_region(
         return Ok(());
     }
     fetch(app, orders, effects, "");
+    record_reach(app);
     app.notice = Some(format!(
         "fetching {name} too, over the same window; {regions} shows every region's progress"
     ));
     Ok(())
+}
+
+/// The investigation's provenance follows what the fetch reads: a region or an account added
+/// in the app is asked for as much as one on the command line.
+fn record_reach(app: &mut App) {
+    let Some(live) = app.live.as_ref() else {
+        return;
+    };
+    let (regions, accounts) = (live.region_names(), live.accounts());
+    for source in app.session.sources.iter_mut() {
+        if source.kind == "lookup-events" {
+            source.regions = regions.clone();
+            source.via = match accounts.as_slice() {
+                [Via::Own] => Vec::new(),
+                _ => accounts.clone(),
+            };
+        }
+    }
 }
 
 /// `account ID` (or `account PROFILE`): LookupEvents in one more account, every region the
@@ -166,6 +185,7 @@ pub(super) fn add_account(
         return Ok(());
     }
     fetch(app, orders, effects, "");
+    record_reach(app);
     app.notice = Some(format!(
         "fetching account {name} too, in every region, over the same window; {regions} shows each account's progress"
     ));
