@@ -146,12 +146,10 @@ impl Call {
                 return usage("which region? region NAME (eu-west-1, ap-southeast-2…)".to_string())
             }
             "region" => return Ok(with(Command::AddRegion, rest)),
-            "account" if rest.is_empty() => {
-                return usage(
-                    "which account? account ID (12 digits, with the session's role) or account PROFILE"
-                        .to_string(),
-                )
-            }
+            "account" if rest.is_empty() => return usage(
+                "which account? account ID (12 digits, with the session's role) or account PROFILE"
+                    .to_string(),
+            ),
             "account" => return Ok(with(Command::AddAccount, rest)),
             "export" => return parse_export(rest),
             "sessions" | "open" => Command::Sessions,

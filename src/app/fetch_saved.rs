@@ -27,7 +27,8 @@ impl LiveFetch {
     /// The fetch of a reopened investigation, every lane stopped where it was: done lanes
     /// stay done, the others wait for `m`. `now` resolves the saved filter's relative times.
     pub fn restored(saved: &SavedFetch, now: EventTime) -> LiveFetch {
-        let filter = crate::filter::parse(&saved.filter).unwrap_or(crate::filter::Expr::And(Vec::new()));
+        let filter =
+            crate::filter::parse(&saved.filter).unwrap_or(crate::filter::Expr::And(Vec::new()));
         LiveFetch {
             plan: plan(&filter, now),
             start: EventTime::from_millis(saved.start_ms),
@@ -102,7 +103,8 @@ mod tests {
     #[test]
     fn a_paused_lane_resumes_from_the_oldest_event_it_reached() {
         let t = EventTime::from_millis;
-        let filter = crate::filter::parse("key:AKIAEXAMPLE").unwrap_or(crate::filter::Expr::And(vec![]));
+        let filter =
+            crate::filter::parse("key:AKIAEXAMPLE").unwrap_or(crate::filter::Expr::And(vec![]));
         let accounts = [
             Via::Own,
             Via::Role {
@@ -133,6 +135,9 @@ mod tests {
         assert_eq!(orders[0].via, accounts[1]);
         assert_eq!(orders[0].window, (t(1_000), t(5_000)));
         assert_eq!(orders[0].resume, None);
-        assert_eq!(orders[0].base.events, 50, "counts go on from what was saved");
+        assert_eq!(
+            orders[0].base.events, 50,
+            "counts go on from what was saved"
+        );
     }
 }

@@ -32,6 +32,10 @@ pub(crate) fn accounts(lookup: &LookupArgs, region: &str) -> Result<AccountList,
             code: 1,
         })?;
     let global = crate::source::lookup::scope::global_region(region);
-    rt.block_on(resolve(&req, load_config(lookup.profile.as_deref()), global))
-        .map_err(|message| Refused { message, code: 1 })
+    rt.block_on(resolve(
+        &req,
+        load_config(lookup.profile.as_deref()),
+        global,
+    ))
+    .map_err(|message| Refused { message, code: 1 })
 }

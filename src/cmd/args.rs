@@ -426,7 +426,12 @@ pub struct LookupArgs {
 
     /// LookupEvents in the account of each of these profiles (names, or globs like
     /// 'prod-*' over the AWS config files), each with its own credential chain.
-    #[arg(long, value_name = "LIST", value_delimiter = ',', conflicts_with = "accounts")]
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        conflicts_with = "accounts"
+    )]
     pub profiles: Vec<String>,
 
     /// Accounts fetched at once with --accounts or --profiles (each of their regions at its

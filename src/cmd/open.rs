@@ -170,8 +170,7 @@ pub(super) fn open(cli: OpenArgs, dirs: Dirs) -> ExitCode {
         }
         let filter = filter.unwrap_or_else(|| crate::filter::Expr::And(Vec::new()));
         let now = crate::model::time::EventTime::now();
-        let scope = match crate::source::lookup::scope::scope(&cli.lookup.request(), &filter, now)
-        {
+        let scope = match crate::source::lookup::scope::scope(&cli.lookup.request(), &filter, now) {
             Ok(s) => s,
             Err(e) => return fail(&visible(&e), 2),
         };

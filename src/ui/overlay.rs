@@ -324,7 +324,9 @@ fn lineage_lines<'a>(
     // fetch them when the session is live.
     for account in &app.lineage_elsewhere {
         let how = match &app.live {
-            Some(_) => format!(": `:account {account}` fetches them (the session's role assumed there)"),
+            Some(_) => {
+                format!(": `:account {account}` fetches them (the session's role assumed there)")
+            }
             None => ": read them from its trail (or start with --accounts)".to_string(),
         };
         lines.push(Line::styled(

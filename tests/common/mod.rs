@@ -105,6 +105,27 @@ impl FakeEndpoint {
     }
 }
 
+impl FakeEndpoint {
+    /// The events of `path` on the real clock, with `trailscope-fake serve` flags.
+    pub fn serving(path: &std::path::Path, args: &[&str]) -> FakeEndpoint {
+        use clap::Parser;
+        let path = path.to_string_lossy();
+        let words = ["serve", &path, "--port", "0"]
+            .into_iter()
+            .chain(args.iter().copied());
+        let flags = trailscope_fake::cli::ServeArgs::try_parse_from(words)
+            .unwrap_or_else(|e| panic!("fake endpoint flags {args:?}: {e}"));
+        let running = trailscope_fake::start(&flags)
+            .unwrap_or_else(|e| panic!("the fake endpoint did not start: {e}"));
+        let url = running.url.clone();
+        FakeEndpoint {
+            _running: running,
+            url,
+        }
+    }
+}
+
 pub mod harness;
+pub mod org;
 pub mod svg;
 pub mod tmux;

@@ -168,7 +168,11 @@ pub(super) fn add_account(
             account: name.to_string(),
             role: live.role.clone(),
         },
-        false if name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@+".contains(c)) => {
+        false
+            if name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.@+".contains(c)) =>
+        {
             Via::Profile(name.to_string())
         }
         false => {
@@ -181,7 +185,9 @@ pub(super) fn add_account(
     let orders = live.add_account(via);
     let regions = app.key_for(Layer::Table, Command::FetchWindow);
     if orders.is_empty() {
-        app.notice = Some(format!("{name} is already fetched: {regions} shows its progress"));
+        app.notice = Some(format!(
+            "{name} is already fetched: {regions} shows its progress"
+        ));
         return Ok(());
     }
     fetch(app, orders, effects, "");

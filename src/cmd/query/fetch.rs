@@ -16,14 +16,18 @@ use crate::source::lookup::progress::FetchState;
 use crate::source::lookup::scope::{scope, Scope};
 use std::sync::{Arc, Mutex};
 
-/// Fetches into a store. Failures of single regions become warnings; events fetched stay.
-pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warning>), String> {
+/// Fetches into a store. Failures of single lanes become warnings; events fetched stay. An
+/// error comes with its exit status: 2 for the command line, 1 for AWS refusing.
+pub(crate) fn fetch(
+    args: &LookupArgs,
+    filter: &Expr,
+) -> Result<(Store, Vec<Warning>), (String, u8)> {
     let Scope {
         regions,
         window: (start, end),
         plan: lookup,
         clamped,
-    } = scope(&args.request(), filter, EventTime::now())?;
+    } = scope(&args.request(), filter, EventTime::now()).map_err(|e| (e, 2))?;
     let cut = match clamped.describe() {
         "" => String::new(),
         said => format!(" ({said})"),
@@ -35,7 +39,8 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
         visible(&lookup.describe())
     );
     let first_region = regions.first().cloned().unwrap_or_default();
-    let list = crate::cmd::accounts::accounts(args, &first_region).map_err(|r| r.message)?;
+    let list =
+        crate::cmd::accounts::accounts(args, &first_region).map_err(|r| (r.message, r.code))?;
     for (account, why) in &list.skipped {
         eprintln!("trailscope: {account}: {}", visible(why));
     }
@@ -44,7 +49,8 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
         .iter()
         .flat_map(|via| regions.iter().map(move |r| (via.clone(), r.clone())))
         .collect();
-    let ctx = LookupContext::with_accounts(args.profile.clone(), args.rate, args.account_concurrency);
+    let ctx =
+        LookupContext::with_accounts(args.profile.clone(), args.rate, args.account_concurrency);
     let config = PagerConfig {
         rate: args.rate,
         max_events: args.max_events,
@@ -57,7 +63,7 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        .map_err(|e| (format!("cannot start the runtime: {e}"), 1))?;
     rt.block_on(async {
         let tasks = lanes.into_iter().map(|(via, region)| {
             let (store, warnings, progress, lookup, config, ctx) = (
@@ -80,7 +86,11 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
                     }
                     let origin: Arc<str> = Arc::from(format!("LookupEvents {lane}"));
                     if let Ok(mut all) = warnings.lock() {
-                        all.push(Warning::problem(&origin, Location::WholeFile, why.to_string()));
+                        all.push(Warning::problem(
+                            &origin,
+                            Location::WholeFile,
+                            why.to_string(),
+                        ));
                     }
                 };
                 let _pass = ctx.enter(via.label()).await;
@@ -133,9 +143,9 @@ pub(crate) fn fetch(args: &LookupArgs, filter: &Expr) -> Result<(Store, Vec<Warn
         line.finish();
     }
     let store = Arc::try_unwrap(store)
-        .map_err(|_| "fetch tasks still running".to_string())?
+        .map_err(|_| ("fetch tasks still running".to_string(), 1))?
         .into_inner()
-        .map_err(|_| "a fetch task failed".to_string())?;
+        .map_err(|_| ("a fetch task failed".to_string(), 1))?;
     let warnings = warnings.lock().map(|w| w.clone()).unwrap_or_default();
     Ok((store, warnings))
 }

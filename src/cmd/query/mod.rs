@@ -91,9 +91,9 @@ pub fn main(args: &QueryArgs, data_dir: Option<&std::path::Path>) -> ExitCode {
     };
     let (store, warnings) = match loaded {
         Ok(l) => l,
-        Err(e) => {
+        Err((e, code)) => {
             eprintln!("trailscope: {}", visible(&e));
-            return ExitCode::from(2);
+            return ExitCode::from(code);
         }
     };
     let log: WarningLog = warnings.iter().cloned().collect();

@@ -1,8 +1,8 @@
 //! A LookupEvents order for one region: pure data the app builds and the runtime carries out
 //! (`live::run_order`), one job per order.
 
-use super::plan::LookupPlan;
 use super::accounts::Via;
+use super::plan::LookupPlan;
 use super::progress::RegionFetch;
 use crate::model::time::EventTime;
 

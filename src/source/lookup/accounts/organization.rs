@@ -75,6 +75,21 @@ pub async fn list_accounts(base: &SdkConfig, region: &str) -> Result<Vec<OrgAcco
     }
 }
 
+/// The account the session's own credentials belong to (STS GetCallerIdentity), when STS
+/// answers: that account is read with them, not through a role (the management account
+/// usually has no OrganizationAccountAccessRole).
+pub async fn caller_account(base: &SdkConfig, region: &str) -> Option<String> {
+    let config = aws_sdk_sts::config::Builder::from(base)
+        .region(aws_config::Region::new(region.to_string()))
+        .build();
+    let answer = aws_sdk_sts::Client::from_conf(config)
+        .get_caller_identity()
+        .send()
+        .await
+        .ok()?;
+    answer.account().map(str::to_string)
+}
+
 fn is_throttled<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> bool {
     matches!(
         err.as_service_error().and_then(|e| e.code()),

@@ -79,7 +79,10 @@ mod tests {
         let got = select(&names(&["staging", "prod-*", "prod-a"]), &known);
         assert_eq!(got, Ok(names(&["staging", "prod-a", "prod-b"])));
         let err = select(&names(&["dev-*"]), &known).unwrap_err();
-        assert!(err.contains("matches no profile") && err.contains("prod-a"), "{err}");
+        assert!(
+            err.contains("matches no profile") && err.contains("prod-a"),
+            "{err}"
+        );
         let err = select(&names(&["prdo-a"]), &known).unwrap_err();
         assert!(err.contains("no profile \"prdo-a\""), "{err}");
     }

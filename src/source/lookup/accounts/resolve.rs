@@ -3,7 +3,7 @@
 //! are matched against the config files. Accounts Organizations lists as suspended or closed
 //! are not asked, and said so.
 
-use super::organization::list_accounts;
+use super::organization::{caller_account, list_accounts};
 use super::{is_account_id, profiles, Via};
 use crate::model::sanitize::visible;
 use aws_config::SdkConfig;
@@ -51,7 +51,10 @@ pub fn without_calls(req: &AccountsRequest) -> Result<Option<AccountList>, Strin
     check_role(&req.role)?;
     if req.is_all() {
         if req.accounts.len() > 1 {
-            return Err("--accounts all already means every account: give `all` or IDs, not both".to_string());
+            return Err(
+                "--accounts all already means every account: give `all` or IDs, not both"
+                    .to_string(),
+            );
         }
         return Ok(None);
     }
@@ -66,10 +69,13 @@ pub fn without_calls(req: &AccountsRequest) -> Result<Option<AccountList>, Strin
                 visible(id)
             ));
         }
-        push(&mut list.accounts, Via::Role {
-            account: id.to_string(),
-            role: req.role.clone(),
-        });
+        push(
+            &mut list.accounts,
+            Via::Role {
+                account: id.to_string(),
+                role: req.role.clone(),
+            },
+        );
     }
     for p in &req.profiles {
         push(&mut list.accounts, Via::Profile(p.trim().to_string()));
@@ -98,14 +104,22 @@ pub async fn resolve(
             skipped: Vec::new(),
         });
     }
-    let org = list_accounts(&base.await, region).await?;
+    let base = base.await;
+    let org = list_accounts(&base, region).await?;
+    let own = caller_account(&base, region).await;
     let mut list = AccountList::default();
     for a in org {
-        if a.is_active() {
-            push(&mut list.accounts, Via::Role {
-                account: a.id,
-                role: req.role.clone(),
-            });
+        if own.as_deref() == Some(a.id.as_str()) {
+            // Its own credentials read it; "this account" on screen.
+            push(&mut list.accounts, Via::Own);
+        } else if a.is_active() {
+            push(
+                &mut list.accounts,
+                Via::Role {
+                    account: a.id,
+                    role: req.role.clone(),
+                },
+            );
         } else {
             let why = format!(
                 "{} in AWS Organizations: not read (its events stay in the organization trail's S3 bucket)",
@@ -168,7 +182,10 @@ mod tests {
         assert_eq!(without_calls(&req(&[], &["prod-*"])), Ok(None));
         assert!(without_calls(&req(&["all", "111122223333"], &[])).is_err());
         assert!(without_calls(&req(&["111122223333"], &["a"])).is_err());
-        let own = without_calls(&req(&[], &[])).ok().flatten().unwrap_or_default();
+        let own = without_calls(&req(&[], &[]))
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         assert_eq!(own.accounts, vec![Via::Own]);
         let mut bad = req(&["111122223333"], &[]);
         bad.role = "role/with/slashes".into();

@@ -1,0 +1,221 @@
+//! LookupEvents across an organization's accounts, through the real AWS SDK against the fake
+//! endpoint (STS AssumeRole, Organizations ListAccounts, LookupEvents per account with its own
+//! rate limit): `trailscope query --accounts all` reads every account × region, each event
+//! once; an account whose role is refused is named with the reason while the others go on;
+//! a throttled account still arrives whole.
+
+mod common;
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::process::{Command, Output};
+
+const ACCOUNTS: [&str; 5] = [
+    "111111111111",
+    "222222222222",
+    "333333333333",
+    "444444444444",
+    "555555555555",
+];
+
+fn query(url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trailscope"))
+        .arg("query")
+        .args(args)
+        .env("AWS_ENDPOINT_URL", url)
+        .env("USER", "responder")
+        .envs(common::isolated_aws_env())
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .output()
+        .expect("run trailscope")
+}
+
+fn event_ids(out: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|v| v["eventID"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// 5 accounts × 2 regions: the caller's own account read with its own keys, three through
+/// the role, one refused (named, the others go on), one at a third of the rate (throttled,
+/// still whole). Every event of the readable accounts arrives, each once.
+#[test]
+fn every_account_and_region_once_with_one_denied_and_one_throttled() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ids =
+        common::org::write_organization(dir.path(), &ACCOUNTS, &["eu-west-1", "us-east-1"], 120);
+    let fake = common::FakeEndpoint::serving(
+        dir.path(),
+        &[
+            "--caller-account",
+            ACCOUNTS[0],
+            "--deny-role",
+            ACCOUNTS[3],
+            "--account-rate",
+            &format!("{}=0.7", ACCOUNTS[4]),
+        ],
+    );
+    let out = query(
+        &fake.url,
+        &[
+            "--accounts",
+            "all",
+            "--regions",
+            "eu-west-1",
+            "--since",
+            "2h",
+            "-o",
+            "jsonl",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let got = event_ids(&out);
+    let unique: BTreeSet<&String> = got.iter().collect();
+    assert_eq!(unique.len(), got.len(), "an event arrived twice: {stderr}");
+    let want: BTreeSet<&String> = ACCOUNTS
+        .iter()
+        .filter(|a| **a != ACCOUNTS[3])
+        .flat_map(|a| &ids[*a])
+        .collect();
+    assert_eq!(unique, want, "{stderr}");
+    // The refused account is named, with the role and what to check.
+    assert!(
+        stderr.contains(&format!(
+            "cannot assume OrganizationAccountAccessRole in {}",
+            ACCOUNTS[3]
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("AccessDenied"), "{stderr}");
+    // The throttled account's lanes were throttled and still read to the end.
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("trailscope: "))
+        .collect();
+    for region in ["eu-west-1", "us-east-1"] {
+        let lane = format!("{} {region}:", ACCOUNTS[4]);
+        let line = lines.iter().find(|l| l.starts_with(&lane)).unwrap_or(&"");
+        assert!(line.contains("120 event(s)"), "{stderr}");
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(ACCOUNTS[4]) && !l.contains(" 0 throttle(s)")),
+        "the slow account was throttled: {stderr}"
+    );
+}
+
+/// Accounts named by ID, a role name of the user's, and `--accounts all` refused to a member
+/// account or outside an organization, with what to do instead.
+#[test]
+fn named_accounts_and_refusals_say_what_to_do() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ids = common::org::write_organization(dir.path(), &ACCOUNTS[..3], &["eu-west-1"], 60);
+    let fake = common::FakeEndpoint::serving(
+        dir.path(),
+        &[
+            "--caller-account",
+            ACCOUNTS[0],
+            "--role-names",
+            "IncidentResponder",
+        ],
+    );
+    let asked = format!("{},{}", ACCOUNTS[1], ACCOUNTS[2]);
+    let out = query(
+        &fake.url,
+        &[
+            "--accounts",
+            &asked,
+            "--role-name",
+            "IncidentResponder",
+            "--region",
+            "eu-west-1",
+            "--no-global",
+            "--since",
+            "2h",
+            "-o",
+            "jsonl",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let got: BTreeSet<String> = event_ids(&out).into_iter().collect();
+    let want: BTreeSet<String> = ids[ACCOUNTS[1]]
+        .iter()
+        .chain(&ids[ACCOUNTS[2]])
+        .cloned()
+        .collect();
+    assert_eq!(got, want, "{stderr}");
+    // The default role does not exist there: refused, named.
+    let out = query(
+        &fake.url,
+        &[
+            "--accounts",
+            ACCOUNTS[1],
+            "--region",
+            "eu-west-1",
+            "--no-global",
+            "--since",
+            "2h",
+            "-o",
+            "count",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--role-name names another role"),
+        "{stderr}"
+    );
+
+    let member = common::FakeEndpoint::serving(
+        dir.path(),
+        &[
+            "--caller-account",
+            ACCOUNTS[1],
+            "--management-account",
+            ACCOUNTS[0],
+        ],
+    );
+    let out = query(
+        &member.url,
+        &["--accounts", "all", "--region", "eu-west-1", "-o", "count"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("only its management account or a delegated administrator"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--accounts 111122223333,444455556666"),
+        "{stderr}"
+    );
+
+    let alone = common::FakeEndpoint::serving(
+        dir.path(),
+        &["--caller-account", ACCOUNTS[0], "--no-organization"],
+    );
+    let out = query(
+        &alone.url,
+        &["--accounts", "all", "--region", "eu-west-1", "-o", "count"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("not in an organization"), "{stderr}");
+
+    // A mistyped ID is the command line's mistake.
+    let out = query(
+        &fake.url,
+        &[
+            "--accounts",
+            "12345",
+            "--region",
+            "eu-west-1",
+            "-o",
+            "count",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
