@@ -17,13 +17,15 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Serve files as a fake CloudTrail endpoint (LookupEvents and Lake) on 127.0.0.1 (tests, benchmarks).
+    /// Serve files as a fake CloudTrail endpoint (LookupEvents and Lake; STS AssumeRole and
+    /// Organizations ListAccounts for several accounts) on 127.0.0.1 (tests, benchmarks).
     #[command(
         after_help = "Example:\n  trailscope-fake serve --demo --port 4599 &\n  \
         AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws --endpoint-url http://127.0.0.1:4599 \
         cloudtrail lookup-events --region eu-west-1"
     )]
-    Serve(ServeArgs),
+    // Boxed: its many flags make it far larger than `Generate` (clippy::large_enum_variant).
+    Serve(Box<ServeArgs>),
     /// Write N synthetic CloudTrail events as gzipped AWSLogs/… files (for benchmarks).
     Generate(GenerateArgs),
 }
@@ -78,6 +80,61 @@ pub struct ServeArgs {
     /// MaxConcurrentQueriesException (AWS: 10).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub lake_max_concurrent: usize,
+
+    /// The account (12 digits) the caller's own keys belong to: every key the fake did not
+    /// issue. With it, LookupEvents signed with such a key serves only events whose
+    /// recipientAccountId is this account (events without one count as its); without it,
+    /// such keys see every account's events.
+    #[arg(long, value_name = "ID")]
+    pub caller_account: Option<String>,
+
+    /// The organization's management account, the only one allowed Organizations
+    /// ListAccounts (default: --caller-account). Keys AssumeRole issues belong to the account
+    /// assumed into, a member unless it is this one.
+    #[arg(long, value_name = "ID")]
+    pub management_account: Option<String>,
+
+    /// The account is in no organization: ListAccounts answers
+    /// AWSOrganizationsNotInUseException.
+    #[arg(long)]
+    pub no_organization: bool,
+
+    /// An account of the organization beyond the management/caller account and the
+    /// recipientAccountIds of the served events (repeatable); ListAccounts lists them all,
+    /// sorted by ID.
+    #[arg(long, value_name = "ID")]
+    pub org_account: Vec<String>,
+
+    /// A closed account of the organization (repeatable): ListAccounts lists it with State
+    /// CLOSED and Status SUSPENDED, and AssumeRole into it answers AccessDenied.
+    #[arg(long, value_name = "ID")]
+    pub closed_account: Vec<String>,
+
+    /// AssumeRole into any role of this account answers AccessDenied, as an SCP or a trust
+    /// policy not naming the caller would (repeatable).
+    #[arg(long, value_name = "ID")]
+    pub deny_role: Vec<String>,
+
+    /// The roles every account of the organization has; AssumeRole of any other answers
+    /// AccessDenied.
+    #[arg(
+        long,
+        value_name = "NAME,NAME",
+        value_delimiter = ',',
+        default_value = crate::accounts::DEFAULT_ROLE
+    )]
+    pub role_names: Vec<String>,
+
+    /// ID=RATE: that account's LookupEvents limit, in requests per second per region,
+    /// instead of --rate (repeatable).
+    #[arg(long, value_name = "ID=RATE")]
+    pub account_rate: Vec<String>,
+
+    /// Lifetime in seconds of the credentials AssumeRole issues (default: the request's
+    /// DurationSeconds, else 3600). A call signed with an issued key past it answers
+    /// ExpiredTokenException.
+    #[arg(long, value_name = "N")]
+    pub credential_seconds: Option<u64>,
 }
 
 #[derive(Args, Debug, Clone)]

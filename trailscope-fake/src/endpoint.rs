@@ -19,9 +19,8 @@ fn prepare(args: &ServeArgs) -> Result<Arc<Shared>, String> {
         ),
         None => None,
     };
-    if !(args.rate.is_finite() && args.rate > 0.0) {
-        return Err("--rate must be a positive number of requests per second".to_string());
-    }
+    // Checked before the (slow) load, so a typo fails at once.
+    limit(args.rate, "--rate")?;
     let plan = if args.demo {
         demo::plan()
     } else {
@@ -35,10 +34,15 @@ fn prepare(args: &ServeArgs) -> Result<Arc<Shared>, String> {
         ));
     }
     let mut fake = FakeCloudTrail::from_store(&store);
-    fake.limit = RateLimit {
-        per_second: args.rate,
-        burst: args.rate.max(1.0),
-    };
+    configure(&mut fake, args)?;
+    Ok(Shared::new(fake, now_ms))
+}
+
+/// Applies `args`' knobs (rate limits, faults, Lake, accounts) to a fake already loaded: what
+/// `serve` does after loading, and what tests use to drive `FakeCloudTrail::handle` with the
+/// flags' semantics and their own clock.
+pub fn configure(fake: &mut FakeCloudTrail, args: &ServeArgs) -> Result<(), String> {
+    fake.limit = limit(args.rate, "--rate")?;
     for spec in &args.fault {
         fake.faults.add(faults::parse_rule(spec)?);
     }
@@ -46,7 +50,67 @@ fn prepare(args: &ServeArgs) -> Result<Arc<Shared>, String> {
     fake.lake.time_out_after_rows = args.lake_timeout_rows;
     fake.lake.unavailable = args.lake_unavailable.clone();
     fake.lake.max_concurrent = args.lake_max_concurrent;
-    Ok(Shared::new(fake, now_ms))
+    let a = &mut fake.accounts;
+    let id_of =
+        |flag: &str, id: &Option<String>| id.as_deref().map(|id| account_id(flag, id)).transpose();
+    a.caller = id_of("--caller-account", &args.caller_account)?;
+    a.management = id_of("--management-account", &args.management_account)?;
+    a.no_organization = args.no_organization;
+    for (flag, list, into) in [
+        ("--org-account", &args.org_account, &mut a.extra),
+        ("--closed-account", &args.closed_account, &mut a.closed),
+        ("--deny-role", &args.deny_role, &mut a.denied),
+    ] {
+        for id in list {
+            into.insert(account_id(flag, id)?);
+        }
+    }
+    a.role_names = args
+        .role_names
+        .iter()
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty())
+        .collect();
+    if a.role_names.is_empty() {
+        return Err("--role-names names no role".to_string());
+    }
+    for spec in &args.account_rate {
+        let (id, rate) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("--account-rate {spec:?}: expected ID=RATE"))?;
+        let rate: f64 = rate
+            .trim()
+            .parse()
+            .map_err(|_| format!("--account-rate {spec:?}: {rate:?} is not a number"))?;
+        a.rates.insert(
+            account_id("--account-rate", id.trim())?,
+            limit(rate, "--account-rate")?,
+        );
+    }
+    a.credential_seconds = args.credential_seconds;
+    Ok(())
+}
+
+/// A rate of requests per second as a token bucket allowing a burst of one second's worth.
+fn limit(rate: f64, flag: &str) -> Result<RateLimit, String> {
+    if !(rate.is_finite() && rate > 0.0) {
+        return Err(format!(
+            "{flag} must be a positive number of requests per second"
+        ));
+    }
+    Ok(RateLimit {
+        per_second: rate,
+        burst: rate.max(1.0),
+    })
+}
+
+/// An AWS account ID: 12 digits.
+fn account_id(flag: &str, id: &str) -> Result<String, String> {
+    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(id.to_string())
+    } else {
+        Err(format!("{flag} {id:?}: not an AWS account ID (12 digits)"))
+    }
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
@@ -91,6 +155,8 @@ pub fn main(args: &ServeArgs) -> Result<(), String> {
 pub struct Running {
     /// `http://127.0.0.1:PORT`, for AWS_ENDPOINT_URL or `--endpoint-url`.
     pub url: String,
+    /// What it serves from: tests read `fake` (requests, AssumeRole calls) through it.
+    pub shared: Arc<Shared>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -99,6 +165,7 @@ pub struct Running {
 /// it runs beside a test's own runtime or none. Returns once it listens.
 pub fn start(args: &ServeArgs) -> Result<Running, String> {
     let shared = prepare(args)?;
+    let served = shared.clone();
     let rt = runtime()?;
     let port = args.port;
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
@@ -131,6 +198,7 @@ pub fn start(args: &ServeArgs) -> Result<Running, String> {
         .map_err(|_| "the endpoint's thread ended before it listened".to_string())??;
     Ok(Running {
         url: format!("http://{addr}"),
+        shared: served,
         stop: Some(stop_tx),
         thread: Some(thread),
     })

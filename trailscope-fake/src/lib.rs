@@ -8,18 +8,30 @@
 //! 127.0.0.1; `endpoint` loads the events and runs the server, in this process (`start`, for
 //! tests) or as the binary (`main`). `lake` is CloudTrail Lake over the same events.
 //! `generate` writes gzipped `AWSLogs/…` trails from real records.
+//!
+//! Several accounts, as an organization looks to a responder: `accounts` is the organization
+//! and the keys it issued, `sts` AssumeRole (awsQuery), `organizations` ListAccounts;
+//! `dispatch` routes each request by its SigV4 scope's service, and the calling key decides
+//! whose events LookupEvents serves.
 
+pub mod accounts;
 pub mod cli;
+pub mod dispatch;
 pub mod endpoint;
 pub mod faults;
 pub mod generate;
 pub mod lake;
 mod lookup;
+pub mod organizations;
+mod reply;
 pub mod serve;
+pub mod sts;
 mod throttle;
 mod token;
 
+pub use accounts::{Accounts, AssumeCall};
 pub use endpoint::{start, Running};
 pub use lake::{FakeLake, FAKE_EDS_ID};
-pub use lookup::{served_by_lookup, FakeCloudTrail, Reply};
+pub use lookup::{served_by_lookup, FakeCloudTrail};
+pub use reply::Reply;
 pub use throttle::RateLimit;

@@ -2,16 +2,18 @@
 //! silently ignored; a 90-day window; MaxResults 1–50; NextToken bound to the parameters;
 //! 2 requests/s per region; SigV4 headers required; errors as awsJson1_1 `__type` bodies.
 
+use super::accounts::Accounts;
 use super::faults::{Fault, Faults};
-use super::lake::{self, FakeLake};
+use super::lake::FakeLake;
 use super::throttle::{Buckets, RateLimit};
 use super::token::{self, Params};
+use super::Reply;
 use serde_json::{json, Value};
 use trailscope::filter::session_of;
 use trailscope::model::store::Store;
 
 const NINETY_DAYS_MS: i64 = 90 * 86_400_000;
-const TARGETS: [&str; 2] = [
+pub(crate) const TARGETS: [&str; 2] = [
     "CloudTrail_20131101.LookupEvents",
     "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents",
 ];
@@ -30,35 +32,11 @@ struct Served {
     /// (ResourceType, ResourceName)
     resources: Vec<(String, String)>,
     raw: std::sync::Arc<str>,
+    /// recipientAccountId ("" when the record has none): whose Event history holds it.
+    account: String,
     /// A management event: LookupEvents serves these (and Insights), never data or network
     /// activity events, which only trails, Lake and Athena hold.
     management: bool,
-}
-
-/// An HTTP answer: status and JSON body, and how the network mangles it (`serve` acts on
-/// `transport`: a cut or a stall).
-#[derive(Debug, PartialEq)]
-pub struct Reply {
-    pub status: u16,
-    pub body: String,
-    pub transport: Option<Fault>,
-}
-
-impl Reply {
-    pub(crate) fn error(status: u16, kind: &str, message: &str) -> Reply {
-        Reply::ok(
-            status,
-            json!({ "__type": kind, "message": message }).to_string(),
-        )
-    }
-
-    pub(crate) fn ok(status: u16, body: String) -> Reply {
-        Reply {
-            status,
-            body,
-            transport: None,
-        }
-    }
 }
 
 pub struct FakeCloudTrail {
@@ -72,6 +50,9 @@ pub struct FakeCloudTrail {
     /// CloudTrail Lake over the same events; its calls are not LookupEvents calls (no
     /// `requests`, faults or rate limit).
     pub lake: FakeLake,
+    /// The organization: which account a key belongs to, the keys AssumeRole issued, the
+    /// per-account rate limits.
+    pub accounts: Accounts,
 }
 
 /// Whether LookupEvents returns this event: management events only (AWS: "management events
@@ -118,6 +99,7 @@ impl FakeCloudTrail {
                         })
                         .collect(),
                     raw: e.raw.clone(),
+                    account: store.text(e.account).to_string(),
                     management: served_by_lookup(store, e),
                 }
             })
@@ -129,9 +111,15 @@ impl FakeCloudTrail {
                 .then_with(|| a.event_id.cmp(&b.event_id))
         });
         let lake = FakeLake::new(events.iter().map(|e| e.raw.clone()).collect());
+        let in_events = events
+            .iter()
+            .filter(|e| !e.account.is_empty())
+            .map(|e| e.account.clone())
+            .collect();
         FakeCloudTrail {
             events,
             lake,
+            accounts: Accounts::new(in_events),
             limit: RateLimit::default(),
             buckets: Buckets::default(),
             requests: Vec::new(),
@@ -147,51 +135,21 @@ impl FakeCloudTrail {
         self.events.is_empty()
     }
 
-    /// Handles one POST. `now_ms` is the wall clock (the 90-day window), `clock_ms` a monotonic
-    /// clock for the rate limit.
-    pub fn handle(
+    /// One LookupEvents call (signed and routed by `handle`) from a caller who sees `scope`'s
+    /// events (`None`: every account's); `clock_ms` is the rate limit's clock.
+    pub(crate) fn lookup_events(
         &mut self,
-        target: Option<&str>,
-        authorization: Option<&str>,
-        amz_date: Option<&str>,
+        scope: Option<&str>,
+        region: &str,
         body: &[u8],
         now_ms: i64,
         clock_ms: u64,
     ) -> Reply {
-        let Some(region) = signed_region(authorization) else {
-            return Reply::error(
-                400,
-                "MissingAuthenticationTokenException",
-                "Request is missing Authentication Token (a SigV4 Authorization header)",
-            );
-        };
-        if amz_date.is_none() {
-            return Reply::error(
-                400,
-                "IncompleteSignatureException",
-                "X-Amz-Date header missing",
-            );
-        }
-        match target {
-            Some(t) if TARGETS.contains(&t) => {}
-            Some(t) => {
-                if let Some(op) = lake::operation(t) {
-                    return self.lake.handle(op, body, now_ms);
-                }
-                let t = trailscope::model::sanitize::visible(t);
-                return Reply::error(
-                    400,
-                    "UnknownOperationException",
-                    &format!("unknown operation {t}"),
-                );
-            }
-            None => return Reply::error(400, "UnknownOperationException", "X-Amz-Target missing"),
-        }
         let request: Value = match serde_json::from_slice(body) {
             Ok(v @ Value::Object(_)) => v,
             _ => return Reply::error(400, "SerializationException", "body is not a JSON object"),
         };
-        self.requests.push((region.clone(), request.clone()));
+        self.requests.push((region.to_string(), request.clone()));
         let fault = self.faults.next_call();
         match fault {
             Some(Fault::Error { status, kind }) => {
@@ -206,15 +164,19 @@ impl FakeCloudTrail {
             }
             _ => {}
         }
-        if !self.buckets.take(self.limit, &region, clock_ms) {
+        // AWS limits each account separately; a static key seeing every account spends one
+        // shared bucket (account "").
+        let account = scope.unwrap_or_default();
+        let limit = self.accounts.limit_for(account, self.limit);
+        if !self.buckets.take(limit, account, region, clock_ms) {
             return Reply::error(400, "ThrottlingException", "Rate exceeded");
         }
-        let mut reply = self.lookup(&region, &request, now_ms);
+        let mut reply = self.lookup(scope, region, &request, now_ms);
         reply.transport = fault;
         reply
     }
 
-    fn lookup(&self, region: &str, request: &Value, now_ms: i64) -> Reply {
+    fn lookup(&self, scope: Option<&str>, region: &str, request: &Value, now_ms: i64) -> Reply {
         // AWS honours the first attribute and silently ignores the rest.
         let attribute = match request.get("LookupAttributes") {
             None | Some(Value::Null) => None,
@@ -273,6 +235,7 @@ impl FakeCloudTrail {
             );
         }
         let params = Params {
+            account: scope,
             region,
             attribute,
             start_ms,
@@ -298,6 +261,7 @@ impl FakeCloudTrail {
             category.is_none()
                 && e.management
                 && e.region == region
+                && self.accounts.in_scope(scope, &e.account)
                 && (start_ms..=end_ms).contains(&e.time_ms)
                 && attribute.is_none_or(|(k, v)| matches(e, k, v))
         });
@@ -363,17 +327,4 @@ fn describe(e: &Served) -> Value {
 fn epoch_ms(v: Option<&Value>) -> Option<i64> {
     v.and_then(Value::as_f64)
         .map(|s| (s * 1000.0).round() as i64)
-}
-
-/// The region in a SigV4 credential scope: `Credential=AKID/20261121/us-east-1/cloudtrail/aws4_request`.
-fn signed_region(authorization: Option<&str>) -> Option<String> {
-    let auth = authorization?.strip_prefix("AWS4-HMAC-SHA256 ")?;
-    let credential = auth
-        .split(',')
-        .map(str::trim)
-        .find_map(|p| p.strip_prefix("Credential="))?;
-    let mut scope = credential.split('/');
-    let (_key, _date, region, service) =
-        (scope.next()?, scope.next()?, scope.next()?, scope.next()?);
-    (service == "cloudtrail" && !region.is_empty()).then(|| region.to_string())
 }

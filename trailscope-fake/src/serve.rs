@@ -1,7 +1,8 @@
 //! The fake endpoint on the network: HTTP/1.1 on a loopback address (hyper), each POST handed
-//! to `FakeCloudTrail::handle`. Only loopback: this exists for tests and benchmarks.
+//! to `FakeCloudTrail::handle` (which routes CloudTrail, STS and Organizations calls). Only loopback: this exists for tests and benchmarks.
 
 use super::faults::Fault;
+use super::reply::JSON;
 use super::FakeCloudTrail;
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full, Limited};
@@ -66,6 +67,7 @@ async fn answer(
     if req.method() != Method::POST || req.uri().path() != "/" {
         return Ok(reply(
             404,
+            JSON,
             "UnknownOperationException",
             r#"{"__type":"UnknownOperationException","message":"POST / only"}"#.into(),
         ));
@@ -84,7 +86,7 @@ async fn answer(
     let body = match Limited::new(req.into_body(), MAX_BODY).collect().await {
         Ok(b) => b.to_bytes(),
         Err(_) => {
-            return Ok(reply(413, "SerializationException", r#"{"__type":"SerializationException","message":"request body unreadable or too large"}"#.into()))
+            return Ok(reply(413, JSON, "SerializationException", r#"{"__type":"SerializationException","message":"request body unreadable or too large"}"#.into()))
         }
     };
     let now_ms = shared.now_ms.unwrap_or_else(|| {
@@ -107,14 +109,12 @@ async fn answer(
             r#"{"__type":"InternalFailure","message":"fake endpoint state poisoned"}"#.into(),
         ),
     };
-    let kind = serde_json::from_str::<serde_json::Value>(&answer.body)
-        .ok()
-        .and_then(|v| v["__type"].as_str().map(str::to_string))
-        .unwrap_or_default();
+    let kind = answer.json_error_type().unwrap_or_default();
+    let content_type = answer.content_type;
     match answer.transport {
         Some(Fault::Stall(pause)) => tokio::time::sleep(pause).await,
         Some(Fault::ResetMidBody) => {
-            let mut response = reply(answer.status, &kind, String::new());
+            let mut response = reply(answer.status, content_type, &kind, String::new());
             let whole = Bytes::from(answer.body);
             let half = whole.slice(..whole.len() / 2);
             *response.body_mut() = CutBody(Some(half)).boxed();
@@ -127,7 +127,7 @@ async fn answer(
         }
         _ => {}
     }
-    Ok(reply(answer.status, &kind, answer.body))
+    Ok(reply(answer.status, content_type, &kind, answer.body))
 }
 
 /// A body that sends its one chunk and then fails, which makes hyper drop the connection in
@@ -152,10 +152,12 @@ impl Body for CutBody {
     }
 }
 
-fn reply(status: u16, error_type: &str, body: String) -> Answer {
+/// An answer with `content_type` (awsJson or XML); `error_type` goes in `x-amzn-errortype`,
+/// where awsJson clients look first.
+fn reply(status: u16, content_type: &str, error_type: &str, body: String) -> Answer {
     let mut builder = Response::builder()
         .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
-        .header("content-type", "application/x-amz-json-1.1")
+        .header("content-type", content_type)
         .header("x-amzn-requestid", "00000000-0000-4000-8000-000000000000");
     if !error_type.is_empty() {
         builder = builder.header("x-amzn-errortype", error_type);

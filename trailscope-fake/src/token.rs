@@ -6,6 +6,8 @@ use std::hash::{BuildHasher, Hash};
 /// The parameters a token is valid for.
 #[derive(Hash)]
 pub(crate) struct Params<'a> {
+    /// Whose events (a token of one account is no good for another).
+    pub account: Option<&'a str>,
     pub region: &'a str,
     pub attribute: Option<(&'a str, &'a str)>,
     pub start_ms: i64,

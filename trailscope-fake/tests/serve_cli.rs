@@ -15,24 +15,6 @@ use trailscope::source::files::load_blocking;
 use trailscope_fake::serve::{bind, serve, Shared};
 use trailscope_fake::FakeCloudTrail;
 
-/// The `aws` CLI: $AWS_CLI, the venv .ci/run makes (in the workspace's target/, one folder
-/// up from this package), or PATH.
-fn aws_cli() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("AWS_CLI") {
-        return Some(p.into());
-    }
-    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/aws-venv/bin/aws");
-    if venv.exists() {
-        return Some(venv);
-    }
-    Command::new("aws")
-        .arg("--version")
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|_| "aws".into())
-}
-
 /// Starts the fake on a free loopback port, serving the demo; returns its URL.
 fn start_fake() -> String {
     let (store, _) = load_blocking(demo::plan());
@@ -83,7 +65,7 @@ fn run_cli(aws: &PathBuf, url: &str, region: &str, extra: &[&str]) -> Vec<Value>
 
 #[test]
 fn the_aws_cli_pages_through_exactly_what_the_fake_holds() {
-    let Some(aws) = aws_cli() else {
+    let Some(aws) = common::aws_cli() else {
         // CI installs the CLI (.ci/run); a developer without it is told, and CI fails.
         assert!(
             std::env::var_os("CI").is_none(),
@@ -200,7 +182,7 @@ impl Drop for Endpoint {
 /// The aws CLI through every Lake command, against `serve` and its --lake-* flags.
 #[test]
 fn the_aws_cli_runs_lake_queries_against_the_fake() {
-    let Some(aws) = aws_cli() else {
+    let Some(aws) = common::aws_cli() else {
         assert!(
             std::env::var_os("CI").is_none(),
             "the aws CLI is required in CI (.ci/run installs it)"

@@ -16,6 +16,25 @@ pub fn isolated_aws_env() -> [(&'static str, &'static str); 5] {
     ]
 }
 
+/// The `aws` CLI: $AWS_CLI, the venv .ci/run makes (in the workspace's target/, one folder
+/// up from this package), or PATH.
+pub fn aws_cli() -> Option<std::path::PathBuf> {
+    if let Some(p) = std::env::var_os("AWS_CLI") {
+        return Some(p.into());
+    }
+    let venv =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/aws-venv/bin/aws");
+    if venv.exists() {
+        return Some(venv);
+    }
+    std::process::Command::new("aws")
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|_| "aws".into())
+}
+
 /// Every file under `dir`, by path relative to it, with its bytes (what the generator wrote).
 pub fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
     use std::collections::BTreeMap;
