@@ -346,3 +346,61 @@ fn lookup_a_region_is_added_from_the_command_line() {
         app.notice
     );
 }
+
+/// `account ID` inside the app (issue 21, item 3): the account joins in every region the
+/// session reads, one job per account × region, through the session's role; a region added
+/// after it is fetched in every account.
+#[test]
+fn lookup_an_account_is_added_from_the_command_line() {
+    use trailscope::source::lookup::accounts::Via;
+    let filter = trailscope::filter::parse("").expect("filter");
+    let plan = trailscope::source::lookup::plan::plan(&filter, t("2026-11-21T12:00:00Z"));
+    let window = (t("2026-11-20T12:00:00Z"), t("2026-11-21T12:00:00Z"));
+    let regions = ["eu-west-1".to_string(), "us-east-1".to_string()];
+    let (fetch, orders) = LiveFetch::new(plan, &regions, window, Some(50), 50);
+    let (mut app, _) = boot(Start::Lookup { fetch, orders });
+    let command = |app: &mut App, text: &str| {
+        update(app, Msg::Key(Key::parse(":").expect("key")));
+        for c in text.chars() {
+            update(app, Msg::Key(Key::parse(&c.to_string()).expect("key")));
+        }
+        update(app, Msg::Key(Key::parse("enter").expect("key")))
+    };
+    let effects = command(&mut app, "account 444455556666");
+    assert_eq!(started(&effects).len(), 2, "{effects:?}");
+    let lanes = |app: &App| -> Vec<(String, String)> {
+        let live = app.live.as_ref().expect("live");
+        live.regions
+            .iter()
+            .map(|r| (r.progress.account.clone(), r.progress.region.clone()))
+            .collect()
+    };
+    let live = app.live.as_ref().expect("live");
+    assert_eq!(
+        live.regions[2].via,
+        Via::Role {
+            account: "444455556666".into(),
+            role: "OrganizationAccountAccessRole".into()
+        }
+    );
+    let effects = command(&mut app, "region us-west-2");
+    assert_eq!(started(&effects).len(), 2, "us-west-2 in both accounts");
+    let want: Vec<(String, String)> = [
+        ("", "eu-west-1"),
+        ("", "us-east-1"),
+        ("444455556666", "eu-west-1"),
+        ("444455556666", "us-east-1"),
+        ("", "us-west-2"),
+        ("444455556666", "us-west-2"),
+    ]
+    .iter()
+    .map(|(a, r)| (a.to_string(), r.to_string()))
+    .collect();
+    assert_eq!(lanes(&app), want);
+    let effects = command(&mut app, "account 444455556666");
+    assert!(started(&effects).is_empty());
+    assert!(app
+        .notice
+        .as_deref()
+        .is_some_and(|n| n.contains("already fetched")));
+}

@@ -151,3 +151,45 @@ pub fn event_key(store: &Store, idx: EventIdx) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::lookup::accounts::Via;
+
+    /// Provenance says how each account was reached and over which regions and window, by
+    /// name only (issue 21, item 7).
+    #[test]
+    fn a_lookup_source_names_its_accounts_roles_regions_and_window() {
+        let source = SourceRecord {
+            kind: "lookup-events".into(),
+            label: "LookupEvents eu-west-1, us-east-1 · 2 accounts".into(),
+            profile: Some("audit".into()),
+            regions: vec!["eu-west-1".into(), "us-east-1".into()],
+            via: vec![
+                Via::Own,
+                Via::Role {
+                    account: "444455556666".into(),
+                    role: "OrganizationAccountAccessRole".into(),
+                },
+                Via::Profile("prod-b".into()),
+            ],
+            window: Some(("2026-11-17T00:00:00Z".into(), "2026-11-21T12:00:00Z".into())),
+            ..SourceRecord::default()
+        };
+        let line = source.describe();
+        assert!(line.contains("eu-west-1, us-east-1"), "{line}");
+        assert!(line.contains("(profile audit)"), "{line}");
+        assert!(
+            line.contains("via role OrganizationAccountAccessRole in 444455556666, profile prod-b"),
+            "{line}"
+        );
+        assert!(
+            line.contains("2026-11-17T00:00:00Z..2026-11-21T12:00:00Z"),
+            "{line}"
+        );
+        let json = serde_json::to_string(&source).unwrap_or_default();
+        let back: SourceRecord = serde_json::from_str(&json).unwrap_or_default();
+        assert_eq!(back, source);
+    }
+}

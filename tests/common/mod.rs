@@ -106,6 +106,15 @@ impl FakeEndpoint {
 }
 
 impl FakeEndpoint {
+    /// LookupEvents calls the endpoint has answered (throttled ones included).
+    pub fn lookup_calls(&self) -> usize {
+        self._running
+            .shared
+            .fake
+            .lock()
+            .map_or(0, |f| f.requests.len())
+    }
+
     /// The events of `path` on the real clock, with `trailscope-fake serve` flags.
     pub fn serving(path: &std::path::Path, args: &[&str]) -> FakeEndpoint {
         use clap::Parser;

@@ -57,7 +57,7 @@ impl AssumedRole {
     /// Current credentials: those held while they last, else a new AssumeRole.
     pub async fn current(&self) -> Result<Credentials, String> {
         let held = self.held.lock().ok().and_then(|h| h.clone());
-        if let Some(c) = held.filter(|c| lasting(c)) {
+        if let Some(c) = held.filter(lasting) {
             return Ok(c);
         }
         let fresh = self.assume().await?;
