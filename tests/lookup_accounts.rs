@@ -219,3 +219,56 @@ fn named_accounts_and_refusals_say_what_to_do() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `--profiles 'prod-*'`: one account per profile of the config file, each through its own
+/// chain (here `role_arn` with `source_profile`, which the SDK assumes at the fake's STS),
+/// even with keys in the environment; a glob that matches nothing lists what there is.
+#[test]
+fn profiles_by_glob_each_reach_their_own_account() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ids = common::org::write_organization(dir.path(), &ACCOUNTS[..3], &["eu-west-1"], 60);
+    let fake = common::FakeEndpoint::serving(dir.path(), &["--caller-account", ACCOUNTS[0]]);
+    let config = dir.path().join("config");
+    let role = |a: &str| format!("arn:aws:iam::{a}:role/OrganizationAccountAccessRole");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile base]\naws_access_key_id = AKIDBASEPROFILE\naws_secret_access_key = x\n\n\
+             [profile prod-a]\nrole_arn = {}\nsource_profile = base\n\n\
+             [profile prod-b]\nrole_arn = {}\nsource_profile = base\n\n\
+             [profile staging]\nrole_arn = {}\nsource_profile = base\n",
+            role(ACCOUNTS[1]),
+            role(ACCOUNTS[2]),
+            role(ACCOUNTS[0])
+        ),
+    )
+    .expect("write config");
+    let run = |profiles: &str| {
+        Command::new(env!("CARGO_BIN_EXE_trailscope"))
+            .args(["query", "--profiles", profiles, "--region", "eu-west-1", "--no-global"])
+            .args(["--since", "2h", "-o", "jsonl"])
+            .env("AWS_ENDPOINT_URL", &fake.url)
+            .envs(common::isolated_aws_env())
+            .env("AWS_CONFIG_FILE", &config)
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_SESSION_TOKEN")
+            .output()
+            .expect("run trailscope")
+    };
+    let out = run("prod-*");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let got: BTreeSet<String> = event_ids(&out).into_iter().collect();
+    let want: BTreeSet<String> = ids[ACCOUNTS[1]]
+        .iter()
+        .chain(&ids[ACCOUNTS[2]])
+        .cloned()
+        .collect();
+    assert_eq!(got, want, "{stderr}");
+    assert!(stderr.contains("prod-a eu-west-1: 2 page(s), 60 event(s)"), "{stderr}");
+
+    let out = run("dev-*");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("matches no profile") && stderr.contains("prod-a, prod-b"), "{stderr}");
+}

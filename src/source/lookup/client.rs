@@ -44,6 +44,33 @@ pub async fn load_config(profile: Option<&str>) -> SdkConfig {
     loader.load().await
 }
 
+/// The configuration of one profile of the AWS config files, its credentials from that
+/// profile alone (keys, SSO, `credential_process`, `role_arn` with `source_profile`): the
+/// default chain would take keys from the environment first, and every profile of
+/// `--profiles` would then be the same account. STS (for a profile's `role_arn`) is asked in
+/// `sts_region` unless the profile names a region.
+pub async fn load_profile(profile: &str, sts_region: &str) -> SdkConfig {
+    let region = aws_config::default_provider::region::DefaultRegionChain::builder()
+        .profile_name(profile)
+        .build()
+        .region()
+        .await
+        .unwrap_or_else(|| Region::new(sts_region.to_string()));
+    let provider = aws_config::provider_config::ProviderConfig::without_region()
+        .with_region(Some(region));
+    let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
+        .configure(&provider)
+        .profile_name(profile)
+        .build();
+    aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(timeouts())
+        .retry_config(RetryConfig::disabled())
+        .profile_name(profile)
+        .credentials_provider(credentials)
+        .load()
+        .await
+}
+
 /// A client with fixed keys for an explicit endpoint: tests and benchmarks against the fake.
 pub fn with_endpoint(endpoint: &str, region: &str, access_key: &str, secret: &str) -> Client {
     with_endpoint_and_timeouts(endpoint, region, access_key, secret, timeouts())

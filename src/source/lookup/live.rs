@@ -72,7 +72,9 @@ impl LookupContext {
         }
         let config = match via {
             Via::Own => self.own().await.clone(),
-            Via::Profile(name) => super::client::load_config(Some(name)).await,
+            Via::Profile(name) => {
+                super::client::load_profile(name, super::scope::global_region(region)).await
+            }
             Via::Role { account, role } => {
                 let base = self.own().await;
                 let sts_region = super::scope::global_region(region);
