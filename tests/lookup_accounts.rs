@@ -245,7 +245,14 @@ fn profiles_by_glob_each_reach_their_own_account() {
     .expect("write config");
     let run = |profiles: &str| {
         Command::new(env!("CARGO_BIN_EXE_trailscope"))
-            .args(["query", "--profiles", profiles, "--region", "eu-west-1", "--no-global"])
+            .args([
+                "query",
+                "--profiles",
+                profiles,
+                "--region",
+                "eu-west-1",
+                "--no-global",
+            ])
             .args(["--since", "2h", "-o", "jsonl"])
             .env("AWS_ENDPOINT_URL", &fake.url)
             .envs(common::isolated_aws_env())
@@ -265,10 +272,59 @@ fn profiles_by_glob_each_reach_their_own_account() {
         .cloned()
         .collect();
     assert_eq!(got, want, "{stderr}");
-    assert!(stderr.contains("prod-a eu-west-1: 2 page(s), 60 event(s)"), "{stderr}");
+    assert!(
+        stderr.contains("prod-a eu-west-1: 2 page(s), 60 event(s)"),
+        "{stderr}"
+    );
 
     let out = run("dev-*");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("matches no profile") && stderr.contains("prod-a, prod-b"), "{stderr}");
+    assert!(
+        stderr.contains("matches no profile") && stderr.contains("prod-a, prod-b"),
+        "{stderr}"
+    );
+}
+
+/// Credentials from AssumeRole that expire in the middle of a lane are assumed again before
+/// they run out: every page of a 12-page lane arrives though each set lasts 3 seconds, and the
+/// role session is named for trailscope and who ran it.
+#[test]
+fn an_assumed_role_is_renewed_before_it_expires() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ids = common::org::write_organization(dir.path(), &ACCOUNTS[..2], &["eu-west-1"], 600);
+    let fake = common::FakeEndpoint::serving(
+        dir.path(),
+        &["--caller-account", ACCOUNTS[0], "--credential-seconds", "3"],
+    );
+    let out = query(
+        &fake.url,
+        &[
+            "--accounts",
+            ACCOUNTS[1],
+            "--region",
+            "eu-west-1",
+            "--no-global",
+            "--since",
+            "6h",
+            "-o",
+            "jsonl",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let got: BTreeSet<String> = event_ids(&out).into_iter().collect();
+    let want: BTreeSet<String> = ids[ACCOUNTS[1]].iter().cloned().collect();
+    assert_eq!(got, want, "{stderr}");
+    assert!(!stderr.contains("expired"), "{stderr}");
+    let calls = fake.assume_calls();
+    assert!(
+        calls.len() >= 2,
+        "assumed again as the credentials ran out: {calls:?}"
+    );
+    assert!(
+        calls.iter().all(|(a, session, granted)| a == ACCOUNTS[1]
+            && session == "trailscope-responder"
+            && *granted),
+        "{calls:?}"
+    );
 }

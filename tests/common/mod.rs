@@ -115,6 +115,17 @@ impl FakeEndpoint {
             .map_or(0, |f| f.requests.len())
     }
 
+    /// The AssumeRole calls answered: (account, session name, granted).
+    pub fn assume_calls(&self) -> Vec<(String, String, bool)> {
+        self._running.shared.fake.lock().map_or(Vec::new(), |f| {
+            f.accounts
+                .assumed
+                .iter()
+                .map(|c| (c.account.clone(), c.session.clone(), c.granted))
+                .collect()
+        })
+    }
+
     /// The events of `path` on the real clock, with `trailscope-fake serve` flags.
     pub fn serving(path: &std::path::Path, args: &[&str]) -> FakeEndpoint {
         use clap::Parser;

@@ -56,8 +56,8 @@ pub async fn load_profile(profile: &str, sts_region: &str) -> SdkConfig {
         .region()
         .await
         .unwrap_or_else(|| Region::new(sts_region.to_string()));
-    let provider = aws_config::provider_config::ProviderConfig::without_region()
-        .with_region(Some(region));
+    let provider =
+        aws_config::provider_config::ProviderConfig::without_region().with_region(Some(region));
     let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
         .configure(&provider)
         .profile_name(profile)
