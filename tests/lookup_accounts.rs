@@ -205,6 +205,10 @@ fn named_accounts_and_refusals_say_what_to_do() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("not in an organization"), "{stderr}");
 
+    // Accounts without a region: LookupEvents is asked region by region.
+    let out = query(&fake.url, &["--accounts", "all", "-o", "count"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("add --region R"));
     // A mistyped ID is the command line's mistake.
     let out = query(
         &fake.url,

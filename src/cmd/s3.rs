@@ -39,6 +39,10 @@ pub fn from_args(
                     .to_string(),
             );
         }
+        let across = !lookup.accounts.is_empty() || !lookup.profiles.is_empty();
+        if across && !lookup.wanted() {
+            return Err("--accounts and --profiles read LookupEvents, which is asked region by region: add --region R or --regions a,b|all".to_string());
+        }
         return Ok(None);
     }
     if !lookup.profiles.is_empty() {
