@@ -579,37 +579,3 @@ fn grants_without_service_event_details_fall_back_to_the_request_then_to_time() 
     assert!(how("ASIAFRANK00000000001").is_empty(), "r3 names no one");
     assert_eq!(lineage.unmatched, 1);
 }
-
-/// Only the caller's account loaded: the tree stops at the role assumed in the second
-/// account, and says whose events are missing (issue 21: the app offers to fetch them).
-#[test]
-fn an_account_walked_into_but_not_loaded_is_named() {
-    use trailscope::lineage::accounts_not_loaded;
-    let whole = demo_store();
-    let lineage = Lineage::build(&whole);
-    let lines = tree(&lineage, &whole, &key("AKIAXLEAKED0EXAMPLE1"));
-    assert_eq!(accounts_not_loaded(&whole, &lines), Vec::<String>::new());
-
-    // The same events without the second account's own records.
-    let mut sink = (Vec::new(), Vec::new());
-    for i in whole.time_order() {
-        let e = whole.event(*i);
-        if whole.text(e.account) != "444455556666" {
-            parse_text(&Arc::from("a"), &e.raw, &mut sink);
-        }
-    }
-    let mut one = Store::default();
-    one.insert_batch(sink.0);
-    let lineage = Lineage::build(&one);
-    let lines = tree(&lineage, &one, &key("AKIAXLEAKED0EXAMPLE1"));
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.cred.text() == "ASIAXATTACKSESSION01"),
-        "the AssumeRole is logged in the caller's account too"
-    );
-    assert_eq!(
-        accounts_not_loaded(&one, &lines),
-        vec!["444455556666".to_string()]
-    );
-}

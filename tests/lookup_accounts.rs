@@ -7,7 +7,7 @@
 mod common;
 
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Command, Output};
 
 const ACCOUNTS: [&str; 5] = [
@@ -29,6 +29,27 @@ fn query(url: &str, args: &[&str]) -> Output {
         .env_remove("AWS_SESSION_TOKEN")
         .output()
         .expect("run trailscope")
+}
+
+/// Every event of `accounts`, as written.
+fn events_of(ids: &BTreeMap<String, Vec<String>>, accounts: &[&str]) -> BTreeSet<String> {
+    accounts
+        .iter()
+        .flat_map(|a| ids[*a].iter().cloned())
+        .collect()
+}
+
+/// The events printed, checked to arrive once each.
+fn received(out: &Output) -> BTreeSet<String> {
+    let all = event_ids(out);
+    let once: BTreeSet<String> = all.iter().cloned().collect();
+    assert_eq!(
+        once.len(),
+        all.len(),
+        "an event arrived twice: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    once
 }
 
 fn event_ids(out: &Output) -> Vec<String> {
@@ -72,15 +93,8 @@ fn every_account_and_region_once_with_one_denied_and_one_throttled() {
         ],
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let got = event_ids(&out);
-    let unique: BTreeSet<&String> = got.iter().collect();
-    assert_eq!(unique.len(), got.len(), "an event arrived twice: {stderr}");
-    let want: BTreeSet<&String> = ACCOUNTS
-        .iter()
-        .filter(|a| **a != ACCOUNTS[3])
-        .flat_map(|a| &ids[*a])
-        .collect();
-    assert_eq!(unique, want, "{stderr}");
+    let readable = [ACCOUNTS[0], ACCOUNTS[1], ACCOUNTS[2], ACCOUNTS[4]];
+    assert_eq!(received(&out), events_of(&ids, &readable), "{stderr}");
     // The refused account is named, with the role and what to check.
     assert!(
         stderr.contains(&format!(
@@ -141,13 +155,8 @@ fn named_accounts_and_refusals_say_what_to_do() {
         ],
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let got: BTreeSet<String> = event_ids(&out).into_iter().collect();
-    let want: BTreeSet<String> = ids[ACCOUNTS[1]]
-        .iter()
-        .chain(&ids[ACCOUNTS[2]])
-        .cloned()
-        .collect();
-    assert_eq!(got, want, "{stderr}");
+    let want = events_of(&ids, &ACCOUNTS[1..3]);
+    assert_eq!(received(&out), want, "{stderr}");
     // The default role does not exist there: refused, named.
     let out = query(
         &fake.url,
@@ -269,13 +278,8 @@ fn profiles_by_glob_each_reach_their_own_account() {
     let out = run("prod-*");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    let got: BTreeSet<String> = event_ids(&out).into_iter().collect();
-    let want: BTreeSet<String> = ids[ACCOUNTS[1]]
-        .iter()
-        .chain(&ids[ACCOUNTS[2]])
-        .cloned()
-        .collect();
-    assert_eq!(got, want, "{stderr}");
+    let want = events_of(&ids, &ACCOUNTS[1..3]);
+    assert_eq!(received(&out), want, "{stderr}");
     assert!(
         stderr.contains("prod-a eu-west-1: 2 page(s), 60 event(s)"),
         "{stderr}"
@@ -316,9 +320,7 @@ fn an_assumed_role_is_renewed_before_it_expires() {
         ],
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let got: BTreeSet<String> = event_ids(&out).into_iter().collect();
-    let want: BTreeSet<String> = ids[ACCOUNTS[1]].iter().cloned().collect();
-    assert_eq!(got, want, "{stderr}");
+    assert_eq!(received(&out), events_of(&ids, &ACCOUNTS[1..2]), "{stderr}");
     assert!(!stderr.contains("expired"), "{stderr}");
     let calls = fake.assume_calls();
     assert!(

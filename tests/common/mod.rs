@@ -87,14 +87,21 @@ impl FakeEndpoint {
     /// `demo`, with more `trailscope-fake serve` flags (`--lake-polls 1000`…), read by the
     /// same parser as the binary's.
     pub fn demo_with_args(rate: f64, args: &[&str]) -> FakeEndpoint {
-        use clap::Parser;
         let rate = rate.to_string();
-        let words = ["serve", "--demo", "--port", "0"]
-            .into_iter()
-            .chain(["--now", "2026-11-21T12:00:00Z", "--rate", &rate])
-            .chain(args.iter().copied());
+        let words = ["--demo", "--now", "2026-11-21T12:00:00Z", "--rate", &rate];
+        FakeEndpoint::from_words(&words, args)
+    }
+
+    /// `trailscope-fake serve --port 0 FIRST… REST…`, parsed as the binary parses them.
+    fn from_words(first: &[&str], rest: &[&str]) -> FakeEndpoint {
+        use clap::Parser;
+        let words = ["serve", "--port", "0"]
+            .iter()
+            .chain(first)
+            .chain(rest)
+            .copied();
         let flags = trailscope_fake::cli::ServeArgs::try_parse_from(words)
-            .unwrap_or_else(|e| panic!("fake endpoint flags {args:?}: {e}"));
+            .unwrap_or_else(|e| panic!("fake endpoint flags {first:?} {rest:?}: {e}"));
         let running = trailscope_fake::start(&flags)
             .unwrap_or_else(|e| panic!("the fake endpoint did not start: {e}"));
         let url = running.url.clone();
@@ -128,20 +135,7 @@ impl FakeEndpoint {
 
     /// The events of `path` on the real clock, with `trailscope-fake serve` flags.
     pub fn serving(path: &std::path::Path, args: &[&str]) -> FakeEndpoint {
-        use clap::Parser;
-        let path = path.to_string_lossy();
-        let words = ["serve", &path, "--port", "0"]
-            .into_iter()
-            .chain(args.iter().copied());
-        let flags = trailscope_fake::cli::ServeArgs::try_parse_from(words)
-            .unwrap_or_else(|e| panic!("fake endpoint flags {args:?}: {e}"));
-        let running = trailscope_fake::start(&flags)
-            .unwrap_or_else(|e| panic!("the fake endpoint did not start: {e}"));
-        let url = running.url.clone();
-        FakeEndpoint {
-            _running: running,
-            url,
-        }
+        FakeEndpoint::from_words(&[&path.to_string_lossy()], args)
     }
 }
 
