@@ -26,6 +26,15 @@ fn records(ids: &[&str]) -> Vec<Record> {
     out.0
 }
 
+/// `:TEXT` typed on the command line, then Enter.
+fn command(app: &mut App, text: &str) -> Vec<Effect> {
+    update(app, Msg::Key(Key::parse(":").expect("key")));
+    for c in text.chars() {
+        update(app, Msg::Key(Key::parse(&c.to_string()).expect("key")));
+    }
+    update(app, Msg::Key(Key::parse("enter").expect("key")))
+}
+
 fn esc(app: &mut App) -> Vec<Effect> {
     update(app, Msg::Key(Key::parse("esc").expect("key")))
 }
@@ -303,13 +312,6 @@ fn lookup_a_region_is_added_from_the_command_line() {
     let window = (t("2026-11-20T12:00:00Z"), t("2026-11-21T12:00:00Z"));
     let (fetch, orders) = LiveFetch::new(plan, &["eu-west-1".to_string()], window, Some(50), 50);
     let (mut app, _) = boot(Start::Lookup { fetch, orders });
-    let command = |app: &mut App, text: &str| {
-        update(app, Msg::Key(Key::parse(":").expect("key")));
-        for c in text.chars() {
-            update(app, Msg::Key(Key::parse(&c.to_string()).expect("key")));
-        }
-        update(app, Msg::Key(Key::parse("enter").expect("key")))
-    };
     let effects = command(&mut app, "region eu-west-7");
     assert!(started(&effects).is_empty());
     // Refused on the command line itself, which stays open to fix the name.
@@ -359,13 +361,6 @@ fn lookup_an_account_is_added_from_the_command_line() {
     let regions = ["eu-west-1".to_string(), "us-east-1".to_string()];
     let (fetch, orders) = LiveFetch::new(plan, &regions, window, Some(50), 50);
     let (mut app, _) = boot(Start::Lookup { fetch, orders });
-    let command = |app: &mut App, text: &str| {
-        update(app, Msg::Key(Key::parse(":").expect("key")));
-        for c in text.chars() {
-            update(app, Msg::Key(Key::parse(&c.to_string()).expect("key")));
-        }
-        update(app, Msg::Key(Key::parse("enter").expect("key")))
-    };
     let effects = command(&mut app, "account 444455556666");
     assert_eq!(started(&effects).len(), 2, "{effects:?}");
     let lanes = |app: &App| -> Vec<(String, String)> {
