@@ -10,6 +10,7 @@ pub mod clipboard;
 pub mod cmd;
 pub mod config;
 mod did_you_mean;
+pub mod explain;
 pub mod export;
 pub mod filter;
 pub mod job;

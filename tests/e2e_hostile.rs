@@ -66,6 +66,9 @@ fn the_hostile_corpus_cannot_drive_the_terminal() {
     });
     let total = total_of(&first).unwrap_or(0);
     assert_eq!(total, 61, "the corpus keeps 61 events (tests/hostile.rs)");
+    // The JSON whole: what each event is (shown above it) would take its rows.
+    t.send_keys(&["e"]);
+    t.wait_text("the event's JSON only", 10);
     let rows = |screen: &str| -> Vec<String> { screen.lines().map(str::to_string).collect() };
     let header_row = rows(&first)
         .iter()

@@ -167,7 +167,10 @@ fn a_hostile_case_folder_opens_with_every_readable_event_and_keeps_answering() {
     // The record that used to panic sorts first (no eventTime): its detail shows as text.
     t.send_keys(&["g"]);
     t.wait_for("the first event", 10, |s| position(s) == Some((1, total)));
-    // Into its detail, to its end (the description is near it).
+    // Into its detail, to its end (the description is near it), the JSON whole: what the
+    // event is (shown above it) would take its rows.
+    t.send_keys(&["e"]);
+    t.wait_text("the event's JSON only", 10);
     t.send_keys(&["Tab", "G"]);
     let detail = t.wait_for("its description", 10, |s| s.contains("u00日本"));
     assert!(detail.contains(r#""description": "\\u00日本""#), "{detail}");

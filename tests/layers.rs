@@ -19,6 +19,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &[
             "filter",
             "lineage",
+            "explain",
             "profile",
             "theme",
             "export",

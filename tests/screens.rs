@@ -70,7 +70,9 @@ fn warnings_overlay() {
 #[test]
 fn hostile_strings_render_as_visible_escapes() {
     // The table: the third event's userName carries a zero-width space and an OSC 52 write.
-    let h = given("hostile/terminal-injection.jsonl", 200, 30);
+    let mut h = given("hostile/terminal-injection.jsonl", 200, 30);
+    // The JSON whole (what the event is, above it, hidden) so the userAgent is on screen.
+    h.app.explain_open = false;
     let text = screen(&h);
     // Escaped first, then fitted: the column is as wide as the escaped name needs.
     assert!(

@@ -44,6 +44,8 @@ pub enum Command {
     NextMark,
     PrevMark,
     Profile,
+    /// What the selected event is (above its JSON), shown or hidden.
+    Explain,
     Timeline,
     FetchView,
     LakeEditor,
@@ -105,7 +107,7 @@ pub enum Command {
 impl Command {
     /// The commands of the table, each without arguments: bound in the default keymap's table
     /// and listed by the palette.
-    pub const ALL: [Command; 55] = [
+    pub const ALL: [Command; 56] = [
         Command::MoveDown,
         Command::MoveUp,
         Command::PageDown,
@@ -124,6 +126,7 @@ impl Command {
         Command::Views,
         Command::Lineage,
         Command::Profile,
+        Command::Explain,
         Command::Timeline,
         Command::ToggleMark,
         Command::MarkView,
@@ -239,6 +242,7 @@ impl Command {
             Command::NavForward => "nav-forward",
             Command::Lineage => "lineage",
             Command::Profile => "profile",
+            Command::Explain => "explain",
             Command::Timeline => "timeline",
             Command::ToggleMark => "toggle-mark",
             Command::MarkView => "mark-view",
@@ -329,6 +333,9 @@ impl Command {
             Command::Lineage => "credential lineage of the selected event's key: enter pivots",
             Command::Profile => {
                 "profile pane (i again: the JSON): errors, IPs, tools, regions, top calls, what is new"
+            }
+            Command::Explain => {
+                "what the event is, above its JSON: what it does, how attackers use it, ATT&CK, Stratus"
             }
             Command::Timeline => {
                 "timeline of the view: ←/→ move, space starts a span, enter zooms in"

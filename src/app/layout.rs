@@ -14,6 +14,8 @@ pub struct Layout {
     pub title: Area,
     pub table: Area,
     pub detail: Option<Area>,
+    /// What the detail pane's event is, above its JSON (carved from the detail pane).
+    pub explain: Option<Area>,
     /// The filter line above the status bar, while editing or when a filter is on.
     pub filter: Option<Area>,
     /// LookupEvents progress per region, above the filter line.
@@ -127,6 +129,7 @@ impl Layout {
                 title,
                 table: full,
                 detail: None,
+                explain: None,
                 filter,
                 fetch,
                 status,
@@ -169,11 +172,31 @@ impl Layout {
             title,
             table,
             detail: Some(detail),
+            explain: None,
             filter,
             fetch,
             status,
             side_by_side,
         }
+    }
+
+    /// The detail pane's top part for what its event is (2/5 of it, 5 to 12 rows), when the
+    /// pane is tall enough to keep at least 8 rows of JSON.
+    pub fn with_explanation(mut self) -> Layout {
+        let Some(detail) = self.detail else {
+            return self;
+        };
+        let height = (detail.height * 2 / 5).clamp(5, 12);
+        if detail.height < height + 8 {
+            return self;
+        }
+        self.explain = Some(Area { height, ..detail });
+        self.detail = Some(Area {
+            y: detail.y + height,
+            height: detail.height - height,
+            ..detail
+        });
+        self
     }
 
     /// The table's share (percent) that puts the border between the panes at the mouse's

@@ -159,6 +159,8 @@ pub struct App {
     pub marks: BTreeSet<EventIdx>,
     /// The event marked last: where `mark-range` starts.
     pub mark_anchor: Option<EventIdx>,
+    /// What the selected event is, shown above its JSON (`e`).
+    pub explain_open: bool,
     /// The lineage tree shown by `Overlay::Lineage`.
     pub lineage: Vec<TreeLine>,
     /// Accounts the lineage tree walks into whose own events are not loaded (a role assumed
@@ -249,6 +251,7 @@ impl App {
             pivot_menu: false,
             marks: BTreeSet::new(),
             mark_anchor: None,
+            explain_open: true,
             lineage: Vec::new(),
             lineage_elsewhere: Vec::new(),
             lineage_graph: None,
@@ -289,14 +292,27 @@ impl App {
             || self.until.is_some()
             || self.prompt.is_some()
             || self.filter.is_active();
-        Layout::compute(
+        let layout = Layout::compute(
             self.width,
             self.height,
             self.detail.open,
             filter_line,
             self.live.is_some(),
             self.prefs,
-        )
+        );
+        match self.explanation() {
+            Some(_) => layout.with_explanation(),
+            None => layout,
+        }
+    }
+
+    /// What the detail pane's event is, when it is shown (`e`) and the catalogue knows it.
+    pub fn explanation(&self) -> Option<&'static crate::explain::Explanation> {
+        if !self.explain_open || self.profile_pane {
+            return None;
+        }
+        let e = self.store.event(self.detail.event?);
+        crate::explain::of(self.store.text(e.source), self.store.text(e.name))
     }
 
     /// The detail pane's inside (width, height), where its lines wrap.

@@ -55,6 +55,11 @@ pub struct Cli {
     /// Linux).
     #[arg(long, value_name = "DIR", global = true)]
     pub config_dir: Option<PathBuf>,
+
+    /// Print where the event explanations come from (TrailDiscover, Stratus Red Team), with
+    /// their authors and licences, and exit.
+    #[arg(long)]
+    pub credits: bool,
 }
 
 /// How the app looks and reads; each overrides config.toml and a reopened investigation.

@@ -19,6 +19,10 @@ use std::process::ExitCode;
 /// Parses the command line and runs what it asks for.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.credits {
+        print!("{}", crate::explain::CREDITS);
+        return ExitCode::SUCCESS;
+    }
     let dirs = Dirs {
         data: cli.data_dir.clone(),
         config: cli.config_dir.clone(),

@@ -1,6 +1,7 @@
 //! Drawing: `draw(frame, &App, &Theme)` reads the state and never changes it.
 
 mod detail;
+mod explain;
 pub(crate) mod fetch;
 mod filter_line;
 mod lake;
@@ -30,6 +31,13 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     table::draw(frame, app, theme, rect(layout.table));
     if let Some(area) = layout.detail {
         detail::draw(frame, app, theme, rect(area));
+    }
+    if let (Some(area), Some(e)) = (layout.explain, app.explanation()) {
+        let key = app.key_for(
+            crate::app::layer::Layer::Table,
+            crate::app::command::Command::Explain,
+        );
+        explain::draw(frame, e, &key, theme, rect(area));
     }
     if let Some(area) = layout.filter {
         filter_line::draw(frame, app, theme, rect(area));

@@ -241,6 +241,13 @@ fn apply(app: &mut App, call: &Call, effects: &mut Vec<Effect>) {
                 anchor: None,
             });
         }
+        Command::Explain => {
+            app.explain_open = !app.explain_open;
+            app.notice = Some(match app.explain_open {
+                true => "what each event is shows above its JSON (TrailDiscover, Stratus Red Team: trailscope --credits)".to_string(),
+                false => "the event's JSON only".to_string(),
+            });
+        }
         Command::Profile => {
             app.profile_pane = !app.profile_pane;
             if app.profile_pane {
