@@ -315,4 +315,28 @@ mod tests {
             assert!(l.table.y + l.table.height <= h.max(1));
         }
     }
+
+    /// What the event is takes the detail pane's top, never more than leaves 8 rows of JSON,
+    /// and nothing on a pane too short for both.
+    #[test]
+    fn the_explanation_is_carved_from_the_detail_top() {
+        let wide = Layout::compute(200, 50, true, false, false, P);
+        let d = wide.detail.expect("detail");
+        let with = wide.with_explanation();
+        let (e, j) = (with.explain.expect("explain"), with.detail.expect("json"));
+        assert_eq!((e.y, e.x, e.width), (d.y, d.x, d.width));
+        assert_eq!(e.height, 12, "2/5 of 48, at most 12");
+        assert_eq!((j.y, j.height), (d.y + 12, d.height - 12));
+        let narrow = Layout::compute(80, 24, true, false, false, P).with_explanation();
+        assert_eq!(narrow.explain.map(|a| a.height), Some(5));
+        assert!(narrow.detail.is_some_and(|j| j.height >= 8));
+        let short = Layout::compute(80, 16, true, false, false, P);
+        assert_eq!(
+            short.with_explanation(),
+            short,
+            "too short: the JSON keeps it all"
+        );
+        let closed = Layout::compute(80, 24, false, false, false, P);
+        assert_eq!(closed.with_explanation(), closed);
+    }
 }
