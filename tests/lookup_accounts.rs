@@ -95,6 +95,12 @@ fn every_account_and_region_once_with_one_denied_and_one_throttled() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let readable = [ACCOUNTS[0], ACCOUNTS[1], ACCOUNTS[2], ACCOUNTS[4]];
     assert_eq!(received(&out), events_of(&ids, &readable), "{stderr}");
+    // Partial, and said so: exit status 3, after the answer.
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("2 LookupEvents account × region fetch(es) failed"),
+        "{stderr}"
+    );
     // The refused account is named, with the role and what to check.
     assert!(
         stderr.contains(&format!(

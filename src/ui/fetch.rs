@@ -167,6 +167,15 @@ pub fn overlay_lines<'a>(
             head,
         ),
         Line::raw(format!("  {}", visible(&live.plan.describe()))),
+    ];
+    // What failed comes first: on a small terminal the list below runs off the screen.
+    for (lane, why) in failures(live) {
+        lines.push(Line::styled(
+            format!("  ✗ {}: {}", visible(&lane), visible(&why)),
+            theme.style(Meaning::Error),
+        ));
+    }
+    lines.extend([
         Line::raw(""),
         Line::styled(
             format!(
@@ -175,7 +184,7 @@ pub fn overlay_lines<'a>(
             ),
             head,
         ),
-    ];
+    ]);
     let now_ms = now.millis().unwrap_or(0);
     for (i, (name, age)) in TIME_PRESETS.iter().enumerate() {
         let from = EventTime::from_millis(now_ms.saturating_sub(*age));
@@ -215,6 +224,32 @@ pub fn overlay_lines<'a>(
         region_lines(live, &via, theme, several, &mut lines);
     }
     lines
+}
+
+/// The failed lanes, one line per account and reason: `444455556666 eu-west-1, us-east-1`
+/// and why (a refused role fails every region of its account the same way).
+fn failures(live: &LiveFetch) -> Vec<(String, String)> {
+    let mut out: Vec<(String, Vec<String>, String)> = Vec::new();
+    for run in &live.regions {
+        let FetchState::Failed(why) = &run.progress.state else {
+            continue;
+        };
+        let account = run.progress.account.clone();
+        let region = run.progress.region.clone();
+        match out.iter_mut().find(|(a, _, w)| *a == account && w == why) {
+            Some((_, regions, _)) => regions.push(region),
+            None => out.push((account, vec![region], why.clone())),
+        }
+    }
+    out.into_iter()
+        .map(|(account, regions, why)| {
+            let lane = match account.as_str() {
+                "" => regions.join(", "),
+                a => format!("{a} {}", regions.join(", ")),
+            };
+            (lane, why)
+        })
+        .collect()
 }
 
 /// `444455556666 · role OrganizationAccountAccessRole · 2 regions, 1 failed`

@@ -150,6 +150,19 @@ pub(crate) fn fetch(
     Ok((store, warnings))
 }
 
+/// How many account × region fetches stopped on an error (each left one whole-input problem
+/// under its `LookupEvents LANE` origin).
+pub(crate) fn failed_lanes(warnings: &[Warning]) -> usize {
+    warnings
+        .iter()
+        .filter(|w| {
+            w.origin.starts_with("LookupEvents ")
+                && w.location == Location::WholeFile
+                && w.severity == crate::model::warning::Severity::Problem
+        })
+        .count()
+}
+
 /// Runs futures concurrently to completion (a small `join_all`, to avoid a dependency).
 async fn futures_join_all<F: std::future::Future<Output = ()>>(futures: Vec<F>) {
     let mut set = Vec::new();

@@ -25,7 +25,7 @@ pub(crate) enum Answer {
 }
 
 /// Exit status when rows were printed but the query did not finish (timed out, cancelled).
-const PARTIAL: u8 = 3;
+pub(super) const PARTIAL: u8 = 3;
 
 pub(crate) fn run(args: &QueryArgs) -> Answer {
     let rt = match tokio::runtime::Builder::new_current_thread()

@@ -120,6 +120,16 @@ pub fn main(args: &QueryArgs, data_dir: Option<&std::path::Path>) -> ExitCode {
         eprintln!("trailscope: no CloudTrail events could be read");
         return ExitCode::from(1);
     }
+    // An account or region that failed is missing from every count that follows: said last
+    // on standard error, and the exit status says the answer is partial.
+    let failed_lanes = if fetching {
+        fetch::failed_lanes(&warnings)
+    } else {
+        0
+    };
+    if failed_lanes > 0 {
+        eprintln!("trailscope: {failed_lanes} LookupEvents account × region fetch(es) failed (said above): the answer below is partial (exit status 3)");
+    }
     let compiled = Compiled::new(&expr, &store, EventTime::now());
     let rows = match &args.lineage {
         Some(start) => {
@@ -145,6 +155,7 @@ pub fn main(args: &QueryArgs, data_dir: Option<&std::path::Path>) -> ExitCode {
         (None, format) => output::events(&mut out, &store, &rows, (format, dest), args.limit),
     };
     match written.and_then(|_| out.flush()) {
+        Ok(()) if failed_lanes > 0 => ExitCode::from(lake::PARTIAL),
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`| head`) is a normal way to stop reading.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
