@@ -180,14 +180,15 @@ impl Layout {
         }
     }
 
-    /// The detail pane's top part for what its event is (2/5 of it, 5 to 12 rows), when the
-    /// pane is tall enough to keep at least 8 rows of JSON.
-    pub fn with_explanation(mut self) -> Layout {
+    /// The detail pane's top part for what its event is: the `rows` its text needs with its
+    /// borders, at most 2/5 of the pane (and at least 4 rows), when the pane keeps at least 6
+    /// rows of JSON.
+    pub fn with_explanation(mut self, rows: u16) -> Layout {
         let Some(detail) = self.detail else {
             return self;
         };
-        let height = (detail.height * 2 / 5).clamp(5, 12);
-        if detail.height < height + 8 {
+        let height = rows.min(detail.height * 2 / 5).max(4);
+        if detail.height < height + 6 {
             return self;
         }
         self.explain = Some(Area { height, ..detail });
@@ -322,21 +323,24 @@ mod tests {
     fn the_explanation_is_carved_from_the_detail_top() {
         let wide = Layout::compute(200, 50, true, false, false, P);
         let d = wide.detail.expect("detail");
-        let with = wide.with_explanation();
+        let with = wide.with_explanation(9);
         let (e, j) = (with.explain.expect("explain"), with.detail.expect("json"));
         assert_eq!((e.y, e.x, e.width), (d.y, d.x, d.width));
-        assert_eq!(e.height, 12, "2/5 of 48, at most 12");
-        assert_eq!((j.y, j.height), (d.y + 12, d.height - 12));
-        let narrow = Layout::compute(80, 24, true, false, false, P).with_explanation();
-        assert_eq!(narrow.explain.map(|a| a.height), Some(5));
-        assert!(narrow.detail.is_some_and(|j| j.height >= 8));
+        assert_eq!(e.height, 9, "what the text needs");
+        assert_eq!((j.y, j.height), (d.y + 9, d.height - 9));
+        let long = wide.with_explanation(40).explain.map(|a| a.height);
+        assert_eq!(long, Some(19), "at most 2/5 of 48");
+        // 80×24 with the filter line: a 12-row pane keeps 6 rows of JSON.
+        let narrow = Layout::compute(80, 24, true, true, false, P).with_explanation(9);
+        assert!(narrow.explain.is_some());
+        assert!(narrow.detail.is_some_and(|j| j.height >= 6));
         let short = Layout::compute(80, 16, true, false, false, P);
         assert_eq!(
-            short.with_explanation(),
+            short.with_explanation(9),
             short,
             "too short: the JSON keeps it all"
         );
         let closed = Layout::compute(80, 24, false, false, false, P);
-        assert_eq!(closed.with_explanation(), closed);
+        assert_eq!(closed.with_explanation(9), closed);
     }
 }

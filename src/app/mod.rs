@@ -300,9 +300,12 @@ impl App {
             self.live.is_some(),
             self.prefs,
         );
-        match self.explanation() {
-            Some(_) => layout.with_explanation(),
-            None => layout,
+        match (self.explanation(), layout.detail) {
+            (Some(e), Some(d)) => {
+                let inner = d.width.saturating_sub(2);
+                layout.with_explanation(crate::ui::explain_rows(e, inner))
+            }
+            _ => layout,
         }
     }
 

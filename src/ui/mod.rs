@@ -2,6 +2,7 @@
 
 mod detail;
 mod explain;
+pub use explain::rows as explain_rows;
 pub(crate) mod fetch;
 mod filter_line;
 mod lake;
