@@ -303,7 +303,7 @@ impl App {
         match (self.explanation(), layout.detail) {
             (Some(e), Some(d)) => {
                 let inner = d.width.saturating_sub(2);
-                layout.with_explanation(crate::ui::explain_rows(e, inner))
+                layout.with_explanation(e.rows(inner))
             }
             _ => layout,
         }

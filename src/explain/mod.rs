@@ -4,6 +4,7 @@
 //! The catalogue is assets/explain/events.json, derived from TrailDiscover (CC BY 4.0) and
 //! Stratus Red Team (Apache-2.0); `CREDITS` is the attribution both licences ask for.
 
+use crate::model::sanitize::visible;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -27,6 +28,57 @@ pub struct Explanation {
     pub used_in_wild: bool,
     /// Stratus Red Team techniques that produce it: (id, title).
     pub stratus: Vec<(String, String)>,
+}
+
+impl Explanation {
+    /// (label, text) for each line shown, most useful first, escaped for a terminal.
+    pub fn parts(&self) -> Vec<(&'static str, String)> {
+        let e = self;
+        let mut parts = Vec::new();
+        if !e.implications.is_empty() {
+            let wild = if e.used_in_wild {
+                " (seen in real incidents)"
+            } else {
+                ""
+            };
+            parts.push(("Attackers: ", format!("{}{wild}", visible(&e.implications))));
+        }
+        if !e.description.is_empty() {
+            parts.push(("Does: ", visible(&e.description).into_owned()));
+        }
+        let attack: Vec<String> = e
+            .tactics
+            .iter()
+            .chain(&e.techniques)
+            .map(|t| visible(t).into_owned())
+            .collect();
+        if !attack.is_empty() {
+            parts.push(("ATT&CK: ", attack.join(" · ")));
+        }
+        if !e.stratus.is_empty() {
+            let made: Vec<String> = e
+                .stratus
+                .iter()
+                .map(|(id, title)| format!("{} ({})", visible(id), visible(title)))
+                .collect();
+            parts.push(("In Stratus Red Team detonations: ", made.join(", ")));
+        }
+        parts
+    }
+
+    /// The rows these lines need at `width` columns inside a border, the border included (the
+    /// layout gives the pane that much, up to a share of the detail pane).
+    pub fn rows(&self, width: u16) -> u16 {
+        use unicode_width::UnicodeWidthStr;
+        let width = usize::from(width.max(1));
+        let text_rows: usize = self
+            .parts()
+            .iter()
+            .map(|(label, text)| (label.width() + text.width()).div_ceil(width).max(1))
+            .sum();
+        // Word wrap breaks a little earlier than a character count: a row to spare.
+        (text_rows + 3).min(usize::from(u16::MAX)) as u16
+    }
 }
 
 const CATALOGUE_JSON: &str = include_str!("../../assets/explain/events.json");

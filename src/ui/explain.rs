@@ -30,22 +30,9 @@ pub fn draw(frame: &mut Frame, e: &Explanation, key: &str, theme: &Theme, area: 
     frame.render_widget(para, area);
 }
 
-/// The rows the explanation needs at `width` columns inside its borders, borders included
-/// (the layout gives it that much, up to a share of the pane).
-pub fn rows(e: &Explanation, width: u16) -> u16 {
-    use unicode_width::UnicodeWidthStr;
-    let width = usize::from(width.max(1));
-    let text_rows: usize = parts(e)
-        .iter()
-        .map(|(label, text)| (label.width() + text.width()).div_ceil(width).max(1))
-        .sum();
-    // Word wrap breaks a little earlier than a character count: a row to spare.
-    (text_rows + 3).min(usize::from(u16::MAX)) as u16
-}
-
 /// The explanation's lines, most useful first (the pane may show only the top of them).
 pub fn lines<'a>(e: &Explanation, theme: &Theme) -> Vec<Line<'a>> {
-    parts(e)
+    e.parts()
         .into_iter()
         .map(|(label, text)| {
             Line::from(vec![
@@ -54,40 +41,6 @@ pub fn lines<'a>(e: &Explanation, theme: &Theme) -> Vec<Line<'a>> {
             ])
         })
         .collect()
-}
-
-/// (label, text) for each line, escaped.
-fn parts(e: &Explanation) -> Vec<(&'static str, String)> {
-    let mut parts = Vec::new();
-    if !e.implications.is_empty() {
-        let wild = if e.used_in_wild {
-            " (seen in real incidents)"
-        } else {
-            ""
-        };
-        parts.push(("Attackers: ", format!("{}{wild}", visible(&e.implications))));
-    }
-    if !e.description.is_empty() {
-        parts.push(("Does: ", visible(&e.description).into_owned()));
-    }
-    let attack: Vec<String> = e
-        .tactics
-        .iter()
-        .chain(&e.techniques)
-        .map(|t| visible(t).into_owned())
-        .collect();
-    if !attack.is_empty() {
-        parts.push(("ATT&CK: ", attack.join(" · ")));
-    }
-    if !e.stratus.is_empty() {
-        let made: Vec<String> = e
-            .stratus
-            .iter()
-            .map(|(id, title)| format!("{} ({})", visible(id), visible(title)))
-            .collect();
-        parts.push(("In Stratus Red Team detonations: ", made.join(", ")));
-    }
-    parts
 }
 
 /// Whose words these are: TrailDiscover's texts (CC BY 4.0) and Stratus Red Team's techniques

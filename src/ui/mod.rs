@@ -2,7 +2,6 @@
 
 mod detail;
 mod explain;
-pub use explain::rows as explain_rows;
 pub(crate) mod fetch;
 mod filter_line;
 mod lake;
