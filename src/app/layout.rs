@@ -203,7 +203,7 @@ impl Layout {
     /// The table's share (percent) that puts the border between the panes at the mouse's
     /// column or row, for dragging the split.
     pub fn split_at(&self, column: u16, row: u16) -> Option<u8> {
-        let detail = self.detail?;
+        let detail = self.detail_whole()?;
         let (pos, start, size) = if self.side_by_side {
             (column, self.table.x, self.table.width + detail.width)
         } else {
@@ -218,7 +218,7 @@ impl Layout {
 
     /// Whether the mouse is on the border between table and detail (where a drag starts).
     pub fn on_split(&self, column: u16, row: u16) -> bool {
-        let Some(detail) = self.detail else {
+        let Some(detail) = self.detail_whole() else {
             return false;
         };
         let inside =
@@ -231,6 +231,19 @@ impl Layout {
         } else {
             row + 1 == detail.y || row == detail.y
         }
+    }
+
+    /// The detail side as a whole: the explanation (when shown) and the JSON under it. The
+    /// border a drag moves is between the table and this.
+    fn detail_whole(&self) -> Option<Area> {
+        let json = self.detail?;
+        Some(match self.explain {
+            Some(e) => Area {
+                height: e.height + json.height,
+                ..e
+            },
+            None => json,
+        })
     }
 
     /// Event rows that fit in the table (inside its border, under its header).
