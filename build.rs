@@ -1,6 +1,7 @@
 //! Embeds the demo dataset (assets/demo/AWSLogs) in the binary, so `trailscope --demo` works
-//! from any directory and from an installed binary, with no AWS account and no network; and
-//! names the git revision in `--version`.
+//! from any directory and from an installed binary, with no AWS account and no network; embeds
+//! the shipped Sigma rules (assets/detections/sigma), so the detections need no files beside
+//! the binary; and names the git revision in `--version`.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -25,9 +26,37 @@ fn main() {
         );
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()))
-        .join("demo_files.rs");
-    if let Err(e) = std::fs::write(&dest, out) {
+    write_out("demo_files.rs", &out);
+    sigma_rules(&root);
+}
+
+/// SIGMA_RULES: (file name, text) of every shipped rule, in name order.
+fn sigma_rules(root: &Path) {
+    let dir = root.join("assets/detections/sigma");
+    println!("cargo:rerun-if-changed=assets/detections/sigma");
+    let mut files = Vec::new();
+    collect(&dir, &mut files);
+    files.retain(|f| f.extension().is_some_and(|e| e == "yml"));
+    files.sort();
+    let mut out = String::from("/// (file name, YAML) of every shipped Sigma rule.\npub(crate) static SIGMA_RULES: &[(&str, &str)] = &[\n");
+    for f in &files {
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            f.display().to_string()
+        );
+    }
+    out.push_str("];\n");
+    write_out("sigma_rules.rs", &out);
+}
+
+fn write_out(name: &str, text: &str) {
+    let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join(name);
+    if let Err(e) = std::fs::write(&dest, text) {
         panic!("cannot write {}: {e}", dest.display());
     }
 }

@@ -9,6 +9,7 @@ pub mod athena;
 pub mod clipboard;
 pub mod cmd;
 pub mod config;
+pub mod detect;
 mod did_you_mean;
 pub mod explain;
 pub mod export;

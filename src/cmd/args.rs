@@ -310,6 +310,12 @@ pub struct QueryArgs {
     #[arg(long, value_name = "KEY_OR_ARN")]
     pub lineage: Option<String>,
 
+    /// Print the findings of the matching events instead of the events: the shipped Sigma
+    /// rules, trailscope's own and yours (`rules/` in the config directory), grouped by rule
+    /// then principal, worst first (--output table, csv or jsonl; count gives the groups).
+    #[arg(long, conflicts_with_all = ["group_by", "lineage"])]
+    pub findings: bool,
+
     /// Print at most this many events or groups.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,

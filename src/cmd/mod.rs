@@ -30,7 +30,10 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Open(args)) => open_saved(args.name, args.display, dirs),
         Some(Command::Sessions(cmd)) => crate::cmd::sessions::main(&cmd, dirs.data.as_deref()),
-        Some(Command::Query(args)) => crate::cmd::query::main(&args, dirs.data.as_deref()),
+        Some(Command::Query(args)) => {
+            let config = crate::config::config_dir(dirs.config.as_deref());
+            crate::cmd::query::main(&args, dirs.data.as_deref(), config.as_deref())
+        }
         Some(Command::Athena(cmd)) => crate::cmd::athena::main(&cmd),
         Some(Command::Config(args)) => crate::cmd::config::main(&args, dirs.config.as_deref()),
         Some(Command::Completions { shell }) => {

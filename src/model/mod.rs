@@ -5,6 +5,7 @@ pub mod columns;
 pub mod compact;
 pub mod dup_keys;
 pub mod event;
+pub mod hits;
 pub mod intern;
 pub mod loose;
 pub mod outcome;

@@ -43,6 +43,8 @@ pub struct Store {
     by_portal_session: HashMap<Sym, Vec<EventIdx>>,
     /// Names learned for Identity Center users, by principal key (see `principal_name`).
     learned_names: HashMap<Sym, Sym>,
+    /// The detection rules each event raised (written by `detect::Detector`).
+    pub hits: super::hits::Hits,
 }
 
 /// Which index a pivot uses.

@@ -2,6 +2,7 @@
 //! terminal. Scriptable, and what the benchmarks drive.
 
 mod fetch;
+mod findings;
 /// Public for the fuzz targets (fuzz/fuzz_targets/query_output.rs).
 pub mod group;
 pub(crate) mod lake;
@@ -10,6 +11,7 @@ pub mod output;
 mod progress_line;
 
 use crate::cmd::args::{Output, QueryArgs};
+use crate::detect::Detector;
 use crate::filter::{parse, Compiled, ParseError};
 use crate::lineage::{tree, Cred, Lineage, TreeLine};
 use crate::model::sanitize::visible;
@@ -20,7 +22,11 @@ use crate::source::{demo, files::load_blocking, walk};
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-pub fn main(args: &QueryArgs, data_dir: Option<&std::path::Path>) -> ExitCode {
+pub fn main(
+    args: &QueryArgs,
+    data_dir: Option<&std::path::Path>,
+    config_dir: Option<&std::path::Path>,
+) -> ExitCode {
     // Check the filter before reading gigabytes.
     let expr = match parse(&args.filter) {
         Ok(e) => e,
@@ -78,7 +84,11 @@ pub fn main(args: &QueryArgs, data_dir: Option<&std::path::Path>) -> ExitCode {
     let mut plan = plan;
     // Raw records are only needed to print them, to search them as free text, or to read
     // the credentials minting events handed out.
-    plan.drop_raw = args.output != Output::Jsonl && !expr.has_text() && args.lineage.is_none();
+    // Rules read the parts of a record the store does not keep in columns.
+    plan.drop_raw = args.output != Output::Jsonl
+        && !expr.has_text()
+        && args.lineage.is_none()
+        && !args.findings;
     let loaded = if lake {
         match lake::run(args) {
             lake::Answer::Events(store, warnings) => Ok((*store, warnings)),
@@ -146,13 +156,31 @@ pub fn main(args: &QueryArgs, data_dir: Option<&std::path::Path>) -> ExitCode {
     let dest = output::Dest::stdout();
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let written = match (args.group_by, args.output) {
-        (_, Output::Count) => writeln!(out, "{}", rows.len()),
-        (Some(by), format) => {
+    let mut store = store;
+    let detector = args.findings.then(|| {
+        let mut d = Detector::new(config_dir);
+        for s in d.skipped() {
+            eprintln!(
+                "trailscope: rule {} not run: {}",
+                visible(&s.name),
+                visible(&s.reason)
+            );
+        }
+        d.update(&mut store, EventTime::now(), true);
+        d
+    });
+    let written = match (args.group_by, args.output, &detector) {
+        (_, Output::Count, Some(d)) => writeln!(out, "{}", d.groups(&store, Some(&rows)).len()),
+        (_, format, Some(d)) => {
+            let groups = d.groups(&store, Some(&rows));
+            findings::print(&mut out, d, &store, &groups, (format, dest), args.limit)
+        }
+        (_, Output::Count, None) => writeln!(out, "{}", rows.len()),
+        (Some(by), format, None) => {
             let groups = group::count(&store, &rows, by);
             output::groups(&mut out, &store, &groups, (format, dest), args.limit)
         }
-        (None, format) => output::events(&mut out, &store, &rows, (format, dest), args.limit),
+        (None, format, None) => output::events(&mut out, &store, &rows, (format, dest), args.limit),
     };
     match written.and_then(|_| out.flush()) {
         Ok(()) if failed_lanes > 0 => ExitCode::from(lake::PARTIAL),

@@ -1,0 +1,524 @@
+//! trailscope's own rules: what no single event shows. A principal's credentials used from an
+//! IP or with a tool it had not used (the profile's first-seen logic), bursts (a key listing
+//! and describing everything in minutes; a storm of AccessDenied), and sequences (a role
+//! assumed into another account then writing IAM; a user created, given a key and a policy;
+//! logging turned off after activity from a new IP). They run over the whole store in time
+//! order, so they see events from every source and every lane alike.
+
+use super::attack::Tactic;
+use super::rule::{Origin, Rule, Severity};
+use crate::model::columns::Col;
+use crate::model::intern::Sym;
+use crate::model::principal::PrincipalKind;
+use crate::model::store::{EventIdx, IndexedField, Store};
+use crate::profile::Agent;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+
+const MINUTE: i64 = 60_000;
+const HOUR: i64 = 60 * MINUTE;
+/// A principal's first day of activity is what later activity is compared with.
+const BASELINE: i64 = 24 * HOUR;
+const BURST_WINDOW: i64 = 5 * MINUTE;
+/// Distinct List/Describe/Get calls by one key in `BURST_WINDOW` that make a recon burst.
+const RECON_DISTINCT: usize = 20;
+/// Refused calls by one key in `BURST_WINDOW` that make a storm.
+const DENIED_COUNT: usize = 10;
+/// How soon after CreateUser the key and the policy must follow.
+const CHAIN_WINDOW: i64 = HOUR;
+
+/// The rules, in the order of `OwnRule`.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub(crate) enum OwnRule {
+    NewIp,
+    NewTool,
+    ReconBurst,
+    DeniedStorm,
+    CrossAccountIam,
+    UserBackdoorChain,
+    LoggingOffAfterNewIp,
+    SecretHarvest,
+}
+
+pub(crate) const ALL: [OwnRule; 8] = [
+    OwnRule::NewIp,
+    OwnRule::NewTool,
+    OwnRule::ReconBurst,
+    OwnRule::DeniedStorm,
+    OwnRule::CrossAccountIam,
+    OwnRule::UserBackdoorChain,
+    OwnRule::LoggingOffAfterNewIp,
+    OwnRule::SecretHarvest,
+];
+
+impl OwnRule {
+    pub(crate) fn rule(self) -> Rule {
+        let (id, title, severity, tactic, techniques, why): (&str, &str, Severity, Tactic, &[&str], &str) = match self {
+            OwnRule::NewIp => (
+                "ts_new_source_ip",
+                "Credentials used from a new IP address",
+                Severity::Medium,
+                Tactic::InitialAccess,
+                &["T1078.004"],
+                "after its first day, this principal called AWS from an address it had never used: stolen keys are used from the thief's machine",
+            ),
+            OwnRule::NewTool => (
+                "ts_new_tool",
+                "Credentials used with a new tool",
+                Severity::Low,
+                Tactic::InitialAccess,
+                &["T1078.004"],
+                "after its first day, this principal called AWS with a client it had never used (a CLI where it only ever used an SDK, say)",
+            ),
+            OwnRule::ReconBurst => (
+                "ts_recon_burst",
+                "Discovery burst: many List/Describe/Get calls in minutes",
+                Severity::Medium,
+                Tactic::Discovery,
+                &["T1580", "T1526"],
+                "one key asked for 20 or more different List/Describe/Get calls within 5 minutes: how an intruder maps an account with new credentials",
+            ),
+            OwnRule::DeniedStorm => (
+                "ts_access_denied_storm",
+                "AccessDenied storm",
+                Severity::Medium,
+                Tactic::Discovery,
+                &["T1580"],
+                "one key was refused 10 or more times within 5 minutes: someone probing what stolen credentials may do",
+            ),
+            OwnRule::CrossAccountIam => (
+                "ts_cross_account_iam_write",
+                "Role assumed into another account, then IAM changed there",
+                Severity::High,
+                Tactic::LateralMovement,
+                &["T1550.001", "T1098"],
+                "credentials moved into a second account and used to change IAM there: lateral movement followed by persistence",
+            ),
+            OwnRule::UserBackdoorChain => (
+                "ts_user_backdoor_chain",
+                "User created, given an access key and a policy",
+                Severity::High,
+                Tactic::Persistence,
+                &["T1136.003", "T1098.001"],
+                "one principal created a user, an access key for it and granted it permissions within an hour: a backdoor that outlives the stolen key",
+            ),
+            OwnRule::LoggingOffAfterNewIp => (
+                "ts_logging_off_after_new_ip",
+                "Logging changed after activity from a new IP",
+                Severity::Critical,
+                Tactic::DefenseEvasion,
+                &["T1562.008"],
+                "a principal that had just acted from a new address then stopped, deleted or narrowed a trail: an intruder covering tracks",
+            ),
+            OwnRule::SecretHarvest => (
+                "ts_secret_harvest",
+                "Many secrets read in minutes",
+                Severity::Medium,
+                Tactic::CredentialAccess,
+                &["T1555.006"],
+                "one key read 5 or more different secrets or parameters within 5 minutes: an application reads its own few, a harvester reads them all",
+            ),
+        };
+        Rule {
+            id: id.into(),
+            title: title.into(),
+            severity,
+            tactics: vec![tactic],
+            techniques: techniques.iter().map(|t| t.to_string()).collect(),
+            origin: Origin::Trailscope,
+            author: "trailscope".into(),
+            reference: "docs/detections.md".into(),
+            why: why.into(),
+            noisy: false,
+        }
+    }
+}
+
+/// Every (rule, event) the own rules raise over the store as it is now.
+pub(crate) fn run(store: &Store) -> Vec<(OwnRule, EventIdx)> {
+    let mut hits = Vec::new();
+    let rank = store.time_rank();
+    let by_time = |rows: &[EventIdx]| {
+        let mut v: Vec<EventIdx> = rows
+            .iter()
+            .copied()
+            .filter(|&i| store.event(i).time.is_known())
+            .collect();
+        v.sort_unstable_by_key(|&i| rank[i as usize]);
+        v
+    };
+    let mut tools: HashMap<Option<Sym>, Option<String>> = HashMap::new();
+    for (_, rows) in store.principals() {
+        let rows = by_time(rows);
+        let Some(&first) = rows.first() else { continue };
+        let kind = store.event(first).principal_kind;
+        // Services, and web-identity callers (CI runners on a new cloud address every run),
+        // have no address of their own to keep.
+        if matches!(
+            kind,
+            PrincipalKind::AwsService
+                | PrincipalKind::Missing
+                | PrincipalKind::WebIdentityUser
+                | PrincipalKind::AwsAccount
+        ) {
+            continue;
+        }
+        let new_ips = first_uses(store, &rows, |i| {
+            let e = store.event(i);
+            e.source_ip
+                .filter(|&s| is_public_address(store.interner.resolve(s)))
+                .map(|s| s.into())
+        });
+        let new_tools = first_uses(store, &rows, |i| {
+            let e = store.event(i);
+            tools
+                .entry(e.user_agent)
+                .or_insert_with(|| tool(store, e.user_agent, e.source_ip))
+                .clone()
+                .map(Key::Text)
+        });
+        hits.extend(new_ips.iter().map(|&i| (OwnRule::NewIp, i)));
+        hits.extend(new_tools.iter().map(|&i| (OwnRule::NewTool, i)));
+        if let Some(&since) = new_ips.first() {
+            logging_after(store, &rows, since, &mut hits);
+        }
+        backdoor_chain(store, &rows, &mut hits);
+    }
+    for &key in store.columns.distinct(Col::AccessKey) {
+        let rows = by_time(store.lookup(IndexedField::AccessKey, store.interner.resolve(key)));
+        bursts(store, &rows, &mut hits);
+    }
+    cross_account_iam(store, &mut hits);
+    hits.sort_unstable_by_key(|&(r, i)| (r as u8, i));
+    hits.dedup();
+    hits
+}
+
+/// A value to compare across a principal's events.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Sym(Sym),
+    Text(String),
+}
+
+impl From<Sym> for Key {
+    fn from(s: Sym) -> Key {
+        Key::Sym(s)
+    }
+}
+
+/// A public address: not a service name (`ec2.amazonaws.com`, `AWS Internal`), and not a
+/// private one (calls through a VPC endpoint or from inside a VPC, where instances move
+/// between addresses of a subnet all day).
+fn is_public_address(text: &str) -> bool {
+    match text.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(a)) => {
+            !(a.is_private()
+                || a.is_loopback()
+                || a.is_link_local()
+                || (a.octets()[0] == 100 && (a.octets()[1] & 0xc0) == 64))
+        }
+        Ok(std::net::IpAddr::V6(a)) => {
+            let first = a.segments()[0];
+            // fc00::/7 unique local, fe80::/10 link local
+            !(a.is_loopback() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80)
+        }
+        Err(_) => false,
+    }
+}
+
+/// The tool a call was made with, by family (`CLI`, `SDK Boto3`, `console`, `Terraform`);
+/// none for AWS services acting for the caller.
+fn tool(store: &Store, ua: Option<Sym>, ip: Option<Sym>) -> Option<String> {
+    let agent = Agent::classify(store.text(ua), store.text(ip));
+    match agent {
+        Agent::AwsService => None,
+        Agent::Cli(_) => Some("CLI".into()),
+        Agent::Other => {
+            // The product token of an unknown client (`python-requests/2.31` → python-requests).
+            let ua = store.text(ua);
+            let product: String = ua
+                .split(['/', ' '])
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(40)
+                .collect();
+            (!product.is_empty()).then_some(product)
+        }
+        other => Some(other.label()),
+    }
+}
+
+/// The first event using each value that the principal's first day (successful calls only)
+/// did not use. Nothing until the history is longer than that day.
+fn first_uses(
+    store: &Store,
+    rows: &[EventIdx],
+    mut value: impl FnMut(EventIdx) -> Option<Key>,
+) -> Vec<EventIdx> {
+    let (Some(&first), Some(&last)) = (rows.first(), rows.last()) else {
+        return Vec::new();
+    };
+    let start = store.event(first).time.millis().unwrap_or(0);
+    let end = start.saturating_add(BASELINE);
+    if store.event(last).time.millis().unwrap_or(0) < end {
+        return Vec::new();
+    }
+    let mut seen: HashSet<Key> = HashSet::new();
+    let mut out = Vec::new();
+    for &i in rows {
+        let e = store.event(i);
+        let Some(v) = value(i) else { continue };
+        if e.time.millis().unwrap_or(0) < end {
+            if !e.is_error() {
+                seen.insert(v);
+            }
+        } else if seen.insert(v) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+fn millis(store: &Store, i: EventIdx) -> i64 {
+    store.event(i).time.millis().unwrap_or(0)
+}
+
+fn name_is(store: &Store, i: EventIdx, names: &[&str]) -> bool {
+    let n = store.text(store.event(i).name);
+    names.contains(&n)
+}
+
+const LOGGING_CHANGES: &[&str] = &[
+    "StopLogging",
+    "DeleteTrail",
+    "PutEventSelectors",
+    "UpdateTrail",
+];
+
+fn logging_after(
+    store: &Store,
+    rows: &[EventIdx],
+    since: EventIdx,
+    hits: &mut Vec<(OwnRule, EventIdx)>,
+) {
+    let t = millis(store, since);
+    let changes: Vec<EventIdx> = rows
+        .iter()
+        .copied()
+        .filter(|&i| {
+            millis(store, i) >= t
+                && name_is(store, i, LOGGING_CHANGES)
+                && !store.event(i).is_error()
+        })
+        .collect();
+    if !changes.is_empty() {
+        hits.push((OwnRule::LoggingOffAfterNewIp, since));
+        hits.extend(
+            changes
+                .into_iter()
+                .map(|i| (OwnRule::LoggingOffAfterNewIp, i)),
+        );
+    }
+}
+
+fn backdoor_chain(store: &Store, rows: &[EventIdx], hits: &mut Vec<(OwnRule, EventIdx)>) {
+    let ok = |i: EventIdx| !store.event(i).is_error();
+    for (n, &created) in rows.iter().enumerate() {
+        if !name_is(store, created, &["CreateUser"]) || !ok(created) {
+            continue;
+        }
+        let t0 = millis(store, created);
+        let user = store.event(created).target;
+        let same_user = |i: EventIdx| match (user, store.event(i).target) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        let after: Vec<EventIdx> = rows[n + 1..]
+            .iter()
+            .copied()
+            .take_while(|&i| millis(store, i) <= t0 + CHAIN_WINDOW)
+            .filter(|&i| ok(i) && same_user(i))
+            .collect();
+        let keys: Vec<EventIdx> = after
+            .iter()
+            .copied()
+            .filter(|&i| name_is(store, i, &["CreateAccessKey", "CreateLoginProfile"]))
+            .collect();
+        let grants: Vec<EventIdx> = after
+            .iter()
+            .copied()
+            .filter(|&i| {
+                name_is(
+                    store,
+                    i,
+                    &["AttachUserPolicy", "PutUserPolicy", "AddUserToGroup"],
+                )
+            })
+            .collect();
+        if !keys.is_empty() && !grants.is_empty() {
+            hits.push((OwnRule::UserBackdoorChain, created));
+            hits.extend(
+                keys.into_iter()
+                    .chain(grants)
+                    .map(|i| (OwnRule::UserBackdoorChain, i)),
+            );
+        }
+    }
+}
+
+fn is_recon(name: &str) -> bool {
+    ["List", "Describe", "Get"]
+        .iter()
+        .any(|p| name.starts_with(p))
+}
+
+fn is_denied(code: &str) -> bool {
+    code.contains("AccessDenied") || code.contains("Unauthorized") || code == "Forbidden"
+}
+
+/// Sliding 5-minute windows over one key's calls.
+fn bursts(store: &Store, rows: &[EventIdx], hits: &mut Vec<(OwnRule, EventIdx)>) {
+    // `terraform plan` reads every resource it manages in a minute or two, and services read
+    // for the caller: neither is someone mapping the account.
+    let by_tool = |i: EventIdx| {
+        let e = store.event(i);
+        !matches!(
+            Agent::classify(store.text(e.user_agent), store.text(e.source_ip)),
+            Agent::Terraform | Agent::AwsService
+        )
+    };
+    let recon: Vec<EventIdx> = rows
+        .iter()
+        .copied()
+        .filter(|&i| is_recon(store.text(store.event(i).name)) && by_tool(i))
+        .collect();
+    secret_reads(store, rows, hits);
+    if recon.len() >= RECON_DISTINCT {
+        let mut counts: HashMap<Option<Sym>, usize> = HashMap::new();
+        let mut lo = 0;
+        let mut flagged_to = 0;
+        for hi in 0..recon.len() {
+            *counts.entry(store.event(recon[hi]).name).or_default() += 1;
+            while millis(store, recon[hi]) - millis(store, recon[lo]) > BURST_WINDOW {
+                let name = store.event(recon[lo]).name;
+                if let Some(c) = counts.get_mut(&name) {
+                    *c -= 1;
+                    if *c == 0 {
+                        counts.remove(&name);
+                    }
+                }
+                lo += 1;
+            }
+            if counts.len() >= RECON_DISTINCT {
+                for &i in &recon[lo.max(flagged_to)..=hi] {
+                    hits.push((OwnRule::ReconBurst, i));
+                }
+                flagged_to = hi + 1;
+            }
+        }
+    }
+    let denied: Vec<EventIdx> = rows
+        .iter()
+        .copied()
+        .filter(|&i| {
+            store
+                .event(i)
+                .error_code
+                .is_some_and(|c| is_denied(store.interner.resolve(c)))
+        })
+        .collect();
+    let mut lo = 0;
+    let mut flagged_to = 0;
+    for hi in 0..denied.len() {
+        while millis(store, denied[hi]) - millis(store, denied[lo]) > BURST_WINDOW {
+            lo += 1;
+        }
+        if hi + 1 - lo >= DENIED_COUNT {
+            for &i in &denied[lo.max(flagged_to)..=hi] {
+                hits.push((OwnRule::DeniedStorm, i));
+            }
+            flagged_to = hi + 1;
+        }
+    }
+}
+
+const SECRET_READS: &[&str] = &[
+    "GetSecretValue",
+    "GetParameter",
+    "GetParameters",
+    "GetParametersByPath",
+];
+/// Distinct secrets (or parameter sets) one key reads in `BURST_WINDOW` that make a harvest.
+const SECRETS_DISTINCT: usize = 5;
+
+/// One key reading many different secrets in minutes (an application reads its own few).
+fn secret_reads(store: &Store, rows: &[EventIdx], hits: &mut Vec<(OwnRule, EventIdx)>) {
+    let reads: Vec<EventIdx> = rows
+        .iter()
+        .copied()
+        .filter(|&i| name_is(store, i, SECRET_READS) && !store.event(i).is_error())
+        .collect();
+    let mut lo = 0;
+    let mut flagged_to = 0;
+    for hi in 0..reads.len() {
+        while millis(store, reads[hi]) - millis(store, reads[lo]) > BURST_WINDOW {
+            lo += 1;
+        }
+        let distinct: HashSet<(Option<Sym>, Option<Sym>)> = reads[lo..=hi]
+            .iter()
+            .map(|&i| (store.event(i).name, store.event(i).target))
+            .collect();
+        if distinct.len() >= SECRETS_DISTINCT {
+            for &i in &reads[lo.max(flagged_to)..=hi] {
+                hits.push((OwnRule::SecretHarvest, i));
+            }
+            flagged_to = hi + 1;
+        }
+    }
+}
+
+/// AssumeRole into a role of another account, then IAM writes with the credentials it minted.
+fn cross_account_iam(store: &Store, hits: &mut Vec<(OwnRule, EventIdx)>) {
+    for &i in store.lookup(IndexedField::EventName, "AssumeRole") {
+        let e = store.event(i);
+        if e.is_error() {
+            continue;
+        }
+        let Ok(record) = serde_json::from_str::<serde_json::Value>(&e.raw) else {
+            continue;
+        };
+        let role_account = record["requestParameters"]["roleArn"]
+            .as_str()
+            .and_then(|arn| arn.split(':').nth(4))
+            .unwrap_or("");
+        let caller_account = store.text(e.identity.account_id);
+        let minted = record["responseElements"]["credentials"]["accessKeyId"]
+            .as_str()
+            .unwrap_or("");
+        if role_account.is_empty()
+            || caller_account.is_empty()
+            || role_account == caller_account
+            || minted.is_empty()
+        {
+            continue;
+        }
+        let t = e.time;
+        let writes: Vec<EventIdx> = store
+            .lookup(IndexedField::AccessKey, minted)
+            .iter()
+            .copied()
+            .filter(|&w| {
+                let we = store.event(w);
+                store.text(we.source) == "iam.amazonaws.com"
+                    && we.read_only == Some(false)
+                    && !we.is_error()
+                    && we.time >= t
+            })
+            .collect();
+        if !writes.is_empty() {
+            hits.push((OwnRule::CrossAccountIam, i));
+            hits.extend(writes.into_iter().map(|w| (OwnRule::CrossAccountIam, w)));
+        }
+    }
+}
