@@ -32,7 +32,7 @@ pub struct Verb {
     pub desc: &'static str,
 }
 
-pub const VERBS: [Verb; 10] = [
+pub const VERBS: [Verb; 12] = [
     Verb {
         name: "save",
         args: "NAME",
@@ -62,6 +62,16 @@ pub const VERBS: [Verb; 10] = [
         name: "account",
         args: "ID|PROFILE",
         desc: "LookupEvents: fetch this account too (its role assumed, or a profile)",
+    },
+    Verb {
+        name: "suppress",
+        args: "rule ID|principal NAME|role NAME REASON…",
+        desc: "quiet those findings (saved with the investigation, listed in the findings view)",
+    },
+    Verb {
+        name: "unsuppress",
+        args: "rule ID|principal NAME|role NAME",
+        desc: "lift a suppression",
     },
     Verb {
         name: "theme",
@@ -151,6 +161,14 @@ impl Call {
                     .to_string(),
             ),
             "account" => return Ok(with(Command::AddAccount, rest)),
+            "suppress" | "unsuppress" if rest.is_empty() => {
+                return usage(format!(
+                    "{word} what? {word} rule ID|principal NAME|role NAME{}",
+                    if word == "suppress" { " REASON…" } else { "" }
+                ))
+            }
+            "suppress" => return Ok(with(Command::Suppress, rest)),
+            "unsuppress" => return Ok(with(Command::Unsuppress, rest)),
             "export" => return parse_export(rest),
             "sessions" | "open" => Command::Sessions,
             "q" | "quit" => Command::Quit,

@@ -46,6 +46,14 @@ pub enum Command {
     Profile,
     /// What the selected event is (above its JSON), shown or hidden.
     Explain,
+    /// The view's findings, grouped by rule then principal.
+    Findings,
+    /// Quiet findings for a principal, role or rule, with a reason (operand).
+    Suppress,
+    /// Lift a suppression (operand: its scope).
+    Unsuppress,
+    /// In the findings view: suppress the finding under the cursor (asks for the reason).
+    SuppressFinding,
     Timeline,
     FetchView,
     LakeEditor,
@@ -107,7 +115,7 @@ pub enum Command {
 impl Command {
     /// The commands of the table, each without arguments: bound in the default keymap's table
     /// and listed by the palette.
-    pub const ALL: [Command; 56] = [
+    pub const ALL: [Command; 57] = [
         Command::MoveDown,
         Command::MoveUp,
         Command::PageDown,
@@ -127,6 +135,7 @@ impl Command {
         Command::Lineage,
         Command::Profile,
         Command::Explain,
+        Command::Findings,
         Command::Timeline,
         Command::ToggleMark,
         Command::MarkView,
@@ -167,7 +176,7 @@ impl Command {
     ];
 
     /// The commands only other layers bind.
-    pub const LAYER_KEYS: [Command; 16] = [
+    pub const LAYER_KEYS: [Command; 17] = [
         Command::Accept,
         Command::MoveLeft,
         Command::MoveRight,
@@ -184,6 +193,7 @@ impl Command {
         Command::Complete,
         Command::ClearLine,
         Command::Undo,
+        Command::SuppressFinding,
     ];
 
     /// Whether the table (and the detail pane) runs it: every command but the other
@@ -201,6 +211,8 @@ impl Command {
                 | Command::Theme
                 | Command::AddRegion
                 | Command::AddAccount
+                | Command::Suppress
+                | Command::Unsuppress
                 | Command::Export(..)
         )
     }
@@ -243,6 +255,10 @@ impl Command {
             Command::Lineage => "lineage",
             Command::Profile => "profile",
             Command::Explain => "explain",
+            Command::Findings => "findings",
+            Command::Suppress => "suppress",
+            Command::Unsuppress => "unsuppress",
+            Command::SuppressFinding => "suppress-finding",
             Command::Timeline => "timeline",
             Command::ToggleMark => "toggle-mark",
             Command::MarkView => "mark-view",
@@ -383,6 +399,12 @@ impl Command {
             Command::AddAccount => {
                 "LookupEvents: fetch this account too (its ID, with the session's role; or a profile)"
             }
+            Command::Findings => {
+                "findings of the view (shipped Sigma rules, trailscope's, yours) by rule and principal: enter pivots"
+            }
+            Command::Suppress => "quiet findings for a rule, principal or role, with a reason",
+            Command::Unsuppress => "lift a suppression",
+            Command::SuppressFinding => "suppress the finding under the cursor (for its rule and principal; asks why)",
             Command::Accept => "act on what is under the cursor",
             Command::MoveLeft => "left",
             Command::MoveRight => "right",
@@ -413,7 +435,7 @@ impl Command {
 
     /// Every name a command goes by, for "did you mean".
     pub fn names() -> impl Iterator<Item = &'static str> {
-        let words = ["save", "note", "export", "theme", "time", "copy"];
+        let words = ["save", "note", "export", "theme", "time", "copy", "suppress", "unsuppress"];
         Command::ALL
             .into_iter()
             .chain(Command::LAYER_KEYS)

@@ -150,6 +150,14 @@ impl FilterState {
         true
     }
 
+    /// The detections changed: a view on `finding:` is searched again.
+    pub fn findings_changed(&mut self) {
+        if self.effective().mentions(Field::Finding) {
+            self.settled = None;
+            self.schedule();
+        }
+    }
+
     /// Events just added to the store (`first_new..`): those that match join the view, in time
     /// order. A running scan restarts instead, so it sees the new values too.
     pub fn absorb(&mut self, store: &Store, first_new: usize, now: EventTime) {

@@ -30,6 +30,7 @@ pub enum Layer {
     Lineage,
     Marks,
     Views,
+    Findings,
     Timeline,
     Facets,
     LakeResults,
@@ -56,7 +57,7 @@ pub enum Section {
 
 impl Layer {
     /// In stacking order, bottom to top.
-    pub const ALL: [Layer; 21] = [
+    pub const ALL: [Layer; 22] = [
         Layer::Table,
         Layer::Detail,
         Layer::Help,
@@ -66,6 +67,7 @@ impl Layer {
         Layer::Lineage,
         Layer::Marks,
         Layer::Views,
+        Layer::Findings,
         Layer::Timeline,
         Layer::Facets,
         Layer::LakeResults,
@@ -93,6 +95,7 @@ impl Layer {
             Layer::Lineage => &[S::Layer(Layer::Lineage), S::Overlays],
             Layer::Marks => &[S::Layer(Layer::Marks), S::Overlays],
             Layer::Views => &[S::Layer(Layer::Views), S::Overlays],
+            Layer::Findings => &[S::Layer(Layer::Findings), S::Overlays],
             Layer::FilterBar => &[S::Layer(Layer::FilterBar), S::Prompts],
             Layer::Until => &[S::Layer(Layer::Until), S::Prompts],
             Layer::Note => &[S::Layer(Layer::Note), S::Prompts],
@@ -119,6 +122,7 @@ impl Layer {
             Overlay::Lineage { .. } => Layer::Lineage,
             Overlay::Marks { .. } => Layer::Marks,
             Overlay::Views { .. } => Layer::Views,
+            Overlay::Findings { .. } => Layer::Findings,
             Overlay::Timeline { .. } => Layer::Timeline,
         }
     }
@@ -163,6 +167,7 @@ impl Section {
             Section::Layer(L::Lineage),
             Section::Layer(L::Marks),
             Section::Layer(L::Views),
+            Section::Layer(L::Findings),
             Section::Layer(L::Timeline),
             Section::Layer(L::LakePicker),
             Section::Layer(L::LakeEditor),
@@ -187,6 +192,7 @@ impl Section {
                 Layer::Lineage => "lineage",
                 Layer::Marks => "marks",
                 Layer::Views => "views",
+                Layer::Findings => "findings",
                 Layer::Timeline => "timeline",
                 Layer::Facets => "facets",
                 Layer::LakeResults => "lake-results",
@@ -211,7 +217,7 @@ impl Section {
     pub fn title(self) -> &'static str {
         match self {
             Section::Overlays => {
-                "Every overlay (help, warnings, columns, fetch, lineage, marks, views)"
+                "Every overlay (help, warnings, columns, fetch, lineage, marks, views, findings)"
             }
             Section::Prompts => "Every one-line prompt (filter bar, command line, note, load until); other keys edit the line",
             Section::Layer(l) => match l {
@@ -224,6 +230,7 @@ impl Section {
                 Layer::Lineage => "Credential lineage",
                 Layer::Marks => "Marked events",
                 Layer::Views => "Views of the walk",
+                Layer::Findings => "Findings",
                 Layer::Timeline => "Timeline",
                 Layer::Facets => "Facets (other keys search)",
                 Layer::LakeResults => "Lake results",
@@ -270,7 +277,8 @@ impl Section {
                 | Layer::Fetch
                 | Layer::Lineage
                 | Layer::Marks
-                | Layer::Views,
+                | Layer::Views
+                | Layer::Findings,
             ) => {
                 leave
                     || moves
@@ -284,6 +292,7 @@ impl Section {
                     )
                     || (self == Section::Layer(Layer::Lineage)
                         && command == C::Pivot(crate::app::nav::Pivot::Lineage))
+                    || (self == Section::Layer(Layer::Findings) && command == C::SuppressFinding)
             }
             Section::Layer(Layer::Timeline) => {
                 leave

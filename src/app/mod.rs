@@ -92,6 +92,10 @@ pub enum Overlay {
     Views {
         cursor: usize,
     },
+    /// The view's findings (`app.findings`), grouped by rule then principal, with a cursor.
+    Findings {
+        cursor: usize,
+    },
     /// The view over time (`app.timeline`): a cursor on a bucket, and where a span started.
     Timeline {
         cursor: usize,
@@ -110,6 +114,7 @@ impl Overlay {
             Overlay::Lineage { cursor } => Overlay::Lineage { cursor: f(cursor) },
             Overlay::Marks { cursor } => Overlay::Marks { cursor: f(cursor) },
             Overlay::Views { cursor } => Overlay::Views { cursor: f(cursor) },
+            Overlay::Findings { cursor } => Overlay::Findings { cursor: f(cursor) },
             // Moves with its own keys (`timeline_key`).
             Overlay::Timeline { .. } => self,
         }
@@ -202,6 +207,13 @@ pub struct App {
     pub clipboard: bool,
     /// A drag of the border between table and detail is under way.
     pub(crate) dragging_split: bool,
+    /// The detection rules, run on every event as it arrives (`detect`).
+    pub detector: crate::detect::Detector,
+    /// The findings view's groups (`Overlay::Findings`), for the view it was opened on.
+    pub findings: Vec<crate::detect::Group>,
+    /// When the cross-event rules last ran (`now_ms`): they run at most once a second while
+    /// events stream in.
+    pub(crate) own_rules_ms: Option<u64>,
 }
 
 /// The view's rows from the fields that hold them, so callers can borrow the table state
@@ -273,6 +285,9 @@ impl App {
             theme: 0,
             clipboard: true,
             dragging_split: false,
+            detector: crate::detect::Detector::shipped(),
+            findings: Vec::new(),
+            own_rules_ms: None,
         }
     }
 
@@ -284,7 +299,33 @@ impl App {
 
     /// Whether `update(Msg::Work)` has something to do.
     pub fn wants_work(&self) -> bool {
-        self.filter.has_work() || self.resort_due
+        self.filter.has_work() || self.resort_due || self.own_rules_due()
+    }
+
+    /// Whether the table shows its one-character gutter: once something is marked or a
+    /// finding marks an event.
+    pub fn gutter_shown(&self) -> bool {
+        !self.marks.is_empty() || !self.store.hits.is_empty()
+    }
+
+    /// The worst severity among the rules `idx` raised, rules marked noisy left out (they
+    /// would flag most of a busy account; the findings view still lists them).
+    pub fn finding_severity(&self, idx: EventIdx) -> Option<crate::detect::Severity> {
+        self.detector
+            .rules_of(&self.store, idx)
+            .into_iter()
+            .filter(|r| !r.noisy)
+            .map(|r| r.severity)
+            .max()
+    }
+
+    /// Whether trailscope's cross-event rules have events to see and a second has passed
+    /// since they last ran.
+    pub(crate) fn own_rules_due(&self) -> bool {
+        self.detector.own_due(&self.store)
+            && self
+                .own_rules_ms
+                .is_none_or(|at| self.now_ms.saturating_sub(at) >= 1000)
     }
 
     pub fn layout(&self) -> Layout {
@@ -310,12 +351,32 @@ impl App {
     }
 
     /// What the detail pane's event is, when it is shown (`e`) and the catalogue knows it.
-    pub fn explanation(&self) -> Option<&'static crate::explain::Explanation> {
+    /// With the rules it raised on top: for a finding, the rule and (for Sigma) its author.
+    pub fn explanation(&self) -> Option<std::borrow::Cow<'static, crate::explain::Explanation>> {
+        use std::borrow::Cow;
         if !self.explain_open || self.profile_pane {
             return None;
         }
-        let e = self.store.event(self.detail.event?);
-        crate::explain::of(self.store.text(e.source), self.store.text(e.name))
+        let idx = self.detail.event?;
+        let e = self.store.event(idx);
+        let (source, name) = (self.store.text(e.source), self.store.text(e.name));
+        let known = crate::explain::of(source, name);
+        let findings: Vec<String> = self
+            .detector
+            .rules_of(&self.store, idx)
+            .into_iter()
+            .map(|r| format!("{} · {} · {}", r.severity.label(), r.title, r.credit()))
+            .collect();
+        if findings.is_empty() {
+            return known.map(Cow::Borrowed);
+        }
+        let mut x = known.cloned().unwrap_or_else(|| crate::explain::Explanation {
+            source: source.to_string(),
+            name: name.to_string(),
+            ..Default::default()
+        });
+        x.findings = findings;
+        Some(Cow::Owned(x))
     }
 
     /// The detail pane's inside (width, height), where its lines wrap.

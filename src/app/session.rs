@@ -113,6 +113,7 @@ pub fn capture(app: &App) -> SessionState {
         },
         time: Some(app.time),
         live: app.live.as_ref().map(|l| l.saved()),
+        suppressions: app.detector.suppressions().to_vec(),
     }
 }
 
@@ -137,7 +138,9 @@ pub fn begin_restore(app: &mut App) {
         app.time = t;
     }
     let view = state.view.clone();
+    let quiet = state.suppressions.clone();
     app.filter.restore(&view.filter, &view.presets);
+    app.detector.set_suppressions(&mut app.store, quiet);
 }
 
 /// The rest, once every event has loaded: marks, notes, the walk and the selected event.

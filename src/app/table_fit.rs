@@ -8,8 +8,9 @@ impl super::App {
     /// table, the mouse and the column chooser all ask this, so they agree on what is hidden.
     pub fn fitted_columns(&self, table_width: u16) -> (Vec<Column>, Vec<u16>) {
         use unicode_width::UnicodeWidthStr;
-        // Once something is marked, a one-character gutter (and its gap) shows the marks.
-        let gutter = if self.marks.is_empty() { 0 } else { 2 };
+        // Once something is marked or a rule fired, a one-character gutter (and its gap)
+        // shows the marks and findings.
+        let gutter = if self.gutter_shown() { 2 } else { 0 };
         let rows = self.rows();
         let start = self.table.offset.min(rows.len());
         let page = &rows[start..(start + self.layout().table_rows()).min(rows.len())];

@@ -111,6 +111,9 @@ fn term(field: Field, value: &str, exact: bool) -> Result<String, String> {
         Field::Lineage => Err(
             "lineage: the chain is followed through the minting events already loaded".to_string(),
         ),
+        Field::Finding => Err(
+            "finding: the detection rules run here, over the events that arrive".to_string(),
+        ),
         Field::Target => Err(
             "target: read here from each event's request parameters, which Athena holds as text"
                 .to_string(),

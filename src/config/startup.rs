@@ -80,6 +80,17 @@ impl Startup {
         app.themes = self.themes.names.clone();
         app.theme = self.theme.min(app.themes.len().saturating_sub(1));
         app.resort();
+        // The user's rules join the shipped ones; a reopened investigation's suppressions stay.
+        let quiet = app.detector.suppressions().to_vec();
+        app.detector = crate::detect::Detector::new(self.config_dir.as_deref());
+        app.detector.set_suppressions(&mut app.store, quiet);
+        for s in app.detector.skipped() {
+            app.warnings.push(crate::model::warning::Warning::problem(
+                &std::sync::Arc::from("rules"),
+                crate::model::warning::Location::WholeFile,
+                format!("rule {} not run: {}", s.name, s.reason),
+            ));
+        }
     }
 
     /// The theme chosen at start (`theme` came from `index_of` on the same set, so the

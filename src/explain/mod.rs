@@ -28,13 +28,21 @@ pub struct Explanation {
     pub used_in_wild: bool,
     /// Stratus Red Team techniques that produce it: (id, title).
     pub stratus: Vec<(String, String)>,
+    /// The detection rules this event raised, each `severity · title · credit` (filled in by
+    /// the app for the selected event; not part of the catalogue).
+    #[serde(skip)]
+    pub findings: Vec<String>,
 }
 
 impl Explanation {
     /// (label, text) for each line shown, most useful first, escaped for a terminal.
     pub fn parts(&self) -> Vec<(&'static str, String)> {
         let e = self;
-        let mut parts = Vec::new();
+        let mut parts: Vec<(&'static str, String)> = e
+            .findings
+            .iter()
+            .map(|f| ("Finding: ", visible(f).into_owned()))
+            .collect();
         if !e.implications.is_empty() {
             let wild = if e.used_in_wild {
                 " (seen in real incidents)"

@@ -156,6 +156,11 @@ fn field_matcher(field: Field, value: &str, store: &Store, now: EventTime) -> Ma
             rows.sort_unstable();
             Matcher::Rows(rows)
         }
+        // The findings as they stand when compiled: the view refilters when they change.
+        Field::Finding if value.eq_ignore_ascii_case("any") => {
+            Matcher::Rows(store.hits.events_where(|_| true))
+        }
+        Field::Finding => Matcher::Rows(store.hits.events_where(|id| glob_match(value, id, true))),
         Field::Error => match value.to_ascii_lowercase().as_str() {
             "any" | "yes" | "true" => Matcher::AnyError(true),
             "none" | "no" | "false" => Matcher::AnyError(false),
@@ -209,7 +214,12 @@ fn field_sel(field: Field) -> Option<Sel> {
         Field::Role => Sel::Role,
         Field::Portal => Sel::Portal,
         Field::SignIn => Sel::SignIn,
-        Field::ReadOnly | Field::Id | Field::Lineage | Field::After | Field::Before => return None,
+        Field::ReadOnly
+        | Field::Id
+        | Field::Lineage
+        | Field::Finding
+        | Field::After
+        | Field::Before => return None,
     })
 }
 

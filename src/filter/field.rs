@@ -26,6 +26,7 @@ pub enum Field {
     Portal,
     SignIn,
     Id,
+    Finding,
     After,
     Before,
 }
@@ -189,6 +190,12 @@ pub const FIELDS: &[FieldSpec] = &[
         names: &["id"],
         kind: MatchKind::Exact,
         help: "eventID or requestID",
+    },
+    FieldSpec {
+        field: Field::Finding,
+        names: &["finding", "rule"],
+        kind: MatchKind::Exact,
+        help: "events that raised a detection rule: its id (glob), or any (the ! view lists them)",
     },
     FieldSpec {
         field: Field::After,

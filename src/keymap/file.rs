@@ -181,6 +181,7 @@ fn add(map: &mut Keymap, target: Target, keys: Vec<Key>, call: Option<Call>, des
                 Layer::Lineage,
                 Layer::Marks,
                 Layer::Views,
+                Layer::Findings,
             ] {
                 into(map, Section::Layer(layer)).released.extend(&keys);
             }

@@ -76,6 +76,7 @@ fn exact(field: Field, value: &str) -> Result<String, String> {
         Field::Session
         | Field::Resource
         | Field::Lineage
+        | Field::Finding
         | Field::Target
         | Field::After
         | Field::Before => {

@@ -40,6 +40,8 @@ pub struct Profile {
     pub accounts: Vec<Count>,
     /// `eventSource eventName`, most frequent first.
     pub calls: Vec<Count>,
+    /// Detection rules the view's events raised (rule id, events), most first.
+    pub findings: Vec<Count>,
     /// What the baseline for first-seen markers was, in words.
     pub baseline: String,
 }
@@ -99,6 +101,16 @@ impl Profile {
             }),
             |_| None,
         );
+        p.findings = top(
+            rows.iter().flat_map(|&i| {
+                store
+                    .hits
+                    .of_event(i)
+                    .iter()
+                    .map(|&r| store.hits.rule_id(r).to_string())
+            }),
+            |_| None,
+        );
         p.accounts = top(
             rows.iter()
                 .map(|&i| store.text(store.event(i).account).to_string()),
@@ -130,7 +142,11 @@ impl Profile {
             &self.calls,
         ];
         let figures = if self.s3.is_empty() { 3 } else { 4 };
-        figures + lists.iter().map(|l| l.len() + 2).sum::<usize>()
+        let findings = match self.findings.len() {
+            0 => 0,
+            n => n + 2,
+        };
+        figures + findings + lists.iter().map(|l| l.len() + 2).sum::<usize>()
     }
 }
 

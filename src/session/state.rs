@@ -35,6 +35,9 @@ pub struct SessionState {
     /// A LookupEvents fetch: where each account × region stopped, so `m` resumes it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub live: Option<SavedFetch>,
+    /// Findings quieted, each with its reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressions: Vec<crate::detect::Suppression>,
 }
 
 /// A LookupEvents fetch as saved (`app::fetch_saved` makes and restores it). Never

@@ -4,6 +4,7 @@ mod detail;
 mod explain;
 pub(crate) mod fetch;
 mod filter_line;
+mod findings;
 mod lake;
 mod overlay;
 mod palette;
@@ -37,7 +38,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             crate::app::layer::Layer::Table,
             crate::app::command::Command::Explain,
         );
-        explain::draw(frame, e, &key, theme, rect(area));
+        explain::draw(frame, &e, &key, theme, rect(area));
     }
     if let Some(area) = layout.filter {
         filter_line::draw(frame, app, theme, rect(area));
@@ -63,6 +64,7 @@ fn draw_layer(frame: &mut Frame, app: &App, theme: &Theme, layer: Layer) {
         | Layer::Lineage
         | Layer::Marks
         | Layer::Views
+        | Layer::Findings
         | Layer::Timeline => {
             if let Some(o) = app.overlay {
                 overlay::draw(frame, app, theme, o);

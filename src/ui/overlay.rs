@@ -45,6 +45,21 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, overlay: Overlay) {
             mark_lines(app, theme, cursor),
             cursor.saturating_sub(5),
         ),
+        Overlay::Findings { cursor } => {
+            let (lines, cursor_line) = super::findings::lines(app, theme, cursor);
+            (
+                format!(
+                    " findings of the view, worst first: {} pivots to the events, {} suppresses, {} closes ",
+                    key(Command::Accept),
+                    key(Command::SuppressFinding),
+                    key(Command::Back)
+                ),
+                lines,
+                // The top (suppressions, the worst rule) stays in sight until the cursor nears the
+                // bottom.
+                cursor_line.saturating_sub(area.height.saturating_sub(4) as usize),
+            )
+        }
         Overlay::Views { cursor } => (
             format!(
                 " views of the walk, newest first: {} goes to one, {} closes ",

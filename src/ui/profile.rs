@@ -44,6 +44,11 @@ pub fn lines<'a>(p: &Profile, loading: bool, theme: &Theme) -> Vec<Line<'a>> {
         format!("  ★ {}", p.baseline),
         theme.style(Meaning::Dim),
     ));
+    if !p.findings.is_empty() {
+        out.push(Line::raw(""));
+        out.push(Line::styled("  Findings (rule: events; ! lists them)", head));
+        out.extend(p.findings.iter().map(|c| count_line(c, theme)));
+    }
     for (title, list) in [
         ("Principals", &p.principals),
         ("Source IPs", &p.ips),

@@ -33,8 +33,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let block = Block::bordered()
         .border_style(theme.style(border))
         .title(Line::styled(title, theme.style(Meaning::Header)));
-    // Once something is marked, a one-character gutter shows the marks.
-    let gutter = !app.marks.is_empty();
+    // Once something is marked or a rule fired, a one-character gutter shows the marks and
+    // the events that raised a finding (`!`, coloured by the worst rule's severity).
+    let gutter = app.gutter_shown();
     let (columns, column_widths) = app.fitted_columns(area.width);
     let mut widths = column_widths.clone();
     if gutter {
@@ -57,7 +58,15 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             || match (app.notes.contains_key(&idx), app.marks.contains(&idx)) {
                 (true, _) => Cell::from("✎").style(mark_style),
                 (false, true) => Cell::from("●").style(mark_style),
-                (false, false) => Cell::from(" "),
+                (false, false) => match app.finding_severity(idx) {
+                    Some(s) => Cell::from("!").style(theme.style(match s {
+                        crate::detect::Severity::Critical | crate::detect::Severity::High => {
+                            Meaning::Error
+                        }
+                        _ => Meaning::Warning,
+                    })),
+                    None => Cell::from(" "),
+                },
             },
         );
         let selected = start + i == app.table.cursor;

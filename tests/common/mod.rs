@@ -18,6 +18,13 @@ pub fn demo_store() -> &'static Store {
     })
 }
 
+/// The demo incident in a store of the caller's own (to run rules into).
+pub fn demo_store_owned() -> Store {
+    std::thread::spawn(|| load_blocking(trailscope::source::demo::plan()).0)
+        .join()
+        .expect("the demo loads")
+}
+
 pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")

@@ -34,7 +34,8 @@ pub(super) fn on_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
         | Layer::Fetch
         | Layer::Lineage
         | Layer::Marks
-        | Layer::Views => {
+        | Layer::Views
+        | Layer::Findings => {
             if let (Some(command), Some(overlay)) = (pressed.command(), app.overlay) {
                 super::apply_overlay(app, overlay, command, effects);
             }

@@ -2,6 +2,7 @@
 //! incident walk (`walk`) have their own files.
 
 mod copy;
+mod findings;
 mod jobs;
 mod keys;
 pub(crate) mod lake;
@@ -93,6 +94,7 @@ pub(super) fn insert(app: &mut App, records: Vec<crate::model::record::Record>) 
         let now = app.now();
         app.filter.absorb(&app.store, first_new, now);
     }
+    findings::detect(app, false);
     app.mark_resort();
     if app.load.first_rows_ms.is_none() && !app.store.is_empty() {
         app.load.first_rows_ms = Some(app.now_ms);
@@ -267,6 +269,7 @@ fn apply(app: &mut App, call: &Call, effects: &mut Vec<Effect>) {
         Command::MarkRange => walk::mark_range(app),
         Command::MarkView => walk::mark_view(app),
         Command::Marks => app.overlay = Some(Overlay::Marks { cursor: 0 }),
+        Command::Findings => findings::open(app),
         Command::Views => app.overlay = Some(Overlay::Views { cursor: 0 }),
         Command::NextMark => jump_to_mark(app, true),
         Command::PrevMark => jump_to_mark(app, false),
@@ -318,6 +321,8 @@ fn apply(app: &mut App, call: &Call, effects: &mut Vec<Effect>) {
         | Command::Theme
         | Command::AddRegion
         | Command::AddAccount
+        | Command::Suppress
+        | Command::Unsuppress
         | Command::Export(..) => {
             if let Err(why) = session::with_operand(app, call, effects) {
                 app.notice = Some(why);
@@ -340,6 +345,7 @@ fn apply(app: &mut App, call: &Call, effects: &mut Vec<Effect>) {
         | Command::Retry
         | Command::Complete
         | Command::ClearLine
+        | Command::SuppressFinding
         | Command::Undo => {}
     }
 }
@@ -362,6 +368,9 @@ pub(super) fn finish_work(app: &mut App) {
 
 /// Idle-time work: a slice of filtering, or a re-sort after new rows.
 fn work(app: &mut App) {
+    if app.own_rules_due() {
+        findings::detect(app, true);
+    }
     let now = app.now();
     let view_changed = app.filter.work(&app.store, now);
     if view_changed || (!app.filter.has_work() && app.resort_due) {
@@ -455,6 +464,12 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Command::PageDown => app.height as isize / 2,
         Command::Top => isize::MIN / 2,
         Command::Bottom => isize::MAX / 2,
+        Command::SuppressFinding => {
+            if let Overlay::Findings { cursor } = overlay {
+                findings::ask_suppress(app, cursor);
+            }
+            return;
+        }
         Command::Pivot(Pivot::Lineage) => {
             if let Overlay::Lineage { cursor } = overlay {
                 walk::lineage_view(app, cursor);
@@ -467,6 +482,7 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
                 Overlay::Fetch { cursor } => go_back(app, cursor, effects),
                 Overlay::Lineage { cursor } => follow_lineage(app, cursor),
                 Overlay::Marks { cursor } => go_to_mark(app, cursor),
+                Overlay::Findings { cursor } => findings::pivot(app, cursor),
                 Overlay::Views { cursor } => walk::go_to_view(app, cursor),
                 _ => {}
             }
@@ -487,6 +503,7 @@ fn apply_overlay(app: &mut App, overlay: Overlay, command: Command, effects: &mu
         Overlay::Lineage { .. } => app.lineage.len().saturating_sub(1),
         Overlay::Timeline { .. } => return,
         Overlay::Marks { .. } => app.marks.len().saturating_sub(1),
+        Overlay::Findings { .. } => findings::rows(app).saturating_sub(1),
         Overlay::Views { .. } => app.nav.history(&app.current_view()).len().saturating_sub(1),
     };
     app.overlay = Some(overlay.moved(|at| scroll_of(delta, at).min(limit)));

@@ -199,6 +199,8 @@ pub(super) fn with_operand(
         Command::Theme => app.set_theme(&call.operand),
         Command::AddRegion => super::live::add_region(app, &call.operand, effects),
         Command::AddAccount => super::live::add_account(app, &call.operand, effects),
+        Command::Suppress => super::findings::suppress(app, &call.operand),
+        Command::Unsuppress => super::findings::unsuppress(app, &call.operand),
         Command::Export(format, scope) => {
             let path = Some(call.operand.as_str()).filter(|p| !p.is_empty());
             let effect = export_effect(app, format, scope, path)?;

@@ -1,0 +1,131 @@
+//! The reducer's part for detections: rules run as events arrive, the findings view (`!`)
+//! and its pivot, and suppressions.
+
+use super::walk::pivot_to;
+use super::{reanchor, App, Overlay};
+use crate::app::prompt::{Prompt, PromptKind};
+use crate::detect::Suppression;
+use crate::filter::facet::quote;
+
+/// Runs the rules over the events that arrived (and the cross-event rules when `own`); a
+/// view on `finding:` and an open findings view follow the change.
+pub(super) fn detect(app: &mut App, own: bool) {
+    let now = app.now();
+    if own {
+        app.own_rules_ms = Some(app.now_ms);
+    }
+    if app.detector.update(&mut app.store, now, own) {
+        after_change(app);
+    }
+}
+
+fn after_change(app: &mut App) {
+    app.filter.findings_changed();
+    if app.profile_pane {
+        super::refresh_profile(app);
+    }
+    if matches!(app.overlay, Some(Overlay::Findings { .. })) {
+        regroup(app);
+    }
+}
+
+/// The view's findings, worst first.
+fn regroup(app: &mut App) {
+    let rows = app.filter.rows.as_deref();
+    app.findings = app.detector.groups(&app.store, rows);
+}
+
+pub(super) fn open(app: &mut App) {
+    // Everything that arrived, the cross-event rules included, before listing.
+    app.own_rules_ms = Some(app.now_ms);
+    let now = app.now();
+    if app.detector.update(&mut app.store, now, true) {
+        app.filter.findings_changed();
+    }
+    super::finish_work(app);
+    regroup(app);
+    app.overlay = Some(Overlay::Findings { cursor: 0 });
+}
+
+/// Lines the overlay can move over: one per group.
+pub(super) fn rows(app: &App) -> usize {
+    app.findings.len()
+}
+
+/// Enter: the group's events (its rule, by its principal) as a new view.
+pub(super) fn pivot(app: &mut App, cursor: usize) {
+    let Some(g) = app.findings.get(cursor) else {
+        return;
+    };
+    let Some(rule) = app.detector.rule(g.rule) else {
+        return;
+    };
+    let term = format!(
+        "finding:{} principal:={}",
+        quote(&rule.id),
+        quote(&g.principal)
+    );
+    let first = g.events.first().copied();
+    app.overlay = None;
+    app.table.anchor = first;
+    pivot_to(app, term);
+    app.table.anchor = first;
+    super::finish_work(app);
+    reanchor(app);
+}
+
+/// `x`: the command line, filled in for this group's rule and principal; the user gives why.
+pub(super) fn ask_suppress(app: &mut App, cursor: usize) {
+    let Some(g) = app.findings.get(cursor) else {
+        return;
+    };
+    let Some(rule) = app.detector.rule(g.rule) else {
+        return;
+    };
+    let text = format!(
+        "suppress rule {} principal {} ",
+        rule.id,
+        word(&g.principal)
+    );
+    app.overlay = None;
+    app.prompt = Some(Prompt::open(PromptKind::Command, &text));
+}
+
+/// A value as one word of the command line (spaces would split it).
+fn word(value: &str) -> String {
+    value.replace(' ', "\u{a0}")
+}
+
+fn unword(value: &str) -> String {
+    value.replace('\u{a0}', " ")
+}
+
+fn parse(operand: &str) -> Result<Suppression, String> {
+    let words: Vec<String> = operand.split_whitespace().map(unword).collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    Suppression::parse(&words)
+}
+
+pub(super) fn suppress(app: &mut App, operand: &str) -> Result<(), String> {
+    let s = parse(operand)?;
+    let scope = s.scope();
+    app.detector.suppress(&mut app.store, s);
+    app.notice = Some(format!(
+        "suppressed {scope} (listed in the findings view, saved with the investigation)"
+    ));
+    after_change(app);
+    Ok(())
+}
+
+pub(super) fn unsuppress(app: &mut App, operand: &str) -> Result<(), String> {
+    let words: Vec<String> = operand.split_whitespace().map(unword).collect();
+    let mut words: Vec<&str> = words.iter().map(String::as_str).collect();
+    words.push("-");
+    let scope = Suppression::parse(&words)?.scope();
+    if !app.detector.unsuppress(&mut app.store, &scope) {
+        return Err(format!("nothing is suppressed for {scope}"));
+    }
+    app.notice = Some(format!("{scope} no longer suppressed"));
+    after_change(app);
+    Ok(())
+}

@@ -1,0 +1,212 @@
+//! Detections in the app, through the reducer: the findings view (`!`) over the demo
+//! incident, its pivot into the leaked key's walk, the table's marker, the rules named above
+//! an event's JSON, suppressions saved with the investigation, and the user's own rules.
+
+mod common;
+
+use common::harness::given_demo;
+use trailscope::app::Overlay;
+use trailscope::detect::{Detector, Origin};
+
+fn group_index(h: &common::harness::Harness, rule: &str, principal: &str) -> usize {
+    h.app
+        .findings
+        .iter()
+        .position(|g| {
+            h.app.detector.rule(g.rule).is_some_and(|r| r.id == rule) && g.principal == principal
+        })
+        .unwrap_or_else(|| panic!("no {rule} finding for {principal}"))
+}
+
+#[test]
+fn a_finding_leads_to_the_leaked_key_walk() {
+    let h = given_demo(160, 40).keys("!");
+    assert_eq!(h.app.overlay, Some(Overlay::Findings { cursor: 0 }));
+    // Worst first: the cross-account IAM writes (high) lead.
+    let first = h.app.detector.rule(h.app.findings[0].rule).expect("rule");
+    assert_eq!(first.id, "ts_cross_account_iam_write");
+    // The leaked key's owner called from a new address, then was refused a dozen times.
+    let at = group_index(&h, "ts_new_source_ip", "ci-deploy");
+    let h = h.keys(&"j".repeat(at)).keys("<enter>");
+    assert_eq!(h.app.overlay, None);
+    assert_eq!(
+        h.app.filter.text,
+        "finding:ts_new_source_ip principal:=ci-deploy"
+    );
+    assert_eq!(h.app.rows().len(), 1);
+    let idx = h.app.selected().expect("the finding's event");
+    let e = h.app.store.event(idx);
+    assert_eq!(h.app.store.text(e.source_ip), "198.51.100.77");
+    assert_eq!(
+        h.app.store.text(e.identity.access_key_id),
+        "AKIAXLEAKED0EXAMPLE1"
+    );
+    // Above its JSON: the rule that fired, and the pivot on the key is the walk.
+    let explained = h.app.explanation().expect("an explanation");
+    assert!(
+        explained
+            .findings
+            .iter()
+            .any(|f| f.contains("Credentials used from a new IP address")),
+        "{:?}",
+        explained.findings
+    );
+    let h = h.keys("pk");
+    assert_eq!(h.app.filter.text, "key:=AKIAXLEAKED0EXAMPLE1");
+    assert_eq!(h.app.rows().len(), 35);
+}
+
+#[test]
+fn sigma_findings_name_their_author_and_events_are_marked() {
+    let h = given_demo(160, 40).keys("/event:StopLogging<enter>");
+    let idx = h.app.selected().expect("StopLogging");
+    let explained = h.app.explanation().expect("an explanation");
+    assert!(
+        explained
+            .findings
+            .iter()
+            .any(|f| f.contains("AWS CloudTrail Important Change")
+                && f.contains("Sigma rule by vitaliy0x1 (DRL 1.1)")),
+        "{:?}",
+        explained.findings
+    );
+    assert!(h.app.finding_severity(idx).is_some());
+    let screen = h.draw().join("\n");
+    assert!(screen.contains("Finding: "), "{screen}");
+    assert!(
+        screen.contains("│! 20"),
+        "the gutter flags the event:\n{screen}"
+    );
+    // `finding:` is a filter like any other.
+    let h = h.keys("/<c-u>finding:aws_cloudtrail_disable_logging<enter>");
+    assert_eq!(h.names(), ["StopLogging"]);
+}
+
+#[test]
+fn a_suppression_quiets_a_finding_is_listed_and_saved() {
+    let h = given_demo(160, 40).keys("!");
+    let at = group_index(&h, "ts_access_denied_storm", "ci-deploy");
+    // `x` fills in the command line; the reason is typed.
+    let h = h.keys(&"j".repeat(at)).keys("x");
+    let prompt = h.app.prompt.as_ref().expect("the command line");
+    assert_eq!(
+        prompt.bar.text(),
+        "suppress rule ts_access_denied_storm principal ci-deploy "
+    );
+    let h = h.keys("pentest<space>of<space>the<space>CI<space>role<enter>");
+    assert!(h
+        .app
+        .notice
+        .as_deref()
+        .unwrap_or("")
+        .contains("suppressed rule ts_access_denied_storm"));
+    let h = h.keys("!");
+    assert!(h.app.findings.iter().all(|g| h
+        .app
+        .detector
+        .rule(g.rule)
+        .is_some_and(|r| r.id != "ts_access_denied_storm")));
+    let screen = h.draw().join("\n");
+    assert!(screen.contains("Suppressed"), "{screen}");
+    assert!(screen.contains("pentest of the CI role"), "{screen}");
+    let h = h.keys("<esc>/finding:ts_access_denied_storm<enter>");
+    assert_eq!(h.app.rows().len(), 0, "suppressed findings do not match");
+    let saved = trailscope::app::session::capture(&h.app);
+    assert_eq!(saved.suppressions.len(), 1);
+    assert_eq!(saved.suppressions[0].reason, "pentest of the CI role");
+    // Lifted again.
+    let h = h.keys(":unsuppress<space>rule<space>ts_access_denied_storm<space>principal<space>ci-deploy<enter>");
+    assert!(h.app.detector.suppressions().is_empty());
+    assert_eq!(h.app.rows().len(), 12);
+    // A suppression without a reason is refused.
+    let h = h.keys(":suppress<space>rule<space>ts_new_tool<enter>");
+    let why = h
+        .app
+        .prompt
+        .as_ref()
+        .and_then(|p| p.error.clone())
+        .or(h.app.notice.clone())
+        .unwrap_or_default();
+    assert!(why.contains("reason"), "{why:?}");
+    assert!(h.app.detector.suppressions().is_empty());
+}
+
+#[test]
+fn the_profile_pane_lists_the_views_findings() {
+    let h = given_demo(160, 40).keys("/key:AKIAXLEAKED0EXAMPLE1<enter>i");
+    let ids: Vec<&str> = h
+        .app
+        .profile
+        .findings
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect();
+    assert!(ids.contains(&"ts_access_denied_storm"), "{ids:?}");
+    assert!(ids.contains(&"ts_new_source_ip"), "{ids:?}");
+}
+
+#[test]
+fn user_rules_join_and_bad_ones_are_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = dir.path().join("rules");
+    std::fs::create_dir_all(&rules).expect("rules dir");
+    std::fs::write(
+        rules.join("mine.toml"),
+        r#"
+[[rule]]
+id = "my_bucket_deleted"
+title = "Our evidence bucket touched"
+severity = "high"
+tactic = "impact"
+filter = "event:DeleteObject target:acme-finance-reports*"
+
+[[rule]]
+id = "broken"
+title = "Does not parse"
+filter = "event:(("
+"#,
+    )
+    .expect("write");
+    std::fs::write(
+        rules.join("mine.yml"),
+        "title: Root console login\nauthor: me\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n  sel:\n    eventName: ConsoleLogin\n    userIdentity.type: Root\n  condition: sel\nlevel: high\n",
+    )
+    .expect("write");
+    std::fs::write(
+        rules.join("base64.yml"),
+        "title: Unsupported\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n  sel:\n    userAgent|base64: x\n  condition: sel\n",
+    )
+    .expect("write");
+    let d = Detector::new(Some(dir.path()));
+    let mine = d
+        .rules()
+        .iter()
+        .find(|r| r.id == "my_bucket_deleted")
+        .expect("the TOML rule");
+    assert!(matches!(mine.origin, Origin::User { .. }));
+    assert!(d.rules().iter().any(|r| r.id == "mine" && r.author == "me"));
+    let skipped: Vec<String> = d
+        .skipped()
+        .iter()
+        .map(|s| format!("{}: {}", s.name, s.reason))
+        .collect();
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s.contains("broken") && s.contains("does not parse")),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s.contains("base64") && s.contains("not supported")),
+        "{skipped:?}"
+    );
+
+    let mut store = common::demo_store_owned();
+    let mut d = d;
+    d.update(&mut store, trailscope::model::time::EventTime::now(), false);
+    let deleted = store.hits.events_where(|id| id == "my_bucket_deleted");
+    assert_eq!(deleted.len(), 30);
+    assert_eq!(store.hits.events_where(|id| id == "mine").len(), 1);
+}
