@@ -435,7 +435,16 @@ impl Command {
 
     /// Every name a command goes by, for "did you mean".
     pub fn names() -> impl Iterator<Item = &'static str> {
-        let words = ["save", "note", "export", "theme", "time", "copy", "suppress", "unsuppress"];
+        let words = [
+            "save",
+            "note",
+            "export",
+            "theme",
+            "time",
+            "copy",
+            "suppress",
+            "unsuppress",
+        ];
         Command::ALL
             .into_iter()
             .chain(Command::LAYER_KEYS)

@@ -370,11 +370,13 @@ impl App {
         if findings.is_empty() {
             return known.map(Cow::Borrowed);
         }
-        let mut x = known.cloned().unwrap_or_else(|| crate::explain::Explanation {
-            source: source.to_string(),
-            name: name.to_string(),
-            ..Default::default()
-        });
+        let mut x = known
+            .cloned()
+            .unwrap_or_else(|| crate::explain::Explanation {
+                source: source.to_string(),
+                name: name.to_string(),
+                ..Default::default()
+            });
         x.findings = findings;
         Some(Cow::Owned(x))
     }

@@ -46,7 +46,10 @@ pub fn lines<'a>(p: &Profile, loading: bool, theme: &Theme) -> Vec<Line<'a>> {
     ));
     if !p.findings.is_empty() {
         out.push(Line::raw(""));
-        out.push(Line::styled("  Findings (rule: events; ! lists them)", head));
+        out.push(Line::styled(
+            "  Findings (rule: events; ! lists them)",
+            head,
+        ));
         out.extend(p.findings.iter().map(|c| count_line(c, theme)));
     }
     for (title, list) in [
