@@ -45,6 +45,7 @@ struct Keys {
     fetch_down: &'static str,
     lineage_pivot: &'static str,
     marks_go: &'static str,
+    findings_go: &'static str,
     views_go: &'static str,
     timeline_span: &'static str,
     facets_exclude: &'static str,
@@ -69,6 +70,7 @@ const DEFAULTS: Keys = Keys {
     fetch_down: "j",
     lineage_pivot: "<enter>",
     marks_go: "<enter>",
+    findings_go: "<enter>",
     views_go: "j<enter>",
     timeline_span: " ",
     facets_exclude: "<c-x>",
@@ -125,6 +127,10 @@ command = "accept"
 
 [[views]]
 keys = ["x"]
+command = "accept"
+
+[[findings]]
+keys = ["y"]
 command = "accept"
 
 [[timeline]]
@@ -188,6 +194,7 @@ const USER: Keys = Keys {
     fetch_down: "x",
     lineage_pivot: "x",
     marks_go: "x",
+    findings_go: "y",
     views_go: "jx",
     timeline_span: "x",
     facets_exclude: "<c-e>",
@@ -274,6 +281,14 @@ fn every_layer(keymap: Keymap, k: &Keys) {
     let h = h.keys(k.marks_go);
     assert_eq!(h.app.overlay, None);
     assert_eq!(h.app.table.cursor, 0, "at the marked event");
+
+    // The findings view: its pivot is a view of the first group's events.
+    let h = h.keys("!");
+    on(&h, Layer::Findings, &mut seen);
+    let h = h.keys(k.findings_go);
+    assert_eq!(h.app.overlay, None);
+    assert!(filter(&h).starts_with("finding:"), "{}", filter(&h));
+    let h = h.keys("[");
 
     let h = h.keys("h");
     on(&h, Layer::Timeline, &mut seen);

@@ -21,6 +21,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "lineage",
             "explain",
             "profile",
+            "detect",
             "theme",
             "export",
             "clipboard",

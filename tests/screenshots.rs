@@ -32,6 +32,14 @@ const SCENES: &[Scene] = &[
         backdrop: DARK,
     },
     Scene {
+        name: "findings",
+        width: 120,
+        height: 34,
+        args: "--demo",
+        keys: &[(&["!"], "findings of the view")],
+        backdrop: DARK,
+    },
+    Scene {
         name: "walk-wide",
         width: 200,
         height: 46,

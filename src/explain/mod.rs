@@ -108,7 +108,18 @@ What trailscope says about an event (the detail pane, `e`) comes from:
     Licence: Apache License 2.0, https://www.apache.org/licenses/LICENSE-2.0
     Used: each AWS technique's title and the CloudTrail events it generates.
 
-The licence texts ship in assets/explain/ of trailscope's source.
+The shipped detection rules (the findings view, `!`, and `trailscope query --findings`):
+
+  Sigma rules for AWS CloudTrail, by SigmaHQ and each rule's author
+    https://github.com/SigmaHQ/sigma/tree/master/rules/cloud/aws/cloudtrail
+    Licence: Detection Rule License (DRL) 1.1,
+    https://github.com/SigmaHQ/Detection-Rule-License
+    Used unchanged; every finding a Sigma rule raises names the rule's author.
+
+  trailscope's own rules (assets/detections/trailscope.toml, src/detect/own.rs),
+    under trailscope's licence.
+
+The licence texts ship in assets/explain/ and assets/detections/ of trailscope's source.
 ";
 
 fn catalogue() -> &'static HashMap<(String, String), Explanation> {

@@ -2,8 +2,11 @@
 //! filter (`finding:`), the table's marker and the detail pane can ask without knowing rules.
 //! Suppressed findings are not here: what a user has quieted neither marks nor matches.
 
-use super::store::EventIdx;
 use foldhash::HashMap;
+
+/// An event's position in the store (`store::EventIdx`; named here so the store, which
+/// holds the hits, and this module do not import each other).
+type EventIdx = u32;
 
 /// A rule's number in `Hits::rules`.
 pub type RuleNo = u16;
