@@ -17,7 +17,11 @@ fn findings_jsonl() -> Vec<serde_json::Value> {
         .env("TRAILSCOPE_CONFIG_DIR", "/nonexistent-trailscope-config")
         .output()
         .expect("run trailscope query");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSONL"))
@@ -41,7 +45,10 @@ fn from_a_finding_to_the_leaked_key_walk() {
     let screen = t.wait_text("findings of the view", 20);
     // Worst first, with the ATT&CK tactic and who wrote each rule.
     assert!(screen.contains("HIGH"), "{screen}");
-    assert!(screen.contains("Role assumed into another account"), "{screen}");
+    assert!(
+        screen.contains("Role assumed into another account"),
+        "{screen}"
+    );
     assert!(screen.contains("TA0008 Lateral Movement"), "{screen}");
     // Down to the leaked key's owner calling from a new address, and Enter.
     for _ in 0..at {
@@ -56,7 +63,10 @@ fn from_a_finding_to_the_leaked_key_walk() {
     };
     assert!(view.contains("events 1/1"), "one event:\n{view}");
     let view = t.wait_text("Finding:", 10);
-    assert!(view.contains("Credentials used from a new IP"), "the rule above the JSON:\n{view}");
+    assert!(
+        view.contains("Credentials used from a new IP"),
+        "the rule above the JSON:\n{view}"
+    );
     // The pivot on its key is the leaked key's walk: its 35 events.
     t.send_keys(&["p", "k"]);
     t.wait_text("key:=AKIAXLEAKED0EXAMPLE1", 10);
@@ -75,7 +85,10 @@ fn query_findings_name_the_rule_authors() {
         .expect("the StopLogging finding");
     assert_eq!(stop["author"], "vitaliy0x1");
     assert_eq!(stop["licence"], "DRL 1.1");
-    assert_eq!(stop["principal"], "OrganizationAccountAccessRole/deploy-sync");
+    assert_eq!(
+        stop["principal"],
+        "OrganizationAccountAccessRole/deploy-sync"
+    );
     let new_ip = lines
         .iter()
         .find(|l| l["rule"] == "ts_new_source_ip" && l["principal"] == "ci-deploy")
