@@ -24,19 +24,14 @@ impl Suppression {
     pub fn parse(words: &[&str]) -> Result<Suppression, String> {
         let mut s = Suppression::default();
         let mut rest = words;
-        loop {
-            match rest {
-                [kind @ ("rule" | "principal" | "role"), value, tail @ ..] => {
-                    let v = Some((*value).to_string());
-                    match *kind {
-                        "rule" => s.rule = v,
-                        "principal" => s.principal = v,
-                        _ => s.role = v,
-                    }
-                    rest = tail;
-                }
-                _ => break,
+        while let [kind @ ("rule" | "principal" | "role"), value, tail @ ..] = rest {
+            let v = Some((*value).to_string());
+            match *kind {
+                "rule" => s.rule = v,
+                "principal" => s.principal = v,
+                _ => s.role = v,
             }
+            rest = tail;
         }
         if s.rule.is_none() && s.principal.is_none() && s.role.is_none() {
             return Err(
