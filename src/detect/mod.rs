@@ -190,15 +190,20 @@ impl Detector {
     }
 
     fn run_single(&mut self, store: &Store, range: std::ops::Range<EventIdx>, now: EventTime) {
+        let mut found = Vec::new();
         for idx in range.clone() {
             let subject = Subject::new(store, idx);
-            let candidates = self.candidates(&subject);
-            for &n in candidates.iter().chain(&self.ungated) {
+            let slot = self.gate_slot(&subject);
+            let gated = slot
+                .and_then(|i| self.by_name[i].as_deref())
+                .unwrap_or(&[]);
+            for &n in gated.iter().chain(&self.ungated) {
                 if self.sigma[usize::from(n)].cond.eval(&subject) {
-                    self.single.push((n, idx));
+                    found.push((n, idx));
                 }
             }
         }
+        self.single.extend(found);
         if !self.filters.is_empty() {
             let rows: Vec<EventIdx> = range.collect();
             let base = self.sigma.len();
@@ -211,14 +216,12 @@ impl Detector {
         }
     }
 
-    /// The gated Sigma rules an event's name lets through (decided once per name).
-    fn candidates(&mut self, s: &Subject) -> Box<[u16]> {
-        let Some(name) = s.event.name else {
-            return Box::new([]);
-        };
-        let i = Interner::index_of(name);
-        if let Some(Some(known)) = self.by_name.get(i) {
-            return known.clone();
+    /// Where the gated Sigma rules an event's name lets through are kept (decided once per
+    /// name); `None` for an event without a name, which no gated rule can match.
+    fn gate_slot(&mut self, s: &Subject) -> Option<usize> {
+        let i = Interner::index_of(s.event.name?);
+        if self.by_name.get(i).is_some_and(Option::is_some) {
+            return Some(i);
         }
         let list: Box<[u16]> = self
             .sigma
@@ -230,8 +233,8 @@ impl Detector {
         if self.by_name.len() <= i {
             self.by_name.resize(i + 1, None);
         }
-        self.by_name[i] = Some(list.clone());
-        list
+        self.by_name[i] = Some(list);
+        Some(i)
     }
 
     /// Writes what is not suppressed into the store's hits.

@@ -324,20 +324,27 @@ fn logging_after(
 
 fn backdoor_chain(store: &Store, rows: &[EventIdx], hits: &mut Vec<(OwnRule, EventIdx)>) {
     let ok = |i: EventIdx| !store.event(i).is_error();
-    for (n, &created) in rows.iter().enumerate() {
+    // The user a call acted on: the target is `user`, `user ← policy` or `user → group`.
+    let user_of = |i: EventIdx| {
+        let t = store.text(store.event(i).target);
+        let user = t.split(" ← ").next().unwrap_or(t);
+        user.split(" → ").next().unwrap_or(user).trim()
+    };
+    for &created in rows {
         if !name_is(store, created, &["CreateUser"]) || !ok(created) {
             continue;
         }
         let t0 = millis(store, created);
-        let user = store.event(created).target;
-        let same_user = |i: EventIdx| match (user, store.event(i).target) {
-            (Some(a), Some(b)) => a == b,
-            _ => true,
-        };
-        let after: Vec<EventIdx> = rows[n + 1..]
+        let user = user_of(created);
+        let same_user =
+            |i: EventIdx| user.is_empty() || user_of(i).is_empty() || user_of(i) == user;
+        // CloudTrail's times are to the second and a script makes all three calls in one:
+        // whatever stands in the same second counts as after, whichever order it was logged in.
+        let after: Vec<EventIdx> = rows
             .iter()
             .copied()
-            .take_while(|&i| millis(store, i) <= t0 + CHAIN_WINDOW)
+            .filter(|&i| i != created)
+            .filter(|&i| (t0..=t0 + CHAIN_WINDOW).contains(&millis(store, i)))
             .filter(|&i| ok(i) && same_user(i))
             .collect();
         let keys: Vec<EventIdx> = after
@@ -381,12 +388,15 @@ fn is_denied(code: &str) -> bool {
 fn bursts(store: &Store, rows: &[EventIdx], hits: &mut Vec<(OwnRule, EventIdx)>) {
     // `terraform plan` reads every resource it manages in a minute or two, and services read
     // for the caller: neither is someone mapping the account.
-    let by_tool = |i: EventIdx| {
+    let mut by_agent: HashMap<(Option<Sym>, Option<Sym>), bool> = HashMap::new();
+    let mut by_tool = |i: EventIdx| {
         let e = store.event(i);
-        !matches!(
-            Agent::classify(store.text(e.user_agent), store.text(e.source_ip)),
-            Agent::Terraform | Agent::AwsService
-        )
+        *by_agent.entry((e.user_agent, e.source_ip)).or_insert_with(|| {
+            !matches!(
+                Agent::classify(store.text(e.user_agent), store.text(e.source_ip)),
+                Agent::Terraform | Agent::AwsService
+            )
+        })
     };
     let recon: Vec<EventIdx> = rows
         .iter()
