@@ -210,3 +210,21 @@ filter = "event:(("
     assert_eq!(deleted.len(), 30);
     assert_eq!(store.hits.events_where(|id| id == "mine").len(), 1);
 }
+
+#[test]
+fn a_reopened_investigation_keeps_its_suppressions() {
+    let h = given_demo(160, 40)
+        .keys(":suppress<space>role<space>GitHubActionsTerraform<space>CI<space>plans<enter>");
+    let state = trailscope::app::session::capture(&h.app);
+    assert_eq!(state.suppressions.len(), 1);
+    let mut session = trailscope::app::session::SessionMeta::default();
+    session.restore = Some(state);
+    let h =
+        common::harness::given_session(trailscope::source::demo::plan(), "demo", 160, 40, session)
+            .keys("!");
+    let quiet = h.app.detector.suppressions();
+    assert_eq!(quiet.len(), 1);
+    assert_eq!(quiet[0].role.as_deref(), Some("GitHubActionsTerraform"));
+    assert_eq!(quiet[0].reason, "CI plans");
+    assert!(h.draw().join("\n").contains("role GitHubActionsTerraform"));
+}
