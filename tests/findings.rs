@@ -228,3 +228,112 @@ fn a_reopened_investigation_keeps_its_suppressions() {
     assert_eq!(quiet[0].reason, "CI plans");
     assert!(h.draw().join("\n").contains("role GitHubActionsTerraform"));
 }
+
+/// A principal name, a user agent and a user rule's title an attacker (or a careless
+/// colleague) chose: every renderer of findings shows them inert.
+#[test]
+fn hostile_strings_in_findings_stay_inert() {
+    let evil = "ev\u{1b}]52;c;cHduZWQ=\u{7}il\u{1b}[2J\u{202e}gnol\nname\r\u{9b}31m";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let record = serde_json::json!({"Records": [{
+        "eventVersion": "1.09",
+        "eventTime": "2026-11-19T02:38:52Z",
+        "eventSource": "cloudtrail.amazonaws.com",
+        "eventName": "StopLogging",
+        "awsRegion": "us-east-1",
+        "sourceIPAddress": "198.51.100.77",
+        "userAgent": evil,
+        "eventID": "11111111-2222-3333-4444-555555555555",
+        "userIdentity": {"type": "IAMUser", "userName": evil,
+            "arn": format!("arn:aws:iam::111122223333:user/{evil}"),
+            "accountId": "111122223333", "accessKeyId": "AKIAXEVILEXAMPLE0001"},
+        "requestParameters": {"name": evil}
+    }]});
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(&logs).expect("logs dir");
+    std::fs::write(logs.join("evil.json"), record.to_string()).expect("write");
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(config.join("rules")).expect("rules dir");
+    let title = evil.replace('\n', " ").replace('"', "'");
+    std::fs::write(
+        config.join("rules/evil.toml"),
+        format!(
+            "[[rule]]\nid = \"evil\"\ntitle = {}\nwhy = {}\nfilter = \"event:StopLogging\"\n",
+            toml_string(&title),
+            toml_string(&title)
+        ),
+    )
+    .expect("write rule");
+    let unsafe_char =
+        |c: char| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c);
+    for format in ["table", "csv", "jsonl"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_trailscope"))
+            .args(["query", "--findings", "-o", format])
+            .arg(&logs)
+            .env("TRAILSCOPE_CONFIG_DIR", &config)
+            .output()
+            .expect("run trailscope query");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("aws_cloudtrail_disable_logging"),
+            "{format}: {text}"
+        );
+        assert!(
+            text.contains("evil"),
+            "{format}: the user's rule fired: {text}"
+        );
+        // CSV into a file or pipe is the exact text, as `--output csv` of events is (a
+        // terminal gets it escaped); the table and JSONL are inert wherever they go.
+        if format != "csv" {
+            let bad: Vec<char> = text.chars().filter(|&c| unsafe_char(c)).collect();
+            assert!(bad.is_empty(), "{format}: raw {bad:?} in\n{text}");
+        }
+        if format == "jsonl" {
+            for line in text.lines() {
+                let v: serde_json::Value = serde_json::from_str(line).expect("JSONL");
+                if v["rule"] == "evil" {
+                    // Inert, and still exactly what was written.
+                    assert_eq!(v["title"], title.as_str());
+                }
+            }
+        }
+    }
+    // In the app: the findings view and the pane above the JSON.
+    let planned = trailscope::source::walk::plan(&[logs]);
+    let h = common::harness::given_session(
+        planned,
+        "evil",
+        120,
+        30,
+        trailscope::app::session::SessionMeta::default(),
+    );
+    let mut h = h;
+    h.app.detector = Detector::new(Some(&config));
+    let now = h.app.now();
+    h.app.detector.update(&mut h.app.store, now, true);
+    let h = h.keys("<enter>");
+    for screen in [h.draw(), h.keys("!").draw()] {
+        let text = screen.join("\n");
+        let bad: Vec<char> = text.chars().filter(|&c| unsafe_char(c)).collect();
+        assert!(bad.is_empty(), "raw {bad:?} on screen:\n{text}");
+    }
+}
+
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -26,7 +26,7 @@ use trailscope::theme::Theme;
 const SIZES: [(u16, u16); 2] = [(120, 36), (44, 12)];
 
 /// Keys that open something, and the keys that close it again.
-const SCREENS: [(&str, &str); 14] = [
+const SCREENS: [(&str, &str); 15] = [
     ("", ""),
     ("<enter>GG", "<esc>"),
     ("<enter>ggjjjYk", "<esc>"),
@@ -41,6 +41,7 @@ const SCREENS: [(&str, &str); 14] = [
     (":", "<esc>"),
     ("w", "w"),
     ("?", "?"),
+    ("!", "<esc>"),
 ];
 
 fuzz_target!(|data: &[u8]| {
