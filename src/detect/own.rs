@@ -162,13 +162,13 @@ pub(crate) fn run(store: &Store) -> Vec<(OwnRule, EventIdx)> {
         ) {
             continue;
         }
-        let new_ips = first_uses(store, &rows, |i| {
+        let new_ips = first_uses(store, &rows, MAX_BASELINE_IPS, |i| {
             let e = store.event(i);
             e.source_ip
                 .filter(|&s| is_public_address(store.interner.resolve(s)))
                 .map(|s| s.into())
         });
-        let new_tools = first_uses(store, &rows, |i| {
+        let new_tools = first_uses(store, &rows, usize::MAX, |i| {
             let e = store.event(i);
             tools
                 .entry(e.user_agent)
@@ -249,11 +249,22 @@ fn tool(store: &Store, ua: Option<Sym>, ip: Option<Sym>) -> Option<String> {
     }
 }
 
+/// A principal that called from more public addresses than this in its first day has no
+/// address of its own (a mobile workforce, a NAT pool, runners): a new one says nothing.
+const MAX_BASELINE_IPS: usize = 8;
+/// Nor does one that goes on to use more new values than this: it churns, and a thief's
+/// address is one or two among few.
+const MAX_NEW: usize = 3;
+/// Successful calls the first day must hold for later values to be judged against it.
+const MIN_BASELINE_CALLS: usize = 10;
+
 /// The first event using each value that the principal's first day (successful calls only)
-/// did not use. Nothing until the history is longer than that day.
+/// did not use. Nothing until the history is longer than that day, nor when that day already
+/// used more than `max_baseline` values, nor when more than `MAX_NEW` values are new.
 fn first_uses(
     store: &Store,
     rows: &[EventIdx],
+    max_baseline: usize,
     mut value: impl FnMut(EventIdx) -> Option<Key>,
 ) -> Vec<EventIdx> {
     let (Some(&first), Some(&last)) = (rows.first(), rows.last()) else {
@@ -266,15 +277,26 @@ fn first_uses(
     }
     let mut seen: HashSet<Key> = HashSet::new();
     let mut out = Vec::new();
+    let mut baseline_calls = 0;
     for &i in rows {
         let e = store.event(i);
         let Some(v) = value(i) else { continue };
         if e.time.millis().unwrap_or(0) < end {
             if !e.is_error() {
+                baseline_calls += 1;
                 seen.insert(v);
+                if seen.len() > max_baseline {
+                    return Vec::new();
+                }
             }
+        } else if baseline_calls < MIN_BASELINE_CALLS {
+            // Too little known of its first day to call anything new.
+            return Vec::new();
         } else if seen.insert(v) {
             out.push(i);
+            if out.len() > MAX_NEW {
+                return Vec::new();
+            }
         }
     }
     out
@@ -391,12 +413,14 @@ fn bursts(store: &Store, rows: &[EventIdx], hits: &mut Vec<(OwnRule, EventIdx)>)
     let mut by_agent: HashMap<(Option<Sym>, Option<Sym>), bool> = HashMap::new();
     let mut by_tool = |i: EventIdx| {
         let e = store.event(i);
-        *by_agent.entry((e.user_agent, e.source_ip)).or_insert_with(|| {
-            !matches!(
-                Agent::classify(store.text(e.user_agent), store.text(e.source_ip)),
-                Agent::Terraform | Agent::AwsService
-            )
-        })
+        *by_agent
+            .entry((e.user_agent, e.source_ip))
+            .or_insert_with(|| {
+                !matches!(
+                    Agent::classify(store.text(e.user_agent), store.text(e.source_ip)),
+                    Agent::Terraform | Agent::AwsService
+                )
+            })
     };
     let recon: Vec<EventIdx> = rows
         .iter()
