@@ -8,8 +8,8 @@ use serde_json::Value;
 use std::borrow::Cow;
 use std::cell::OnceCell;
 
-/// Fields the store keeps interned exactly as the record has them: rules test these by symbol
-/// (decided once per distinct value), never by parsing.
+/// Fields the store keeps interned as the record has them (an empty string is kept as absent):
+/// rules test these by symbol (decided once per distinct value), never by parsing.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub(crate) enum ColField {
     EventName,
@@ -20,6 +20,14 @@ pub(crate) enum ColField {
     EventType,
     IdentityType,
     IdentityArn,
+    AccessKeyId,
+    PrincipalId,
+    CallerAccount,
+    UserName,
+    InvokedBy,
+    IssuerType,
+    IssuerArn,
+    IssuerUserName,
 }
 
 impl ColField {
@@ -34,6 +42,14 @@ impl ColField {
             "eventType" => ColField::EventType,
             "userIdentity.type" => ColField::IdentityType,
             "userIdentity.arn" => ColField::IdentityArn,
+            "userIdentity.accessKeyId" => ColField::AccessKeyId,
+            "userIdentity.principalId" => ColField::PrincipalId,
+            "userIdentity.accountId" => ColField::CallerAccount,
+            "userIdentity.userName" => ColField::UserName,
+            "userIdentity.invokedBy" => ColField::InvokedBy,
+            "userIdentity.sessionContext.sessionIssuer.type" => ColField::IssuerType,
+            "userIdentity.sessionContext.sessionIssuer.arn" => ColField::IssuerArn,
+            "userIdentity.sessionContext.sessionIssuer.userName" => ColField::IssuerUserName,
             _ => return None,
         })
     }
@@ -48,6 +64,14 @@ impl ColField {
             ColField::EventType => e.event_type,
             ColField::IdentityType => e.identity.kind,
             ColField::IdentityArn => e.identity.arn,
+            ColField::AccessKeyId => e.identity.access_key_id,
+            ColField::PrincipalId => e.identity.principal_id,
+            ColField::CallerAccount => e.identity.account_id,
+            ColField::UserName => e.identity.user_name,
+            ColField::InvokedBy => e.identity.invoked_by,
+            ColField::IssuerType => e.identity.issuer_kind,
+            ColField::IssuerArn => e.identity.issuer_arn,
+            ColField::IssuerUserName => e.identity.issuer_name,
         }
     }
 }
