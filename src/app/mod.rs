@@ -319,13 +319,15 @@ impl App {
             .max()
     }
 
-    /// Whether trailscope's cross-event rules have events to see and a second has passed
-    /// since they last ran.
+    /// Whether trailscope's cross-event rules have events to see and either the load is over or
+    /// a second has passed since they last ran.
     pub(crate) fn own_rules_due(&self) -> bool {
+        // Once the load is over, at once: the screen is final with them.
         self.detector.own_due(&self.store)
-            && self
-                .own_rules_ms
-                .is_none_or(|at| self.now_ms.saturating_sub(at) >= 1000)
+            && (!self.load.loading
+                || self
+                    .own_rules_ms
+                    .is_none_or(|at| self.now_ms.saturating_sub(at) >= 1000))
     }
 
     pub fn layout(&self) -> Layout {
