@@ -21,7 +21,10 @@ fn a_failing_network_keeps_the_events_and_says_what_happened() {
     let screen = t.wait_for("every region stopped", 60, |s| {
         s.contains("✗ eu-west-1") && s.contains("✗ us-east-1")
     });
-    assert!(screen.contains("│2026-11-"), "rows kept:\n{screen}");
+    assert!(
+        common::tmux::has_table_row(&screen, "2026-11-"),
+        "rows kept:\n{screen}"
+    );
     t.send_keys(&["t"]);
     let overlay = t.wait_text("Regions", 10);
     assert!(overlay.contains("credentials expired"), "{overlay}");

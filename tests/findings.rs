@@ -337,3 +337,58 @@ fn toml_string(s: &str) -> String {
     out.push('"');
     out
 }
+
+/// Rules run batch by batch as events stream in (as from LookupEvents or S3): after each
+/// batch the findings of the events so far are there, and at the end they are exactly the
+/// findings of loading everything at once.
+#[test]
+fn findings_arrive_while_events_stream_in() {
+    use trailscope::model::store::Store;
+    use trailscope::model::time::EventTime;
+    let dir = common::fixture("stratus-red-team-detonation-logs");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let now = EventTime::now();
+    let mut streamed = Store::default();
+    let mut d = Detector::shipped();
+    let mut seen_after_each = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).expect("read");
+        let mut out = (Vec::new(), Vec::new());
+        trailscope::model::parse::parse_text(&std::sync::Arc::from("t"), &text, &mut out);
+        streamed.insert_batch(out.0);
+        d.update(&mut streamed, now, false);
+        seen_after_each.push(streamed.hits.events_where(|_| true).len());
+    }
+    d.update(&mut streamed, now, true);
+    // Findings grew with the batches, the first file's already after the first batch.
+    assert!(seen_after_each[0] > 0, "{seen_after_each:?}");
+    assert!(seen_after_each.windows(2).all(|w| w[0] <= w[1]));
+    let (whole, _) = common::load(&[dir]);
+    let mut whole = whole;
+    Detector::shipped().update(&mut whole, now, true);
+    let ids = |s: &Store| {
+        let mut v: Vec<(String, String)> = s
+            .hits
+            .events_where(|_| true)
+            .into_iter()
+            .flat_map(|i| {
+                let e = s.event(i);
+                let id = e.event_id.as_deref().unwrap_or("").to_string();
+                s.hits
+                    .of_event(i)
+                    .iter()
+                    .map(move |&r| (s.hits.rule_id(r).to_string(), id.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ids(&streamed), ids(&whole));
+}

@@ -200,3 +200,11 @@ impl Drop for Tmux {
             .output();
     }
 }
+
+/// Whether the screen shows a row of the events table with a time in `prefix` (`2026-11-`):
+/// right after the border, or after the one-character gutter that marks and findings open.
+pub fn has_table_row(screen: &str, prefix: &str) -> bool {
+    ["│", "│  ", "│! ", "│● ", "│✎ "]
+        .iter()
+        .any(|start| screen.contains(&format!("{start}{prefix}")))
+}
