@@ -47,6 +47,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, overlay: Overlay) {
         ),
         Overlay::Findings { cursor } => {
             let (lines, cursor_line) = super::findings::lines(app, theme, cursor);
+            // Rows on screen above the cursor's line: long lines wrap.
+            let inner = usize::from(area.width.saturating_sub(2)).max(1);
+            let cursor_row: usize = lines[..cursor_line.min(lines.len())]
+                .iter()
+                .map(|l| l.width().div_ceil(inner).max(1))
+                .sum();
             (
                 format!(
                     " findings of the view, worst first: {} pivots to the events, {} suppresses, {} closes ",
@@ -57,7 +63,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, overlay: Overlay) {
                 lines,
                 // The top (suppressions, the worst rule) stays in sight until the cursor nears the
                 // bottom.
-                cursor_line.saturating_sub(area.height.saturating_sub(4) as usize),
+                cursor_row.saturating_sub(area.height.saturating_sub(4) as usize),
             )
         }
         Overlay::Views { cursor } => (
