@@ -17,7 +17,9 @@ use std::path::PathBuf;
     long_about = "Walk AWS CloudTrail in the terminal during an incident.\n\n\
         Opens CloudTrail log files and folders (S3 trail layout, .json or .json.gz, bare JSON \
         arrays, JSON lines, `aws cloudtrail lookup-events` output), or `-` for standard input, \
-        in an event table with a JSON detail pane. Press ? inside for keys, / to filter.\n\n\
+        in an event table with a JSON detail pane. Press ? inside for keys, / to filter, ! for \
+        what the detection rules found (shipped Sigma rules, trailscope's, yours in rules/ of \
+        the config directory).\n\n\
         With --region (or --regions), fetches from CloudTrail's Event history (LookupEvents) \
         instead, streaming events in as pages arrive: m loads more, t/L go further back, Esc \
         stops.\n\n\
@@ -29,7 +31,7 @@ use std::path::PathBuf;
         `:export` inside writes evidence with its provenance.\n\n\
         Settings come from config.toml in the config directory (`trailscope config --path`), \
         under a reopened investigation's own and the command line's; keys from keymap.toml \
-        there; themes from its themes/ folder.",
+        there; themes from its themes/ folder; detection rules from its rules/ folder.",
     after_help = "Examples:\n  trailscope --demo\n  trailscope ~/incident/AWSLogs\n  \
         aws cloudtrail lookup-events --max-results 50 | trailscope -\n  \
         trailscope --profile incident --region eu-west-1 --since 7d --filter 'key:AKIA…'\n  \
