@@ -97,3 +97,28 @@ fn query_findings_name_the_rule_authors() {
     // The worst first.
     assert_eq!(lines[0]["severity"], "high");
 }
+
+#[test]
+fn query_filters_on_findings() {
+    let count = |filter: &str| {
+        let out = std::process::Command::new(bin())
+            .args(["query", "--demo", "-o", "count", "-f", filter])
+            .env("TRAILSCOPE_CONFIG_DIR", "/nonexistent-trailscope-config")
+            .output()
+            .expect("run trailscope query");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert_eq!(count("finding:ts_access_denied_storm"), "12");
+    // Every group's principal as the findings view pivots on it.
+    assert_eq!(
+        count("finding:any principal:=\"account 111122223333\""),
+        "1"
+    );
+    assert_eq!(count("finding:any principal:=\"root (111122223333)\""), "3");
+    assert_eq!(count("finding:aws_* key:AKIAXLEAKED0EXAMPLE1"), "0");
+}

@@ -12,6 +12,7 @@ mod progress_line;
 
 use crate::cmd::args::{Output, QueryArgs};
 use crate::detect::Detector;
+use crate::filter::field::Field;
 use crate::filter::{parse, Compiled, ParseError};
 use crate::lineage::{tree, Cred, Lineage, TreeLine};
 use crate::model::sanitize::visible;
@@ -88,7 +89,8 @@ pub fn main(
     plan.drop_raw = args.output != Output::Jsonl
         && !expr.has_text()
         && args.lineage.is_none()
-        && !args.findings;
+        && !args.findings
+        && !expr.mentions(Field::Finding);
     let loaded = if lake {
         match lake::run(args) {
             lake::Answer::Events(store, warnings) => Ok((*store, warnings)),
@@ -140,6 +142,20 @@ pub fn main(
     if failed_lanes > 0 {
         eprintln!("trailscope: {failed_lanes} LookupEvents account × region fetch(es) failed (said above): the answer below is partial (exit status 3)");
     }
+    // The rules run before the filter, which may name their findings (`finding:`).
+    let mut store = store;
+    let detector = (args.findings || expr.mentions(Field::Finding)).then(|| {
+        let mut d = Detector::new(config_dir);
+        for s in d.skipped() {
+            eprintln!(
+                "trailscope: rule {} not run: {}",
+                visible(&s.name),
+                visible(&s.reason)
+            );
+        }
+        d.update(&mut store, EventTime::now(), true);
+        d
+    });
     let compiled = Compiled::new(&expr, &store, EventTime::now());
     let rows = match &args.lineage {
         Some(start) => {
@@ -156,19 +172,7 @@ pub fn main(
     let dest = output::Dest::stdout();
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut store = store;
-    let detector = args.findings.then(|| {
-        let mut d = Detector::new(config_dir);
-        for s in d.skipped() {
-            eprintln!(
-                "trailscope: rule {} not run: {}",
-                visible(&s.name),
-                visible(&s.reason)
-            );
-        }
-        d.update(&mut store, EventTime::now(), true);
-        d
-    });
+    let detector = detector.filter(|_| args.findings);
     let written = match (args.group_by, args.output, &detector) {
         (_, Output::Count, Some(d)) => writeln!(out, "{}", d.groups(&store, Some(&rows)).len()),
         (_, format, Some(d)) => {
