@@ -27,7 +27,7 @@ const EVENTS: &str =
     "tests/fixtures/panther-analysis-cloudtrail-test-events/panther_cloudtrail_rule_tests.jsonl";
 const MAPPING: &str = "tests/fixtures/panther-equivalents.toml";
 
-/// trailscope's cross-event rules (src/detect/own.rs): they need several events, so a single
+/// trailscope's cross-event rules (src/detect/own/): they need several events, so a single
 /// test event says nothing about them and the mapping must not name them.
 const CROSS_EVENT: &[&str] = &[
     "ts_new_source_ip",

@@ -116,7 +116,7 @@ The shipped detection rules (the findings view, `!`, and `trailscope query --fin
     https://github.com/SigmaHQ/Detection-Rule-License
     Used unchanged; every finding a Sigma rule raises names the rule's author.
 
-  trailscope's own rules (assets/detections/trailscope.toml, src/detect/own.rs),
+  trailscope's own rules (assets/detections/trailscope.toml, src/detect/own/),
     under trailscope's licence.
 
 The licence texts ship in assets/explain/ and assets/detections/ of trailscope's source.

@@ -1,0 +1,116 @@
+//! The cross-event rules on hand-made records.
+
+use super::*;
+use crate::model::parse::parse_text;
+
+/// A record by IAM user `who` with key `key`, from `ip`, at minute `min` of 2024-05-01.
+fn rec(who: &str, key: &str, ip: &str, min: u32, name: &str, extra: &str) -> String {
+    let (h, m) = (min / 60, min % 60);
+    format!(
+        r#"{{"eventVersion":"1.09","eventTime":"2024-05-{:02}T{:02}:{:02}:00Z","eventSource":"ec2.amazonaws.com","eventName":"{name}","awsRegion":"us-east-1","sourceIPAddress":"{ip}","userAgent":"aws-cli/2.15.0 command/ec2.x","eventID":"{who}-{min}-{name}","userIdentity":{{"type":"IAMUser","userName":"{who}","arn":"arn:aws:iam::111122223333:user/{who}","accountId":"111122223333","accessKeyId":"{key}"}}{extra}}}"#,
+        1 + h / 24,
+        h % 24,
+        m
+    )
+}
+
+fn store(records: &[String]) -> Store {
+    let text = format!("{{\"Records\":[{}]}}", records.join(","));
+    let mut sink = (Vec::new(), Vec::new());
+    parse_text(&std::sync::Arc::from("t"), &text, &mut sink);
+    let mut s = Store::default();
+    s.insert_batch(sink.0);
+    s
+}
+
+fn fired(s: &Store, rule: OwnRule) -> Vec<String> {
+    run(s)
+        .into_iter()
+        .filter(|&(r, _)| r == rule)
+        .filter_map(|(_, i)| s.event(i).event_id.as_deref().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn a_recon_burst_and_a_slow_crawl() {
+    // 25 different Describe calls in 4 minutes: a burst; the same spread over hours: not.
+    let burst: Vec<String> = (0..25)
+        .map(|n| {
+            rec(
+                "mallory",
+                "AKIAMALLORY",
+                "198.51.100.7",
+                n / 7,
+                &format!("Describe{n}"),
+                "",
+            )
+        })
+        .collect();
+    let crawl: Vec<String> = (0..25)
+        .map(|n| {
+            rec(
+                "alice",
+                "AKIAALICE",
+                "203.0.113.9",
+                n * 30,
+                &format!("Describe{n}"),
+                "",
+            )
+        })
+        .collect();
+    let s = store(&[burst, crawl].concat());
+    let hits = fired(&s, OwnRule::ReconBurst);
+    assert!(hits.len() >= 20, "{hits:?}");
+    assert!(hits.iter().all(|id| id.starts_with("mallory-")), "{hits:?}");
+}
+
+#[test]
+fn logging_stopped_after_a_new_address() {
+    // A day and more of calls from the office, then one from elsewhere, then StopLogging.
+    let mut r: Vec<String> = (0..30)
+        .map(|n| {
+            rec(
+                "ci",
+                "AKIACI",
+                "203.0.113.10",
+                n * 60,
+                "DescribeInstances",
+                "",
+            )
+        })
+        .collect();
+    r.push(rec(
+        "ci",
+        "AKIACI",
+        "198.51.100.77",
+        30 * 60,
+        "ListBuckets",
+        "",
+    ));
+    r.push(rec(
+        "ci",
+        "AKIACI",
+        "198.51.100.77",
+        30 * 60 + 5,
+        "StopLogging",
+        "",
+    ));
+    let s = store(&r);
+    assert_eq!(fired(&s, OwnRule::NewIp), ["ci-1800-ListBuckets"]);
+    let off = fired(&s, OwnRule::LoggingOffAfterNewIp);
+    assert!(off.contains(&"ci-1805-StopLogging".to_string()), "{off:?}");
+    // A principal whose every call comes from a new address says nothing.
+    let churn: Vec<String> = (0..40)
+        .map(|n| {
+            rec(
+                "roamer",
+                "AKIAROAM",
+                &format!("198.51.100.{n}"),
+                n * 60,
+                "DescribeInstances",
+                "",
+            )
+        })
+        .collect();
+    assert!(fired(&store(&churn), OwnRule::NewIp).is_empty());
+}
