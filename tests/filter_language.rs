@@ -144,7 +144,7 @@ fn corpus() -> (Store, tempfile::NamedTempFile) {
     let (store, _) = load_blocking(plan);
     let mut file = tempfile::NamedTempFile::new().expect("temp file");
     for &i in store.time_order() {
-        writeln!(file, "{}", store.event(i).raw).expect("write");
+        writeln!(file, "{}", &*store.event(i).raw.text()).expect("write");
     }
     (store, file)
 }

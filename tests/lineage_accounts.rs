@@ -28,7 +28,7 @@ fn an_account_walked_into_but_not_loaded_is_named() {
     for i in whole.time_order() {
         let e = whole.event(*i);
         if whole.text(e.account) != "444455556666" {
-            parse_text(&Arc::from("a"), &e.raw, &mut sink);
+            parse_text(&Arc::from("a"), &e.raw.text(), &mut sink);
         }
     }
     let mut one = Store::default();

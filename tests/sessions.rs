@@ -365,7 +365,7 @@ fn child_saver_loop() {
     };
     let dir = std::path::PathBuf::from(dir);
     let h = given_demo(80, 24);
-    let raws: Vec<std::sync::Arc<str>> = (0..h.app.store.len() as u32)
+    let raws: Vec<trailscope::model::raw::Raw> = (0..h.app.store.len() as u32)
         .map(|i| h.app.store.event(i).raw.clone())
         .collect();
     let mut db = Db::open(&dir).expect("db");

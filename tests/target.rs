@@ -269,7 +269,7 @@ fn filter_facet_and_group_by_agree_with_the_column() {
 fn dump(store: &Store, rows: &[u32]) -> tempfile::NamedTempFile {
     let mut file = tempfile::NamedTempFile::new().expect("temp file");
     for &i in rows {
-        writeln!(file, "{}", store.event(i).raw).expect("write");
+        writeln!(file, "{}", &*store.event(i).raw.text()).expect("write");
     }
     file
 }

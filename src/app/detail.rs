@@ -45,7 +45,7 @@ impl DetailState {
         self.scroll = 0;
         self.cursor = 0;
         let p = event
-            .map(|i| pretty(&store.event(i).raw))
+            .map(|i| pretty(&store.event(i).raw.text()))
             .unwrap_or_default();
         self.lines = p.lines;
         self.values = p.values;

@@ -3,6 +3,7 @@
 //! that already passed its column tests asks, and then once for all rules.
 
 use crate::model::event::Event;
+use crate::model::raw::RawText;
 use crate::model::store::{EventIdx, Store};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -84,6 +85,8 @@ pub(crate) struct Subject<'s> {
     pub(crate) store: &'s Store,
     pub(crate) event: &'s Event,
     json: OnceCell<Option<Value>>,
+    /// The record's JSON, inflated from its block once.
+    text: OnceCell<RawText>,
 }
 
 impl<'s> Subject<'s> {
@@ -92,18 +95,19 @@ impl<'s> Subject<'s> {
             store,
             event: store.event(idx),
             json: OnceCell::new(),
+            text: OnceCell::new(),
         }
     }
 
     fn json(&self) -> Option<&Value> {
         self.json
-            .get_or_init(|| serde_json::from_str(&self.event.raw).ok())
+            .get_or_init(|| serde_json::from_str(self.raw()).ok())
             .as_ref()
     }
 
     /// The raw record, for keyword rules.
     pub(crate) fn raw(&self) -> &str {
-        &self.event.raw
+        self.text.get_or_init(|| self.event.raw.text())
     }
 
     /// The values at a dotted path (`requestParameters.containerDefinitions.command`): a list

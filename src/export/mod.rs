@@ -174,7 +174,7 @@ fn jsonl(
     }
     writeln!(out, "{header}")?;
     for &i in rows {
-        let raw: &str = &store.event(i).raw;
+        let raw = store.event(i).raw.text();
         out.write_all(raw.as_bytes())?;
         out.write_all(b"\n")?;
     }

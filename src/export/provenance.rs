@@ -23,7 +23,7 @@ pub(crate) fn digest(store: &Store, rows: &[EventIdx]) -> io::Result<Exported> {
                 format!("export: event {i} is not in the store"),
             ));
         }
-        let raw: &str = &store.event(i).raw;
+        let raw = store.event(i).raw.text();
         if raw.is_empty() {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,

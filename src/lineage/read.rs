@@ -74,7 +74,7 @@ pub(super) fn mint_of(store: &Store, idx: EventIdx) -> Option<Minted> {
     if e.is_error() || e.raw.is_empty() {
         return None;
     }
-    let record: MintRecord = serde_json::from_str(&e.raw).ok()?;
+    let record: MintRecord = serde_json::from_str(&e.raw.text()).ok()?;
     let role_key = record
         .response
         .as_ref()

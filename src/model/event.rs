@@ -33,7 +33,7 @@ pub struct Event {
     pub event_id: Option<Box<str>>,
     pub request_id: Option<Box<str>>,
     pub error_message: Option<Box<str>>,
-    pub raw: std::sync::Arc<str>,
+    pub raw: super::raw::Raw,
 }
 
 /// `userIdentity`, interned. Mirrors `record::IdentityRecord`.

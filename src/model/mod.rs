@@ -12,6 +12,7 @@ pub mod outcome;
 pub mod parse;
 pub mod portal;
 pub mod principal;
+pub mod raw;
 pub mod record;
 pub mod sanitize;
 pub mod store;

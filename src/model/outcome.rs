@@ -109,7 +109,7 @@ mod tests {
         assert_eq!(r.error_code.as_deref(), Some(FAILURE));
         assert_eq!(r.error_message.as_deref(), Some("Failed authentication"));
         // The raw record is what CloudTrail wrote: no errorCode appears in it.
-        assert!(!r.raw.contains("errorCode"));
+        assert!(!r.raw.text().contains("errorCode"));
         let ok = json.replace(r#""ConsoleLogin":"Failure""#, r#""ConsoleLogin":"Success""#);
         assert_eq!(code(&ok), None);
     }

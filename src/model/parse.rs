@@ -271,7 +271,7 @@ fn record<S: Sink>(
         ctx.problem(location, why);
     }
     // Measured compacted either way, so the limit does not depend on whether raw is kept.
-    let size = match rec.raw.len() {
+    let size = match rec.raw.text().len() {
         0 if raw.len() > MAX_RECORD_BYTES => compact_json(raw).len(),
         n => n,
     };

@@ -8,7 +8,6 @@ use super::target;
 use super::time::EventTime;
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use std::sync::Arc;
 
 /// The hot fields of a record, owned, plus the compact raw JSON for the detail pane.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -37,7 +36,7 @@ pub struct Record {
     pub target: Option<Box<str>>,
     /// Shared rather than owned: a session's autosave takes the records it has not written
     /// yet off the UI thread without copying them.
-    pub raw: Arc<str>,
+    pub raw: super::raw::Raw,
 }
 
 impl Default for EventTime {
@@ -290,9 +289,9 @@ impl RecordView<'_> {
         );
         let event_id = owned(&self.event_id);
         let raw = if keep_raw || event_id.is_none() {
-            Arc::from(compact_json(raw_text))
+            super::raw::Raw::from(compact_json(raw_text))
         } else {
-            Arc::default()
+            super::raw::Raw::default()
         };
         let record = Record {
             time,

@@ -340,7 +340,7 @@ fn dedup_key(r: &Record) -> u64 {
             )
                 .hash(&mut h);
         }
-        None => r.raw.hash(&mut h),
+        None => r.raw.text().hash(&mut h),
     }
     h.finish()
 }

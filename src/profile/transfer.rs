@@ -32,7 +32,7 @@ impl Transfer {
             if store.text(e.source) != "s3.amazonaws.com" {
                 continue;
             }
-            if let Some((out, into)) = bytes(&e.raw) {
+            if let Some((out, into)) = bytes(&e.raw.text()) {
                 t.bytes_read = t.bytes_read.saturating_add(out);
                 t.bytes_written = t.bytes_written.saturating_add(into);
             }

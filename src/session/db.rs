@@ -26,7 +26,6 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 const FILE_NAME: &str = "sessions.db";
@@ -427,10 +426,10 @@ pub(super) fn no_such(name: &str) -> String {
     format!("no investigation named {name:?} (`trailscope sessions list` shows them)")
 }
 
-fn gzip_lines(lines: &[Arc<str>]) -> std::io::Result<Vec<u8>> {
+fn gzip_lines(lines: &[crate::model::raw::Raw]) -> std::io::Result<Vec<u8>> {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     for line in lines {
-        gz.write_all(line.as_bytes())?;
+        gz.write_all(line.text().as_bytes())?;
         gz.write_all(b"\n")?;
     }
     gz.finish()

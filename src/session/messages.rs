@@ -2,7 +2,6 @@
 //! went, and the saved investigations for the picker. The database (`db`) and its thread
 //! (`saver`) are the impure side; the app imports only this.
 
-use std::sync::Arc;
 
 /// One investigation, as listed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,7 +22,8 @@ pub struct SaveJob {
     pub updated_ms: i64,
     pub source: String,
     pub state_json: String,
-    pub new_events: Vec<Arc<str>>,
+    /// Raw records, packed or plain: the saving thread inflates them, not the UI thread.
+    pub new_events: Vec<crate::model::raw::Raw>,
     /// The first save under this name: refused if another investigation has it.
     pub fresh: bool,
     /// Renames this investigation first (an automatic name replaced by `:save NAME`).

@@ -148,7 +148,7 @@ pub fn event_key(store: &Store, idx: EventIdx) -> String {
     match &e.event_id {
         Some(id) => format!("{id}@{}", e.time.millis().unwrap_or(0)),
         None => {
-            let digest = Sha256::digest(e.raw.as_bytes());
+            let digest = Sha256::digest(e.raw.text().as_bytes());
             let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
             format!("raw:{hex}")
         }

@@ -377,7 +377,10 @@ impl Streamer<'_> {
             }
         }
         if !self.records.is_empty() {
-            let r = std::mem::take(&mut self.records);
+            let mut r = std::mem::take(&mut self.records);
+            if self.keep_raw {
+                crate::model::raw::pack(&mut r);
+            }
             if !self.tx.blocking_send(JobMsg::Records(r)) {
                 return false;
             }

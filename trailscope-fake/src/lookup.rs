@@ -98,7 +98,7 @@ impl FakeCloudTrail {
                             )
                         })
                         .collect(),
-                    raw: e.raw.clone(),
+                    raw: std::sync::Arc::from(&*e.raw.text()),
                     account: store.text(e.account).to_string(),
                     management: served_by_lookup(store, e),
                 }

@@ -33,7 +33,7 @@ fn payload(app: &App, what: CopyWhat) -> Result<(String, String), String> {
         .ok_or_else(|| "no event selected to copy from".to_string())?;
     let event = app.store.event(idx);
     let (text, label) = match what {
-        CopyWhat::Json => (json_text(&event.raw), "event JSON".to_string()),
+        CopyWhat::Json => (json_text(&event.raw.text()), "event JSON".to_string()),
         CopyWhat::Id => {
             let id = event
                 .event_id

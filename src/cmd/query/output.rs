@@ -48,7 +48,7 @@ pub fn events(
         Output::Jsonl => {
             for &i in rows {
                 // JSON escapes for C1, DEL, bidi and the like, wherever it goes: lossless.
-                writeln!(out, "{}", json_inert(&store.event(i).raw))?;
+                writeln!(out, "{}", json_inert(&store.event(i).raw.text()))?;
             }
         }
         Output::Csv => {

@@ -406,7 +406,7 @@ fn cross_account_iam(store: &Store, hits: &mut Vec<(OwnRule, EventIdx)>) {
         if e.is_error() {
             continue;
         }
-        let Ok(record) = serde_json::from_str::<serde_json::Value>(&e.raw) else {
+        let Ok(record) = serde_json::from_str::<serde_json::Value>(&e.raw.text()) else {
             continue;
         };
         let role_account = record["requestParameters"]["roleArn"]

@@ -236,7 +236,7 @@ mod tests {
     fn keys(records: &[Record]) -> Vec<String> {
         records
             .iter()
-            .map(|r| format!("{:?}|{:?}|{}", r.event_id, r.name, r.raw))
+            .map(|r| format!("{:?}|{:?}|{}", r.event_id, r.name, &*r.raw.text()))
             .collect()
     }
 

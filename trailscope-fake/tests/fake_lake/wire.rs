@@ -38,7 +38,7 @@ pub fn records(store: &Store) -> Vec<Value> {
         .iter()
         .map(|&i| {
             let e = store.event(i);
-            let raw: Value = serde_json::from_str(&e.raw).expect("raw JSON");
+            let raw: Value = serde_json::from_str(&e.raw.text()).expect("raw JSON");
             let id = e.event_id.as_deref().unwrap_or_default().to_string();
             (e.time.millis().unwrap_or(0), id, raw)
         })
