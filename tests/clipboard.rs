@@ -23,7 +23,12 @@ fn the_event_json_is_copied_valid_and_harmless() {
     assert!(!text.chars().any(is_unsafe), "{text:?}");
     assert!(text.contains("\\u001b]0;pwned\\u0007\\u001b[2J"), "{text}");
     let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
-    let raw = h.app.store.event(h.app.selected().expect("selected")).raw.text();
+    let raw = h
+        .app
+        .store
+        .event(h.app.selected().expect("selected"))
+        .raw
+        .text();
     let original: serde_json::Value = serde_json::from_str(&raw).expect("JSON");
     assert_eq!(value, original, "the same record");
     // The second event: C1 CSI and a right-to-left override become \u escapes.

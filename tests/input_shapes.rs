@@ -166,7 +166,10 @@ fn unknown_fields_and_odd_values_are_kept() {
     assert_eq!(e.read_only, Some(true));
     assert_eq!(store.text(e.error_code), "7");
     assert_eq!(store.interner.resolve(e.principal_name), "42");
-    assert!(e.raw.text().contains("brandNewField"), "raw record kept whole");
+    assert!(
+        e.raw.text().contains("brandNewField"),
+        "raw record kept whole"
+    );
 }
 
 #[test]

@@ -108,7 +108,10 @@ fn the_leaked_key_playbook_in_keystrokes() {
     for &i in &rows {
         let e = h.app.store.event(i);
         assert_eq!(h.app.store.text(e.name), "DeleteObject");
-        assert!(e.raw.text().contains("\"bucketName\":\"acme-finance-reports\""));
+        assert!(e
+            .raw
+            .text()
+            .contains("\"bucketName\":\"acme-finance-reports\""));
     }
 
     // Evidence: mark the first and the last deletion, then jump between them.

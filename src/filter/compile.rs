@@ -337,7 +337,7 @@ impl Matcher {
             Matcher::In(sel, set) => cols(*sel)
                 .iter()
                 .any(|&c| set.contains(columns.get(c, idx))),
-            Matcher::Text(needle) => needle.matches(&store.event(idx).raw.text()),
+            Matcher::Text(needle) => needle.matches_raw(&store.event(idx).raw),
             Matcher::After(t) => {
                 columns.time[idx as usize].is_known() && columns.time[idx as usize] >= *t
             }

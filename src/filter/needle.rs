@@ -2,12 +2,17 @@
 //! needle's rarest byte (both cases) with memchr and verifies around each hit, so a rare
 //! needle like an IP or a bucket name runs near memory speed.
 
+use crate::model::raw::Raw;
+use crate::model::trigrams::Probe;
+
 pub struct Needle {
     lower: Vec<u8>,
     /// The needle's position whose byte is least common in CloudTrail JSON.
     pivot: usize,
     ascii: bool,
     text: String,
+    /// The needle's trigrams, to rule out packed blocks without inflating them.
+    probe: Option<Probe>,
 }
 
 impl Needle {
@@ -18,11 +23,21 @@ impl Needle {
             .min_by_key(|&i| commonness(lower[i]))
             .unwrap_or(0);
         Needle {
+            probe: Probe::of(&lower),
             ascii: text.is_ascii(),
             lower,
             pivot,
             text: lower_text,
         }
+    }
+
+    /// Whether `raw` holds the needle, inflating its block only when the block's trigrams
+    /// allow it.
+    pub fn matches_raw(&self, raw: &Raw) -> bool {
+        if self.probe.as_ref().is_some_and(|p| !raw.may_hold(p)) {
+            return false;
+        }
+        self.matches(&raw.text())
     }
 
     pub fn matches(&self, haystack: &str) -> bool {

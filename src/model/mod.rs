@@ -19,5 +19,6 @@ pub mod store;
 pub mod target;
 pub mod time;
 pub mod time_display;
+pub mod trigrams;
 pub mod warning;
 pub mod warning_log;

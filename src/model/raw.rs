@@ -12,6 +12,7 @@ use std::ops::{Deref, Range};
 use std::sync::Arc;
 
 use super::record::Record;
+use super::trigrams::{Bloom, Probe};
 
 /// Records per block: large enough for LZ4 to find the repeated keys of neighbouring records
 /// (4.9× smaller on generated trails, 3.7× at 16), small enough to inflate for one record.
@@ -39,6 +40,8 @@ impl Default for Repr {
 pub struct Block {
     lz4: Box<[u8]>,
     ends: Box<[u32]>,
+    /// The block's trigrams: free text inflates only blocks that may hold its word.
+    trigrams: Bloom,
 }
 
 /// A record's text, borrowed from its inflated block (or its own plain text).
@@ -115,6 +118,15 @@ impl Raw {
         }
     }
 
+    /// False only when the record surely lacks one of the probe's trigrams (without
+    /// inflating anything).
+    pub fn may_hold(&self, probe: &Probe) -> bool {
+        match &self.0 {
+            Repr::Plain(_) => true,
+            Repr::Packed { block, .. } => block.trigrams.may_hold(probe),
+        }
+    }
+
     /// No raw JSON kept (headless loads drop it for records with an eventID).
     pub fn is_empty(&self) -> bool {
         match &self.0 {
@@ -185,6 +197,7 @@ fn pack_chunk(chunk: &mut [Record]) {
     let block = Arc::new(Block {
         lz4: lz4_flex::block::compress(text.as_bytes()).into_boxed_slice(),
         ends: ends.into_boxed_slice(),
+        trigrams: Bloom::of(text.as_bytes()),
     });
     for (slot, r) in chunk.iter_mut().enumerate() {
         r.raw = Raw(Repr::Packed {
@@ -205,7 +218,7 @@ pub fn held_bytes<'a>(raws: impl Iterator<Item = &'a Raw>) -> usize {
             Repr::Packed { block, .. } => {
                 let ptr = Arc::as_ptr(block);
                 if last != Some(ptr) {
-                    total += block.lz4.len() + block.ends.len() * 4;
+                    total += block.lz4.len() + block.ends.len() * 4 + block.trigrams.size();
                     last = Some(ptr);
                 }
             }
@@ -240,8 +253,18 @@ mod tests {
         for i in (0..200).rev().chain(0..200).chain([5, 150, 6, 199, 0]) {
             assert_eq!(&*rs[i].raw.text(), texts[i].as_str(), "record {i}");
         }
+        let probe = Probe::of(b"get150\"").expect("probe");
+        assert!(rs[150].raw.may_hold(&probe), "its own block may hold it");
+        assert!(!rs[0].raw.may_hold(&probe), "another block cannot");
+        // Records of a realistic size take a fraction of their plain size, filter included.
+        let texts: Vec<String> = (0..640)
+            .map(|i| format!("{{\"eventName\":\"GetObject\",\"n\":{i},\"userIdentity\":{{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::111122223333:assumed-role/deploy/{i}\"}},\"requestParameters\":{{\"bucketName\":\"acme-logs\",\"key\":\"2026/12/06/{i}.json.gz\"}},\"userAgent\":\"aws-cli/2.15.0 Python/3.11.6 Linux/6.1 exe/x86_64\"}}"))
+            .collect();
+        let mut rs = records(&texts);
+        pack(&mut rs);
         let plain: usize = texts.iter().map(String::len).sum();
-        assert!(held_bytes(rs.iter().map(|r| &r.raw)) < plain);
+        let held = held_bytes(rs.iter().map(|r| &r.raw));
+        assert!(held * 2 < plain, "{held} of {plain} bytes");
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! went, and the saved investigations for the picker. The database (`db`) and its thread
 //! (`saver`) are the impure side; the app imports only this.
 
-
 /// One investigation, as listed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Summary {
