@@ -54,10 +54,17 @@ fn main() {
         .get(3)
         .cloned()
         .unwrap_or_else(|| "deleteobject".into());
+    // An indicator pasted as free text: the access key of the event in the middle.
+    let key = store
+        .event(store.time_order()[store.len() / 2])
+        .identity
+        .access_key_id;
+    let key = store.text(key).to_string();
     let sessions = [
         ("an IP", format!("ip:{ip}")),
         ("a principal", principal),
         ("a free-text word", word),
+        ("an access key ID as free text", key),
         (
             "a compound expression",
             format!("event:Get* -error:none ip:{ip} | readonly:false region:eu-west-1"),

@@ -10,8 +10,13 @@ use crate::model::store::{EventIdx, Store};
 use crate::model::time::EventTime;
 use std::collections::BTreeSet;
 
-/// Events scanned per work slice: a few milliseconds, so keys are read between slices.
+/// Events scanned per work slice at first. Slices then grow or shrink to take about
+/// `SLICE_TARGET`, so keys are read between them whatever a test costs: a column test takes
+/// nanoseconds per event, free text over packed raw records (`model::raw`) microseconds.
 const SLICE: usize = 1 << 16;
+const SLICE_MIN: usize = 1 << 13;
+const SLICE_MAX: usize = 1 << 19;
+const SLICE_TARGET: std::time::Duration = std::time::Duration::from_millis(8);
 
 #[derive(Default)]
 pub struct FilterState {
@@ -30,6 +35,8 @@ pub struct FilterState {
     job: Option<Job>,
     /// `Store::names_learned` when new events were last absorbed.
     names_seen: usize,
+    /// Events per work slice, adapted to the running scan (0 until the first slice).
+    slice: usize,
 }
 
 struct Job {
@@ -139,7 +146,13 @@ impl FilterState {
         let Some(job) = self.job.as_mut() else {
             return false;
         };
-        job.scan.step(store, &job.compiled, SLICE);
+        let slice = match self.slice {
+            0 => SLICE,
+            n => n,
+        };
+        let started = std::time::Instant::now();
+        job.scan.step(store, &job.compiled, slice);
+        self.slice = adapt(slice, started.elapsed());
         if !job.scan.is_done() {
             return false;
         }
@@ -203,5 +216,29 @@ impl FilterState {
         merged.extend(a);
         merged.extend(b);
         *rows = merged;
+    }
+}
+
+/// The next slice's size: scaled so it takes about `SLICE_TARGET`, within bounds, never
+/// changing by more than 4× at once (one slow slice, a page fault storm, must not collapse it).
+fn adapt(slice: usize, took: std::time::Duration) -> usize {
+    let took = took.as_micros().max(1);
+    let target = SLICE_TARGET.as_micros();
+    let scaled = (slice as u128 * target / took).clamp(slice as u128 / 4, slice as u128 * 4);
+    (scaled as usize).clamp(SLICE_MIN, SLICE_MAX)
+}
+
+#[cfg(test)]
+mod slice_tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn slices_shrink_when_slow_and_grow_when_fast_within_bounds() {
+        assert_eq!(adapt(1 << 16, Duration::from_millis(16)), 1 << 15);
+        assert_eq!(adapt(1 << 16, Duration::from_millis(400)), 1 << 14);
+        assert_eq!(adapt(1 << 16, Duration::from_millis(2)), 1 << 18);
+        assert_eq!(adapt(SLICE_MIN, Duration::from_secs(1)), SLICE_MIN);
+        assert_eq!(adapt(SLICE_MAX, Duration::ZERO), SLICE_MAX);
     }
 }

@@ -22,7 +22,8 @@ enum Mode {
         wanted: Option<Vec<u64>>,
         found: Vec<u64>,
     },
-    /// A short candidate list, visited as given.
+    /// A short candidate list, visited in storage order: neighbours in storage share a packed
+    /// block of raw records (`model::raw`), which is then inflated once, not once per visit.
     List {
         candidates: Vec<EventIdx>,
         found: Vec<EventIdx>,
@@ -34,14 +35,17 @@ impl Scan {
     pub(crate) fn new(store: &Store, candidates: Option<Vec<EventIdx>>) -> Scan {
         let n = store.len();
         match candidates {
-            Some(c) if c.len() < PARALLEL_MIN || c.len() * 8 < n => Scan {
-                next: 0,
-                total: c.len(),
-                mode: Mode::List {
-                    candidates: c,
-                    found: Vec::new(),
-                },
-            },
+            Some(mut c) if c.len() < PARALLEL_MIN || c.len() * 8 < n => {
+                c.sort_unstable();
+                Scan {
+                    next: 0,
+                    total: c.len(),
+                    mode: Mode::List {
+                        candidates: c,
+                        found: Vec::new(),
+                    },
+                }
+            }
             candidates => {
                 let wanted = candidates.filter(|c| c.len() < n).map(|c| {
                     let rank = store.time_rank();
@@ -114,7 +118,11 @@ impl Scan {
     /// The matching events, oldest first.
     pub(crate) fn finish(self, store: &Store) -> Vec<EventIdx> {
         match self.mode {
-            Mode::List { found, .. } => found,
+            Mode::List { mut found, .. } => {
+                let rank = store.time_rank();
+                found.sort_unstable_by_key(|&i| rank.get(i as usize).copied().unwrap_or(u32::MAX));
+                found
+            }
             Mode::Storage { found, .. } => {
                 let order = store.time_order();
                 let mut out = Vec::new();
