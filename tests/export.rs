@@ -1,6 +1,9 @@
 //! Evidence export: the provenance header, the digest, and every format's body, on hand-written
 //! records whose strings were chosen by an attacker.
 
+#[path = "export/packed_raw.rs"]
+mod packed_raw;
+
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::sync::Arc;

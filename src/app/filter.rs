@@ -10,10 +10,11 @@ use crate::model::store::{EventIdx, Store};
 use crate::model::time::EventTime;
 use std::collections::BTreeSet;
 
-/// Events scanned per work slice at first. Slices then grow or shrink to take about
-/// `SLICE_TARGET`, so keys are read between them whatever a test costs: a column test takes
-/// nanoseconds per event, free text over packed raw records (`model::raw`) microseconds.
-const SLICE: usize = 1 << 16;
+/// Events scanned in a new scan's first slice. Slices then grow (at most 4× a slice) or shrink
+/// to take about `SLICE_TARGET`, so keys are read between them whatever a test costs: a column
+/// test takes nanoseconds per event, free text over packed raw records (`model::raw`)
+/// microseconds. Every scan starts small again: the last filter's pace says nothing of this one.
+const SLICE: usize = 1 << 14;
 const SLICE_MIN: usize = 1 << 13;
 const SLICE_MAX: usize = 1 << 19;
 const SLICE_TARGET: std::time::Duration = std::time::Duration::from_millis(8);
@@ -35,7 +36,7 @@ pub struct FilterState {
     job: Option<Job>,
     /// `Store::names_learned` when new events were last absorbed.
     names_seen: usize,
-    /// Events per work slice, adapted to the running scan (0 until the first slice).
+    /// Events per work slice, adapted to the running scan.
     slice: usize,
 }
 
@@ -137,6 +138,7 @@ impl FilterState {
                 _ => None,
             };
             let scan = compiled.scan(store, candidates);
+            self.slice = SLICE;
             self.job = Some(Job {
                 effective,
                 compiled,
@@ -146,10 +148,7 @@ impl FilterState {
         let Some(job) = self.job.as_mut() else {
             return false;
         };
-        let slice = match self.slice {
-            0 => SLICE,
-            n => n,
-        };
+        let slice = self.slice.max(SLICE_MIN);
         let started = std::time::Instant::now();
         job.scan.step(store, &job.compiled, slice);
         self.slice = adapt(slice, started.elapsed());

@@ -6,8 +6,13 @@
 use super::compile::Matcher;
 use crate::model::store::{EventIdx, Store};
 
-/// Below this many events one thread is faster than starting more.
-const PARALLEL_MIN: usize = 50_000;
+/// Below this many events one thread is faster than starting more (a scoped thread costs tens
+/// of microseconds; the UI's first slices are 16,384 events).
+const PARALLEL_MIN: usize = 16_384;
+
+/// Candidate lists shorter than this (or than an eighth of the store) are visited as a list;
+/// longer ones as bits over a scan of every event.
+const LIST_MAX: usize = 50_000;
 
 pub(crate) struct Scan {
     mode: Mode,
@@ -35,7 +40,7 @@ impl Scan {
     pub(crate) fn new(store: &Store, candidates: Option<Vec<EventIdx>>) -> Scan {
         let n = store.len();
         match candidates {
-            Some(mut c) if c.len() < PARALLEL_MIN || c.len() * 8 < n => {
+            Some(mut c) if c.len() < LIST_MAX || c.len() * 8 < n => {
                 c.sort_unstable();
                 Scan {
                     next: 0,

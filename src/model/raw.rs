@@ -127,6 +127,11 @@ impl Raw {
         }
     }
 
+    /// Held in a compressed block (loaded from files, downloads or a saved investigation).
+    pub fn is_packed(&self) -> bool {
+        matches!(self.0, Repr::Packed { .. })
+    }
+
     /// No raw JSON kept (headless loads drop it for records with an eventID).
     pub fn is_empty(&self) -> bool {
         match &self.0 {
