@@ -46,14 +46,26 @@ pub struct Block {
 
 /// A record's text, borrowed from its inflated block (or its own plain text).
 pub struct RawText {
-    whole: Arc<str>,
+    whole: Whole,
     range: Range<usize>,
+}
+
+/// What a `RawText` is a part of.
+enum Whole {
+    Plain(Arc<str>),
+    /// A block's inflated text. A `String` behind the `Arc`, not a `str`: the per-thread cache
+    /// inflates the next block into the same buffer when no `RawText` holds it any more.
+    Block(Arc<String>),
 }
 
 impl Deref for RawText {
     type Target = str;
     fn deref(&self) -> &str {
-        self.whole.get(self.range.clone()).unwrap_or("")
+        let whole: &str = match &self.whole {
+            Whole::Plain(text) => text,
+            Whole::Block(text) => text,
+        };
+        whole.get(self.range.clone()).unwrap_or("")
     }
 }
 
@@ -91,7 +103,7 @@ impl Eq for Raw {}
 
 thread_local! {
     /// The block this thread inflated last, with its text.
-    static INFLATED: RefCell<Option<(Arc<Block>, Arc<str>)>> = const { RefCell::new(None) };
+    static INFLATED: RefCell<Option<(Arc<Block>, Arc<String>)>> = const { RefCell::new(None) };
 }
 
 impl Raw {
@@ -100,7 +112,7 @@ impl Raw {
         match &self.0 {
             Repr::Plain(text) => RawText {
                 range: 0..text.len(),
-                whole: text.clone(),
+                whole: Whole::Plain(text.clone()),
             },
             Repr::Packed { block, slot } => {
                 let whole = inflated(block);
@@ -111,7 +123,7 @@ impl Raw {
                 };
                 let end = block.ends.get(slot).copied().unwrap_or(0) as usize;
                 RawText {
-                    whole,
+                    whole: Whole::Block(whole),
                     range: start..end.max(start),
                 }
             }
@@ -142,7 +154,7 @@ impl Raw {
 }
 
 /// The inflated text of `block`, from this thread's last block when it is the same one.
-fn inflated(block: &Arc<Block>) -> Arc<str> {
+fn inflated(block: &Arc<Block>) -> Arc<String> {
     INFLATED.with(|cell| {
         let mut last = cell.borrow_mut();
         if let Some((held, text)) = last.as_ref() {
@@ -150,22 +162,30 @@ fn inflated(block: &Arc<Block>) -> Arc<str> {
                 return text.clone();
             }
         }
-        let text = block.inflate();
+        // The last block's buffer, when nothing else holds it: a scan then inflates block after
+        // block without allocating.
+        let buffer = last
+            .take()
+            .and_then(|(_, text)| Arc::try_unwrap(text).ok())
+            .unwrap_or_default();
+        let text = Arc::new(block.inflate_into(buffer));
         *last = Some((block.clone(), text.clone()));
         text
     })
 }
 
 impl Block {
-    fn inflate(&self) -> Arc<str> {
+    fn inflate_into(&self, buffer: String) -> String {
         let size = self.ends.last().copied().unwrap_or(0) as usize;
+        let mut bytes = buffer.into_bytes();
+        bytes.clear();
+        bytes.resize(size, 0);
         // The block was compressed here from valid UTF-8: an error would be a bug (or memory
         // corruption), and an empty text is the honest answer then, not a panic.
-        lz4_flex::block::decompress(&self.lz4, size)
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-            .map(Arc::from)
-            .unwrap_or_default()
+        match lz4_flex::block::decompress_into(&self.lz4, &mut bytes) {
+            Ok(n) if n == size => String::from_utf8(bytes).unwrap_or_default(),
+            _ => String::new(),
+        }
     }
 }
 
@@ -258,6 +278,11 @@ mod tests {
         for i in (0..200).rev().chain(0..200).chain([5, 150, 6, 199, 0]) {
             assert_eq!(&*rs[i].raw.text(), texts[i].as_str(), "record {i}");
         }
+        // A text still held keeps its block's buffer: the next block inflates elsewhere.
+        let held = rs[0].raw.text();
+        assert_eq!(&*rs[100].raw.text(), texts[100].as_str());
+        assert_eq!(&*rs[1].raw.text(), texts[1].as_str());
+        assert_eq!(&*held, texts[0].as_str());
         let probe = Probe::of(b"get150\"").expect("probe");
         assert!(rs[150].raw.may_hold(&probe), "its own block may hold it");
         assert!(!rs[0].raw.may_hold(&probe), "another block cannot");
