@@ -11,7 +11,6 @@ use std::cell::RefCell;
 use std::ops::{Deref, Range};
 use std::sync::Arc;
 
-use super::record::Record;
 use super::trigrams::{Bloom, Probe};
 
 /// Records per block: large enough for LZ4 to find the repeated keys of neighbouring records
@@ -189,11 +188,12 @@ impl Block {
     }
 }
 
-/// Packs the plain raw JSON of `records` into blocks of `PER_BLOCK`, in order. Records whose
-/// raw JSON was dropped stay as they are.
-pub fn pack(records: &mut [Record]) {
-    for run in records.chunk_by_mut(|a, b| a.raw.is_packable() == b.raw.is_packable()) {
-        if !run.first().is_some_and(|r| r.raw.is_packable()) {
+/// Packs plain raw JSON into blocks of `PER_BLOCK`, in order (`records.iter_mut().map(|r| &mut
+/// r.raw)`). Records whose raw JSON was dropped stay as they are.
+pub fn pack<'a>(raws: impl IntoIterator<Item = &'a mut Raw>) {
+    let mut raws: Vec<&mut Raw> = raws.into_iter().collect();
+    for run in raws.chunk_by_mut(|a, b| a.is_packable() == b.is_packable()) {
+        if !run.first().is_some_and(|r| r.is_packable()) {
             continue;
         }
         for chunk in run.chunks_mut(PER_BLOCK) {
@@ -208,11 +208,11 @@ impl Raw {
     }
 }
 
-fn pack_chunk(chunk: &mut [Record]) {
-    let mut text = String::with_capacity(chunk.iter().map(|r| r.raw.text().len()).sum());
+fn pack_chunk(chunk: &mut [&mut Raw]) {
+    let mut text = String::with_capacity(chunk.iter().map(|r| r.text().len()).sum());
     let mut ends = Vec::with_capacity(chunk.len());
     for r in chunk.iter() {
-        text.push_str(&r.raw.text());
+        text.push_str(&r.text());
         // A block holds at most 64 records of at most a few MB each: far below u32::MAX.
         ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
     }
@@ -225,7 +225,7 @@ fn pack_chunk(chunk: &mut [Record]) {
         trigrams: Bloom::of(text.as_bytes()),
     });
     for (slot, r) in chunk.iter_mut().enumerate() {
-        r.raw = Raw(Repr::Packed {
+        **r = Raw(Repr::Packed {
             block: block.clone(),
             slot: slot as u32,
         });
@@ -256,14 +256,22 @@ pub fn held_bytes<'a>(raws: impl Iterator<Item = &'a Raw>) -> usize {
 mod tests {
     use super::*;
 
-    fn records(texts: &[String]) -> Vec<Record> {
+    /// Records as the loaders hold them: one raw text each.
+    struct Rec {
+        raw: Raw,
+    }
+
+    fn records(texts: &[String]) -> Vec<Rec> {
         texts
             .iter()
-            .map(|t| Record {
+            .map(|t| Rec {
                 raw: Raw::from(t.as_str()),
-                ..Record::default()
             })
             .collect()
+    }
+
+    fn pack_all(rs: &mut [Rec]) {
+        pack(rs.iter_mut().map(|r| &mut r.raw));
     }
 
     #[test]
@@ -272,7 +280,7 @@ mod tests {
             .map(|i| format!("{{\"eventName\":\"Get{i}\",\"n\":{i},\"s\":\"é✓\u{1b}\"}}"))
             .collect();
         let mut rs = records(&texts);
-        pack(&mut rs);
+        pack_all(&mut rs);
         assert!(rs.iter().all(|r| matches!(r.raw.0, Repr::Packed { .. })));
         // Read in and out of order: the per-thread block must never answer for another block.
         for i in (0..200).rev().chain(0..200).chain([5, 150, 6, 199, 0]) {
@@ -291,7 +299,7 @@ mod tests {
             .map(|i| format!("{{\"eventName\":\"GetObject\",\"n\":{i},\"userIdentity\":{{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::111122223333:assumed-role/deploy/{i}\"}},\"requestParameters\":{{\"bucketName\":\"acme-logs\",\"key\":\"2026/12/06/{i}.json.gz\"}},\"userAgent\":\"aws-cli/2.15.0 Python/3.11.6 Linux/6.1 exe/x86_64\"}}"))
             .collect();
         let mut rs = records(&texts);
-        pack(&mut rs);
+        pack_all(&mut rs);
         let plain: usize = texts.iter().map(String::len).sum();
         let held = held_bytes(rs.iter().map(|r| &r.raw));
         assert!(held * 2 < plain, "{held} of {plain} bytes");
@@ -300,7 +308,7 @@ mod tests {
     #[test]
     fn dropped_raw_stays_empty_and_breaks_runs() {
         let mut rs = records(&["{\"a\":1}".into(), String::new(), "{\"b\":2}".into()]);
-        pack(&mut rs);
+        pack_all(&mut rs);
         assert_eq!(&*rs[0].raw.text(), "{\"a\":1}");
         assert!(rs[1].raw.is_empty());
         assert_eq!(&*rs[1].raw.text(), "");

@@ -379,7 +379,7 @@ impl Streamer<'_> {
         if !self.records.is_empty() {
             let mut r = std::mem::take(&mut self.records);
             if self.keep_raw {
-                crate::model::raw::pack(&mut r);
+                crate::model::raw::pack(r.iter_mut().map(|rec| &mut rec.raw));
             }
             if !self.tx.blocking_send(JobMsg::Records(r)) {
                 return false;
