@@ -37,7 +37,10 @@ impl Needle {
         if self.probe.as_ref().is_some_and(|p| !raw.may_hold(p)) {
             return false;
         }
-        self.matches(&raw.text())
+        match self.ascii {
+            true => raw.with_bytes(|hay| self.matches_ascii(hay)),
+            false => self.matches(&raw.text()),
+        }
     }
 
     pub fn matches(&self, haystack: &str) -> bool {
@@ -53,7 +56,15 @@ impl Needle {
             }
             return haystack.to_lowercase().contains(&self.text);
         }
-        let hay = haystack.as_bytes();
+        self.matches_ascii(haystack.as_bytes())
+    }
+
+    /// `matches` for an ASCII needle, on bytes: any byte outside ASCII in `hay` is part of a
+    /// character the needle cannot match.
+    fn matches_ascii(&self, hay: &[u8]) -> bool {
+        if self.lower.is_empty() {
+            return true;
+        }
         let (n, k) = (self.lower.len(), self.pivot);
         let b = self.lower[k];
         let upper = b.to_ascii_uppercase();

@@ -103,6 +103,9 @@ impl Eq for Raw {}
 thread_local! {
     /// The block this thread inflated last, with its text.
     static INFLATED: RefCell<Option<(Arc<Block>, Arc<String>)>> = const { RefCell::new(None) };
+    /// The block this thread's scans inflated last, as bytes: free text searches bytes, so it
+    /// skips the UTF-8 check a `str` needs (measured here about as costly as inflating).
+    static SCANNED: RefCell<Option<(Arc<Block>, Vec<u8>)>> = const { RefCell::new(None) };
 }
 
 impl Raw {
@@ -113,20 +116,34 @@ impl Raw {
                 range: 0..text.len(),
                 whole: Whole::Plain(text.clone()),
             },
-            Repr::Packed { block, slot } => {
-                let whole = inflated(block);
-                let slot = *slot as usize;
-                let start = match slot {
-                    0 => 0,
-                    _ => block.ends.get(slot - 1).copied().unwrap_or(0) as usize,
-                };
-                let end = block.ends.get(slot).copied().unwrap_or(0) as usize;
-                RawText {
-                    whole: Whole::Block(whole),
-                    range: start..end.max(start),
-                }
-            }
+            Repr::Packed { block, slot } => RawText {
+                whole: Whole::Block(inflated(block)),
+                range: block.slot_range(*slot),
+            },
         }
+    }
+
+    /// Calls `f` with the record's JSON as bytes (UTF-8, not checked again): for scans, which
+    /// read every record and only search bytes.
+    pub fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
+        let (block, slot) = match &self.0 {
+            Repr::Plain(text) => return f(text.as_bytes()),
+            Repr::Packed { block, slot } => (block, *slot),
+        };
+        let range = block.slot_range(slot);
+        SCANNED.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut last) => {
+                let same = matches!(last.as_ref(), Some((held, _)) if Arc::ptr_eq(held, block));
+                if !same {
+                    let buffer = last.take().map(|(_, b)| b).unwrap_or_default();
+                    *last = Some((block.clone(), block.inflate_bytes(buffer)));
+                }
+                let bytes = last.as_ref().map_or(&[][..], |(_, b)| b.as_slice());
+                f(bytes.get(range).unwrap_or(&[]))
+            }
+            // Called from inside `f` (no caller does): inflate a copy rather than panic.
+            Err(_) => f(block.inflate_bytes(Vec::new()).get(range).unwrap_or(&[])),
+        })
     }
 
     /// False only when the record surely lacks one of the probe's trigrams (without
@@ -175,16 +192,31 @@ fn inflated(block: &Arc<Block>) -> Arc<String> {
 
 impl Block {
     fn inflate_into(&self, buffer: String) -> String {
+        String::from_utf8(self.inflate_bytes(buffer.into_bytes())).unwrap_or_default()
+    }
+
+    /// The block's text as bytes, inflated into `buffer`'s allocation.
+    fn inflate_bytes(&self, mut bytes: Vec<u8>) -> Vec<u8> {
         let size = self.ends.last().copied().unwrap_or(0) as usize;
-        let mut bytes = buffer.into_bytes();
         bytes.clear();
         bytes.resize(size, 0);
         // The block was compressed here from valid UTF-8: an error would be a bug (or memory
         // corruption), and an empty text is the honest answer then, not a panic.
         match lz4_flex::block::decompress_into(&self.lz4, &mut bytes) {
-            Ok(n) if n == size => String::from_utf8(bytes).unwrap_or_default(),
-            _ => String::new(),
+            Ok(n) if n == size => bytes,
+            _ => Vec::new(),
         }
+    }
+
+    /// Where record `slot` lies in the inflated text.
+    fn slot_range(&self, slot: u32) -> Range<usize> {
+        let slot = slot as usize;
+        let start = match slot {
+            0 => 0,
+            _ => self.ends.get(slot - 1).copied().unwrap_or(0) as usize,
+        };
+        let end = self.ends.get(slot).copied().unwrap_or(0) as usize;
+        start..end.max(start)
     }
 }
 
@@ -285,6 +317,12 @@ mod tests {
         // Read in and out of order: the per-thread block must never answer for another block.
         for i in (0..200).rev().chain(0..200).chain([5, 150, 6, 199, 0]) {
             assert_eq!(&*rs[i].raw.text(), texts[i].as_str(), "record {i}");
+        }
+        // Scans read the same bytes, in and out of order.
+        for i in (0..200).rev().chain([3, 130, 4]) {
+            rs[i]
+                .raw
+                .with_bytes(|b| assert_eq!(b, texts[i].as_bytes(), "record {i}"));
         }
         // A text still held keeps its block's buffer: the next block inflates elsewhere.
         let held = rs[0].raw.text();
