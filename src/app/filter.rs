@@ -15,7 +15,8 @@ use std::collections::BTreeSet;
 /// test takes nanoseconds per event, free text over packed raw records (`model::raw`)
 /// microseconds. Every scan starts small again: the last filter's pace says nothing of this one.
 const SLICE: usize = 1 << 14;
-const SLICE_MIN: usize = 1 << 13;
+/// Not below `filter::run`'s PARALLEL_MIN, so a slow scan keeps every core.
+const SLICE_MIN: usize = 1 << 14;
 const SLICE_MAX: usize = 1 << 19;
 const SLICE_TARGET: std::time::Duration = std::time::Duration::from_millis(8);
 

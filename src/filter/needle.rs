@@ -23,7 +23,9 @@ impl Needle {
             .min_by_key(|&i| commonness(lower[i]))
             .unwrap_or(0);
         Needle {
-            probe: Probe::of(&lower),
+            // Only for ASCII text: a non-ASCII letter may lowercase to ASCII (the Kelvin sign
+            // to `k`), and the blocks' filters hold the records' bytes, not their lowercase.
+            probe: text.is_ascii().then(|| Probe::of(&lower)).flatten(),
             ascii: text.is_ascii(),
             lower,
             pivot,
@@ -141,6 +143,13 @@ mod tests {
             assert_eq!(Needle::new(needle).matches(hay), want, "{needle}");
         }
         assert!(Needle::new("élan").matches("un ÉLAN vital"));
+        // A letter that lowercases to ASCII, in a packed block whose filter never saw `kkk`.
+        let mut raws = vec![crate::model::raw::Raw::from(
+            "{\"note\":\"\u{212a}\u{212a}\u{212a}\"}",
+        )];
+        crate::model::raw::pack(raws.iter_mut());
+        assert!(raws[0].is_packed());
+        assert!(Needle::new("\u{212a}\u{212a}\u{212a}").matches_raw(&raws[0]));
         assert!(!Needle::new("x").matches(""));
     }
 
