@@ -144,7 +144,7 @@ mod tests {
         }
         assert!(Needle::new("élan").matches("un ÉLAN vital"));
         // A letter that lowercases to ASCII, in a packed block whose filter never saw `kkk`.
-        let mut raws = vec![crate::model::raw::Raw::from(
+        let mut raws = [crate::model::raw::Raw::from(
             "{\"note\":\"\u{212a}\u{212a}\u{212a}\"}",
         )];
         crate::model::raw::pack(raws.iter_mut());
