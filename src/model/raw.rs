@@ -264,29 +264,28 @@ fn pack_chunk(chunk: &mut [&mut Raw]) {
     }
 }
 
-/// Bytes held for raw JSON by these records, counting each block once (for the memory
-/// figures in BENCHMARKS.md and the tests).
-pub fn held_bytes<'a>(raws: impl Iterator<Item = &'a Raw>) -> usize {
-    let mut last: Option<*const Block> = None;
-    let mut total = 0;
-    for raw in raws {
-        match &raw.0 {
-            Repr::Plain(text) => total += text.len(),
-            Repr::Packed { block, .. } => {
-                let ptr = Arc::as_ptr(block);
-                if last != Some(ptr) {
-                    total += block.lz4.len() + block.ends.len() * 4 + block.trigrams.size();
-                    last = Some(ptr);
-                }
-            }
-        }
-    }
-    total
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Bytes held for raw JSON by these records, counting each block once.
+    fn held_bytes<'a>(raws: impl Iterator<Item = &'a Raw>) -> usize {
+        let mut last: Option<*const Block> = None;
+        let mut total = 0;
+        for raw in raws {
+            match &raw.0 {
+                Repr::Plain(text) => total += text.len(),
+                Repr::Packed { block, .. } => {
+                    let ptr = Arc::as_ptr(block);
+                    if last != Some(ptr) {
+                        total += block.lz4.len() + block.ends.len() * 4 + block.trigrams.size();
+                        last = Some(ptr);
+                    }
+                }
+            }
+        }
+        total
+    }
 
     /// Records as the loaders hold them: one raw text each.
     struct Rec {
