@@ -13,8 +13,9 @@ use std::collections::BTreeSet;
 /// Events scanned in a new scan's first slice. Slices then grow (at most 4× a slice) or shrink
 /// to take about `SLICE_TARGET`, so keys are read between them whatever a test costs: a column
 /// test takes nanoseconds per event, free text over packed raw records (`model::raw`)
-/// microseconds. Every scan starts small again: the last filter's pace says nothing of this one.
-const SLICE: usize = 1 << 14;
+/// microseconds. Every scan starts at this size again (a store smaller than it is searched in one
+/// slice, as before slices were timed): the last filter's pace says nothing of this one.
+const SLICE: usize = 1 << 16;
 /// Not below `filter::run`'s PARALLEL_MIN, so a slow scan keeps every core.
 const SLICE_MIN: usize = 1 << 14;
 const SLICE_MAX: usize = 1 << 19;
