@@ -10,7 +10,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer};
 use trailscope::athena::plan::plan;
 use trailscope::athena::pushdown::condition;
-use trailscope::athena::sql::{events_query, Scope, Table};
+use trailscope::athena::sql::{events_query, Partitioned, Scope, Table};
 use trailscope::filter::field::Field;
 use trailscope::filter::{parse, Expr};
 use trailscope::model::time::EventTime;
@@ -231,7 +231,13 @@ fn every_events_query_has_its_partition_predicate() -> Result<(), String> {
             EventTime::UNKNOWN,
         );
         for (s, scoped) in [(&Scope::default(), false), (&scope, true)] {
-            let statement = events_query(&table()?, p.window, s, p.condition.as_deref())?;
+            let statement = events_query(
+                &table()?,
+                p.window,
+                s,
+                p.condition.as_deref(),
+                Partitioned::ByAccountRegionDay,
+            )?;
             assert!(statement.contains("WHERE \"timestamp\" BETWEEN '2026/11/20' AND '2026/11/21'"));
             assert_shape(&statement, scoped, p.condition.is_some())?;
         }
@@ -273,7 +279,7 @@ proptest! {
         let field = FIELDS[f];
         let expr = Expr::Field { field, value: value.clone(), exact: true };
         let cond = condition(&expr).map_err(TestCaseError::fail)?;
-        let statement = events_query(&table().map_err(TestCaseError::fail)?, window(), &Scope::default(), Some(&cond))
+        let statement = events_query(&table().map_err(TestCaseError::fail)?, window(), &Scope::default(), Some(&cond), Partitioned::ByAccountRegionDay)
             .map_err(TestCaseError::fail)?;
         assert_shape(&statement, false, true).map_err(TestCaseError::fail)?;
         let lits = literals(&statement);
@@ -292,7 +298,7 @@ proptest! {
         prop_assume!(!value.is_empty());
         let expr = Expr::Field { field: Field::UserAgent, value: value.clone(), exact: false };
         let cond = condition(&expr).map_err(TestCaseError::fail)?;
-        let statement = events_query(&table().map_err(TestCaseError::fail)?, window(), &Scope::default(), Some(&cond))
+        let statement = events_query(&table().map_err(TestCaseError::fail)?, window(), &Scope::default(), Some(&cond), Partitioned::ByAccountRegionDay)
             .map_err(TestCaseError::fail)?;
         assert_shape(&statement, false, true).map_err(TestCaseError::fail)?;
         let lits = literals(&statement);

@@ -3,13 +3,17 @@
 //! `layout` reads the table's shape from a bucket's region folders, `table` is the table (its
 //! columns and the CREATE statement with partition projection), `sql` writes the partition
 //! predicate and the events query, `pushdown` turns a filter into a condition, and `plan`
-//! splits a filter into what Athena is asked and what stays here. Listing the bucket for
-//! `layout` is the S3 source's (`source::s3::survey`); the SDK client, the fake's Athena and
-//! the app's side come later.
+//! splits a filter into what Athena is asked and what stays here, `rows` rebuilds records
+//! from result rows. Listing the bucket for `layout` is the S3 source's
+//! (`source::s3::survey`). `client` runs a statement through the SDK.
 
+pub mod client;
+pub mod cost;
+mod errors;
 pub mod layout;
 pub mod names;
 pub mod plan;
 pub mod pushdown;
+pub mod rows;
 pub mod sql;
 pub mod table;

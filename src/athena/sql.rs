@@ -118,6 +118,31 @@ pub fn select_list() -> String {
     items.join(",\n  ")
 }
 
+/// Whether a table is partitioned the way `table::create_table` makes it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Partitioned {
+    /// `account`, `region`, `timestamp` (projected or added).
+    ByAccountRegionDay,
+    /// No partitions (the CloudTrail console's table): every statement reads every file.
+    No,
+}
+
+/// The scope as plain column conditions, for a table without partitions (they narrow the
+/// rows, not what is read).
+fn scope_columns(scope: &Scope) -> String {
+    let mut sql = String::new();
+    for (column, values) in [
+        ("recipientaccountid", &scope.accounts),
+        ("awsregion", &scope.regions),
+    ] {
+        if !values.is_empty() {
+            let list: Vec<String> = values.iter().map(|v| literal(v)).collect();
+            let _ = write!(sql, "\n  AND {column} IN ({})", list.join(", "));
+        }
+    }
+    sql
+}
+
 /// `SELECT <every column> FROM "db"."table" WHERE <partitions> AND <window> [AND (condition)]`.
 /// No ORDER BY: the store orders events itself, and sorting an organization's window would
 /// make Athena hold every row before returning the first.
@@ -126,14 +151,23 @@ pub fn events_query(
     window: Window,
     scope: &Scope,
     condition: Option<&str>,
+    partitioned: Partitioned,
 ) -> Result<String, String> {
     let mut sql = format!(
-        "SELECT\n  {}\nFROM {}\nWHERE {}\n  AND {}",
+        "SELECT\n  {}\nFROM {}\nWHERE ",
         select_list(),
-        table.as_sql(),
-        partition_predicate(window, scope)?,
-        time_bounds(window)?
+        table.as_sql()
     );
+    match partitioned {
+        Partitioned::ByAccountRegionDay => {
+            let _ = write!(sql, "{}\n  AND ", partition_predicate(window, scope)?);
+            sql.push_str(&time_bounds(window)?);
+        }
+        Partitioned::No => {
+            sql.push_str(&time_bounds(window)?);
+            sql.push_str(&scope_columns(scope));
+        }
+    }
     if let Some(c) = condition {
         let _ = write!(sql, "\n  AND ({c})");
     }
@@ -182,8 +216,14 @@ mod tests {
         let table = Table::new("trailscope", "cloudtrail_org");
         let table = table.unwrap_or_else(|_| Table(String::new()));
         let w = window("2026-11-20T09:00:00Z", "2026-11-20T12:00:00Z");
-        let sql = events_query(&table, w, &Scope::default(), Some("eventname = 'x'"))
-            .unwrap_or_else(|e| e);
+        let sql = events_query(
+            &table,
+            w,
+            &Scope::default(),
+            Some("eventname = 'x'"),
+            Partitioned::ByAccountRegionDay,
+        )
+        .unwrap_or_else(|e| e);
         assert!(sql.starts_with("SELECT\n  eventversion,\n  json_format(CAST(useridentity AS JSON)) AS useridentity,\n  eventtime,"), "{sql}");
         assert!(sql.contains("\nFROM \"trailscope\".\"cloudtrail_org\"\nWHERE \"timestamp\" BETWEEN '2026/11/20' AND '2026/11/20'\n  AND try(from_iso8601_timestamp(eventtime)) >= from_iso8601_timestamp('2026-11-20T09:00:00.000Z') AND try(from_iso8601_timestamp(eventtime)) < from_iso8601_timestamp('2026-11-20T12:00:00.000Z')\n  AND (eventname = 'x')"), "{sql}");
         assert!(Table::new("db", "Bad-Name").is_err());

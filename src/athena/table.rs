@@ -42,8 +42,9 @@ const fn col(name: &'static str, hive_type: &'static str, kind: Kind) -> Column 
 
 /// AWS's columns, in AWS's order. Three `useridentity` fields AWS's example leaves out are
 /// added because trailscope reads them (`identityprovider` names a SAML or web identity
-/// principal, `credentialid`, `sessioncontext.sourceidentity`); the JSON SerDe leaves a field
-/// a record lacks NULL, so an extra field costs nothing.
+/// principal, `credentialid`, `sessioncontext.sourceidentity`), and `managementevent` (what
+/// tells management from data events); the JSON SerDe leaves a field a record lacks NULL, so
+/// an extra field costs nothing.
 pub const COLUMNS: &[Column] = &[
     col("eventversion", "STRING", Kind::Text),
     col(
@@ -78,6 +79,7 @@ pub const COLUMNS: &[Column] = &[
     col("vpcendpointid", "STRING", Kind::Text),
     col("vpcendpointaccountid", "STRING", Kind::Text),
     col("eventcategory", "STRING", Kind::Text),
+    col("managementevent", "STRING", Kind::Text),
     col(
         "addendum",
         "STRUCT<\n    reason: STRING,\n    updatedfields: STRING,\n    originalrequestid: STRING,\n    originaleventid: STRING>",

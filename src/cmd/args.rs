@@ -334,6 +334,50 @@ pub struct QueryArgs {
 
     #[command(flatten)]
     pub lake: LakeArgs,
+
+    #[command(flatten)]
+    pub athena: AthenaArgs,
+}
+
+/// Querying an organization's trail through Athena (the window, accounts, regions, profile
+/// and region are LookupArgs': --since/--from/--to, --accounts, --regions, --profile,
+/// --region).
+#[derive(Args, Debug, Clone, Default)]
+pub struct AthenaArgs {
+    /// Query Athena: the CloudTrail table DATABASE.TABLE over the trail's bucket (`trailscope
+    /// athena create-table s3://BUCKET` makes one). Billed by the bytes scanned ($5 per TB,
+    /// 10 MB at least per query): every statement trailscope writes reads only the window's
+    /// days (and --accounts, --regions) of a partitioned table.
+    #[arg(
+        long,
+        value_name = "DATABASE.TABLE",
+        conflicts_with_all = ["paths", "demo", "lake"]
+    )]
+    pub athena: Option<String>,
+
+    /// The Athena workgroup to run in.
+    #[arg(long, value_name = "NAME", default_value = "primary")]
+    pub workgroup: String,
+
+    /// Where Athena writes results (s3://BUCKET/PREFIX/), when the workgroup sets no location.
+    #[arg(long, value_name = "S3_URL")]
+    pub output_location: Option<String>,
+
+    /// Stop a query once it has scanned more than this (e.g. 500MB, 2GB; StopQueryExecution):
+    /// what it scanned until then is billed.
+    #[arg(long, value_name = "SIZE")]
+    pub max_scan: Option<String>,
+
+    /// Run on a table without partitions, which makes every statement read (and bill) the
+    /// whole trail.
+    #[arg(long)]
+    pub scan_all: bool,
+}
+
+impl AthenaArgs {
+    pub fn wanted(&self) -> bool {
+        self.athena.is_some()
+    }
 }
 
 /// Querying CloudTrail Lake instead of reading files (the window, profile and region are

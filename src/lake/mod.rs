@@ -7,7 +7,7 @@
 
 pub mod client;
 pub mod cost;
-mod errors;
+pub(crate) mod errors;
 pub mod pushdown;
 pub mod rows;
 pub mod runner;

@@ -120,6 +120,17 @@ impl FakeEndpoint {
 }
 
 impl FakeEndpoint {
+    /// Reads or sets the fake's state (its knobs, the calls it answered) while it serves.
+    pub fn with_fake<R>(&self, f: impl FnOnce(&mut trailscope_fake::FakeCloudTrail) -> R) -> R {
+        let mut fake = self
+            ._running
+            .shared
+            .fake
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&mut fake)
+    }
+
     /// LookupEvents calls the endpoint has answered (throttled ones included).
     pub fn lookup_calls(&self) -> usize {
         self._running

@@ -1,10 +1,10 @@
 //! Routes a signed POST to its service by the SigV4 credential scope, as AWS's endpoints are
 //! told apart by host: `cloudtrail` (LookupEvents, Lake), `sts` (awsQuery) and
-//! `organizations`. The scope's access key says who calls, hence which account's data it sees.
+//! `organizations` and `athena`. The scope's access key says who calls, hence which account's data it sees.
 
 use super::accounts::Expired;
 use super::lookup::TARGETS;
-use super::{lake, organizations, sts, FakeCloudTrail, Reply};
+use super::{athena, lake, organizations, sts, FakeCloudTrail, Reply};
 
 /// What a SigV4 credential scope says:
 /// `Credential=AKID/20261121/us-east-1/cloudtrail/aws4_request`.
@@ -63,13 +63,15 @@ impl FakeCloudTrail {
         match signed.service {
             // STS words its own errors (XML), an expired key's included.
             "sts" => return sts::handle(&mut self.accounts, signed.key, body, now_ms, clock_ms),
-            "cloudtrail" | "organizations" => {}
+            "cloudtrail" | "organizations" | "athena" => {}
             other => {
                 let other = trailscope::model::sanitize::visible(other);
                 return Reply::error(
                     400,
                     "UnknownOperationException",
-                    &format!("the fake serves cloudtrail, sts and organizations, not {other}"),
+                    &format!(
+                        "the fake serves cloudtrail, sts, organizations and athena, not {other}"
+                    ),
                 );
             }
         }
@@ -79,6 +81,16 @@ impl FakeCloudTrail {
         };
         if signed.service == "organizations" {
             return organizations::handle(&self.accounts, &caller, target, body);
+        }
+        if signed.service == "athena" {
+            return match target.and_then(athena::operation) {
+                Some(op) => self.athena.handle(op, body, now_ms),
+                None => Reply::error(
+                    400,
+                    "UnknownOperationException",
+                    "the fake's Athena serves its ten query and catalog operations only",
+                ),
+            };
         }
         match target {
             Some(t) if TARGETS.contains(&t) => {}

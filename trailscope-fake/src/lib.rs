@@ -6,7 +6,8 @@
 //! assets/api/cloudtrail-service-2.json at the repository's root), served from events loaded
 //! from files. `lookup` is the protocol logic, free of any network; `serve` puts it on
 //! 127.0.0.1; `endpoint` loads the events and runs the server, in this process (`start`, for
-//! tests) or as the binary (`main`). `lake` is CloudTrail Lake over the same events.
+//! tests) or as the binary (`main`). `lake` is CloudTrail Lake over the same events, `athena`
+//! Athena's CloudTrail table over them (on Lake's engine).
 //! `generate` writes gzipped `AWSLogs/…` trails from real records.
 //!
 //! Several accounts, as an organization looks to a responder: `accounts` is the organization
@@ -15,6 +16,7 @@
 //! whose events LookupEvents serves.
 
 pub mod accounts;
+pub mod athena;
 pub mod cli;
 pub mod dispatch;
 pub mod endpoint;
@@ -30,6 +32,7 @@ mod throttle;
 mod token;
 
 pub use accounts::{Accounts, AssumeCall};
+pub use athena::FakeAthena;
 pub use endpoint::{start, Running};
 pub use lake::{FakeLake, FAKE_EDS_ID};
 pub use lookup::{served_by_lookup, FakeCloudTrail};

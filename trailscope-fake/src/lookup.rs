@@ -3,6 +3,7 @@
 //! 2 requests/s per region; SigV4 headers required; errors as awsJson1_1 `__type` bodies.
 
 use super::accounts::Accounts;
+use super::athena::FakeAthena;
 use super::faults::{Fault, Faults};
 use super::lake::FakeLake;
 use super::throttle::{Buckets, RateLimit};
@@ -50,6 +51,8 @@ pub struct FakeCloudTrail {
     /// CloudTrail Lake over the same events; its calls are not LookupEvents calls (no
     /// `requests`, faults or rate limit).
     pub lake: FakeLake,
+    /// Athena's CloudTrail table over the same events.
+    pub athena: FakeAthena,
     /// The organization: which account a key belongs to, the keys AssumeRole issued, the
     /// per-account rate limits.
     pub accounts: Accounts,
@@ -110,7 +113,9 @@ impl FakeCloudTrail {
                 .cmp(&a.time_ms)
                 .then_with(|| a.event_id.cmp(&b.event_id))
         });
-        let lake = FakeLake::new(events.iter().map(|e| e.raw.clone()).collect());
+        let raw: Vec<_> = events.iter().map(|e| e.raw.clone()).collect();
+        let athena = FakeAthena::new(raw.clone());
+        let lake = FakeLake::new(raw);
         let in_events = events
             .iter()
             .filter(|e| !e.account.is_empty())
@@ -119,6 +124,7 @@ impl FakeCloudTrail {
         FakeCloudTrail {
             events,
             lake,
+            athena,
             accounts: Accounts::new(in_events),
             limit: RateLimit::default(),
             buckets: Buckets::default(),

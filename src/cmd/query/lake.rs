@@ -20,7 +20,8 @@ use std::process::ExitCode;
 
 /// What a Lake query gave: events for the usual query path, or a table printed here.
 pub(crate) enum Answer {
-    Events(Box<Store>, Vec<Warning>),
+    /// The events, the problems met, and whether the answer is partial (exit status 3).
+    Events(Box<Store>, Vec<Warning>, bool),
     Done(ExitCode),
 }
 
@@ -169,7 +170,7 @@ async fn run_async(args: &QueryArgs, store: String, sql: String) -> Answer {
         if partial {
             eprintln!("trailscope: (partial results: exit status {PARTIAL})");
         }
-        return Answer::Events(Box::new(store), warnings);
+        return Answer::Events(Box::new(store), warnings, partial);
     }
     let mut table = Table::default();
     table.extend(&rows);

@@ -1,6 +1,7 @@
 //! `trailscope query`: the same loader, store and filter engine as the UI, without a
 //! terminal. Scriptable, and what the benchmarks drive.
 
+mod athena;
 mod fetch;
 mod findings;
 /// Public for the fuzz targets (fuzz/fuzz_targets/query_output.rs).
@@ -44,7 +45,8 @@ pub fn main(
             return ExitCode::from(2);
         }
     };
-    let lake = args.lake.wanted();
+    // Athena and Lake answer with events of their own, as a source of the store.
+    let lake = args.lake.wanted() || args.athena.wanted();
     let fetching = s3.is_none() && !lake && args.lookup.wanted();
     let from_s3 = s3.is_some();
     let plan = if s3.is_some() {
@@ -91,9 +93,18 @@ pub fn main(
         && args.lineage.is_none()
         && !args.findings
         && !expr.mentions(Field::Finding);
-    let loaded = if lake {
-        match lake::run(args) {
-            lake::Answer::Events(store, warnings) => Ok((*store, warnings)),
+    let mut partial = false;
+    let answered = match (args.athena.wanted(), lake) {
+        (true, _) => Some(athena::run(args, &expr)),
+        (false, true) => Some(lake::run(args)),
+        (false, false) => None,
+    };
+    let loaded = if let Some(answer) = answered {
+        match answer {
+            lake::Answer::Events(store, warnings, cut) => {
+                partial = cut;
+                Ok((*store, warnings))
+            }
             lake::Answer::Done(code) => return code,
         }
     } else if fetching {
@@ -187,7 +198,7 @@ pub fn main(
         (None, format, None) => output::events(&mut out, &store, &rows, (format, dest), args.limit),
     };
     match written.and_then(|_| out.flush()) {
-        Ok(()) if failed_lanes > 0 => ExitCode::from(lake::PARTIAL),
+        Ok(()) if failed_lanes > 0 || partial => ExitCode::from(lake::PARTIAL),
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`| head`) is a normal way to stop reading.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

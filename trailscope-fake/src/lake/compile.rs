@@ -28,6 +28,18 @@ pub(crate) enum Expr {
     CastTime(Box<Expr>),
     Lower(Box<Expr>),
     Upper(Box<Expr>),
+    /// `try(x)`: NULL where evaluating `x` fails (Athena's guard for a malformed value).
+    Try(Box<Expr>),
+    /// `json_extract_scalar(json_text, '$.a.b')`: the scalar at a simple path, as text.
+    JsonScalar(Box<Expr>, Vec<String>),
+    /// `strpos(text, part)`: 1-based position of `part` in `text`, 0 when absent.
+    Strpos(Box<Expr>, Box<Expr>),
+    /// `CAST(x AS IPADDRESS)`: the address in its canonical text; a failure for anything else.
+    CastIp(Box<Expr>),
+    /// `contains('10.0.0.0/8', ip)`: whether the network holds the address.
+    Contains(Box<Expr>, Box<Expr>),
+    /// `regexp_like(text, 'pattern')`, the pattern compiled once.
+    RegexpLike(Box<Expr>, Pattern),
     /// `coalesce(a, b, …)`: the first argument that is not NULL (NULL if none is).
     Coalesce(Vec<Expr>),
     Cmp(Box<Expr>, Cmp, Box<Expr>),
@@ -45,6 +57,16 @@ pub(crate) enum Expr {
     Between(Box<Expr>, Box<Expr>, Box<Expr>, bool),
     /// The value of `Compiler::aggregates[i]` for the current group.
     Aggregate(usize),
+}
+
+/// A compiled regular expression, equal to another with the same pattern.
+#[derive(Clone, Debug)]
+pub(crate) struct Pattern(pub std::sync::Arc<regex::Regex>);
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Pattern) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -181,17 +203,27 @@ impl Compiler<'_> {
                 negated: *negated,
             },
             ast::Expr::Cast {
-                kind: CastKind::Cast | CastKind::TryCast,
+                kind: kind @ (CastKind::Cast | CastKind::TryCast),
                 expr,
                 data_type,
                 format: None,
             } => {
                 let x = sub(self, expr)?;
-                match data_type {
+                let cast = match data_type {
                     DataType::JSON => Expr::CastJson(x),
                     DataType::Varchar(_) | DataType::String(_) => Expr::CastText(x),
                     DataType::Timestamp(..) => Expr::CastTime(x),
+                    DataType::Custom(name, _)
+                        if name.to_string().eq_ignore_ascii_case("ipaddress") =>
+                    {
+                        Expr::CastIp(x)
+                    }
                     other => return Err(unsupported(format!("CAST to {other}"))),
+                };
+                // try_cast: NULL where the cast fails (Athena's).
+                match kind {
+                    CastKind::TryCast => Expr::Try(Box::new(cast)),
+                    _ => cast,
                 }
             }
             ast::Expr::Function(f) => self.function(f, aggs, d)?,

@@ -219,7 +219,7 @@ fn what_the_engine_cannot_run_fails_with_a_message() {
     for (sql, says) in [
         ("SELECT nosuch FROM EDS", "cannot be resolved"),
         (
-            "SELECT regexp_like(eventName, 'x') FROM EDS",
+            "SELECT levenshtein_distance(eventName, 'x') FROM EDS",
             "not registered",
         ),
         (

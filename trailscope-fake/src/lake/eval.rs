@@ -14,11 +14,14 @@ use std::cmp::Ordering;
 pub(crate) struct Ctx<'a, 'g> {
     pub record: Option<&'a Value>,
     pub aggregates: &'g [Val<'a>],
+    /// Whether `eventtime` reads as a timestamp (Lake's column) or as its text (Athena's
+    /// table holds it as an ISO-8601 string).
+    pub typed_time: bool,
 }
 
 pub(crate) fn eval<'a>(e: &'a Expr, ctx: Ctx<'a, '_>) -> Result<Val<'a>, String> {
     Ok(match e {
-        Expr::Column(path) => column(ctx.record, path),
+        Expr::Column(path) => column(ctx.record, path, ctx.typed_time),
         Expr::Literal(l) => literal(l),
         Expr::Aggregate(i) => ctx.aggregates.get(*i).cloned().unwrap_or(Val::Null),
         Expr::ElementAt(map, key) => element_at(eval(map, ctx)?, eval(key, ctx)?)?,
@@ -36,6 +39,56 @@ pub(crate) fn eval<'a>(e: &'a Expr, ctx: Ctx<'a, '_>) -> Result<Val<'a>, String>
         },
         Expr::Lower(x) => map_text(eval(x, ctx)?, "lower", |s| s.to_lowercase())?,
         Expr::Upper(x) => map_text(eval(x, ctx)?, "upper", |s| s.to_uppercase())?,
+        Expr::Try(x) => eval(x, ctx).unwrap_or(Val::Null),
+        Expr::Strpos(text, part) => match (eval(text, ctx)?, eval(part, ctx)?) {
+            (Val::Null, _) | (_, Val::Null) => Val::Null,
+            (Val::Str(t), Val::Str(p)) => Val::Int(match t.find(p.as_ref()) {
+                Some(at) => t[..at].chars().count() as i64 + 1,
+                None => 0,
+            }),
+            (a, b) => {
+                return Err(format!(
+                    "strpos takes varchar, not {} and {}",
+                    a.type_name(),
+                    b.type_name()
+                ))
+            }
+        },
+        Expr::JsonScalar(json, path) => json_scalar(eval(json, ctx)?, path)?,
+        Expr::CastIp(x) => match eval(x, ctx)? {
+            Val::Null => Val::Null,
+            Val::Str(s) => match s.parse::<std::net::IpAddr>() {
+                Ok(ip) => Val::Str(Cow::Owned(ip.to_string())),
+                Err(_) => {
+                    return Err(format!(
+                        "Cannot cast value to IPADDRESS: {}",
+                        super::compile::clip(&s)
+                    ))
+                }
+            },
+            other => return Err(format!("cannot cast {} to IPADDRESS", other.type_name())),
+        },
+        Expr::Contains(net, ip) => match (eval(net, ctx)?, eval(ip, ctx)?) {
+            (Val::Null, _) | (_, Val::Null) => Val::Null,
+            (Val::Str(n), Val::Str(a)) => Val::Bool(in_network(&n, &a)?),
+            (a, b) => {
+                return Err(format!(
+                    "contains takes a network and an address, not {} and {}",
+                    a.type_name(),
+                    b.type_name()
+                ))
+            }
+        },
+        Expr::RegexpLike(x, re) => match eval(x, ctx)? {
+            Val::Null => Val::Null,
+            Val::Str(s) => Val::Bool(re.0.is_match(&s)),
+            other => {
+                return Err(format!(
+                    "regexp_like takes varchar, not {}",
+                    other.type_name()
+                ))
+            }
+        },
         Expr::Coalesce(args) => {
             for a in args {
                 let v = eval(a, ctx)?;
@@ -168,7 +221,7 @@ fn literal(l: &Lit) -> Val<'_> {
 
 /// A path of lower-cased names through nested objects, each matched case-insensitively
 /// (Trino's identifiers are); missing or JSON null is SQL NULL.
-fn column<'a>(record: Option<&'a Value>, path: &[String]) -> Val<'a> {
+fn column<'a>(record: Option<&'a Value>, path: &[String], typed_time: bool) -> Val<'a> {
     let mut at = match record {
         Some(r) => r,
         None => return Val::Null,
@@ -182,7 +235,59 @@ fn column<'a>(record: Option<&'a Value>, path: &[String]) -> Val<'a> {
             None => return Val::Null,
         }
     }
-    Val::from_json(at, path.len() == 1 && path[0] == EVENT_TIME)
+    Val::from_json(at, typed_time && path.len() == 1 && path[0] == EVENT_TIME)
+}
+
+/// Whether the CIDR block `net` (`10.0.0.0/8`) holds the address `addr`.
+fn in_network(net: &str, addr: &str) -> Result<bool, String> {
+    use std::net::IpAddr;
+    let bad = || format!("Invalid CIDR: {}", super::compile::clip(net));
+    let (base, bits) = net.split_once('/').ok_or_else(bad)?;
+    let base: IpAddr = base.parse().map_err(|_| bad())?;
+    let bits: u32 = bits.parse().map_err(|_| bad())?;
+    let addr: IpAddr = addr.parse().map_err(|_| bad())?;
+    Ok(match (base, addr) {
+        (IpAddr::V4(b), IpAddr::V4(a)) if bits <= 32 => {
+            let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
+            u32::from(b) & mask == u32::from(a) & mask
+        }
+        (IpAddr::V6(b), IpAddr::V6(a)) if bits <= 128 => {
+            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
+            u128::from(b) & mask == u128::from(a) & mask
+        }
+        (IpAddr::V4(_) | IpAddr::V6(_), _) if bits <= 128 => false,
+        _ => return Err(bad()),
+    })
+}
+
+/// The scalar at `path` in the JSON text `json`, as text (NULL for an object, an array,
+/// JSON null, a missing member or text that is not JSON), as Trino's json_extract_scalar.
+fn json_scalar<'a>(json: Val<'a>, path: &[String]) -> Result<Val<'a>, String> {
+    let text = match json {
+        Val::Null => return Ok(Val::Null),
+        Val::Str(s) => s,
+        other => {
+            return Err(format!(
+                "json_extract_scalar takes varchar, not {}",
+                other.type_name()
+            ))
+        }
+    };
+    let Ok(mut at) = serde_json::from_str::<Value>(&text) else {
+        return Ok(Val::Null);
+    };
+    for name in path {
+        match at.as_object_mut().and_then(|o| o.remove(name)) {
+            Some(v) => at = v,
+            None => return Ok(Val::Null),
+        }
+    }
+    Ok(match at {
+        Value::String(s) => Val::Str(Cow::Owned(s)),
+        Value::Bool(b) => Val::Str(Cow::Owned(b.to_string())),
+        Value::Number(n) => Val::Str(Cow::Owned(n.to_string())),
+        _ => Val::Null,
+    })
 }
 
 /// `key` matches the lower-cased `name` ignoring case (without allocating for ASCII keys,
@@ -339,10 +444,11 @@ mod tests {
         let ctx = Ctx {
             record: Some(&record),
             aggregates: &[],
+            typed_time: true,
         };
         let col = |p: &[&str]| {
             let path: Vec<String> = p.iter().map(|s| s.to_string()).collect();
-            column(ctx.record, &path).cell()
+            column(ctx.record, &path, true).cell()
         };
         assert_eq!(
             col(&["useridentity", "sessioncontext", "sessionissuer", "arn"]).as_deref(),
@@ -354,7 +460,7 @@ mod tests {
         );
         assert_eq!(col(&["errorcode"]), None);
         assert_eq!(col(&["nosuch", "thing"]), None);
-        let map = column(ctx.record, &["requestparameters".to_string()]);
+        let map = column(ctx.record, &["requestparameters".to_string()], true);
         let at = |k: &str| element_at(map.clone(), Val::Str(k.into())).map(|v| v.cell());
         assert_eq!(at("bucketName"), Ok(Some("b".to_string())));
         assert_eq!(at("bucketname"), Ok(None), "map keys are exact");

@@ -1,6 +1,7 @@
 //! The functions the engine runs: COUNT, MIN and MAX (aggregates, collected into the
 //! compiler's list), element_at, json_format(CAST(x AS JSON)), from_iso8601_timestamp, coalesce,
-//! lower and upper. Any other name fails the query the way Trino does ("not registered").
+//! lower and upper, and Athena's try, strpos, json_extract_scalar, contains (CIDR) and
+//! regexp_like. Any other name fails the query the way Trino does ("not registered").
 
 use super::compile::{clip, unsupported, AggKind, Aggregate, Compiler, Expr, Lit};
 use sqlparser::ast::{self, DuplicateTreatment, FunctionArg, FunctionArgExpr, FunctionArguments};
@@ -113,6 +114,38 @@ impl Compiler<'_> {
                 arity(1)?;
                 Expr::Upper(next())
             }
+            "try" => {
+                arity(1)?;
+                Expr::Try(next())
+            }
+            "strpos" => {
+                arity(2)?;
+                Expr::Strpos(next(), next())
+            }
+            "contains" => {
+                arity(2)?;
+                Expr::Contains(next(), next())
+            }
+            "regexp_like" => {
+                arity(2)?;
+                let text = next();
+                match *next() {
+                    Expr::Literal(Lit::Str(p)) => {
+                        let re = regex::Regex::new(&p)
+                            .map_err(|e| format!("regexp_like: {}", clip(&e.to_string())))?;
+                        Expr::RegexpLike(text, super::compile::Pattern(std::sync::Arc::new(re)))
+                    }
+                    _ => return Err("regexp_like's pattern must be a string literal".into()),
+                }
+            }
+            "json_extract_scalar" => {
+                arity(2)?;
+                let json = next();
+                match *next() {
+                    Expr::Literal(Lit::Str(path)) => Expr::JsonScalar(json, json_path(&path)?),
+                    _ => return Err("json_extract_scalar's path must be a string literal".into()),
+                }
+            }
             _ => return Err(format!("Function '{}' not registered", clip(&name))),
         })
     }
@@ -123,5 +156,19 @@ impl Compiler<'_> {
             [FunctionArg::Unnamed(FunctionArgExpr::Expr(x))] => self.at(x, false, depth),
             _ => Err(format!("{name} takes one argument")),
         }
+    }
+}
+
+/// `$.a.b` → `["a", "b"]`: the member paths trailscope's statements use (no subscripts,
+/// wildcards or quoted names, which the fake refuses rather than misreads).
+fn json_path(path: &str) -> Result<Vec<String>, String> {
+    let members = path
+        .strip_prefix("$.")
+        .ok_or_else(|| unsupported(format!("the JSON path {}", clip(path))))?;
+    let names: Vec<String> = members.split('.').map(str::to_string).collect();
+    let plain = |n: &String| !n.is_empty() && n.chars().all(|c| c.is_alphanumeric() || c == '_');
+    match names.iter().all(plain) {
+        true => Ok(names),
+        false => Err(unsupported(format!("the JSON path {}", clip(path)))),
     }
 }

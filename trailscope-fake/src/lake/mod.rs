@@ -7,19 +7,19 @@
 //!
 //! Knobs are public fields, so tests can make Lake slow, time out, busy or closed.
 
-mod compile;
+pub(crate) mod compile;
 #[cfg(test)]
 mod engine_tests;
-mod eval;
-mod functions;
-mod params;
-mod plan;
-mod query;
-mod results;
-mod run;
-mod sql;
-mod store;
-mod value;
+pub(crate) mod eval;
+pub(crate) mod functions;
+pub(crate) mod params;
+pub(crate) mod plan;
+pub(crate) mod query;
+pub(crate) mod results;
+pub(crate) mod run;
+pub(crate) mod sql;
+pub(crate) mod store;
+pub(crate) mod value;
 
 pub use sql::parse_statement;
 pub use store::NAME as STORE_NAME;

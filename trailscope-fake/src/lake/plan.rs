@@ -23,6 +23,8 @@ pub(crate) struct Plan {
     pub order_by: Vec<SortKey>,
     pub offset: usize,
     pub limit: Option<usize>,
+    /// `eventtime` is Lake's timestamp column (true) or Athena's ISO-8601 string (false).
+    pub typed_time: bool,
 }
 
 #[derive(Debug)]
@@ -176,6 +178,7 @@ pub(crate) fn plan(query: &Query, known: &HashSet<String>) -> Result<Plan, Strin
         order_by,
         offset,
         limit,
+        typed_time: true,
     };
     check_grouping(&plan)?;
     if plan.distinct
@@ -359,7 +362,7 @@ fn check_grouping(plan: &Plan) -> Result<(), String> {
     Ok(())
 }
 
-fn walk(e: &Expr, f: &mut impl FnMut(&Expr)) {
+pub(crate) fn walk(e: &Expr, f: &mut impl FnMut(&Expr)) {
     f(e);
     for c in children(e) {
         walk(c, f);
@@ -369,7 +372,9 @@ fn walk(e: &Expr, f: &mut impl FnMut(&Expr)) {
 fn children(e: &Expr) -> Vec<&Expr> {
     match e {
         Expr::Column(_) | Expr::Literal(_) | Expr::Aggregate(_) => Vec::new(),
-        Expr::ElementAt(a, b) | Expr::Cmp(a, _, b) => vec![a, b],
+        Expr::ElementAt(a, b) | Expr::Cmp(a, _, b) | Expr::Strpos(a, b) => vec![a, b],
+        Expr::Contains(a, b) => vec![a, b],
+        Expr::Try(a) | Expr::JsonScalar(a, _) | Expr::CastIp(a) | Expr::RegexpLike(a, _) => vec![a],
         Expr::CastJson(a) | Expr::CastText(a) | Expr::CastTime(a) => vec![a],
         Expr::Lower(a) | Expr::Upper(a) | Expr::Not(a) | Expr::IsNull(a, _) => vec![a],
         Expr::And(list) | Expr::Or(list) | Expr::Coalesce(list) => list.iter().collect(),

@@ -123,11 +123,11 @@ fn add_error(body: &mut Value, q: &Query, status: Status) {
 }
 
 /// A results token: the row it resumes at, bound to its query.
-fn encode(query_id: &str, offset: usize) -> String {
+pub(crate) fn encode(query_id: &str, offset: usize) -> String {
     format!("tslake1.{:016x}.{offset}", digest(query_id))
 }
 
-fn decode(token: &str, query_id: &str) -> Option<usize> {
+pub(crate) fn decode(token: &str, query_id: &str) -> Option<usize> {
     let mut parts = token.split('.');
     let (Some("tslake1"), Some(hash), Some(offset), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())

@@ -7,6 +7,7 @@ use super::eval::{eval, predicate, Ctx};
 use super::plan::{Item, Plan, SortTarget};
 use super::value::{order, Key, Val};
 use serde_json::Value;
+use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
@@ -35,10 +36,14 @@ struct Row<'a> {
 }
 
 /// The statistics are filled in even when evaluation fails part-way.
-pub(crate) fn run(plan: &Plan, events: &[LakeEvent]) -> (Stats, Result<Rows, String>) {
+pub(crate) fn run<E: Borrow<LakeEvent>>(
+    plan: &Plan,
+    events: &[E],
+) -> (Stats, Result<Rows, String>) {
     let (low, high) = plan.filter.as_ref().map_or((None, None), time_bounds);
     let scanned: Vec<&LakeEvent> = events
         .iter()
+        .map(Borrow::borrow)
         .filter(|e| {
             (low.is_none() && high.is_none())
                 || e.time_ms
@@ -54,7 +59,7 @@ pub(crate) fn run(plan: &Plan, events: &[LakeEvent]) -> (Stats, Result<Rows, Str
     for e in scanned {
         let keep = match &plan.filter {
             None => Some(true),
-            Some(f) => match predicate(f, ctx(Some(&e.record), &[])) {
+            Some(f) => match predicate(f, ctx(plan, Some(&e.record), &[])) {
                 Ok(k) => k,
                 Err(why) => return (stats, Err(why)),
             },
@@ -72,13 +77,17 @@ pub(crate) fn run(plan: &Plan, events: &[LakeEvent]) -> (Stats, Result<Rows, Str
     (stats, rows.map(|rows| finish(plan, rows)))
 }
 
-fn ctx<'a, 'g>(record: Option<&'a Value>, aggregates: &'g [Val<'a>]) -> Ctx<'a, 'g> {
-    Ctx { record, aggregates }
+fn ctx<'a, 'g>(plan: &Plan, record: Option<&'a Value>, aggregates: &'g [Val<'a>]) -> Ctx<'a, 'g> {
+    Ctx {
+        record,
+        aggregates,
+        typed_time: plan.typed_time,
+    }
 }
 
 /// The output values and sort keys of one event or group.
 fn row<'a>(plan: &'a Plan, record: Option<&'a Value>, aggs: &[Val<'a>]) -> Result<Row<'a>, String> {
-    let c = ctx(record, aggs);
+    let c = ctx(plan, record, aggs);
     let mut values = Vec::with_capacity(plan.items.len());
     for item in &plan.items {
         values.push(match item {
@@ -110,7 +119,7 @@ fn grouped_rows<'a>(plan: &'a Plan, matched: &[&'a Value]) -> Result<Vec<Row<'a>
         for r in matched {
             let mut key = Vec::with_capacity(plan.group_by.len());
             for g in &plan.group_by {
-                key.push(eval(g, ctx(Some(r), &[]))?.key());
+                key.push(eval(g, ctx(plan, Some(r), &[]))?.key());
             }
             let at = *index.entry(key).or_insert_with(|| {
                 groups.push(Vec::new());
@@ -123,11 +132,11 @@ fn grouped_rows<'a>(plan: &'a Plan, matched: &[&'a Value]) -> Result<Vec<Row<'a>
     for members in groups {
         let mut aggs = Vec::with_capacity(plan.aggregates.len());
         for a in &plan.aggregates {
-            aggs.push(aggregate(a, &members)?);
+            aggs.push(aggregate(plan, a, &members)?);
         }
         let first = members.first().copied();
         if let Some(h) = &plan.having {
-            if predicate(h, ctx(first, &aggs))? != Some(true) {
+            if predicate(h, ctx(plan, first, &aggs))? != Some(true) {
                 continue;
             }
         }
@@ -136,13 +145,13 @@ fn grouped_rows<'a>(plan: &'a Plan, matched: &[&'a Value]) -> Result<Vec<Row<'a>
     Ok(rows)
 }
 
-fn aggregate<'a>(a: &'a Aggregate, members: &[&'a Value]) -> Result<Val<'a>, String> {
+fn aggregate<'a>(plan: &Plan, a: &'a Aggregate, members: &[&'a Value]) -> Result<Val<'a>, String> {
     let Some(arg) = &a.arg else {
         return Ok(Val::Int(members.len() as i64));
     };
     let mut values = Vec::with_capacity(members.len());
     for r in members {
-        match eval(arg, ctx(Some(r), &[]))? {
+        match eval(arg, ctx(plan, Some(r), &[]))? {
             Val::Null => {}
             v => values.push(v),
         }
@@ -208,7 +217,7 @@ fn cells(plan: &Plan, row: &Row) -> Cells {
             Item::Wildcard => {
                 let fields = row.record.and_then(Value::as_object).into_iter().flatten();
                 for (name, v) in fields {
-                    let time = name.eq_ignore_ascii_case(EVENT_TIME);
+                    let time = plan.typed_time && name.eq_ignore_ascii_case(EVENT_TIME);
                     out.push((name.clone(), Val::from_json(v, time).cell()));
                 }
             }

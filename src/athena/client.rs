@@ -1,0 +1,371 @@
+//! Athena through the SDK: one query's life — StartQueryExecution (in the workgroup, with an
+//! output location when the workgroup sets none), GetQueryExecution polled with backoff (the
+//! state, the bytes scanned and so the cost so far), GetQueryResults pages of 1,000 rows as
+//! soon as it succeeded (the header row first on the first page only), StopQueryExecution
+//! when asked or when the bytes scanned pass `--max-scan`. Everything is reported as it
+//! happens, so the caller shows progress and keeps every row that arrived.
+
+use super::errors::explain;
+use crate::job::{Ending, QueryProgress};
+use crate::lake::client::Polling;
+use aws_sdk_athena::types::{QueryExecutionContext, QueryExecutionState, ResultConfiguration};
+use aws_sdk_athena::Client;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Where a statement runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Target {
+    pub workgroup: String,
+    /// `s3://…/` for results, when the workgroup sets none.
+    pub output_location: Option<String>,
+    /// The database unqualified names are in.
+    pub database: Option<String>,
+    /// Stop the query once it has scanned more than this many bytes.
+    pub max_scan: Option<u64>,
+}
+
+/// A page of result rows: the header (column names) and the cells, NULL as `None`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub header: Arc<[String]>,
+    pub rows: Vec<Vec<Option<String>>>,
+}
+
+#[derive(Debug)]
+pub enum Report {
+    Progress(QueryProgress),
+    Rows(Page),
+    Done(QueryProgress, Ending),
+}
+
+/// An Athena client with the profile's credentials, in `region` or else the profile's own
+/// (Athena, its workgroups and catalog are regional).
+pub async fn connect(
+    profile: Option<&str>,
+    region: Option<&str>,
+) -> Result<(Client, String), String> {
+    let config = crate::source::lookup::client::load_config(profile).await;
+    let region = region
+        .map(str::to_string)
+        .or_else(|| config.region().map(|r| r.to_string()))
+        .ok_or("no region for Athena: give --region (the region of the workgroup and the table), or set one in the profile or AWS_REGION")?;
+    let client = Client::from_conf(
+        aws_sdk_athena::config::Builder::from(&config)
+            .region(aws_config::Region::new(region.clone()))
+            .build(),
+    );
+    Ok((client, region))
+}
+
+/// Runs `sql` to its end. `cancel` turning true stops it (StopQueryExecution once it has an
+/// id) and it ends Stopped with the rows read so far.
+pub async fn run_query<Sent: std::future::Future<Output = ()>>(
+    client: &Client,
+    region: &str,
+    sql: &str,
+    target: &Target,
+    polling: Polling,
+    mut cancel: watch::Receiver<bool>,
+    mut report: impl FnMut(Report) -> Sent,
+) {
+    let mut p = QueryProgress {
+        status: "STARTING".to_string(),
+        ..QueryProgress::default()
+    };
+    report(Report::Progress(p.clone())).await;
+    p.query_id = match start(client, region, sql, target, polling, &mut p).await {
+        Ok(id) => id,
+        Err(why) => return report(Report::Done(p, Ending::Failed(why))).await,
+    };
+    let mut wait = polling.first;
+    let mut failed_in_a_row = 0;
+    let ending = loop {
+        if *cancel.borrow() {
+            break stop(client, region, &mut p, Ending::Stopped).await;
+        }
+        match client
+            .get_query_execution()
+            .query_execution_id(&p.query_id)
+            .send()
+            .await
+        {
+            Ok(out) => {
+                failed_in_a_row = 0;
+                let q = out.query_execution();
+                let status = q.and_then(|q| q.status());
+                let state = status.and_then(|s| s.state()).cloned();
+                p.status = state
+                    .as_ref()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default();
+                if let Some(s) = q.and_then(|q| q.statistics()) {
+                    p.bytes_scanned = s.data_scanned_in_bytes().unwrap_or(0);
+                    p.millis = s.total_execution_time_in_millis().unwrap_or(0);
+                }
+                if let Some(limit) = target.max_scan {
+                    if p.bytes_scanned.max(0) as u64 > limit && state.as_ref().is_some_and(active) {
+                        let why = format!(
+                            "stopped: the query had scanned {} bytes, past --max-scan {limit}",
+                            p.bytes_scanned
+                        );
+                        break stop(client, region, &mut p, Ending::Failed(why)).await;
+                    }
+                }
+                let reason = status
+                    .and_then(|s| {
+                        s.athena_error()
+                            .and_then(|e| e.error_message())
+                            .or(s.state_change_reason())
+                    })
+                    .map(|m| crate::model::sanitize::visible(m).into_owned());
+                match state {
+                    Some(QueryExecutionState::Succeeded) => {
+                        report(Report::Progress(p.clone())).await;
+                        break match results(client, region, &mut p, &mut cancel, &mut report).await
+                        {
+                            Ok(()) => Ending::Finished,
+                            Err(e) => e,
+                        };
+                    }
+                    Some(QueryExecutionState::Failed) => {
+                        let reason = reason.unwrap_or_else(|| "Athena gave no reason".into());
+                        break Ending::Failed(format!(
+                            "the Athena query {} failed: {}",
+                            p.query_id,
+                            super::errors::failure(&reason)
+                        ));
+                    }
+                    Some(QueryExecutionState::Cancelled) => break Ending::Stopped,
+                    _ => report(Report::Progress(p.clone())).await,
+                }
+            }
+            Err(e)
+                if crate::lake::errors::is_transient(&e)
+                    && failed_in_a_row < polling.max_retries =>
+            {
+                failed_in_a_row += 1;
+                p.retries += 1;
+                report(Report::Progress(p.clone())).await;
+            }
+            Err(e) => break Ending::Failed(explain(&e, "GetQueryExecution", region)),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = cancel.changed() => {}
+        }
+        wait = (wait * 2).min(polling.max);
+    };
+    report(Report::Done(p, ending)).await;
+}
+
+fn active(s: &QueryExecutionState) -> bool {
+    matches!(
+        s,
+        QueryExecutionState::Queued | QueryExecutionState::Running
+    )
+}
+
+/// StartQueryExecution, retried on throttling with the same ClientRequestToken, so a retry
+/// after an answer lost on the way cannot start (and bill) a second query.
+async fn start(
+    client: &Client,
+    region: &str,
+    sql: &str,
+    target: &Target,
+    polling: Polling,
+    p: &mut QueryProgress,
+) -> Result<String, String> {
+    let token = request_token(sql);
+    let mut wait = polling.first;
+    let mut tries = 0;
+    loop {
+        let mut call = client
+            .start_query_execution()
+            .query_string(sql)
+            .client_request_token(&token)
+            .work_group(&target.workgroup);
+        if let Some(db) = &target.database {
+            call = call.query_execution_context(
+                QueryExecutionContext::builder()
+                    .database(db)
+                    .catalog("AwsDataCatalog")
+                    .build(),
+            );
+        }
+        if let Some(o) = &target.output_location {
+            call = call
+                .result_configuration(ResultConfiguration::builder().output_location(o).build());
+        }
+        match call.send().await {
+            Ok(out) => return Ok(out.query_execution_id().unwrap_or_default().to_string()),
+            Err(e) if crate::lake::errors::is_transient(&e) && tries < polling.max_retries => {
+                tries += 1;
+                p.retries += 1;
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(polling.max);
+            }
+            Err(e) => return Err(explain(&e, "StartQueryExecution", region)),
+        }
+    }
+}
+
+/// A ClientRequestToken (32–128 characters) unique to this statement and moment.
+fn request_token(sql: &str) -> String {
+    use std::hash::BuildHasher;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let h = foldhash::quality::RandomState::default().hash_one((sql, nanos));
+    format!("trailscope-{nanos:032x}-{h:016x}")
+}
+
+/// Reads every page of results, reporting each; a cancel stops between pages.
+async fn results<Sent: std::future::Future<Output = ()>>(
+    client: &Client,
+    region: &str,
+    p: &mut QueryProgress,
+    cancel: &mut watch::Receiver<bool>,
+    report: &mut impl FnMut(Report) -> Sent,
+) -> Result<(), Ending> {
+    let mut token: Option<String> = None;
+    let mut header: Option<Arc<[String]>> = None;
+    let mut failures = 0;
+    loop {
+        if *cancel.borrow() {
+            return Err(Ending::Stopped);
+        }
+        let page = client
+            .get_query_results()
+            .query_execution_id(&p.query_id)
+            .max_results(1000)
+            .set_next_token(token.clone())
+            .send()
+            .await;
+        match page {
+            Ok(page) => {
+                failures = 0;
+                let mut rows: Vec<Vec<Option<String>>> = page
+                    .result_set()
+                    .map(|r| r.rows())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|r| {
+                        r.data()
+                            .iter()
+                            .map(|d| d.var_char_value().map(str::to_string))
+                            .collect()
+                    })
+                    .collect();
+                // The first page's first row names the columns (SELECT results only).
+                let header = match &header {
+                    Some(h) => h.clone(),
+                    None if rows.is_empty() => return Ok(()),
+                    None => {
+                        let names: Vec<String> = rows
+                            .remove(0)
+                            .into_iter()
+                            .map(Option::unwrap_or_default)
+                            .collect();
+                        header.insert(Arc::from(names)).clone()
+                    }
+                };
+                p.rows += rows.len() as u64;
+                if !rows.is_empty() {
+                    report(Report::Rows(Page { header, rows })).await;
+                }
+                report(Report::Progress(p.clone())).await;
+                token = page.next_token().map(str::to_string);
+                if token.is_none() {
+                    return Ok(());
+                }
+            }
+            Err(e) if crate::lake::errors::is_transient(&e) && failures < 6 => {
+                failures += 1;
+                p.retries += 1;
+                tokio::time::sleep(Duration::from_millis(250 << failures)).await;
+            }
+            Err(e) => {
+                return Err(Ending::Failed(format!(
+                    "{}; {} row(s) read before it are kept",
+                    explain(&e, "GetQueryResults", region),
+                    p.rows
+                )))
+            }
+        }
+    }
+}
+
+/// StopQueryExecution; `ending` is how the query ends once stopped.
+async fn stop(client: &Client, region: &str, p: &mut QueryProgress, ending: Ending) -> Ending {
+    match client
+        .stop_query_execution()
+        .query_execution_id(&p.query_id)
+        .send()
+        .await
+    {
+        Ok(_) => {
+            p.status = "CANCELLED".to_string();
+            ending
+        }
+        Err(e) => Ending::Failed(format!(
+            "could not stop the Athena query {} ({}); it may still be running and billing: `aws athena stop-query-execution --query-execution-id {}`",
+            p.query_id,
+            explain(&e, "StopQueryExecution", region),
+            p.query_id
+        )),
+    }
+}
+
+/// What the catalog says of a table: its partition keys and its properties (projection).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableInfo {
+    pub partition_keys: Vec<String>,
+    pub parameters: Vec<(String, String)>,
+    pub columns: Vec<String>,
+}
+
+impl TableInfo {
+    pub fn parameter(&self, name: &str) -> Option<&str> {
+        self.parameters
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// GetTableMetadata for `database.table` in the default catalog.
+pub async fn table_info(
+    client: &Client,
+    region: &str,
+    database: &str,
+    table: &str,
+) -> Result<TableInfo, String> {
+    let out = client
+        .get_table_metadata()
+        .catalog_name("AwsDataCatalog")
+        .database_name(database)
+        .table_name(table)
+        .send()
+        .await
+        .map_err(|e| explain(&e, "GetTableMetadata", region))?;
+    let Some(t) = out.table_metadata() else {
+        return Err(format!("Athena described no table {database}.{table}"));
+    };
+    let names = |cols: &[aws_sdk_athena::types::Column]| {
+        cols.iter()
+            .map(|c| c.name().to_ascii_lowercase())
+            .collect::<Vec<_>>()
+    };
+    let mut parameters: Vec<(String, String)> = t
+        .parameters()
+        .map(|p| p.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    parameters.sort();
+    Ok(TableInfo {
+        partition_keys: names(t.partition_keys()),
+        parameters,
+        columns: names(t.columns()),
+    })
+}

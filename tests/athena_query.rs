@@ -1,0 +1,338 @@
+//! `trailscope query --athena DATABASE.TABLE` through the real binary and the real
+//! `aws-sdk-athena`, against the fake endpoint's Athena serving the demo incident as the
+//! CloudTrail table: every event comes back as the record in the trail file; a filter is
+//! split between SQL and the local filter and selects exactly what it selects on the files;
+//! every statement reads only the window's partitions; a table without partitions is refused
+//! unless --scan-all; a window before the projection, an unknown table, a workgroup without
+//! an output location and throttling are each explained or waited out.
+
+mod common;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::{Command, Output};
+
+const WINDOW: [&str; 4] = ["--from", "2026-11-01", "--to", "2026-11-22"];
+
+fn query(fake: &common::FakeEndpoint, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trailscope"))
+        .arg("query")
+        .args(["--region", "us-east-1"])
+        .args(args)
+        .envs(common::isolated_aws_env())
+        .env("AWS_ENDPOINT_URL", &fake.url)
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("trailscope runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn fake() -> common::FakeEndpoint {
+    let fake = common::FakeEndpoint::demo(100.0);
+    fake.with_fake(|f| f.athena.polls_per_state = 1);
+    fake
+}
+
+/// The demo's records by event ID, through the same binary reading the files.
+fn file_records(filter: &str) -> BTreeMap<String, Value> {
+    let out = Command::new(env!("CARGO_BIN_EXE_trailscope"))
+        .args(["query", "--demo", "-o", "jsonl", "-f", filter])
+        .output()
+        .expect("trailscope runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    by_id(&text(&out.stdout))
+}
+
+fn by_id(jsonl: &str) -> BTreeMap<String, Value> {
+    jsonl
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .map(|v| (v["eventID"].as_str().unwrap_or("").to_string(), v))
+        .collect()
+}
+
+/// `part` holds nothing `whole` does not: every member equal, objects compared the same way
+/// (Athena's table declares the fields CloudTrail defines, so it may hold fewer).
+fn within(part: &Value, whole: &Value, at: &str) -> Result<(), String> {
+    match (part, whole) {
+        (Value::Object(p), Value::Object(w)) => {
+            for (k, v) in p.iter().filter(|(_, v)| !v.is_null()) {
+                let Some(wv) = w.get(k) else {
+                    return Err(format!("{at}.{k} is not in the file's record"));
+                };
+                within(v, wv, &format!("{at}.{k}"))?;
+            }
+            Ok(())
+        }
+        (Value::Array(p), Value::Array(w)) if p.len() == w.len() => p
+            .iter()
+            .zip(w)
+            .enumerate()
+            .try_for_each(|(i, (a, b))| within(a, b, &format!("{at}[{i}]"))),
+        _ if part == whole => Ok(()),
+        _ => Err(format!("{at}: {part} from Athena, {whole} in the file")),
+    }
+}
+
+/// The fields every demo record has that the table declares, which must come back whole.
+const WHOLE: [&str; 12] = [
+    "eventVersion",
+    "eventTime",
+    "eventSource",
+    "eventName",
+    "awsRegion",
+    "sourceIPAddress",
+    "userAgent",
+    "eventID",
+    "eventType",
+    "recipientAccountId",
+    "readOnly",
+    "requestParameters",
+];
+
+#[test]
+fn every_event_comes_back_as_the_record_in_the_trail_file() {
+    let fake = fake();
+    let out = query(
+        &fake,
+        &[
+            &["--athena", "trailscope.cloudtrail", "-o", "jsonl"][..],
+            &WINDOW,
+        ]
+        .concat(),
+    );
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let got = by_id(&text(&out.stdout));
+    let want = file_records("before:2026-11-22");
+    assert_eq!(
+        got.keys().collect::<BTreeSet<_>>(),
+        want.keys().collect::<BTreeSet<_>>(),
+        "the same events"
+    );
+    for (id, record) in &got {
+        let file = &want[id];
+        if let Err(e) = within(record, file, id) {
+            panic!("{e}");
+        }
+        // A NULL column and a `null` member read the same.
+        let member = |r: &Value, f: &str| r.get(f).filter(|v| !v.is_null()).cloned();
+        for field in WHOLE {
+            assert_eq!(member(record, field), member(file, field), "{id}: {field}");
+        }
+        assert_eq!(
+            record["userIdentity"]["accessKeyId"], file["userIdentity"]["accessKeyId"],
+            "{id}"
+        );
+        assert_eq!(
+            record["userIdentity"]["arn"], file["userIdentity"]["arn"],
+            "{id}"
+        );
+    }
+    // Progress, the split and the cost on standard error.
+    assert!(err.contains("Athena: every event in the window"), "{err}");
+    assert!(
+        err.contains("SUCCEEDED") && err.contains("scanned ≈ $"),
+        "{err}"
+    );
+    // The one statement read only the window's days.
+    let sql = fake.with_fake(|f| statements(f));
+    assert_eq!(sql.len(), 1, "{sql:?}");
+    assert!(
+        sql[0].contains("\"timestamp\" BETWEEN '2026/11/01' AND '2026/11/22'"),
+        "{}",
+        sql[0]
+    );
+}
+
+fn statements(f: &trailscope_fake::FakeCloudTrail) -> Vec<String> {
+    f.athena
+        .calls
+        .iter()
+        .filter(|(op, _)| op == "StartQueryExecution")
+        .filter_map(|(_, body)| body["QueryString"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn a_filter_selects_on_athena_what_it_selects_on_the_files() {
+    let fake = fake();
+    for filter in [
+        "key:=AKIAXLEAKED0EXAMPLE1",
+        "ip:198.51.100.0/24 -error:any",
+        "event:Delete* source:s3",
+        "principal:ci-deploy",
+    ] {
+        let out = query(
+            &fake,
+            &[
+                &[
+                    "--athena",
+                    "trailscope.cloudtrail",
+                    "-o",
+                    "jsonl",
+                    "-f",
+                    filter,
+                ][..],
+                &WINDOW,
+            ]
+            .concat(),
+        );
+        assert!(out.status.success(), "{filter}: {}", text(&out.stderr));
+        let got: BTreeSet<String> = by_id(&text(&out.stdout)).into_keys().collect();
+        let want: BTreeSet<String> = file_records(&format!("({filter}) before:2026-11-22"))
+            .into_keys()
+            .collect();
+        assert!(!want.is_empty(), "{filter} selects demo events");
+        assert_eq!(got, want, "{filter}");
+    }
+    let sql = fake.with_fake(|f| statements(f));
+    assert!(
+        sql[0].contains("useridentity.accesskeyid = 'AKIAXLEAKED0EXAMPLE1'"),
+        "{}",
+        sql[0]
+    );
+    // principal: stays here: the statement reads the window, the filter runs locally.
+    assert!(!sql[3].contains("ci-deploy"), "{}", sql[3]);
+}
+
+#[test]
+fn accounts_and_regions_become_partition_predicates() {
+    let fake = fake();
+    let out = query(
+        &fake,
+        &[
+            &[
+                "--athena",
+                "trailscope.cloudtrail",
+                "--accounts",
+                "222233334444",
+                "--regions",
+                "us-east-1",
+                "-o",
+                "count",
+            ][..],
+            &WINDOW,
+        ]
+        .concat(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let want = file_records("account:=222233334444 region:=us-east-1 before:2026-11-22").len();
+    assert_eq!(text(&out.stdout).trim(), want.to_string());
+    let sql = fake.with_fake(|f| statements(f));
+    assert!(
+        sql[0].contains("\"account\" IN ('222233334444') AND \"region\" IN ('us-east-1')"),
+        "{}",
+        sql[0]
+    );
+}
+
+#[test]
+fn a_table_without_partitions_is_read_whole_only_when_asked() {
+    let fake = fake();
+    let args = [
+        &["--athena", "trailscope.cloudtrail_plain", "-o", "count"][..],
+        &WINDOW,
+    ]
+    .concat();
+    let out = query(&fake, &args);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("has no partitions")
+            && err.contains("--scan-all")
+            && err.contains("create-table"),
+        "{err}"
+    );
+    assert!(fake.with_fake(|f| statements(f)).is_empty(), "nothing ran");
+
+    let out = query(&fake, &[&args[..], &["--scan-all"]].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let want = file_records("before:2026-11-22").len();
+    assert_eq!(text(&out.stdout).trim(), want.to_string());
+    let sql = fake.with_fake(|f| statements(f));
+    assert!(!sql[0].contains("\"timestamp\""), "{}", sql[0]);
+}
+
+#[test]
+fn a_window_before_the_projection_is_explained_not_answered_empty() {
+    let fake = fake();
+    fake.with_fake(|f| {
+        f.athena.tables[0].partitioning = trailscope_fake::athena::Partitioning::Projected {
+            accounts: None,
+            regions: None,
+            since: "2026/12/01".to_string(),
+        }
+    });
+    let out = query(
+        &fake,
+        &[
+            &["--athena", "trailscope.cloudtrail", "-o", "count"][..],
+            &WINDOW,
+        ]
+        .concat(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("starts on 2026/12/01, after the window"),
+        "{err}"
+    );
+}
+
+#[test]
+fn mistakes_and_throttling_are_explained_or_waited_out() {
+    let fake = fake();
+    let out = query(
+        &fake,
+        &[
+            &["--athena", "trailscope.nosuch", "-o", "count"][..],
+            &WINDOW,
+        ]
+        .concat(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("Table nosuch is not found"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    fake.with_fake(|f| f.athena.workgroups[0].output_location = None);
+    let args = [
+        &["--athena", "trailscope.cloudtrail", "-o", "count"][..],
+        &WINDOW,
+    ]
+    .concat();
+    let out = query(&fake, &args);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("--output-location"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = query(
+        &fake,
+        &[
+            &args[..],
+            &["--output-location", "s3://results-bucket/athena/"],
+        ]
+        .concat(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    fake.with_fake(|f| f.athena.throttle_starts = 2);
+    let out = query(
+        &fake,
+        &[
+            &args[..],
+            &["--output-location", "s3://results-bucket/athena/"],
+        ]
+        .concat(),
+    );
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("2 retries"), "{err}");
+}

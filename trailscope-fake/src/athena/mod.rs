@@ -1,0 +1,346 @@
+//! Athena on the fake endpoint: the CloudTrail table over the same events the fake serves
+//! (`catalog`, `conform`), and the operations an Athena client uses, with AWS's shapes
+//! (assets/api/athena-service-2.json): StartQueryExecution, GetQueryExecution,
+//! GetQueryResults (pages of up to 1,000 rows, the header row first on the first page only),
+//! StopQueryExecution, ListWorkGroups, GetWorkGroup, ListDataCatalogs, ListDatabases,
+//! ListTableMetadata and GetTableMetadata. Statements run on the fake Lake's engine
+//! (`execute`), which `DataScannedInBytes` counts from the partitions actually read.
+//!
+//! Knobs are public fields, so tests can make Athena slow, throttled or misconfigured.
+
+mod catalog;
+mod conform;
+mod execute;
+mod results;
+
+pub use catalog::{FakeTable, FakeWorkGroup, Partitioning, CATALOG};
+
+use crate::lake::params::Params;
+use crate::lake::query::{Outcome, Query};
+use crate::lake::run::Stats;
+use crate::lake::{answer, sql};
+use crate::Reply;
+use execute::AthenaEvent;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+const OPERATIONS: [&str; 10] = [
+    "StartQueryExecution",
+    "GetQueryExecution",
+    "GetQueryResults",
+    "StopQueryExecution",
+    "ListWorkGroups",
+    "GetWorkGroup",
+    "ListDataCatalogs",
+    "ListDatabases",
+    "ListTableMetadata",
+    "GetTableMetadata",
+];
+
+/// `AmazonAthena.StartQueryExecution` → the operation it names, if the fake serves it.
+pub(crate) fn operation(target: &str) -> Option<&'static str> {
+    let op = target.strip_prefix("AmazonAthena.")?;
+    OPERATIONS.iter().copied().find(|o| *o == op)
+}
+
+pub struct FakeAthena {
+    /// GetQueryExecution calls a query spends QUEUED, then as many RUNNING.
+    pub polls_per_state: u32,
+    /// The next this many StartQueryExecution calls answer TooManyRequestsException.
+    pub throttle_starts: u32,
+    /// Every Athena request: the operation and its body (null if not JSON).
+    pub calls: Vec<(String, Value)>,
+    pub tables: Vec<FakeTable>,
+    pub workgroups: Vec<FakeWorkGroup>,
+    raw: Vec<Arc<str>>,
+    /// The trail as table rows, made on the first statement that reads it.
+    events: Option<Vec<AthenaEvent>>,
+    queries: Vec<AthenaQuery>,
+}
+
+/// A query and what Athena keeps beside it.
+pub(crate) struct AthenaQuery {
+    pub query: Query,
+    pub header: Vec<(String, &'static str)>,
+    pub database: String,
+    pub workgroup: String,
+    pub output: String,
+}
+
+impl FakeAthena {
+    /// Athena over these raw records: the database `trailscope` with `cloudtrail` (projected
+    /// over every account and region the trail holds, from 2020/01/01) and `cloudtrail_plain`
+    /// (no partitions), and the workgroup `primary` with an output location.
+    pub(crate) fn new(raw: Vec<Arc<str>>) -> FakeAthena {
+        let location = "s3://trailscope-fake-trail/AWSLogs/".to_string();
+        FakeAthena {
+            polls_per_state: 1,
+            throttle_starts: 0,
+            calls: Vec::new(),
+            tables: vec![
+                FakeTable {
+                    database: "trailscope".to_string(),
+                    name: "cloudtrail".to_string(),
+                    location: location.clone(),
+                    partitioning: Partitioning::Projected {
+                        accounts: None,
+                        regions: None,
+                        since: "2020/01/01".to_string(),
+                    },
+                },
+                FakeTable {
+                    database: "trailscope".to_string(),
+                    name: "cloudtrail_plain".to_string(),
+                    location,
+                    partitioning: Partitioning::None,
+                },
+            ],
+            workgroups: vec![FakeWorkGroup::primary()],
+            raw,
+            events: None,
+            queries: Vec::new(),
+        }
+    }
+
+    /// One Athena request (already authenticated by the caller).
+    pub(crate) fn handle(&mut self, op: &str, body: &[u8], now_ms: i64) -> Reply {
+        let request = match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(map)) => map,
+            _ => {
+                self.calls.push((op.to_string(), Value::Null));
+                return invalid("the request body is not a JSON object");
+            }
+        };
+        self.calls
+            .push((op.to_string(), Value::Object(request.clone())));
+        let p = Params(&request);
+        match op {
+            "StartQueryExecution" => self.start(&p, now_ms),
+            "ListWorkGroups" => answer(json!({
+                "WorkGroups": self.workgroups.iter().map(|w| json!({
+                    "Name": w.name,
+                    "State": "ENABLED",
+                    "Description": "",
+                    "CreationTime": 1_764_547_200.0,
+                })).collect::<Vec<_>>()
+            })),
+            "GetWorkGroup" => match self.workgroup(p.str("WorkGroup")) {
+                Ok(w) => answer(json!({ "WorkGroup": w.describe() })),
+                Err(e) => e,
+            },
+            "ListDataCatalogs" => answer(json!({
+                "DataCatalogsSummary": [{ "CatalogName": CATALOG, "Type": "GLUE" }]
+            })),
+            "ListDatabases" => self.list_databases(&p),
+            "ListTableMetadata" | "GetTableMetadata" => self.table_metadata(op, &p),
+            _ => results::answer_for(&mut self.queries, op, &p),
+        }
+    }
+
+    fn workgroup(&self, name: Option<&str>) -> Result<&FakeWorkGroup, Reply> {
+        let name = name.unwrap_or("primary");
+        self.workgroups
+            .iter()
+            .find(|w| w.name == name)
+            .ok_or_else(|| invalid(&format!("WorkGroup {name} is not found.")))
+    }
+
+    fn catalog_checked(&self, p: &Params) -> Result<(), Reply> {
+        match p.str("CatalogName") {
+            Some(c) if !c.eq_ignore_ascii_case(CATALOG) => Err(metadata(&format!(
+                "Catalog {} is not found.",
+                trailscope::model::sanitize::visible(c)
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    fn list_databases(&self, p: &Params) -> Reply {
+        if let Err(e) = self.catalog_checked(p) {
+            return e;
+        }
+        let mut names: Vec<&str> = self.tables.iter().map(|t| t.database.as_str()).collect();
+        names.push("default");
+        names.sort_unstable();
+        names.dedup();
+        answer(json!({
+            "DatabaseList": names.iter().map(|n| json!({ "Name": n })).collect::<Vec<_>>()
+        }))
+    }
+
+    fn table_metadata(&self, op: &str, p: &Params) -> Reply {
+        if let Err(e) = self.catalog_checked(p) {
+            return e;
+        }
+        let database = match p.required_athena("DatabaseName") {
+            Ok(d) => d.to_ascii_lowercase(),
+            Err(e) => return e,
+        };
+        let known = self.tables.iter().any(|t| t.database == database) || database == "default";
+        if !known {
+            return metadata(&format!(
+                "Database {} is not found.",
+                trailscope::model::sanitize::visible(&database)
+            ));
+        }
+        let in_db = self.tables.iter().filter(|t| t.database == database);
+        if op == "ListTableMetadata" {
+            let list: Vec<Value> = in_db.map(FakeTable::metadata).collect();
+            return answer(json!({ "TableMetadataList": list }));
+        }
+        let name = match p.required_athena("TableName") {
+            Ok(n) => n.to_ascii_lowercase(),
+            Err(e) => return e,
+        };
+        match self
+            .tables
+            .iter()
+            .find(|t| t.database == database && t.name == name)
+        {
+            Some(t) => answer(json!({ "TableMetadata": t.metadata() })),
+            None => metadata(&format!(
+                "Table {} is not found.",
+                trailscope::model::sanitize::visible(&name)
+            )),
+        }
+    }
+
+    fn start(&mut self, p: &Params, now_ms: i64) -> Reply {
+        if self.throttle_starts > 0 {
+            self.throttle_starts -= 1;
+            return Reply::error(400, "TooManyRequestsException", "Rate exceeded");
+        }
+        let statement = match p.required_athena("QueryString") {
+            Ok(s) if s.len() <= 262_144 => s.to_string(),
+            Ok(_) => return invalid("QueryString is longer than 262144 bytes."),
+            Err(e) => return e,
+        };
+        if p.0.contains_key("ExecutionParameters") {
+            return invalid(
+                "ExecutionParameters are not supported by the fake Athena; send literals",
+            );
+        }
+        let workgroup = match self.workgroup(p.str("WorkGroup")) {
+            Ok(w) => w.clone(),
+            Err(e) => return e,
+        };
+        let given =
+            p.0.get("ResultConfiguration")
+                .and_then(|r| r.get("OutputLocation"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+        let Some(output) = given.or(workgroup.output_location.clone()) else {
+            return invalid("No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.");
+        };
+        let database =
+            p.0.get("QueryExecutionContext")
+                .and_then(|c| c.get("Database"))
+                .and_then(Value::as_str)
+                .unwrap_or("default")
+                .to_ascii_lowercase();
+        let (stats, outcome, header) = self.run(&statement, &database);
+        let number = self.queries.len() as u64 + 1;
+        let query = Query::new(
+            number,
+            &statement,
+            now_ms,
+            self.polls_per_state,
+            stats,
+            outcome,
+        );
+        let id = query.id.clone();
+        self.queries.push(AthenaQuery {
+            query,
+            header,
+            database,
+            workgroup: workgroup.name.clone(),
+            output: format!("{}{id}.csv", with_slash(&output)),
+        });
+        answer(json!({ "QueryExecutionId": id }))
+    }
+
+    /// Parses and runs a statement now; its states are then only what the client may see.
+    fn run(
+        &mut self,
+        statement: &str,
+        database: &str,
+    ) -> (Stats, Outcome, Vec<(String, &'static str)>) {
+        let failed = |why: String| (Stats::default(), Outcome::Failed(why), Vec::new());
+        let q = match sql::parse_statement(statement) {
+            Ok(q) => q,
+            Err(why) => return failed(format!("line 1:1: {why}")),
+        };
+        let names = crate::lake::plan::tables(&q);
+        let [name] = names.as_slice() else {
+            return failed("the fake Athena reads exactly one table per statement".to_string());
+        };
+        let Some(table) = self.resolve(name, database) else {
+            return failed(format!(
+                "TABLE_NOT_FOUND: line 1:1: Table 'awsdatacatalog.{}' does not exist",
+                trailscope::model::sanitize::visible(&name.replace('"', "").to_ascii_lowercase())
+            ));
+        };
+        let raw = &self.raw;
+        let events = self.events.get_or_insert_with(|| execute::events(raw));
+        match execute::execute(&q, &table, events) {
+            Ok(a) => (
+                Stats {
+                    matched: a.rows.len() as u64,
+                    scanned: 0,
+                    bytes: a.scanned_bytes,
+                },
+                Outcome::Finished(a.rows),
+                a.header,
+            ),
+            Err(why) => failed(why),
+        }
+    }
+
+    /// `db.table`, `"db"."table"` or `table` (in the query's database).
+    fn resolve(&self, name: &str, database: &str) -> Option<FakeTable> {
+        let parts: Vec<String> = name
+            .split('.')
+            .map(|p| crate::lake::plan::unquote(p.trim()).to_ascii_lowercase())
+            .collect();
+        let (db, table) = match parts.as_slice() {
+            [t] => (database.to_string(), t.clone()),
+            [d, t] => (d.clone(), t.clone()),
+            [c, d, t] if c.eq_ignore_ascii_case(CATALOG) => (d.clone(), t.clone()),
+            _ => return None,
+        };
+        self.tables
+            .iter()
+            .find(|t| t.database == db && t.name == table)
+            .cloned()
+    }
+}
+
+fn with_slash(location: &str) -> String {
+    match location.ends_with('/') {
+        true => location.to_string(),
+        false => format!("{location}/"),
+    }
+}
+
+/// Athena's InvalidRequestException (HTTP 400).
+pub(crate) fn invalid(message: &str) -> Reply {
+    Reply::error(
+        400,
+        "InvalidRequestException",
+        &crate::lake::bounded(message),
+    )
+}
+
+/// Glue's answer through Athena for a missing database or table.
+fn metadata(message: &str) -> Reply {
+    Reply::error(400, "MetadataException", &crate::lake::bounded(message))
+}
+
+impl Params<'_> {
+    /// A required string member, or Athena's InvalidRequestException.
+    pub(crate) fn required_athena(&self, name: &str) -> Result<&str, Reply> {
+        self.str(name)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| invalid(&format!("{name} is required.")))
+    }
+}
