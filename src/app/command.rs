@@ -202,6 +202,34 @@ impl Command {
         !Command::LAYER_KEYS.contains(&self)
     }
 
+    /// Whether it acts on the view's selected event or its rows (pivots, marks, notes, copies,
+    /// exports, the view summarised): run on a view still being filtered, it would act on the
+    /// rows of the view before, so the reducer finishes the filtering first.
+    pub fn reads_view(self) -> bool {
+        matches!(
+            self,
+            Command::PivotMenu
+                | Command::Pivot(_)
+                | Command::Narrow(_)
+                | Command::Lineage
+                | Command::ToggleMark
+                | Command::MarkView
+                | Command::MarkRange
+                | Command::NextMark
+                | Command::PrevMark
+                | Command::Annotate
+                | Command::Note
+                | Command::CopyJson
+                | Command::CopyField
+                | Command::CopyId
+                | Command::Export(..)
+                | Command::Facets
+                | Command::Timeline
+                | Command::Profile
+                | Command::LakeEditor
+        )
+    }
+
     /// Whether its words come after it as free text (a name, a note, a file).
     pub fn takes_operand(self) -> bool {
         matches!(

@@ -120,6 +120,13 @@ pub(super) fn nothing_read_message(app: &App) -> String {
 
 /// A command in the table or the detail pane (their keys, the palette, the command line).
 fn apply(app: &mut App, call: &Call, effects: &mut Vec<Effect>) {
+    // Keys typed ahead act on the view the keys before them asked for. The runtime reads every
+    // key waiting before it runs a slice (`Msg::Work`), so `/key:K Enter p l` arriving in one
+    // burst must still pivot on one of K's events, not on the row at the cursor of the view K
+    // replaces (the rows on screen until K's scan has run).
+    if call.command.reads_view() {
+        finish_work(app);
+    }
     match call.command {
         Command::Quit => effects.push(Effect::Quit),
         Command::Annotate => session::open_note(app),
