@@ -64,14 +64,13 @@ async fn answer(
     req: Request<Incoming>,
     shared: Arc<Shared>,
 ) -> Result<Answer, std::convert::Infallible> {
-    if req.method() != Method::POST || req.uri().path() != "/" {
-        return Ok(reply(
-            404,
-            JSON,
-            "UnknownOperationException",
-            r#"{"__type":"UnknownOperationException","message":"POST / only"}"#.into(),
-        ));
-    }
+    // Athena's REST routes (the aws CLI's) are read into the operation they name, below.
+    let rest_route = req.method() != Method::POST || req.uri().path() != "/";
+    let (method, path, query) = (
+        req.method().as_str().to_string(),
+        req.uri().path().to_string(),
+        req.uri().query().map(str::to_string),
+    );
     let header = |name: &str| {
         req.headers()
             .get(name)
@@ -88,6 +87,20 @@ async fn answer(
         Err(_) => {
             return Ok(reply(413, JSON, "SerializationException", r#"{"__type":"SerializationException","message":"request body unreadable or too large"}"#.into()))
         }
+    };
+    let (target, body) = match rest_route {
+        false => (target, body),
+        true => match super::athena::rest::route(&method, &path, query.as_deref(), &body) {
+            Some((op, json)) => (Some(format!("AmazonAthena.{op}")), Bytes::from(json)),
+            None => {
+                return Ok(reply(
+                    404,
+                    JSON,
+                    "UnknownOperationException",
+                    r#"{"__type":"UnknownOperationException","message":"POST / only (and Athena's REST routes)"}"#.into(),
+                ))
+            }
+        },
     };
     let now_ms = shared.now_ms.unwrap_or_else(|| {
         trailscope::model::time::EventTime::now()

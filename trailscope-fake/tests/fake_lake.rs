@@ -5,6 +5,7 @@
 
 #[path = "fake_lake/model.rs"]
 mod model;
+mod shapes;
 #[path = "fake_lake/sql.rs"]
 mod sql;
 #[path = "fake_lake/wire.rs"]

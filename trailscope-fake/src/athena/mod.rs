@@ -6,11 +6,14 @@
 //! ListTableMetadata and GetTableMetadata. Statements run on the fake Lake's engine
 //! (`execute`), which `DataScannedInBytes` counts from the partitions actually read.
 //!
+//! The SDK calls them as `awsJson1_1` targets; the `aws` CLI as REST routes (`rest`).
+//!
 //! Knobs are public fields, so tests can make Athena slow, throttled or misconfigured.
 
 mod catalog;
 mod conform;
 mod execute;
+pub mod rest;
 mod results;
 
 pub use catalog::{FakeTable, FakeWorkGroup, Partitioning, CATALOG};
