@@ -194,7 +194,7 @@ fn partitions_decide_what_is_scanned_and_the_projection_what_exists() {
     let mut f = demo_fake();
     f.athena.polls_per_state = 0;
     // The bytes a statement scanned and the events it counted.
-    let mut scanned = |f: &mut FakeCloudTrail, wh: &str| -> (i64, u64) {
+    let scanned = |f: &mut FakeCloudTrail, wh: &str| -> (i64, u64) {
         let sql = format!("SELECT count(*) AS n FROM trailscope.cloudtrail {wh}");
         let id = call(f, &m, "StartQueryExecution", json!({ "QueryString": sql }))
             ["QueryExecutionId"]
