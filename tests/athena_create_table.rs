@@ -1,7 +1,8 @@
 //! `trailscope athena create-table` against a real S3 on loopback (moto's server, see
 //! common/moto.rs): the statement names exactly the accounts and regions in the bucket, starts
 //! its projection at the first day folder, points its template at the trail's folders, and
-//! parses as Hive DDL; a bucket without a trail is refused with exit 1, a bad name with 2.
+//! parses as Hive DDL; a bucket without a trail is refused with exit 1, a bad name with 2;
+//! `--run` makes the table in Athena (the fake's, through the real SDK), twice safely.
 
 mod common;
 #[path = "common/moto.rs"]
@@ -19,6 +20,11 @@ struct Run {
 }
 
 fn trailscope(endpoint: &str, args: &[&str]) -> Run {
+    trailscope_with(endpoint, args, &[])
+}
+
+/// `trailscope athena create-table ARGS` with S3 at `endpoint` and `env` besides.
+fn trailscope_with(endpoint: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_trailscope"))
         .args(["athena", "create-table"])
         .args(args)
@@ -29,6 +35,8 @@ fn trailscope(endpoint: &str, args: &[&str]) -> Run {
         .env_remove("AWS_REGION")
         .env_remove("AWS_DEFAULT_REGION")
         .env_remove("AWS_ENDPOINT_URL_S3")
+        .env_remove("AWS_ENDPOINT_URL_ATHENA")
+        .envs(env.iter().copied())
         .output()
         .expect("run trailscope");
     Run {
@@ -339,5 +347,70 @@ fn without_day_folders_the_projection_starts_ninety_days_ago_and_says_so() {
     assert!(
         expected.contains(&day.to_string()),
         "{range} vs {expected:?}"
+    );
+}
+
+#[test]
+fn run_makes_the_table_in_athena_and_is_safe_twice() {
+    let Some(moto) = moto::Moto::start() else {
+        return;
+    };
+    let org = "AWSLogs/o-a1b2c3d4e5/";
+    let cells = [
+        ("111122223333", "us-east-1", "2024/01/15"),
+        ("222233334444", "eu-west-1", "2024/01/16"),
+    ];
+    moto::upload(&moto.url, "run-trail-logs", objects(org, &cells));
+    let fake = common::FakeEndpoint::demo(100.0);
+    let env = [("AWS_ENDPOINT_URL_ATHENA", fake.url.as_str())];
+    let args = [
+        "s3://run-trail-logs",
+        "--database",
+        "trailscope",
+        "--table",
+        "org",
+        "--run",
+        "--region",
+        "us-east-1",
+    ];
+    for _ in 0..2 {
+        let run = trailscope_with(&moto.url, &args, &env);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert!(run.stdout.is_empty(), "run, not printed: {}", run.stdout);
+        assert!(
+            run.stderr.contains("trailscope.org is ready")
+                && run.stderr.contains("--athena trailscope.org"),
+            "{}",
+            run.stderr
+        );
+    }
+    let (tables, statements) = fake.with_fake(|f| {
+        let tables: Vec<_> = f
+            .athena
+            .tables
+            .iter()
+            .filter(|t| t.name == "org")
+            .map(|t| (t.location.clone(), t.partitioning.clone()))
+            .collect();
+        let statements = f
+            .athena
+            .calls
+            .iter()
+            .filter(|(op, _)| op == "StartQueryExecution")
+            .count();
+        (tables, statements)
+    });
+    assert_eq!(statements, 2);
+    assert_eq!(
+        tables,
+        [(
+            "s3://run-trail-logs/AWSLogs/o-a1b2c3d4e5/".to_string(),
+            trailscope_fake::athena::Partitioning::Projected {
+                accounts: Some(vec!["111122223333".to_string(), "222233334444".to_string()]),
+                regions: Some(vec!["eu-west-1".to_string(), "us-east-1".to_string()]),
+                since: "2024/01/15".to_string(),
+            }
+        )],
+        "one table, with the bucket's projection"
     );
 }

@@ -206,10 +206,12 @@ pub enum Command {
 #[derive(Subcommand, Debug)]
 pub enum AthenaCommand {
     /// Print CREATE EXTERNAL TABLE for a trail's bucket: its accounts, regions and first day,
-    /// found by listing folders (nothing is downloaded), with partition projection.
+    /// found by listing folders (nothing is downloaded), with partition projection; --run
+    /// runs it in Athena (a DDL statement: free, and safe to run twice).
     #[command(
         after_help = "Examples:\n  trailscope athena create-table s3://org-trail-logs\n  \
-        trailscope athena create-table s3://logs/security --database trailscope --table org_trail --profile audit"
+        trailscope athena create-table s3://logs/security --database trailscope --table org_trail --profile audit\n  \
+        trailscope athena create-table s3://org-trail-logs --run --region us-east-1"
     )]
     CreateTable(CreateTableArgs),
 }
@@ -232,9 +234,23 @@ pub struct CreateTableArgs {
     #[arg(long, value_name = "PROFILE")]
     pub profile: Option<String>,
 
-    /// The bucket's region (default: found from S3's answer).
+    /// The bucket's region (default: found from S3's answer); with --run, also Athena's.
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+
+    /// Run the statement in Athena instead of printing it (CREATE … IF NOT EXISTS: a table
+    /// already there is kept as it is).
+    #[arg(long)]
+    pub run: bool,
+
+    /// With --run: the Athena workgroup.
+    #[arg(long, value_name = "NAME", default_value = "primary", requires = "run")]
+    pub workgroup: String,
+
+    /// With --run: where Athena writes results (s3://BUCKET/PREFIX/), when the workgroup sets
+    /// no location.
+    #[arg(long, value_name = "S3_URL", requires = "run")]
+    pub output_location: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -1,5 +1,5 @@
 //! `trailscope athena create-table`: the CREATE EXTERNAL TABLE statement for a trail's bucket,
-//! printed for the user to run (running it needs the Athena client, which comes later). The
+//! printed for the user to run, or run in Athena with `--run`. The
 //! bucket is listed (`source::s3::survey`), its folders become the table's shape
 //! (`athena::layout`) and the statement is written by `athena::table`. The statement goes to
 //! stdout alone, so it can be piped; notes go to stderr. Exit status: 0 printed, 1 the bucket
@@ -7,9 +7,12 @@
 
 use super::args::{AthenaCommand, CreateTableArgs};
 use super::open::fail;
+use crate::athena::client::{connect, run_query, Report, Target};
 use crate::athena::layout::layout;
 use crate::athena::names;
 use crate::athena::table::{create_table, TableSpec};
+use crate::job::Ending;
+use crate::lake::client::Polling;
 use crate::model::sanitize::visible;
 use crate::model::time::EventTime;
 use crate::source::s3::survey::{survey_blocking, SurveyRequest};
@@ -84,10 +87,65 @@ fn print_create_table(args: &CreateTableArgs) -> ExitCode {
         since: survey.since,
     };
     match create_table(&spec) {
+        Ok(sql) if args.run => run_ddl(args, &sql, &spec),
         Ok(sql) => {
             println!("{sql}");
             ExitCode::SUCCESS
         }
+        Err(e) => fail(&e, 1),
+    }
+}
+
+/// `--run`: the statement through Athena, to its end. Exit 0 when the table exists after it.
+fn run_ddl(args: &CreateTableArgs, sql: &str, spec: &TableSpec) -> ExitCode {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("cannot start the runtime: {e}"), 1),
+    };
+    let target = Target {
+        workgroup: args.workgroup.clone(),
+        output_location: args.output_location.clone(),
+        database: Some(spec.database.clone()),
+        max_scan: None,
+    };
+    let ending = rt.block_on(async {
+        let (client, region) = connect(args.profile.as_deref(), args.region.as_deref()).await?;
+        let (_never, cancel) = tokio::sync::watch::channel(false);
+        let mut end = None;
+        run_query(
+            &client,
+            &region,
+            sql,
+            &target,
+            Polling::default(),
+            cancel,
+            |r| {
+                if let Report::Done(p, ending) = r {
+                    end = Some((p, ending));
+                }
+                std::future::ready(())
+            },
+        )
+        .await;
+        end.ok_or_else(|| "the statement ended without a word".to_string())
+    });
+    match ending {
+        Ok((p, Ending::Finished)) => {
+            eprintln!(
+                "trailscope: {}.{} is ready (query {}): trailscope --athena {}.{}",
+                spec.database,
+                spec.table,
+                visible(&p.query_id),
+                spec.database,
+                spec.table
+            );
+            ExitCode::SUCCESS
+        }
+        Ok((_, Ending::Failed(why) | Ending::TimedOut(why))) => fail(&why, 1),
+        Ok((_, Ending::Stopped)) => fail("the statement was stopped", 1),
         Err(e) => fail(&e, 1),
     }
 }

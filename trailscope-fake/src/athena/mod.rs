@@ -12,6 +12,7 @@
 
 mod catalog;
 mod conform;
+mod ddl;
 mod execute;
 pub mod rest;
 mod results;
@@ -68,6 +69,8 @@ pub(crate) struct AthenaQuery {
     pub database: String,
     pub workgroup: String,
     pub output: String,
+    /// DDL (CREATE) or DML (SELECT).
+    pub statement_type: &'static str,
 }
 
 impl FakeAthena {
@@ -241,7 +244,14 @@ impl FakeAthena {
                 .and_then(Value::as_str)
                 .unwrap_or("default")
                 .to_ascii_lowercase();
-        let (stats, outcome, header) = self.run(&statement, &database);
+        let ddl = ddl::is_ddl(&statement);
+        let (stats, outcome, header) = match ddl {
+            true => match ddl::run(&statement, &database, &mut self.tables) {
+                Ok(()) => (Stats::default(), Outcome::Finished(Vec::new()), Vec::new()),
+                Err(why) => (Stats::default(), Outcome::Failed(why), Vec::new()),
+            },
+            false => self.run(&statement, &database),
+        };
         let number = self.queries.len() as u64 + 1;
         let query = Query::new(
             number,
@@ -257,6 +267,7 @@ impl FakeAthena {
             header,
             database,
             workgroup: workgroup.name.clone(),
+            statement_type: if ddl { "DDL" } else { "DML" },
             output: format!("{}{id}.csv", with_slash(&output)),
         });
         answer(json!({ "QueryExecutionId": id }))

@@ -68,7 +68,7 @@ fn execution(q: &mut AthenaQuery) -> Reply {
         "QueryExecution": {
             "QueryExecutionId": q.query.id,
             "Query": q.query.statement,
-            "StatementType": "DML",
+            "StatementType": q.statement_type,
             "ResultConfiguration": { "OutputLocation": q.output },
             "QueryExecutionContext": { "Database": q.database, "Catalog": "awsdatacatalog" },
             "Status": state_json,
@@ -85,7 +85,7 @@ fn execution(q: &mut AthenaQuery) -> Reply {
                 "SelectedEngineVersion": "AUTO",
                 "EffectiveEngineVersion": "Athena engine version 3"
             },
-            "SubstatementType": "SELECT",
+            "SubstatementType": if q.statement_type == "DDL" { "CREATE_TABLE" } else { "SELECT" },
         }
     });
     answer(body)
