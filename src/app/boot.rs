@@ -29,6 +29,12 @@ pub enum Start {
         session: Box<LakeSession>,
         run_first: Option<String>,
     },
+    /// Athena: the events statement for the window, whose rows are the session's events.
+    Athena {
+        sql: String,
+        /// `Athena db.table`: the records' origin.
+        origin: String,
+    },
     /// Nothing asked for: the saved investigations, to pick one.
     PickInvestigation,
 }
@@ -102,6 +108,9 @@ impl App {
                 if let Some(sql) = run_first {
                     effects.extend(lake::run_first(&mut app, sql));
                 }
+            }
+            Start::Athena { sql, origin } => {
+                super::update::athena::start(&mut app, sql, origin, &mut effects)
             }
             Start::PickInvestigation => {
                 app.load.loading = false;

@@ -16,6 +16,8 @@ pub enum JobKind {
     LakeQuery,
     /// The Lake event data stores, for the picker.
     LakeStores,
+    /// The session's Athena events query.
+    AthenaQuery,
 }
 
 #[derive(Debug, Default)]

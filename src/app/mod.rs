@@ -150,6 +150,8 @@ pub struct App {
     pub live: Option<LiveFetch>,
     /// Querying CloudTrail Lake (instead of reading files).
     pub lake: Option<lake::LakeSession>,
+    /// The Athena query whose rows are the session's events, while it runs and after.
+    pub athena: Option<crate::job::QueryProgress>,
     /// Open while typing how far to load ("load until").
     pub until: Option<FilterBar>,
     /// Why the last "load until" text was refused.
@@ -256,6 +258,7 @@ impl App {
             sort: None,
             live: None,
             lake: None,
+            athena: None,
             until: None,
             until_error: None,
             notice: None,

@@ -32,6 +32,24 @@ pub fn describe(bytes: i64) -> String {
     format!("{size} scanned ≈ ${dollars:.5}{minimum}")
 }
 
+/// `Athena query ID RUNNING · 1.2 MB scanned ≈ $0.00005 · 40 rows`: no cost before anything
+/// ran, none for a failed query (they are free).
+pub fn progress_line(p: &crate::job::QueryProgress) -> String {
+    let mut line = format!("Athena query {} {}", p.query_id, p.status);
+    match p.status.as_str() {
+        "STARTING" | "QUEUED" => {}
+        "FAILED" => line.push_str(" · failed queries are not billed"),
+        _ => line.push_str(&format!(" · {}", describe(p.bytes_scanned))),
+    }
+    if p.rows > 0 {
+        line.push_str(&format!(" · {} rows", p.rows));
+    }
+    if p.retries > 0 {
+        line.push_str(&format!(" · {} retries", p.retries));
+    }
+    line
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

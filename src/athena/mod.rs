@@ -15,5 +15,6 @@ pub mod names;
 pub mod plan;
 pub mod pushdown;
 pub mod rows;
+pub mod runner;
 pub mod sql;
 pub mod table;

@@ -163,6 +163,9 @@ pub struct OpenArgs {
     pub lake: LakeArgs,
 
     #[command(flatten)]
+    pub athena: AthenaArgs,
+
+    #[command(flatten)]
     pub s3: S3Args,
 }
 

@@ -92,6 +92,7 @@ fn reach_again(state: &SessionState) -> Reach {
             crate::source::lookup::accounts::DEFAULT_CONCURRENCY,
         )),
         lake: None,
+        athena: None,
     }
 }
 
@@ -155,6 +156,9 @@ pub(super) fn open(cli: OpenArgs, dirs: Dirs) -> ExitCode {
     if cli.lake.wanted() {
         return open_lake(cli, startup, dirs);
     }
+    if cli.athena.wanted() {
+        return open_athena(cli, filter, startup, dirs);
+    }
     let now = EventTime::now();
     match crate::cmd::s3::from_args(&cli.paths, &cli.lookup, &cli.s3, dirs.data.as_deref(), now) {
         Ok(Some(load)) => return open_s3(cli, load, startup, dirs),
@@ -214,6 +218,7 @@ pub(super) fn open(cli: OpenArgs, dirs: Dirs) -> ExitCode {
                 cli.lookup.account_concurrency,
             )),
             lake: None,
+            athena: None,
         };
         let start = Start::Lookup { fetch, orders };
         return session(cli, start, reach, label, startup, meta, dirs);
@@ -359,6 +364,60 @@ fn open_lake(cli: OpenArgs, startup: Startup, dirs: Dirs) -> ExitCode {
             cli.lookup.profile.clone(),
             cli.lookup.region.clone(),
         )),
+        athena: None,
+    };
+    session(cli, start, reach, label, startup, meta, dirs)
+}
+
+/// `trailscope --athena DB.TABLE`: the window's events of an organization's trail through
+/// Athena, the filter's exact conditions sent as SQL. The table is asked about (and the
+/// statement refused, with the reason) before the UI starts; its rows then arrive as a load's.
+fn open_athena(
+    cli: OpenArgs,
+    filter: Option<crate::filter::Expr>,
+    startup: Startup,
+    dirs: Dirs,
+) -> ExitCode {
+    let filter = filter.unwrap_or_else(crate::filter::Expr::all);
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("cannot start the runtime: {e}"), 1),
+    };
+    let prepared = rt.block_on(crate::cmd::athena_statement::prepare(
+        &cli.athena,
+        &cli.lookup,
+        &filter,
+        EventTime::now(),
+    ));
+    drop(rt);
+    let st = match prepared {
+        Ok(s) => s,
+        Err((why, code)) => return fail(&why, code),
+    };
+    // The title says what ran at Athena and what runs here, as LookupEvents' does.
+    let label = format!("Athena {} · {}", st.table, st.split);
+    let mut source = source_record("athena", &label, Vec::new());
+    source.profile = cli.lookup.profile.clone();
+    source.regions = vec![st.region.clone()];
+    source.accounts = cli.lookup.accounts.clone();
+    source.window = Some((st.window.start.format_utc(), st.window.end.format_utc()));
+    source.sent_filter = Some(st.split.clone());
+    let meta = session_meta(&cli, &format!("athena {}", st.table), vec![source]);
+    let start = Start::Athena {
+        sql: st.sql,
+        origin: format!("Athena {}", st.table),
+    };
+    let reach = Reach {
+        athena: Some(crate::athena::runner::AthenaContext {
+            profile: cli.lookup.profile.clone(),
+            region: Some(st.region),
+            target: st.target,
+            polling: crate::lake::client::Polling::default(),
+        }),
+        ..Reach::default()
     };
     session(cli, start, reach, label, startup, meta, dirs)
 }

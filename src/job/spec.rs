@@ -14,6 +14,8 @@ pub enum JobSpec {
     LakeQuery(String),
     /// List the Lake event data stores the account can query.
     LakeStores,
+    /// Run this events statement on Athena; rows are records from `origin` (`Athena db.t`).
+    AthenaQuery { sql: String, origin: String },
 }
 
 impl JobSpec {
@@ -24,6 +26,7 @@ impl JobSpec {
             JobSpec::Lookup(_) => "lookup",
             JobSpec::LakeQuery(_) => "lake query",
             JobSpec::LakeStores => "lake stores",
+            JobSpec::AthenaQuery { .. } => "athena query",
         }
     }
 }

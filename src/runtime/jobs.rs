@@ -20,6 +20,7 @@ pub(crate) struct JobRunner {
     /// How to reach LookupEvents and Lake, when the session uses them.
     lookup: Option<LookupContext>,
     lake: Option<LakeContext>,
+    athena: Option<crate::athena::runner::AthenaContext>,
     running: HashMap<JobId, Running>,
 }
 
@@ -36,15 +37,12 @@ enum Running {
 }
 
 impl JobRunner {
-    pub(crate) fn new(
-        tx: mpsc::Sender<(JobId, JobMsg)>,
-        lookup: Option<LookupContext>,
-        lake: Option<LakeContext>,
-    ) -> JobRunner {
+    pub(crate) fn new(tx: mpsc::Sender<(JobId, JobMsg)>, reach: super::Reach) -> JobRunner {
         JobRunner {
             tx,
-            lookup,
-            lake,
+            lookup: reach.lookup,
+            lake: reach.lake,
+            athena: reach.athena,
             running: HashMap::new(),
         }
     }
@@ -83,6 +81,18 @@ impl JobRunner {
                     }
                 }
                 None => return refuse(out, "this session does not query CloudTrail Lake"),
+            },
+            JobSpec::AthenaQuery { sql, origin } => match &self.athena {
+                Some(ctx) => {
+                    let (cancel, cancelled) = watch::channel(false);
+                    let work = crate::athena::runner::run(sql, origin, ctx.clone(), cancelled, out);
+                    Running::Task {
+                        cancel,
+                        task: tokio::spawn(work),
+                        tells_aws: true,
+                    }
+                }
+                None => return refuse(out, "this session does not query Athena"),
             },
             JobSpec::LakeStores => match &self.lake {
                 Some(ctx) => {

@@ -43,11 +43,13 @@ pub struct RunOptions {
     pub db: Result<Db, String>,
 }
 
-/// How a session's jobs reach AWS: LookupEvents (profile, pace) and Lake (profile, region).
+/// How a session's jobs reach AWS: LookupEvents (profile, pace), Lake (profile, region) and
+/// Athena (profile, region, workgroup).
 #[derive(Default)]
 pub struct Reach {
     pub lookup: Option<LookupContext>,
     pub lake: Option<LakeContext>,
+    pub athena: Option<crate::athena::runner::AthenaContext>,
 }
 
 /// How the session ended.
@@ -121,7 +123,7 @@ async fn run_async(opts: RunOptions) -> Result<Outcome, String> {
 
     let mut term_rx = take_input();
     let (job_tx, mut job_rx) = mpsc::channel(CHANNEL_CAPACITY);
-    let mut runner = JobRunner::new(job_tx, opts.reach.lookup, opts.reach.lake);
+    let mut runner = JobRunner::new(job_tx, opts.reach);
 
     let mut signals = Signals::new();
     let mut ticker = tokio::time::interval(Duration::from_millis(100));

@@ -49,6 +49,22 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             )
         };
         spans.push(Span::styled(text, accent));
+    } else if let Some(q) = &app.athena {
+        // Running: the query and its progress; ended: what it cost, short (marks and notes
+        // follow, and a small terminal cuts from the right).
+        let text = match app.load.loading {
+            true => format!(
+                " · {} · {} stops",
+                crate::athena::cost::progress_line(q),
+                key(app, Command::Back)
+            ),
+            false => format!(
+                " · Athena {} · {}",
+                q.status,
+                crate::athena::cost::describe(q.bytes_scanned)
+            ),
+        };
+        spans.push(Span::styled(text, accent));
     } else if app.load.loading && app.session.reopened {
         spans.push(Span::styled(
             format!(" · reopening: {}/{} blocks…", p.files_done, p.files_total),

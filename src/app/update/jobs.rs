@@ -19,6 +19,7 @@ pub(super) fn on_report(
         JobKind::Region(_) => live::on_region(app, job, msg),
         JobKind::LakeQuery => lake_reports::on_query(app, job, msg),
         JobKind::LakeStores => lake_reports::on_stores(app, job, msg),
+        JobKind::AthenaQuery => super::athena::on_query(app, job, msg, effects),
     }
     // An open profile describes the rows it was made from: once a job's events are all in,
     // it describes them (between batches it would be recomputed for nothing).
@@ -40,7 +41,10 @@ pub(crate) fn start_load(app: &mut App, plan: Plan, effects: &mut Vec<Effect>) {
 /// Esc while loading: every load job stops where it is; what was read stays and its `Done`
 /// follows.
 pub(super) fn stop_load(app: &mut App, effects: &mut Vec<Effect>) {
-    for job in app.jobs.of(|k| *k == JobKind::Load) {
+    for job in app
+        .jobs
+        .of(|k| matches!(k, JobKind::Load | JobKind::AthenaQuery))
+    {
         app.jobs.stopping(job);
         effects.push(Effect::Cancel(job));
     }

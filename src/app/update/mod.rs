@@ -1,6 +1,7 @@
 //! The reducer: one message in, new state and effects out. LookupEvents (`live`) and the
 //! incident walk (`walk`) have their own files.
 
+pub(crate) mod athena;
 mod copy;
 mod findings;
 mod jobs;

@@ -1,0 +1,61 @@
+//! The session's Athena query as the app sees it: started at boot, its rows joining the
+//! store page by page (with the findings, filter and sort, as every source's), its state and
+//! cost in the status bar, Esc stopping it (what arrived stays), and its end said.
+
+use super::{insert, nothing_read_message, App, Effect};
+use crate::app::jobs::JobKind;
+use crate::job::{Ending, JobId, JobMsg, JobSpec, Progress, QueryProgress};
+use crate::model::warning::{Location, Warning};
+use std::sync::Arc;
+
+/// Starts the events statement; the rows arrive as a load's do.
+pub(crate) fn start(app: &mut App, sql: String, origin: String, effects: &mut Vec<Effect>) {
+    let job = app.jobs.start(JobKind::AthenaQuery);
+    app.load.loading = true;
+    app.athena = Some(QueryProgress {
+        status: "STARTING".to_string(),
+        ..QueryProgress::default()
+    });
+    effects.push(Effect::Start {
+        job,
+        spec: Box::new(JobSpec::AthenaQuery { sql, origin }),
+    });
+}
+
+pub(super) fn on_query(app: &mut App, job: JobId, msg: JobMsg, effects: &mut Vec<Effect>) {
+    match msg {
+        JobMsg::Records(records) => insert(app, records),
+        JobMsg::Warnings(w) => app.warnings.extend(w),
+        JobMsg::Progress(Progress::Query(p)) => app.athena = Some(p),
+        JobMsg::Done(ending) => {
+            app.jobs.forget(job);
+            app.load.loading = false;
+            app.load.stopping = false;
+            app.mark_resort();
+            app.load.done_ms = Some(app.now_ms);
+            crate::app::session::finish_restore(app);
+            let rows = app.athena.as_ref().map_or(0, |p| p.rows);
+            match &ending {
+                Ending::Finished => {}
+                Ending::Stopped => {
+                    app.notice = Some(format!(
+                        "Athena query stopped: the {rows} row(s) that arrived stay"
+                    ))
+                }
+                Ending::Failed(why) | Ending::TimedOut(why) => {
+                    let origin: Arc<str> = Arc::from("Athena");
+                    app.warnings
+                        .push(Warning::problem(&origin, Location::WholeFile, why.clone()));
+                    app.notice = Some(why.clone());
+                }
+            }
+            if app.store.is_empty() {
+                match ending {
+                    Ending::Failed(why) | Ending::TimedOut(why) => effects.push(Effect::Fail(why)),
+                    _ => effects.push(Effect::Fail(nothing_read_message(app))),
+                }
+            }
+        }
+        JobMsg::Progress(_) | JobMsg::Rows(_) | JobMsg::Stores(_) => {}
+    }
+}
