@@ -27,15 +27,17 @@ impl Transfer {
         let mut t = Transfer::default();
         let mut read: HashSet<&str> = HashSet::new();
         let mut deleted: HashSet<&str> = HashSet::new();
-        for &i in rows {
+        // In storage order: neighbours share a packed block of raw records (`model::raw`), so
+        // each block is inflated once; in time order a view can inflate one per event.
+        let mut rows: Vec<EventIdx> = rows
+            .iter()
+            .copied()
+            .filter(|&i| store.text(store.event(i).source) == "s3.amazonaws.com")
+            .collect();
+        rows.sort_unstable();
+        (t.bytes_read, t.bytes_written) = byte_counts(store, &rows);
+        for &i in &rows {
             let e = store.event(i);
-            if store.text(e.source) != "s3.amazonaws.com" {
-                continue;
-            }
-            if let Some((out, into)) = bytes(&e.raw.text()) {
-                t.bytes_read = t.bytes_read.saturating_add(out);
-                t.bytes_written = t.bytes_written.saturating_add(into);
-            }
             if e.is_error() {
                 continue;
             }
@@ -54,6 +56,41 @@ impl Transfer {
     pub fn is_empty(&self) -> bool {
         *self == Transfer::default()
     }
+}
+
+/// The bytes out and in that `rows` (S3 calls, in storage order) count, split across cores:
+/// the counts are in the raw records only, so each is read and parsed, which for a large view
+/// is most of the profile's time.
+fn byte_counts(store: &Store, rows: &[EventIdx]) -> (u64, u64) {
+    let sum = |part: &[EventIdx]| {
+        part.iter().fold((0u64, 0u64), |(out, into), &i| {
+            // As bytes: a packed block inflated once, no UTF-8 check (serde_json checks the
+            // strings it reads); a call without byte counts skips the parse.
+            let counts = store.event(i).raw.with_bytes(|b| {
+                memchr::memmem::find(b, b"bytesTransferred").and_then(|_| bytes(b))
+            });
+            let (o, n) = counts.unwrap_or((0, 0));
+            (out.saturating_add(o), into.saturating_add(n))
+        })
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || rows.len() < 4096 {
+        return sum(rows);
+    }
+    let chunk = rows.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = rows
+            .chunks(chunk)
+            .map(|part| (part, s.spawn(move || sum(part))))
+            .collect();
+        handles
+            .into_iter()
+            .fold((0u64, 0u64), |(out, into), (part, h)| {
+                // A panicking worker is a bug; still answer, on this thread.
+                let (o, n) = h.join().unwrap_or_else(|_| sum(part));
+                (out.saturating_add(o), into.saturating_add(n))
+            })
+    })
 }
 
 /// The objects a call names as `bucket/key`: its object resources (DeleteObjects can list
@@ -103,8 +140,8 @@ struct Additional<'a> {
 /// (out, in) from a raw record; `None` when it has no readable `additionalEventData`. Exports
 /// write the counts as integers, floats (`249.0`) or strings; a negative or unreadable one
 /// counts as nothing.
-fn bytes(raw: &str) -> Option<(u64, u64)> {
-    let record: RawRecord = serde_json::from_str(raw).ok()?;
+fn bytes(raw: &[u8]) -> Option<(u64, u64)> {
+    let record: RawRecord = serde_json::from_slice(raw).ok()?;
     let additional = record.additional?.get();
     // serde reads a list into a struct by position: only an object is additionalEventData.
     if !additional.trim_start().starts_with('{') {
@@ -133,21 +170,24 @@ mod tests {
     fn byte_counts_in_every_shape_exports_write() {
         let r = |a: &str| format!(r#"{{"eventName":"GetObject","additionalEventData":{a}}}"#);
         let both = r(r#"{"bytesTransferredIn":0,"bytesTransferredOut":249}"#);
-        assert_eq!(bytes(&both), Some((249, 0)));
+        assert_eq!(bytes(both.as_bytes()), Some((249, 0)));
         let text = r(r#"{"bytesTransferredIn":"10","bytesTransferredOut":"1.0E3"}"#);
-        assert_eq!(bytes(&text), Some((1000, 10)));
+        assert_eq!(bytes(text.as_bytes()), Some((1000, 10)));
         let float = r(r#"{"bytesTransferredOut":249.0}"#);
-        assert_eq!(bytes(&float), Some((249, 0)));
+        assert_eq!(bytes(float.as_bytes()), Some((249, 0)));
         for hostile in [
             r#"{"bytesTransferredOut":-5}"#,
             r#"{"bytesTransferredOut":"NaN"}"#,
         ] {
-            assert_eq!(bytes(&r(hostile)), Some((0, 0)), "{hostile}");
+            assert_eq!(bytes(r(hostile).as_bytes()), Some((0, 0)), "{hostile}");
         }
-        assert_eq!(bytes(&r(r#"{"bytesTransferredOut":1e400}"#)), None);
-        assert_eq!(bytes(r#"{"eventName":"GetObject"}"#), None);
-        assert_eq!(bytes(""), None);
-        assert_eq!(bytes(&r("null")), None);
-        assert_eq!(bytes(&r("[1]")), None);
+        assert_eq!(
+            bytes(r(r#"{"bytesTransferredOut":1e400}"#).as_bytes()),
+            None
+        );
+        assert_eq!(bytes(br#"{"eventName":"GetObject"}"#), None);
+        assert_eq!(bytes(b""), None);
+        assert_eq!(bytes(r("null").as_bytes()), None);
+        assert_eq!(bytes(r("[1]").as_bytes()), None);
     }
 }
