@@ -336,3 +336,52 @@ fn mistakes_and_throttling_are_explained_or_waited_out() {
     assert!(out.status.success(), "{err}");
     assert!(err.contains("2 retries"), "{err}");
 }
+
+#[test]
+fn max_scan_stops_a_query_that_reads_more() {
+    let fake = fake();
+    fake.with_fake(|f| f.athena.polls_per_state = 2);
+    let out = query(
+        &fake,
+        &[
+            &[
+                "--athena",
+                "trailscope.cloudtrail",
+                "-o",
+                "count",
+                "--max-scan",
+                "1K",
+            ][..],
+            &WINDOW,
+        ]
+        .concat(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("past --max-scan 1024"), "{err}");
+    // Stopped on Athena's side, not left running (and billing).
+    let stopped = fake.with_fake(|f| {
+        f.athena
+            .calls
+            .iter()
+            .filter(|(op, _)| op == "StopQueryExecution")
+            .count()
+    });
+    assert_eq!(stopped, 1);
+    let out = query(
+        &fake,
+        &[
+            &[
+                "--athena",
+                "trailscope.cloudtrail",
+                "-o",
+                "count",
+                "--max-scan",
+                "2G",
+            ][..],
+            &WINDOW,
+        ]
+        .concat(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

@@ -2,7 +2,8 @@
 //! the CloudTrail table: the window's events arrive through the real SDK with the query's
 //! state and cost in the status bar; the README's walk (the leaked key, its lineage across
 //! the role into the second account, the destructive preset) runs on them as on files; marks
-//! and a note are saved, and the investigation reopens offline with them.
+//! and a note are saved with the query's id and cost, and the investigation reopens offline
+//! with them.
 //!
 //! Waits name everything they then rely on: a capture can catch a frame half drawn.
 
@@ -40,7 +41,20 @@ fn an_athena_session_walks_the_lead_and_reopens_offline() {
     t.send_keys(&["a"]);
     t.send_literal("deleted through the role the leaked key assumed");
     t.send_keys(&["Enter"]);
-    t.wait_text("1 notes", 10);
+    // The evidence names what was billed: the query's id, end and cost, with the source.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let md = dir.path().join("walk.md");
+    t.send_keys(&[":"]);
+    t.send_literal(&format!("export md marked {}", md.display()));
+    t.send_keys(&["Enter"]);
+    t.wait_text("as md to", 10);
+    let timeline = std::fs::read_to_string(&md).expect("the Markdown export was written");
+    assert!(
+        timeline.contains("Athena trailscope.cloudtrail")
+            && timeline.contains("in primary SUCCEEDED")
+            && timeline.contains("scanned ≈ $"),
+        "{timeline}"
+    );
     t.send_keys(&["q"]);
     t.wait_text("EXIT-CODE=0", 20);
 

@@ -34,6 +34,7 @@ pub enum Start {
         sql: String,
         /// `Athena db.table`: the records' origin.
         origin: String,
+        workgroup: String,
     },
     /// Nothing asked for: the saved investigations, to pick one.
     PickInvestigation,
@@ -109,9 +110,11 @@ impl App {
                     effects.extend(lake::run_first(&mut app, sql));
                 }
             }
-            Start::Athena { sql, origin } => {
-                super::update::athena::start(&mut app, sql, origin, &mut effects)
-            }
+            Start::Athena {
+                sql,
+                origin,
+                workgroup,
+            } => super::update::athena::start(&mut app, sql, origin, workgroup, &mut effects),
             Start::PickInvestigation => {
                 app.load.loading = false;
                 app.sessions = Some(SessionPicker::waiting());

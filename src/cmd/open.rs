@@ -409,6 +409,7 @@ fn open_athena(
     let start = Start::Athena {
         sql: st.sql,
         origin: format!("Athena {}", st.table),
+        workgroup: st.target.workgroup.clone(),
     };
     let reach = Reach {
         athena: Some(crate::athena::runner::AthenaContext {

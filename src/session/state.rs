@@ -111,6 +111,23 @@ pub struct SourceRecord {
     pub sent_filter: Option<String>,
     /// When it was read or the fetch started (ms since the epoch).
     pub opened_ms: i64,
+    /// Athena: every statement run for this source, with its id, end and cost.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub queries: Vec<QueryRecord>,
+}
+
+/// One statement an engine ran for a source: what was billed for what, kept as evidence.
+#[derive(Serialize, Deserialize, Default, Clone, Debug, PartialEq, Eq)]
+#[serde(default)]
+pub struct QueryRecord {
+    pub workgroup: String,
+    pub statement: String,
+    pub query_id: String,
+    /// SUCCEEDED, FAILED, CANCELLED…
+    pub state: String,
+    pub bytes_scanned: i64,
+    /// The estimated cost, as shown (`12.0 MB scanned ≈ $0.00006`).
+    pub cost: String,
 }
 
 impl SourceRecord {
@@ -134,6 +151,12 @@ impl SourceRecord {
         }
         if let Some(f) = &self.sent_filter {
             line.push_str(&format!(" sent: {f}"));
+        }
+        for q in &self.queries {
+            line.push_str(&format!(
+                " · query {} in {} {}: {}",
+                q.query_id, q.workgroup, q.state, q.cost
+            ));
         }
         let at = crate::model::time::EventTime::from_millis(self.opened_ms);
         line.push_str(&format!(", read {}", at.format_utc()));

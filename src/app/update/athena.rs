@@ -6,11 +6,40 @@ use super::{insert, nothing_read_message, App, Effect};
 use crate::app::jobs::JobKind;
 use crate::job::{Ending, JobId, JobMsg, JobSpec, Progress, QueryProgress};
 use crate::model::warning::{Location, Warning};
+use crate::session::state::QueryRecord;
 use std::sync::Arc;
 
+/// The query's id, end and cost, on the statement recorded when it started.
+fn record_end(app: &mut App) {
+    let Some(p) = app.athena.clone() else {
+        return;
+    };
+    let source = app.session.sources.iter_mut().find(|s| s.kind == "athena");
+    if let Some(q) = source.and_then(|s| s.queries.last_mut()) {
+        q.query_id = p.query_id.clone();
+        q.state = p.status.clone();
+        q.bytes_scanned = p.bytes_scanned;
+        q.cost = crate::athena::cost::describe(p.bytes_scanned);
+    }
+}
+
 /// Starts the events statement; the rows arrive as a load's do.
-pub(crate) fn start(app: &mut App, sql: String, origin: String, effects: &mut Vec<Effect>) {
+pub(crate) fn start(
+    app: &mut App,
+    sql: String,
+    origin: String,
+    workgroup: String,
+    effects: &mut Vec<Effect>,
+) {
     let job = app.jobs.start(JobKind::AthenaQuery);
+    // The statement is evidence: recorded with the source now, its id and cost when it ends.
+    if let Some(source) = app.session.sources.iter_mut().find(|s| s.kind == "athena") {
+        source.queries.push(QueryRecord {
+            workgroup,
+            statement: sql.clone(),
+            ..QueryRecord::default()
+        });
+    }
     app.load.loading = true;
     app.athena = Some(QueryProgress {
         status: "STARTING".to_string(),
@@ -29,6 +58,7 @@ pub(super) fn on_query(app: &mut App, job: JobId, msg: JobMsg, effects: &mut Vec
         JobMsg::Progress(Progress::Query(p)) => app.athena = Some(p),
         JobMsg::Done(ending) => {
             app.jobs.forget(job);
+            record_end(app);
             app.load.loading = false;
             app.load.stopping = false;
             app.mark_resort();
