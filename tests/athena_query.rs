@@ -385,3 +385,19 @@ fn max_scan_stops_a_query_that_reads_more() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+#[test]
+fn athena_alone_lists_the_cloudtrail_tables_with_how_they_bound_reads() {
+    let fake = fake();
+    let out = query(&fake, &["--athena"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "trailscope.cloudtrail\tprojection: account × region × timestamp from 2020/01/01\ts3://trailscope-fake-trail/AWSLogs/",
+            "trailscope.cloudtrail_plain\tnone: every statement reads the whole trail\ts3://trailscope-fake-trail/AWSLogs/",
+        ]
+    );
+}

@@ -369,3 +369,92 @@ pub async fn table_info(
         columns: names(t.columns()),
     })
 }
+
+/// A CloudTrail table the catalog holds, for the picker and `--athena` alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoundTable {
+    /// `db.table`.
+    pub name: String,
+    pub location: String,
+    /// How a statement's reads are bounded: `projection: account × region × day from
+    /// 2024/01/15`, `partitions: dt`, or `none: every statement reads the whole trail`.
+    pub scheme: String,
+}
+
+/// Every table of the default catalog that holds CloudTrail: its columns are CloudTrail's
+/// (`eventversion`, `useridentity`, `eventname`, `eventsource`) and its location a trail's
+/// (`…/AWSLogs/…`).
+pub async fn cloudtrail_tables(client: &Client, region: &str) -> Result<Vec<FoundTable>, String> {
+    let mut databases = Vec::new();
+    let mut token = None;
+    loop {
+        let page = client
+            .list_databases()
+            .catalog_name("AwsDataCatalog")
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| explain(&e, "ListDatabases", region))?;
+        databases.extend(page.database_list().iter().map(|d| d.name().to_string()));
+        token = page.next_token().map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    let mut found = Vec::new();
+    for db in databases {
+        let mut token = None;
+        loop {
+            let page = client
+                .list_table_metadata()
+                .catalog_name("AwsDataCatalog")
+                .database_name(&db)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| explain(&e, "ListTableMetadata", region))?;
+            for t in page.table_metadata_list() {
+                let columns: Vec<String> = t
+                    .columns()
+                    .iter()
+                    .map(|c| c.name().to_ascii_lowercase())
+                    .collect();
+                let params = t.parameters();
+                let param = |k: &str| params.and_then(|p| p.get(k)).cloned();
+                let location = param("location").unwrap_or_default();
+                let cloudtrail = ["eventversion", "useridentity", "eventname", "eventsource"]
+                    .iter()
+                    .all(|c| columns.iter().any(|x| x == c));
+                if !cloudtrail || !location.contains("AWSLogs/") {
+                    continue;
+                }
+                let keys: Vec<String> = t
+                    .partition_keys()
+                    .iter()
+                    .map(|c| c.name().to_ascii_lowercase())
+                    .collect();
+                let scheme = match (param("projection.enabled").as_deref(), keys.is_empty()) {
+                    (_, true) => "none: every statement reads the whole trail".to_string(),
+                    (Some("true"), false) => format!(
+                        "projection: {} from {}",
+                        keys.join(" × "),
+                        param("projection.timestamp.range")
+                            .and_then(|r| r.split(',').next().map(str::to_string))
+                            .unwrap_or_else(|| "?".to_string())
+                    ),
+                    (_, false) => format!("partitions: {}", keys.join(", ")),
+                };
+                found.push(FoundTable {
+                    name: format!("{db}.{}", t.name()),
+                    location,
+                    scheme,
+                });
+            }
+            token = page.next_token().map(str::to_string);
+            if token.is_none() {
+                break;
+            }
+        }
+    }
+    Ok(found)
+}

@@ -364,12 +364,15 @@ pub struct QueryArgs {
 #[derive(Args, Debug, Clone, Default)]
 pub struct AthenaArgs {
     /// Query Athena: the CloudTrail table DATABASE.TABLE over the trail's bucket (`trailscope
-    /// athena create-table s3://BUCKET` makes one). Billed by the bytes scanned ($5 per TB,
-    /// 10 MB at least per query): every statement trailscope writes reads only the window's
-    /// days (and --accounts, --regions) of a partitioned table.
+    /// athena create-table s3://BUCKET` makes one). Alone, lists the CloudTrail tables of the
+    /// region's catalog with how each bounds its reads. Billed by the bytes scanned ($5 per
+    /// TB, 10 MB at least per query): every statement trailscope writes reads only the
+    /// window's days (and --accounts, --regions) of a partitioned table.
     #[arg(
         long,
         value_name = "DATABASE.TABLE",
+        num_args = 0..=1,
+        default_missing_value = "",
         conflicts_with_all = ["paths", "demo", "lake"]
     )]
     pub athena: Option<String>,

@@ -133,3 +133,44 @@ fn before_projection(info: &TableInfo, window: Window) -> Option<String> {
     let start = EventTime::from_millis(start.as_millisecond());
     (window.end <= start).then(|| first.to_string())
 }
+
+/// `--athena` alone: the CloudTrail tables of the catalog, one a line (`db.table`, how its
+/// reads are bounded, its location), tab-separated and escaped; exit 1 when there are none.
+pub(crate) fn print_tables(lookup: &LookupArgs) -> std::process::ExitCode {
+    use std::io::Write;
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("cannot start the runtime: {e}"), 1),
+    };
+    let found = rt.block_on(async {
+        let (client, region) = connect(lookup.profile.as_deref(), lookup.region.as_deref()).await?;
+        let tables = crate::athena::client::cloudtrail_tables(&client, &region).await?;
+        Ok::<_, String>((tables, region))
+    });
+    match found {
+        Err(e) => fail(&e, 1),
+        Ok((tables, region)) if tables.is_empty() => fail(
+            &format!("no CloudTrail table in the Athena catalog of {region}: `trailscope athena create-table s3://BUCKET --run` makes one"),
+            1,
+        ),
+        Ok((tables, _)) => {
+            let mut out = std::io::stdout().lock();
+            for t in tables {
+                let fields = [t.name, t.scheme, t.location].map(|f| visible(&f).into_owned());
+                if writeln!(out, "{}", fields.join("\t")).is_err() {
+                    break;
+                }
+            }
+            eprintln!("trailscope: query one with --athena DATABASE.TABLE");
+            std::process::ExitCode::SUCCESS
+        }
+    }
+}
+
+fn fail(msg: &str, code: u8) -> std::process::ExitCode {
+    eprintln!("trailscope: {}", visible(msg));
+    std::process::ExitCode::from(code)
+}

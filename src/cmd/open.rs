@@ -378,6 +378,10 @@ fn open_athena(
     startup: Startup,
     dirs: Dirs,
 ) -> ExitCode {
+    if cli.athena.athena.as_deref() == Some("") {
+        // No picker in the app yet: the tables, to choose one from.
+        return crate::cmd::athena_statement::print_tables(&cli.lookup);
+    }
     let filter = filter.unwrap_or_else(crate::filter::Expr::all);
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

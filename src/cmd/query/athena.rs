@@ -21,6 +21,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 pub(crate) fn run(args: &QueryArgs, filter: &Expr) -> Answer {
+    if args.athena.athena.as_deref() == Some("") {
+        return Answer::Done(crate::cmd::athena_statement::print_tables(&args.lookup));
+    }
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
