@@ -3,29 +3,36 @@
 //! which Athena answers with zero rows, not an error); the WHERE's conjuncts on partition
 //! columns alone decide which partitions are read, and so `DataScannedInBytes`; the rest is
 //! the Lake engine's, with `eventtime` a string as the table has it.
+//!
+//! Events are kept as their raw text and made into table rows (`conform`) only when a
+//! statement reads them, a chunk at a time when the statement allows (no grouping, order,
+//! DISTINCT or LIMIT): a million conformed rows at once would not fit beside the trail.
 
 use super::catalog::{FakeTable, Partitioning};
 use super::conform::{self, HiveType};
 use crate::lake::compile::Expr;
 use crate::lake::eval::{predicate, Ctx};
-use crate::lake::plan::{self, Item};
+use crate::lake::plan::{self, Item, Plan};
 use crate::lake::run::{self, LakeEvent, Rows};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::sync::Arc;
 use trailscope::athena::table::{day_folder, PARTITIONS};
 use trailscope::model::time::EventTime;
 
-/// One event as every table sees it: its row (columns and partition values) and its size.
+/// Events conformed at once when a statement can be run a chunk at a time.
+const CHUNK: usize = 20_000;
+
+/// One event of the trail: its raw record and the partition it is delivered under.
 pub(crate) struct AthenaEvent {
-    pub row: LakeEvent,
+    raw: Arc<str>,
     /// `account`, `region`, `timestamp` (the day folder the record is delivered under).
-    pub partition: [String; 3],
+    partition: [String; 3],
+    time_ms: Option<i64>,
 }
 
-/// The events of the trail, as rows of the CloudTrail table.
+/// The events of the trail, with their partitions.
 pub(crate) fn events(raw: &[Arc<str>]) -> Vec<AthenaEvent> {
-    let columns: Vec<(String, HiveType)> = conform::columns();
     raw.iter()
         .map(|r| {
             let record: Value = serde_json::from_str(r).unwrap_or(Value::Null);
@@ -46,22 +53,28 @@ pub(crate) fn events(raw: &[Arc<str>]) -> Vec<AthenaEvent> {
             };
             let time = EventTime::parse(&text("eventTime")).unwrap_or_default();
             let day = day_folder(time).unwrap_or_default();
-            let partition = [account, text("awsRegion"), day];
-            let named: Vec<(&str, String)> = PARTITIONS
-                .iter()
-                .copied()
-                .zip(partition.iter().cloned())
-                .collect();
             AthenaEvent {
-                row: LakeEvent {
-                    record: conform::row(&record, &columns, &named),
-                    time_ms: time.millis(),
-                    bytes: r.len(),
-                },
-                partition,
+                raw: r.clone(),
+                partition: [account, text("awsRegion"), day],
+                time_ms: time.millis(),
             }
         })
         .collect()
+}
+
+/// The event as a row of the table (its columns, then its partition values).
+fn conformed(e: &AthenaEvent, columns: &[(String, HiveType)]) -> LakeEvent {
+    let record: Value = serde_json::from_str(&e.raw).unwrap_or(Value::Null);
+    let named: Vec<(&str, String)> = PARTITIONS
+        .iter()
+        .copied()
+        .zip(e.partition.iter().cloned())
+        .collect();
+    LakeEvent {
+        record: conform::row(&record, columns, &named),
+        time_ms: e.time_ms,
+        bytes: e.raw.len(),
+    }
 }
 
 /// What a statement produced: the header (name and Athena type), the rows, and the bytes
@@ -79,13 +92,13 @@ pub(crate) fn execute(
     events: &[AthenaEvent],
 ) -> Result<Answer, String> {
     let partitions = table.partition_names();
-    let mut known: HashSet<String> = conform::columns().into_iter().map(|(n, _)| n).collect();
+    let columns = conform::columns();
+    let mut known: HashSet<String> = columns.iter().map(|(n, _)| n.clone()).collect();
     known.extend(partitions.iter().map(|p| p.to_string()));
     let mut plan = plan::plan(q, &known)?;
     plan.typed_time = false;
 
     // The partitions the table projects, then those the WHERE reads.
-    let held: Vec<&AthenaEvent> = events.iter().filter(|e| projected(table, e)).collect();
     let pruning: Vec<&Expr> = match &plan.filter {
         None => Vec::new(),
         Some(Expr::And(parts)) => parts
@@ -97,10 +110,15 @@ pub(crate) fn execute(
             .filter(|p| on_partitions(p, partitions))
             .collect(),
     };
-    let mut read: Vec<&LakeEvent> = Vec::new();
-    for e in held {
+    let mut read: Vec<&AthenaEvent> = Vec::new();
+    for e in events.iter().filter(|e| projected(table, e)) {
+        let folder = json!({
+            "account": e.partition[0],
+            "region": e.partition[1],
+            "timestamp": e.partition[2],
+        });
         let ctx = Ctx {
-            record: Some(&e.row.record),
+            record: Some(&folder),
             aggregates: &[],
             typed_time: false,
         };
@@ -112,24 +130,47 @@ pub(crate) fn execute(
             }
         }
         if keep {
-            read.push(&e.row);
+            read.push(e);
         }
     }
-    let scanned_bytes = read.iter().map(|e| e.bytes as u64).sum();
-    let (_, rows) = run::run(&plan, &read);
+    let scanned_bytes = read.iter().map(|e| e.raw.len() as u64).sum();
+    let chunk = match streams(&plan) {
+        true => CHUNK,
+        false => read.len().max(1),
+    };
+    let mut rows = Rows::new();
+    for part in read.chunks(chunk) {
+        let conformed: Vec<LakeEvent> = part.iter().map(|e| conformed(e, &columns)).collect();
+        let (_, answer) = run::run(&plan, &conformed);
+        rows.extend(answer?);
+    }
+    if read.is_empty() {
+        // Aggregates over nothing still answer (COUNT(*) = 0).
+        let (_, answer) = run::run::<LakeEvent>(&plan, &[]);
+        rows = answer?;
+    }
     let header = plan
         .items
         .iter()
         .flat_map(|item| match item {
             Item::Expr { expr, name } => vec![(name.clone(), type_of(expr))],
-            Item::Wildcard => known_in_order(partitions),
+            Item::Wildcard => known_in_order(&columns, partitions),
         })
         .collect();
     Ok(Answer {
         header,
-        rows: rows?,
+        rows,
         scanned_bytes,
     })
+}
+
+/// Whether the plan's rows are each one event's, in any order: it can run a chunk at a time.
+fn streams(plan: &Plan) -> bool {
+    !plan.grouped
+        && !plan.distinct
+        && plan.order_by.is_empty()
+        && plan.offset == 0
+        && plan.limit.is_none()
 }
 
 /// Whether the table's projection holds the event's partition.
@@ -172,9 +213,12 @@ fn type_of(e: &Expr) -> &'static str {
     }
 }
 
-fn known_in_order(partitions: &[&str]) -> Vec<(String, &'static str)> {
-    conform::columns()
-        .into_iter()
+fn known_in_order(
+    columns: &[(String, HiveType)],
+    partitions: &[&str],
+) -> Vec<(String, &'static str)> {
+    columns
+        .iter()
         .map(|(n, t)| {
             let ty = match t {
                 HiveType::String => "varchar",
@@ -182,7 +226,7 @@ fn known_in_order(partitions: &[&str]) -> Vec<(String, &'static str)> {
                 HiveType::Array(_) => "array",
                 HiveType::Map(_) => "map",
             };
-            (n, ty)
+            (n.clone(), ty)
         })
         .chain(partitions.iter().map(|p| (p.to_string(), "varchar")))
         .collect()
