@@ -354,3 +354,46 @@ fn the_aws_cli_runs_a_query_and_pages_through_its_results() {
         .collect();
     assert_eq!(ids.into_iter().cloned().collect::<BTreeSet<_>>(), want);
 }
+
+#[test]
+fn in_the_background_a_statement_runs_while_start_has_answered() {
+    let m = model();
+    let mut f = demo_fake();
+    f.athena.polls_per_state = 0;
+    f.athena.background = true;
+    let id = call(
+        &mut f,
+        &m,
+        "StartQueryExecution",
+        json!({ "QueryString": EVENTS }),
+    )["QueryExecutionId"]
+        .clone();
+    let mut state = String::new();
+    for _ in 0..500 {
+        let q = call(
+            &mut f,
+            &m,
+            "GetQueryExecution",
+            json!({ "QueryExecutionId": id }),
+        );
+        state = q["QueryExecution"]["Status"]["State"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        if state != "RUNNING" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(state, "SUCCEEDED");
+    let page = call(
+        &mut f,
+        &m,
+        "GetQueryResults",
+        json!({ "QueryExecutionId": id }),
+    );
+    assert_eq!(
+        page["ResultSet"]["Rows"].as_array().map(Vec::len),
+        Some(1000)
+    );
+}

@@ -26,7 +26,7 @@ use crate::lake::{answer, sql};
 use crate::Reply;
 use execute::AthenaEvent;
 use serde_json::{json, Value};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 const OPERATIONS: [&str; 10] = [
     "StartQueryExecution",
@@ -52,13 +52,18 @@ pub struct FakeAthena {
     pub polls_per_state: u32,
     /// The next this many StartQueryExecution calls answer TooManyRequestsException.
     pub throttle_starts: u32,
+    /// Statements run on a thread of their own, as Athena runs them: StartQueryExecution
+    /// answers at once and the query is RUNNING until its result is ready. For large trails
+    /// (a million events take longer than a client waits for an answer); off, a statement runs
+    /// before StartQueryExecution answers and its states follow the polls exactly (tests).
+    pub background: bool,
     /// Every Athena request: the operation and its body (null if not JSON).
     pub calls: Vec<(String, Value)>,
     pub tables: Vec<FakeTable>,
     pub workgroups: Vec<FakeWorkGroup>,
     raw: Vec<Arc<str>>,
-    /// The trail as table rows, made on the first statement that reads it.
-    events: Option<Vec<AthenaEvent>>,
+    /// The trail's events with their partitions, made on the first statement that reads it.
+    events: Option<Arc<Vec<AthenaEvent>>>,
     queries: Vec<AthenaQuery>,
 }
 
@@ -71,7 +76,12 @@ pub(crate) struct AthenaQuery {
     pub output: String,
     /// DDL (CREATE) or DML (SELECT).
     pub statement_type: &'static str,
+    /// The result of a statement still running in the background, once it is ready.
+    pub pending: Option<Arc<Mutex<Option<Finished>>>>,
 }
+
+/// How a statement ended: its statistics, outcome and result header.
+pub(crate) type Finished = (Stats, Outcome, Vec<(String, &'static str)>);
 
 impl FakeAthena {
     /// Athena over these raw records: the database `trailscope` with `cloudtrail` (projected
@@ -82,6 +92,7 @@ impl FakeAthena {
         FakeAthena {
             polls_per_state: 1,
             throttle_starts: 0,
+            background: false,
             calls: Vec::new(),
             tables: vec![
                 FakeTable {
@@ -245,12 +256,28 @@ impl FakeAthena {
                 .unwrap_or("default")
                 .to_ascii_lowercase();
         let ddl = ddl::is_ddl(&statement);
+        let mut pending = None;
         let (stats, outcome, header) = match ddl {
             true => match ddl::run(&statement, &database, &mut self.tables) {
                 Ok(()) => (Stats::default(), Outcome::Finished(Vec::new()), Vec::new()),
                 Err(why) => (Stats::default(), Outcome::Failed(why), Vec::new()),
             },
-            false => self.run(&statement, &database),
+            false => match self.prepare(&statement, &database) {
+                Err(failed) => failed,
+                Ok((q, table, events)) if self.background => {
+                    let slot = Arc::new(Mutex::new(None));
+                    let fill = slot.clone();
+                    std::thread::spawn(move || {
+                        let done = finished(execute::execute(&q, &table, &events));
+                        if let Ok(mut slot) = fill.lock() {
+                            *slot = Some(done);
+                        }
+                    });
+                    pending = Some(slot);
+                    (Stats::default(), Outcome::Finished(Vec::new()), Vec::new())
+                }
+                Ok((q, table, events)) => finished(execute::execute(&q, &table, &events)),
+            },
         };
         let number = self.queries.len() as u64 + 1;
         let query = Query::new(
@@ -268,18 +295,20 @@ impl FakeAthena {
             database,
             workgroup: workgroup.name.clone(),
             statement_type: if ddl { "DDL" } else { "DML" },
+            pending,
             output: format!("{}{id}.csv", with_slash(&output)),
         });
         answer(json!({ "QueryExecutionId": id }))
     }
 
-    /// Parses and runs a statement now; its states are then only what the client may see.
-    fn run(
+    /// Parses a statement and finds its table: what `execute` runs, or how it failed.
+    #[allow(clippy::type_complexity)]
+    fn prepare(
         &mut self,
         statement: &str,
         database: &str,
-    ) -> (Stats, Outcome, Vec<(String, &'static str)>) {
-        let failed = |why: String| (Stats::default(), Outcome::Failed(why), Vec::new());
+    ) -> Result<(sqlparser::ast::Query, FakeTable, Arc<Vec<AthenaEvent>>), Finished> {
+        let failed = |why: String| Err((Stats::default(), Outcome::Failed(why), Vec::new()));
         let q = match sql::parse_statement(statement) {
             Ok(q) => q,
             Err(why) => return failed(format!("line 1:1: {why}")),
@@ -295,19 +324,11 @@ impl FakeAthena {
             ));
         };
         let raw = &self.raw;
-        let events = self.events.get_or_insert_with(|| execute::events(raw));
-        match execute::execute(&q, &table, events) {
-            Ok(a) => (
-                Stats {
-                    matched: a.rows.len() as u64,
-                    scanned: 0,
-                    bytes: a.scanned_bytes,
-                },
-                Outcome::Finished(a.rows),
-                a.header,
-            ),
-            Err(why) => failed(why),
-        }
+        let events = self
+            .events
+            .get_or_insert_with(|| Arc::new(execute::events(raw)))
+            .clone();
+        Ok((q, table, events))
     }
 
     /// `db.table`, `"db"."table"` or `table` (in the query's database).
@@ -326,6 +347,22 @@ impl FakeAthena {
             .iter()
             .find(|t| t.database == db && t.name == table)
             .cloned()
+    }
+}
+
+/// A statement's answer as the query keeps it.
+fn finished(answer: Result<execute::Answer, String>) -> Finished {
+    match answer {
+        Ok(a) => (
+            Stats {
+                matched: a.rows.len() as u64,
+                scanned: 0,
+                bytes: a.scanned_bytes,
+            },
+            Outcome::Finished(a.rows),
+            a.header,
+        ),
+        Err(why) => (Stats::default(), Outcome::Failed(why), Vec::new()),
     }
 }
 

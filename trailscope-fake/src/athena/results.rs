@@ -25,10 +25,49 @@ pub(crate) fn answer_for(queries: &mut [AthenaQuery], op: &str, p: &Params) -> R
             trailscope::model::sanitize::visible(id)
         ));
     };
+    // A statement running in the background: its result, once ready, becomes the query's.
+    let ready = q
+        .pending
+        .as_ref()
+        .and_then(|slot| slot.lock().ok().and_then(|mut done| done.take()));
+    if let Some(done) = ready {
+        (q.query.stats, q.query.outcome, q.header) = done;
+        q.pending = None;
+    }
+    if q.pending.is_some() {
+        return running(q, op);
+    }
     match op {
         "GetQueryExecution" => execution(q),
         "GetQueryResults" => results(q, p),
         _ => stop(q),
+    }
+}
+
+/// A query whose statement is still running: RUNNING to every poll, stoppable.
+fn running(q: &mut AthenaQuery, op: &str) -> Reply {
+    match op {
+        "GetQueryExecution" => {
+            let submitted = q.query.created_ms as f64 / 1000.0;
+            answer(json!({
+                "QueryExecution": {
+                    "QueryExecutionId": q.query.id,
+                    "Query": q.query.statement,
+                    "StatementType": q.statement_type,
+                    "ResultConfiguration": { "OutputLocation": q.output },
+                    "QueryExecutionContext": { "Database": q.database, "Catalog": "awsdatacatalog" },
+                    "Status": { "State": "RUNNING", "SubmissionDateTime": submitted },
+                    "Statistics": { "DataScannedInBytes": 0 },
+                    "WorkGroup": q.workgroup,
+                }
+            }))
+        }
+        "GetQueryResults" => invalid("Query has not yet finished. Current state: RUNNING"),
+        _ => {
+            q.pending = None;
+            q.query.force_cancel();
+            answer(json!({}))
+        }
     }
 }
 

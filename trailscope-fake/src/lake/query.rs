@@ -99,6 +99,11 @@ impl Query {
         status
     }
 
+    /// Cancelled whatever its polls say: a query whose result is still being computed.
+    pub(crate) fn force_cancel(&mut self) {
+        self.cancelled = true;
+    }
+
     /// CancelQuery: `false` if the query had already ended.
     pub(crate) fn cancel(&mut self) -> bool {
         if !self.status().active() {
