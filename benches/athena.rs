@@ -13,6 +13,7 @@
 //! 2. one day of the window: bytes scanned with the partition predicate narrowing the days;
 //! 3. a key pivot with no partition predicate (what `--scan-all` on a partitionless table
 //!    reads): bytes scanned for a column predicate alone.
+//!
 //! UNLOAD is not built yet, so its rows per second are not measured here.
 //!
 //! Environment: TRAILSCOPE_BENCH_DIR (default /tmp/gen1m).
@@ -87,7 +88,7 @@ fn main() {
         std::env::var("TRAILSCOPE_BENCH_DIR").unwrap_or_else(|_| "/tmp/gen1m".to_string()),
     );
     let t = Instant::now();
-    let (store, _) = load_blocking(plan(&[dir.clone()]));
+    let (store, _) = load_blocking(plan(std::slice::from_ref(&dir)));
     let times: Vec<EventTime> = store
         .time_order()
         .iter()
