@@ -1,5 +1,6 @@
 //! Command-line interface.
 
+pub use super::athena_args::AthenaArgs;
 use crate::app::layout::Split;
 use crate::app::sort::Sort;
 use crate::config::settings::{parse_column, parse_sort, parse_split, ColorMode, Layer};
@@ -26,6 +27,10 @@ use std::path::PathBuf;
         With --lake EDS_ID, queries CloudTrail Lake instead: a SQL editor (E) with playbook \
         templates, pivots pushed down as SQL shown before they run, cost on screen, Esc \
         cancels.\n\n\
+        With --athena DB.TABLE (preview), reads an organization's trail through Athena: the \
+        window's days, accounts and regions only, the filter's exact conditions as SQL, bytes \
+        scanned and cost on screen, Esc stops; `trailscope athena create-table s3://BUCKET \
+        --run` makes the table.\n\n\
         Every session is saved as an investigation (events, walk, marks, notes) in the data \
         directory: `trailscope open NAME` reopens one offline, `trailscope` alone lists them, \
         `:export` inside writes evidence with its provenance.\n\n\
@@ -356,50 +361,6 @@ pub struct QueryArgs {
 
     #[command(flatten)]
     pub athena: AthenaArgs,
-}
-
-/// Querying an organization's trail through Athena (the window, accounts, regions, profile
-/// and region are LookupArgs': --since/--from/--to, --accounts, --regions, --profile,
-/// --region).
-#[derive(Args, Debug, Clone, Default)]
-pub struct AthenaArgs {
-    /// Query Athena: the CloudTrail table DATABASE.TABLE over the trail's bucket (`trailscope
-    /// athena create-table s3://BUCKET` makes one). Alone, lists the CloudTrail tables of the
-    /// region's catalog with how each bounds its reads. Billed by the bytes scanned ($5 per
-    /// TB, 10 MB at least per query): every statement trailscope writes reads only the
-    /// window's days (and --accounts, --regions) of a partitioned table.
-    #[arg(
-        long,
-        value_name = "DATABASE.TABLE",
-        num_args = 0..=1,
-        default_missing_value = "",
-        conflicts_with_all = ["paths", "demo", "lake"]
-    )]
-    pub athena: Option<String>,
-
-    /// The Athena workgroup to run in.
-    #[arg(long, value_name = "NAME", default_value = "primary")]
-    pub workgroup: String,
-
-    /// Where Athena writes results (s3://BUCKET/PREFIX/), when the workgroup sets no location.
-    #[arg(long, value_name = "S3_URL")]
-    pub output_location: Option<String>,
-
-    /// Stop a query once it has scanned more than this (e.g. 500MB, 2GB; StopQueryExecution):
-    /// what it scanned until then is billed.
-    #[arg(long, value_name = "SIZE")]
-    pub max_scan: Option<String>,
-
-    /// Run on a table without partitions, which makes every statement read (and bill) the
-    /// whole trail.
-    #[arg(long)]
-    pub scan_all: bool,
-}
-
-impl AthenaArgs {
-    pub fn wanted(&self) -> bool {
-        self.athena.is_some()
-    }
 }
 
 /// Querying CloudTrail Lake instead of reading files (the window, profile and region are

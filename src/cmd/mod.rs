@@ -4,6 +4,7 @@
 mod accounts;
 pub mod args;
 pub mod athena;
+mod athena_args;
 mod athena_statement;
 pub mod config;
 pub mod lake;

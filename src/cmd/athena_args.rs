@@ -1,0 +1,48 @@
+//! The flags of an Athena source (`trailscope --athena`, `trailscope query --athena`), beside
+//! LookupArgs' window, accounts, regions, profile and region, which it shares.
+
+use clap::Args;
+
+/// Querying an organization's trail through Athena (the window, accounts, regions, profile
+/// and region are LookupArgs': --since/--from/--to, --accounts, --regions, --profile,
+/// --region).
+#[derive(Args, Debug, Clone, Default)]
+pub struct AthenaArgs {
+    /// Query Athena: the CloudTrail table DATABASE.TABLE over the trail's bucket (`trailscope
+    /// athena create-table s3://BUCKET` makes one). Alone, lists the CloudTrail tables of the
+    /// region's catalog with how each bounds its reads. Billed by the bytes scanned ($5 per
+    /// TB, 10 MB at least per query): every statement trailscope writes reads only the
+    /// window's days (and --accounts, --regions) of a partitioned table.
+    #[arg(
+        long,
+        value_name = "DATABASE.TABLE",
+        num_args = 0..=1,
+        default_missing_value = "",
+        conflicts_with_all = ["paths", "demo", "lake"]
+    )]
+    pub athena: Option<String>,
+
+    /// The Athena workgroup to run in.
+    #[arg(long, value_name = "NAME", default_value = "primary")]
+    pub workgroup: String,
+
+    /// Where Athena writes results (s3://BUCKET/PREFIX/), when the workgroup sets no location.
+    #[arg(long, value_name = "S3_URL")]
+    pub output_location: Option<String>,
+
+    /// Stop a query once it has scanned more than this (e.g. 500MB, 2GB; StopQueryExecution):
+    /// what it scanned until then is billed.
+    #[arg(long, value_name = "SIZE")]
+    pub max_scan: Option<String>,
+
+    /// Run on a table without partitions, which makes every statement read (and bill) the
+    /// whole trail.
+    #[arg(long)]
+    pub scan_all: bool,
+}
+
+impl AthenaArgs {
+    pub fn wanted(&self) -> bool {
+        self.athena.is_some()
+    }
+}
