@@ -401,3 +401,56 @@ fn athena_alone_lists_the_cloudtrail_tables_with_how_they_bound_reads() {
         ]
     );
 }
+
+#[test]
+fn access_failures_name_the_permission_to_grant() {
+    let fake = fake();
+    let args = [
+        &["--athena", "trailscope.cloudtrail", "-o", "count"][..],
+        &WINDOW,
+    ]
+    .concat();
+    for (reason, permission) in [
+        (
+            "Access denied when writing to location: s3://results/",
+            "s3:PutObject",
+        ),
+        (
+            "Permission denied on S3 path: s3://trail/AWSLogs/",
+            "s3:GetObject",
+        ),
+        (
+            "The ciphertext refers to a customer master key that does not exist (KMS)",
+            "kms:Decrypt",
+        ),
+        (
+            "Insufficient permissions to execute the query. glue:GetTable",
+            "glue:GetTable",
+        ),
+    ] {
+        fake.with_fake(|f| f.athena.fail_with = Some(reason.to_string()));
+        let out = query(&fake, &args);
+        assert_eq!(out.status.code(), Some(1), "{reason}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(reason) && err.contains(permission),
+            "{reason}: {err}"
+        );
+        assert!(err.contains("failed queries are not billed"), "{err}");
+    }
+    fake.with_fake(|f| {
+        f.athena.fail_with = None;
+        f.athena.refuse_start = Some((
+            "AccessDeniedException".to_string(),
+            "User is not authorized to perform: athena:StartQueryExecution".to_string(),
+        ));
+    });
+    let out = query(&fake, &args);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("not allowed to call athena:StartQueryExecution")
+            && err.contains("the role needs athena:StartQueryExecution"),
+        "{err}"
+    );
+}

@@ -57,6 +57,13 @@ pub struct FakeAthena {
     /// (a million events take longer than a client waits for an answer); off, a statement runs
     /// before StartQueryExecution answers and its states follow the polls exactly (tests).
     pub background: bool,
+    /// Every statement started while this is set ends FAILED with this reason, as Athena
+    /// reports access failures met while running (the trail's objects, the output
+    /// location, a KMS key).
+    pub fail_with: Option<String>,
+    /// StartQueryExecution answers this error (type, message): the caller lacks
+    /// `athena:StartQueryExecution`, say.
+    pub refuse_start: Option<(String, String)>,
     /// Every Athena request: the operation and its body (null if not JSON).
     pub calls: Vec<(String, Value)>,
     pub tables: Vec<FakeTable>,
@@ -93,6 +100,8 @@ impl FakeAthena {
             polls_per_state: 1,
             throttle_starts: 0,
             background: false,
+            fail_with: None,
+            refuse_start: None,
             calls: Vec::new(),
             tables: vec![
                 FakeTable {
@@ -227,6 +236,9 @@ impl FakeAthena {
             self.throttle_starts -= 1;
             return Reply::error(400, "TooManyRequestsException", "Rate exceeded");
         }
+        if let Some((kind, message)) = &self.refuse_start {
+            return Reply::error(400, kind, message);
+        }
         let statement = match p.required_athena("QueryString") {
             Ok(s) if s.len() <= 262_144 => s.to_string(),
             Ok(_) => return invalid("QueryString is longer than 262144 bytes."),
@@ -257,26 +269,29 @@ impl FakeAthena {
                 .to_ascii_lowercase();
         let ddl = ddl::is_ddl(&statement);
         let mut pending = None;
-        let (stats, outcome, header) = match ddl {
-            true => match ddl::run(&statement, &database, &mut self.tables) {
-                Ok(()) => (Stats::default(), Outcome::Finished(Vec::new()), Vec::new()),
-                Err(why) => (Stats::default(), Outcome::Failed(why), Vec::new()),
-            },
-            false => match self.prepare(&statement, &database) {
-                Err(failed) => failed,
-                Ok((q, table, events)) if self.background => {
-                    let slot = Arc::new(Mutex::new(None));
-                    let fill = slot.clone();
-                    std::thread::spawn(move || {
-                        let done = finished(execute::execute(&q, &table, &events));
-                        if let Ok(mut slot) = fill.lock() {
-                            *slot = Some(done);
-                        }
-                    });
-                    pending = Some(slot);
-                    (Stats::default(), Outcome::Finished(Vec::new()), Vec::new())
-                }
-                Ok((q, table, events)) => finished(execute::execute(&q, &table, &events)),
+        let (stats, outcome, header) = match (&self.fail_with, ddl) {
+            (Some(why), _) => (Stats::default(), Outcome::Failed(why.clone()), Vec::new()),
+            (None, ddl) => match ddl {
+                true => match ddl::run(&statement, &database, &mut self.tables) {
+                    Ok(()) => (Stats::default(), Outcome::Finished(Vec::new()), Vec::new()),
+                    Err(why) => (Stats::default(), Outcome::Failed(why), Vec::new()),
+                },
+                false => match self.prepare(&statement, &database) {
+                    Err(failed) => failed,
+                    Ok((q, table, events)) if self.background => {
+                        let slot = Arc::new(Mutex::new(None));
+                        let fill = slot.clone();
+                        std::thread::spawn(move || {
+                            let done = finished(execute::execute(&q, &table, &events));
+                            if let Ok(mut slot) = fill.lock() {
+                                *slot = Some(done);
+                            }
+                        });
+                        pending = Some(slot);
+                        (Stats::default(), Outcome::Finished(Vec::new()), Vec::new())
+                    }
+                    Ok((q, table, events)) => finished(execute::execute(&q, &table, &events)),
+                },
             },
         };
         let number = self.queries.len() as u64 + 1;
