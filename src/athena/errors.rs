@@ -10,12 +10,7 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug + 'static,
 {
-    let code = err.as_service_error().and_then(|e| e.code());
-    let message = err
-        .as_service_error()
-        .and_then(|e| e.message())
-        .map(|m| crate::model::sanitize::visible(m).into_owned())
-        .unwrap_or_default();
+    let (code, message) = crate::lake::errors::code_and_message(err);
     match code {
         Some("InvalidRequestException") if message.contains("output location") => format!(
             "Athena has nowhere to write results ({message}): give --output-location s3://BUCKET/PREFIX/, or set one on the workgroup (--workgroup)"
@@ -33,9 +28,7 @@ where
         Some("AccessDeniedException" | "AccessDenied") => format!(
             "not allowed to call athena:{operation} in {region} ({message}): the role needs athena:{operation} on the workgroup"
         ),
-        _ => crate::source::lookup::pager::explain(err, region, 0)
-            .replace(&format!("; nothing fetched from {region} yet"), "")
-            .replace("cloudtrail:LookupEvents", &format!("athena:{operation}")),
+        _ => crate::lake::errors::general(err, &format!("athena:{operation}"), region),
     }
 }
 

@@ -267,10 +267,7 @@ pub async fn connect(
     region: Option<&str>,
 ) -> Result<(Client, String), String> {
     let config = crate::source::lookup::client::load_config(profile).await;
-    let region = region
-        .map(str::to_string)
-        .or_else(|| config.region().map(|r| r.to_string()))
-        .ok_or("no region for Lake: give --region (event data stores are regional), or set one in the profile or AWS_REGION")?;
+    let region = crate::source::lookup::client::region_or(&config, region, "no region for Lake: give --region (event data stores are regional), or set one in the profile or AWS_REGION")?;
     let client = Client::from_conf(
         aws_sdk_cloudtrail::config::Builder::from(&config)
             .region(aws_config::Region::new(region.clone()))

@@ -9,12 +9,7 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug + 'static,
 {
-    let code = err.as_service_error().and_then(|e| e.code());
-    let message = err
-        .as_service_error()
-        .and_then(|e| e.message())
-        .map(|m| crate::model::sanitize::visible(m).into_owned())
-        .unwrap_or_default();
+    let (code, message) = code_and_message(err);
     match code {
         Some("InvalidQueryStatementException") => {
             format!("Lake refused the SQL: {message} (fix it in the editor and run again)")
@@ -49,13 +44,36 @@ where
              cloudtrail:{operation} on the event data store"
         ),
         // Credentials, expiry, the network: as for LookupEvents, less its "kept" clause.
-        _ => crate::source::lookup::pager::explain(err, region, 0)
-            .replace(&format!("; nothing fetched from {region} yet"), "")
-            .replace(
-                "cloudtrail:LookupEvents",
-                &format!("cloudtrail:{operation}"),
-            ),
+        _ => general(err, &format!("cloudtrail:{operation}"), region),
     }
+}
+
+/// A service error's code, and its message through the gate (empty when there is none): the
+/// same reading for every AWS SDK's errors (Lake's, Athena's).
+pub(crate) fn code_and_message<E, R>(err: &SdkError<E, R>) -> (Option<&str>, String)
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    let code = err.as_service_error().and_then(|e| e.code());
+    let message = err
+        .as_service_error()
+        .and_then(|e| e.message())
+        .map(|m| crate::model::sanitize::visible(m).into_owned())
+        .unwrap_or_default();
+    (code, message)
+}
+
+/// Credentials, expiry, the network: explained as for LookupEvents, naming `permission`
+/// (`athena:StartQueryExecution`) where LookupEvents' words name its own.
+pub(crate) fn general<E, R>(err: &SdkError<E, R>, permission: &str, region: &str) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    crate::source::lookup::pager::explain(err, region, 0)
+        .replace(&format!("; nothing fetched from {region} yet"), "")
+        .replace("cloudtrail:LookupEvents", permission)
 }
 
 /// Whether waiting and asking again can get past it (throttling, a 5xx, the network).

@@ -7,7 +7,7 @@ mod common;
 mod shapes;
 
 use serde_json::{json, Value};
-use shapes::conforms;
+use shapes::checked;
 use std::collections::BTreeSet;
 use std::process::Command;
 use trailscope::model::time::EventTime;
@@ -39,29 +39,7 @@ fn call(f: &mut FakeCloudTrail, m: &Value, op: &str, body: Value) -> Value {
         1_795_000_000_000,
         0,
     );
-    let answer: Value = serde_json::from_str(&reply.body).expect("a JSON body");
-    let operation = &m["operations"][op];
-    if reply.status == 200 {
-        let output = operation["output"]["shape"]
-            .as_str()
-            .expect("an output shape");
-        if let Err(why) = conforms(m, output, &answer, op) {
-            panic!("{why}");
-        }
-    } else {
-        assert_eq!(reply.status, 400, "{op}: {answer}");
-        let kind = answer["__type"].as_str().unwrap_or("");
-        let declared = operation["errors"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|e| e["shape"] == kind);
-        assert!(
-            declared,
-            "{op} answered {kind}, which the model does not declare"
-        );
-    }
-    answer
+    checked(m, op, reply.status, &reply.body)
 }
 
 const EVENTS: &str = "SELECT eventid, json_format(CAST(useridentity AS JSON)) AS useridentity, \

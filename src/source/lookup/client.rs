@@ -34,6 +34,19 @@ pub fn regional_client(config: &SdkConfig, region: &str) -> Client {
 
 /// The shared configuration (credentials, timeouts, endpoint), without a region: one per
 /// session, so credentials are resolved once for every region.
+/// The region a regional service is asked in: `given`, else the profile's, else `missing`
+/// (which says how to give one).
+pub(crate) fn region_or(
+    config: &SdkConfig,
+    given: Option<&str>,
+    missing: &str,
+) -> Result<String, String> {
+    given
+        .map(str::to_string)
+        .or_else(|| config.region().map(|r| r.to_string()))
+        .ok_or_else(|| missing.to_string())
+}
+
 pub async fn load_config(profile: Option<&str>) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .timeout_config(timeouts())

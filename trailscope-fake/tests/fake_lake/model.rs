@@ -2,7 +2,7 @@
 //! response is one the output shape defines, with that shape's type, enum, length and range;
 //! every error is one the operation declares. No network: `FakeCloudTrail::handle` directly.
 
-use super::shapes::conforms;
+use super::shapes::checked;
 use super::wire::demo_store;
 use serde_json::{json, Value};
 use trailscope_fake::{FakeCloudTrail, FAKE_EDS_ID};
@@ -31,30 +31,7 @@ fn call(f: &mut FakeCloudTrail, m: &Value, op: &str, body: Value, long: bool) ->
         1_795_000_000_000,
         0,
     );
-    let answer: Value = serde_json::from_str(&reply.body).expect("a JSON body");
-    let operation = &m["operations"][op];
-    if reply.status == 200 {
-        let output = operation["output"]["shape"]
-            .as_str()
-            .expect("an output shape");
-        if let Err(why) = conforms(m, output, &answer, op) {
-            panic!("{why}");
-        }
-    } else {
-        assert_eq!(reply.status, 400, "{op}: {answer}");
-        let kind = answer["__type"].as_str().unwrap_or("");
-        let declared = operation["errors"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|e| e["shape"] == kind);
-        assert!(
-            declared,
-            "{op} answered {kind}, which the model does not declare"
-        );
-        assert!(answer["message"].is_string(), "{answer}");
-    }
-    answer
+    checked(m, op, reply.status, &reply.body)
 }
 
 #[test]

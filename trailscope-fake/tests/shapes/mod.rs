@@ -72,3 +72,33 @@ pub fn conforms(m: &Value, shape: &str, v: &Value, path: &str) -> Result<(), Str
         other => fail(&format!("not a {other}")),
     }
 }
+
+/// The fake's answer to `op` (HTTP `status`, JSON `body`) checked against the model `m`: a
+/// success is a value of the operation's output shape, a failure an HTTP 400 with an error
+/// the operation declares and a message. Returns the body.
+pub fn checked(m: &Value, op: &str, status: u16, body: &str) -> Value {
+    let answer: Value = serde_json::from_str(body).expect("a JSON body");
+    let operation = &m["operations"][op];
+    if status == 200 {
+        let output = operation["output"]["shape"]
+            .as_str()
+            .expect("an output shape");
+        if let Err(why) = conforms(m, output, &answer, op) {
+            panic!("{why}");
+        }
+    } else {
+        assert_eq!(status, 400, "{op}: {answer}");
+        let kind = answer["__type"].as_str().unwrap_or("");
+        let declared = operation["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|e| e["shape"] == kind);
+        assert!(
+            declared,
+            "{op} answered {kind}, which the model does not declare"
+        );
+        assert!(answer["message"].is_string(), "{answer}");
+    }
+    answer
+}
