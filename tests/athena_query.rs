@@ -7,6 +7,8 @@
 //! an output location and throttling are each explained or waited out.
 
 mod common;
+#[path = "common/moto.rs"]
+mod moto;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Command, Output};
@@ -257,6 +259,47 @@ fn a_table_without_partitions_is_read_whole_only_when_asked() {
 }
 
 #[test]
+fn the_whole_table_warning_says_how_much_every_statement_reads() {
+    let Some(s3) = moto::Moto::start() else {
+        return;
+    };
+    let fake = fake();
+    // The plain table's location holds three objects of 1,000 bytes (and another prefix
+    // that is not counted).
+    let objects = (0..3)
+        .map(|i| (format!("AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/0{i}/f{i}.json.gz"), vec![b'x'; 1000]))
+        .chain([("elsewhere/other.gz".to_string(), vec![b'y'; 5000])])
+        .collect();
+    moto::upload(&s3.url, "trailscope-fake-trail", objects);
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_trailscope"))
+            .arg("query")
+            .args(["--region", "us-east-1"])
+            .args(["--athena", "trailscope.cloudtrail_plain", "-o", "count"])
+            .args(WINDOW)
+            .args(extra)
+            .envs(common::isolated_aws_env())
+            .env("AWS_ENDPOINT_URL", &fake.url)
+            .env("AWS_ENDPOINT_URL_S3", &s3.url)
+            .env_remove("AWS_PROFILE")
+            .output()
+            .expect("trailscope runs")
+    };
+    let out = run(&[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("s3://trailscope-fake-trail/AWSLogs/, 2.9 KiB in 3 objects ≈ $0.00005 a statement"),
+        "{err}"
+    );
+    // Said again, and run, with --scan-all.
+    let out = run(&["--scan-all"]);
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("2.9 KiB in 3 objects"), "{err}");
+}
+
+#[test]
 fn a_window_before_the_projection_is_explained_not_answered_empty() {
     let fake = fake();
     fake.with_fake(|f| {
@@ -358,7 +401,7 @@ fn max_scan_stops_a_query_that_reads_more() {
     );
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.contains("past --max-scan 1024"), "{err}");
+    assert!(err.contains("past max-scan 1024"), "{err}");
     // Stopped on Athena's side, not left running (and billing).
     let stopped = fake.with_fake(|f| {
         f.athena
@@ -383,6 +426,30 @@ fn max_scan_stops_a_query_that_reads_more() {
         ]
         .concat(),
     );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // config.toml's max-scan applies when the flag is not given.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(dir.path().join("config.toml"), "max-scan = \"1K\"\n").expect("written");
+    let configured = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_trailscope"))
+            .arg("query")
+            .args(["--region", "us-east-1"])
+            .args(["--athena", "trailscope.cloudtrail", "-o", "count"])
+            .args(WINDOW)
+            .args(extra)
+            .envs(common::isolated_aws_env())
+            .env("AWS_ENDPOINT_URL", &fake.url)
+            .env("TRAILSCOPE_CONFIG_DIR", dir.path())
+            .env_remove("AWS_PROFILE")
+            .output()
+            .expect("trailscope runs")
+    };
+    let out = configured(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("past max-scan 1024"));
+    // The flag wins over the file.
+    let out = configured(&["--max-scan", "2G"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
 

@@ -104,7 +104,7 @@ pub async fn run_query<Sent: std::future::Future<Output = ()>>(
                 if let Some(limit) = target.max_scan {
                     if p.bytes_scanned.max(0) as u64 > limit && state.as_ref().is_some_and(active) {
                         let why = format!(
-                            "stopped: the query had scanned {} bytes, past --max-scan {limit}",
+                            "stopped: the query had scanned {} bytes, past max-scan {limit}",
                             p.bytes_scanned
                         );
                         break stop(client, region, &mut p, Ending::Failed(why)).await;

@@ -12,6 +12,11 @@ pub fn billed(bytes: i64) -> u64 {
     (mbs * MB).max(MINIMUM)
 }
 
+/// What a query that scanned `bytes` costs, in dollars.
+pub fn dollars(bytes: i64) -> f64 {
+    billed(bytes) as f64 / 1e12 * DOLLARS_PER_TB
+}
+
 /// `1.2 GB scanned ≈ $0.0060`, the minimum said when it applies.
 pub fn describe(bytes: i64) -> String {
     let b = bytes.max(0) as f64;
@@ -24,7 +29,7 @@ pub fn describe(bytes: i64) -> String {
     } else {
         format!("{b:.0} B")
     };
-    let dollars = billed(bytes) as f64 / 1e12 * DOLLARS_PER_TB;
+    let dollars = dollars(bytes);
     let minimum = match billed(bytes) == MINIMUM {
         true => " (the 10 MB minimum)",
         false => "",

@@ -31,7 +31,7 @@ pub struct AthenaArgs {
     pub output_location: Option<String>,
 
     /// Stop a query once it has scanned more than this (e.g. 500MB, 2GB; StopQueryExecution):
-    /// what it scanned until then is billed.
+    /// what it scanned until then is billed. Overrides config.toml's `max-scan`.
     #[arg(long, value_name = "SIZE")]
     pub max_scan: Option<String>,
 

@@ -395,6 +395,7 @@ fn open_athena(
         &cli.lookup,
         &filter,
         EventTime::now(),
+        startup.settings.max_scan,
     ));
     drop(rt);
     let st = match prepared {

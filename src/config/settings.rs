@@ -23,6 +23,8 @@ pub struct Settings {
     pub side_by_side_width: u16,
     pub mouse: bool,
     pub clipboard: bool,
+    /// Stop an Athena query past this many bytes scanned (`--max-scan` wins over it).
+    pub max_scan: Option<u64>,
 }
 
 impl Default for Settings {
@@ -41,6 +43,7 @@ impl Default for Settings {
             side_by_side_width: crate::app::layout::SIDE_BY_SIDE_MIN_WIDTH,
             mouse: true,
             clipboard: true,
+            max_scan: None,
         }
     }
 }
@@ -62,10 +65,12 @@ pub struct Layer {
     pub mouse: Option<bool>,
     #[serde(default, deserialize_with = "clipboard_setting")]
     pub clipboard: Option<bool>,
+    #[serde(default, deserialize_with = "size_setting")]
+    pub max_scan: Option<u64>,
 }
 
 /// Every key `config.toml` takes (for "did you mean").
-pub const KEYS: [&str; 10] = [
+pub const KEYS: [&str; 11] = [
     "theme",
     "colors",
     "time",
@@ -76,6 +81,7 @@ pub const KEYS: [&str; 10] = [
     "side-by-side-width",
     "mouse",
     "clipboard",
+    "max-scan",
 ];
 
 impl Settings {
@@ -118,6 +124,9 @@ impl Settings {
         }
         if let Some(v) = l.clipboard {
             self.clipboard = v;
+        }
+        if let Some(v) = l.max_scan {
+            self.max_scan = Some(v);
         }
     }
 }
@@ -181,6 +190,14 @@ pub fn parse_split(text: &str) -> Result<Split, String> {
 fn sort_setting<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Sort>, D::Error> {
     let text = String::deserialize(d)?;
     parse_sort(&text)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
+}
+
+/// `"2GB"`, `"500MB"`, `"1TB"`…: a size as `--max-scan` takes it.
+fn size_setting<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let text = String::deserialize(d)?;
+    crate::source::s3::cache::parse_size(&text)
         .map(Some)
         .map_err(serde::de::Error::custom)
 }

@@ -15,6 +15,7 @@ pub mod principal;
 pub mod raw;
 pub mod record;
 pub mod sanitize;
+pub mod size;
 pub mod store;
 pub mod target;
 pub mod time;

@@ -4,7 +4,8 @@
 use crate::model::sanitize::visible;
 use crate::profile::{Count, Profile, Transfer};
 use crate::theme::{Meaning, Theme};
-use crate::ui::text::{bytes, group};
+use crate::model::size::bytes;
+use crate::ui::text::group;
 use ratatui::text::{Line, Span};
 
 /// The profile's lines; `loading` while the events are still arriving (a reopen, a first

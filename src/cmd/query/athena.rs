@@ -17,10 +17,12 @@ use crate::lake::client::Polling;
 use crate::model::sanitize::visible;
 use crate::model::store::Store;
 use crate::model::time::EventTime;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-pub(crate) fn run(args: &QueryArgs, filter: &Expr) -> Answer {
+/// `config_dir` holds config.toml, whose `max-scan` applies when `--max-scan` is not given.
+pub(crate) fn run(args: &QueryArgs, filter: &Expr, config_dir: Option<&Path>) -> Answer {
     if args.athena.athena.as_deref() == Some("") {
         return Answer::Done(crate::cmd::athena_statement::print_tables(&args.lookup));
     }
@@ -31,11 +33,15 @@ pub(crate) fn run(args: &QueryArgs, filter: &Expr) -> Answer {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the runtime: {e}"), 1),
     };
-    rt.block_on(run_async(args, filter))
+    let max_scan = match crate::config::load_file(config_dir) {
+        Ok(layer) => layer.max_scan,
+        Err(e) => return fail(&e, 2),
+    };
+    rt.block_on(run_async(args, filter, max_scan))
 }
 
-async fn run_async(args: &QueryArgs, filter: &Expr) -> Answer {
-    let st = match prepare(&args.athena, &args.lookup, filter, EventTime::now()).await {
+async fn run_async(args: &QueryArgs, filter: &Expr, max_scan: Option<u64>) -> Answer {
+    let st = match prepare(&args.athena, &args.lookup, filter, EventTime::now(), max_scan).await {
         Ok(s) => s,
         Err((why, code)) => return fail(&why, code),
     };

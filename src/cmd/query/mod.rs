@@ -95,7 +95,7 @@ pub fn main(
         && !expr.mentions(Field::Finding);
     let mut partial = false;
     let answered = match (args.athena.wanted(), lake) {
-        (true, _) => Some(athena::run(args, &expr)),
+        (true, _) => Some(athena::run(args, &expr, config_dir)),
         (false, true) => Some(lake::run(args)),
         (false, false) => None,
     };

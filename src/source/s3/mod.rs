@@ -16,6 +16,7 @@ mod first_day;
 mod load;
 pub mod plan;
 mod retry;
+pub(crate) mod size;
 mod stats;
 pub mod survey;
 pub mod url;
