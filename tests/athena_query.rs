@@ -267,7 +267,12 @@ fn the_whole_table_warning_says_how_much_every_statement_reads() {
     // The plain table's location holds three objects of 1,000 bytes (and another prefix
     // that is not counted).
     let objects = (0..3)
-        .map(|i| (format!("AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/0{i}/f{i}.json.gz"), vec![b'x'; 1000]))
+        .map(|i| {
+            (
+                format!("AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/0{i}/f{i}.json.gz"),
+                vec![b'x'; 1000],
+            )
+        })
         .chain([("elsewhere/other.gz".to_string(), vec![b'y'; 5000])])
         .collect();
     moto::upload(&s3.url, "trailscope-fake-trail", objects);
@@ -289,7 +294,9 @@ fn the_whole_table_warning_says_how_much_every_statement_reads() {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("s3://trailscope-fake-trail/AWSLogs/, 2.9 KiB in 3 objects ≈ $0.00005 a statement"),
+        err.contains(
+            "s3://trailscope-fake-trail/AWSLogs/, 2.9 KiB in 3 objects ≈ $0.00005 a statement"
+        ),
         "{err}"
     );
     // Said again, and run, with --scan-all.

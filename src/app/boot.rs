@@ -29,12 +29,11 @@ pub enum Start {
         session: Box<LakeSession>,
         run_first: Option<String>,
     },
-    /// Athena: the events statement for the window, whose rows are the session's events.
+    /// Athena: the session (its table, or the picker when none was named) and the events
+    /// statement for the window, whose rows are the session's events.
     Athena {
-        sql: String,
-        /// `Athena db.table`: the records' origin.
-        origin: String,
-        workgroup: String,
+        session: Box<crate::app::lake::LakeSession>,
+        first_sql: Option<String>,
     },
     /// Nothing asked for: the saved investigations, to pick one.
     PickInvestigation,
@@ -103,18 +102,32 @@ impl App {
             Start::Lake { session, run_first } => {
                 app.load.loading = false;
                 if session.store.is_empty() {
-                    lake_reports::list_stores(&mut app.jobs, &mut effects);
+                    lake_reports::list_choices(&mut app.jobs, false, &mut effects);
                 }
                 app.lake = Some(*session);
                 if let Some(sql) = run_first {
                     effects.extend(lake::run_first(&mut app, sql));
                 }
             }
-            Start::Athena {
-                sql,
-                origin,
-                workgroup,
-            } => super::update::athena::start(&mut app, sql, origin, workgroup, &mut effects),
+            Start::Athena { session, first_sql } => {
+                let workgroup = match &session.engine {
+                    crate::app::lake::Engine::Athena { workgroup, .. } => workgroup.clone(),
+                    crate::app::lake::Engine::Lake => String::new(),
+                };
+                let origin = format!("Athena {}", session.store);
+                let picking = session.store.is_empty();
+                app.lake = Some(*session);
+                match first_sql {
+                    Some(sql) => {
+                        super::update::athena::start(&mut app, sql, origin, workgroup, &mut effects)
+                    }
+                    None if picking => {
+                        app.load.loading = false;
+                        lake_reports::list_choices(&mut app.jobs, true, &mut effects);
+                    }
+                    None => app.load.loading = false,
+                }
+            }
             Start::PickInvestigation => {
                 app.load.loading = false;
                 app.sessions = Some(SessionPicker::waiting());

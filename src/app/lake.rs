@@ -1,17 +1,59 @@
-//! A CloudTrail Lake session as the app sees it: the event data store and the window every
-//! generated query is bounded by, the SQL editor (tui-textarea) with its history and the
-//! playbook templates, the query running now (status, scanned bytes, cost) and the results
-//! table of an aggregate query. Pure: each query runs as a job (`JobSpec::LakeQuery`) that
-//! reports back with `Msg::Job`.
+//! A SQL session as the app sees it, on CloudTrail Lake or on Athena (`Engine`): the event
+//! data store or table and the window every generated query is bounded by, the SQL editor
+//! (tui-textarea) with its history and the playbook templates, the query running now
+//! (status, scanned bytes, cost) and the results table of an aggregate query. Pure: each
+//! query runs as a job (`JobSpec::LakeQuery`, `JobSpec::AthenaQuery`) that reports back with
+//! `Msg::Job`.
 
+use crate::athena::catalog::FoundTable;
+use crate::athena::sql::{Partitioned, Table as AthenaTable};
 use crate::job::{Ending, JobId, QueryProgress};
 use crate::lake::rows::Table;
 use crate::lake::sql::Window;
 use crate::lake::stores::StoreInfo;
+use crate::lake::templates::{Param, Template};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
+/// Where a session's statements run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Lake,
+    /// Athena, on a CloudTrail table (`store` holds its `db.table`; `on` is `None` until one
+    /// is picked), in a workgroup.
+    Athena {
+        on: Option<AthenaOn>,
+        workgroup: String,
+    },
+}
+
+impl Engine {
+    /// "Lake" or "Athena", for titles and messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Engine::Lake => "Lake",
+            Engine::Athena { .. } => "Athena",
+        }
+    }
+
+    /// What `bytes` scanned cost here.
+    pub fn cost(&self, bytes: i64) -> String {
+        match self {
+            Engine::Lake => crate::lake::cost::describe(bytes),
+            Engine::Athena { .. } => crate::athena::cost::describe(bytes),
+        }
+    }
+}
+
+/// The Athena table a session queries, and what its statements can bound their reads by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AthenaOn {
+    pub table: AthenaTable,
+    pub partitioned: Partitioned,
+}
+
 pub struct LakeSession {
-    /// The event data store's id; empty until one is picked.
+    pub engine: Engine,
+    /// The event data store's id, or the Athena table's `db.table`; empty until one is picked.
     pub store: String,
     pub window: Window,
     pub editor: SqlEditor,
@@ -55,9 +97,29 @@ pub struct ResultsView {
 }
 
 pub struct StorePicker {
-    /// `None` while ListEventDataStores runs; `Err` says why there is no list.
-    pub stores: Option<Result<Vec<StoreInfo>, String>>,
+    /// `None` while ListEventDataStores (or the Athena catalog) is asked; `Err` says why
+    /// there is no list.
+    pub stores: Option<Result<Choices, String>>,
     pub cursor: usize,
+}
+
+/// What a picker offers.
+pub enum Choices {
+    Stores(Vec<StoreInfo>),
+    Tables(Vec<FoundTable>),
+}
+
+impl Choices {
+    pub fn len(&self) -> usize {
+        match self {
+            Choices::Stores(s) => s.len(),
+            Choices::Tables(t) => t.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 pub struct SqlEditor {
@@ -114,6 +176,7 @@ impl LakeSession {
             cursor: 0,
         });
         LakeSession {
+            engine: Engine::Lake,
             editing: picker.is_none(),
             store,
             window,
@@ -126,8 +189,83 @@ impl LakeSession {
         }
     }
 
+    /// An Athena session on `on` (named `name`, `db.table`), or waiting for its table to be
+    /// picked from the catalog when `on` is `None`. Its editor starts closed: the session's
+    /// first statement (the window's events) is already on its way, or the picker is open.
+    pub fn athena(
+        name: String,
+        on: Option<AthenaOn>,
+        workgroup: String,
+        window: Window,
+        first_sql: &str,
+    ) -> LakeSession {
+        let mut session = LakeSession::new(name, window, first_sql);
+        session.engine = Engine::Athena { on, workgroup };
+        session.editing = false;
+        session
+    }
+
     pub fn is_running(&self) -> bool {
         self.run.as_ref().is_some_and(LakeRun::is_running)
+    }
+
+    /// "Lake" or "Athena", for titles and messages.
+    pub fn engine_name(&self) -> &'static str {
+        self.engine.name()
+    }
+
+    /// The engine's playbook templates.
+    pub fn templates(&self) -> &'static [Template] {
+        match self.engine {
+            Engine::Lake => crate::lake::templates::TEMPLATES,
+            Engine::Athena { .. } => crate::athena::templates::TEMPLATES,
+        }
+    }
+
+    /// The statement for one of `templates()`, `value` giving its parameters.
+    pub fn render(
+        &self,
+        template: &Template,
+        value: impl Fn(Param) -> Option<String>,
+    ) -> Result<String, String> {
+        match &self.engine {
+            Engine::Lake => template.render(&self.store, self.window, value),
+            Engine::Athena { on: None, .. } => Err("pick a table first".to_string()),
+            Engine::Athena { on: Some(on), .. } => crate::athena::templates::render(
+                template,
+                &crate::athena::templates::On {
+                    table: &on.table,
+                    partitioned: on.partitioned,
+                    window: self.window,
+                },
+                value,
+            ),
+        }
+    }
+
+    /// The window's events (where `condition` holds), in every account: the session's first
+    /// statement, or a pivot as the engine's SQL.
+    pub fn events_sql(&self, condition: Option<&str>) -> Result<String, String> {
+        match &self.engine {
+            Engine::Lake => Ok(crate::lake::sql::events_query(
+                &self.store,
+                self.window,
+                condition,
+            )),
+            Engine::Athena { on: None, .. } => Err("pick a table first".to_string()),
+            Engine::Athena { on: Some(on), .. } => crate::athena::sql::events_query(
+                &on.table,
+                self.window,
+                &crate::athena::sql::Scope::default(),
+                condition,
+                on.partitioned,
+            ),
+        }
+    }
+
+    /// What `bytes` scanned cost on this engine.
+    pub fn cost(&self, bytes: i64) -> String {
+        self.engine.cost(bytes)
     }
 
     /// Remembers a statement run (not twice in a row).

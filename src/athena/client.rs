@@ -5,6 +5,7 @@
 //! when asked or when the bytes scanned pass `--max-scan`. Everything is reported as it
 //! happens, so the caller shows progress and keeps every row that arrived.
 
+use super::catalog::FoundTable;
 use super::errors::explain;
 use crate::job::{Ending, QueryProgress};
 use crate::lake::client::Polling;
@@ -24,6 +25,11 @@ pub struct Target {
     pub database: Option<String>,
     /// Stop the query once it has scanned more than this many bytes.
     pub max_scan: Option<u64>,
+    /// The profile whose credentials read an UNLOAD's objects from S3.
+    pub profile: Option<String>,
+    /// Read a result of more than this many rows through UNLOAD and S3 (events statements);
+    /// `None`: always page by page.
+    pub unload_over: Option<u64>,
 }
 
 /// A page of result rows: the header (column names) and the cells, NULL as `None`.
@@ -57,7 +63,8 @@ pub async fn connect(
 }
 
 /// Runs `sql` to its end. `cancel` turning true stops it (StopQueryExecution once it has an
-/// id) and it ends Stopped with the rows read so far.
+/// id) and it ends Stopped with the rows read so far. A result larger than
+/// `target.unload_over` rows is read back through S3 instead of page by page (`unload`).
 pub async fn run_query<Sent: std::future::Future<Output = ()>>(
     client: &Client,
     region: &str,
@@ -72,15 +79,80 @@ pub async fn run_query<Sent: std::future::Future<Output = ()>>(
         ..QueryProgress::default()
     };
     report(Report::Progress(p.clone())).await;
-    p.query_id = match start(client, region, sql, target, polling, &mut p).await {
-        Ok(id) => id,
-        Err(why) => return report(Report::Done(p, Ending::Failed(why))).await,
+    let ran = execute(
+        client,
+        region,
+        sql,
+        target,
+        polling,
+        &mut cancel,
+        &mut p,
+        &mut report,
+    )
+    .await;
+    let ending = match ran {
+        Err(ending) => ending,
+        Ok(succeeded) => {
+            report(Report::Progress(p.clone())).await;
+            let large = match target.unload_over {
+                Some(over) => super::unload::output_rows(client, &p.query_id)
+                    .await
+                    .filter(|rows| *rows > over),
+                None => None,
+            };
+            let read = match (large, succeeded.output_location) {
+                (Some(rows), Some(location)) => {
+                    let how = super::unload::Unload {
+                        select: sql,
+                        location: &location,
+                        rows,
+                    };
+                    how.fetch(
+                        client,
+                        region,
+                        target,
+                        polling,
+                        &mut cancel,
+                        &mut p,
+                        &mut report,
+                    )
+                    .await
+                }
+                _ => results(client, region, &mut p, &mut cancel, &mut report).await,
+            };
+            read.err().unwrap_or(Ending::Finished)
+        }
     };
+    report(Report::Done(p, ending)).await;
+}
+
+/// How a statement that SUCCEEDED left its result.
+pub(super) struct Succeeded {
+    /// Where Athena wrote the result (`s3://…/ID.csv`).
+    pub output_location: Option<String>,
+}
+
+/// StartQueryExecution, then GetQueryExecution with backoff until the statement ends,
+/// reporting its state and bytes; stopped on `cancel` and past `target.max_scan`.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn execute<Sent: std::future::Future<Output = ()>>(
+    client: &Client,
+    region: &str,
+    sql: &str,
+    target: &Target,
+    polling: Polling,
+    cancel: &mut watch::Receiver<bool>,
+    p: &mut QueryProgress,
+    report: &mut impl FnMut(Report) -> Sent,
+) -> Result<Succeeded, Ending> {
+    p.query_id = start(client, region, sql, target, polling, p)
+        .await
+        .map_err(Ending::Failed)?;
     let mut wait = polling.first;
     let mut failed_in_a_row = 0;
-    let ending = loop {
+    loop {
         if *cancel.borrow() {
-            break stop(client, region, &mut p, Ending::Stopped).await;
+            return Err(stop(client, region, p, Ending::Stopped).await);
         }
         match client
             .get_query_execution()
@@ -107,7 +179,7 @@ pub async fn run_query<Sent: std::future::Future<Output = ()>>(
                             "stopped: the query had scanned {} bytes, past max-scan {limit}",
                             p.bytes_scanned
                         );
-                        break stop(client, region, &mut p, Ending::Failed(why)).await;
+                        return Err(stop(client, region, p, Ending::Failed(why)).await);
                     }
                 }
                 let reason = status
@@ -119,22 +191,21 @@ pub async fn run_query<Sent: std::future::Future<Output = ()>>(
                     .map(|m| crate::model::sanitize::visible(m).into_owned());
                 match state {
                     Some(QueryExecutionState::Succeeded) => {
-                        report(Report::Progress(p.clone())).await;
-                        break match results(client, region, &mut p, &mut cancel, &mut report).await
-                        {
-                            Ok(()) => Ending::Finished,
-                            Err(e) => e,
-                        };
+                        let output_location = q
+                            .and_then(|q| q.result_configuration())
+                            .and_then(|r| r.output_location())
+                            .map(str::to_string);
+                        return Ok(Succeeded { output_location });
                     }
                     Some(QueryExecutionState::Failed) => {
                         let reason = reason.unwrap_or_else(|| "Athena gave no reason".into());
-                        break Ending::Failed(format!(
+                        return Err(Ending::Failed(format!(
                             "the Athena query {} failed: {}",
                             p.query_id,
                             super::errors::failure(&reason)
-                        ));
+                        )));
                     }
-                    Some(QueryExecutionState::Cancelled) => break Ending::Stopped,
+                    Some(QueryExecutionState::Cancelled) => return Err(Ending::Stopped),
                     _ => report(Report::Progress(p.clone())).await,
                 }
             }
@@ -146,15 +217,14 @@ pub async fn run_query<Sent: std::future::Future<Output = ()>>(
                 p.retries += 1;
                 report(Report::Progress(p.clone())).await;
             }
-            Err(e) => break Ending::Failed(explain(&e, "GetQueryExecution", region)),
+            Err(e) => return Err(Ending::Failed(explain(&e, "GetQueryExecution", region))),
         }
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = cancel.changed() => {}
         }
         wait = (wait * 2).min(polling.max);
-    };
-    report(Report::Done(p, ending)).await;
+    }
 }
 
 fn active(s: &QueryExecutionState) -> bool {
@@ -367,17 +437,6 @@ pub async fn table_info(
     })
 }
 
-/// A CloudTrail table the catalog holds, for the picker and `--athena` alone.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FoundTable {
-    /// `db.table`.
-    pub name: String,
-    pub location: String,
-    /// How a statement's reads are bounded: `projection: account × region × day from
-    /// 2024/01/15`, `partitions: dt`, or `none: every statement reads the whole trail`.
-    pub scheme: String,
-}
-
 /// Every table of the default catalog that holds CloudTrail: its columns are CloudTrail's
 /// (`eventversion`, `useridentity`, `eventname`, `eventsource`) and its location a trail's
 /// (`…/AWSLogs/…`).
@@ -430,22 +489,16 @@ pub async fn cloudtrail_tables(client: &Client, region: &str) -> Result<Vec<Foun
                     .iter()
                     .map(|c| c.name().to_ascii_lowercase())
                     .collect();
-                let scheme = match (param("projection.enabled").as_deref(), keys.is_empty()) {
-                    (_, true) => "none: every statement reads the whole trail".to_string(),
-                    (Some("true"), false) => format!(
-                        "projection: {} from {}",
-                        keys.join(" × "),
-                        param("projection.timestamp.range")
-                            .and_then(|r| r.split(',').next().map(str::to_string))
-                            .unwrap_or_else(|| "?".to_string())
-                    ),
-                    (_, false) => format!("partitions: {}", keys.join(", ")),
-                };
-                found.push(FoundTable {
-                    name: format!("{db}.{}", t.name()),
+                let projected = param("projection.enabled").as_deref() == Some("true");
+                let first_day = param("projection.timestamp.range")
+                    .and_then(|r| r.split(',').next().map(|d| d.trim().to_string()));
+                found.push(FoundTable::new(
+                    format!("{db}.{}", t.name()),
                     location,
-                    scheme,
-                });
+                    keys,
+                    projected,
+                    first_day,
+                ));
             }
             token = page.next_token().map(str::to_string);
             if token.is_none() {

@@ -155,6 +155,27 @@ fn renamed(v: Value, in_resources: bool, is_map: bool) -> Value {
 
 /// A page's rows as records of the store, their origin the table; a row that is not an
 /// event is a warning.
+/// Whether a page's rows are whole events (the table's own columns), which join the store;
+/// other rows (an aggregate's) fill a results table.
+pub fn are_events(page: &Page) -> bool {
+    let has = |name: &str| page.header.iter().any(|c| c.eq_ignore_ascii_case(name));
+    has("eventid") && has("eventtime") && has("eventname") && has("useridentity")
+}
+
+/// A page as a results table's rows: each cell named by its column, NULL cells left out.
+pub fn table_rows(page: &Page) -> Vec<crate::lake::rows::Row> {
+    page.rows
+        .iter()
+        .map(|row| {
+            page.header
+                .iter()
+                .zip(row)
+                .filter_map(|(name, cell)| cell.as_ref().map(|v| (name.clone(), v.clone())))
+                .collect()
+        })
+        .collect()
+}
+
 pub fn records(origin: &Arc<str>, page: &Page) -> (Vec<Record>, Vec<Warning>) {
     let mut sink = (Vec::new(), Vec::new());
     for row in &page.rows {

@@ -1,9 +1,11 @@
-//! Athena for the interactive app: the session's events query as a job. Each page of rows
-//! becomes records for the store as it arrives, with the query's state and cost as progress;
-//! a cancel stops the query on Athena's side (StopQueryExecution), and what arrived stays.
+//! Athena for the interactive app: a statement as a job. Each page of rows of whole events
+//! becomes records for the store as it arrives (other rows, an aggregate's, a results
+//! table), with the query's state and cost as progress; a cancel stops the query on
+//! Athena's side (StopQueryExecution), and what arrived stays. The picker's list of tables is
+//! a job too.
 
 use super::client::{connect, run_query, Report, Target};
-use super::rows::records;
+use super::rows::{are_events, records, table_rows};
 use crate::job::{Ending, JobMsg, Progress, Reporter};
 use crate::lake::client::Polling;
 use std::sync::Arc;
@@ -47,6 +49,9 @@ pub async fn run(
             async move {
                 match r {
                     Report::Progress(p) => out.send(JobMsg::Progress(Progress::Query(p))).await,
+                    Report::Rows(page) if !are_events(&page) => {
+                        out.send(JobMsg::Rows(table_rows(&page))).await
+                    }
                     Report::Rows(page) => {
                         let (recs, warnings) = records(&origin, &page);
                         if !warnings.is_empty() {
@@ -63,4 +68,18 @@ pub async fn run(
         },
     )
     .await;
+}
+
+/// The catalog's CloudTrail tables, for the picker (a table read whole with its size).
+pub async fn tables(ctx: AthenaContext, out: Reporter) {
+    let found = super::listing::tables(ctx.profile.as_deref(), ctx.region.as_deref()).await;
+    match found {
+        Ok((tables, _)) => {
+            out.send(JobMsg::Tables(tables)).await;
+            out.send(JobMsg::Done(Ending::Finished)).await;
+        }
+        Err(why) => {
+            out.send(JobMsg::Done(Ending::Failed(why))).await;
+        }
+    }
 }

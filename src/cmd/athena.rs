@@ -109,7 +109,7 @@ fn run_ddl(args: &CreateTableArgs, sql: &str, spec: &TableSpec) -> ExitCode {
         workgroup: args.workgroup.clone(),
         output_location: args.output_location.clone(),
         database: Some(spec.database.clone()),
-        max_scan: None,
+        ..Target::default()
     };
     let ending = rt.block_on(async {
         let (client, region) = connect(args.profile.as_deref(), args.region.as_deref()).await?;

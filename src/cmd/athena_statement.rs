@@ -19,6 +19,10 @@ pub(crate) struct Statement {
     pub sql: String,
     /// `db.table`.
     pub table: String,
+    /// The same, checked and quoted for SQL.
+    pub checked: Table,
+    /// What statements on it can bound their reads by.
+    pub partitioned: Partitioned,
     /// What runs in Athena and what runs here, for the title and standard error.
     pub split: String,
     pub window: Window,
@@ -85,6 +89,8 @@ pub(crate) async fn prepare(
     Ok(Statement {
         sql,
         table: name.to_string(),
+        checked,
+        partitioned,
         split: plan.describe(),
         window: plan.window,
         target: Target {
@@ -92,6 +98,8 @@ pub(crate) async fn prepare(
             output_location: athena.output_location.clone(),
             database: Some(database.to_string()),
             max_scan,
+            profile: lookup.profile.clone(),
+            unload_over: Some(crate::athena::unload::UNLOAD_OVER),
         },
         client,
         region,
@@ -116,7 +124,8 @@ async fn partitioning(
         return Ok(Partitioned::ByAccountRegionDay);
     }
     let location = info.parameter("location").unwrap_or("its S3 location");
-    let size = whole_size(location, lookup.profile.as_deref(), region).await;
+    let size =
+        crate::athena::listing::whole_size(location, lookup.profile.as_deref(), region).await;
     let why = match keys.is_empty() {
         true => format!(
             "{name} has no partitions: every statement reads (and bills) the whole trail under {location}, {size}"
@@ -134,18 +143,6 @@ async fn partitioning(
         false => Err(format!(
             "{why}. Make a partitioned table with `trailscope athena create-table s3://BUCKET --run`, or give --scan-all to read it all"
         )),
-    }
-}
-
-/// `3.2 GiB in 1200 objects ≈ $0.01600 a statement`, or why the size is unknown.
-async fn whole_size(location: &str, profile: Option<&str>, region: &str) -> String {
-    let config = crate::source::lookup::client::load_config(profile).await;
-    match crate::source::s3::size::measure(&config, region, location).await {
-        Ok(m) => {
-            let dollars = crate::athena::cost::dollars(m.bytes as i64);
-            format!("{} ≈ ${dollars:.5} a statement", m.describe())
-        }
-        Err(why) => format!("of a size trailscope could not list ({why})"),
     }
 }
 
@@ -171,11 +168,10 @@ pub(crate) fn print_tables(lookup: &LookupArgs) -> std::process::ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the runtime: {e}"), 1),
     };
-    let found = rt.block_on(async {
-        let (client, region) = connect(lookup.profile.as_deref(), lookup.region.as_deref()).await?;
-        let tables = crate::athena::client::cloudtrail_tables(&client, &region).await?;
-        Ok::<_, String>((tables, region))
-    });
+    let found = rt.block_on(crate::athena::listing::tables(
+        lookup.profile.as_deref(),
+        lookup.region.as_deref(),
+    ));
     match found {
         Err(e) => fail(&e, 1),
         Ok((tables, region)) if tables.is_empty() => fail(
@@ -185,7 +181,7 @@ pub(crate) fn print_tables(lookup: &LookupArgs) -> std::process::ExitCode {
         Ok((tables, _)) => {
             let mut out = std::io::stdout().lock();
             for t in tables {
-                let fields = [t.name, t.scheme, t.location].map(|f| visible(&f).into_owned());
+                let fields = [t.name.clone(), t.bounds(), t.location].map(|f| visible(&f).into_owned());
                 if writeln!(out, "{}", fields.join("\t")).is_err() {
                     break;
                 }

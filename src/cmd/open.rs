@@ -372,15 +372,64 @@ fn open_lake(cli: OpenArgs, startup: Startup, dirs: Dirs) -> ExitCode {
 /// `trailscope --athena DB.TABLE`: the window's events of an organization's trail through
 /// Athena, the filter's exact conditions sent as SQL. The table is asked about (and the
 /// statement refused, with the reason) before the UI starts; its rows then arrive as a load's.
+/// `--athena` alone opens on the catalog's CloudTrail tables, to pick one.
 fn open_athena(
     cli: OpenArgs,
     filter: Option<crate::filter::Expr>,
     startup: Startup,
     dirs: Dirs,
 ) -> ExitCode {
+    use crate::app::lake::{AthenaOn, LakeSession};
+    let context = |region: Option<String>, target| crate::athena::runner::AthenaContext {
+        profile: cli.lookup.profile.clone(),
+        region,
+        target,
+        polling: crate::lake::client::Polling::default(),
+    };
+    let mut source = source_record("athena", "", Vec::new());
+    source.profile = cli.lookup.profile.clone();
+    source.accounts = cli.lookup.accounts.clone();
     if cli.athena.athena.as_deref() == Some("") {
-        // No picker in the app yet: the tables, to choose one from.
-        return crate::cmd::athena_statement::print_tables(&cli.lookup);
+        let now = EventTime::now();
+        let (start, end) = match crate::source::lookup::scope::window(&cli.lookup.request(), now) {
+            Ok(w) => w,
+            Err(e) => return fail(&e, 2),
+        };
+        let window = crate::trino::Window { start, end };
+        let max_scan = match cli
+            .athena
+            .max_scan
+            .as_deref()
+            .map(crate::source::s3::cache::parse_size)
+            .transpose()
+        {
+            Ok(m) => m.or(startup.settings.max_scan),
+            Err(e) => return fail(&format!("--max-scan {e}"), 2),
+        };
+        let label = "Athena (pick a CloudTrail table)".to_string();
+        source.label = label.clone();
+        source.regions = cli.lookup.region.iter().cloned().collect();
+        source.window = Some((window.start.format_utc(), window.end.format_utc()));
+        let meta = session_meta(&cli, "athena", vec![source]);
+        let workgroup = cli.athena.workgroup.clone();
+        let picker = LakeSession::athena(String::new(), None, workgroup.clone(), window, "");
+        let start = Start::Athena {
+            session: Box::new(picker),
+            first_sql: None,
+        };
+        let target = crate::athena::client::Target {
+            workgroup,
+            output_location: cli.athena.output_location.clone(),
+            max_scan,
+            profile: cli.lookup.profile.clone(),
+            unload_over: Some(crate::athena::unload::UNLOAD_OVER),
+            database: None,
+        };
+        let reach = Reach {
+            athena: Some(context(cli.lookup.region.clone(), target)),
+            ..Reach::default()
+        };
+        return session(cli, start, reach, label, startup, meta, dirs);
     }
     let filter = filter.unwrap_or_else(crate::filter::Expr::all);
     let rt = match tokio::runtime::Builder::new_current_thread()
@@ -404,25 +453,24 @@ fn open_athena(
     };
     // The title says what ran at Athena and what runs here, as LookupEvents' does.
     let label = format!("Athena {} · {}", st.table, st.split);
-    let mut source = source_record("athena", &label, Vec::new());
-    source.profile = cli.lookup.profile.clone();
+    source.label = label.clone();
     source.regions = vec![st.region.clone()];
-    source.accounts = cli.lookup.accounts.clone();
     source.window = Some((st.window.start.format_utc(), st.window.end.format_utc()));
     source.sent_filter = Some(st.split.clone());
     let meta = session_meta(&cli, &format!("athena {}", st.table), vec![source]);
+    // Pivots and templates go to the same table, across the window and every account.
+    let on = AthenaOn {
+        table: st.checked.clone(),
+        partitioned: st.partitioned,
+    };
+    let workgroup = st.target.workgroup.clone();
+    let on_table = LakeSession::athena(st.table.clone(), Some(on), workgroup, st.window, &st.sql);
     let start = Start::Athena {
-        sql: st.sql,
-        origin: format!("Athena {}", st.table),
-        workgroup: st.target.workgroup.clone(),
+        session: Box::new(on_table),
+        first_sql: Some(st.sql),
     };
     let reach = Reach {
-        athena: Some(crate::athena::runner::AthenaContext {
-            profile: cli.lookup.profile.clone(),
-            region: Some(st.region),
-            target: st.target,
-            polling: crate::lake::client::Polling::default(),
-        }),
+        athena: Some(context(Some(st.region), st.target)),
         ..Reach::default()
     };
     session(cli, start, reach, label, startup, meta, dirs)

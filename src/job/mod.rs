@@ -39,6 +39,8 @@ pub enum JobMsg {
     Rows(Vec<Row>),
     /// The event data stores a Lake account can query (the picker's list).
     Stores(Vec<StoreInfo>),
+    /// The CloudTrail tables of an Athena catalog (the picker's list).
+    Tables(Vec<crate::athena::catalog::FoundTable>),
     /// The end; nothing follows.
     Done(Ending),
 }

@@ -14,8 +14,11 @@ pub enum JobSpec {
     LakeQuery(String),
     /// List the Lake event data stores the account can query.
     LakeStores,
-    /// Run this events statement on Athena; rows are records from `origin` (`Athena db.t`).
+    /// Run this statement on Athena: rows of whole events are records from `origin`
+    /// (`Athena db.t`), other rows a results table.
     AthenaQuery { sql: String, origin: String },
+    /// List the Athena catalog's CloudTrail tables (the picker's list).
+    AthenaTables,
 }
 
 impl JobSpec {
@@ -27,6 +30,7 @@ impl JobSpec {
             JobSpec::LakeQuery(_) => "lake query",
             JobSpec::LakeStores => "lake stores",
             JobSpec::AthenaQuery { .. } => "athena query",
+            JobSpec::AthenaTables => "athena tables",
         }
     }
 }

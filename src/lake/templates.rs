@@ -18,6 +18,8 @@ pub enum Param {
     Role,
     /// A principal's ARN (`userIdentity.arn`).
     Arn,
+    /// A key chain: a key and every key it minted, comma-separated (Athena's `key-chain`).
+    Chain,
 }
 
 impl Param {
@@ -27,11 +29,12 @@ impl Param {
             Param::Ip => "ip",
             Param::Role => "role",
             Param::Arn => "arn",
+            Param::Chain => "chain",
         }
     }
 
     pub fn by_name(name: &str) -> Option<Param> {
-        [Param::Key, Param::Ip, Param::Role, Param::Arn]
+        [Param::Key, Param::Ip, Param::Role, Param::Arn, Param::Chain]
             .into_iter()
             .find(|p| p.name().eq_ignore_ascii_case(name))
     }
@@ -185,7 +188,7 @@ impl Template {
 
 /// Replaces each `{name}` with its value in one pass: text a value brings in is never read
 /// again, so a value that looks like `{ip}` stays a literal.
-fn fill(template: &str, values: &[(&str, String)]) -> String {
+pub(crate) fn fill(template: &str, values: &[(&str, String)]) -> String {
     let mut out = String::with_capacity(template.len() + 64);
     let mut rest = template;
     while let Some(open) = rest.find('{') {

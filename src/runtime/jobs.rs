@@ -94,6 +94,13 @@ impl JobRunner {
                 }
                 None => return refuse(out, "this session does not query Athena"),
             },
+            JobSpec::AthenaTables => match &self.athena {
+                Some(ctx) => {
+                    let work = crate::athena::runner::tables(ctx.clone(), out.clone());
+                    task(out, work)
+                }
+                None => return refuse(out, "this session does not query Athena"),
+            },
             JobSpec::LakeStores => match &self.lake {
                 Some(ctx) => {
                     let work = crate::lake::runner::stores(ctx.clone(), out.clone());

@@ -420,7 +420,7 @@ pub fn load_blocking(planned: Plan) -> (crate::model::store::Store, Vec<Warning>
             }
             JobMsg::Warnings(w) => warnings.extend(w),
             JobMsg::Done(_) => break,
-            JobMsg::Progress(_) | JobMsg::Rows(_) | JobMsg::Stores(_) => {}
+            JobMsg::Progress(_) | JobMsg::Rows(_) | JobMsg::Stores(_) | JobMsg::Tables(_) => {}
         }
     }
     (store, warnings)

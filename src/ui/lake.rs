@@ -4,11 +4,9 @@
 
 use super::picker::centered;
 use crate::app::command::Command;
-use crate::app::lake::LakeSession;
+use crate::app::lake::{Choices, Engine, LakeSession};
 use crate::app::layer::Layer;
 use crate::app::App;
-use crate::lake::cost;
-use crate::lake::templates::TEMPLATES;
 use crate::model::sanitize::visible;
 use crate::theme::{Meaning, Theme};
 use ratatui::layout::Rect;
@@ -39,7 +37,11 @@ pub fn draw_editor(frame: &mut Frame, app: &App, theme: &Theme) {
     let block = Block::bordered()
         .border_style(theme.style(Meaning::BorderFocused))
         .title(Line::styled(
-            format!(" Lake SQL · {} · {window} ", visible(&lake.store)),
+            format!(
+                " {} SQL · {} · {window} ",
+                lake.engine_name(),
+                visible(&lake.store)
+            ),
             theme.style(Meaning::Header),
         ))
         .title_bottom(Line::styled(
@@ -89,7 +91,8 @@ fn draw_templates(frame: &mut Frame, app: &App, cursor: usize, theme: &Theme, ar
         ),
         theme.style(Meaning::Dim),
     )];
-    for (i, t) in TEMPLATES.iter().enumerate() {
+    let templates = app.lake.as_ref().map_or(&[][..], |l| l.templates());
+    for (i, t) in templates.iter().enumerate() {
         let params: Vec<&str> = t.params.iter().map(|p| p.name()).collect();
         let style = if i == cursor {
             theme.style(Meaning::Selected)
@@ -110,7 +113,10 @@ fn draw_templates(frame: &mut Frame, app: &App, cursor: usize, theme: &Theme, ar
 
 /// The event data stores to pick from.
 pub fn draw_picker(frame: &mut Frame, app: &App, theme: &Theme) {
-    let Some(picker) = app.lake.as_ref().and_then(|l| l.picker.as_ref()) else {
+    let Some(lake) = app.lake.as_ref() else {
+        return;
+    };
+    let Some(picker) = lake.picker.as_ref() else {
         return;
     };
     let key = |c| app.key_for(Layer::LakePicker, c);
@@ -118,7 +124,10 @@ pub fn draw_picker(frame: &mut Frame, app: &App, theme: &Theme) {
     let block = Block::bordered()
         .border_style(theme.style(Meaning::BorderFocused))
         .title(Line::styled(
-            " CloudTrail Lake: pick an event data store ",
+            match lake.engine {
+                Engine::Lake => " CloudTrail Lake: pick an event data store ",
+                Engine::Athena { .. } => " Athena: pick a CloudTrail table ",
+            },
             theme.style(Meaning::Header),
         ))
         .title_bottom(Line::styled(
@@ -147,39 +156,55 @@ pub fn draw_picker(frame: &mut Frame, app: &App, theme: &Theme) {
                 theme.style(Meaning::Dim),
             ),
         ],
-        Some(Ok(stores)) if stores.is_empty() => vec![Line::styled(
-            "no event data stores in this region (--region picks another)",
+        Some(Ok(choices)) if choices.is_empty() => vec![Line::styled(
+            match choices {
+                Choices::Stores(_) => "no event data stores in this region (--region picks another)",
+                Choices::Tables(_) => "no CloudTrail table in this region's Athena catalog: `trailscope athena create-table s3://BUCKET --run` makes one",
+            },
             theme.style(Meaning::Warning),
         )],
-        Some(Ok(stores)) => stores
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let flags = [
-                    (s.multi_region == Some(true)).then_some("multi-region"),
-                    (s.organization == Some(true)).then_some("organization"),
-                ];
-                let flags: Vec<&str> = flags.into_iter().flatten().collect();
-                let text = format!(
-                    " {:<28} {:<38} {:<9} {:>10}  {}",
-                    s.name,
-                    s.id,
-                    s.status,
-                    s.retention_days
-                        .map_or(String::new(), |d| format!("{d} days")),
-                    flags.join(", ")
-                );
-                let style = if i == picker.cursor {
-                    theme.style(Meaning::Selected)
-                } else {
-                    theme.style(Meaning::Normal)
-                };
-                Line::styled(visible(&text).into_owned(), style)
-            })
-            .collect(),
+        Some(Ok(choices)) => {
+            let texts: Vec<String> = match choices {
+                Choices::Stores(stores) => stores.iter().map(store_line).collect(),
+                Choices::Tables(tables) => tables
+                    .iter()
+                    .map(|t| format!(" {:<36} {}  {}", t.name, t.bounds(), t.location))
+                    .collect(),
+            };
+            texts
+                .iter()
+                .enumerate()
+                .map(|(i, text)| {
+                    let style = if i == picker.cursor {
+                        theme.style(Meaning::Selected)
+                    } else {
+                        theme.style(Meaning::Normal)
+                    };
+                    Line::styled(visible(text).into_owned(), style)
+                })
+                .collect()
+        }
     };
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// One event data store, as the picker lists it.
+fn store_line(s: &crate::lake::stores::StoreInfo) -> String {
+    let flags = [
+        (s.multi_region == Some(true)).then_some("multi-region"),
+        (s.organization == Some(true)).then_some("organization"),
+    ];
+    let flags: Vec<&str> = flags.into_iter().flatten().collect();
+    format!(
+        " {:<28} {:<38} {:<9} {:>10}  {}",
+        s.name,
+        s.id,
+        s.status,
+        s.retention_days
+            .map_or(String::new(), |d| format!("{d} days")),
+        flags.join(", ")
+    )
 }
 
 /// The last aggregate answer, with its cursor cell.
@@ -275,28 +300,38 @@ pub fn draw_results(frame: &mut Frame, app: &App, theme: &Theme) {
 pub fn status(app: &App, lake: &LakeSession) -> String {
     let edit = app.key_for(Layer::Table, Command::LakeEditor);
     let results = app.key_for(Layer::Table, Command::LakeResults);
+    let engine = lake.engine_name();
     let Some(run) = &lake.run else {
-        return match lake.store.as_str() {
-            "" => " · CloudTrail Lake: pick an event data store".to_string(),
-            store => format!(" · Lake {} · {edit} writes SQL", visible(store)),
+        return match (lake.store.as_str(), &lake.engine) {
+            ("", Engine::Lake) => " · CloudTrail Lake: pick an event data store".to_string(),
+            ("", Engine::Athena { .. }) => " · Athena: pick a CloudTrail table".to_string(),
+            (store, _) => format!(" · {engine} {} · {edit} writes SQL", visible(store)),
         };
     };
     let p = &run.progress;
-    let cost = cost::describe(p.bytes_scanned);
-    if run.is_running() {
-        format!(
-            " · Lake {} · {} scanned · {} matched · {cost} · {} cancels",
+    let cost = lake.cost(p.bytes_scanned);
+    let cancel = app.key_for(Layer::Table, Command::Back);
+    match (run.is_running(), &lake.engine) {
+        (true, Engine::Lake) => format!(
+            " · Lake {} · {} scanned · {} matched · {cost} · {cancel} cancels",
             p.status,
             super::text::group(p.events_scanned.max(0) as usize),
             super::text::group(p.events_matched.max(0) as usize),
-            app.key_for(Layer::Table, Command::Back),
-        )
-    } else {
-        let rows = match run.events {
-            Some(true) => format!("{} events joined", run.joined),
-            Some(false) => format!("{} rows ({results})", p.rows),
-            None => "no rows".to_string(),
-        };
-        format!(" · Lake {} · {rows} · {cost} · {edit} writes SQL", p.status)
+        ),
+        (true, Engine::Athena { .. }) => format!(
+            " · {} · {cancel} cancels",
+            crate::athena::cost::progress_line(p)
+        ),
+        (false, _) => {
+            let rows = match run.events {
+                Some(true) => format!("{} events joined", run.joined),
+                Some(false) => format!("{} rows ({results})", p.rows),
+                None => "no rows".to_string(),
+            };
+            format!(
+                " · {engine} {} · {rows} · {cost} · {edit} writes SQL",
+                p.status
+            )
+        }
     }
 }

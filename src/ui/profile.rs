@@ -2,9 +2,9 @@
 //! values marked ★ with their first use. Values come from events: shown escaped.
 
 use crate::model::sanitize::visible;
+use crate::model::size::bytes;
 use crate::profile::{Count, Profile, Transfer};
 use crate::theme::{Meaning, Theme};
-use crate::model::size::bytes;
 use crate::ui::text::group;
 use ratatui::text::{Line, Span};
 

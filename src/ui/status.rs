@@ -28,7 +28,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ));
     }
     let p = app.load.progress;
-    if let Some(lake) = &app.lake {
+    // An Athena session's first statement speaks until the editor runs one of its own.
+    let first_athena = app
+        .athena
+        .as_ref()
+        .filter(|_| app.lake.as_ref().is_none_or(|l| l.run.is_none()));
+    if let (Some(lake), None) = (&app.lake, first_athena) {
         spans.push(Span::styled(crate::ui::lake::status(app, lake), accent));
     } else if let Some(live) = &app.live {
         let t = live.totals();
@@ -49,7 +54,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             )
         };
         spans.push(Span::styled(text, accent));
-    } else if let Some(q) = &app.athena {
+    } else if let Some(q) = first_athena {
         // Running: the query and its progress; ended: what it cost, short (marks and notes
         // follow, and a small terminal cuts from the right).
         let text = match app.load.loading {

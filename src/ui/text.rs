@@ -215,15 +215,6 @@ mod tests {
     }
 
     #[test]
-    fn byte_counts_read_at_a_glance() {
-        assert_eq!(super::bytes(0), "0 B");
-        assert_eq!(super::bytes(1023), "1023 B");
-        assert_eq!(super::bytes(1536), "1.5 KiB");
-        assert_eq!(super::bytes(5 * 1024 * 1024 * 1024), "5.0 GiB");
-        assert_eq!(super::bytes(u64::MAX), "16384.0 PiB");
-    }
-
-    #[test]
     fn groups_thousands() {
         assert_eq!(super::group(0), "0");
         assert_eq!(super::group(999), "999");

@@ -97,6 +97,13 @@ fn every_answer_of_every_operation_is_what_the_model_defines() {
         c("GetQueryResults", json!({ "QueryExecutionId": id }));
     }
     assert_eq!(states, ["QUEUED", "RUNNING", "SUCCEEDED"]);
+    // How many rows the result holds, before reading any (how a client decides to UNLOAD).
+    let stats = c(
+        "GetQueryRuntimeStatistics",
+        json!({ "QueryExecutionId": id }),
+    );
+    let output_rows = stats["QueryRuntimeStatistics"]["Rows"]["OutputRows"].as_u64();
+    assert!(output_rows.is_some_and(|n| n > 100), "{stats}");
     let first = c(
         "GetQueryResults",
         json!({ "QueryExecutionId": id, "MaxResults": 100 }),

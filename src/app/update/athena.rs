@@ -4,17 +4,27 @@
 
 use super::{insert, nothing_read_message, App, Effect};
 use crate::app::jobs::JobKind;
+use crate::app::session::SessionMeta;
 use crate::job::{Ending, JobId, JobMsg, JobSpec, Progress, QueryProgress};
 use crate::model::warning::{Location, Warning};
 use crate::session::state::QueryRecord;
 use std::sync::Arc;
 
+/// A statement is evidence: recorded with the Athena source as it starts (its id, end and
+/// cost when it ends, `record_end`).
+pub(super) fn record_start(session: &mut SessionMeta, sql: &str, workgroup: &str) {
+    if let Some(source) = session.sources.iter_mut().find(|s| s.kind == "athena") {
+        source.queries.push(QueryRecord {
+            workgroup: workgroup.to_string(),
+            statement: sql.to_string(),
+            ..QueryRecord::default()
+        });
+    }
+}
+
 /// The query's id, end and cost, on the statement recorded when it started.
-fn record_end(app: &mut App) {
-    let Some(p) = app.athena.clone() else {
-        return;
-    };
-    let source = app.session.sources.iter_mut().find(|s| s.kind == "athena");
+pub(super) fn record_end(session: &mut SessionMeta, p: &QueryProgress) {
+    let source = session.sources.iter_mut().find(|s| s.kind == "athena");
     if let Some(q) = source.and_then(|s| s.queries.last_mut()) {
         q.query_id = p.query_id.clone();
         q.state = p.status.clone();
@@ -32,14 +42,7 @@ pub(crate) fn start(
     effects: &mut Vec<Effect>,
 ) {
     let job = app.jobs.start(JobKind::AthenaQuery);
-    // The statement is evidence: recorded with the source now, its id and cost when it ends.
-    if let Some(source) = app.session.sources.iter_mut().find(|s| s.kind == "athena") {
-        source.queries.push(QueryRecord {
-            workgroup,
-            statement: sql.clone(),
-            ..QueryRecord::default()
-        });
-    }
+    record_start(&mut app.session, &sql, &workgroup);
     app.load.loading = true;
     app.athena = Some(QueryProgress {
         status: "STARTING".to_string(),
@@ -58,7 +61,9 @@ pub(super) fn on_query(app: &mut App, job: JobId, msg: JobMsg, effects: &mut Vec
         JobMsg::Progress(Progress::Query(p)) => app.athena = Some(p),
         JobMsg::Done(ending) => {
             app.jobs.forget(job);
-            record_end(app);
+            if let Some(p) = app.athena.clone() {
+                record_end(&mut app.session, &p);
+            }
             app.load.loading = false;
             app.load.stopping = false;
             app.mark_resort();
@@ -86,6 +91,6 @@ pub(super) fn on_query(app: &mut App, job: JobId, msg: JobMsg, effects: &mut Vec
                 }
             }
         }
-        JobMsg::Progress(_) | JobMsg::Rows(_) | JobMsg::Stores(_) => {}
+        JobMsg::Progress(_) | JobMsg::Rows(_) | JobMsg::Stores(_) | JobMsg::Tables(_) => {}
     }
 }

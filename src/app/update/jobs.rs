@@ -68,6 +68,6 @@ fn on_load(app: &mut App, job: JobId, msg: JobMsg, effects: &mut Vec<Effect>) {
                 effects.push(Effect::Fail(nothing_read_message(app)));
             }
         }
-        JobMsg::Progress(_) | JobMsg::Rows(_) | JobMsg::Stores(_) => {}
+        JobMsg::Progress(_) | JobMsg::Rows(_) | JobMsg::Stores(_) | JobMsg::Tables(_) => {}
     }
 }

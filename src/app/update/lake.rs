@@ -8,14 +8,14 @@ use super::{App, Effect};
 use crate::app::command::Command;
 use crate::app::jobs::JobKind;
 use crate::app::key::KeyCode;
-use crate::app::lake::LakeRun;
+use crate::app::lake::{AthenaOn, Choices, Engine, LakeRun};
 use crate::app::layer::Layer;
 use crate::filter::facet::quote;
 use crate::filter::field::Field;
 use crate::job::{JobSpec, QueryProgress};
 use crate::lake::rows::Cell;
 use crate::lake::sql::{events_query, store_id};
-use crate::lake::templates::{Param, TEMPLATES};
+use crate::lake::templates::Param;
 use crate::model::sanitize::visible;
 use ratatui_textarea::{Input, Key as TaKey};
 
@@ -55,7 +55,7 @@ pub(super) fn cancel(app: &mut App, effects: &mut Vec<Effect>) -> bool {
         app.jobs.stopping(run.job);
         effects.push(Effect::Cancel(run.job));
     }
-    app.notice = Some("cancelling the Lake query…".to_string());
+    app.notice = Some(format!("cancelling the {} query…", lake.engine_name()));
     true
 }
 
@@ -139,7 +139,10 @@ pub(super) fn template_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Ef
     let Some(cursor) = app.lake.as_ref().and_then(|l| l.editor.templates) else {
         return;
     };
-    let last = TEMPLATES.len() - 1;
+    let Some(templates) = app.lake.as_ref().map(|l| l.templates()) else {
+        return;
+    };
+    let last = templates.len() - 1;
     let mut rendered = None;
     let next = match pressed.command() {
         Some(Command::Quit) => return effects.push(Effect::Quit),
@@ -147,9 +150,10 @@ pub(super) fn template_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Ef
         Some(Command::MoveUp) => Some(cursor.saturating_sub(1)),
         Some(Command::MoveDown) => Some((cursor + 1).min(last)),
         Some(Command::Accept) => {
-            rendered = app.lake.as_ref().map(|lake| {
-                TEMPLATES[cursor].render(&lake.store, lake.window, |p| param_value(app, p))
-            });
+            rendered = app
+                .lake
+                .as_ref()
+                .map(|lake| lake.render(&templates[cursor], |p| param_value(app, p)));
             None
         }
         _ => Some(cursor),
@@ -173,6 +177,7 @@ fn param_value(app: &App, p: Param) -> Option<String> {
         Param::Ip => Field::Ip,
         Param::Role => Field::Role,
         Param::Arn => Field::Arn,
+        Param::Chain => return chain_keys(app).map(|keys| keys.join(",")),
     };
     if let Ok(crate::filter::Expr::Field {
         field: f,
@@ -186,12 +191,19 @@ fn param_value(app: &App, p: Param) -> Option<String> {
     }
     let e = app.store.event(app.selected()?);
     let sym = match p {
-        Param::Key => e.identity.access_key_id,
+        Param::Key | Param::Chain => e.identity.access_key_id,
         Param::Ip => e.source_ip,
         Param::Role => e.identity.issuer_arn,
         Param::Arn => e.identity.arn,
     };
     Some(app.store.text(sym).to_string()).filter(|s| !s.is_empty())
+}
+
+/// The key of the current pivot (or of the selected event) and every key it minted, as far
+/// as the loaded events show: what `key-chain` asks Athena about.
+fn chain_keys(app: &App) -> Option<Vec<String>> {
+    let key = param_value(app, Param::Key)?;
+    Some(super::pushdown::chain_of(app, &key))
 }
 
 /// Runs `sql` at the start of a session (`--sql`, `--template`).
@@ -221,6 +233,17 @@ fn run(app: &mut App, sql: String, effects: &mut Vec<Effect>) {
         effects.push(Effect::Cancel(old));
     }
     let job = app.jobs.start(JobKind::LakeQuery);
+    let spec = match &lake.engine {
+        Engine::Lake => JobSpec::LakeQuery(sql.clone()),
+        Engine::Athena { workgroup, .. } => {
+            super::athena::record_start(&mut app.session, &sql, workgroup.as_str());
+            let origin = format!("Athena {}", lake.store);
+            JobSpec::AthenaQuery {
+                sql: sql.clone(),
+                origin,
+            }
+        }
+    };
     lake.run = Some(LakeRun {
         job,
         sql: sql.clone(),
@@ -236,7 +259,7 @@ fn run(app: &mut App, sql: String, effects: &mut Vec<Effect>) {
     lake.editor.error = None;
     effects.push(Effect::Start {
         job,
-        spec: Box::new(JobSpec::LakeQuery(sql)),
+        spec: Box::new(spec),
     });
 }
 
@@ -339,7 +362,7 @@ pub(super) fn picker_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Effe
         return;
     };
     let count = match &picker.stores {
-        Some(Ok(s)) => s.len(),
+        Some(Ok(c)) => c.len(),
         _ => 0,
     };
     match command {
@@ -353,30 +376,86 @@ pub(super) fn picker_key(app: &mut App, pressed: Pressed, effects: &mut Vec<Effe
         Command::MoveDown => picker.cursor = (picker.cursor + 1).min(count.saturating_sub(1)),
         Command::Retry if matches!(picker.stores, Some(Err(_))) => {
             picker.stores = None;
-            super::lake_reports::list_stores(&mut app.jobs, effects);
+            let athena = matches!(lake.engine, Engine::Athena { .. });
+            super::lake_reports::list_choices(&mut app.jobs, athena, effects);
         }
-        Command::Accept => {
-            let chosen = match &picker.stores {
-                Some(Ok(s)) => s.get(picker.cursor).cloned(),
-                _ => None,
-            };
-            let Some(store) = chosen else {
-                return;
-            };
-            // An id from ListEventDataStores follows FROM unquoted: it passes the check a
-            // typed `--lake ID` passes, or it is not used.
-            match store_id(&store.id) {
-                Ok(id) => {
-                    lake.picker = None;
-                    lake.editor.set_text(&events_query(&id, lake.window, None));
-                    lake.editing = true;
-                    app.source_label = format!("CloudTrail Lake {} ({id})", store.name);
-                    lake.store = id;
+        Command::Accept => match &picker.stores {
+            Some(Ok(Choices::Stores(s))) => {
+                if let Some(store) = s.get(picker.cursor).cloned() {
+                    pick_store(app, &store);
                 }
-                Err(why) => app.notice = Some(format!("not querying that event data store: {why}")),
             }
-        }
+            Some(Ok(Choices::Tables(t))) => {
+                if let Some(table) = t.get(picker.cursor).cloned() {
+                    pick_table(app, &table);
+                }
+            }
+            _ => {}
+        },
         _ => {}
+    }
+}
+
+fn pick_store(app: &mut App, store: &crate::lake::stores::StoreInfo) {
+    let Some(lake) = app.lake.as_mut() else {
+        return;
+    };
+    // An id from ListEventDataStores follows FROM unquoted: it passes the check a typed
+    // `--lake ID` passes, or it is not used.
+    match store_id(&store.id) {
+        Ok(id) => {
+            lake.picker = None;
+            lake.editor.set_text(&events_query(&id, lake.window, None));
+            lake.editing = true;
+            app.source_label = format!("CloudTrail Lake {} ({id})", store.name);
+            lake.store = id;
+        }
+        Err(why) => app.notice = Some(format!("not querying that event data store: {why}")),
+    }
+}
+
+/// A table from the catalog: its names pass the checks a typed `--athena DB.TABLE` passes,
+/// and the editor opens on the window's events, to be run (and billed) when the user says.
+/// A table read whole says so, with its size, above the statement.
+fn pick_table(app: &mut App, found: &crate::athena::catalog::FoundTable) {
+    let Some(lake) = app.lake.as_mut() else {
+        return;
+    };
+    let checked = found
+        .parts()
+        .ok_or_else(|| "not DATABASE.TABLE".to_string())
+        .and_then(|(db, t)| crate::athena::sql::Table::new(db, t));
+    let table = match checked {
+        Ok(t) => t,
+        Err(why) => {
+            app.notice = Some(format!("not querying that table: {}", visible(&why)));
+            return;
+        }
+    };
+    if let Engine::Athena { on, .. } = &mut lake.engine {
+        *on = Some(AthenaOn {
+            table,
+            partitioned: found.partitioned,
+        });
+    }
+    lake.store = found.name.clone();
+    lake.picker = None;
+    match lake.events_sql(None) {
+        Ok(sql) => lake.editor.set_text(&sql),
+        Err(why) => lake.editor.error = Some(why),
+    }
+    if found.partitioned == crate::athena::sql::Partitioned::No {
+        lake.editor.error = Some(format!(
+            "{} is read whole by every statement: {} ({}). `trailscope athena create-table` makes a partitioned table",
+            found.name,
+            found.location,
+            found.whole_size.as_deref().unwrap_or("size unknown")
+        ));
+    }
+    lake.editing = true;
+    app.source_label = format!("Athena {}", found.name);
+    if let Some(source) = app.session.sources.iter_mut().find(|s| s.kind == "athena") {
+        source.label = app.source_label.clone();
     }
 }
 

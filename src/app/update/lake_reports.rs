@@ -4,28 +4,33 @@
 use super::{insert, App, Effect};
 use crate::app::command::Command;
 use crate::app::jobs::{JobKind, Jobs};
-use crate::app::lake::{LakeRun, ResultsView};
+use crate::app::lake::{Choices, Engine, LakeRun, ResultsView};
 use crate::app::layer::Layer;
 use crate::job::{Ending, JobId, JobMsg, JobSpec, Progress};
-use crate::lake::cost;
 use crate::lake::rows::{are_events, records, Table};
 use crate::model::sanitize::visible;
 use crate::model::warning::{Location, Warning};
 use std::sync::Arc;
 
-/// Lists the event data stores, for the picker.
-pub(crate) fn list_stores(jobs: &mut Jobs, effects: &mut Vec<Effect>) {
+/// Lists the event data stores (or, for Athena, the catalog's CloudTrail tables), for the
+/// picker.
+pub(crate) fn list_choices(jobs: &mut Jobs, athena: bool, effects: &mut Vec<Effect>) {
     let job = jobs.start(JobKind::LakeStores);
+    let spec = match athena {
+        true => JobSpec::AthenaTables,
+        false => JobSpec::LakeStores,
+    };
     effects.push(Effect::Start {
         job,
-        spec: Box::new(JobSpec::LakeStores),
+        spec: Box::new(spec),
     });
 }
 
-/// The list of event data stores, or why there is none.
+/// The list of event data stores or tables, or why there is none.
 pub(crate) fn on_stores(app: &mut App, job: JobId, msg: JobMsg) {
     let answer = match msg {
-        JobMsg::Stores(list) => Ok(list),
+        JobMsg::Stores(list) => Ok(Choices::Stores(list)),
+        JobMsg::Tables(list) => Ok(Choices::Tables(list)),
         JobMsg::Done(ending) => {
             app.jobs.forget(job);
             match ending {
@@ -88,12 +93,24 @@ fn on_report(app: &mut App, job: JobId, report: JobMsg) {
                 lake.results_open = true;
             }
         }
+        // Athena's runner rebuilds whole events itself.
+        JobMsg::Records(recs) => {
+            run.events = Some(true);
+            run.joined += recs.len();
+            insert(app, recs);
+        }
         JobMsg::Warnings(w) => app.warnings.extend(w),
         JobMsg::Done(ending) => {
             let warnings = app.keymap.key_for(Layer::Table, Command::ToggleWarnings);
-            let summary = summary(run, &ending, &warnings);
+            let summary = summary(&lake.engine, run, &ending, &warnings);
+            if matches!(lake.engine, Engine::Athena { .. }) {
+                super::athena::record_end(&mut app.session, &run.progress);
+            }
             if let Ending::Failed(why) | Ending::TimedOut(why) = &ending {
-                let origin: Arc<str> = Arc::from(format!("CloudTrail Lake {}", lake.store));
+                let origin: Arc<str> = Arc::from(match lake.engine {
+                    Engine::Lake => format!("CloudTrail Lake {}", lake.store),
+                    Engine::Athena { .. } => format!("Athena {}", lake.store),
+                });
                 app.warnings
                     .push(Warning::problem(&origin, Location::WholeFile, why.clone()));
             }
@@ -108,26 +125,27 @@ fn on_report(app: &mut App, job: JobId, report: JobMsg) {
             }
             run.ending = Some(ending);
         }
-        JobMsg::Records(_) | JobMsg::Progress(_) | JobMsg::Stores(_) => {}
+        JobMsg::Progress(_) | JobMsg::Stores(_) | JobMsg::Tables(_) => {}
     }
 }
 
 /// One line on how a query ended, with what it cost.
-fn summary(run: &LakeRun, ending: &Ending, warnings_key: &str) -> String {
+fn summary(engine: &Engine, run: &LakeRun, ending: &Ending, warnings_key: &str) -> String {
     let p = &run.progress;
     let got = match run.events {
         Some(true) => format!("{} events joined", run.joined),
         Some(false) => format!("{} result rows", p.rows),
         None => "no rows".to_string(),
     };
-    let cost = cost::describe(p.bytes_scanned);
+    let cost = engine.cost(p.bytes_scanned);
+    let engine = engine.name();
     match ending {
-        Ending::Finished => format!("Lake: {got} · {cost}"),
-        Ending::Stopped => format!("Lake query cancelled: {got} kept · {cost}"),
+        Ending::Finished => format!("{engine}: {got} · {cost}"),
+        Ending::Stopped => format!("{engine} query cancelled: {got} kept · {cost}"),
         Ending::TimedOut(_) => format!(
-            "Lake query timed out: {got} (partial) · {cost} · {} says more",
+            "{engine} query timed out: {got} (partial) · {cost} · {} says more",
             warnings_key
         ),
-        Ending::Failed(why) => format!("Lake: {}", visible(why)),
+        Ending::Failed(why) => format!("{engine}: {}", visible(why)),
     }
 }

@@ -38,7 +38,7 @@ pub(super) fn on_region(app: &mut App, job: JobId, msg: JobMsg) {
             app.jobs.forget(job);
             loading_while_running(app);
         }
-        JobMsg::Progress(_) | JobMsg::Rows(_) | JobMsg::Stores(_) => {}
+        JobMsg::Progress(_) | JobMsg::Rows(_) | JobMsg::Stores(_) | JobMsg::Tables(_) => {}
     }
 }
 

@@ -41,7 +41,15 @@ pub(crate) fn run(args: &QueryArgs, filter: &Expr, config_dir: Option<&Path>) ->
 }
 
 async fn run_async(args: &QueryArgs, filter: &Expr, max_scan: Option<u64>) -> Answer {
-    let st = match prepare(&args.athena, &args.lookup, filter, EventTime::now(), max_scan).await {
+    let st = match prepare(
+        &args.athena,
+        &args.lookup,
+        filter,
+        EventTime::now(),
+        max_scan,
+    )
+    .await
+    {
         Ok(s) => s,
         Err((why, code)) => return fail(&why, code),
     };

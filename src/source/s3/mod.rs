@@ -14,6 +14,7 @@ mod download;
 mod errors;
 mod first_day;
 mod load;
+pub(crate) mod objects;
 pub mod plan;
 mod retry;
 pub(crate) mod size;

@@ -31,7 +31,10 @@ impl Measured {
         let size = crate::model::size::bytes(self.bytes);
         match self.complete {
             true => format!("{size} in {} objects", self.objects),
-            false => format!("at least {size} (counted the first {} objects)", self.objects),
+            false => format!(
+                "at least {size} (counted the first {} objects)",
+                self.objects
+            ),
         }
     }
 }

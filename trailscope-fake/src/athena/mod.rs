@@ -16,6 +16,7 @@ mod ddl;
 mod execute;
 pub mod rest;
 mod results;
+mod unload;
 
 pub use catalog::{FakeTable, FakeWorkGroup, Partitioning, CATALOG};
 
@@ -28,10 +29,11 @@ use execute::AthenaEvent;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 
-const OPERATIONS: [&str; 10] = [
+const OPERATIONS: [&str; 11] = [
     "StartQueryExecution",
     "GetQueryExecution",
     "GetQueryResults",
+    "GetQueryRuntimeStatistics",
     "StopQueryExecution",
     "ListWorkGroups",
     "GetWorkGroup",
@@ -64,6 +66,8 @@ pub struct FakeAthena {
     /// StartQueryExecution answers this error (type, message): the caller lacks
     /// `athena:StartQueryExecution`, say.
     pub refuse_start: Option<(String, String)>,
+    /// The S3 endpoint UNLOAD writes into (moto's, in tests); without one an UNLOAD fails.
+    pub unload_s3: Option<String>,
     /// Every Athena request: the operation and its body (null if not JSON).
     pub calls: Vec<(String, Value)>,
     pub tables: Vec<FakeTable>,
@@ -81,8 +85,10 @@ pub(crate) struct AthenaQuery {
     pub database: String,
     pub workgroup: String,
     pub output: String,
-    /// DDL (CREATE) or DML (SELECT).
+    /// DDL (CREATE) or DML (SELECT, UNLOAD).
     pub statement_type: &'static str,
+    /// An UNLOAD: its rows went to S3, not to GetQueryResults.
+    pub unload: bool,
     /// The result of a statement still running in the background, once it is ready.
     pub pending: Option<Arc<Mutex<Option<Finished>>>>,
 }
@@ -102,6 +108,7 @@ impl FakeAthena {
             background: false,
             fail_with: None,
             refuse_start: None,
+            unload_s3: None,
             calls: Vec::new(),
             tables: vec![
                 FakeTable {
@@ -276,13 +283,13 @@ impl FakeAthena {
                     Ok(()) => (Stats::default(), Outcome::Finished(Vec::new()), Vec::new()),
                     Err(why) => (Stats::default(), Outcome::Failed(why), Vec::new()),
                 },
-                false => match self.prepare(&statement, &database) {
+                false => match self.statement(&statement, &database) {
                     Err(failed) => failed,
-                    Ok((q, table, events)) if self.background => {
+                    Ok(run) if self.background => {
                         let slot = Arc::new(Mutex::new(None));
                         let fill = slot.clone();
                         std::thread::spawn(move || {
-                            let done = finished(execute::execute(&q, &table, &events));
+                            let done = run.run();
                             if let Ok(mut slot) = fill.lock() {
                                 *slot = Some(done);
                             }
@@ -290,7 +297,7 @@ impl FakeAthena {
                         pending = Some(slot);
                         (Stats::default(), Outcome::Finished(Vec::new()), Vec::new())
                     }
-                    Ok((q, table, events)) => finished(execute::execute(&q, &table, &events)),
+                    Ok(run) => run.run(),
                 },
             },
         };
@@ -310,23 +317,34 @@ impl FakeAthena {
             database,
             workgroup: workgroup.name.clone(),
             statement_type: if ddl { "DDL" } else { "DML" },
+            unload: unload::parse(&statement).is_some(),
             pending,
             output: format!("{}{id}.csv", with_slash(&output)),
         });
         answer(json!({ "QueryExecutionId": id }))
     }
 
-    /// Parses a statement and finds its table: what `execute` runs, or how it failed.
-    #[allow(clippy::type_complexity)]
-    fn prepare(
-        &mut self,
-        statement: &str,
-        database: &str,
-    ) -> Result<(sqlparser::ast::Query, FakeTable, Arc<Vec<AthenaEvent>>), Finished> {
+    /// A SELECT or an UNLOAD, parsed and bound to its table: ready to run, or how it failed.
+    fn statement(&mut self, statement: &str, database: &str) -> Result<Run, Finished> {
         let failed = |why: String| Err((Stats::default(), Outcome::Failed(why), Vec::new()));
-        let q = match sql::parse_statement(statement) {
-            Ok(q) => q,
-            Err(why) => return failed(format!("line 1:1: {why}")),
+        let (q, unload) = match unload::parse(statement) {
+            None => match sql::parse_statement(statement) {
+                Ok(q) => (q, None),
+                Err(why) => return failed(format!("line 1:1: {why}")),
+            },
+            Some(Err(why)) => return failed(why),
+            Some(Ok(u)) => match &self.unload_s3 {
+                None => {
+                    return failed(
+                        "the fake Athena has no S3 to UNLOAD into (set FakeAthena::unload_s3)"
+                            .to_string(),
+                    )
+                }
+                Some(s3) => {
+                    let name = format!("fake{:06}", self.queries.len() + 1);
+                    (u.query.clone(), Some((u, s3.clone(), name)))
+                }
+            },
         };
         let names = crate::lake::plan::tables(&q);
         let [name] = names.as_slice() else {
@@ -343,7 +361,12 @@ impl FakeAthena {
             .events
             .get_or_insert_with(|| Arc::new(execute::events(raw)))
             .clone();
-        Ok((q, table, events))
+        Ok(Run {
+            q,
+            table,
+            events,
+            unload,
+        })
     }
 
     /// `db.table`, `"db"."table"` or `table` (in the query's database).
@@ -362,6 +385,39 @@ impl FakeAthena {
             .iter()
             .find(|t| t.database == db && t.name == table)
             .cloned()
+    }
+}
+
+/// A statement ready to run, on this thread or one of its own.
+struct Run {
+    q: sqlparser::ast::Query,
+    table: FakeTable,
+    events: Arc<Vec<AthenaEvent>>,
+    /// For an UNLOAD: where it writes, the S3 endpoint, and its objects' name.
+    unload: Option<(unload::Unload, String, String)>,
+}
+
+impl Run {
+    fn run(self) -> Finished {
+        let answer = execute::execute(&self.q, &self.table, &self.events);
+        let Some((u, s3, name)) = &self.unload else {
+            return finished(answer);
+        };
+        match answer.and_then(|a| {
+            unload::write(s3, u, &a.header, &a.rows, name)?;
+            Ok(a)
+        }) {
+            Ok(a) => (
+                Stats {
+                    matched: a.rows.len() as u64,
+                    scanned: 0,
+                    bytes: a.scanned_bytes,
+                },
+                Outcome::Finished(Vec::new()),
+                Vec::new(),
+            ),
+            Err(why) => (Stats::default(), Outcome::Failed(why), Vec::new()),
+        }
     }
 }
 

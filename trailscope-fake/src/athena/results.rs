@@ -40,8 +40,39 @@ pub(crate) fn answer_for(queries: &mut [AthenaQuery], op: &str, p: &Params) -> R
     match op {
         "GetQueryExecution" => execution(q),
         "GetQueryResults" => results(q, p),
+        "GetQueryRuntimeStatistics" => runtime(q),
         _ => stop(q),
     }
+}
+
+/// GetQueryRuntimeStatistics: how many rows the statement read and returned (those an
+/// UNLOAD wrote, for an UNLOAD), once it ended; nothing yet while it runs.
+fn runtime(q: &mut AthenaQuery) -> Reply {
+    let status = q.query.poll();
+    let done = status == Status::Finished;
+    let (stats, millis) = q.query.visible_stats(status);
+    let output = match (done, q.unload) {
+        (false, _) => 0,
+        (true, true) => stats.matched,
+        (true, false) => q.query.rows().len() as u64,
+    };
+    answer(json!({
+        "QueryRuntimeStatistics": {
+            "Timeline": {
+                "QueryQueueTimeInMillis": 40,
+                "QueryPlanningTimeInMillis": 20,
+                "EngineExecutionTimeInMillis": millis,
+                "ServiceProcessingTimeInMillis": 10,
+                "TotalExecutionTimeInMillis": millis + 40,
+            },
+            "Rows": {
+                "InputRows": stats.scanned,
+                "InputBytes": stats.bytes,
+                "OutputBytes": 0,
+                "OutputRows": output,
+            },
+        }
+    }))
 }
 
 /// A query whose statement is still running: RUNNING to every poll, stoppable.
@@ -63,6 +94,7 @@ fn running(q: &mut AthenaQuery, op: &str) -> Reply {
             }))
         }
         "GetQueryResults" => invalid("Query has not yet finished. Current state: RUNNING"),
+        "GetQueryRuntimeStatistics" => answer(json!({ "QueryRuntimeStatistics": {} })),
         _ => {
             q.pending = None;
             q.query.force_cancel();
@@ -124,7 +156,11 @@ fn execution(q: &mut AthenaQuery) -> Reply {
                 "SelectedEngineVersion": "AUTO",
                 "EffectiveEngineVersion": "Athena engine version 3"
             },
-            "SubstatementType": if q.statement_type == "DDL" { "CREATE_TABLE" } else { "SELECT" },
+            "SubstatementType": match (q.statement_type, q.unload) {
+                ("DDL", _) => "CREATE_TABLE",
+                (_, true) => "UNLOAD",
+                _ => "SELECT",
+            },
         }
     });
     answer(body)
