@@ -92,7 +92,7 @@ fn demo_param(p: Param) -> Option<String> {
     first(&|i| {
         let e = store.event(store.time_order()[i]);
         let s = match p {
-            Param::Key => store.text(e.identity.access_key_id),
+            Param::Key | Param::Chain => store.text(e.identity.access_key_id),
             Param::Ip => store.text(e.source_ip),
             Param::Role => store.text(e.identity.issuer_arn),
             Param::Arn => store.text(e.identity.arn),
@@ -108,7 +108,7 @@ fn incident_param(template: &str, p: Param) -> Option<String> {
         match (template, p) {
             ("keys-created", Param::Key) => "ASIAXATTACKSESSION01",
             ("s3-objects", Param::Key) => "AKIAXPERSIST0BACKUP1",
-            (_, Param::Key) => "AKIAXLEAKED0EXAMPLE1",
+            (_, Param::Key | Param::Chain) => "AKIAXLEAKED0EXAMPLE1",
             (_, Param::Ip) => "198.51.100.77",
             (_, Param::Role) => "arn:aws:iam::444455556666:role/OrganizationAccountAccessRole",
             (_, Param::Arn) => "arn:aws:iam::111122223333:user/ci-deploy",
@@ -170,7 +170,7 @@ async fn a_pivot_pushed_down_selects_what_the_local_pivot_selects() {
     for p in [Param::Key, Param::Ip, Param::Role, Param::Arn] {
         let value = demo_param(p).expect("the demo has a value");
         let field = match p {
-            Param::Key => "key",
+            Param::Key | Param::Chain => "key",
             Param::Ip => "ip",
             Param::Role => "role",
             Param::Arn => "principal",

@@ -77,7 +77,7 @@ const NAMES: &[&str] = &[
 
 /// CloudTrail's name for a lowercase table name (`resources` items spell theirs `ARN`).
 fn cloudtrail_name(lower: &str, in_resources: bool) -> String {
-    if in_resources && lower == "arn" {
+    if in_resources && lower.eq_ignore_ascii_case("arn") {
         return "ARN".to_string();
     }
     NAMES

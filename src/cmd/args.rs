@@ -134,6 +134,7 @@ fn time_display(text: &str) -> Result<TimeDisplay, String> {
 }
 
 #[derive(Args, Debug, Default)]
+#[command(group(clap::ArgGroup::new("engine").args(["lake", "athena"]).multiple(true)))]
 pub struct OpenArgs {
     /// Files or folders to open (folders are walked recursively); `-` reads standard input;
     /// s3://BUCKET[/PREFIX] reads a trail's bucket (window: --since/--from/--to).
@@ -306,6 +307,7 @@ pub enum SessionsCommand {
 }
 
 #[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("engine").args(["lake", "athena"]).multiple(true)))]
 pub struct QueryArgs {
     /// Files or folders to read (folders are walked recursively); `-` reads standard input;
     /// s3://BUCKET[/PREFIX] reads a trail's bucket (window: --since/--from/--to).
@@ -388,13 +390,14 @@ pub struct LakeArgs {
     )]
     pub sql: Option<String>,
 
-    /// A playbook query to run (with --lake): key-activity, roles-assumed,
+    /// A playbook query to run (with --lake or --athena): key-activity, roles-assumed,
     /// ip-across-accounts, role-counts, role-writes, keys-created, s3-objects,
-    /// identity-center, denied, vpce-evidence.
-    #[arg(long, value_name = "NAME", requires = "lake")]
+    /// identity-center, denied, vpce-evidence; on Athena also key-chain.
+    #[arg(long, value_name = "NAME", requires = "engine")]
     pub template: Option<String>,
 
-    /// A template parameter (repeatable): key=AKIA…, ip=198.51.100.7, role=ARN, arn=ARN.
+    /// A template parameter (repeatable): key=AKIA…, ip=198.51.100.7, role=ARN, arn=ARN,
+    /// chain=AKIA…,ASIA… (key-chain).
     #[arg(long, value_name = "NAME=VALUE", requires = "template")]
     pub param: Vec<String>,
 }

@@ -7,7 +7,7 @@
 use crate::athena::client::{connect, table_info, TableInfo, Target};
 use crate::athena::plan::plan;
 use crate::athena::sql::{events_query, Partitioned, Scope, Table};
-use crate::cmd::args::{AthenaArgs, LookupArgs};
+use crate::cmd::args::{AthenaArgs, LakeArgs, LookupArgs};
 use crate::filter::Expr;
 use crate::model::sanitize::visible;
 use crate::model::time::EventTime;
@@ -36,6 +36,7 @@ pub(crate) struct Statement {
 /// `Err((why, exit status))`: 2 for what the user must change, 1 for what AWS answered.
 pub(crate) async fn prepare(
     athena: &AthenaArgs,
+    lake: &LakeArgs,
     lookup: &LookupArgs,
     filter: &Expr,
     now: EventTime,
@@ -78,14 +79,20 @@ pub(crate) async fn prepare(
             1,
         ));
     }
-    let sql = events_query(
-        &checked,
-        plan.window,
-        &scope,
-        plan.condition.as_deref(),
-        partitioned,
-    )
-    .map_err(usage)?;
+    let sql = match &lake.template {
+        // A playbook asks the whole organization; the filter still runs here on its events.
+        Some(name) => {
+            template(name, &lake.param, &checked, partitioned, plan.window).map_err(usage)?
+        }
+        None => events_query(
+            &checked,
+            plan.window,
+            &scope,
+            plan.condition.as_deref(),
+            partitioned,
+        )
+        .map_err(usage)?,
+    };
     Ok(Statement {
         sql,
         table: name.to_string(),
@@ -103,6 +110,34 @@ pub(crate) async fn prepare(
         },
         client,
         region,
+    })
+}
+
+/// `--template NAME --param k=v…` as Athena SQL on the table.
+fn template(
+    name: &str,
+    given: &[String],
+    table: &Table,
+    partitioned: Partitioned,
+    window: Window,
+) -> Result<String, String> {
+    use crate::athena::templates::{by_name, render, On, TEMPLATES};
+    let t = by_name(name).ok_or_else(|| {
+        let names: Vec<&str> = TEMPLATES.iter().map(|t| t.name).collect();
+        format!(
+            "no Athena template {} (one of: {})",
+            visible(name),
+            names.join(", ")
+        )
+    })?;
+    let params = crate::cmd::lake::params(given)?;
+    let on = On {
+        table,
+        partitioned,
+        window,
+    };
+    render(t, &on, |p| {
+        params.iter().find(|(q, _)| *q == p).map(|(_, v)| v.clone())
     })
 }
 

@@ -59,7 +59,7 @@ pub fn params(given: &[String]) -> Result<Vec<(Param, String)>, String> {
             })?;
             let p = Param::by_name(k.trim()).ok_or_else(|| {
                 format!(
-                    "--param {}: the parameters are key, ip, role and arn",
+                    "--param {}: the parameters are key, ip, role, arn and chain",
                     crate::model::sanitize::visible(k)
                 )
             })?;

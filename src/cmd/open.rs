@@ -441,6 +441,7 @@ fn open_athena(
     };
     let prepared = rt.block_on(crate::cmd::athena_statement::prepare(
         &cli.athena,
+        &cli.lake,
         &cli.lookup,
         &filter,
         EventTime::now(),

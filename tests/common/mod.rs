@@ -157,6 +157,7 @@ impl FakeEndpoint {
     }
 }
 
+pub mod athena;
 pub mod harness;
 pub mod org;
 pub mod svg;

@@ -43,6 +43,7 @@ pub(crate) fn run(args: &QueryArgs, filter: &Expr, config_dir: Option<&Path>) ->
 async fn run_async(args: &QueryArgs, filter: &Expr, max_scan: Option<u64>) -> Answer {
     let st = match prepare(
         &args.athena,
+        &args.lake,
         &args.lookup,
         filter,
         EventTime::now(),
@@ -63,6 +64,7 @@ async fn run_async(args: &QueryArgs, filter: &Expr, max_scan: Option<u64>) -> An
     });
     let origin: Arc<str> = Arc::from(format!("Athena {}", st.table));
     let mut store = Store::default();
+    let mut table = crate::lake::rows::Table::default();
     let mut warnings = Vec::new();
     let mut last_status = String::new();
     let mut end = None;
@@ -80,6 +82,10 @@ async fn run_async(args: &QueryArgs, filter: &Expr, max_scan: Option<u64>) -> An
                         eprintln!("trailscope: {}", visible(&progress_line(&p)));
                         last_status = p.status.clone();
                     }
+                }
+                // An aggregate's rows (a template's table) are printed as a table.
+                Report::Rows(page) if !rows::are_events(&page) => {
+                    table.extend(&rows::table_rows(&page))
                 }
                 Report::Rows(page) => {
                     let (records, mut w) = rows::records(&origin, &page);
@@ -110,6 +116,9 @@ async fn run_async(args: &QueryArgs, filter: &Expr, max_scan: Option<u64>) -> An
     };
     if partial {
         eprintln!("trailscope: (partial results: exit status {PARTIAL})");
+    }
+    if !table.rows.is_empty() {
+        return super::lake::print_answer_table(&table, args, partial);
     }
     Answer::Events(Box::new(store), warnings, partial)
 }

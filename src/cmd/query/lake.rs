@@ -174,7 +174,12 @@ async fn run_async(args: &QueryArgs, store: String, sql: String) -> Answer {
     }
     let mut table = Table::default();
     table.extend(&rows);
-    let code = match print_table(&table, args.output, args.limit) {
+    print_answer_table(&table, args, partial)
+}
+
+/// An aggregate's rows, printed in `--output`'s form (Lake's and Athena's).
+pub(super) fn print_answer_table(table: &Table, args: &QueryArgs, partial: bool) -> Answer {
+    let code = match print_table(table, args.output, args.limit) {
         Ok(()) if partial => ExitCode::from(PARTIAL),
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

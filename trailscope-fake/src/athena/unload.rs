@@ -47,15 +47,13 @@ fn parse_unload(statement: &str) -> Result<Unload, String> {
     };
     let option = |name: &str| {
         with.iter().find_map(|o| match o {
-            SqlOption::KeyValue { key, value } if key.value.eq_ignore_ascii_case(name) => {
-                match value {
-                    Expr::Value(v) => match &v.value {
-                        SqlValue::SingleQuotedString(s) => Some(s.to_ascii_uppercase()),
-                        _ => None,
-                    },
-                    _ => None,
-                }
-            }
+            SqlOption::KeyValue {
+                key,
+                value: Expr::Value(v),
+            } if key.value.eq_ignore_ascii_case(name) => match &v.value {
+                SqlValue::SingleQuotedString(s) => Some(s.to_ascii_uppercase()),
+                _ => None,
+            },
             _ => None,
         })
     };
