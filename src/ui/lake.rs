@@ -142,7 +142,10 @@ pub fn draw_picker(frame: &mut Frame, app: &App, theme: &Theme) {
         ));
     let lines: Vec<Line> = match &picker.stores {
         None => vec![Line::styled(
-            "asking ListEventDataStores…",
+            match lake.engine {
+                Engine::Lake => "asking ListEventDataStores…",
+                Engine::Athena { .. } => "asking the Athena catalog for CloudTrail tables…",
+            },
             theme.style(Meaning::Dim),
         )],
         Some(Err(e)) => vec![
