@@ -400,10 +400,10 @@ impl Command {
                 "LookupEvents: fetch this view's filter from AWS (one attribute sent)"
             }
             Command::LakeEditor => {
-                "CloudTrail Lake: SQL editor (F5 runs, ctrl-t templates, ctrl-p/n history)"
+                "CloudTrail Lake or Athena: SQL editor (F5 runs, ctrl-t templates, ctrl-p/n history)"
             }
             Command::LakeResults => {
-                "CloudTrail Lake: the last results table (←/→ column, enter pivots)"
+                "CloudTrail Lake or Athena: the last results table (←/→ column, enter pivots)"
             }
             Command::LoadMore => "LookupEvents: load more (resumes stopped or failed regions)",
             Command::LoadUntil => "LookupEvents: load until a time (7d, 2026-05-01) or a count",

@@ -27,10 +27,11 @@ use std::path::PathBuf;
         With --lake EDS_ID, queries CloudTrail Lake instead: a SQL editor (E) with playbook \
         templates, pivots pushed down as SQL shown before they run, cost on screen, Esc \
         cancels.\n\n\
-        With --athena DB.TABLE (preview), reads an organization's trail through Athena: the \
-        window's days, accounts and regions only, the filter's exact conditions as SQL, bytes \
-        scanned and cost on screen, Esc stops; `trailscope athena create-table s3://BUCKET \
-        --run` makes the table.\n\n\
+        With --athena DB.TABLE (preview; --athena alone picks a table), reads an organization's \
+        trail through Athena: the window's days, accounts and regions only, the filter's exact \
+        conditions as SQL, bytes scanned and cost on screen, Esc stops; pivots, the key chain \
+        and playbooks (E, ctrl-t) go to every account as SQL shown before they run; \
+        `trailscope athena create-table s3://BUCKET --run` makes the table.\n\n\
         Every session is saved as an investigation (events, walk, marks, notes) in the data \
         directory: `trailscope open NAME` reopens one offline, `trailscope` alone lists them, \
         `:export` inside writes evidence with its provenance.\n\n\

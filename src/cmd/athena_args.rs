@@ -9,10 +9,11 @@ use clap::Args;
 #[derive(Args, Debug, Clone, Default)]
 pub struct AthenaArgs {
     /// Query Athena: the CloudTrail table DATABASE.TABLE over the trail's bucket (`trailscope
-    /// athena create-table s3://BUCKET` makes one). Alone, lists the CloudTrail tables of the
-    /// region's catalog with how each bounds its reads. Billed by the bytes scanned ($5 per
-    /// TB, 10 MB at least per query): every statement trailscope writes reads only the
-    /// window's days (and --accounts, --regions) of a partitioned table.
+    /// athena create-table s3://BUCKET` makes one). Alone, offers the CloudTrail tables of the
+    /// region's catalog to pick from (`query` lists them), with how each bounds its reads.
+    /// Billed by the bytes scanned ($5 per TB, 10 MB at least per query): every statement
+    /// trailscope writes reads only the window's days (and --accounts, --regions) of a
+    /// partitioned table; a result over 100,000 rows comes back through UNLOAD and S3.
     #[arg(
         long,
         value_name = "DATABASE.TABLE",

@@ -1,6 +1,6 @@
-//! CloudTrail Lake on screen: the SQL editor (with the template list), the event data store
-//! picker, the results table, and the query's line in the status bar. Cells and store names
-//! come from AWS and from events: shown escaped.
+//! CloudTrail Lake and Athena on screen: the SQL editor (with the template list), the
+//! picker of event data stores or tables, the results table, and the query's line in the
+//! status bar. Cells and store names come from AWS and from events: shown escaped.
 
 use super::picker::centered;
 use crate::app::command::Command;
@@ -212,7 +212,10 @@ fn store_line(s: &crate::lake::stores::StoreInfo) -> String {
 
 /// The last aggregate answer, with its cursor cell.
 pub fn draw_results(frame: &mut Frame, app: &App, theme: &Theme) {
-    let Some(view) = app.lake.as_ref().and_then(|l| l.results.as_ref()) else {
+    let Some(lake) = app.lake.as_ref() else {
+        return;
+    };
+    let Some(view) = lake.results.as_ref() else {
         return;
     };
     let key = |c| app.key_for(Layer::LakeResults, c);
@@ -221,7 +224,7 @@ pub fn draw_results(frame: &mut Frame, app: &App, theme: &Theme) {
     let block = Block::bordered()
         .border_style(theme.style(Meaning::BorderFocused))
         .title(Line::styled(
-            format!(" Lake results · {} rows ", t.rows.len()),
+            format!(" {} results · {} rows ", lake.engine_name(), t.rows.len()),
             theme.style(Meaning::Header),
         ))
         .title_bottom(Line::styled(
