@@ -12,11 +12,14 @@
 //!    through GetQueryResults pages of 1,000 into records of a store;
 //! 2. one day of the window: bytes scanned with the partition predicate narrowing the days;
 //! 3. a key pivot with no partition predicate (what `--scan-all` on a partitionless table
-//!    reads): bytes scanned for a column predicate alone.
+//!    reads): bytes scanned for a column predicate alone;
+//! 4. statement 1 again as the product runs it (a result over 100,000 rows): the SELECT, then
+//!    its UNLOAD into moto's S3 as gzipped JSON, read back in parallel through the S3 source
+//!    into records of a store: rows per second from the UNLOAD's end to the last row, beside
+//!    statement 1's through GetQueryResults, in the same run.
 //!
-//! UNLOAD is not built yet, so its rows per second are not measured here.
-//!
-//! Environment: TRAILSCOPE_BENCH_DIR (default /tmp/gen1m).
+//! Environment: TRAILSCOPE_BENCH_DIR (default /tmp/gen1m); TRAILSCOPE_MOTO, moto_server for
+//! measure 4 (.ci/run installs it in target/moto-venv; without it measure 4 is skipped).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -40,11 +43,14 @@ struct Measured {
     total: f64,
     rows: u64,
     bytes: i64,
+    /// With UNLOAD: when the UNLOAD was last seen running (its end, within one poll).
+    unloaded: Option<f64>,
 }
 
-async fn measure(client: &aws_sdk_athena::Client, sql: &str, keep: bool) -> Measured {
+async fn measure(client: &aws_sdk_athena::Client, sql: &str, keep: bool, unload: bool) -> Measured {
     let target = Target {
         workgroup: "primary".to_string(),
+        unload_over: unload.then_some(trailscope::athena::unload::UNLOAD_OVER),
         ..Target::default()
     };
     let polling = Polling {
@@ -55,6 +61,7 @@ async fn measure(client: &aws_sdk_athena::Client, sql: &str, keep: bool) -> Meas
     let (_tx, cancel) = tokio::sync::watch::channel(false);
     let started = Instant::now();
     let mut first = None;
+    let mut unloaded = None;
     let mut end = None;
     let mut store = Store::default();
     let origin: Arc<str> = Arc::from("Athena bench");
@@ -68,6 +75,9 @@ async fn measure(client: &aws_sdk_athena::Client, sql: &str, keep: bool) -> Meas
                 }
             }
             Report::Done(p, ending) => end = Some((p, ending)),
+            Report::Progress(p) if p.status.starts_with("UNLOAD of") => {
+                unloaded = Some(started.elapsed().as_secs_f64())
+            }
             Report::Progress(_) => {}
         }
         std::future::ready(())
@@ -80,7 +90,32 @@ async fn measure(client: &aws_sdk_athena::Client, sql: &str, keep: bool) -> Meas
         total: started.elapsed().as_secs_f64(),
         rows: p.rows,
         bytes: p.bytes_scanned,
+        unloaded,
     }
+}
+
+/// moto's S3 on a free loopback port, with the workgroup's results bucket; `None` without
+/// moto_server.
+fn moto() -> Option<(std::process::Child, String)> {
+    let bin = std::env::var_os("TRAILSCOPE_MOTO").map(PathBuf::from)?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .ok()?;
+    let child = std::process::Command::new(bin)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let deadline = Instant::now() + std::time::Duration::from_secs(60);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    Some((child, format!("http://127.0.0.1:{port}")))
 }
 
 fn main() {
@@ -107,6 +142,8 @@ fn main() {
     let mut fake = FakeCloudTrail::from_store(&store);
     // As Athena: StartQueryExecution answers at once, the statement runs meanwhile.
     fake.athena.background = true;
+    let s3 = moto();
+    fake.athena.unload_s3 = s3.as_ref().map(|(_, url)| url.clone());
     drop(store);
     println!("fake built in {:.1} s", t.elapsed().as_secs_f64());
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -131,7 +168,7 @@ fn main() {
         };
         let all = events_query(&table, whole, &Scope::default(), None, Partitioned::ByAccountRegionDay)
             .expect("sql");
-        let m = measure(&client, &all, true).await;
+        let m = measure(&client, &all, true, false).await;
         println!(
             "every event: first rows after {:.2} s, {} rows in {:.1} s = {:.0} rows/s through GetQueryResults into the store; {} bytes scanned",
             m.first_rows,
@@ -144,7 +181,7 @@ fn main() {
         let day = Window { start, end: day_end };
         let one = events_query(&table, day, &Scope::default(), None, Partitioned::ByAccountRegionDay)
             .expect("sql");
-        let d = measure(&client, &one, false).await;
+        let d = measure(&client, &one, false, false).await;
         println!(
             "first day: {} rows, {} bytes scanned ({:.1}% of the whole), first rows after {:.2} s",
             d.rows,
@@ -160,12 +197,45 @@ fn main() {
             Partitioned::No,
         )
         .expect("sql");
-        let k = measure(&client, &pivot, false).await;
+        let k = measure(&client, &pivot, false, false).await;
         println!(
             "a key pivot without partition predicates: {} rows, {} bytes scanned ({:.1}% of the whole)",
             k.rows,
             k.bytes,
             100.0 * k.bytes as f64 / m.bytes.max(1) as f64
         );
+        let Some((mut child, url)) = s3 else {
+            println!("UNLOAD: skipped (no TRAILSCOPE_MOTO)");
+            return;
+        };
+        std::env::set_var("AWS_ENDPOINT_URL_S3", &url);
+        let creds = aws_sdk_s3::config::Credentials::new("AKIDEXAMPLE", "secret", None, None, "bench");
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::Config::builder()
+                .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+                .region(aws_sdk_s3::config::Region::new("us-east-1"))
+                .endpoint_url(&url)
+                .credentials_provider(creds)
+                .force_path_style(true)
+                .build(),
+        );
+        s3.create_bucket()
+            .bucket("trailscope-fake-athena-results")
+            .send()
+            .await
+            .expect("the results bucket");
+        let u = measure(&client, &all, true, true).await;
+        let from = u.unloaded.unwrap_or(u.first_rows);
+        println!(
+            "every event through UNLOAD: {} rows; the UNLOAD ended by {:.1} s, first rows at {:.1} s, all at {:.1} s = {:.0} rows/s from S3 into the store ({:.1}x GetQueryResults' rate); {} bytes scanned (both statements)",
+            u.rows,
+            from,
+            u.first_rows,
+            u.total,
+            u.rows as f64 / (u.total - from),
+            (u.rows as f64 / (u.total - from)) / (m.rows as f64 / (m.total - m.first_rows)),
+            u.bytes
+        );
+        let _ = child.kill();
     });
 }

@@ -71,7 +71,10 @@ fn every_event_comes_back_as_the_record_in_the_trail_file() {
         );
     }
     // Progress, the split and the cost on standard error.
-    assert!(err.contains("Athena: every event in the window"), "{err}");
+    assert!(
+        err.contains("Athena: every event in the window · reads days 2026/11/01 → 2026/11/22 × every account × every region"),
+        "{err}"
+    );
     assert!(
         err.contains("SUCCEEDED") && err.contains("scanned ≈ $"),
         "{err}"
@@ -158,6 +161,12 @@ fn accounts_and_regions_become_partition_predicates() {
         .concat(),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
+    // The partitions the statement reads, said with the split.
+    assert!(
+        text(&out.stderr).contains("reads days 2026/11/01 → 2026/11/22 × 1 account × 1 region"),
+        "{}",
+        text(&out.stderr)
+    );
     let want = file_records("account:=222233334444 region:=us-east-1 before:2026-11-22").len();
     assert_eq!(text(&out.stdout).trim(), want.to_string());
     let sql = fake.with_fake(|f| statements(f));

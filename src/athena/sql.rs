@@ -57,19 +57,44 @@ impl Scope {
     }
 }
 
-/// `"timestamp" BETWEEN 'first day' AND 'last day'` [AND `"account" IN (…)`] [AND `"region"
-/// IN (…)`]. A day folder holds the files delivered that day, after every event in them, so
-/// the last day is the one the window's end falls on plus the delivery lag.
-pub fn partition_predicate(window: Window, scope: &Scope) -> Result<String, String> {
+/// The first and last day folders a window's events are delivered under: a day folder holds
+/// the files delivered that day, after every event in them, so the last day is the one the
+/// window's end falls on plus the delivery lag.
+fn days(window: Window) -> Result<(String, String), String> {
     let last_ms = window
         .end
         .millis()
         .map(|e| e.saturating_sub(1).saturating_add(DELIVERY_LAG_MS));
     let first = day_folder(window.start);
     let last = last_ms.and_then(|ms| day_folder(crate::model::time::EventTime::from_millis(ms)));
-    let (Some(first), Some(last)) = (first, last) else {
-        return Err("the window needs a known start and end".to_string());
+    match (first, last) {
+        (Some(first), Some(last)) => Ok((first, last)),
+        _ => Err("the window needs a known start and end".to_string()),
+    }
+}
+
+/// What a statement reads, for the title and standard error: `reads days 2026/11/01 →
+/// 2026/11/23 × every account × 2 regions`, or `reads the whole table`.
+pub fn partitions_read(window: Window, scope: &Scope, partitioned: Partitioned) -> String {
+    let many = |n: usize, one: &str| match n {
+        0 => format!("every {one}"),
+        1 => format!("1 {one}"),
+        n => format!("{n} {one}s"),
     };
+    match (partitioned, days(window)) {
+        (Partitioned::No, _) | (_, Err(_)) => "reads the whole table".to_string(),
+        (Partitioned::ByAccountRegionDay, Ok((first, last))) => format!(
+            "reads days {first} → {last} × {} × {}",
+            many(scope.accounts.len(), "account"),
+            many(scope.regions.len(), "region")
+        ),
+    }
+}
+
+/// `"timestamp" BETWEEN 'first day' AND 'last day'` [AND `"account" IN (…)`] [AND `"region"
+/// IN (…)`], the days as `days` reads them.
+pub fn partition_predicate(window: Window, scope: &Scope) -> Result<String, String> {
+    let (first, last) = days(window)?;
     if window.end <= window.start {
         return Err("the window ends before it starts".to_string());
     }

@@ -98,7 +98,11 @@ pub(crate) async fn prepare(
         table: name.to_string(),
         checked,
         partitioned,
-        split: plan.describe(),
+        split: format!(
+            "{} · {}",
+            plan.describe(),
+            crate::athena::sql::partitions_read(plan.window, &scope, partitioned)
+        ),
         window: plan.window,
         target: Target {
             workgroup: athena.workgroup.clone(),
