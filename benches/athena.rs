@@ -209,16 +209,7 @@ fn main() {
             return;
         };
         std::env::set_var("AWS_ENDPOINT_URL_S3", &url);
-        let creds = aws_sdk_s3::config::Credentials::new("AKIDEXAMPLE", "secret", None, None, "bench");
-        let s3 = aws_sdk_s3::Client::from_conf(
-            aws_sdk_s3::Config::builder()
-                .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-                .region(aws_sdk_s3::config::Region::new("us-east-1"))
-                .endpoint_url(&url)
-                .credentials_provider(creds)
-                .force_path_style(true)
-                .build(),
-        );
+        let s3 = trailscope_fake::s3::client(&url);
         s3.create_bucket()
             .bucket("trailscope-fake-athena-results")
             .send()

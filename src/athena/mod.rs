@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod client;
 pub mod cost;
 mod errors;
+pub mod execution;
 pub mod layout;
 pub mod listing;
 pub mod names;

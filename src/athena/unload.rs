@@ -9,7 +9,7 @@
 //! The price is a second scan of the same bytes (billed again, shown in the status bar and
 //! counted against `--max-scan`): for a result that large it is minutes saved for cents.
 
-use super::client::{execute, Page, Report, Target};
+use super::execution::{execute, Page, Report, Target};
 use crate::job::{Ending, QueryProgress};
 use crate::lake::client::Polling;
 use crate::source::files::CancelToken;

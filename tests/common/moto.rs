@@ -84,15 +84,7 @@ pub fn free_port() -> u16 {
 
 /// An SDK client for `endpoint` with test keys, path-style (for uploads and checks).
 pub fn client(endpoint: &str) -> aws_sdk_s3::Client {
-    let creds = aws_sdk_s3::config::Credentials::new("AKIDEXAMPLE", "secret", None, None, "test");
-    let config = aws_sdk_s3::Config::builder()
-        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-        .region(aws_sdk_s3::config::Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(creds)
-        .force_path_style(true)
-        .build();
-    aws_sdk_s3::Client::from_conf(config)
+    trailscope_fake::s3::client(endpoint)
 }
 
 pub fn runtime() -> tokio::runtime::Runtime {

@@ -26,6 +26,7 @@ pub mod lake;
 mod lookup;
 pub mod organizations;
 mod reply;
+pub mod s3;
 pub mod serve;
 pub mod sts;
 mod throttle;

@@ -136,7 +136,7 @@ async fn upload(
     prefix: &str,
     objects: Vec<(String, Vec<u8>)>,
 ) -> Result<usize, String> {
-    let s3 = client(endpoint);
+    let s3 = crate::s3::client(endpoint);
     let existing = s3
         .list_objects_v2()
         .bucket(bucket)
@@ -165,18 +165,6 @@ async fn upload(
             })?;
     }
     Ok(n)
-}
-
-fn client(endpoint: &str) -> aws_sdk_s3::Client {
-    let creds = aws_sdk_s3::config::Credentials::new("AKIDEXAMPLE", "secret", None, None, "fake");
-    let config = aws_sdk_s3::Config::builder()
-        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-        .region(aws_sdk_s3::config::Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(creds)
-        .force_path_style(true)
-        .build();
-    aws_sdk_s3::Client::from_conf(config)
 }
 
 #[cfg(test)]
