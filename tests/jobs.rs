@@ -1,5 +1,5 @@
 //! Every source is a job on the one pipeline (issue 19): for each — files, S3, LookupEvents,
-//! CloudTrail Lake — a report from a job the app no longer listens to is dropped, and Esc
+//! CloudTrail Lake, Athena — a report from a job the app no longer listens to is dropped, and Esc
 //! stops the running job while what it already sent stays.
 
 use trailscope::app::boot::{Boot, Start};
@@ -398,4 +398,76 @@ fn lookup_an_account_is_added_from_the_command_line() {
         .notice
         .as_deref()
         .is_some_and(|n| n.contains("already fetched")));
+}
+
+fn athena_app() -> (App, JobId) {
+    use trailscope::app::lake::AthenaOn;
+    use trailscope::athena::sql::{Partitioned, Table};
+    let window = Window {
+        start: t("2026-11-19T00:00:00Z"),
+        end: t("2026-11-21T00:00:00Z"),
+    };
+    let on = AthenaOn {
+        table: Table::new("trailscope", "cloudtrail").expect("a table"),
+        partitioned: Partitioned::ByAccountRegionDay,
+    };
+    let session = LakeSession::athena(
+        "trailscope.cloudtrail".into(),
+        Some(on),
+        "primary".into(),
+        window,
+        "",
+    );
+    let (app, effects) = boot(Start::Athena {
+        session: Box::new(session),
+        first_sql: Some("SELECT … FROM \"trailscope\".\"cloudtrail\" WHERE …".into()),
+    });
+    match started(&effects)[..] {
+        [(job, "athena query")] => (app, job),
+        _ => panic!("one query job: {effects:?}"),
+    }
+}
+
+#[test]
+fn athena_esc_stops_the_query_keeping_its_events_and_a_new_statement_replaces_the_last() {
+    let (mut app, first) = athena_app();
+    send(&mut app, first, JobMsg::Records(records(&["a1", "a2"])));
+    assert_eq!(app.store.len(), 2);
+    // Esc stops it (StopQueryExecution is the job's); what was on its way still joins.
+    let effects = esc(&mut app);
+    assert_eq!(cancelled(&effects), vec![first], "{effects:?}");
+    send(&mut app, first, JobMsg::Records(records(&["a3"])));
+    send(&mut app, first, JobMsg::Done(Ending::Stopped));
+    assert_eq!(app.store.len(), 3, "every event that arrived stays");
+    let notice = app.notice.clone().unwrap_or_default();
+    assert!(notice.contains("stopped"), "{notice}");
+
+    // Statements from the editor: a second replaces a running first, whose late events are
+    // stale and dropped; the second's join.
+    update(&mut app, Msg::Key(Key::parse("E").expect("key")));
+    update(&mut app, Msg::Paste("SELECT 1".into()));
+    let one = started(&update(&mut app, Msg::Key(Key::parse("f5").expect("key"))))[..]
+        .first()
+        .map(|(j, kind)| (*j, *kind));
+    let Some((editor_first, "athena query")) = one else {
+        panic!("an Athena statement from the editor: {one:?}");
+    };
+    update(&mut app, Msg::Key(Key::parse("E").expect("key")));
+    let again = update(&mut app, Msg::Key(Key::parse("f5").expect("key")));
+    let [(editor_second, "athena query")] = started(&again)[..] else {
+        panic!("a second statement: {again:?}");
+    };
+    assert_eq!(
+        cancelled(&again),
+        vec![editor_first],
+        "stopped on Athena's side"
+    );
+    send(&mut app, editor_first, JobMsg::Records(records(&["late"])));
+    send(&mut app, editor_second, JobMsg::Records(records(&["b1"])));
+    send(&mut app, editor_second, JobMsg::Done(Ending::Finished));
+    assert_eq!(
+        app.store.len(),
+        4,
+        "the second's event joined, the first's late one did not"
+    );
 }
