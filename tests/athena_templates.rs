@@ -119,6 +119,43 @@ fn key_chain_is_the_chains_activity_and_what_minted_its_keys() {
         minting += 1;
     }
     assert!(minting <= CHAIN.len(), "{minting} minting events");
+
+    // From the minted session key alone: the AssumeRole that minted it (done with the leaked
+    // key, so not the session's own activity) comes back through the minting clause.
+    let out = query(
+        &fake,
+        &[
+            &["--athena", "trailscope.cloudtrail", "-o", "jsonl"][..],
+            &[
+                "--template",
+                "key-chain",
+                "--param",
+                "chain=ASIAXATTACKSESSION01",
+            ],
+            &WINDOW,
+        ]
+        .concat(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let minted_by = by_id(&text(&out.stdout))
+        .into_values()
+        .filter(|e| {
+            e.pointer("/responseElements/credentials/accessKeyId")
+                .and_then(Value::as_str)
+                == Some("ASIAXATTACKSESSION01")
+        })
+        .map(|e| {
+            e["userIdentity"]["accessKeyId"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect::<Vec<_>>();
+    // (The role's account records the same AssumeRole too, from the caller's account.)
+    assert!(
+        minted_by.iter().any(|k| k == KEY),
+        "the AssumeRole that minted the session: {minted_by:?}"
+    );
 }
 
 #[test]

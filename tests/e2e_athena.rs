@@ -43,6 +43,7 @@ fn an_athena_session_walks_the_lead_and_reopens_offline() {
             && s.contains("useridentity.accesskeyid IN")
     });
     t.send_keys(&["Escape"]);
+    t.wait_for("the editor closed", 10, |s| !s.contains("Athena SQL ·"));
     t.send_keys(&["8"]);
     t.wait_for("the destructive events of the chain", 20, |s| {
         s.contains("lineage:AKIAXLEAKED0EXAMPLE1 +destructive") && s.contains("31 of 6,707")

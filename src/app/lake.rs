@@ -80,6 +80,8 @@ pub struct LakeRun {
     pub events: Option<bool>,
     /// Events that joined the store from it.
     pub joined: usize,
+    /// Athena: where the statement is recorded among the source's queries (evidence).
+    pub evidence: Option<usize>,
 }
 
 impl LakeRun {

@@ -152,6 +152,8 @@ pub struct App {
     pub lake: Option<lake::LakeSession>,
     /// The Athena query whose rows are the session's events, while it runs and after.
     pub athena: Option<crate::job::QueryProgress>,
+    /// Where the session's first Athena statement is recorded among the source's queries.
+    pub athena_evidence: Option<usize>,
     /// Open while typing how far to load ("load until").
     pub until: Option<FilterBar>,
     /// Why the last "load until" text was refused.
@@ -259,6 +261,7 @@ impl App {
             live: None,
             lake: None,
             athena: None,
+            athena_evidence: None,
             until: None,
             until_error: None,
             notice: None,

@@ -64,9 +64,7 @@ pub async fn run_query<Sent: std::future::Future<Output = ()>>(
         Ok(succeeded) => {
             report(Report::Progress(p.clone())).await;
             let large = match target.unload_over {
-                Some(over) => super::unload::output_rows(client, &p.query_id)
-                    .await
-                    .filter(|rows| *rows > over),
+                Some(over) => super::unload::worth_it(client, sql, &p, over).await,
                 None => None,
             };
             let read = match (large, succeeded.output_location) {
@@ -76,16 +74,29 @@ pub async fn run_query<Sent: std::future::Future<Output = ()>>(
                         location: &location,
                         rows,
                     };
-                    how.fetch(
-                        client,
-                        region,
-                        target,
-                        polling,
-                        &mut cancel,
-                        &mut p,
-                        &mut report,
-                    )
-                    .await
+                    let selected = p.clone();
+                    let unloaded = how
+                        .fetch(
+                            client,
+                            region,
+                            target,
+                            polling,
+                            &mut cancel,
+                            &mut p,
+                            &mut report,
+                        )
+                        .await;
+                    match unloaded {
+                        // Nothing came through S3 (no permission on the results location, the
+                        // UNLOAD refused): the SELECT's own result is still there, page by page.
+                        Err(Ending::Failed(_)) if p.rows == 0 => {
+                            let billed = p.bytes_scanned;
+                            p = selected;
+                            p.bytes_scanned = billed;
+                            results(client, region, &mut p, &mut cancel, &mut report).await
+                        }
+                        other => other,
+                    }
                 }
                 _ => results(client, region, &mut p, &mut cancel, &mut report).await,
             };

@@ -156,13 +156,18 @@ pub fn render(
         })?;
         let sql = match p {
             // A list: each key its own literal.
-            Param::Chain => given
-                .split(',')
-                .map(str::trim)
-                .filter(|k| !k.is_empty())
-                .map(literal)
-                .collect::<Vec<_>>()
-                .join(", "),
+            Param::Chain => {
+                let keys: Vec<String> = given
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|k| !k.is_empty())
+                    .map(literal)
+                    .collect();
+                if keys.is_empty() {
+                    return Err(format!("{}: --param chain=… names no key", template.name));
+                }
+                keys.join(", ")
+            }
             _ => literal(&given),
         };
         values.push((p.name(), sql));

@@ -7,7 +7,10 @@
 //! and rebuilt into pages of rows as they arrive.
 //!
 //! The price is a second scan of the same bytes (billed again, shown in the status bar and
-//! counted against `--max-scan`): for a result that large it is minutes saved for cents.
+//! counted against `--max-scan`), so it is paid only when it is small: a result of whole
+//! events (the store re-sorts them; an aggregate's order would be lost across objects) whose
+//! statement scanned at most `SECOND_SCAN_MAX` (a dime). Past that, or when the UNLOAD fails
+//! before any row came through S3, the SELECT's own result is paged.
 
 use super::execution::{execute, Page, Report, Target};
 use crate::job::{Ending, QueryProgress};
@@ -22,13 +25,61 @@ use tokio::sync::watch;
 /// Results with more rows than this are read through UNLOAD and S3.
 pub const UNLOAD_OVER: u64 = 100_000;
 
+/// The most a SELECT may have scanned for its UNLOAD to be worth a second scan: 20 GB, $0.10.
+const SECOND_SCAN_MAX: i64 = 20_000_000_000;
+
 /// One UNLOAD object inflated: no JSON result object Athena writes comes near it, and a
 /// forged one cannot take the memory.
 const MAX_INFLATED: u64 = 1 << 30;
 
+/// The rows of a SUCCEEDED statement's result when it should come through UNLOAD: a SELECT
+/// of whole events, more than `over` rows, a second scan that costs little. `None`: page it.
+pub(crate) async fn worth_it(
+    client: &Client,
+    sql: &str,
+    p: &QueryProgress,
+    over: u64,
+) -> Option<u64> {
+    let word = sql.split_whitespace().next()?.to_ascii_uppercase();
+    if !matches!(word.as_str(), "SELECT" | "WITH") || p.bytes_scanned > SECOND_SCAN_MAX {
+        return None;
+    }
+    let rows = output_rows(client, &p.query_id)
+        .await
+        .filter(|r| *r > over)?;
+    whole_events(client, &p.query_id).await.then_some(rows)
+}
+
+/// Whether the result's columns are the table's own (its header, one GetQueryResults row).
+async fn whole_events(client: &Client, query_id: &str) -> bool {
+    let Ok(first) = client
+        .get_query_results()
+        .query_execution_id(query_id)
+        .max_results(1)
+        .send()
+        .await
+    else {
+        return false;
+    };
+    let header: Vec<String> = first
+        .result_set()
+        .and_then(|r| r.rows().first())
+        .map(|row| {
+            row.data()
+                .iter()
+                .map(|d| d.var_char_value().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    super::rows::are_events(&Page {
+        header: Arc::from(header),
+        rows: Vec::new(),
+    })
+}
+
 /// The rows a SUCCEEDED statement's result holds, when Athena says (a missing
 /// `athena:GetQueryRuntimeStatistics` permission only means the result is paged).
-pub(crate) async fn output_rows(client: &Client, query_id: &str) -> Option<u64> {
+async fn output_rows(client: &Client, query_id: &str) -> Option<u64> {
     let out = client
         .get_query_runtime_statistics()
         .query_execution_id(query_id)
@@ -96,6 +147,7 @@ impl Unload<'_> {
         .await;
         *p = combined(&first, &u, rows);
         ran?;
+        let done = format!("SUCCEEDED (read through UNLOAD {})", u.query_id);
         p.status = "SUCCEEDED".to_string();
         read(
             &folder,
@@ -105,7 +157,9 @@ impl Unload<'_> {
             p,
             report,
         )
-        .await
+        .await?;
+        p.status = done;
+        Ok(())
     }
 
     /// A folder of its own (Athena refuses to UNLOAD into one that holds anything).
@@ -120,6 +174,7 @@ impl Unload<'_> {
 
 /// `UNLOAD (SELECT …) TO 's3://…/' WITH (format = 'JSON', compression = 'GZIP')`.
 pub fn statement(select: &str, folder: &str) -> String {
+    let select = select.trim().trim_end_matches(';').trim_end();
     format!(
         "UNLOAD (\n{select}\n)\nTO {} WITH (format = 'JSON', compression = 'GZIP')",
         crate::trino::literal::literal(folder)
@@ -129,11 +184,11 @@ pub fn statement(select: &str, folder: &str) -> String {
 /// The progress the user sees: the SELECT's id, the UNLOAD's state, both statements' bytes.
 fn combined(first: &QueryProgress, unload: &QueryProgress, rows: u64) -> QueryProgress {
     QueryProgress {
-        query_id: match unload.query_id.is_empty() {
-            true => first.query_id.clone(),
-            false => format!("{}, UNLOAD {}", first.query_id, unload.query_id),
-        },
-        status: format!("UNLOAD of {rows} rows {}", unload.status),
+        query_id: first.query_id.clone(),
+        status: format!(
+            "UNLOAD of {rows} rows {} {}",
+            unload.query_id, unload.status
+        ),
         bytes_scanned: first.bytes_scanned + unload.bytes_scanned,
         millis: first.millis + unload.millis,
         retries: first.retries + unload.retries,
@@ -172,12 +227,23 @@ async fn read<Sent: std::future::Future<Output = ()>>(
         };
         let Some((key, got)) = next else { break };
         objects += 1;
-        let page = got.and_then(|bytes| page(&bytes));
-        match page {
+        // Inflating and parsing an object takes a while: off the runtime's thread (the
+        // app's), and handed on a thousand rows at a time like GetQueryResults' pages.
+        let parsed = match got {
+            Ok(bytes) => tokio::task::spawn_blocking(move || page(&bytes))
+                .await
+                .unwrap_or_else(|e| Err(format!("the reader stopped: {e}"))),
+            Err(why) => Err(why),
+        };
+        match parsed {
             Ok(page) => {
-                p.rows += page.rows.len() as u64;
-                if !page.rows.is_empty() {
-                    report(Report::Rows(page)).await;
+                for rows in page.rows.chunks(1000) {
+                    p.rows += rows.len() as u64;
+                    let part = Page {
+                        header: page.header.clone(),
+                        rows: rows.to_vec(),
+                    };
+                    report(Report::Rows(part)).await;
                 }
             }
             Err(why) => failed.push(format!("s3://…/{key}: {why}")),

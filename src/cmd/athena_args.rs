@@ -12,8 +12,9 @@ pub struct AthenaArgs {
     /// athena create-table s3://BUCKET` makes one). Alone, offers the CloudTrail tables of the
     /// region's catalog to pick from (`query` lists them), with how each bounds its reads.
     /// Billed by the bytes scanned ($5 per TB, 10 MB at least per query): every statement
-    /// trailscope writes reads only the window's days (and --accounts, --regions) of a
-    /// partitioned table; a result over 100,000 rows comes back through UNLOAD and S3.
+    /// trailscope writes reads only the window's days of a partitioned table (the session's
+    /// first also only --accounts, --regions; pivots and playbooks ask every account); a
+    /// large result of events comes back through UNLOAD and S3.
     #[arg(
         long,
         value_name = "DATABASE.TABLE",

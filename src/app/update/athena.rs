@@ -4,28 +4,31 @@
 
 use super::{insert, nothing_read_message, App, Effect};
 use crate::app::jobs::JobKind;
+use crate::app::lake::ResultsView;
 use crate::app::session::SessionMeta;
 use crate::job::{Ending, JobId, JobMsg, JobSpec, Progress, QueryProgress};
+use crate::lake::rows::Table;
 use crate::model::warning::{Location, Warning};
 use crate::session::state::QueryRecord;
 use std::sync::Arc;
 
 /// A statement is evidence: recorded with the Athena source as it starts (its id, end and
 /// cost when it ends, `record_end`).
-pub(super) fn record_start(session: &mut SessionMeta, sql: &str, workgroup: &str) {
-    if let Some(source) = session.sources.iter_mut().find(|s| s.kind == "athena") {
-        source.queries.push(QueryRecord {
-            workgroup: workgroup.to_string(),
-            statement: sql.to_string(),
-            ..QueryRecord::default()
-        });
-    }
+/// Returns where it is, for `record_end`.
+pub(super) fn record_start(session: &mut SessionMeta, sql: &str, workgroup: &str) -> Option<usize> {
+    let source = session.sources.iter_mut().find(|s| s.kind == "athena")?;
+    source.queries.push(QueryRecord {
+        workgroup: workgroup.to_string(),
+        statement: sql.to_string(),
+        ..QueryRecord::default()
+    });
+    Some(source.queries.len() - 1)
 }
 
-/// The query's id, end and cost, on the statement recorded when it started.
-pub(super) fn record_end(session: &mut SessionMeta, p: &QueryProgress) {
+/// The query's id, end and cost, on the statement recorded (at `at`) when it started.
+pub(super) fn record_end(session: &mut SessionMeta, at: Option<usize>, p: &QueryProgress) {
     let source = session.sources.iter_mut().find(|s| s.kind == "athena");
-    if let Some(q) = source.and_then(|s| s.queries.last_mut()) {
+    if let Some(q) = source.and_then(|s| s.queries.get_mut(at?)) {
         q.query_id = p.query_id.clone();
         q.state = p.status.clone();
         q.bytes_scanned = p.bytes_scanned;
@@ -42,7 +45,7 @@ pub(crate) fn start(
     effects: &mut Vec<Effect>,
 ) {
     let job = app.jobs.start(JobKind::AthenaQuery);
-    record_start(&mut app.session, &sql, &workgroup);
+    app.athena_evidence = record_start(&mut app.session, &sql, &workgroup);
     app.load.loading = true;
     app.athena = Some(QueryProgress {
         status: "STARTING".to_string(),
@@ -57,12 +60,26 @@ pub(crate) fn start(
 pub(super) fn on_query(app: &mut App, job: JobId, msg: JobMsg, effects: &mut Vec<Effect>) {
     match msg {
         JobMsg::Records(records) => insert(app, records),
+        // A playbook's aggregate (`--template role-counts`): its table, as the editor's.
+        JobMsg::Rows(rows) => {
+            if let Some(lake) = app.lake.as_mut() {
+                let sql = lake.editor.text();
+                let view = lake.results.get_or_insert_with(|| ResultsView {
+                    table: Table::default(),
+                    row: 0,
+                    col: 0,
+                    sql,
+                });
+                view.table.extend(&rows);
+                lake.results_open = true;
+            }
+        }
         JobMsg::Warnings(w) => app.warnings.extend(w),
         JobMsg::Progress(Progress::Query(p)) => app.athena = Some(p),
         JobMsg::Done(ending) => {
             app.jobs.forget(job);
             if let Some(p) = app.athena.clone() {
-                record_end(&mut app.session, &p);
+                record_end(&mut app.session, app.athena_evidence, &p);
             }
             app.load.loading = false;
             app.load.stopping = false;
@@ -84,13 +101,14 @@ pub(super) fn on_query(app: &mut App, job: JobId, msg: JobMsg, effects: &mut Vec
                     app.notice = Some(why.clone());
                 }
             }
-            if app.store.is_empty() {
+            let table = app.lake.as_ref().is_some_and(|l| l.results.is_some());
+            if app.store.is_empty() && !table {
                 match ending {
                     Ending::Failed(why) | Ending::TimedOut(why) => effects.push(Effect::Fail(why)),
                     _ => effects.push(Effect::Fail(nothing_read_message(app))),
                 }
             }
         }
-        JobMsg::Progress(_) | JobMsg::Rows(_) | JobMsg::Stores(_) | JobMsg::Tables(_) => {}
+        JobMsg::Progress(_) | JobMsg::Stores(_) | JobMsg::Tables(_) => {}
     }
 }

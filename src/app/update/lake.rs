@@ -233,10 +233,11 @@ fn run(app: &mut App, sql: String, effects: &mut Vec<Effect>) {
         effects.push(Effect::Cancel(old));
     }
     let job = app.jobs.start(JobKind::LakeQuery);
+    let mut evidence = None;
     let spec = match &lake.engine {
         Engine::Lake => JobSpec::LakeQuery(sql.clone()),
         Engine::Athena { workgroup, .. } => {
-            super::athena::record_start(&mut app.session, &sql, workgroup.as_str());
+            evidence = super::athena::record_start(&mut app.session, &sql, workgroup.as_str());
             let origin = format!("Athena {}", lake.store);
             JobSpec::AthenaQuery {
                 sql: sql.clone(),
@@ -254,6 +255,7 @@ fn run(app: &mut App, sql: String, effects: &mut Vec<Effect>) {
         ending: None,
         events: None,
         joined: 0,
+        evidence,
     });
     lake.editing = false;
     lake.editor.error = None;

@@ -68,11 +68,13 @@ fn on_report(app: &mut App, job: JobId, report: JobMsg) {
             }
         }
         JobMsg::Rows(rows) => {
-            // The first page decides what the query's rows are, and starts its table.
+            // The first page decides what the query's rows are, and starts its table. Athena's
+            // runner sends whole events as records: its rows are always a table's.
             let first_page = run.events.is_none();
+            let athena = matches!(lake.engine, Engine::Athena { .. });
             let events = *run
                 .events
-                .get_or_insert_with(|| rows.first().is_some_and(are_events));
+                .get_or_insert_with(|| !athena && rows.first().is_some_and(are_events));
             if events {
                 let (recs, warnings) = records(&lake.store, &rows);
                 run.joined += recs.len();
@@ -104,7 +106,7 @@ fn on_report(app: &mut App, job: JobId, report: JobMsg) {
             let warnings = app.keymap.key_for(Layer::Table, Command::ToggleWarnings);
             let summary = summary(&lake.engine, run, &ending, &warnings);
             if matches!(lake.engine, Engine::Athena { .. }) {
-                super::athena::record_end(&mut app.session, &run.progress);
+                super::athena::record_end(&mut app.session, run.evidence, &run.progress);
             }
             if let Ending::Failed(why) | Ending::TimedOut(why) = &ending {
                 let origin: Arc<str> = Arc::from(match lake.engine {

@@ -70,9 +70,10 @@ pub(crate) async fn read_all(
                 Got::Failed(why) => Err(why),
                 Got::Cancelled => return,
             };
-            drop(slot);
-            // The receiver gone means the reader stopped: nothing more is wanted.
+            // The receiver gone means the reader stopped: nothing more is wanted. The slot is
+            // held until the reader took the object, so at most CONCURRENCY wait in memory.
             let _ = arrived.send((obj.key, got)).await;
+            drop(slot);
         });
     }
     while tasks.join_next().await.is_some() {}
