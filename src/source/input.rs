@@ -1,5 +1,7 @@
 //! One input (file or stdin) → its text: gunzipped when it is gzip (by magic bytes, not by
-//! name), every gzip member read, and decoded as UTF-8 with bad bytes replaced, not fatal.
+//! name: in one call when it is one intact member, `inflate`; else streamed, every member
+//! read and what precedes damage kept), and decoded as UTF-8 with bad bytes replaced, not
+//! fatal.
 
 use crate::model::warning::{Location, Warning};
 use flate2::read::MultiGzDecoder;
@@ -65,6 +67,9 @@ fn gunzip(
     limit: usize,
     warnings: &mut Vec<Warning>,
 ) -> Option<Vec<u8>> {
+    if let Some(whole) = super::inflate::whole(bytes, limit) {
+        return Some(whole);
+    }
     let mut out = Vec::with_capacity(bytes.len().saturating_mul(8).min(limit));
     let mut decoder = MultiGzDecoder::new(bytes);
     // Read in chunks so a truncated stream still yields everything before the damage.

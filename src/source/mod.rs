@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod files;
+pub mod inflate;
 pub mod input;
 pub mod lookup;
 pub mod s3;
