@@ -51,6 +51,20 @@ fn outside(part: &Value, whole: &Value, at: &str) -> Option<String> {
     }
 }
 
+/// `trailscope query --athena` on the table, Athena at the fake and S3 at moto.
+fn athena(fake: &common::FakeEndpoint, s3: &moto::Moto, output: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trailscope"))
+        .args(["query", "--region", "us-east-1"])
+        .args(["--athena", "trailscope.cloudtrail", "-o", output])
+        .args(WINDOW)
+        .envs(common::isolated_aws_env())
+        .env("AWS_ENDPOINT_URL", &fake.url)
+        .env("AWS_ENDPOINT_URL_S3", &s3.url)
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("trailscope runs")
+}
+
 #[test]
 fn a_result_over_100k_rows_comes_back_through_unload_and_s3() {
     let Some(s3) = moto::Moto::start() else {
@@ -66,16 +80,7 @@ fn a_result_over_100k_rows_comes_back_through_unload_and_s3() {
         // background, polled.
         f.athena.background = true;
     });
-    let out = Command::new(env!("CARGO_BIN_EXE_trailscope"))
-        .args(["query", "--region", "us-east-1"])
-        .args(["--athena", "trailscope.cloudtrail", "-o", "jsonl"])
-        .args(WINDOW)
-        .envs(common::isolated_aws_env())
-        .env("AWS_ENDPOINT_URL", &fake.url)
-        .env("AWS_ENDPOINT_URL_S3", &s3.url)
-        .env_remove("AWS_PROFILE")
-        .output()
-        .expect("trailscope runs");
+    let out = athena(&fake, &s3, "jsonl");
     let err = text(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("UNLOAD of 101000 rows"), "{err}");
@@ -161,16 +166,7 @@ fn a_result_over_100k_rows_comes_back_through_unload_and_s3() {
         f.athena.unload_s3 = None;
         f.athena.calls.clear();
     });
-    let out = Command::new(env!("CARGO_BIN_EXE_trailscope"))
-        .args(["query", "--region", "us-east-1"])
-        .args(["--athena", "trailscope.cloudtrail", "-o", "count"])
-        .args(WINDOW)
-        .envs(common::isolated_aws_env())
-        .env("AWS_ENDPOINT_URL", &fake.url)
-        .env("AWS_ENDPOINT_URL_S3", &s3.url)
-        .env_remove("AWS_PROFILE")
-        .output()
-        .expect("trailscope runs");
+    let out = athena(&fake, &s3, "count");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout).trim(), EVENTS.to_string());
     let paged = fake.with_fake(|f| {

@@ -19,10 +19,11 @@ use crate::lake::templates::Param;
 use crate::model::sanitize::visible;
 use ratatui_textarea::{Input, Key as TaKey};
 
-/// The notice for Lake keys in a session that does not query Lake, naming the user's keys.
+/// The notice for the SQL keys in a session that queries neither Lake nor Athena, naming the
+/// user's keys.
 fn not_lake(app: &App) -> String {
     format!(
-        "{} and {} are CloudTrail Lake's: start trailscope with --lake EDS_ID (--lake alone lists them)",
+        "{} and {} are for SQL on CloudTrail Lake or Athena: start trailscope with --lake EDS_ID or --athena DB.TABLE (alone, each offers what there is)",
         app.key_for(Layer::Table, Command::LakeEditor),
         app.key_for(Layer::Table, Command::LakeResults)
     )
