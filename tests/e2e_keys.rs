@@ -324,7 +324,7 @@ fn a_key_rebound_in_each_lake_layer_works() {
     });
     t.send_keys(&["Right", "Down", "x"]);
     t.wait_for("the pivot's SQL", 10, |s| {
-        s.contains("the pivot as Lake SQL: F9 runs it, esc keeps to loaded events")
+        s.contains("the pivot as Lake SQL across every account: F9 runs it, esc keeps to loaded events")
             && s.contains("AND (userIdentity.arn = 'arn:aws:iam::111122223333:user/ci-deploy')")
     });
     t.send_keys(&["Escape"]);
