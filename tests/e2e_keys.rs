@@ -324,8 +324,9 @@ fn a_key_rebound_in_each_lake_layer_works() {
     });
     t.send_keys(&["Right", "Down", "x"]);
     t.wait_for("the pivot's SQL", 10, |s| {
-        s.contains("the pivot as Lake SQL across every account: F9 runs it, esc keeps to loaded events")
-            && s.contains("AND (userIdentity.arn = 'arn:aws:iam::111122223333:user/ci-deploy')")
+        s.contains(
+            "the pivot as Lake SQL across every account: F9 runs it, esc keeps to loaded events",
+        ) && s.contains("AND (userIdentity.arn = 'arn:aws:iam::111122223333:user/ci-deploy')")
     });
     t.send_keys(&["Escape"]);
     closed(&t, "the pivot as Lake SQL");
