@@ -52,7 +52,7 @@ fn outside(part: &Value, whole: &Value, at: &str) -> Option<String> {
 }
 
 /// `trailscope query --athena` on the table, Athena at the fake and S3 at moto.
-fn athena(fake: &common::FakeEndpoint, s3: &moto::Moto, output: &str) -> Output {
+fn query_athena(fake: &common::FakeEndpoint, s3: &moto::Moto, output: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_trailscope"))
         .args(["query", "--region", "us-east-1"])
         .args(["--athena", "trailscope.cloudtrail", "-o", output])
@@ -80,7 +80,7 @@ fn a_result_over_100k_rows_comes_back_through_unload_and_s3() {
         // background, polled.
         f.athena.background = true;
     });
-    let out = athena(&fake, &s3, "jsonl");
+    let out = query_athena(&fake, &s3, "jsonl");
     let err = text(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("UNLOAD of 101000 rows"), "{err}");
@@ -166,7 +166,7 @@ fn a_result_over_100k_rows_comes_back_through_unload_and_s3() {
         f.athena.unload_s3 = None;
         f.athena.calls.clear();
     });
-    let out = athena(&fake, &s3, "count");
+    let out = query_athena(&fake, &s3, "count");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout).trim(), EVENTS.to_string());
     let paged = fake.with_fake(|f| {
