@@ -6,12 +6,115 @@
 //! one key).
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 /// Keys compared one by one up to this many per object; past it, through a set.
 const LINEAR_KEYS: usize = 16;
+/// The quick scan compares up to this many keys per object one by one (a record has about 25 at
+/// its top level); a larger object goes to the decoding scan, which switches to a set.
+const QUICK_KEYS: usize = 64;
 
 /// The first key that appears twice in one object of `json` (already validated JSON).
+///
+/// Every record passes here, so the common case takes no allocation: keys are compared as the
+/// byte ranges they occupy, on one stack kept per thread. Only a record with an escaped key or
+/// an object of more than `QUICK_KEYS` keys is read again the general way, decoding keys.
 pub fn first_duplicate_key(json: &str) -> Option<String> {
+    let quick = SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => quick_scan(json.as_bytes(), &mut scratch),
+        Err(_) => Quick::Undecided,
+    });
+    match quick {
+        Quick::Unique => None,
+        Quick::Twice(start, end) => Some(json[start..end].to_owned()),
+        Quick::Undecided => decoding_scan(json),
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// What the quick scan found.
+enum Quick {
+    Unique,
+    /// A key seen twice: the byte range of its text (between the quotes, no escapes).
+    Twice(usize, usize),
+    /// An escaped key or a large object: the decoding scan decides.
+    Undecided,
+}
+
+#[derive(Default)]
+struct Scratch {
+    /// Byte ranges of the keys of every open object, innermost last.
+    keys: Vec<(u32, u32)>,
+    /// Open containers: for an object, where its keys start in `keys`.
+    open: Vec<Open>,
+}
+
+#[derive(Clone, Copy)]
+enum Open {
+    Object { first_key: usize, expect_key: bool },
+    Array,
+}
+
+fn quick_scan(b: &[u8], scratch: &mut Scratch) -> Quick {
+    let Scratch { keys, open } = scratch;
+    keys.clear();
+    open.clear();
+    if b.len() >= u32::MAX as usize {
+        return Quick::Undecided;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'{' => open.push(Open::Object {
+                first_key: keys.len(),
+                expect_key: true,
+            }),
+            b'[' => open.push(Open::Array),
+            b'}' | b']' => {
+                if let Some(Open::Object { first_key, .. }) = open.pop() {
+                    keys.truncate(first_key);
+                }
+            }
+            b',' => {
+                if let Some(Open::Object { expect_key, .. }) = open.last_mut() {
+                    *expect_key = true;
+                }
+            }
+            b'"' => {
+                let end = string_end(b, i);
+                if let Some(Open::Object {
+                    first_key,
+                    expect_key: expect_key @ true,
+                }) = open.last_mut()
+                {
+                    *expect_key = false;
+                    let key = &b[i + 1..end.saturating_sub(1).max(i + 1)];
+                    if key.contains(&b'\\') || keys.len() - *first_key >= QUICK_KEYS {
+                        return Quick::Undecided;
+                    }
+                    let seen = keys[*first_key..]
+                        .iter()
+                        .any(|&(s, e)| &b[s as usize..e as usize] == key);
+                    if seen {
+                        return Quick::Twice(i + 1, i + 1 + key.len());
+                    }
+                    keys.push(((i + 1) as u32, (i + 1 + key.len()) as u32));
+                }
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Quick::Unique
+}
+
+/// The general scan: keys decoded as JSON means them, any number per object.
+fn decoding_scan(json: &str) -> Option<String> {
     let b = json.as_bytes();
     let mut stack: Vec<Container> = Vec::new();
     let mut i = 0;
@@ -133,5 +236,28 @@ mod tests {
             first_duplicate_key(&format!("{{{many}\"k7\":0}}")).as_deref(),
             Some("k7")
         );
+    }
+}
+
+#[cfg(test)]
+mod quick_tests {
+    use super::{decoding_scan, first_duplicate_key};
+
+    /// The quick scan answers as the decoding scan does, whichever decides.
+    #[test]
+    fn the_quick_scan_agrees_with_the_decoding_scan() {
+        let wide: String = (0..70).map(|i| format!("\"k{i}\":{i},")).collect();
+        for json in [
+            r#"{"a":1,"b":{"a":2,"c":[{"a":3},{"a":4,"a":5}]}}"#.to_string(),
+            r#"{"a":"\"a\"","b":"\\","a\\":1,"c":["a","a"]}"#.to_string(),
+            r#"{"a\u0062":1,"ab":2}"#.to_string(),
+            r#"{"x":{"y":1},"x":{"y":1}}"#.to_string(),
+            r#"{"":1,"":2}"#.to_string(),
+            format!("{{{wide}\"k3\":0}}"),
+            format!("{{\"n\":{{{wide}\"z\":0}},\"n\":1}}"),
+            "{\"ключ\":1,\"ключ\":2}".to_string(),
+        ] {
+            assert_eq!(first_duplicate_key(&json), decoding_scan(&json), "{json}");
+        }
     }
 }

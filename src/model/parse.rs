@@ -78,17 +78,29 @@ pub fn parse_text(origin: &Arc<str>, text: &str, sink: &mut impl Sink) {
         }
         return;
     }
-    // The common case, one object (an S3 log file): read it once, straight into its view.
+    // The common case, a trail file: its list read straight, each record once.
+    if let Some(list) = trail_file_list(trimmed) {
+        if trail_file(&mut ctx, trimmed, list) {
+            return;
+        }
+    }
+    general_reading(&mut ctx, body, trimmed);
+}
+
+/// Every shape, `body` being the text without its byte-order mark and `trimmed` that without
+/// leading white space.
+fn general_reading<S: Sink>(ctx: &mut Ctx<'_, S>, body: &str, trimmed: &str) {
+    // Any other object: read it once, straight into its view.
     if trimmed.starts_with('{') && trimmed.len() <= 4 * MAX_RECORD_BYTES {
         if let Ok(view) = serde_json::from_str::<RecordView>(trimmed) {
             let location = Location::Byte(ctx.offset_of(trimmed));
-            return object(&mut ctx, view, trimmed.trim_end(), location, 0, None);
+            return object(ctx, view, trimmed.trim_end(), location, 0, None);
         }
     } else if trimmed.starts_with('{') {
         if let Ok(view) = serde_json::from_str::<RecordView>(trimmed) {
             if view.records.is_some() || view.events.is_some() {
                 let location = Location::Byte(ctx.offset_of(trimmed));
-                return object(&mut ctx, view, trimmed.trim_end(), location, 0, None);
+                return object(ctx, view, trimmed.trim_end(), location, 0, None);
             }
         }
     }
@@ -96,15 +108,80 @@ pub fn parse_text(origin: &Arc<str>, text: &str, sink: &mut impl Sink) {
     match stream.next() {
         Some(Ok(first)) if trimmed[stream.byte_offset()..].trim().is_empty() => {
             let location = Location::Byte(ctx.offset_of(first.get()));
-            value(&mut ctx, first.get(), location, 0, None);
+            value(ctx, first.get(), location, 0, None);
         }
-        Some(Ok(_)) if looks_like_json_lines(trimmed) => json_lines(&mut ctx, body),
-        Some(Ok(_)) => glued_values(&mut ctx, trimmed),
-        Some(Err(e)) if e.line() > 1 && looks_like_json_lines(trimmed) => {
-            json_lines(&mut ctx, body)
-        }
-        Some(Err(e)) => salvage(&mut ctx, trimmed, &e),
+        Some(Ok(_)) if looks_like_json_lines(trimmed) => json_lines(ctx, body),
+        Some(Ok(_)) => glued_values(ctx, trimmed),
+        Some(Err(e)) if e.line() > 1 && looks_like_json_lines(trimmed) => json_lines(ctx, body),
+        Some(Err(e)) => salvage(ctx, trimmed, &e),
         None => ctx.problem(Location::WholeFile, "empty input: no events"),
+    }
+}
+
+/// Where the list of `{"Records": […]}` starts, if `text` opens that way.
+fn trail_file_list(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let key = skip_ws(bytes, 1);
+    let after_key = key + "\"Records\"".len();
+    if bytes.first() != Some(&b'{') || bytes.get(key..after_key) != Some(b"\"Records\"") {
+        return None;
+    }
+    let colon = skip_ws(bytes, after_key);
+    let open = skip_ws(bytes, colon + 1);
+    (bytes.get(colon) == Some(&b':') && bytes.get(open) == Some(&b'[')).then_some(open)
+}
+
+/// A trail file read without first reading it whole as one value (which costs a pass over every
+/// byte): its list is streamed, and what it yields is kept only if the file turns out to be that
+/// object and nothing else, `{"Records": […]}`. Otherwise (a second key, a second document, a
+/// list cut short) nothing was passed on and the general reading decides: false.
+fn trail_file<S: Sink>(ctx: &mut Ctx<'_, S>, text: &str, list: usize) -> bool {
+    let mut held = Held {
+        records: Vec::new(),
+        warnings: Vec::new(),
+        keep_raw: ctx.sink.keep_raw(),
+    };
+    let mut inner = Ctx {
+        origin: ctx.origin,
+        base: ctx.base,
+        sink: &mut held,
+    };
+    let Some(end) = stream_array(&mut inner, &text[list..], 1, None) else {
+        return false;
+    };
+    let bytes = text.as_bytes();
+    let close = skip_ws(bytes, list + end);
+    if bytes.get(close) != Some(&b'}') || skip_ws(bytes, close + 1) != bytes.len() {
+        return false;
+    }
+    let mut warnings = held.warnings.into_iter().peekable();
+    for (index, record) in held.records.into_iter().enumerate() {
+        while let Some((_, warning)) = warnings.next_if(|(before, _)| *before <= index) {
+            ctx.sink.warning(warning);
+        }
+        ctx.sink.record(record);
+    }
+    warnings.for_each(|(_, warning)| ctx.sink.warning(warning));
+    true
+}
+
+/// What a reading yielded, until it is known to stand.
+struct Held {
+    records: Vec<Record>,
+    /// Each with the number of records that came before it, to pass them on in order.
+    warnings: Vec<(usize, Warning)>,
+    keep_raw: bool,
+}
+
+impl Sink for Held {
+    fn record(&mut self, record: Record) {
+        self.records.push(record);
+    }
+    fn warning(&mut self, warning: Warning) {
+        self.warnings.push((self.records.len(), warning));
+    }
+    fn keep_raw(&self) -> bool {
+        self.keep_raw
     }
 }
 
@@ -449,4 +526,70 @@ fn list_after_key<'t>(text: &'t str, key: &str) -> Option<&'t str> {
     }
     let open = skip_ws(bytes, colon + 1);
     (bytes.get(open) == Some(&b'[')).then(|| &text[open..])
+}
+
+#[cfg(test)]
+mod trail_file_tests {
+    use super::*;
+
+    /// Records and warnings in the order a sink receives them.
+    fn read(text: &str, general: bool) -> (Vec<Record>, Vec<Warning>) {
+        let mut out = (Vec::new(), Vec::new());
+        let origin: Arc<str> = Arc::from("t");
+        match general {
+            false => parse_text(&origin, text, &mut out),
+            true => {
+                let body = text.trim_start_matches('\u{feff}');
+                let mut ctx = Ctx {
+                    origin: &origin,
+                    base: text.as_ptr(),
+                    sink: &mut out,
+                };
+                general_reading(&mut ctx, body, body.trim_start());
+            }
+        }
+        out
+    }
+
+    fn same_as_general(text: &str) {
+        assert_eq!(read(text, false), read(text, true), "input: {text:?}");
+    }
+
+    const A: &str = r#"{"eventVersion":"1.08","eventTime":"2024-06-01T00:00:00Z","eventName":"GetObject","eventSource":"s3.amazonaws.com","eventID":"a","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/x"},"requestParameters":{"k":"v\"}]"}}"#;
+    const B: &str = r#"{"eventTime":"2024-06-01T00:00:01Z","eventName":"ListBuckets","eventSource":"s3.amazonaws.com","eventID":"b","userIdentity":{"type":"Root"}}"#;
+
+    #[test]
+    fn a_trail_file_reads_as_the_general_reading_does() {
+        let file = format!("{{\"Records\":[{A},{B}]}}");
+        assert_eq!(read(&file, false).0.len(), 2);
+        same_as_general(&file);
+        same_as_general(&format!("\u{feff} {{ \"Records\" :\n[ {A} ,\n{B} ]\n}}\n"));
+        same_as_general("{\"Records\":[]}");
+    }
+
+    #[test]
+    fn shapes_that_only_open_like_a_trail_file_read_as_before() {
+        for text in [
+            format!("{{\"Records\":[{A}],\"Records\":[{B}]}}"),
+            format!("{{\"Records\":[{A}],\"x\":1}}"),
+            format!("{{\"Records\":[{A}]}}\n{{\"Records\":[{B}]}}\n"),
+            format!("{{\"Records\":[{A}]}}{{\"Records\":[{B}]}}"),
+            format!("{{\"Records\":[{A}]}} trailing"),
+            format!("{{\"Records\":[{A},{A}]}}"),
+            format!("{{\"Records\":[{A},1,\"x\",[{B}]]}}"),
+            format!("{{\"Records\":[{A}] ]}}"),
+        ] {
+            same_as_general(&text);
+        }
+    }
+
+    #[test]
+    fn every_cut_of_a_trail_file_reads_as_before() {
+        let file = format!("{{\"Records\":[{A},\n{B}]}}\n");
+        for end in 0..=file.len() {
+            if file.is_char_boundary(end) {
+                same_as_general(&file[..end]);
+            }
+        }
+    }
 }
