@@ -75,7 +75,11 @@ pub fn plan(paths: &[PathBuf]) -> Plan {
         }
         let origin = || Arc::from(path.display().to_string());
         match std::fs::metadata(path) {
-            Ok(m) if m.is_dir() => walk_dir(path, &mut plan, &mut digests, &mut other),
+            Ok(m) if m.is_dir() => {
+                let first = plan.inputs.len();
+                walk_dir(path, &mut plan, &mut digests, &mut other);
+                plan.inputs[first..].sort_by_cached_key(delivery_stamp);
+            }
             Ok(m) if m.is_file() => plan.inputs.push(Input::File {
                 path: path.clone(),
                 size: m.len(),
@@ -110,6 +114,36 @@ pub fn plan(paths: &[PathBuf]) -> Plan {
         ));
     }
     plan
+}
+
+/// When CloudTrail delivered a trail file, from its name
+/// (`ACCOUNT_CloudTrail_REGION_20240626T1833Z_UNIQUE.json.gz`: `20240626T1833Z`, which sorts as
+/// time does); empty for any other name. A folder's files are read in this order, so a trail
+/// of many accounts and regions loads oldest first across all of them: the first rows on
+/// screen are the first events, and each batch joins the store's time order near its end
+/// instead of before most of it (a cost that grows with the store: minutes at 10M events
+/// when the folders were read one account and region after another). The sort is stable.
+fn delivery_stamp(input: &Input) -> Vec<u8> {
+    let Input::File { path, .. } = input else {
+        return Vec::new();
+    };
+    let Some(name) = path.file_name() else {
+        return Vec::new();
+    };
+    let name = name.as_encoded_bytes();
+    let Some(at) = memchr::memmem::find(name, b"_CloudTrail_") else {
+        return Vec::new();
+    };
+    name[at..]
+        .windows(14)
+        .find(|w| {
+            w[0] == b'_'
+                && w[1..9].iter().all(u8::is_ascii_digit)
+                && w[9] == b'T'
+                && w[10..14].iter().all(u8::is_ascii_digit)
+        })
+        .map(|w| w[1..].to_vec())
+        .unwrap_or_default()
 }
 
 fn walk_dir(dir: &Path, plan: &mut Plan, digests: &mut usize, other: &mut usize) {
@@ -234,4 +268,39 @@ fn count_files(dir: &Path) -> usize {
             _ => 1,
         })
         .sum()
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+
+    #[test]
+    fn a_trail_folder_is_read_oldest_first_across_accounts_and_regions() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let files = [
+            "AWSLogs/111/CloudTrail/eu-west-1/2024/06/02/111_CloudTrail_eu-west-1_20240602T0005Z_a.json.gz",
+            "AWSLogs/111/CloudTrail/us-east-1/2024/06/01/111_CloudTrail_us-east-1_20240601T2355Z_b.json.gz",
+            "AWSLogs/222/CloudTrail/eu-west-1/2024/06/01/222_CloudTrail_eu-west-1_20240601T0000Z_c.json.gz",
+            "AWSLogs/222/CloudTrail/eu-west-1/2024/06/02/222_CloudTrail_eu-west-1_20240602T0005Z_d.json.gz",
+            "exports/zz.json",
+        ];
+        for file in files {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("folders");
+            std::fs::write(&path, b"{}").expect("file");
+        }
+        let read: Vec<String> = plan(&[dir.path().to_path_buf()])
+            .inputs
+            .iter()
+            .map(|i| i.label().rsplit('/').next().unwrap_or_default().to_string())
+            .collect();
+        let expected = [
+            "zz.json",
+            "222_CloudTrail_eu-west-1_20240601T0000Z_c.json.gz",
+            "111_CloudTrail_us-east-1_20240601T2355Z_b.json.gz",
+            "111_CloudTrail_eu-west-1_20240602T0005Z_a.json.gz",
+            "222_CloudTrail_eu-west-1_20240602T0005Z_d.json.gz",
+        ];
+        assert_eq!(read, expected);
+    }
 }
