@@ -216,8 +216,10 @@ pub struct App {
     /// The findings view's groups (`Overlay::Findings`), for the view it was opened on.
     pub findings: Vec<crate::detect::Group>,
     /// When the cross-event rules last ran (`now_ms`): they run at most once a second while
-    /// events stream in.
+    /// events stream in, and less often when a run is slow (`own_rules_took_ms`).
     pub(crate) own_rules_ms: Option<u64>,
+    /// How long their last run took, in wall milliseconds.
+    pub(crate) own_rules_took_ms: u64,
 }
 
 /// The view's rows from the fields that hold them, so callers can borrow the table state
@@ -294,6 +296,7 @@ impl App {
             detector: crate::detect::Detector::shipped(),
             findings: Vec::new(),
             own_rules_ms: None,
+            own_rules_took_ms: 0,
         }
     }
 
@@ -326,14 +329,19 @@ impl App {
     }
 
     /// Whether trailscope's cross-event rules have events to see and either the load is over or
-    /// a second has passed since they last ran.
+    /// a second has passed since they last ran, and four times as long as that run took.
     pub(crate) fn own_rules_due(&self) -> bool {
+        // They read every event again, on this thread: with a fixed pace a run would grow to
+        // fill each second as the store does, and the load would all but stop (a 10M-event
+        // load had read 726k after five minutes). Four times a run's length apart, they take
+        // at most a fifth of the thread while events stream in, and run a few times in all.
+        let gap = self.own_rules_took_ms.saturating_mul(4).max(1000);
         // Once the load is over, at once: the screen is final with them.
         self.detector.own_due(&self.store)
             && (!self.load.loading
                 || self
                     .own_rules_ms
-                    .is_none_or(|at| self.now_ms.saturating_sub(at) >= 1000))
+                    .is_none_or(|at| self.now_ms.saturating_sub(at) >= gap))
     }
 
     pub fn layout(&self) -> Layout {

@@ -14,7 +14,12 @@ pub(super) fn detect(app: &mut App, own: bool) {
     if own {
         app.own_rules_ms = Some(app.now_ms);
     }
-    if app.detector.update(&mut app.store, now, own) {
+    let started = std::time::Instant::now();
+    let changed = app.detector.update(&mut app.store, now, own);
+    if own {
+        app.own_rules_took_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    }
+    if changed {
         after_change(app);
     }
 }
@@ -128,4 +133,29 @@ pub(super) fn unsuppress(app: &mut App, operand: &str) -> Result<(), String> {
     app.notice = Some(format!("{scope} no longer suppressed"));
     after_change(app);
     Ok(())
+}
+
+#[cfg(test)]
+mod pace_tests {
+    use crate::app::App;
+    use crate::keymap::Keymap;
+    use crate::model::record::Record;
+
+    /// While a load streams in, a slow run of the cross-event rules spaces the next one out.
+    #[test]
+    fn cross_event_rules_run_four_times_their_length_apart_while_loading() {
+        let mut app = App::new(Keymap::default_keymap(), "t".into(), 80, 24);
+        app.store.insert_batch(vec![Record::default()]);
+        app.load.loading = true;
+        app.own_rules_ms = Some(0);
+        app.now_ms = 1500;
+        assert!(app.own_rules_due(), "a quick run: once a second");
+        app.own_rules_took_ms = 2000;
+        assert!(!app.own_rules_due());
+        app.now_ms = 8000;
+        assert!(app.own_rules_due(), "four times 2 s after the last run");
+        app.now_ms = 10;
+        app.load.loading = false;
+        assert!(app.own_rules_due(), "the load is over: at once");
+    }
 }
