@@ -182,8 +182,13 @@ impl Detector {
             self.own_at = len;
         }
         let changed = own_changed || (self.single.len(), self.own.len()) != before;
-        if changed {
-            self.publish(store);
+        match changed {
+            false => {}
+            // Only new events' findings: added, not everything rebuilt.
+            true if !own_changed && store.hits.rule_count() == self.rules.len() => {
+                self.publish_new(store, before.0)
+            }
+            true => self.publish(store),
         }
         changed
     }
@@ -237,6 +242,16 @@ impl Detector {
         }
         self.by_name[i] = Some(list);
         Some(i)
+    }
+
+    /// Adds the single-event findings from `self.single[from..]` that are not suppressed.
+    fn publish_new(&self, store: &mut Store, from: usize) {
+        let pairs: Vec<(RuleNo, EventIdx)> = self.single[from..]
+            .iter()
+            .copied()
+            .filter(|&(r, i)| !self.suppressed(store, r, i))
+            .collect();
+        store.hits.add(&pairs);
     }
 
     /// Writes what is not suppressed into the store's hits.
