@@ -8,7 +8,8 @@
 # runs `sh -c 'date +%s%N > T0; exec "$TRAILSCOPE" DIR'`: the clock starts in that shell, just
 # before the exec, so the figure includes process start. The script then polls
 # `tmux capture-pane -p` about every 10 ms until a line holds an event row (a table cell that
-# starts with a timestamp, `│20YY-`), takes the time, sends `q` and kills the tmux server.
+# starts with a timestamp, `│20YY-`, or `│  20YY-` once findings add the table's gutter),
+# takes the time, sends `q` and kills the tmux server.
 # The figure includes tmux's redraw and up to one polling interval; the polling itself costs a
 # little CPU on the same machine.
 #
@@ -70,7 +71,7 @@ for ((i = 1; i <= RUNS; i++)); do
   deadline=$(( $(date +%s) + TIMEOUT ))
   t1=
   while :; do
-    if tmux -L "$SOCKET" capture-pane -p -t first 2>/dev/null | grep -q '│20[0-9][0-9]-'; then
+    if tmux -L "$SOCKET" capture-pane -p -t first 2>/dev/null | grep -qE '│ {0,2}20[0-9]{2}-'; then
       t1=$(date +%s%N); break
     fi
     [ "$(date +%s)" -lt "$deadline" ] || break
