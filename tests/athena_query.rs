@@ -223,18 +223,8 @@ fn the_whole_table_warning_says_how_much_every_statement_reads() {
         .collect();
     moto::upload(&s3.url, "trailscope-fake-trail", objects);
     let run = |extra: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_trailscope"))
-            .arg("query")
-            .args(["--region", "us-east-1"])
-            .args(["--athena", "trailscope.cloudtrail_plain", "-o", "count"])
-            .args(WINDOW)
-            .args(extra)
-            .envs(common::isolated_aws_env())
-            .env("AWS_ENDPOINT_URL", &fake.url)
-            .env("AWS_ENDPOINT_URL_S3", &s3.url)
-            .env_remove("AWS_PROFILE")
-            .output()
-            .expect("trailscope runs")
+        let head = ["--athena", "trailscope.cloudtrail_plain", "-o", "count"];
+        common::athena::query_with_s3(&fake, &s3.url, &[&head[..], &WINDOW, extra].concat())
     };
     let out = run(&[]);
     let err = text(&out.stderr);

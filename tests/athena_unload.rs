@@ -53,16 +53,12 @@ fn outside(part: &Value, whole: &Value, at: &str) -> Option<String> {
 
 /// `trailscope query --athena` on the table, Athena at the fake and S3 at moto.
 fn query_athena(fake: &common::FakeEndpoint, s3: &moto::Moto, output: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_trailscope"))
-        .args(["query", "--region", "us-east-1"])
-        .args(["--athena", "trailscope.cloudtrail", "-o", output])
-        .args(WINDOW)
-        .envs(common::isolated_aws_env())
-        .env("AWS_ENDPOINT_URL", &fake.url)
-        .env("AWS_ENDPOINT_URL_S3", &s3.url)
-        .env_remove("AWS_PROFILE")
-        .output()
-        .expect("trailscope runs")
+    let args = [
+        &["--athena", "trailscope.cloudtrail", "-o", output][..],
+        &WINDOW,
+    ]
+    .concat();
+    common::athena::query_with_s3(fake, &s3.url, &args)
 }
 
 #[test]

@@ -40,15 +40,7 @@ pub fn whole(gz: &[u8], limit: usize) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::whole;
-    use flate2::write::GzEncoder;
-    use flate2::Compression;
-    use std::io::Write;
-
-    fn gz(data: &[u8]) -> Vec<u8> {
-        let mut e = GzEncoder::new(Vec::new(), Compression::default());
-        e.write_all(data).expect("gzip");
-        e.finish().expect("gzip")
-    }
+    use crate::source::input::tests::gz;
 
     #[test]
     fn one_intact_member_is_inflated_whole() {

@@ -105,13 +105,14 @@ pub(crate) fn read_error_reason(e: &io::Error) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use flate2::write::GzEncoder;
     use flate2::Compression;
     use std::io::Write;
 
-    fn gz(data: &[u8]) -> Vec<u8> {
+    /// One gzip member of `data` (also `inflate`'s tests').
+    pub(crate) fn gz(data: &[u8]) -> Vec<u8> {
         let mut e = GzEncoder::new(Vec::new(), Compression::default());
         e.write_all(data).expect("write to Vec");
         e.finish().expect("finish to Vec")

@@ -9,15 +9,27 @@ use std::process::{Command, Output};
 pub const WINDOW: [&str; 4] = ["--from", "2026-11-01", "--to", "2026-11-22"];
 
 pub fn query(fake: &FakeEndpoint, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_trailscope"))
+    query_command(fake, args).output().expect("trailscope runs")
+}
+
+/// The same with S3 (the trail's bucket, the results' location) on moto at `s3_url`.
+pub fn query_with_s3(fake: &FakeEndpoint, s3_url: &str, args: &[&str]) -> Output {
+    query_command(fake, args)
+        .env("AWS_ENDPOINT_URL_S3", s3_url)
+        .output()
+        .expect("trailscope runs")
+}
+
+fn query_command(fake: &FakeEndpoint, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_trailscope"));
+    command
         .arg("query")
         .args(["--region", "us-east-1"])
         .args(args)
         .envs(super::isolated_aws_env())
         .env("AWS_ENDPOINT_URL", &fake.url)
-        .env_remove("AWS_PROFILE")
-        .output()
-        .expect("trailscope runs")
+        .env_remove("AWS_PROFILE");
+    command
 }
 
 pub fn text(b: &[u8]) -> String {
