@@ -118,17 +118,16 @@ fn general_reading<S: Sink>(ctx: &mut Ctx<'_, S>, body: &str, trimmed: &str) {
     }
 }
 
-/// Where the list of `{"Records": […]}` starts, if `text` opens that way.
+/// Where the list of `{"Records": […]}` starts, if `text` opens that way (its first key).
 fn trail_file_list(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let key = skip_ws(bytes, 1);
-    let after_key = key + "\"Records\"".len();
-    if bytes.first() != Some(&b'{') || bytes.get(key..after_key) != Some(b"\"Records\"") {
+    let first_key = text
+        .strip_prefix('{')?
+        .trim_start_matches([' ', '\n', '\r', '\t']);
+    if !first_key.starts_with("\"Records\"") {
         return None;
     }
-    let colon = skip_ws(bytes, after_key);
-    let open = skip_ws(bytes, colon + 1);
-    (bytes.get(colon) == Some(&b':') && bytes.get(open) == Some(&b'[')).then_some(open)
+    let list = list_after_key(first_key, "\"Records\"")?;
+    Some(text.len() - list.len())
 }
 
 /// A trail file read without first reading it whole as one value (which costs a pass over every
