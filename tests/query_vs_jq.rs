@@ -161,12 +161,13 @@ fn three_questions_on_a_generated_100k_trail() {
 /// filter run, on a store big enough to take those paths.
 #[test]
 fn sliced_narrowing_scans_agree_with_one_pass() {
-    use trailscope::app::filter::FilterState;
+    use trailscope::app::filter::{FilterState, Screen};
     use trailscope::model::time::EventTime;
     let (_dir, out) = generated(60_000, 3, 2);
     let (store, _) = common::load(&[out]);
     let now = EventTime::UNKNOWN;
     let mut state = FilterState::default();
+    let mut previews = 0;
     for text in [
         "e",
         "ev",
@@ -176,13 +177,33 @@ fn sliced_narrowing_scans_agree_with_one_pass() {
         "s3",
         "s3 readonly:true",
     ] {
-        state.set_text(text);
-        while state.has_work() {
-            state.work(&store, now);
-        }
+        // The scan starts at an event in the middle; once the rows around it are decided they
+        // are shown (a preview) while the rest is searched.
+        let screen = Screen {
+            anchor: Some(store.time_order()[store.len() / 2]),
+            rows: 40,
+        };
         let once = trailscope::filter::select(&store, text, now).expect("parses");
+        state.set_text(text);
+        state.work(&store, now, screen);
+        previews += usize::from(state.is_preview());
+        if state.is_preview() {
+            let shown = state.view().unwrap_or_default();
+            let start = shown
+                .first()
+                .and_then(|f| once.iter().position(|i| i == f))
+                .unwrap_or(0);
+            assert!(shown.len() >= 40, "{text}: {} rows", shown.len());
+            assert_eq!(shown, &once[start..start + shown.len()], "{text}");
+        }
+        while state.has_work() {
+            state.work(&store, now, screen);
+        }
+        assert!(!state.is_preview());
         assert_eq!(state.rows.as_deref(), Some(&once[..]), "{text}");
     }
+    // The first slice (16,384 events) decides the rows around the middle for these filters.
+    assert!(previews >= 4, "{previews} previews");
 }
 
 /// `--group-by session|role|user-agent|type` (issue 21, item 6) against jq on the fixtures

@@ -1,23 +1,25 @@
 //! The filter as app state: what the user typed, the presets switched on, and the view it
 //! selects. Work is split so typing never waits: a keystroke only records the new target;
 //! `Msg::Work` (sent when no input is pending) compiles and scans a slice at a time, and a
-//! filter that narrows the previous one scans only the previous result.
+//! filter that narrows the previous one scans only the previous result. A scan starts at the
+//! selected event, and the rows around it are shown as soon as they are final (`preview`), so
+//! the first screen of a new result does not wait for the whole store.
 
 use crate::filter::field::Field;
 use crate::filter::preset::Preset;
+pub use crate::filter::Screen;
 use crate::filter::{parse, Compiled, Expr, ParseError, Scan};
 use crate::model::store::{EventIdx, Store};
 use crate::model::time::EventTime;
 use std::collections::BTreeSet;
 
-/// Events scanned in a new scan's first slice. Slices then grow (at most 4× a slice) or shrink
-/// to take about `SLICE_TARGET`, so keys are read between them whatever a test costs: a column
-/// test takes nanoseconds per event, free text over packed raw records (`model::raw`)
-/// microseconds. Every scan starts at this size again (a store smaller than it is searched in one
-/// slice, as before slices were timed): the last filter's pace says nothing of this one.
-const SLICE: usize = 1 << 16;
-/// Not below `filter::run`'s PARALLEL_MIN, so a slow scan keeps every core.
-const SLICE_MIN: usize = 1 << 14;
+/// A scan's first slice is its smallest (`Scan::slice_min`: 16,384 events of the whole store,
+/// 512 of a candidate list, whose events are scattered). Slices then grow (at most 4× a slice)
+/// or shrink to take about `SLICE_TARGET`, so keys are read between them whatever a test
+/// costs: a column test takes nanoseconds per event, free text over packed raw records
+/// (`model::raw`) microseconds. Every scan starts small again: the last filter's pace says
+/// nothing of this one, and the first screen (the events around the selection, `preview`) is
+/// there after a few milliseconds even when each test inflates raw records.
 const SLICE_MAX: usize = 1 << 19;
 const SLICE_TARGET: std::time::Duration = std::time::Duration::from_millis(8);
 
@@ -29,8 +31,13 @@ pub struct FilterState {
     pub presets: BTreeSet<Preset>,
     /// Set while the typed text does not parse; the view keeps the last valid result.
     pub error: Option<ParseError>,
-    /// The rows of the view, oldest first; `None` when nothing filters (all events).
+    /// The complete result of `settled`, oldest first; `None` when nothing filters (all
+    /// events).
     pub rows: Option<Vec<EventIdx>>,
+    /// While a scan runs: the new result's rows around the selected event, all final (see
+    /// `filter::Scan::screen`). The table shows these; everything that reads the view as a
+    /// whole (exports, facets, the profile) reads `rows`.
+    preview: Option<Vec<EventIdx>>,
     /// The effective filter whose complete result is `rows`, for narrowing.
     settled: Option<Expr>,
     /// The effective filter the rows should reflect, when work is due.
@@ -124,27 +131,40 @@ impl FilterState {
         self.pending.is_some() || self.job.is_some()
     }
 
+    /// The rows the table shows: the preview of a running scan, or the complete result.
+    pub fn view(&self) -> Option<&[EventIdx]> {
+        self.preview.as_deref().or(self.rows.as_deref())
+    }
+
+    /// Whether the table shows a preview, not yet every match.
+    pub fn is_preview(&self) -> bool {
+        self.preview.is_some()
+    }
+
     /// Fraction of the running scan done, for the status bar.
     pub fn progress(&self) -> Option<f64> {
         self.job.as_ref().map(|j| j.scan.progress())
     }
 
     /// One slice of filtering. Returns true when the view changed.
-    pub fn work(&mut self, store: &Store, now: EventTime) -> bool {
+    pub fn work(&mut self, store: &Store, now: EventTime, screen: Screen) -> bool {
         if let Some(effective) = self.pending.take() {
             if effective.is_all() {
                 self.rows = None;
+                self.preview = None;
                 self.settled = None;
                 return true;
             }
+            // A preview belongs to the scan that found it.
+            self.preview = None;
             let compiled = Compiled::new(&effective, store, now);
             // Typing on (`dele` → `delet`) only narrows: search the last result, not everything.
             let candidates = match (&self.settled, &self.rows) {
                 (Some(prev), Some(rows)) if effective.narrows(prev) => Some(rows.clone()),
                 _ => None,
             };
-            let scan = compiled.scan(store, candidates);
-            self.slice = SLICE;
+            let scan = compiled.scan(store, candidates, screen);
+            self.slice = scan.slice_min();
             self.job = Some(Job {
                 effective,
                 compiled,
@@ -154,7 +174,8 @@ impl FilterState {
         let Some(job) = self.job.as_mut() else {
             return false;
         };
-        let slice = self.slice.max(SLICE_MIN);
+        let min = job.scan.slice_min();
+        let slice = self.slice.max(min);
         #[cfg(test)]
         let slice = match self.fixed_slice {
             0 => slice,
@@ -162,12 +183,18 @@ impl FilterState {
         };
         let started = std::time::Instant::now();
         job.scan.step(store, &job.compiled, slice);
-        self.slice = adapt(slice, started.elapsed());
+        self.slice = adapt(slice, started.elapsed(), min);
         if !job.scan.is_done() {
+            // The rows around the selection are final: shown while the rest is searched.
+            if self.preview.is_none() {
+                self.preview = job.scan.screen(store);
+                return self.preview.is_some();
+            }
             return false;
         }
         if let Some(job) = self.job.take() {
             self.rows = Some(job.scan.finish(store));
+            self.preview = None;
             self.settled = Some(job.effective);
         }
         true
@@ -233,11 +260,11 @@ impl FilterState {
 
 /// The next slice's size: scaled so it takes about `SLICE_TARGET`, within bounds, never
 /// changing by more than 4× at once (one slow slice, a page fault storm, must not collapse it).
-fn adapt(slice: usize, took: std::time::Duration) -> usize {
+fn adapt(slice: usize, took: std::time::Duration, min: usize) -> usize {
     let took = took.as_micros().max(1);
     let target = SLICE_TARGET.as_micros();
     let scaled = (slice as u128 * target / took).clamp(slice as u128 / 4, slice as u128 * 4);
-    (scaled as usize).clamp(SLICE_MIN, SLICE_MAX)
+    (scaled as usize).clamp(min, SLICE_MAX.max(min))
 }
 
 #[cfg(test)]
@@ -247,11 +274,15 @@ mod slice_tests {
 
     #[test]
     fn slices_shrink_when_slow_and_grow_when_fast_within_bounds() {
-        assert_eq!(adapt(1 << 16, Duration::from_millis(16)), 1 << 15);
-        assert_eq!(adapt(1 << 16, Duration::from_millis(400)), 1 << 14);
-        assert_eq!(adapt(1 << 16, Duration::from_millis(2)), 1 << 18);
-        assert_eq!(adapt(SLICE_MIN, Duration::from_secs(1)), SLICE_MIN);
-        assert_eq!(adapt(SLICE_MAX, Duration::ZERO), SLICE_MAX);
+        let min = 1 << 14;
+        assert_eq!(adapt(1 << 16, Duration::from_millis(16), min), 1 << 15);
+        assert_eq!(adapt(1 << 16, Duration::from_millis(400), min), 1 << 14);
+        assert_eq!(adapt(1 << 16, Duration::from_millis(2), min), 1 << 18);
+        assert_eq!(adapt(min, Duration::from_secs(1), min), min);
+        assert_eq!(adapt(SLICE_MAX, Duration::ZERO, min), SLICE_MAX);
+        // A list's slices start at 512 and grow 4× at most per slice.
+        assert_eq!(adapt(512, Duration::from_millis(1), 512), 2048);
+        assert_eq!(adapt(512, Duration::from_millis(50), 512), 512);
     }
 }
 
@@ -316,7 +347,9 @@ mod interleaving_tests {
         Text(usize),
         Restore(usize, u8),
         Preset(usize),
-        Work,
+        /// A slice of work with the table's screen: the selected event (by number, wrapping)
+        /// and its rows.
+        Work(Option<usize>, usize),
         Insert(usize),
     }
 
@@ -325,18 +358,44 @@ mod interleaving_tests {
             (0..TEXTS.len()).prop_map(Op::Text),
             (0..TEXTS.len(), 0u8..4).prop_map(|(t, p)| Op::Restore(t, p)),
             (0..Preset::ALL.len()).prop_map(Op::Preset),
-            Just(Op::Work),
-            Just(Op::Work),
-            Just(Op::Work),
+            (proptest::option::of(0usize..200), 0usize..6).prop_map(|(a, r)| Op::Work(a, r)),
+            (proptest::option::of(0usize..200), 0usize..6).prop_map(|(a, r)| Op::Work(a, r)),
+            (proptest::option::of(0usize..200), 0usize..6).prop_map(|(a, r)| Op::Work(a, r)),
             (1usize..40).prop_map(Op::Insert),
         ]
+    }
+
+    /// A preview is the complete answer's rows between its first and last, with `rows` of
+    /// them each side of the anchor's place where the answer has that many.
+    fn check_preview(
+        f: &FilterState,
+        store: &Store,
+        now: EventTime,
+        anchor: Option<EventIdx>,
+        rows: usize,
+    ) -> Result<(), TestCaseError> {
+        let want = Compiled::new(&f.effective(), store, now).select(store, None);
+        let shown = f.view().unwrap_or_default();
+        let rank = store.time_rank();
+        let at_rank = anchor.map_or(0, |a| rank[a as usize]);
+        let at = want.partition_point(|&i| rank[i as usize] < at_rank);
+        let start = shown
+            .first()
+            .and_then(|s| want.iter().position(|i| i == s))
+            .unwrap_or(at);
+        prop_assert_eq!(shown, &want[start..start + shown.len()]);
+        prop_assert!(start <= at.saturating_sub(rows));
+        prop_assert!(start + shown.len() >= (at + rows).min(want.len()));
+        Ok(())
     }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
         /// Edits, restores, presets and new events in any order, with scans stopped between
         /// slices of a few events: once the work is done, the view is what one scan of the
-        /// whole store finds (narrowing never loses an event).
+        /// whole store finds (narrowing never loses an event). While a scan runs, the first
+        /// screen it shows is a run of that answer, with the screen's rows each side of the
+        /// selected event where the answer has them.
         #[test]
         fn the_view_settles_on_what_a_whole_scan_finds(
             first in 1usize..120,
@@ -347,6 +406,7 @@ mod interleaving_tests {
             let mut store = Store::default();
             store.insert_batch(batch(0, first));
             let mut f = FilterState { fixed_slice: slice, ..FilterState::default() };
+            let mut started_with = Screen::default();
             for op in ops {
                 match op {
                     Op::Text(t) => f.set_text(TEXTS[t]),
@@ -360,8 +420,17 @@ mod interleaving_tests {
                         f.restore(TEXTS[t], &presets);
                     }
                     Op::Preset(p) => f.toggle_preset(Preset::ALL[p]),
-                    Op::Work => {
-                        f.work(&store, now);
+                    Op::Work(anchor, rows) => {
+                        let anchor = anchor.map(|a| (a % store.len()) as EventIdx);
+                        let screen = Screen { anchor, rows };
+                        // The screen a scan starts with is the one its preview is for.
+                        if f.pending.is_some() {
+                            started_with = screen;
+                        }
+                        let changed = f.work(&store, now, screen);
+                        if changed && f.is_preview() {
+                            check_preview(&f, &store, now, started_with.anchor, started_with.rows)?;
+                        }
                     }
                     Op::Insert(n) => {
                         let from = store.len();
@@ -373,8 +442,9 @@ mod interleaving_tests {
                 }
             }
             while f.has_work() {
-                f.work(&store, now);
+                f.work(&store, now, Screen::default());
             }
+            prop_assert!(!f.is_preview());
             let effective = f.effective();
             let want = Compiled::new(&effective, &store, now).select(&store, None);
             let got = f.rows.clone().unwrap_or_else(|| store.time_order().to_vec());

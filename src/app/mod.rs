@@ -226,12 +226,12 @@ pub struct App {
 /// mutably at the same time.
 pub(crate) fn view_rows<'a>(
     sorted: &'a Option<Vec<EventIdx>>,
-    filtered: &'a Option<Vec<EventIdx>>,
+    filter: &'a FilterState,
     store: &'a Store,
 ) -> &'a [EventIdx] {
     sorted
         .as_deref()
-        .or(filtered.as_deref())
+        .or(filter.view())
         .unwrap_or_else(|| store.time_order())
 }
 
@@ -427,9 +427,11 @@ impl App {
         }
     }
 
-    /// The rows of the current view: filtered, in sort order (oldest first by default).
+    /// The rows of the current view: filtered, in sort order (oldest first by default). While
+    /// a filter scan runs these may be its first screen only (`FilterState::view`): what reads
+    /// the view as a whole finishes the scan first (`update::finish_work`).
     pub fn rows(&self) -> &[EventIdx] {
-        view_rows(&self.sorted, &self.filter.rows, &self.store)
+        view_rows(&self.sorted, &self.filter, &self.store)
     }
 
     /// Recomputes the sorted rows after the filter or the sort changed.

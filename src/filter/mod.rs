@@ -25,6 +25,7 @@ use crate::model::store::{EventIdx, IndexedField, Store};
 use crate::model::time::EventTime;
 use compile::{compile, Matcher};
 use field::Field;
+pub use run::Screen;
 use std::borrow::Cow;
 
 /// Where a filter is wrong, in characters from the start, and why.
@@ -74,11 +75,13 @@ impl Compiled {
         run::run(store, &self.matcher, candidates)
     }
 
-    /// A resumable scan, for the UI: `step` a slice at a time between keystrokes.
-    pub fn scan(&self, store: &Store, candidates: Option<Vec<EventIdx>>) -> Scan {
+    /// A resumable scan, for the UI: `step` a slice at a time between keystrokes, starting
+    /// at the screen's selected event.
+    pub fn scan(&self, store: &Store, candidates: Option<Vec<EventIdx>>, screen: Screen) -> Scan {
         Scan(run::Scan::new(
             store,
             candidates.or_else(|| self.seed.clone()),
+            screen,
         ))
     }
 
@@ -178,8 +181,16 @@ impl Scan {
     pub fn is_done(&self) -> bool {
         self.0.is_done()
     }
+    /// The smallest slice worth a step; a scan's first slice is this size.
+    pub fn slice_min(&self) -> usize {
+        self.0.slice_min()
+    }
     pub fn progress(&self) -> f64 {
         self.0.progress()
+    }
+    /// The rows around the selected event, once they are final (see `run::Scan::screen`).
+    pub fn screen(&self, store: &Store) -> Option<Vec<EventIdx>> {
+        self.0.screen(store)
     }
     pub fn finish(self, store: &Store) -> Vec<EventIdx> {
         self.0.finish(store)

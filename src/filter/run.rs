@@ -1,7 +1,13 @@
 //! Runs a matcher over candidate events, in slices (so the UI can read keys between them) and
-//! split across cores. Large candidate sets are visited in storage order, not time order:
-//! memory is then read sequentially, where a time-ordered walk would wait on a cache miss per
-//! event. Results are gathered as bits over time positions, so they come out in time order.
+//! split across cores. Events are visited in storage order, not time order: memory is then
+//! read sequentially, and neighbours share a packed block of raw records (`model::raw`), which
+//! is inflated once, not once per event. Results are gathered as bits over time positions, so
+//! they come out in time order.
+//!
+//! A scan starts at the selected event and grows outward from it in storage order. Loaders
+//! read a folder's files in delivery order (`source::walk`), so storage near an event is near
+//! it in time too, and the rows around the selection are decided early: `Scan::screen` hands
+//! them out as the first screen of the result while the rest is still being searched.
 
 use super::compile::Matcher;
 use crate::model::store::{EventIdx, Store};
@@ -9,145 +15,260 @@ use crate::model::store::{EventIdx, Store};
 /// Below this many events one thread is faster than starting more (a scoped thread costs tens
 /// of microseconds; the UI's first slices are 16,384 events).
 const PARALLEL_MIN: usize = 16_384;
+/// The same for a candidate list: its events are scattered, one packed block of raw records
+/// each, and free text inflates that block (tens of microseconds) for every one.
+const PARALLEL_MIN_LIST: usize = 256;
+/// The smallest slice worth a step, for every event and for a list. A list's first slices
+/// are small for the same reason: 512 scattered candidates can take 10 ms.
+const SLICE_MIN: usize = 1 << 14;
+const SLICE_MIN_LIST: usize = 512;
 
 /// Candidate lists shorter than this (or than an eighth of the store) are visited as a list;
-/// longer ones as bits over a scan of every event.
+/// longer ones by visiting every event and skipping the rest.
 const LIST_MAX: usize = 50_000;
 
 pub(crate) struct Scan {
-    mode: Mode,
-    /// How far the scan has got: storage index (Storage) or candidate number (List).
-    next: usize,
+    /// What is visited: storage indices `0..total`, or a candidate list in storage order.
+    list: Option<Vec<EventIdx>>,
+    /// Visited so far: `lo..hi` of the storage indices (or of the list).
+    lo: usize,
+    hi: usize,
     total: usize,
+    /// Matches, as bits over time positions.
+    found: Vec<u64>,
+    /// Time positions whose answer is known: tested, or never a candidate.
+    decided: Vec<u64>,
+    window: Window,
 }
 
-enum Mode {
-    /// Every event in storage order; `wanted` limits it to candidates (by time position).
-    Storage {
-        wanted: Option<Vec<u64>>,
-        found: Vec<u64>,
-    },
-    /// A short candidate list, visited in storage order: neighbours in storage share a packed
-    /// block of raw records (`model::raw`), which is then inflated once, not once per visit.
-    List {
-        candidates: Vec<EventIdx>,
-        found: Vec<EventIdx>,
-    },
+/// The run of decided time positions around the selected event's, grown until it holds the
+/// screen's rows each side (or reaches an end).
+struct Window {
+    /// Time positions `lo..hi` are decided; the run started at the selected event's.
+    lo: usize,
+    hi: usize,
+    /// Matches before the selected event's position and from it on.
+    before: usize,
+    after: usize,
+    /// Rows wanted each side; 0 when no one is looking.
+    want: usize,
+}
+
+/// What the table shows: where a scan starts and what its first screen needs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Screen {
+    /// The selected event (`None`: the view's first rows).
+    pub anchor: Option<EventIdx>,
+    /// Rows on screen; 0 when no first screen is wanted (a sorted view shows other rows
+    /// first).
+    pub rows: usize,
+}
+
+fn bit(bits: &[u64], p: usize) -> bool {
+    bits.get(p / 64).is_some_and(|w| w & (1 << (p % 64)) != 0)
+}
+
+fn set(bits: &mut [u64], p: usize) {
+    if let Some(w) = bits.get_mut(p / 64) {
+        *w |= 1 << (p % 64);
+    }
 }
 
 impl Scan {
-    /// A scan of `candidates` (in time order), or of every event.
-    pub(crate) fn new(store: &Store, candidates: Option<Vec<EventIdx>>) -> Scan {
+    /// A scan of `candidates` (in time order), or of every event, starting at `around`'s
+    /// event.
+    pub(crate) fn new(store: &Store, candidates: Option<Vec<EventIdx>>, around: Screen) -> Scan {
         let n = store.len();
-        match candidates {
-            Some(mut c) if c.len() < LIST_MAX || c.len() * 8 < n => {
-                c.sort_unstable();
-                Scan {
-                    next: 0,
-                    total: c.len(),
-                    mode: Mode::List {
-                        candidates: c,
-                        found: Vec::new(),
-                    },
-                }
-            }
-            candidates => {
-                let wanted = candidates.filter(|c| c.len() < n).map(|c| {
-                    let rank = store.time_rank();
-                    let mut bits = vec![0u64; n.div_ceil(64)];
-                    for i in c {
-                        let p = rank[i as usize] as usize;
-                        bits[p / 64] |= 1 << (p % 64);
+        let rank = store.time_rank();
+        let words = n.div_ceil(64);
+        // Positions that are not candidates are decided (not in the result) from the start.
+        let decided = match &candidates {
+            Some(c) if c.len() < n => {
+                let mut bits = vec![u64::MAX; words];
+                if n % 64 != 0 {
+                    if let Some(last) = bits.last_mut() {
+                        *last = (1 << (n % 64)) - 1;
                     }
-                    bits
-                });
-                Scan {
-                    next: 0,
-                    total: n,
-                    mode: Mode::Storage {
-                        wanted,
-                        found: vec![0; n.div_ceil(64)],
-                    },
                 }
+                for &i in c {
+                    if let Some(&p) = rank.get(i as usize) {
+                        if let Some(w) = bits.get_mut(p as usize / 64) {
+                            *w &= !(1 << (p % 64));
+                        }
+                    }
+                }
+                bits
             }
+            _ => vec![0; words],
+        };
+        let list = candidates
+            .filter(|c| c.len() < LIST_MAX || c.len() * 8 < n)
+            .map(|mut c| {
+                c.sort_unstable();
+                c
+            });
+        let at = around
+            .anchor
+            .and_then(|a| rank.get(a as usize))
+            .map_or(0, |&p| p as usize);
+        // The storage index where the visit starts: the selected event's (or its place in the
+        // list).
+        let start = store.time_order().get(at).copied().unwrap_or(0);
+        let (start, total) = match &list {
+            Some(c) => (c.partition_point(|&i| i < start), c.len()),
+            None => (start as usize, n),
+        };
+        let mut scan = Scan {
+            list,
+            lo: start,
+            hi: start,
+            total,
+            found: vec![0; words],
+            decided,
+            window: Window {
+                lo: at,
+                hi: at,
+                before: 0,
+                after: 0,
+                want: around.rows,
+            },
+        };
+        scan.window.grow(&scan.decided, &scan.found, n);
+        scan
+    }
+
+    /// The smallest slice `step` should be given (a scan's first slice is this size).
+    pub(crate) fn slice_min(&self) -> usize {
+        match self.list {
+            Some(_) => SLICE_MIN_LIST,
+            None => SLICE_MIN,
         }
     }
 
     pub(crate) fn is_done(&self) -> bool {
-        self.next >= self.total
+        self.hi - self.lo >= self.total
     }
 
     pub(crate) fn progress(&self) -> f64 {
-        self.next as f64 / self.total.max(1) as f64
+        (self.hi - self.lo) as f64 / self.total.max(1) as f64
     }
 
-    /// Tests up to `budget` more events.
+    /// Tests up to `budget` more events: half after the visited run, half before it (all on
+    /// one side once the other is done).
     pub(crate) fn step(&mut self, store: &Store, matcher: &Matcher, budget: usize) {
-        let from = self.next;
-        let to = from.saturating_add(budget).min(self.total);
-        self.next = to;
         if matcher.is_never() {
-            self.next = self.total;
+            self.lo = 0;
+            self.hi = self.total;
             return;
         }
-        match &mut self.mode {
-            Mode::List { candidates, found } => {
-                found.extend(parallel(&candidates[from..to], |part| {
-                    part.iter()
-                        .copied()
-                        .filter(|&i| matcher.matches(store, i))
-                        .collect()
-                }));
-            }
-            Mode::Storage { wanted, found } => {
-                let rank = store.time_rank();
-                let wanted = wanted.as_deref();
-                let indices: Vec<u32> = (from as u32..to as u32).collect();
-                let positions = parallel(&indices, |part| {
-                    part.iter()
-                        .filter_map(|&i| {
-                            let p = rank[i as usize] as usize;
-                            let in_view = wanted.is_none_or(|w| w[p / 64] & (1 << (p % 64)) != 0);
-                            (in_view && matcher.matches(store, i)).then_some(p as u32)
-                        })
-                        .collect()
-                });
-                for p in positions {
-                    let p = p as usize;
-                    found[p / 64] |= 1 << (p % 64);
-                }
+        let after = budget.div_ceil(2).min(self.total - self.hi);
+        let before = (budget - after).min(self.lo);
+        let after = budget.saturating_sub(before).min(self.total - self.hi);
+        let ranges = [self.hi..self.hi + after, self.lo - before..self.lo];
+        self.hi += after;
+        self.lo -= before;
+        let rank = store.time_rank();
+        let mut visited: Vec<EventIdx> = Vec::with_capacity(after + before);
+        for r in ranges {
+            match &self.list {
+                Some(c) => visited.extend_from_slice(&c[r]),
+                None => visited.extend(r.start as EventIdx..r.end as EventIdx),
             }
         }
+        let decided = &self.decided;
+        let min = match self.list {
+            Some(_) => PARALLEL_MIN_LIST,
+            None => PARALLEL_MIN,
+        };
+        let positions = parallel(&visited, min, |part| {
+            part.iter()
+                .filter_map(|&i| {
+                    let p = *rank.get(i as usize)? as usize;
+                    (!bit(decided, p) && matcher.matches(store, i)).then_some(p as u32)
+                })
+                .collect()
+        });
+        for p in positions {
+            set(&mut self.found, p as usize);
+        }
+        // Only the window reads what was decided, and only until it is full (candidates that
+        // are not visited twice need no mark).
+        if !self.window.is_full(store.len()) {
+            for &i in &visited {
+                if let Some(&p) = rank.get(i as usize) {
+                    set(&mut self.decided, p as usize);
+                }
+            }
+            self.window.grow(&self.decided, &self.found, store.len());
+        }
+    }
+
+    /// The first screen of the result, oldest first, once every position around the
+    /// selected event is decided (the screen's rows each side, or up to an end): these rows
+    /// are the complete result's there. `None` until then, and when no screen was asked for.
+    pub(crate) fn screen(&self, store: &Store) -> Option<Vec<EventIdx>> {
+        let w = &self.window;
+        if w.want == 0 || !w.is_full(store.len()) {
+            return None;
+        }
+        let order = store.time_order();
+        Some(
+            (w.lo..w.hi)
+                .filter(|&p| bit(&self.found, p))
+                .filter_map(|p| order.get(p).copied())
+                .collect(),
+        )
     }
 
     /// The matching events, oldest first.
     pub(crate) fn finish(self, store: &Store) -> Vec<EventIdx> {
-        match self.mode {
-            Mode::List { mut found, .. } => {
-                let rank = store.time_rank();
-                found.sort_unstable_by_key(|&i| rank.get(i as usize).copied().unwrap_or(u32::MAX));
-                found
-            }
-            Mode::Storage { found, .. } => {
-                let order = store.time_order();
-                let mut out = Vec::new();
-                for (w, &word) in found.iter().enumerate() {
-                    let mut bits = word;
-                    while bits != 0 {
-                        out.push(order[w * 64 + bits.trailing_zeros() as usize]);
-                        bits &= bits - 1;
-                    }
+        let order = store.time_order();
+        let mut out = Vec::new();
+        for (w, &word) in self.found.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                if let Some(&i) = order.get(w * 64 + bits.trailing_zeros() as usize) {
+                    out.push(i);
                 }
-                out
+                bits &= bits - 1;
             }
+        }
+        out
+    }
+}
+
+impl Window {
+    fn is_full(&self, n: usize) -> bool {
+        self.want == 0
+            || (self.before >= self.want || self.lo == 0)
+                && (self.after >= self.want || self.hi >= n)
+    }
+
+    /// Takes in the decided positions next to the run, up to the screen's rows each side.
+    fn grow(&mut self, decided: &[u64], found: &[u64], n: usize) {
+        if self.want == 0 {
+            return;
+        }
+        while self.after < self.want && self.hi < n && bit(decided, self.hi) {
+            self.after += usize::from(bit(found, self.hi));
+            self.hi += 1;
+        }
+        while self.before < self.want && self.lo > 0 && bit(decided, self.lo - 1) {
+            self.lo -= 1;
+            self.before += usize::from(bit(found, self.lo));
         }
     }
 }
 
-/// Maps `work` over `items` split across cores, concatenating results in order.
-fn parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
+/// Maps `work` over `items` split across cores (when there are `min` items or more),
+/// concatenating results in order.
+fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    min: usize,
+    work: impl Fn(&[T]) -> Vec<R> + Sync,
+) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || items.len() < PARALLEL_MIN {
+    if threads < 2 || items.len() < min {
         return work(items);
     }
     let chunk = items.len().div_ceil(threads);
@@ -172,7 +293,7 @@ pub(crate) fn run(
     matcher: &Matcher,
     candidates: Option<Vec<EventIdx>>,
 ) -> Vec<EventIdx> {
-    let mut scan = Scan::new(store, candidates);
+    let mut scan = Scan::new(store, candidates, Screen::default());
     scan.step(store, matcher, usize::MAX);
     scan.finish(store)
 }

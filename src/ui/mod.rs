@@ -147,8 +147,10 @@ fn view_name(app: &App) -> String {
     if !app.filter.is_active() {
         return "all events".to_string();
     }
+    // A preview's rows are final but not all: more are still being found.
+    let more = if app.filter.is_preview() { "+" } else { "" };
     format!(
-        "{} of {} events match",
+        "{}{more} of {} events match",
         text::group(app.rows().len()),
         text::group(app.store.len())
     )

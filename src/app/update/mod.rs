@@ -20,6 +20,7 @@ use super::call::Call;
 use super::command::Command;
 use super::effect::Effect;
 use super::fetch::TIME_PRESETS;
+use super::filter::Screen;
 use super::layer::Layer;
 use super::msg::Msg;
 use super::nav::Pivot;
@@ -380,7 +381,15 @@ fn work(app: &mut App) {
         findings::detect(app, true);
     }
     let now = app.now();
-    let view_changed = app.filter.work(&app.store, now);
+    // A sorted view's first screen is not the rows nearest the selected event in time.
+    let screen = Screen {
+        anchor: app.table.anchor,
+        rows: match app.sorted {
+            Some(_) => 0,
+            None => app.layout().table_rows(),
+        },
+    };
+    let view_changed = app.filter.work(&app.store, now, screen);
     if view_changed || (!app.filter.has_work() && app.resort_due) {
         app.resort();
         reanchor(app);
@@ -435,7 +444,7 @@ fn move_by(app: &mut App, delta: isize) {
     match app.focus {
         Focus::Table => {
             let page = app.layout().table_rows();
-            let rows = super::view_rows(&app.sorted, &app.filter.rows, &app.store);
+            let rows = super::view_rows(&app.sorted, &app.filter, &app.store);
             app.table.move_by(delta, page, rows);
         }
         Focus::Detail if app.profile_pane => {

@@ -58,7 +58,7 @@ pub(super) fn mouse(app: &mut App, m: Mouse, effects: &mut Vec<Effect>) {
                 app.detail.scroll_by(delta, inner);
             } else if in_table {
                 let page = layout.table_rows();
-                let rows = super::super::view_rows(&app.sorted, &app.filter.rows, &app.store);
+                let rows = super::super::view_rows(&app.sorted, &app.filter, &app.store);
                 app.table.move_by(delta, page, rows);
             }
         }
@@ -115,7 +115,7 @@ fn click_table(app: &mut App, table: Area, m: Mouse) {
     }
     let target = app.table.offset + (m.row - header_row - 1) as usize;
     let page = app.layout().table_rows();
-    let rows = super::super::view_rows(&app.sorted, &app.filter.rows, &app.store);
+    let rows = super::super::view_rows(&app.sorted, &app.filter, &app.store);
     if target < rows.len() {
         let delta = target as isize - app.table.cursor as isize;
         app.table.move_by(delta, page, rows);

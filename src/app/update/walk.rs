@@ -200,6 +200,7 @@ pub(super) fn go_to_mark(app: &mut App, cursor: usize) {
         return;
     };
     app.overlay = None;
+    super::finish_work(app);
     if !app.rows().contains(&idx) {
         let here = app.current_view();
         app.nav.push(here, Step::Replace);
