@@ -6,17 +6,19 @@
 #
 # Starts `$TRAILSCOPE --no-save DIR` in a fresh tmux server (private socket `tmux -L tstype`,
 # 120x30), waits until the status bar reads `loaded in` and the app is idle, presses `/`, then
-# types WORD one character at a time. After each key it polls `tmux capture-pane` as fast as
-# tmux answers (a few milliseconds a poll) and reads the count in the status bar
+# types WORD one character at a time. After each key it polls `tmux capture-pane` every POLL
+# seconds and reads the count in the status bar
 # (`N of M events match`, `N+ of M…` while a preview is shown):
 #   first screen  the first capture whose count differs from the last key's complete count;
 #   complete      the first capture whose count differs and has no `+` and no `filtering…`.
 # A key whose complete count equals the last key's cannot be told from a key not yet handled:
-# it is reported as `unchanged`, without times. Figures include tmux's redraw and one poll.
+# it is reported as `unchanged`, without times. Figures include tmux's redraw and up to one
+# poll interval plus a capture (a few milliseconds).
 #
 # Environment:
 #   TRAILSCOPE  trailscope binary               (default target/release/trailscope)
 #   TIMEOUT     seconds to wait for the load    (default 600)
+#   POLL        seconds between captures        (default 0.01)
 set -euo pipefail
 export LC_ALL=C.UTF-8
 [ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: benches/typing.sh DIR [WORD]" >&2; exit 2; }
@@ -24,6 +26,7 @@ DIR=$1
 WORD=${2:-deleteobject}
 TRAILSCOPE=${TRAILSCOPE:-target/release/trailscope}
 TIMEOUT=${TIMEOUT:-600}
+POLL=${POLL:-0.01}
 command -v tmux >/dev/null || { echo "typing.sh: needs tmux" >&2; exit 2; }
 SOCKET=tstype
 trap 'tmux -L "$SOCKET" kill-server 2>/dev/null || true' EXIT
@@ -52,6 +55,9 @@ for ((i = 0; i < ${#WORD}; i++)); do
   tmux -L "$SOCKET" send-keys -t s -l -- "$c"
   first= complete= shown=
   while [ $(( $(now_ms) - start )) -lt 3000 ]; do
+    # Not a busy loop: each capture forks a tmux client, and polling flat out takes a core
+    # from the scan it is timing.
+    sleep "$POLL"
     s=$(screen)
     shown=$(count "$s")
     if [ -n "$shown" ] && [ "$shown" != "$last" ]; then
