@@ -36,7 +36,7 @@ fn expected_ids() -> BTreeSet<String> {
         .map(|&i| store.event(i))
         .filter(|e| store.text(e.region) == REGION)
         .filter(|e| trailscope_fake::served_by_lookup(store, e))
-        .filter_map(|e| e.event_id.as_deref().map(str::to_string))
+        .filter_map(|e| e.event_id.as_ref().map(ToString::to_string))
         .collect()
 }
 

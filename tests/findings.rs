@@ -379,7 +379,11 @@ fn findings_arrive_while_events_stream_in() {
             .into_iter()
             .flat_map(|i| {
                 let e = s.event(i);
-                let id = e.event_id.as_deref().unwrap_or("").to_string();
+                let id = e
+                    .event_id
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
                 s.hits
                     .of_event(i)
                     .iter()

@@ -29,11 +29,12 @@ fn ids(store: &trailscope::model::store::Store) -> Vec<String> {
     store
         .time_order()
         .iter()
-        .filter_map(|&i| store.event(i).event_id.as_deref())
+        .filter_map(|&i| store.event(i).event_id.as_ref())
         .map(|id| {
+            let id = id.text();
             id.rsplit('-')
                 .next()
-                .unwrap_or(id)
+                .unwrap_or(&id)
                 .trim_start_matches('0')
                 .to_string()
         })
@@ -144,7 +145,11 @@ fn an_unreadable_identity_is_named_so_not_guessed_from_the_service() {
         .time_order()
         .iter()
         .map(|&i| store.event(i))
-        .find(|e| e.event_id.as_deref().is_some_and(|id| id.ends_with("502")))
+        .find(|e| {
+            e.event_id
+                .as_ref()
+                .is_some_and(|id| id.text().ends_with("502"))
+        })
         .expect("event 502");
     assert_eq!(store.text(Some(root.principal_name)), UNREADABLE_IDENTITY);
     // Absent (not unreadable) identities still name the service that acted.

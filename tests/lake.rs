@@ -121,7 +121,7 @@ fn ids_of(store: &Store) -> BTreeSet<String> {
     store
         .time_order()
         .iter()
-        .filter_map(|&i| store.event(i).event_id.as_deref().map(str::to_string))
+        .filter_map(|&i| store.event(i).event_id.as_ref().map(ToString::to_string))
         .collect()
 }
 
@@ -220,7 +220,7 @@ async fn pushed_and_local(f: &Fake, term: &str) -> (BTreeSet<String>, BTreeSet<S
     let local: BTreeSet<String> = local
         .select(store, None)
         .iter()
-        .filter_map(|&i| store.event(i).event_id.as_deref().map(str::to_string))
+        .filter_map(|&i| store.event(i).event_id.as_ref().map(ToString::to_string))
         .collect();
     // The rebuilt events pivot the same way again.
     let again = Compiled::new(&expr, &lake, t("2026-11-21T12:00:00Z"));
@@ -245,14 +245,14 @@ async fn a_negated_pivot_pushed_down_keeps_the_events_without_the_column() {
         .iter()
         .map(|&i| store.event(i))
         .filter(|e| store.text(e.error_code).is_empty())
-        .filter_map(|e| e.event_id.as_deref().map(str::to_string))
+        .filter_map(|e| e.event_id.as_ref().map(ToString::to_string))
         .collect();
     let no_key: BTreeSet<String> = store
         .time_order()
         .iter()
         .map(|&i| store.event(i))
         .filter(|e| store.text(e.identity.access_key_id).is_empty())
-        .filter_map(|e| e.event_id.as_deref().map(str::to_string))
+        .filter_map(|e| e.event_id.as_ref().map(ToString::to_string))
         .collect();
     assert!(
         !no_error.is_empty() && !no_key.is_empty(),

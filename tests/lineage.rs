@@ -211,7 +211,11 @@ fn identity_center_grants_are_matched_to_the_sessions_that_used_them() {
             .parents(k)
             .map(|m| {
                 (
-                    store.event(m.event).event_id.as_deref().map(str::to_string),
+                    store
+                        .event(m.event)
+                        .event_id
+                        .as_ref()
+                        .map(ToString::to_string),
                     m.matched,
                 )
             })

@@ -91,7 +91,7 @@ fn ids_in(store: &Store, region: &str) -> BTreeSet<String> {
         .map(|&i| store.event(i))
         .filter(|e| store.text(e.region) == region)
         .filter(|e| trailscope_fake::served_by_lookup(store, e))
-        .filter_map(|e| e.event_id.as_deref().map(str::to_string))
+        .filter_map(|e| e.event_id.as_ref().map(ToString::to_string))
         .collect()
 }
 

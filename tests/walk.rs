@@ -7,6 +7,7 @@ mod common;
 use common::harness::{given, given_demo, Harness};
 use trailscope::app::Overlay;
 use trailscope::lineage::Cred;
+use trailscope::model::id::Id;
 
 fn crumbs(h: &Harness) -> String {
     h.app.nav.breadcrumbs(&h.app.current_view())
@@ -18,9 +19,9 @@ fn selected_id(h: &Harness) -> String {
         .store
         .event(idx)
         .event_id
-        .as_deref()
-        .unwrap_or("")
-        .to_string()
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default()
 }
 
 #[test]
@@ -298,11 +299,11 @@ fn keys_typed_ahead_of_the_scan_pivot_on_the_typed_view() {
     assert_eq!(ahead.app.filter.presets, settled.app.filter.presets);
     // The chain's destructive events: its S3 deletions among them.
     // By event ID: the demo's files load in parallel, so storage indices differ between runs.
-    let ids = |h: &Harness| -> Vec<Box<str>> {
+    let ids = |h: &Harness| -> Vec<Option<Id>> {
         h.app
             .rows()
             .iter()
-            .map(|&i| h.app.store.event(i).event_id.clone().unwrap_or_default())
+            .map(|&i| h.app.store.event(i).event_id.clone())
             .collect()
     };
     assert!(ahead.app.rows().len() > 10, "{}", ahead.app.rows().len());

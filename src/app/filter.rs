@@ -13,13 +13,15 @@ use crate::model::store::{EventIdx, Store};
 use crate::model::time::EventTime;
 use std::collections::BTreeSet;
 
-/// A scan's first slice is its smallest (`Scan::slice_min`: 16,384 events of the whole store,
-/// 512 of a candidate list, whose events are scattered). Slices then grow (at most 4× a slice)
+/// A free-text scan's first slice is its smallest (`Scan::slice_min`: 16,384 events of the
+/// whole store, 512 of a candidate list, whose events are scattered, one inflated block each);
+/// other scans start at `SLICE_CHEAP`. Slices then grow (at most 4× a slice)
 /// or shrink to take about `SLICE_TARGET`, so keys are read between them whatever a test
 /// costs: a column test takes nanoseconds per event, free text over packed raw records
 /// (`model::raw`) microseconds. Every scan starts small again: the last filter's pace says
 /// nothing of this one, and the first screen (the events around the selection, `preview`) is
 /// there after a few milliseconds even when each test inflates raw records.
+const SLICE_CHEAP: usize = 1 << 16;
 const SLICE_MAX: usize = 1 << 19;
 const SLICE_TARGET: std::time::Duration = std::time::Duration::from_millis(8);
 
@@ -160,11 +162,15 @@ impl FilterState {
             let compiled = Compiled::new(&effective, store, now);
             // Typing on (`dele` → `delet`) only narrows: search the last result, not everything.
             let candidates = match (&self.settled, &self.rows) {
-                (Some(prev), Some(rows)) if effective.narrows(prev) => Some(rows.clone()),
+                (Some(prev), Some(rows)) if effective.narrows(prev) => Some(rows.as_slice()),
                 _ => None,
             };
             let scan = compiled.scan(store, candidates, screen);
-            self.slice = scan.slice_min();
+            // Cheap tests start big, as a slice of them takes well under a frame.
+            self.slice = match compiled.reads_raw() {
+                true => scan.slice_min(),
+                false => SLICE_CHEAP,
+            };
             self.job = Some(Job {
                 effective,
                 compiled,

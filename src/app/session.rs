@@ -198,7 +198,7 @@ fn find_keys(app: &App, state: &SessionState) -> HashMap<String, EventIdx> {
     let mut found = HashMap::new();
     for i in 0..app.store.len() as EventIdx {
         let candidate = match &app.store.event(i).event_id {
-            Some(id) => ids.contains(&**id),
+            Some(id) => ids.contains(&*id.text()),
             None => digests,
         };
         if candidate {

@@ -16,9 +16,13 @@ pub fn apply(store: &Store, rows: &mut [EventIdx], sort: Sort) {
     match sort.column {
         Column::Time => {}
         Column::ReadOnly => rows.sort_by_key(|&i| store.event(i).read_only),
-        Column::EventId => rows.sort_by(|&a, &b| {
-            let id = |i: EventIdx| store.event(i).event_id.as_deref().unwrap_or("");
-            id(a).cmp(id(b))
+        // Spelled once per row (most IDs are held as bytes, `model::id`), not per comparison.
+        Column::EventId => rows.sort_by_cached_key(|&i| {
+            let e = store.event(i);
+            e.event_id
+                .as_ref()
+                .map(|id| id.to_string())
+                .unwrap_or_default()
         }),
         column => {
             let ranks = ranks(&store.interner);

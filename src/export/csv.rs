@@ -43,6 +43,7 @@ pub(crate) fn write(
         // Event values are kept as they are (quoting keeps newlines inside their cell): this
         // is evidence, and the raw records it came from are in the JSONL export.
         let time = rfc3339(e.time).unwrap_or_default();
+        let event_id = e.event_id.as_ref().map(|id| id.text()).unwrap_or_default();
         let cells: [&str; 14] = [
             &time,
             store.text(e.name),
@@ -55,7 +56,7 @@ pub(crate) fn write(
             store.text(e.error_code),
             e.error_message.as_deref().unwrap_or(""),
             store.text(e.user_agent),
-            e.event_id.as_deref().unwrap_or(""),
+            &event_id,
             store.text(e.target),
             notes.get(&i).map_or("", String::as_str),
         ];

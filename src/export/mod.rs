@@ -161,7 +161,7 @@ fn jsonl(
             Some(serde_json::json!({
                 // The record's line in this file (the header is line 1).
                 "line": n + 2,
-                "eventID": store.event(*i).event_id.as_deref(),
+                "eventID": store.event(*i).event_id.as_ref().map(ToString::to_string),
                 "note": note,
             }))
         })

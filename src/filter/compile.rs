@@ -350,9 +350,20 @@ impl Matcher {
             Matcher::Rows(rows) => rows.binary_search(&idx).is_ok(),
             Matcher::Id(id) => {
                 let e = store.event(idx);
-                e.event_id.as_deref() == Some(id.as_str())
-                    || e.request_id.as_deref() == Some(id.as_str())
+                e.event_id.as_ref().is_some_and(|e| e.is(id))
+                    || e.request_id.as_ref().is_some_and(|r| r.is(id))
             }
+        }
+    }
+
+    /// Whether testing an event reads its raw record (free text): microseconds per event, and
+    /// an inflated block per scattered candidate, against nanoseconds for the rest.
+    pub(crate) fn reads_raw(&self) -> bool {
+        match self {
+            Matcher::Text(_) => true,
+            Matcher::And(ms) | Matcher::Or(ms) => ms.iter().any(Matcher::reads_raw),
+            Matcher::Not(m) => m.reads_raw(),
+            _ => false,
         }
     }
 

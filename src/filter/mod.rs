@@ -69,25 +69,24 @@ impl Compiled {
     /// Matching events among `candidates` (kept in their order). Without candidates: all
     /// events, oldest first.
     pub fn select(&self, store: &Store, candidates: Option<&[EventIdx]>) -> Vec<EventIdx> {
-        let candidates = candidates
-            .map(<[EventIdx]>::to_vec)
-            .or_else(|| self.seed.clone());
-        run::run(store, &self.matcher, candidates)
+        run::run(store, &self.matcher, candidates.or(self.seed.as_deref()))
     }
 
     /// A resumable scan, for the UI: `step` a slice at a time between keystrokes, starting
     /// at the screen's selected event.
-    pub fn scan(&self, store: &Store, candidates: Option<Vec<EventIdx>>, screen: Screen) -> Scan {
-        Scan(run::Scan::new(
-            store,
-            candidates.or_else(|| self.seed.clone()),
-            screen,
-        ))
+    pub fn scan(&self, store: &Store, candidates: Option<&[EventIdx]>, screen: Screen) -> Scan {
+        let candidates = candidates.or(self.seed.as_deref());
+        Scan(run::Scan::new(store, candidates, screen))
     }
 
     /// The events of the index the filter pins, oldest first, if it pins one.
     pub fn seed(&self) -> Option<Vec<EventIdx>> {
         self.seed.clone()
+    }
+
+    /// Whether its tests read raw records (free text), which costs microseconds an event.
+    pub fn reads_raw(&self) -> bool {
+        self.matcher.reads_raw()
     }
 
     pub fn matches(&self, store: &Store, idx: EventIdx) -> bool {

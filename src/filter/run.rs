@@ -77,12 +77,12 @@ fn set(bits: &mut [u64], p: usize) {
 impl Scan {
     /// A scan of `candidates` (in time order), or of every event, starting at `around`'s
     /// event.
-    pub(crate) fn new(store: &Store, candidates: Option<Vec<EventIdx>>, around: Screen) -> Scan {
+    pub(crate) fn new(store: &Store, candidates: Option<&[EventIdx]>, around: Screen) -> Scan {
         let n = store.len();
         let rank = store.time_rank();
         let words = n.div_ceil(64);
         // Positions that are not candidates are decided (not in the result) from the start.
-        let decided = match &candidates {
+        let decided = match candidates {
             Some(c) if c.len() < n => {
                 let mut bits = vec![u64::MAX; words];
                 if n % 64 != 0 {
@@ -101,9 +101,11 @@ impl Scan {
             }
             _ => vec![0; words],
         };
+        // Copied only to visit as a list; a long candidate list is read once, into `decided`.
         let list = candidates
             .filter(|c| c.len() < LIST_MAX || c.len() * 8 < n)
-            .map(|mut c| {
+            .map(|c| {
+                let mut c = c.to_vec();
                 c.sort_unstable();
                 c
             });
@@ -291,7 +293,7 @@ fn parallel<T: Sync, R: Send>(
 pub(crate) fn run(
     store: &Store,
     matcher: &Matcher,
-    candidates: Option<Vec<EventIdx>>,
+    candidates: Option<&[EventIdx]>,
 ) -> Vec<EventIdx> {
     let mut scan = Scan::new(store, candidates, Screen::default());
     scan.step(store, matcher, usize::MAX);

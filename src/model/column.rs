@@ -141,7 +141,7 @@ impl Column {
                 Some(false) => "no",
                 None => "",
             },
-            Column::EventId => e.event_id.as_deref().unwrap_or(""),
+            Column::EventId => return visible(&id_text(e)).into_owned(),
             Column::Target => store.text(e.target),
         };
         visible(raw).into_owned()
@@ -166,4 +166,12 @@ impl Column {
             Column::Time | Column::ReadOnly | Column::EventId => None,
         }
     }
+}
+
+/// An event's eventID as written, or nothing.
+fn id_text(e: &Event) -> std::borrow::Cow<'_, str> {
+    e.event_id
+        .as_ref()
+        .map(super::id::Id::text)
+        .unwrap_or_default()
 }

@@ -30,8 +30,8 @@ pub struct Event {
     pub principal_name: Sym,
     pub identity: Identity,
     pub resources: Box<[Resource]>,
-    pub event_id: Option<Box<str>>,
-    pub request_id: Option<Box<str>>,
+    pub event_id: Option<super::id::Id>,
+    pub request_id: Option<super::id::Id>,
     pub error_message: Option<Box<str>>,
     pub raw: super::raw::Raw,
 }

@@ -6,6 +6,7 @@ pub mod compact;
 pub mod dup_keys;
 pub mod event;
 pub mod hits;
+pub mod id;
 pub mod intern;
 pub mod loose;
 pub mod outcome;

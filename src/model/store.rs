@@ -3,6 +3,7 @@
 
 use super::columns::Columns;
 use super::event::{Event, Identity, Resource};
+use super::id::Id;
 use super::intern::{Interner, Sym};
 use super::principal;
 use super::record::{IdentityRecord, Record};
@@ -287,8 +288,8 @@ impl Store {
                     account_id: i.intern_opt(res.account_id.as_deref()),
                 })
                 .collect(),
-            event_id: r.event_id,
-            request_id: r.request_id,
+            event_id: r.event_id.map(Id::from),
+            request_id: r.request_id.map(Id::from),
             error_message: r.error_message,
             raw: r.raw,
         }

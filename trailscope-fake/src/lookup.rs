@@ -85,7 +85,11 @@ impl FakeCloudTrail {
                 Served {
                     time_ms: e.time.millis().unwrap_or(0),
                     region: store.text(e.region).to_string(),
-                    event_id: e.event_id.as_deref().unwrap_or_default().to_string(),
+                    event_id: e
+                        .event_id
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
                     name: store.text(e.name).to_string(),
                     source: store.text(e.source).to_string(),
                     read_only: e.read_only,

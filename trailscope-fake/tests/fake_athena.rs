@@ -335,7 +335,7 @@ fn the_aws_cli_runs_a_query_and_pages_through_its_results() {
     let want: BTreeSet<String> = store
         .time_order()
         .iter()
-        .filter_map(|&i| store.event(i).event_id.as_deref().map(str::to_string))
+        .filter_map(|&i| store.event(i).event_id.as_ref().map(ToString::to_string))
         .collect();
     assert_eq!(ids.into_iter().cloned().collect::<BTreeSet<_>>(), want);
 }

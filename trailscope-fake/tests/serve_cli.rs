@@ -84,7 +84,7 @@ fn the_aws_cli_pages_through_exactly_what_the_fake_holds() {
             .filter(|e| store.text(e.region) == region)
             .filter(|e| trailscope_fake::served_by_lookup(&store, e))
             .filter(|e| key.is_none_or(|k| store.text(e.identity.access_key_id) == k))
-            .filter_map(|e| e.event_id.as_deref().map(str::to_string))
+            .filter_map(|e| e.event_id.as_ref().map(ToString::to_string))
             .collect()
     };
     // Every management event of a region (what LookupEvents returns), 7 pages at the fake's

@@ -37,9 +37,9 @@ fn payload(app: &App, what: CopyWhat) -> Result<(String, String), String> {
         CopyWhat::Id => {
             let id = event
                 .event_id
-                .as_deref()
+                .as_ref()
                 .ok_or_else(|| "this event has no eventID".to_string())?;
-            (plain_text(id), "event ID".to_string())
+            (plain_text(&id.text()), "event ID".to_string())
         }
         CopyWhat::Field => {
             let key = |layer, command| app.key_for(layer, command);

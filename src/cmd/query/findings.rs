@@ -36,18 +36,18 @@ pub(crate) fn print(
     let first_id = |g: &Group| {
         g.events
             .first()
-            .and_then(|&i| store.event(i).event_id.as_deref())
-            .unwrap_or("")
-            .to_string()
+            .and_then(|&i| store.event(i).event_id.as_ref())
+            .map(ToString::to_string)
+            .unwrap_or_default()
     };
     match format {
         Output::Jsonl => {
             for g in groups {
                 let Some(r) = d.rule(g.rule) else { continue };
-                let ids: Vec<&str> = g
+                let ids: Vec<String> = g
                     .events
                     .iter()
-                    .filter_map(|&i| store.event(i).event_id.as_deref())
+                    .filter_map(|&i| store.event(i).event_id.as_ref().map(ToString::to_string))
                     .take(1000)
                     .collect();
                 let line = serde_json::json!({

@@ -65,7 +65,10 @@ pub fn events(
                     store.text(e.region).to_string(),
                     store.text(e.account).to_string(),
                     store.text(e.error_code).to_string(),
-                    e.event_id.as_deref().unwrap_or("").to_string(),
+                    e.event_id
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
                     store.text(e.target).to_string(),
                 ];
                 let line: Vec<String> = cells.iter().map(|c| dest.csv(c)).collect();

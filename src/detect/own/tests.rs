@@ -27,7 +27,7 @@ fn fired(s: &Store, rule: OwnRule) -> Vec<String> {
     run(s)
         .into_iter()
         .filter(|&(r, _)| r == rule)
-        .filter_map(|(_, i)| s.event(i).event_id.as_deref().map(str::to_string))
+        .filter_map(|(_, i)| s.event(i).event_id.as_ref().map(ToString::to_string))
         .collect()
 }
 

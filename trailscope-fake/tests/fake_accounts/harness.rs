@@ -92,6 +92,6 @@ pub fn expected_ids(store: &Store, region: &str, account: &str) -> BTreeSet<Stri
             "" => account == CALLER,
             a => a == account,
         })
-        .filter_map(|e| e.event_id.as_deref().map(str::to_string))
+        .filter_map(|e| e.event_id.as_ref().map(ToString::to_string))
         .collect()
 }

@@ -39,7 +39,11 @@ pub fn records(store: &Store) -> Vec<Value> {
         .map(|&i| {
             let e = store.event(i);
             let raw: Value = serde_json::from_str(&e.raw.text()).expect("raw JSON");
-            let id = e.event_id.as_deref().unwrap_or_default().to_string();
+            let id = e
+                .event_id
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
             (e.time.millis().unwrap_or(0), id, raw)
         })
         .collect();
