@@ -3,6 +3,9 @@
 //!
 //!   cargo bench --bench filter -- DIR [IP] [PRINCIPAL] [WORD]
 //!
+//! `BENCH_VERBOSE=1` prints each keystroke's times; `BENCH_ONLY=word` runs only the typing
+//! sessions whose description holds `word` (`principal`, `free-text`, `compound`…).
+//!
 //! Typing is replayed through the app's own `FilterState` (the code behind the `/` bar): each
 //! keystroke sets the new text and runs the idle-time work to completion, with a 50-row table
 //! whose selected event is the one in the middle. Two latencies per keystroke: until the first
@@ -74,7 +77,13 @@ fn main() {
             format!("event:Get* -error:none ip:{ip} | readonly:false region:eu-west-1"),
         ),
     ];
+    // BENCH_ONLY=word: only the typing sessions whose description holds it, and no facets or
+    // pivots (a quick look at one change on a big set).
+    let only = std::env::var("BENCH_ONLY").ok();
     for (what, text) in sessions {
+        if only.as_deref().is_some_and(|o| !what.contains(o)) {
+            continue;
+        }
         let typed = typing(&store, &text);
         if std::env::var_os("BENCH_VERBOSE").is_some() {
             let shown = |t: &[f64]| t.iter().map(|t| format!("{t:.1}")).collect::<Vec<_>>();
@@ -97,8 +106,10 @@ fn main() {
             typed.longest_slice
         );
     }
-    facets(&store);
-    pivots(store);
+    if only.is_none() {
+        facets(&store);
+        pivots(store);
+    }
 }
 
 /// Milliseconds to count each facet's values over the whole store, the largest view there is.

@@ -8,7 +8,7 @@
 use crate::filter::field::Field;
 use crate::filter::preset::Preset;
 pub use crate::filter::Screen;
-use crate::filter::{parse, Compiled, Expr, ParseError, Scan};
+use crate::filter::{parse, Candidates, Compiled, Expr, ParseError, Scan};
 use crate::model::store::{EventIdx, Store};
 use crate::model::time::EventTime;
 use std::collections::BTreeSet;
@@ -42,6 +42,9 @@ pub struct FilterState {
     preview: Option<Vec<EventIdx>>,
     /// The effective filter whose complete result is `rows`, for narrowing.
     settled: Option<Expr>,
+    /// `rows` as bits over time positions, and the store's length then: a narrowing scan
+    /// takes these instead of reading `rows` while the store is unchanged.
+    settled_bits: Option<(usize, Vec<u64>)>,
     /// The effective filter the rows should reflect, when work is due.
     pending: Option<Expr>,
     job: Option<Job>,
@@ -155,6 +158,7 @@ impl FilterState {
                 self.rows = None;
                 self.preview = None;
                 self.settled = None;
+                self.settled_bits = None;
                 return true;
             }
             // A preview belongs to the scan that found it.
@@ -162,7 +166,14 @@ impl FilterState {
             let compiled = Compiled::new(&effective, store, now);
             // Typing on (`dele` → `delet`) only narrows: search the last result, not everything.
             let candidates = match (&self.settled, &self.rows) {
-                (Some(prev), Some(rows)) if effective.narrows(prev) => Some(rows.as_slice()),
+                (Some(prev), Some(rows)) if effective.narrows(prev) => Some(Candidates {
+                    rows,
+                    bits: self
+                        .settled_bits
+                        .as_ref()
+                        .filter(|(len, _)| *len == store.len())
+                        .map(|(_, bits)| bits.as_slice()),
+                }),
                 _ => None,
             };
             let scan = compiled.scan(store, candidates, screen);
@@ -199,7 +210,9 @@ impl FilterState {
             return false;
         }
         if let Some(job) = self.job.take() {
-            self.rows = Some(job.scan.finish(store));
+            let (rows, bits) = job.scan.finish(store);
+            self.rows = Some(rows);
+            self.settled_bits = Some((store.len(), bits));
             self.preview = None;
             self.settled = Some(job.effective);
         }

@@ -25,7 +25,7 @@ use crate::model::store::{EventIdx, IndexedField, Store};
 use crate::model::time::EventTime;
 use compile::{compile, Matcher};
 use field::Field;
-pub use run::Screen;
+pub use run::{Candidates, Screen};
 use std::borrow::Cow;
 
 /// Where a filter is wrong, in characters from the start, and why.
@@ -74,9 +74,12 @@ impl Compiled {
 
     /// A resumable scan, for the UI: `step` a slice at a time between keystrokes, starting
     /// at the screen's selected event.
-    pub fn scan(&self, store: &Store, candidates: Option<&[EventIdx]>, screen: Screen) -> Scan {
-        let candidates = candidates.or(self.seed.as_deref());
-        Scan(run::Scan::new(store, candidates, screen))
+    pub fn scan(&self, store: &Store, candidates: Option<Candidates>, screen: Screen) -> Scan {
+        let seed = self
+            .seed
+            .as_deref()
+            .map(|rows| Candidates { rows, bits: None });
+        Scan(run::Scan::new(store, candidates.or(seed), screen))
     }
 
     /// The events of the index the filter pins, oldest first, if it pins one.
@@ -191,7 +194,7 @@ impl Scan {
     pub fn screen(&self, store: &Store) -> Option<Vec<EventIdx>> {
         self.0.screen(store)
     }
-    pub fn finish(self, store: &Store) -> Vec<EventIdx> {
+    pub fn finish(self, store: &Store) -> (Vec<EventIdx>, Vec<u64>) {
         self.0.finish(store)
     }
 }
