@@ -28,6 +28,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             )
         ),
         0 => " no events ".to_string(),
+        // A preview's rows are the ones around the selection: where they stand in the whole
+        // result is not known until the scan ends.
+        _ if app.filter.is_preview() => {
+            " events: the nearest matches, searching the rest… ".to_string()
+        }
         n => format!(" events {}/{} ", app.table.cursor + 1, n),
     };
     let block = Block::bordered()
