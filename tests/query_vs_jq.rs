@@ -107,6 +107,22 @@ fn agree(paths: &[&str], jq: &[[String; 3]]) {
     );
     let ours = groups(&trailscope(&[&["query"], paths, &["-g", "arn"]].concat()));
     assert_eq!(ours, count_by(jq, 2, |_| true), "events by principal ARN");
+    // One indexed value alone is answered from its index, with no event tested.
+    let by_name = count_by(jq, 1, |_| true);
+    let (name, _) = by_name
+        .iter()
+        .filter(|(name, _)| !name.is_empty())
+        .max_by_key(|(name, n)| (**n, (*name).clone()))
+        .expect("an event name");
+    let filter = format!("event:={name}");
+    let ours = groups(&trailscope(
+        &[&["query"], paths, &["-f", &filter, "-g", "ip"]].concat(),
+    ));
+    assert_eq!(
+        ours,
+        count_by(jq, 0, |r| &r[1] == name),
+        "events named {name} by source IP"
+    );
 }
 
 #[test]

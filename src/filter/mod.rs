@@ -55,8 +55,16 @@ impl std::fmt::Display for ParseError {
 /// A filter ready to run against one store (its sets refer to that store's interned strings).
 pub struct Compiled {
     matcher: Matcher,
-    /// Events from an index, in time order, when the filter pins an indexed field exactly.
-    seed: Option<Vec<EventIdx>>,
+    /// Events from an index, in storage order, when the filter pins an indexed field exactly.
+    seed: Option<Seed>,
+}
+
+/// Where a pinned filter's answer lies.
+struct Seed {
+    rows: Vec<EventIdx>,
+    /// The filter is the pinned term alone: every one of `rows` matches (a pivot), so no
+    /// event needs testing. Otherwise the answer is those of `rows` the other terms pass.
+    is_answer: bool,
 }
 
 impl Compiled {
@@ -66,25 +74,35 @@ impl Compiled {
         Compiled { matcher, seed }
     }
 
-    /// Matching events among `candidates` (kept in their order). Without candidates: all
-    /// events, oldest first.
+    /// Matching events among `candidates` (or among all events), oldest first.
     pub fn select(&self, store: &Store, candidates: Option<&[EventIdx]>) -> Vec<EventIdx> {
-        run::run(store, &self.matcher, candidates.or(self.seed.as_deref()))
+        match &self.seed {
+            Some(seed) if seed.is_answer && candidates.is_none() => {
+                run::Scan::answered(store, &seed.rows).finish(store).0
+            }
+            seed => run::run(
+                store,
+                &self.matcher,
+                candidates.or(seed.as_ref().map(|s| s.rows.as_slice())),
+            ),
+        }
     }
 
     /// A resumable scan, for the UI: `step` a slice at a time between keystrokes, starting
     /// at the screen's selected event.
     pub fn scan(&self, store: &Store, candidates: Option<Candidates>, screen: Screen) -> Scan {
-        let seed = self
-            .seed
-            .as_deref()
-            .map(|rows| Candidates { rows, bits: None });
-        Scan(run::Scan::new(store, candidates.or(seed), screen))
-    }
-
-    /// The events of the index the filter pins, oldest first, if it pins one.
-    pub fn seed(&self) -> Option<Vec<EventIdx>> {
-        self.seed.clone()
+        match &self.seed {
+            Some(seed) if seed.is_answer && candidates.is_none() => {
+                Scan(run::Scan::answered(store, &seed.rows))
+            }
+            seed => {
+                let seed = seed.as_ref().map(|s| Candidates {
+                    rows: &s.rows,
+                    bits: None,
+                });
+                Scan(run::Scan::new(store, candidates.or(seed), screen))
+            }
+        }
     }
 
     /// Whether its tests read raw records (free text), which costs microseconds an event.
@@ -111,7 +129,7 @@ pub fn select(store: &Store, text: &str, now: EventTime) -> Result<Vec<EventIdx>
 /// When the filter is a conjunction holding `key:K`, `ip:A`, `event:=N` (exact), `portal:P` or
 /// a `lineage:` chain, only those events can match: start from them instead of scanning
 /// everything (what makes a pivot on them instant at a million events).
-fn index_seed(expr: &Expr, matcher: &Matcher, store: &Store) -> Option<Vec<EventIdx>> {
+fn index_seed(expr: &Expr, matcher: &Matcher, store: &Store) -> Option<Seed> {
     fn pinned<'a>(e: &Expr, m: &'a Matcher, store: &'a Store) -> Option<Cow<'a, [EventIdx]>> {
         match (e, m) {
             (
@@ -157,20 +175,25 @@ fn index_seed(expr: &Expr, matcher: &Matcher, store: &Store) -> Option<Vec<Event
             _ => None,
         }
     }
-    let hits = match (expr, matcher) {
+    let (hits, is_answer) = match (expr, matcher) {
         // `compile` keeps a conjunction's parts in order, so they pair up.
-        (Expr::And(parts), Matcher::And(ms)) => parts
-            .iter()
-            .zip(ms)
-            .filter_map(|(e, m)| pinned(e, m, store))
-            .min_by_key(|h| h.len())?,
-        (e, m) => pinned(e, m, store)?,
+        (Expr::And(parts), Matcher::And(ms)) => {
+            let hits = parts
+                .iter()
+                .zip(ms)
+                .filter_map(|(e, m)| pinned(e, m, store))
+                .min_by_key(|h| h.len())?;
+            (hits, false)
+        }
+        // An index holds exactly the events whose field has the value, which is what the
+        // term's matcher tests (one interned value in the same column): nothing to test.
+        (e, m) => (pinned(e, m, store)?, true),
     };
-    let mut seed = hits.into_owned();
-    // By time rank: a small array read, instead of one event (a cache line or more) per lookup.
-    let rank = store.time_rank();
-    seed.sort_unstable_by_key(|&i| rank[i as usize]);
-    Some(seed)
+    // In the index's order, storage order: what a scan visits in (`run::Scan::new`).
+    Some(Seed {
+        rows: hits.into_owned(),
+        is_answer,
+    })
 }
 
 /// A filter scan in progress (see `Compiled::scan`); steps with the filter that started it.
