@@ -41,7 +41,6 @@ struct Shared {
     next: AtomicUsize,
     done: AtomicUsize,
     bytes: AtomicU64,
-    bytes_total: u64,
     tx: Reporter,
     cancel: CancelToken,
 }
@@ -53,7 +52,6 @@ pub fn spawn_load(planned: Plan, tx: Reporter, cancel: CancelToken) {
         s3.drop_raw |= planned.drop_raw;
         return super::s3::spawn_load(s3, tx, cancel);
     }
-    let bytes_total = planned.inputs.iter().map(Input::size).sum();
     if !planned.warnings.is_empty() {
         tx.blocking_send(JobMsg::Warnings(planned.warnings));
     }
@@ -67,7 +65,6 @@ pub fn spawn_load(planned: Plan, tx: Reporter, cancel: CancelToken) {
         next: AtomicUsize::new(0),
         done: AtomicUsize::new(0),
         bytes: AtomicU64::new(0),
-        bytes_total,
         tx,
         cancel,
     });
@@ -133,7 +130,6 @@ fn worker(shared: &Shared) {
             files_done: done,
             files_total: shared.inputs.len(),
             bytes_read: shared.bytes.load(Ordering::Relaxed),
-            bytes_total: shared.bytes_total,
             ..Progress::default()
         };
         if !shared
@@ -150,17 +146,30 @@ fn worker(shared: &Shared) {
 fn read_one(shared: &Shared, input: &Input, origin: &Arc<str>, sink: &mut Streamer) -> bool {
     let between_pieces =
         |sink: &mut Streamer, _| !shared.cancel.is_cancelled() && (!sink.due() || sink.flush());
+    let whole = |sink: &mut Streamer, bytes: Vec<u8>| {
+        shared
+            .bytes
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        read_bytes(origin, bytes, sink, &shared.cancel);
+    };
     // Large files, pipes and stdin are streamed: their size is large or not known until they
-    // end, and only streaming bounds the memory they take and stops on Esc.
-    let streamed = match input {
-        Input::File { path, size } if *size >= STREAM_ABOVE as u64 => Some(open_regular(path)),
-        Input::Pipe { path } => Some(std::fs::File::open(path)),
+    // end, and only streaming bounds the memory they take and stops on Esc. A file's size is
+    // the open file's, not the listing's.
+    let opened = match input {
+        Input::File { path } => Some(open_regular(path).map(|(file, size)| (file, Some(size)))),
+        Input::Pipe { path } => Some(std::fs::File::open(path).map(|file| (file, None))),
         _ => None,
     };
-    if let Some(opened) = streamed {
-        match opened.and_then(|file| open_counted(file, &shared.bytes)) {
-            Ok(reader) => stream_input(origin, reader, sink, between_pieces),
-            Err(e) => sink.warning(cannot_read(origin, &e)),
+    if let Some(opened) = opened {
+        let read = opened.and_then(|(file, size)| match size {
+            Some(size) if size < STREAM_ABOVE as u64 => {
+                read_whole(file, size).map(|bytes| whole(sink, bytes))
+            }
+            _ => open_counted(file, &shared.bytes)
+                .map(|reader| stream_input(origin, reader, sink, between_pieces)),
+        });
+        if let Err(e) = read {
+            sink.warning(cannot_read(origin, &e));
         }
         return true;
     }
@@ -172,12 +181,7 @@ fn read_one(shared: &Shared, input: &Input, origin: &Arc<str>, sink: &mut Stream
         return true;
     }
     match read_all(input) {
-        Ok(bytes) => {
-            shared
-                .bytes
-                .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-            read_bytes(origin, bytes, sink, &shared.cancel);
-        }
+        Ok(bytes) => whole(sink, bytes),
         Err(e) => sink.warning(cannot_read(origin, &e)),
     }
     true
@@ -274,18 +278,26 @@ fn cannot_read(origin: &Arc<str>, e: &std::io::Error) -> Warning {
 /// Opens a file planned as a regular one, refusing it if it no longer is (swapped for a pipe
 /// or a device after the folder was walked). Opened without blocking, so a FIFO put in its
 /// place cannot hang the open itself.
-pub(crate) fn open_regular(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+pub(crate) fn open_regular(path: &std::path::Path) -> std::io::Result<(std::fs::File, u64)> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
     let file = options.open(path)?;
-    if !file.metadata()?.is_file() {
+    let meta = file.metadata()?;
+    if !meta.is_file() {
         return Err(std::io::Error::other(
             "no longer a regular file (replaced since the folder was listed): not read",
         ));
     }
-    Ok(file)
+    Ok((file, meta.len()))
+}
+
+/// A small file's bytes; `size` is its length when opened (it may still grow).
+fn read_whole(mut file: std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+    file.read_to_end(&mut buf)?;
+    Ok(buf)
 }
 
 /// An input to stream, gunzipped if it is gzip, counting its bytes into the progress.
@@ -319,10 +331,9 @@ impl<R: Read> Read for Counted<'_, R> {
 /// from template files).
 pub fn read_all(input: &Input) -> std::io::Result<Vec<u8>> {
     match input {
-        Input::File { path, .. } => {
-            let mut buf = Vec::new();
-            open_regular(path)?.read_to_end(&mut buf)?;
-            Ok(buf)
+        Input::File { path } => {
+            let (file, size) = open_regular(path)?;
+            read_whole(file, size)
         }
         // Unbounded inputs: read whole only by callers that bound them (the demo and tests).
         Input::Stdin => {

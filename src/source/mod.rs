@@ -17,6 +17,8 @@ pub struct Progress {
     pub files_total: usize,
     /// Bytes read from disk (compressed where the file is).
     pub bytes_read: u64,
+    /// The objects listed so far, in bytes (S3). Local files are sized when read, not when
+    /// listed, so this is 0 for them.
     pub bytes_total: u64,
     /// Reading from S3: files are objects (the total grows while listing).
     pub s3: Option<RemoteProgress>,
