@@ -128,7 +128,7 @@ pub fn select(store: &Store, text: &str, now: EventTime) -> Result<Vec<EventIdx>
 
 /// When the filter is a conjunction holding `key:K`, `ip:A`, `event:=N` (exact), `portal:P` or
 /// a `lineage:` chain, only those events can match: start from them instead of scanning
-/// everything (what makes a pivot on them instant at a million events).
+/// everything. When it is that term alone (a pivot), they are the answer.
 fn index_seed(expr: &Expr, matcher: &Matcher, store: &Store) -> Option<Seed> {
     fn pinned<'a>(e: &Expr, m: &'a Matcher, store: &'a Store) -> Option<Cow<'a, [EventIdx]>> {
         match (e, m) {
