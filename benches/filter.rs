@@ -53,6 +53,20 @@ fn main() {
         rss as f64 / 1024.0,
         rss as f64 * 1024.0 / store.len().max(1) as f64
     );
+    let parts = store.footprint();
+    let per_event = |n: usize| n as f64 / store.len().max(1) as f64;
+    println!(
+        "store: {:.0} MB counted ({:.0} bytes/event; allocator overhead not counted)",
+        parts.total() as f64 / 1e6,
+        per_event(parts.total())
+    );
+    for (part, bytes) in parts.parts() {
+        println!(
+            "  {part}: {:.1} MB ({:.1} bytes/event)",
+            bytes as f64 / 1e6,
+            per_event(bytes)
+        );
+    }
     let ip = args.get(1).cloned().unwrap_or_else(|| top(&store, "ip"));
     let principal = args
         .get(2)
@@ -162,6 +176,11 @@ fn pivots(store: Store) {
     println!(
         "idle work after the load (detections): {:.0} ms",
         t.elapsed().as_secs_f64() * 1e3
+    );
+    println!(
+        "findings: {} events raised a rule, held in {:.1} MB",
+        app.store.hits.events_where(|_| true).len(),
+        app.store.footprint().findings as f64 / 1e6
     );
     app.table.cursor = pos;
     app.table.anchor = Some(app.store.time_order()[pos]);

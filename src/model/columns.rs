@@ -105,6 +105,14 @@ pub struct Columns {
 }
 
 impl Columns {
+    /// Heap bytes of every column, its distinct values and its seen-sets.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let syms: usize = self.syms.iter().map(|c| c.capacity() * 4).sum();
+        let distinct: usize = self.distinct.iter().map(|c| c.capacity() * 4).sum();
+        let seen: usize = self.seen.iter().map(|c| c.capacity() * 8).sum();
+        syms + distinct + seen + self.time.capacity() * 8 + self.read_only.capacity()
+    }
+
     /// Appends an event (its index must be the current length).
     pub fn push(&mut self, e: &Event) {
         for (c, col) in Col::ALL.iter().enumerate() {

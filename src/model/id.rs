@@ -57,6 +57,14 @@ impl Id {
             Repr::Uuid { bytes, upper } => uuid_bytes(text.as_bytes()) == Some((*bytes, *upper)),
         }
     }
+
+    /// Heap bytes held beyond the `Id` itself (a UUID holds none).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        match &self.0 {
+            Repr::Text(text) => text.len(),
+            Repr::Uuid { .. } => 0,
+        }
+    }
 }
 
 impl fmt::Display for Id {

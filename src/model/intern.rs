@@ -65,6 +65,12 @@ impl Interner {
     pub fn is_empty(&self) -> bool {
         self.strings.is_empty()
     }
+
+    /// Heap bytes: each string (with its `Arc` counts), the list and the map.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let texts: usize = self.strings.iter().map(|s| s.len() + 16).sum();
+        texts + self.strings.capacity() * 16 + self.map.capacity() * (16 + 4 + 1)
+    }
 }
 
 #[cfg(test)]

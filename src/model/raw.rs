@@ -155,6 +155,19 @@ impl Raw {
         }
     }
 
+    /// For memory reports: the block's address (to count it once), its compressed bytes
+    /// with the record offsets, and its filter's bytes; `None` for plain text.
+    pub(crate) fn block_footprint(&self) -> Option<(usize, usize, usize)> {
+        match &self.0 {
+            Repr::Plain(_) => None,
+            Repr::Packed { block, .. } => Some((
+                Arc::as_ptr(block) as usize,
+                block.lz4.len() + block.ends.len() * 4,
+                block.trigrams.size(),
+            )),
+        }
+    }
+
     /// Held in a compressed block (loaded from files, downloads or a saved investigation).
     pub fn is_packed(&self) -> bool {
         matches!(self.0, Repr::Packed { .. })

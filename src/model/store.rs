@@ -13,6 +13,9 @@ use super::time::EventTime;
 use foldhash::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hash, Hasher};
 
+mod footprint;
+pub use footprint::Footprint;
+
 /// What AWS writes for a name it will not show (a mistyped user name at sign-in).
 const HIDDEN: &str = "HIDDEN_DUE_TO_SECURITY_REASONS";
 
