@@ -3,13 +3,15 @@
 //! lacks one of the word's trigrams. A rare word (a key ID, an address, a bucket name) then
 //! reads a handful of blocks instead of the whole trail.
 //!
-//! One hash, 2^15 bits (4 KB) per block: a block of 64 generated records holds about 8,600
-//! distinct trigrams, so about a quarter of the bits are set and each of a word's trigrams
-//! that the block lacks still passes one time in four. A word of eight letters has six
-//! trigrams; a block passes only if all six do.
+//! One hash, 2^14 bits (2 KB) per block: a block of 64 generated records holds about 8,600
+//! distinct trigrams, so about two fifths of the bits are set and each of a word's trigrams
+//! that the block lacks still passes two times in five. A word of eight letters has six
+//! trigrams; a block passes only if all six do. Twice the bits (a quarter set) cost 32 more
+//! bytes per event, and in the filter bench typed words completed as fast with these but for
+//! one keystroke in forty (BENCHMARKS.md, "Trigram filters of 2 KB").
 
 /// Bits per filter, as a power of two.
-const LOG_BITS: u32 = 15;
+const LOG_BITS: u32 = 14;
 const WORDS: usize = (1 << LOG_BITS) / 64;
 
 /// The trigrams a text may hold. Never a false "absent": a trigram of the text always tests
