@@ -1,8 +1,16 @@
 //! Which detection rules each event raised, kept beside the store by `detect` so that the
 //! filter (`finding:`), the table's marker and the detail pane can ask without knowing rules.
 //! Suppressed findings are not here: what a user has quieted neither marks nor matches.
+//!
+//! Most events that raise anything raise one rule, and on a noisy trail most events raise
+//! one (81% of the generated 1M set): so each event's rule is one number in a dense column,
+//! and only events with several rules take a list. A map from event to list cost about 48
+//! bytes per event with a finding, 40 MB of the app's memory at 1M events.
 
 use foldhash::HashMap;
+
+/// In `Hits::one`: no rule, or several (then the event is in `Hits::many`).
+const NONE: RuleNo = RuleNo::MAX;
 
 /// An event's position in the store (`store::EventIdx`; named here so the store, which
 /// holds the hits, and this module do not import each other).
@@ -17,7 +25,10 @@ pub struct Hits {
     rules: Vec<Box<str>>,
     /// Each rule's events, sorted by index.
     by_rule: Vec<Vec<EventIdx>>,
-    by_event: HashMap<EventIdx, Vec<RuleNo>>,
+    /// By event index: the one rule the event raised, or `NONE`.
+    one: Vec<RuleNo>,
+    /// Events that raised several rules (or rule number `NONE` itself): all of them, sorted.
+    many: HashMap<EventIdx, Vec<RuleNo>>,
     /// Bumped at every change, so views filtered on findings know to look again.
     generation: u64,
 }
@@ -26,24 +37,25 @@ impl Hits {
     /// Replaces everything: `pairs` are (rule number, event), `rules` the ids by number.
     pub fn set(&mut self, rules: Vec<Box<str>>, pairs: &[(RuleNo, EventIdx)]) {
         let mut by_rule = vec![Vec::new(); rules.len()];
-        let mut by_event: HashMap<EventIdx, Vec<RuleNo>> = HashMap::default();
+        let top = pairs
+            .iter()
+            .map(|&(_, i)| i as usize + 1)
+            .max()
+            .unwrap_or(0);
+        self.one = vec![NONE; top];
+        self.many = HashMap::default();
         for &(r, i) in pairs {
             if let Some(list) = by_rule.get_mut(usize::from(r)) {
                 list.push(i);
-                by_event.entry(i).or_default().push(r);
+                self.attach(i, r);
             }
         }
         for list in &mut by_rule {
             list.sort_unstable();
             list.dedup();
         }
-        for list in by_event.values_mut() {
-            list.sort_unstable();
-            list.dedup();
-        }
         self.rules = rules;
         self.by_rule = by_rule;
-        self.by_event = by_event;
         self.generation += 1;
     }
 
@@ -63,12 +75,41 @@ impl Hits {
                 }
                 _ => list.push(i),
             }
-            let rules = self.by_event.entry(i).or_default();
+            self.attach(i, r);
+        }
+        self.generation += 1;
+    }
+
+    /// Records that event `i` raised rule `r` (once, however often it is told).
+    fn attach(&mut self, i: EventIdx, r: RuleNo) {
+        let slot = i as usize;
+        if self.one.len() <= slot {
+            self.one.resize(slot + 1, NONE);
+        }
+        if let Some(rules) = self.many.get_mut(&i) {
             if let Err(at) = rules.binary_search(&r) {
                 rules.insert(at, r);
             }
+            return;
         }
-        self.generation += 1;
+        match self.one[slot] {
+            NONE if r != NONE => self.one[slot] = r,
+            NONE => {
+                self.many.insert(i, vec![r]);
+            }
+            held if held == r => {}
+            held => {
+                self.one[slot] = NONE;
+                self.many.insert(i, vec![held.min(r), held.max(r)]);
+            }
+        }
+    }
+
+    /// Heap bytes (for memory reports).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let lists: usize = self.by_rule.iter().map(|l| l.capacity() * 4).sum();
+        let many: usize = self.many.values().map(|l| l.capacity() * 2).sum();
+        lists + self.one.capacity() * 2 + self.many.capacity() * 33 + many
     }
 
     /// How many rules the hits are numbered for.
@@ -81,12 +122,16 @@ impl Hits {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_event.is_empty()
+        self.by_rule.iter().all(Vec::is_empty)
     }
 
-    /// The rules `idx` raised, by number.
+    /// The rules `idx` raised, by number, sorted.
     pub fn of_event(&self, idx: EventIdx) -> &[RuleNo] {
-        self.by_event.get(&idx).map(Vec::as_slice).unwrap_or(&[])
+        match self.one.get(idx as usize) {
+            Some(r) if *r != NONE => std::slice::from_ref(r),
+            Some(_) => self.many.get(&idx).map(Vec::as_slice).unwrap_or(&[]),
+            None => &[],
+        }
     }
 
     pub fn rule_id(&self, no: RuleNo) -> &str {
@@ -138,5 +183,43 @@ mod add_tests {
         }
         assert_eq!(whole.by_rule, batched.by_rule);
         assert_eq!(batched.rule_count(), 3);
+    }
+
+    /// One rule, several, none, past the last event, and the rule whose number is the
+    /// column's "none or several" mark: each reads back as it was told, sorted, once.
+    #[test]
+    fn each_event_reads_back_its_rules() {
+        let rules: Vec<Box<str>> = (0..=u32::from(NONE))
+            .map(|n| n.to_string().into())
+            .collect();
+        let pairs = [
+            (7, 1),
+            (3, 2),
+            (9, 2),
+            (3, 2),
+            (1, 2),
+            (NONE, 4),
+            (NONE, 5),
+            (2, 5),
+        ];
+        let mut hits = Hits::default();
+        hits.set(rules.clone(), &pairs);
+        let mut batched = Hits::default();
+        batched.set(rules, &[]);
+        assert!(batched.is_empty());
+        for pair in pairs {
+            batched.add(&[pair]);
+        }
+        for h in [&hits, &batched] {
+            assert_eq!(h.of_event(0), &[] as &[RuleNo]);
+            assert_eq!(h.of_event(1), &[7]);
+            assert_eq!(h.of_event(2), &[1, 3, 9]);
+            assert_eq!(h.of_event(3), &[] as &[RuleNo]);
+            assert_eq!(h.of_event(4), &[NONE]);
+            assert_eq!(h.of_event(5), &[2, NONE]);
+            assert_eq!(h.of_event(6), &[] as &[RuleNo]);
+            assert_eq!(h.of_event(u32::MAX), &[] as &[RuleNo]);
+            assert!(!h.is_empty());
+        }
     }
 }
