@@ -182,7 +182,7 @@ fn the_demos_failed_console_login_is_an_error_on_screen() {
     let e = store.event(h.app.rows()[0]);
     assert_eq!(store.text(Some(e.principal_name)), "erin");
     assert_eq!(store.text(e.error_code), FAILURE);
-    assert_eq!(e.error_message.as_deref(), Some("Failed authentication"));
+    assert_eq!(store.text(e.error_message), "Failed authentication");
     let screen = h.draw().join("\n");
     assert!(
         screen.contains("ConsoleLogin") && screen.contains(FAILURE),

@@ -54,7 +54,7 @@ pub(crate) fn write(
             store.text(e.region),
             store.text(e.account),
             store.text(e.error_code),
-            e.error_message.as_deref().unwrap_or(""),
+            store.text(e.error_message),
             store.text(e.user_agent),
             &event_id,
             store.text(e.target),

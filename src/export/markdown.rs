@@ -65,7 +65,7 @@ fn action(store: &Store, e: &Event) -> String {
 /// `ok`, or the error code with the start of its message.
 fn outcome(store: &Store, e: &Event) -> String {
     let code = store.text(e.error_code);
-    let message = e.error_message.as_deref().unwrap_or("").trim();
+    let message = store.text(e.error_message).trim();
     match (code, message) {
         ("", "") => "ok".to_string(),
         ("", message) => shorten(message),

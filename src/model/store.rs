@@ -293,7 +293,7 @@ impl Store {
                 .collect(),
             event_id: r.event_id.map(Id::from),
             request_id: r.request_id.map(Id::from),
-            error_message: r.error_message,
+            error_message: i.intern_opt(r.error_message.as_deref()),
             raw: r.raw,
         }
     }
@@ -311,10 +311,7 @@ fn intern_identity(i: &mut Interner, id: &IdentityRecord) -> Identity {
         issuer_arn: i.intern_opt(id.issuer_arn.as_deref()),
         issuer_name: i.intern_opt(id.issuer_name.as_deref()),
         issuer_kind: i.intern_opt(id.issuer_kind.as_deref()),
-        source_identity: i.intern_opt(id.source_identity.as_deref()),
-        identity_provider: i.intern_opt(id.identity_provider.as_deref()),
         on_behalf_of_user_id: i.intern_opt(id.on_behalf_of_user_id.as_deref()),
-        identity_store_arn: i.intern_opt(id.identity_store_arn.as_deref()),
         credential_id: i.intern_opt(id.credential_id.as_deref()),
         sign_in_name: i.intern_opt(id.sign_in_name.as_deref()),
         auth_workflow: i.intern_opt(id.auth_workflow.as_deref()),

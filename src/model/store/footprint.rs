@@ -11,7 +11,7 @@ use std::mem::size_of;
 pub struct Footprint {
     /// The `Event` array itself (its capacity).
     pub events: usize,
-    /// What events point to: resources, error messages, IDs that are not UUIDs.
+    /// What events point to: resources, IDs that are not UUIDs.
     pub event_heap: usize,
     /// The hot fields again, column by column (`Columns`).
     pub columns: usize,
@@ -96,7 +96,6 @@ impl Store {
         let mut blocks = HashSet::new();
         for e in &self.events {
             f.event_heap += e.resources.len() * size_of::<Resource>()
-                + e.error_message.as_ref().map_or(0, |m| m.len())
                 + e.event_id.as_ref().map_or(0, |i| i.heap_bytes())
                 + e.request_id.as_ref().map_or(0, |i| i.heap_bytes());
             match e.raw.block_footprint() {
