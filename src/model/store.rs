@@ -1,6 +1,7 @@
 //! The in-memory store: events deduplicated, kept in time order, indexed by the fields
 //! pivots jump on.
 
+use super::chunked::Chunked;
 use super::columns::Columns;
 use super::event::{Event, Identity, Resource};
 use super::id::Id;
@@ -25,7 +26,8 @@ pub type EventIdx = u32;
 #[derive(Default, Debug)]
 pub struct Store {
     pub interner: Interner,
-    events: Vec<Event>,
+    /// In chunks: a `Vec` of millions of events doubled into a copy, a load's peak memory.
+    events: Chunked<Event>,
     /// The same hot fields by column, for filter scans.
     pub columns: Columns,
     /// Indices into `events`, oldest first; unknown times sort first.

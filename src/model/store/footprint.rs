@@ -94,7 +94,7 @@ impl Store {
             f.indexes += index.values().map(|v| v.capacity() * 4).sum::<usize>();
         }
         let mut blocks = HashSet::new();
-        for e in &self.events {
+        for e in self.events.iter() {
             f.event_heap += e.resources.len() * size_of::<Resource>()
                 + e.event_id.as_ref().map_or(0, |i| i.heap_bytes())
                 + e.request_id.as_ref().map_or(0, |i| i.heap_bytes());
