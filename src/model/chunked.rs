@@ -1,6 +1,6 @@
 //! A growable array held in chunks of a fixed size, for the store's events: growing it never
-//! copies what it holds. A `Vec` of 10M events (216 bytes each) doubles at 8.4M into a new
-//! 3.6 GB allocation while the old 1.8 GB is still held, and that moment was a 10M load's peak
+//! copies what it holds. A `Vec` of 10M events (216 bytes each then) doubled at 8.4M into a new
+//! 3.6 GB allocation while the old 1.8 GB was still held, and that moment was a 10M load's peak
 //! memory (9.1 GB against 8.4 GB once loaded). Here the first chunk grows as a `Vec` does, so a
 //! small store stays small, and every later chunk is allocated at its full size once.
 

@@ -84,7 +84,7 @@ mod tests {
     #[test]
     fn an_event_stays_small() {
         assert!(
-            std::mem::size_of::<super::Event>() <= 216,
+            std::mem::size_of::<super::Event>() <= 208,
             "{} bytes",
             std::mem::size_of::<super::Event>()
         );
