@@ -96,6 +96,8 @@ impl Col {
 
 #[derive(Default, Debug)]
 pub struct Columns {
+    /// One entry per event, except that a column nothing has filled yet holds nothing: a
+    /// trail without Identity Center never fills its three columns (12 bytes per event).
     syms: [Vec<Option<Sym>>; COLS],
     distinct: [Vec<Sym>; COLS],
     /// Which symbols each column has seen (bit per interned string), for `distinct`.
@@ -115,9 +117,19 @@ impl Columns {
 
     /// Appends an event (its index must be the current length).
     pub fn push(&mut self, e: &Event) {
+        let len = self.time.len();
         for (c, col) in Col::ALL.iter().enumerate() {
             let sym = col.of(e);
-            self.syms[c].push(sym);
+            let column = &mut self.syms[c];
+            match (sym, column.is_empty()) {
+                (None, true) => {}
+                // The column's first value: every event before it had none.
+                (Some(_), true) => {
+                    column.resize(len, None);
+                    column.push(sym);
+                }
+                (_, false) => column.push(sym),
+            }
             if let Some(s) = sym {
                 let i = Interner::index_of(s);
                 let seen = &mut self.seen[c];
@@ -134,6 +146,7 @@ impl Columns {
         self.read_only.push(e.read_only);
     }
 
+    /// The column's value for event `idx` (`None` too for a column nothing has filled).
     #[inline]
     pub fn get(&self, col: Col, idx: u32) -> Option<Sym> {
         self.syms[col as usize].get(idx as usize).copied().flatten()
@@ -142,5 +155,51 @@ impl Columns {
     /// The distinct values a column holds, in order of first appearance.
     pub fn distinct(&self, col: Col) -> &[Sym] {
         &self.distinct[col as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Col;
+    use crate::model::parse::parse_text;
+    use crate::model::store::Store;
+
+    fn store(records: &[&str]) -> Store {
+        let text = format!("{{\"Records\":[{}]}}", records.join(","));
+        let mut sink = (Vec::new(), Vec::new());
+        parse_text(&std::sync::Arc::from("t"), &text, &mut sink);
+        let mut s = Store::default();
+        s.insert_batch(sink.0);
+        s
+    }
+
+    /// A column filled late reads `None` before its first value and its values after; one
+    /// never filled reads `None` everywhere and holds nothing.
+    #[test]
+    fn a_column_filled_late_or_never_reads_the_same() {
+        let rec = |id: u32, code: &str| {
+            format!(
+                r#"{{"eventTime":"2024-05-01T00:00:{id:02}Z","eventName":"E{id}","eventID":"e{id}"{code}}}"#
+            )
+        };
+        let texts = [
+            rec(0, ""),
+            rec(1, ""),
+            rec(2, r#","errorCode":"AccessDenied""#),
+            rec(3, ""),
+            rec(4, r#","errorCode":"Throttling""#),
+        ];
+        let s = store(&texts.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(s.len(), 5);
+        let codes: Vec<&str> = (0..5)
+            .map(|i| s.text(s.columns.get(Col::ErrorCode, i)))
+            .collect();
+        assert_eq!(codes, ["", "", "AccessDenied", "", "Throttling"]);
+        for i in 0..5 {
+            assert_eq!(s.columns.get(Col::ErrorCode, i), s.event(i).error_code);
+            assert_eq!(s.columns.get(Col::Vpce, i), None);
+        }
+        assert!(s.columns.syms[Col::Vpce as usize].is_empty());
+        assert_eq!(s.columns.syms[Col::ErrorCode as usize].len(), 5);
     }
 }
