@@ -49,7 +49,7 @@ fn main() {
     println!("distinct strings interned: {}", store.interner.len());
     let rss = peak_rss_kb();
     println!(
-        "memory: peak RSS {:.0} MB after load ({:.0} bytes/event)",
+        "memory: peak RSS {:.0} MiB after load ({:.0} bytes/event)",
         rss as f64 / 1024.0,
         rss as f64 * 1024.0 / store.len().max(1) as f64
     );

@@ -7,7 +7,7 @@
 # `tmux -L tsfull`, 120x30), polls the status bar every 0.5 s until it reads `loaded in`, prints
 # it (the figure is the app's own: from the start of the load to the loader's end), presses
 # `q` and prints how long the process took to exit (the cross-event rules' final run and
-# tearing the store down), its wall time and its peak RSS.
+# tearing the store down), its wall time and its peak RSS (in MiB and in bytes).
 #
 # Environment:
 #   TRAILSCOPE  trailscope binary                       (default target/profiling/trailscope)
@@ -37,4 +37,5 @@ start=$(date +%s%N)
 tmux -L "$SOCKET" send-keys -t s q
 while tmux -L "$SOCKET" has-session -t s 2>/dev/null; do sleep 0.2; done
 read -r wall rss < "$OUT"
-echo "q -> exit $(( ($(date +%s%N) - start) / 1000000 )) ms; process ${wall} s; peak RSS $((rss / 1024)) MB"
+# GNU time reports KiB: print MiB (what earlier runs printed as "MB") and bytes, for ratios.
+echo "q -> exit $(( ($(date +%s%N) - start) / 1000000 )) ms; process ${wall} s; peak RSS $((rss / 1024)) MiB ($((rss * 1024)) bytes)"
