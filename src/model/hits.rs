@@ -86,18 +86,21 @@ impl Hits {
         if self.one.len() <= slot {
             self.one.resize(slot + 1, NONE);
         }
-        if let Some(rules) = self.many.get_mut(&i) {
-            if let Err(at) = rules.binary_search(&r) {
-                rules.insert(at, r);
-            }
-            return;
-        }
+        // An event is in `many` only while its entry in `one` is `NONE`: most calls (an
+        // event's first rule, or the same one again) never look in the map.
         match self.one[slot] {
-            NONE if r != NONE => self.one[slot] = r,
-            NONE => {
-                self.many.insert(i, vec![r]);
-            }
-            held if held == r => {}
+            held if held == r && r != NONE => {}
+            NONE => match self.many.get_mut(&i) {
+                Some(rules) => {
+                    if let Err(at) = rules.binary_search(&r) {
+                        rules.insert(at, r);
+                    }
+                }
+                None if r != NONE => self.one[slot] = r,
+                None => {
+                    self.many.insert(i, vec![r]);
+                }
+            },
             held => {
                 self.one[slot] = NONE;
                 self.many.insert(i, vec![held.min(r), held.max(r)]);
