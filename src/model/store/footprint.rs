@@ -35,17 +35,7 @@ pub struct Footprint {
 
 impl Footprint {
     pub fn total(&self) -> usize {
-        self.events
-            + self.event_heap
-            + self.columns
-            + self.order
-            + self.dedup
-            + self.indexes
-            + self.raw_packed
-            + self.raw_filters
-            + self.raw_plain
-            + self.strings
-            + self.findings
+        self.parts().iter().map(|&(_, bytes)| bytes).sum()
     }
 
     /// The parts by name, largest first.
