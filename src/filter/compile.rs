@@ -8,7 +8,7 @@ use super::needle::Needle;
 use super::symset::SymSet;
 use super::time_value::parse_time;
 use crate::lineage::{Cred, Lineage};
-use crate::model::columns::Col;
+use crate::model::columns::{Col, ValueSet};
 use crate::model::store::{EventIdx, Store};
 use crate::model::time::EventTime;
 use std::net::IpAddr;
@@ -42,7 +42,7 @@ pub(crate) enum Matcher {
     And(Vec<Matcher>),
     Or(Vec<Matcher>),
     Not(Box<Matcher>),
-    In(Sel, SymSet),
+    In(Sel, Values),
     Text(Needle),
     After(EventTime),
     Before(EventTime),
@@ -53,6 +53,25 @@ pub(crate) enum Matcher {
     /// Events picked by the store as a whole rather than by a field (a credential's lineage),
     /// sorted by index.
     Rows(Vec<EventIdx>),
+}
+
+/// A field condition's values: as symbols, and as a bit per code of each column the selector
+/// reads (`Columns::value_set`), which is what a scan tests.
+#[derive(Debug)]
+pub(crate) struct Values {
+    set: SymSet,
+    /// Beside `cols(sel)`, one per column.
+    by_col: Vec<ValueSet>,
+}
+
+impl Matcher {
+    fn is_in(store: &Store, sel: Sel, set: SymSet) -> Matcher {
+        let by_col = cols(sel)
+            .iter()
+            .map(|&c| store.columns.value_set(c, |s| set.contains(Some(s))))
+            .collect();
+        Matcher::In(sel, Values { set, by_col })
+    }
 }
 
 /// Validates a value at parse time, so errors point into the filter bar while typing.
@@ -80,7 +99,7 @@ pub(crate) fn compile(expr: &Expr, store: &Store, now: EventTime) -> Matcher {
             exact: true,
         } => {
             let set = SymSet::from_pred(&store.interner, |s| session_of(s) == Some(value));
-            Matcher::In(Sel::Session, set)
+            Matcher::is_in(store, Sel::Session, set)
         }
         Expr::Field {
             field,
@@ -89,7 +108,7 @@ pub(crate) fn compile(expr: &Expr, store: &Store, now: EventTime) -> Matcher {
         } if field_sel(*field).is_some() => {
             let sel = field_sel(*field).unwrap_or(Sel::Name);
             let sym = store.interner.get(value);
-            Matcher::In(sel, SymSet::single(&store.interner, sym))
+            Matcher::is_in(store, sel, SymSet::single(&store.interner, sym))
         }
         Expr::Field { field, value, .. } => field_matcher(*field, value, store, now),
     }
@@ -164,7 +183,8 @@ fn field_matcher(field: Field, value: &str, store: &Store, now: EventTime) -> Ma
         Field::Error => match value.to_ascii_lowercase().as_str() {
             "any" | "yes" | "true" => Matcher::AnyError(true),
             "none" | "no" | "false" => Matcher::AnyError(false),
-            _ => Matcher::In(
+            _ => Matcher::is_in(
+                store,
                 Sel::ErrorCode,
                 values_where(store, Sel::ErrorCode, text_pred(MatchKind::Whole, value)),
             ),
@@ -174,16 +194,17 @@ fn field_matcher(field: Field, value: &str, store: &Store, now: EventTime) -> Ma
         // Identifiers without a glob: the one interned value, no scan of the distinct ones.
         Field::Key | Field::Account | Field::Portal | Field::SignIn if !has_wildcard(value) => {
             let sel = field_sel(field).unwrap_or(Sel::Key);
-            Matcher::In(sel, SymSet::single(interner, interner.get(value)))
+            Matcher::is_in(store, sel, SymSet::single(interner, interner.get(value)))
         }
-        Field::Ip => Matcher::In(Sel::SourceIp, ip_set(store, value)),
+        Field::Ip => Matcher::is_in(store, Sel::SourceIp, ip_set(store, value)),
         Field::Session => {
             let pred = text_pred(MatchKind::Contains, value);
             let set = values_where(store, Sel::Session, |s| session_of(s).is_some_and(&pred));
-            Matcher::In(Sel::Session, set)
+            Matcher::is_in(store, Sel::Session, set)
         }
         other => match field_sel(other) {
-            Some(sel) => Matcher::In(
+            Some(sel) => Matcher::is_in(
+                store,
                 sel,
                 values_where(store, sel, text_pred(other.spec().kind, value)),
             ),
@@ -329,20 +350,23 @@ impl Matcher {
             Matcher::And(ms) => ms.iter().all(|m| m.matches(store, idx)),
             Matcher::Or(ms) => ms.iter().any(|m| m.matches(store, idx)),
             Matcher::Not(m) => !m.matches(store, idx),
-            Matcher::In(Sel::Resource, set) => store
+            Matcher::In(Sel::Resource, v) => store
                 .event(idx)
                 .resources
                 .iter()
-                .any(|r| set.contains(r.arn)),
-            Matcher::In(sel, set) => cols(*sel)
+                .any(|r| v.set.contains(r.arn)),
+            Matcher::In(sel, v) => cols(*sel)
                 .iter()
-                .any(|&c| set.contains(columns.get(c, idx))),
+                .zip(&v.by_col)
+                .any(|(&c, codes)| columns.holds(c, idx, codes, |s| v.set.contains(Some(s)))),
             Matcher::Text(needle) => needle.matches_raw(&store.event(idx).raw),
             Matcher::After(t) => {
-                columns.time[idx as usize].is_known() && columns.time[idx as usize] >= *t
+                let time = store.time_of(idx);
+                time.is_known() && time >= *t
             }
             Matcher::Before(t) => {
-                columns.time[idx as usize].is_known() && columns.time[idx as usize] < *t
+                let time = store.time_of(idx);
+                time.is_known() && time < *t
             }
             Matcher::ReadOnly(b) => columns.read_only[idx as usize] == Some(*b),
             Matcher::AnyError(b) => columns.get(Col::ErrorCode, idx).is_some() == *b,
@@ -371,7 +395,7 @@ impl Matcher {
     pub(crate) fn is_never(&self) -> bool {
         match self {
             Matcher::Const(b) => !b,
-            Matcher::In(_, set) => set.is_empty(),
+            Matcher::In(_, v) => v.set.is_empty(),
             Matcher::Rows(rows) => rows.is_empty(),
             Matcher::And(ms) => ms.iter().any(Matcher::is_never),
             Matcher::Or(ms) => !ms.is_empty() && ms.iter().all(Matcher::is_never),

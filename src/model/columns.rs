@@ -1,11 +1,14 @@
 //! The filterable fields again, column by column. A filter over a million events reads one
-//! 4 MB column per condition instead of jumping through 200-byte events in time order, which
+//! column of 1 to 4 MB (`cells`) per condition instead of jumping through 200-byte events in time order, which
 //! is what keeps a keystroke under a frame. Each column also lists its distinct values, so a
 //! condition is decided once per value that actually occurs in that field.
 
 use super::event::Event;
-use super::intern::{Interner, Sym};
-use super::time::EventTime;
+use super::intern::Sym;
+
+mod cells;
+use cells::Cells;
+pub use cells::ValueSet;
 
 /// A symbol column.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -96,65 +99,48 @@ impl Col {
 
 #[derive(Default, Debug)]
 pub struct Columns {
-    /// One entry per event, except that a column nothing has filled yet holds nothing: a
-    /// trail without Identity Center never fills its three columns (12 bytes per event).
-    syms: [Vec<Option<Sym>>; COLS],
-    distinct: [Vec<Sym>; COLS],
-    /// Which symbols each column has seen (bit per interned string), for `distinct`.
-    seen: [Vec<u64>; COLS],
-    pub time: Vec<EventTime>,
+    cells: [Cells; COLS],
     pub read_only: Vec<Option<bool>>,
 }
 
 impl Columns {
-    /// Heap bytes of every column, its distinct values and its seen-sets.
+    /// Heap bytes of every column, its distinct values and its lookups.
     pub(crate) fn heap_bytes(&self) -> usize {
-        let syms: usize = self.syms.iter().map(|c| c.capacity() * 4).sum();
-        let distinct: usize = self.distinct.iter().map(|c| c.capacity() * 4).sum();
-        let seen: usize = self.seen.iter().map(|c| c.capacity() * 8).sum();
-        syms + distinct + seen + self.time.capacity() * 8 + self.read_only.capacity()
+        let cells: usize = self.cells.iter().map(Cells::heap_bytes).sum();
+        cells + self.read_only.capacity()
     }
 
     /// Appends an event (its index must be the current length).
     pub fn push(&mut self, e: &Event) {
-        let len = self.time.len();
-        for (c, col) in Col::ALL.iter().enumerate() {
-            let sym = col.of(e);
-            let column = &mut self.syms[c];
-            match (sym, column.is_empty()) {
-                (None, true) => {}
-                // The column's first value: every event before it had none.
-                (Some(_), true) => {
-                    column.resize(len, None);
-                    column.push(sym);
-                }
-                (_, false) => column.push(sym),
-            }
-            if let Some(s) = sym {
-                let i = Interner::index_of(s);
-                let seen = &mut self.seen[c];
-                if seen.len() <= i / 64 {
-                    seen.resize(i / 64 + 1, 0);
-                }
-                if seen[i / 64] & (1 << (i % 64)) == 0 {
-                    seen[i / 64] |= 1 << (i % 64);
-                    self.distinct[c].push(s);
-                }
-            }
+        let len = self.read_only.len();
+        for (cells, col) in self.cells.iter_mut().zip(Col::ALL) {
+            cells.push(len, col.of(e));
         }
-        self.time.push(e.time);
         self.read_only.push(e.read_only);
     }
 
     /// The column's value for event `idx` (`None` too for a column nothing has filled).
     #[inline]
     pub fn get(&self, col: Col, idx: u32) -> Option<Sym> {
-        self.syms[col as usize].get(idx as usize).copied().flatten()
+        self.cells[col as usize].get(idx as usize)
+    }
+
+    /// The values of a column that `wanted` picks, as a set a scan tests with one bit per
+    /// event instead of turning each event's code back into a symbol. Built per condition.
+    pub fn value_set(&self, col: Col, wanted: impl Fn(Sym) -> bool) -> ValueSet {
+        self.cells[col as usize].value_set(wanted)
+    }
+
+    /// Whether event `idx` has a value in `set` (built by `value_set` for this column, with
+    /// the same `wanted`, which decides the values that appeared after the set was built).
+    #[inline]
+    pub fn holds(&self, col: Col, idx: u32, set: &ValueSet, wanted: impl Fn(Sym) -> bool) -> bool {
+        self.cells[col as usize].holds(idx as usize, set, wanted)
     }
 
     /// The distinct values a column holds, in order of first appearance.
     pub fn distinct(&self, col: Col) -> &[Sym] {
-        &self.distinct[col as usize]
+        self.cells[col as usize].distinct()
     }
 }
 
@@ -199,7 +185,8 @@ mod tests {
             assert_eq!(s.columns.get(Col::ErrorCode, i), s.event(i).error_code);
             assert_eq!(s.columns.get(Col::Vpce, i), None);
         }
-        assert!(s.columns.syms[Col::Vpce as usize].is_empty());
-        assert_eq!(s.columns.syms[Col::ErrorCode as usize].len(), 5);
+        assert_eq!(s.columns.cells[Col::Vpce as usize].width(), 0);
+        assert_eq!(s.columns.cells[Col::Vpce as usize].heap_bytes(), 0);
+        assert_eq!(s.columns.cells[Col::ErrorCode as usize].width(), 1);
     }
 }

@@ -96,6 +96,17 @@ impl Store {
         &self.rank
     }
 
+    /// An event's time from the time order's own copy: a scan in storage order reads `rank`
+    /// sequentially and `order_times` nearly so, where `event(idx).time` jumps 208 bytes.
+    #[inline]
+    pub fn time_of(&self, idx: EventIdx) -> EventTime {
+        let at = self.rank.get(idx as usize).copied().unwrap_or(u32::MAX);
+        self.order_times
+            .get(at as usize)
+            .copied()
+            .unwrap_or(EventTime::UNKNOWN)
+    }
+
     /// Where an event stands in time order (binary search: `order` is sorted by time, index).
     pub fn position(&self, idx: EventIdx) -> Option<usize> {
         let key = (self.events.get(idx as usize)?.time, idx);
@@ -346,4 +357,42 @@ fn dedup_key(r: &Record) -> u64 {
         None => r.raw.text().hash(&mut h),
     }
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Store;
+    use crate::model::parse::parse_text;
+
+    fn batch(seconds: &[u32]) -> Vec<super::Record> {
+        let records: Vec<String> = seconds
+            .iter()
+            .map(|s| {
+                format!(
+                    r#"{{"eventTime":"2024-05-01T00:{:02}:{:02}Z","eventID":"e{s}"}}"#,
+                    s / 60,
+                    s % 60
+                )
+            })
+            .collect();
+        let text = format!("{{\"Records\":[{}]}}", records.join(","));
+        let mut sink = (Vec::new(), Vec::new());
+        parse_text(&std::sync::Arc::from("t"), &text, &mut sink);
+        sink.0
+    }
+
+    /// `time_of` reads the time order's copy of each time: after batches that arrive out of
+    /// order and overlap, it still gives every event its own time.
+    #[test]
+    fn time_of_gives_each_event_its_own_time_across_merges() {
+        let mut s = Store::default();
+        s.insert_batch(batch(&[50, 10, 30]));
+        s.insert_batch(batch(&[20, 60, 5]));
+        s.insert_batch(batch(&[40, 15, 70, 0]));
+        assert_eq!(s.len(), 10);
+        for i in 0..10 {
+            assert_eq!(s.time_of(i), s.event(i).time, "event {i}");
+        }
+        assert!(!s.time_of(10).is_known(), "past the end");
+    }
 }
