@@ -17,8 +17,10 @@ use std::sync::Arc;
 
 /// Records per batch. Workers batch across files (S3 trail files hold ~100 events each):
 /// every batch costs a merge into the store's time order, so many tiny batches would make a
-/// million-event load quadratic.
-const BATCH: usize = 8192;
+/// million-event load quadratic. But a batch is held whole, in plain records, by its worker
+/// and the channel until the store takes it: the app's peak at 1M was 820–823 MiB with 8,192,
+/// 786–791 with 1,024 and 781–787 with 512, the load time unchanged (BENCHMARKS.md).
+const BATCH: usize = 512;
 /// A worker also flushes after this long, so rows keep appearing on a slow disk or link.
 const FLUSH_AFTER: std::time::Duration = std::time::Duration::from_millis(100);
 
