@@ -1,7 +1,8 @@
 //! The filterable fields again, column by column. A filter over a million events reads one
-//! column of 1 to 4 MB (`cells`) per condition instead of jumping through 200-byte events in time order, which
-//! is what keeps a keystroke under a frame. Each column also lists its distinct values, so a
-//! condition is decided once per value that actually occurs in that field.
+//! column of 1 to 4 MB (`cells`) per condition instead of jumping through 200-byte events in
+//! time order, which is what keeps a keystroke under a frame. Each column also lists its
+//! distinct values, so a condition is decided once per value that actually occurs in that
+//! field.
 
 use super::event::Event;
 use super::intern::Sym;
