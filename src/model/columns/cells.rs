@@ -206,15 +206,20 @@ mod tests {
     use super::Cells;
     use crate::model::intern::{Interner, Sym};
 
+    /// 70,000 distinct values: past both widenings.
+    fn many_values() -> Vec<Sym> {
+        let mut interner = Interner::default();
+        (0..70_000)
+            .map(|i| interner.intern(&format!("v{i}")))
+            .collect()
+    }
+
     /// Values read back across both widenings, with gaps ("no value") before, between and
     /// after them, and the distinct list stays in order of first appearance.
     #[test]
     fn values_read_back_as_the_column_widens() {
-        let mut interner = Interner::default();
-        let syms: Vec<Sym> = (0..70_000)
-            .map(|i| interner.intern(&format!("v{i}")))
-            .collect();
-        // Event i holds value i / 2 on even events and none on odd ones, after 3 empty events.
+        let syms = many_values();
+        // After 3 events without a value, odd events hold the next new value, even ones none.
         let value = |i: usize| (i >= 3 && i % 2 == 1).then(|| syms[(i - 3) / 2]);
         let mut cells = Cells::default();
         let mut widths = Vec::new();
@@ -258,10 +263,7 @@ mod tests {
     /// and for every value once the column has widened to symbols.
     #[test]
     fn a_value_set_answers_for_values_added_after_it() {
-        let mut interner = Interner::default();
-        let syms: Vec<Sym> = (0..70_000)
-            .map(|i| interner.intern(&format!("v{i}")))
-            .collect();
+        let syms = many_values();
         let wanted = |s: Sym| Interner::index_of(s) % 7 == 0;
         let mut cells = Cells::default();
         cells.push(0, None);
