@@ -54,6 +54,8 @@ pub struct Detector {
     /// (rule, event) raised by trailscope's rules at the last `refresh_own`.
     own: Vec<(RuleNo, EventIdx)>,
     own_at: usize,
+    /// What the own rules read from raw records, so a run does not read them again.
+    own_memo: own::Memo,
     suppressions: Vec<Suppression>,
 }
 
@@ -116,6 +118,7 @@ impl Detector {
             single: Vec::new(),
             own: Vec::new(),
             own_at: 0,
+            own_memo: own::Memo::default(),
             suppressions: Vec::new(),
         }
     }
@@ -173,7 +176,7 @@ impl Detector {
         let mut own_changed = false;
         if own_too && self.own_at != len {
             let base = (self.sigma.len() + self.filters.len()) as RuleNo;
-            let fresh: Vec<(RuleNo, EventIdx)> = own::run(store)
+            let fresh: Vec<(RuleNo, EventIdx)> = own::run(store, &mut self.own_memo)
                 .into_iter()
                 .map(|(r, i)| (base + r as RuleNo, i))
                 .collect();

@@ -136,8 +136,21 @@ impl OwnRule {
     }
 }
 
-/// Every (rule, event) the own rules raise over the store as it is now.
-pub(crate) fn run(store: &Store) -> Vec<(OwnRule, EventIdx)> {
+/// What the own rules read from raw records, kept between runs: an event's record does not
+/// change once the store holds it, and the rules run again and again through a load. Reading
+/// each AssumeRole's record on every run inflated a block of 64 records for each, and was a
+/// fifth of the UI thread's time through a 1M load.
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    /// How many of the store's AssumeRole events (in insertion order) have been read.
+    assume_roles_read: usize,
+    /// Those that went into another account's role and minted a key: the event and the key.
+    cross_account: Vec<(EventIdx, Box<str>)>,
+}
+
+/// Every (rule, event) the own rules raise over the store as it is now. `memo` must have
+/// seen only this store (the store only grows).
+pub(crate) fn run(store: &Store, memo: &mut Memo) -> Vec<(OwnRule, EventIdx)> {
     let mut hits = Vec::new();
     let rank = store.time_rank();
     let by_time = |rows: &[EventIdx]| {
@@ -190,7 +203,7 @@ pub(crate) fn run(store: &Store) -> Vec<(OwnRule, EventIdx)> {
         let rows = by_time(store.lookup(IndexedField::AccessKey, store.interner.resolve(key)));
         bursts(store, &rows, &mut hits);
     }
-    cross_account_iam(store, &mut hits);
+    cross_account_iam(store, memo, &mut hits);
     hits.sort_unstable_by_key(|&(r, i)| (r as u8, i));
     hits.dedup();
     hits
@@ -400,31 +413,16 @@ fn backdoor_chain(store: &Store, rows: &[EventIdx], hits: &mut Vec<(OwnRule, Eve
 }
 
 /// AssumeRole into a role of another account, then IAM writes with the credentials it minted.
-fn cross_account_iam(store: &Store, hits: &mut Vec<(OwnRule, EventIdx)>) {
-    for &i in store.lookup(IndexedField::EventName, "AssumeRole") {
-        let e = store.event(i);
-        if e.is_error() {
-            continue;
+fn cross_account_iam(store: &Store, memo: &mut Memo, hits: &mut Vec<(OwnRule, EventIdx)>) {
+    let assume_roles = store.lookup(IndexedField::EventName, "AssumeRole");
+    for &i in assume_roles.iter().skip(memo.assume_roles_read) {
+        if let Some(minted) = cross_account_key(store, i) {
+            memo.cross_account.push((i, minted));
         }
-        let Ok(record) = serde_json::from_str::<serde_json::Value>(&e.raw.text()) else {
-            continue;
-        };
-        let role_account = record["requestParameters"]["roleArn"]
-            .as_str()
-            .and_then(|arn| arn.split(':').nth(4))
-            .unwrap_or("");
-        let caller_account = store.text(e.identity.account_id);
-        let minted = record["responseElements"]["credentials"]["accessKeyId"]
-            .as_str()
-            .unwrap_or("");
-        if role_account.is_empty()
-            || caller_account.is_empty()
-            || role_account == caller_account
-            || minted.is_empty()
-        {
-            continue;
-        }
-        let t = e.time;
+    }
+    memo.assume_roles_read = assume_roles.len();
+    for (i, minted) in &memo.cross_account {
+        let t = store.event(*i).time;
         let writes: Vec<EventIdx> = store
             .lookup(IndexedField::AccessKey, minted)
             .iter()
@@ -438,10 +436,33 @@ fn cross_account_iam(store: &Store, hits: &mut Vec<(OwnRule, EventIdx)>) {
             })
             .collect();
         if !writes.is_empty() {
-            hits.push((OwnRule::CrossAccountIam, i));
+            hits.push((OwnRule::CrossAccountIam, *i));
             hits.extend(writes.into_iter().map(|w| (OwnRule::CrossAccountIam, w)));
         }
     }
+}
+
+/// The key a successful AssumeRole minted, when the role is in another account than the
+/// caller's (read from the raw record: the role and the credentials are not hot fields).
+fn cross_account_key(store: &Store, i: EventIdx) -> Option<Box<str>> {
+    let e = store.event(i);
+    if e.is_error() {
+        return None;
+    }
+    let record = serde_json::from_str::<serde_json::Value>(&e.raw.text()).ok()?;
+    let role_account = record["requestParameters"]["roleArn"]
+        .as_str()
+        .and_then(|arn| arn.split(':').nth(4))
+        .unwrap_or("");
+    let caller_account = store.text(e.identity.account_id);
+    let minted = record["responseElements"]["credentials"]["accessKeyId"]
+        .as_str()
+        .unwrap_or("");
+    let crosses = !role_account.is_empty()
+        && !caller_account.is_empty()
+        && role_account != caller_account
+        && !minted.is_empty();
+    crosses.then(|| minted.into())
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ fn store(records: &[String]) -> Store {
 }
 
 fn fired(s: &Store, rule: OwnRule) -> Vec<String> {
-    run(s)
+    run(s, &mut Memo::default())
         .into_iter()
         .filter(|&(r, _)| r == rule)
         .filter_map(|(_, i)| s.event(i).event_id.as_ref().map(ToString::to_string))
@@ -113,4 +113,49 @@ fn logging_stopped_after_a_new_address() {
         })
         .collect();
     assert!(fired(&store(&churn), OwnRule::NewIp).is_empty());
+}
+
+/// An IAM write with key `key` at minute `min`.
+fn iam_write(key: &str, min: u32, name: &str) -> String {
+    format!(
+        r#"{{"eventVersion":"1.09","eventTime":"2024-05-01T00:{min:02}:00Z","eventSource":"iam.amazonaws.com","eventName":"{name}","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.9","readOnly":false,"eventID":"w-{min}-{name}","userIdentity":{{"type":"AssumedRole","arn":"arn:aws:sts::444455556666:assumed-role/admin/x","accountId":"444455556666","accessKeyId":"{key}"}}}}"#
+    )
+}
+
+/// An AssumeRole by `111122223333` into `role_account`'s role `admin`, minting `minted`.
+fn assume_role(role_account: &str, minted: &str, min: u32) -> String {
+    let extra = format!(
+        r#","requestParameters":{{"roleArn":"arn:aws:iam::{role_account}:role/admin","roleSessionName":"x"}},"responseElements":{{"credentials":{{"accessKeyId":"{minted}"}}}}"#
+    );
+    rec("dev", "AKIADEV", "203.0.113.5", min, "AssumeRole", &extra)
+}
+
+/// A role of another account, then IAM writes with its key, raise the rule; a role of the
+/// caller's own account does not. The memo kept across runs while the store grows (the
+/// write arriving after the AssumeRole) answers as a fresh run does.
+#[test]
+fn cross_account_iam_writes_across_runs() {
+    let first = vec![
+        assume_role("444455556666", "ASIAOTHER", 1),
+        assume_role("111122223333", "ASIASAME", 2),
+    ];
+    let second = vec![
+        iam_write("ASIAOTHER", 5, "CreateUser"),
+        iam_write("ASIASAME", 6, "CreateUser"),
+    ];
+    let mut s = store(&first);
+    let mut memo = Memo::default();
+    assert!(run(&s, &mut memo).is_empty(), "no write yet");
+    let text = format!("{{\"Records\":[{}]}}", second.join(","));
+    let mut sink = (Vec::new(), Vec::new());
+    parse_text(&std::sync::Arc::from("t2"), &text, &mut sink);
+    s.insert_batch(sink.0);
+    let kept = run(&s, &mut memo);
+    assert_eq!(kept, run(&s, &mut Memo::default()));
+    let ids: Vec<String> = kept
+        .iter()
+        .filter(|&&(r, _)| r == OwnRule::CrossAccountIam)
+        .filter_map(|&(_, i)| s.event(i).event_id.as_ref().map(ToString::to_string))
+        .collect();
+    assert_eq!(ids, ["dev-1-AssumeRole", "w-5-CreateUser"]);
 }
