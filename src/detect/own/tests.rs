@@ -139,7 +139,7 @@ fn cross_account_iam_writes_across_runs() {
         assume_role("444455556666", "ASIAOTHER", 1),
         assume_role("111122223333", "ASIASAME", 2),
     ];
-    let second = vec![
+    let second = [
         iam_write("ASIAOTHER", 5, "CreateUser"),
         iam_write("ASIASAME", 6, "CreateUser"),
     ];
