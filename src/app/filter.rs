@@ -251,7 +251,7 @@ impl FilterState {
             return;
         };
         // Recompiled: strings first seen in this batch must be in the sets.
-        let compiled = Compiled::new(effective, store, now);
+        let compiled = Compiled::for_candidates(effective, store, now);
         let fresh: Vec<EventIdx> = (first_new..store.len()).map(|i| i as EventIdx).collect();
         let mut hits = compiled.select(store, Some(&fresh));
         if hits.is_empty() {

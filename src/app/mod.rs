@@ -328,20 +328,26 @@ impl App {
             .max()
     }
 
-    /// Whether trailscope's cross-event rules have events to see and either the load is over or
-    /// a second has passed since they last ran, and four times as long as that run took.
+    /// Whether trailscope's cross-event rules have events to see and either the load is over,
+    /// or a second has passed since they last ran, four times as long as that run took, and
+    /// the store has grown by half since.
     pub(crate) fn own_rules_due(&self) -> bool {
         // They read every event again, on this thread: with a fixed pace a run would grow to
         // fill each second as the store does, and the load would all but stop (a 10M-event
-        // load had read 726k after five minutes). Four times a run's length apart, they take
-        // at most a fifth of the thread while events stream in, and run a few times in all.
+        // load had read 726k after five minutes). Four times a run's length apart, they took
+        // a fifth of the thread through a whole load, the thread that builds the store. Run
+        // again only once the store is half as large again, all runs of a load together cost
+        // about three of the last one's.
         let gap = self.own_rules_took_ms.saturating_mul(4).max(1000);
+        let seen = self.detector.own_seen();
+        let grown = self.store.len() >= seen.saturating_add(seen / 2);
         // Once the load is over, at once: the screen is final with them.
         self.detector.own_due(&self.store)
             && (!self.load.loading
-                || self
-                    .own_rules_ms
-                    .is_none_or(|at| self.now_ms.saturating_sub(at) >= gap))
+                || grown
+                    && self
+                        .own_rules_ms
+                        .is_none_or(|at| self.now_ms.saturating_sub(at) >= gap))
     }
 
     pub fn layout(&self) -> Layout {

@@ -196,6 +196,11 @@ impl Detector {
         changed
     }
 
+    /// How many events the cross-event rules last ran over.
+    pub fn own_seen(&self) -> usize {
+        self.own_at
+    }
+
     /// Whether events arrived that the cross-event rules have not seen.
     pub fn own_due(&self, store: &Store) -> bool {
         self.own_at != store.len()
@@ -218,7 +223,7 @@ impl Detector {
             let rows: Vec<EventIdx> = range.collect();
             let base = self.sigma.len();
             for (k, f) in self.filters.iter().enumerate() {
-                let compiled = Filter::new(&f.expr, store, now);
+                let compiled = Filter::for_candidates(&f.expr, store, now);
                 for idx in compiled.select(store, Some(&rows)) {
                     self.single.push(((base + k) as RuleNo, idx));
                 }

@@ -141,11 +141,21 @@ mod pace_tests {
     use crate::keymap::Keymap;
     use crate::model::record::Record;
 
+    /// Records with IDs of their own (the store drops repeats).
+    fn records(from: usize, to: usize) -> Vec<Record> {
+        (from..to)
+            .map(|n| Record {
+                event_id: Some(format!("e{n}").into()),
+                ..Record::default()
+            })
+            .collect()
+    }
+
     /// While a load streams in, a slow run of the cross-event rules spaces the next one out.
     #[test]
     fn cross_event_rules_run_four_times_their_length_apart_while_loading() {
         let mut app = App::new(Keymap::default_keymap(), "t".into(), 80, 24);
-        app.store.insert_batch(vec![Record::default()]);
+        app.store.insert_batch(records(0, 1));
         app.load.loading = true;
         app.own_rules_ms = Some(0);
         app.now_ms = 1500;
@@ -157,5 +167,32 @@ mod pace_tests {
         app.now_ms = 10;
         app.load.loading = false;
         assert!(app.own_rules_due(), "the load is over: at once");
+    }
+
+    /// While a load streams in, the cross-event rules wait for the store to grow by half.
+    #[test]
+    fn cross_event_rules_wait_for_the_store_to_grow_by_half_while_loading() {
+        let mut app = App::new(Keymap::default_keymap(), "t".into(), 80, 24);
+        app.store.insert_batch(records(0, 10));
+        app.load.loading = true;
+        assert!(app.own_rules_due(), "never run: at once");
+        super::detect(&mut app, true);
+        assert_eq!(app.detector.own_seen(), 10);
+        app.store.insert_batch(records(10, 14));
+        app.now_ms = app.own_rules_ms.unwrap_or(0) + 60_000;
+        assert!(
+            !app.own_rules_due(),
+            "14 events after a run over 10: not yet"
+        );
+        app.store.insert_batch(records(14, 15));
+        assert!(app.own_rules_due(), "15 is half as many again");
+        app.store.insert_batch(records(15, 16));
+        super::detect(&mut app, true);
+        app.store.insert_batch(records(16, 17));
+        app.load.loading = false;
+        assert!(
+            app.own_rules_due(),
+            "the load is over: at once, however few arrived"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Bursts: one key doing many things in minutes (discovery, refusals, secret reads).
 
-use super::{millis, name_is, OwnRule, BURST_WINDOW, DENIED_COUNT, RECON_DISTINCT};
+use super::{millis, OwnRule, BURST_WINDOW, DENIED_COUNT, RECON_DISTINCT};
+use crate::model::columns::{Col, ValueSet};
 use crate::model::intern::Sym;
 use crate::model::store::{EventIdx, Store};
 use crate::profile::Agent;
@@ -16,28 +17,85 @@ fn is_denied(code: &str) -> bool {
     code.contains("AccessDenied") || code.contains("Unauthorized") || code == "Forbidden"
 }
 
+fn is_secret_read(name: &str) -> bool {
+    SECRET_READS.contains(&name)
+}
+
+/// The names and error codes bursts look for, as a bit per code of their columns: decided
+/// once per run of the rules, where resolving each event's name took a tenth of the UI
+/// thread through a load (every key's events are read again on every run).
+pub(super) struct Sought {
+    recon: ValueSet,
+    secret_read: ValueSet,
+    denied: ValueSet,
+    /// Whether a user agent from an address is a person's tool, by (agent, address): decided
+    /// once per run for all keys. `terraform plan` reads every resource it manages in a
+    /// minute or two, and services read for the caller: neither is someone mapping the
+    /// account.
+    by_hand: HashMap<(Option<Sym>, Option<Sym>), bool>,
+}
+
+impl Sought {
+    pub(super) fn new(store: &Store) -> Sought {
+        let set = |col, test: fn(&str) -> bool| {
+            store
+                .columns
+                .value_set(col, |s| test(store.interner.resolve(s)))
+        };
+        Sought {
+            recon: set(Col::Name, is_recon),
+            secret_read: set(Col::Name, is_secret_read),
+            denied: set(Col::ErrorCode, is_denied),
+            by_hand: HashMap::new(),
+        }
+    }
+
+    /// Whether event `i` was made with a tool in a person's hands (not Terraform, not a
+    /// service). Agent and address are read from their columns, which a key's events in
+    /// storage order walk forward, not from the events themselves (208 bytes each).
+    fn by_hand(&mut self, store: &Store, i: EventIdx) -> bool {
+        let ua = store.columns.get(Col::UserAgent, i);
+        let ip = store.columns.get(Col::SourceIp, i);
+        *self.by_hand.entry((ua, ip)).or_insert_with(|| {
+            !matches!(
+                Agent::classify(store.text(ua), store.text(ip)),
+                Agent::Terraform | Agent::AwsService
+            )
+        })
+    }
+
+    fn holds(store: &Store, col: Col, i: EventIdx, set: &ValueSet, test: fn(&str) -> bool) -> bool {
+        store
+            .columns
+            .holds(col, i, set, |s| test(store.interner.resolve(s)))
+    }
+
+    fn recon(&self, store: &Store, i: EventIdx) -> bool {
+        Sought::holds(store, Col::Name, i, &self.recon, is_recon)
+    }
+
+    fn secret_read(&self, store: &Store, i: EventIdx) -> bool {
+        Sought::holds(store, Col::Name, i, &self.secret_read, is_secret_read)
+    }
+
+    fn denied(&self, store: &Store, i: EventIdx) -> bool {
+        Sought::holds(store, Col::ErrorCode, i, &self.denied, is_denied)
+    }
+}
+
 /// Sliding 5-minute windows over one key's calls.
-pub(super) fn bursts(store: &Store, rows: &[EventIdx], hits: &mut Vec<(OwnRule, EventIdx)>) {
-    // `terraform plan` reads every resource it manages in a minute or two, and services read
-    // for the caller: neither is someone mapping the account.
-    let mut by_agent: HashMap<(Option<Sym>, Option<Sym>), bool> = HashMap::new();
-    let mut by_tool = |i: EventIdx| {
-        let e = store.event(i);
-        *by_agent
-            .entry((e.user_agent, e.source_ip))
-            .or_insert_with(|| {
-                !matches!(
-                    Agent::classify(store.text(e.user_agent), store.text(e.source_ip)),
-                    Agent::Terraform | Agent::AwsService
-                )
-            })
-    };
+pub(super) fn bursts(
+    store: &Store,
+    sought: &mut Sought,
+    rows: &[EventIdx],
+    hits: &mut Vec<(OwnRule, EventIdx)>,
+) {
     let recon: Vec<EventIdx> = rows
         .iter()
         .copied()
-        .filter(|&i| is_recon(store.text(store.event(i).name)) && by_tool(i))
+        .filter(|&i| sought.recon(store, i) && sought.by_hand(store, i))
         .collect();
-    secret_reads(store, rows, hits);
+    secret_reads(store, sought, rows, hits);
     if recon.len() >= RECON_DISTINCT {
         let mut counts: HashMap<Option<Sym>, usize> = HashMap::new();
         let mut lo = 0;
@@ -65,12 +123,7 @@ pub(super) fn bursts(store: &Store, rows: &[EventIdx], hits: &mut Vec<(OwnRule, 
     let denied: Vec<EventIdx> = rows
         .iter()
         .copied()
-        .filter(|&i| {
-            store
-                .event(i)
-                .error_code
-                .is_some_and(|c| is_denied(store.interner.resolve(c)))
-        })
+        .filter(|&i| sought.denied(store, i))
         .collect();
     let mut lo = 0;
     let mut flagged_to = 0;
@@ -97,11 +150,16 @@ const SECRET_READS: &[&str] = &[
 const SECRETS_DISTINCT: usize = 5;
 
 /// One key reading many different secrets in minutes (an application reads its own few).
-fn secret_reads(store: &Store, rows: &[EventIdx], hits: &mut Vec<(OwnRule, EventIdx)>) {
+fn secret_reads(
+    store: &Store,
+    sought: &Sought,
+    rows: &[EventIdx],
+    hits: &mut Vec<(OwnRule, EventIdx)>,
+) {
     let reads: Vec<EventIdx> = rows
         .iter()
         .copied()
-        .filter(|&i| name_is(store, i, SECRET_READS) && !store.event(i).is_error())
+        .filter(|&i| sought.secret_read(store, i) && !store.event(i).is_error())
         .collect();
     let mut lo = 0;
     let mut flagged_to = 0;

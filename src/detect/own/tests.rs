@@ -159,3 +159,64 @@ fn cross_account_iam_writes_across_runs() {
         .collect();
     assert_eq!(ids, ["dev-1-AssumeRole", "w-5-CreateUser"]);
 }
+
+/// The same AssumeRole from STS, where the target column holds the role.
+fn sts_assume_role(role_arn: &str, minted: &str, min: u32) -> String {
+    assume_role("x", minted, min)
+        .replace("ec2.amazonaws.com", "sts.amazonaws.com")
+        .replace("arn:aws:iam::x:role/admin", role_arn)
+}
+
+/// STS AssumeRoles are told apart by their target column first: a role of the caller's own
+/// account, or none, is not read from the raw record; one of another account is, and so is
+/// a role ARN too long for the column (cut short, it is not trusted).
+#[test]
+fn cross_account_iam_reads_the_role_from_the_target_column() {
+    let long = format!("arn:aws:iam::444455556666:role/{}", "p".repeat(300));
+    let records = vec![
+        sts_assume_role("arn:aws:iam::444455556666:role/admin", "ASIAOTHER", 1),
+        sts_assume_role("arn:aws:iam::111122223333:role/admin", "ASIASAME", 2),
+        sts_assume_role(&long, "ASIALONG", 3),
+        iam_write("ASIAOTHER", 5, "CreateUser"),
+        iam_write("ASIASAME", 6, "CreateUser"),
+        iam_write("ASIALONG", 7, "CreateUser"),
+    ];
+    let s = store(&records);
+    let idx = |id: &str| {
+        (0..s.len() as EventIdx)
+            .find(|&i| {
+                s.event(i)
+                    .event_id
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .as_deref()
+                    == Some(id)
+            })
+            .unwrap_or(EventIdx::MAX)
+    };
+    assert_eq!(
+        s.text(s.event(idx("dev-2-AssumeRole")).target),
+        "arn:aws:iam::111122223333:role/admin",
+        "the target column holds the role"
+    );
+    assert_eq!(
+        cross_account_key(&s, idx("dev-1-AssumeRole")).as_deref(),
+        Some("ASIAOTHER")
+    );
+    assert_eq!(cross_account_key(&s, idx("dev-2-AssumeRole")), None);
+    assert_eq!(
+        cross_account_key(&s, idx("dev-3-AssumeRole")).as_deref(),
+        Some("ASIALONG")
+    );
+    let mut ids = fired(&s, OwnRule::CrossAccountIam);
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            "dev-1-AssumeRole",
+            "dev-3-AssumeRole",
+            "w-5-CreateUser",
+            "w-7-CreateUser"
+        ]
+    );
+}
