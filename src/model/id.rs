@@ -76,29 +76,39 @@ impl fmt::Display for Id {
 /// A UUID's 16 bytes and its case, when `text` is one spelled in a single case: lowercase or
 /// uppercase hex digits only, so spelling the bytes again gives `text` back.
 fn uuid_bytes(text: &[u8]) -> Option<([u8; 16], bool)> {
-    if text.len() != 36 || DASHES.iter().any(|&d| text[d] != b'-') {
-        return None;
-    }
-    let letters = || text.iter().filter(|b| b.is_ascii_alphabetic());
-    let upper = letters().any(u8::is_ascii_uppercase);
-    if upper && letters().any(u8::is_ascii_lowercase) {
-        return None;
-    }
-    let mut digits = text.iter().enumerate().filter(|(i, _)| !DASHES.contains(i));
+    // One pass over the 36 bytes: every event ID of a load comes through here, on the thread
+    // that builds the store.
+    let text: &[u8; 36] = text.try_into().ok()?;
+    let (mut upper, mut lower) = (false, false);
     let mut bytes = [0u8; 16];
+    let mut at = 0;
     for byte in &mut bytes {
-        let (_, &hi) = digits.next()?;
-        let (_, &lo) = digits.next()?;
-        *byte = nibble(hi)? << 4 | nibble(lo)?;
+        if DASHES.contains(&at) {
+            if text[at] != b'-' {
+                return None;
+            }
+            at += 1;
+        }
+        let hi = nibble(text[at], &mut upper, &mut lower)?;
+        let lo = nibble(text[at + 1], &mut upper, &mut lower)?;
+        *byte = hi << 4 | lo;
+        at += 2;
     }
-    Some((bytes, upper))
+    (!(upper && lower)).then_some((bytes, upper))
 }
 
-fn nibble(b: u8) -> Option<u8> {
+/// A hex digit's value, noting the case of a letter.
+fn nibble(b: u8, upper: &mut bool, lower: &mut bool) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
+        b'a'..=b'f' => {
+            *lower = true;
+            Some(b - b'a' + 10)
+        }
+        b'A'..=b'F' => {
+            *upper = true;
+            Some(b - b'A' + 10)
+        }
         _ => None,
     }
 }
