@@ -336,8 +336,8 @@ impl App {
         // fill each second as the store does, and the load would all but stop (a 10M-event
         // load had read 726k after five minutes). Four times a run's length apart, they took
         // a fifth of the thread through a whole load, the thread that builds the store. Run
-        // again only once the store is half as large again, all runs of a load together cost
-        // about three of the last one's.
+        // again only once the store is half as large again, all the runs of a load together
+        // cost about three times the last one.
         let gap = self.own_rules_took_ms.saturating_mul(4).max(1000);
         let seen = self.detector.own_seen();
         let grown = self.store.len() >= seen.saturating_add(seen / 2);

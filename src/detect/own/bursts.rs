@@ -21,9 +21,9 @@ fn is_secret_read(name: &str) -> bool {
     SECRET_READS.contains(&name)
 }
 
-/// The names and error codes bursts look for, as a bit per code of their columns: decided
-/// once per run of the rules, where resolving each event's name took a tenth of the UI
-/// thread through a load (every key's events are read again on every run).
+/// The names and error codes bursts look for, as a bit per code of their columns, and the
+/// tools in a person's hands: decided once per value and run of the rules, not once per
+/// event (every key's events are read again on every run).
 pub(super) struct Sought {
     recon: ValueSet,
     secret_read: ValueSet,
