@@ -329,25 +329,26 @@ impl App {
     }
 
     /// Whether trailscope's cross-event rules have events to see and either the load is over,
-    /// or a second has passed since they last ran, four times as long as that run took, and
-    /// the store has grown by half since.
+    /// or, since they last ran, the store has grown by half and a second has passed and four
+    /// times as long as that run took, or thirty seconds have and twenty times as long.
     pub(crate) fn own_rules_due(&self) -> bool {
         // They read every event again, on this thread: with a fixed pace a run would grow to
         // fill each second as the store does, and the load would all but stop (a 10M-event
         // load had read 726k after five minutes). Four times a run's length apart, they took
         // a fifth of the thread through a whole load, the thread that builds the store. Run
         // again only once the store is half as large again, all the runs of a load together
-        // cost about three times the last one.
-        let gap = self.own_rules_took_ms.saturating_mul(4).max(1000);
+        // cost about three times the last one. Events trickling into a large store (a slow
+        // LookupEvents fetch) still get them every half minute or so.
+        let took = self.own_rules_took_ms;
+        let gap = took.saturating_mul(4).max(1000);
+        let slow_gap = took.saturating_mul(20).max(30_000);
         let seen = self.detector.own_seen();
         let grown = self.store.len() >= seen.saturating_add(seen / 2);
+        let since = self.own_rules_ms.map(|at| self.now_ms.saturating_sub(at));
         // Once the load is over, at once: the screen is final with them.
         self.detector.own_due(&self.store)
             && (!self.load.loading
-                || grown
-                    && self
-                        .own_rules_ms
-                        .is_none_or(|at| self.now_ms.saturating_sub(at) >= gap))
+                || since.is_none_or(|since| (grown && since >= gap) || since >= slow_gap))
     }
 
     pub fn layout(&self) -> Layout {

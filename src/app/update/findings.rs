@@ -179,11 +179,18 @@ mod pace_tests {
         super::detect(&mut app, true);
         assert_eq!(app.detector.own_seen(), 10);
         app.store.insert_batch(records(10, 14));
-        app.now_ms = app.own_rules_ms.unwrap_or(0) + 60_000;
+        let ran = app.own_rules_ms.unwrap_or(0);
+        app.now_ms = ran + 20_000;
         assert!(
             !app.own_rules_due(),
             "14 events after a run over 10: not yet"
         );
+        app.now_ms = ran + 30_000;
+        assert!(
+            app.own_rules_due(),
+            "events trickling in: every half minute"
+        );
+        app.now_ms = ran + 20_000;
         app.store.insert_batch(records(14, 15));
         assert!(app.own_rules_due(), "15 is half as many again");
         app.store.insert_batch(records(15, 16));
