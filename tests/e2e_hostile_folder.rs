@@ -154,12 +154,12 @@ fn a_hostile_case_folder_opens_with_every_readable_event_and_keeps_answering() {
         // About one run in eight, at the start binary of this check too, one key has no
         // effect at all (not late: nothing moves in 10 s). Until that is found, it is sent
         // again once, counted, and bounded below; a second lost key fails the test.
-        let after = match t.try_wait_for(3, &moved) {
+        let after = match t.try_wait_for(3, moved) {
             Some(screen) => screen,
             None => {
                 lost += 1;
                 t.send_keys(&[key]);
-                t.wait_for("the selection to move", 10, &moved)
+                t.wait_for("the selection to move", 10, moved)
             }
         };
         latencies.push(sent.elapsed());
