@@ -139,19 +139,10 @@ impl Tmux {
         }
     }
 
-    /// Waits until the screen satisfies `pred`; panics with the last screen after `secs`.
+    /// Waits until the screen satisfies `pred`; panics with the screen after `secs`.
     pub fn wait_for(&self, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        loop {
-            let screen = self.screen();
-            if pred(&screen) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; screen:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
+        self.try_wait_for(secs, pred)
+            .unwrap_or_else(|| panic!("timed out waiting for {what}; screen:\n{}", self.screen()))
     }
 
     pub fn wait_text(&self, text: &str, secs: u64) -> String {
