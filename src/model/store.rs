@@ -337,7 +337,7 @@ fn intern_identity(i: &mut Interner, id: &IdentityRecord) -> Identity {
 /// and from LookupEvents) collapse. The error code is the outcome (`model::outcome`), so a failed
 /// sign-in never merges with a successful one. Records without an eventID dedupe on their whole
 /// content.
-fn dedup_key(r: &Record) -> u64 {
+pub(crate) fn dedup_key(r: &Record) -> u64 {
     // A high-quality 64-bit hash with a fixed seed: two different events colliding would merge
     // them, so this is foldhash's quality variant, not the fast one.
     let mut h = foldhash::quality::FixedState::with_seed(0x7472_6169_6c73_636f).build_hasher();

@@ -422,21 +422,28 @@ impl Sink for Streamer<'_> {
 
 /// Loads everything and returns when done: for headless use and tests (not inside a runtime).
 pub fn load_blocking(planned: Plan) -> (crate::model::store::Store, Vec<Warning>) {
+    let mut store = crate::model::store::Store::default();
+    let warnings = load_each(planned, |records| {
+        store.insert_batch(records);
+    });
+    (store, warnings)
+}
+
+/// Loads everything, handing each batch of records to `each` on the calling thread as it
+/// arrives, and returns the warnings when done (not inside a runtime).
+pub fn load_each(planned: Plan, mut each: impl FnMut(Vec<Record>)) -> Vec<Warning> {
     let (tx, mut rx) = Reporter::channel();
     spawn_load(planned, tx, CancelToken::default());
-    let mut store = crate::model::store::Store::default();
     let mut warnings = Vec::new();
     while let Some((_, msg)) = rx.blocking_recv() {
         match msg {
-            JobMsg::Records(records) => {
-                store.insert_batch(records);
-            }
+            JobMsg::Records(records) => each(records),
             JobMsg::Warnings(w) => warnings.extend(w),
             JobMsg::Done(_) => break,
             JobMsg::Progress(_) | JobMsg::Rows(_) | JobMsg::Stores(_) | JobMsg::Tables(_) => {}
         }
     }
-    (store, warnings)
+    warnings
 }
 
 #[cfg(test)]

@@ -60,10 +60,15 @@ pub fn count(store: &Store, rows: &[EventIdx], by: GroupBy) -> Vec<Group> {
             count: missing,
         });
     }
+    sort(store, &mut groups);
+    groups
+}
+
+/// Most frequent first; ties by value so output is stable.
+pub(crate) fn sort(store: &Store, groups: &mut [Group]) {
     groups.sort_by(|a, b| {
         b.count
             .cmp(&a.count)
             .then_with(|| store.text(a.sym).cmp(store.text(b.sym)))
     });
-    groups
 }

@@ -10,6 +10,7 @@ pub(crate) mod lake;
 /// Public for the fuzz targets (fuzz/fuzz_targets/query_output.rs).
 pub mod output;
 mod progress_line;
+mod tally;
 
 use crate::cmd::args::{Output, QueryArgs};
 use crate::detect::Detector;
@@ -103,16 +104,21 @@ pub fn main(
         match answer {
             lake::Answer::Events(store, warnings, cut) => {
                 partial = cut;
-                Ok((*store, warnings))
+                Ok((Held::Store(store), warnings))
             }
             lake::Answer::Done(code) => return code,
         }
     } else if fetching {
-        fetch::fetch(&args.lookup, &expr)
+        fetch::fetch(&args.lookup, &expr).map(|(store, w)| (Held::Store(Box::new(store)), w))
+    } else if tally::folds(args, &expr) {
+        let by = args.group_by.filter(|_| args.output != Output::Count);
+        let (tally, warnings) = tally::tally(plan, &expr, by, EventTime::now());
+        Ok((Held::Tally(tally), warnings))
     } else {
-        Ok(load_blocking(plan))
+        let (store, warnings) = load_blocking(plan);
+        Ok((Held::Store(Box::new(store)), warnings))
     };
-    let (store, warnings) = match loaded {
+    let (held, warnings) = match loaded {
         Ok(l) => l,
         Err((e, code)) => {
             eprintln!("trailscope: {}", visible(&e));
@@ -125,7 +131,7 @@ pub fn main(
         for line in log.lines() {
             eprintln!("trailscope: {}", visible(&line));
         }
-    } else if problems > 0 && store.is_empty() {
+    } else if problems > 0 && held.events() == 0 {
         // Nothing was read: the reasons are the answer, not a count of them.
         for line in log.lines() {
             eprintln!("trailscope: {}", visible(&line));
@@ -139,7 +145,7 @@ pub fn main(
             eprintln!("trailscope: {}", visible(&w.to_string()));
         }
     }
-    if store.is_empty() && problems > 0 {
+    if held.events() == 0 && problems > 0 {
         eprintln!("trailscope: no CloudTrail events could be read");
         return ExitCode::from(1);
     }
@@ -153,8 +159,21 @@ pub fn main(
     if failed_lanes > 0 {
         eprintln!("trailscope: {failed_lanes} LookupEvents account × region fetch(es) failed (said above): the answer below is partial (exit status 3)");
     }
+    let dest = output::Dest::stdout();
+    let mut store = match held {
+        Held::Store(store) => *store,
+        Held::Tally(tally) => {
+            let written = with_stdout(|out| match (args.output, args.group_by) {
+                (Output::Count, _) | (_, None) => writeln!(out, "{}", tally.matched),
+                (format, Some(_)) => {
+                    let (store, groups) = tally.groups();
+                    output::groups(out, &store, &groups, (format, dest), args.limit)
+                }
+            });
+            return exit_status(written, false);
+        }
+    };
     // The rules run before the filter, which may name their findings (`finding:`).
-    let mut store = store;
     let detector = (args.findings || expr.mentions(Field::Finding)).then(|| {
         let mut d = Detector::new(config_dir);
         for s in d.skipped() {
@@ -180,25 +199,52 @@ pub fn main(
         }
         None => compiled.select(&store, None),
     };
-    let dest = output::Dest::stdout();
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let detector = detector.filter(|_| args.findings);
-    let written = match (args.group_by, args.output, &detector) {
+    let written = with_stdout(|out| match (args.group_by, args.output, &detector) {
         (_, Output::Count, Some(d)) => writeln!(out, "{}", d.groups(&store, Some(&rows)).len()),
         (_, format, Some(d)) => {
             let groups = d.groups(&store, Some(&rows));
-            findings::print(&mut out, d, &store, &groups, (format, dest), args.limit)
+            findings::print(out, d, &store, &groups, (format, dest), args.limit)
         }
         (_, Output::Count, None) => writeln!(out, "{}", rows.len()),
         (Some(by), format, None) => {
             let groups = group::count(&store, &rows, by);
-            output::groups(&mut out, &store, &groups, (format, dest), args.limit)
+            output::groups(out, &store, &groups, (format, dest), args.limit)
         }
-        (None, format, None) => output::events(&mut out, &store, &rows, (format, dest), args.limit),
-    };
-    match written.and_then(|_| out.flush()) {
-        Ok(()) if failed_lanes > 0 || partial => ExitCode::from(lake::PARTIAL),
+        (None, format, None) => output::events(out, &store, &rows, (format, dest), args.limit),
+    });
+    exit_status(written, failed_lanes > 0 || partial)
+}
+
+/// What was read: every event in a store, or only the counts a folded load kept.
+enum Held {
+    Store(Box<crate::model::store::Store>),
+    Tally(tally::Tally),
+}
+
+impl Held {
+    /// Distinct events read.
+    fn events(&self) -> usize {
+        match self {
+            Held::Store(store) => store.len(),
+            Held::Tally(tally) => tally.events,
+        }
+    }
+}
+
+/// Writes through one buffer on standard output, flushed at the end.
+fn with_stdout(
+    write: impl FnOnce(&mut BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    write(&mut out).and_then(|_| out.flush())
+}
+
+/// The exit status once the answer is written: `partial` when some of the input failed.
+fn exit_status(written: std::io::Result<()>, partial: bool) -> ExitCode {
+    match written {
+        Ok(()) if partial => ExitCode::from(lake::PARTIAL),
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`| head`) is a normal way to stop reading.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
