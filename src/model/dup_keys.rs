@@ -242,6 +242,58 @@ mod tests {
 #[cfg(test)]
 mod quick_tests {
     use super::{decoding_scan, first_duplicate_key};
+    use proptest::prelude::*;
+
+    /// JSON texts whose objects often give a key twice, spelled plainly or escaped, with
+    /// strings full of quotes, backslashes and brackets, and sizes across 64-byte blocks.
+    fn json() -> impl Strategy<Value = String> {
+        let key = prop::sample::select(vec![
+            r#""a""#,
+            r#""b""#,
+            r#""\u0061""#,
+            r#""ab""#,
+            r#""a\"""#,
+            r#""{""#,
+            r#""eventName""#,
+            r#""eventTime""#,
+        ]);
+        let leaf = prop_oneof![
+            prop::sample::select(vec![
+                r#""x""#,
+                r#""\\""#,
+                r#""\"}]""#,
+                r#""[,{""#,
+                "1",
+                "true",
+                "null",
+                r#""""#,
+            ])
+            .prop_map(str::to_string),
+            "[a-z]{0,70}".prop_map(|s| format!("\"{s}\"")),
+        ];
+        leaf.prop_recursive(4, 48, 6, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6)
+                    .prop_map(|items| format!("[{}]", items.join(","))),
+                prop::collection::vec((key.clone(), inner), 0..6).prop_map(|pairs| {
+                    let body: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+                    format!("{{{}}}", body.join(","))
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        #[test]
+        fn the_quick_scan_agrees_with_the_decoding_scan_on_any_json(text in json()) {
+            prop_assume!(serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok());
+            prop_assert_eq!(first_duplicate_key(&text), decoding_scan(&text), "{}", text);
+            // With white space before keys (spaces are valid inside strings too).
+            let spaced = text.replace(',', ",  ").replace('{', "{ ");
+            prop_assert_eq!(first_duplicate_key(&spaced), decoding_scan(&spaced), "{}", spaced);
+        }
+    }
 
     /// The quick scan answers as the decoding scan does, whichever decides.
     #[test]

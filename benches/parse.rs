@@ -1,0 +1,119 @@
+//! Parsing alone, on one thread, stage by stage (a benchmark, not a test: it prints figures
+//! for BENCHMARKS.md):
+//!
+//!   TRAILSCOPE_BENCH_DIR=/tmp/gen1m cargo bench --bench parse
+//!
+//! Every `*.json.gz` under the folder is inflated into memory once (libdeflate, timed), then
+//! three rounds, interleaved, of: (1) the duplicate-key scan over each file's text; (2)
+//! serde_json skipping each file's text (`IgnoredAny`), the floor of any serde reading; (3)
+//! the loader's whole reading (`parse_text`), records without their raw JSON as a headless
+//! count keeps them, and (4) with it, as the app keeps them.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+use trailscope::model::parse::{parse_text, Sink};
+use trailscope::model::record::Record;
+use trailscope::model::warning::Warning;
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files(&p, out);
+        } else if p.to_string_lossy().ends_with(".json.gz") {
+            out.push(p);
+        }
+    }
+}
+
+/// Counts records and drops them, as a fold would once it has what it needs.
+struct Counting {
+    keep_raw: bool,
+    records: usize,
+    warnings: usize,
+}
+
+impl Sink for Counting {
+    fn record(&mut self, record: Record) {
+        self.records += 1;
+        drop(record);
+    }
+    fn warning(&mut self, _: Warning) {
+        self.warnings += 1;
+    }
+    fn keep_raw(&self) -> bool {
+        self.keep_raw
+    }
+}
+
+fn main() {
+    let dir = PathBuf::from(
+        std::env::var("TRAILSCOPE_BENCH_DIR").unwrap_or_else(|_| "/tmp/gen1m".to_string()),
+    );
+    let mut paths = Vec::new();
+    files(&dir, &mut paths);
+    paths.sort();
+    let t = Instant::now();
+    let texts: Vec<String> = paths
+        .iter()
+        .filter_map(|p| std::fs::read(p).ok())
+        .filter_map(|gz| trailscope::source::inflate::whole(&gz, usize::MAX))
+        .filter_map(|b| String::from_utf8(b).ok())
+        .collect();
+    let read = t.elapsed().as_secs_f64();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "{} files, {bytes} bytes of JSON, read and inflated in {read:.2} s",
+        texts.len()
+    );
+    let origin: Arc<str> = Arc::from("bench");
+    for round in 1..=3 {
+        let t = Instant::now();
+        let dups = texts
+            .iter()
+            .filter(|s| trailscope::model::dup_keys::first_duplicate_key(s).is_some())
+            .count();
+        let scan = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let skipped = texts
+            .iter()
+            .filter(|s| serde_json::from_str::<serde::de::IgnoredAny>(s).is_ok())
+            .count();
+        let skip = t.elapsed().as_secs_f64();
+        let mut lines = vec![
+            format!(
+                "duplicate-key scan {scan:.2} s ({:.0} MB/s, {dups} with one)",
+                mb / scan
+            ),
+            format!(
+                "serde skip {skip:.2} s ({:.0} MB/s, {skipped} files)",
+                mb / skip
+            ),
+        ];
+        for keep_raw in [false, true] {
+            let mut sink = Counting {
+                keep_raw,
+                records: 0,
+                warnings: 0,
+            };
+            let t = Instant::now();
+            for s in &texts {
+                parse_text(&origin, s, &mut sink);
+            }
+            let took = t.elapsed().as_secs_f64();
+            lines.push(format!(
+                "parse_text{} {took:.2} s ({:.0} MB/s, {} records, {} warnings)",
+                if keep_raw { " with raw" } else { "" },
+                mb / took,
+                sink.records,
+                sink.warnings
+            ));
+        }
+        println!("round {round}: {}", lines.join("; "));
+    }
+}
