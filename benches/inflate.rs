@@ -9,24 +9,13 @@
 //! buffer sized by the trailer), three rounds each, interleaved; and `zcat` (gzip's own,
 //! one process over all the files, output to /dev/null) in the same run, as the peer.
 
+#[path = "common/gz_files.rs"]
+mod gz_files;
+
 use flate2::read::MultiGzDecoder;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.to_string_lossy().ends_with(".json.gz") {
-            out.push(p);
-        }
-    }
-}
 
 fn streaming(gz: &[u8]) -> usize {
     let mut d = MultiGzDecoder::new(gz);
@@ -45,9 +34,7 @@ fn main() {
     let dir = PathBuf::from(
         std::env::var("TRAILSCOPE_BENCH_DIR").unwrap_or_else(|_| "/tmp/gen1m".to_string()),
     );
-    let mut paths = Vec::new();
-    files(&dir, &mut paths);
-    paths.sort();
+    let paths = gz_files::gz_files(&dir);
     let blobs: Vec<Vec<u8>> = paths.iter().filter_map(|p| std::fs::read(p).ok()).collect();
     let gz: usize = blobs.iter().map(Vec::len).sum();
     println!("{} files, {} bytes gzipped, in memory", blobs.len(), gz);

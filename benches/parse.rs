@@ -9,26 +9,15 @@
 //! the loader's whole reading (`parse_text`), records without their raw JSON as a headless
 //! count keeps them, and (4) with it, as the app keeps them.
 
-use std::path::{Path, PathBuf};
+#[path = "common/gz_files.rs"]
+mod gz_files;
+
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 use trailscope::model::parse::{parse_text, Sink};
 use trailscope::model::record::Record;
 use trailscope::model::warning::Warning;
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.to_string_lossy().ends_with(".json.gz") {
-            out.push(p);
-        }
-    }
-}
 
 /// Counts records and drops them, as a fold would once it has what it needs.
 struct Counting {
@@ -54,9 +43,7 @@ fn main() {
     let dir = PathBuf::from(
         std::env::var("TRAILSCOPE_BENCH_DIR").unwrap_or_else(|_| "/tmp/gen1m".to_string()),
     );
-    let mut paths = Vec::new();
-    files(&dir, &mut paths);
-    paths.sort();
+    let paths = gz_files::gz_files(&dir);
     let t = Instant::now();
     let texts: Vec<String> = paths
         .iter()
