@@ -62,7 +62,7 @@ fn main() {
     for n in 1..=runs {
         let t = Instant::now();
         let planned = plan(std::slice::from_ref(&dir));
-        assert!(!planned.drop_raw, "rules read the raw records");
+        assert!(!planned.unread.raw, "rules read the raw records");
         let (mut store, warnings) = load_blocking(planned);
         let load = t.elapsed().as_secs_f64();
 

@@ -16,12 +16,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 use trailscope::model::parse::{parse_text, Sink};
-use trailscope::model::record::Record;
+use trailscope::model::record::{Record, Unread};
 use trailscope::model::warning::Warning;
 
 /// Counts records and drops them, as a fold would once it has what it needs.
 struct Counting {
-    keep_raw: bool,
+    unread: Unread,
     records: usize,
     warnings: usize,
 }
@@ -34,8 +34,8 @@ impl Sink for Counting {
     fn warning(&mut self, _: Warning) {
         self.warnings += 1;
     }
-    fn keep_raw(&self) -> bool {
-        self.keep_raw
+    fn unread(&self) -> Unread {
+        self.unread
     }
 }
 
@@ -84,7 +84,10 @@ fn main() {
         ];
         for keep_raw in [false, true] {
             let mut sink = Counting {
-                keep_raw,
+                unread: Unread {
+                    raw: !keep_raw,
+                    target: false,
+                },
                 records: 0,
                 warnings: 0,
             };

@@ -97,6 +97,6 @@ pub fn from_args(
             .unwrap_or(DEFAULT_CONCURRENCY)
             .clamp(1, 64),
         cache,
-        drop_raw: false,
+        unread: Default::default(),
     }))
 }

@@ -8,7 +8,7 @@
 use super::compact::compact_json;
 use super::dup_keys::first_duplicate_key;
 use super::loose::text;
-use super::record::{Record, RecordView};
+use super::record::{Record, RecordView, Unread};
 use super::time::EventTime;
 use super::warning::{Location, Warning};
 use serde_json::value::RawValue;
@@ -23,10 +23,9 @@ const MAX_WRAPPER_DEPTH: u8 = 4;
 pub trait Sink {
     fn record(&mut self, record: Record);
     fn warning(&mut self, warning: Warning);
-    /// Whether records keep their raw JSON. Headless counts and groupings never show it, and
-    /// it is most of the memory and a good part of the copying.
-    fn keep_raw(&self) -> bool {
-        true
+    /// The parts of records nobody will read (`Unread`): none, unless a headless question says.
+    fn unread(&self) -> Unread {
+        Unread::default()
     }
 }
 
@@ -138,7 +137,7 @@ fn trail_file<S: Sink>(ctx: &mut Ctx<'_, S>, text: &str, list: usize) -> bool {
     let mut held = Held {
         records: Vec::new(),
         warnings: Vec::new(),
-        keep_raw: ctx.sink.keep_raw(),
+        unread: ctx.sink.unread(),
     };
     let mut inner = Ctx {
         origin: ctx.origin,
@@ -169,7 +168,7 @@ struct Held {
     records: Vec<Record>,
     /// Each with the number of records that came before it, to pass them on in order.
     warnings: Vec<(usize, Warning)>,
-    keep_raw: bool,
+    unread: Unread,
 }
 
 impl Sink for Held {
@@ -179,8 +178,8 @@ impl Sink for Held {
     fn warning(&mut self, warning: Warning) {
         self.warnings.push((self.records.len(), warning));
     }
-    fn keep_raw(&self) -> bool {
-        self.keep_raw
+    fn unread(&self) -> Unread {
+        self.unread
     }
 }
 
@@ -342,7 +341,7 @@ fn record<S: Sink>(
             format!("record refused: the key \"{key}\" appears twice in one object (readers disagree on which copy counts, so a forged record could show one value and hide another)"),
         );
     }
-    let (rec, identity_problem) = view.into_record(raw, fallback, ctx.sink.keep_raw());
+    let (rec, identity_problem) = view.into_record(raw, fallback, ctx.sink.unread());
     if let Some(why) = identity_problem {
         ctx.problem(location, why);
     }

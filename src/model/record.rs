@@ -250,14 +250,34 @@ fn owned(field: &Option<Loose<'_>>) -> Option<Box<str>> {
     text(field).map(Box::from)
 }
 
+/// The parts of a record nobody will read, left out when it is built: a headless count or
+/// grouping never shows the raw JSON (most of the memory and a good part of the copying), nor
+/// the call's target unless it asks for it (8 % of a parse, `benches/parse.rs`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Unread {
+    pub raw: bool,
+    pub target: bool,
+}
+
+impl Unread {
+    /// Left out by either.
+    pub fn union(self, other: Unread) -> Unread {
+        Unread {
+            raw: self.raw || other.raw,
+            target: self.target || other.target,
+        }
+    }
+}
+
 impl RecordView<'_> {
-    /// Builds the owned record; `raw_text` is the record's own JSON text, kept (compacted) when
-    /// `keep_raw`, and always for records without an eventID, whose content is their identity.
+    /// Builds the owned record; `raw_text` is the record's own JSON text, kept (compacted)
+    /// unless `unread.raw`, and always for records without an eventID, whose content is their
+    /// identity.
     pub(crate) fn into_record(
         self,
         raw_text: &str,
         fallback_time: Option<EventTime>,
-        keep_raw: bool,
+        unread: Unread,
     ) -> (Record, Option<String>) {
         let time = text(&self.event_time)
             .and_then(EventTime::parse)
@@ -281,14 +301,17 @@ impl RecordView<'_> {
                 account_id: owned(&r.account_id),
             })
             .collect();
-        let target = target::of(
-            text(&self.source),
-            text(&self.name),
-            self.request_parameters,
-            resources.iter().find_map(|r| r.arn.as_deref()),
-        );
+        let target = match unread.target {
+            true => None,
+            false => target::of(
+                text(&self.source),
+                text(&self.name),
+                self.request_parameters,
+                resources.iter().find_map(|r| r.arn.as_deref()),
+            ),
+        };
         let event_id = owned(&self.event_id);
-        let raw = if keep_raw || event_id.is_none() {
+        let raw = if !unread.raw || event_id.is_none() {
             super::raw::Raw::from(compact_json(raw_text))
         } else {
             super::raw::Raw::default()

@@ -7,7 +7,7 @@ use super::walk::{Input, Plan};
 use super::Progress;
 use crate::job::{Ending, JobMsg, Reporter};
 use crate::model::parse::{parse_text, Sink};
-use crate::model::record::Record;
+use crate::model::record::{Record, Unread};
 use crate::model::warning::{Location, Warning};
 use crate::model::warning_log::PerInput;
 use flate2::read::MultiGzDecoder;
@@ -39,7 +39,7 @@ impl CancelToken {
 
 struct Shared {
     inputs: Vec<Input>,
-    drop_raw: bool,
+    unread: Unread,
     next: AtomicUsize,
     done: AtomicUsize,
     bytes: AtomicU64,
@@ -51,7 +51,7 @@ struct Shared {
 /// `JobMsg::Done`: `Stopped` when cancelled, else `Finished`.
 pub fn spawn_load(planned: Plan, tx: Reporter, cancel: CancelToken) {
     if let Some(mut s3) = planned.s3 {
-        s3.drop_raw |= planned.drop_raw;
+        s3.unread = s3.unread.union(planned.unread);
         return super::s3::spawn_load(s3, tx, cancel);
     }
     if !planned.warnings.is_empty() {
@@ -63,7 +63,7 @@ pub fn spawn_load(planned: Plan, tx: Reporter, cancel: CancelToken) {
     let workers = workers.min(planned.inputs.len()).max(1);
     let shared = Arc::new(Shared {
         inputs: planned.inputs,
-        drop_raw: planned.drop_raw,
+        unread: planned.unread,
         next: AtomicUsize::new(0),
         done: AtomicUsize::new(0),
         bytes: AtomicU64::new(0),
@@ -104,7 +104,7 @@ fn worker(shared: &Shared) {
         per_input: PerInput::default(),
         // The first file is flushed at once: first rows on screen matter more than batching.
         last_flush: std::time::Instant::now() - FLUSH_AFTER,
-        keep_raw: !shared.drop_raw,
+        unread: shared.unread,
         seen: 0,
     };
     loop {
@@ -213,7 +213,7 @@ pub(crate) struct BytesParser<'a> {
 }
 
 impl<'a> BytesParser<'a> {
-    pub(crate) fn new(tx: &'a Reporter, keep_raw: bool) -> BytesParser<'a> {
+    pub(crate) fn new(tx: &'a Reporter, unread: Unread) -> BytesParser<'a> {
         BytesParser {
             sink: Streamer {
                 tx,
@@ -221,7 +221,7 @@ impl<'a> BytesParser<'a> {
                 warnings: Vec::new(),
                 per_input: PerInput::default(),
                 last_flush: std::time::Instant::now() - FLUSH_AFTER,
-                keep_raw,
+                unread,
                 seen: 0,
             },
         }
@@ -361,7 +361,7 @@ struct Streamer<'a> {
     /// The current input's warnings past the first few, counted (bounded however many).
     per_input: PerInput,
     last_flush: std::time::Instant,
-    keep_raw: bool,
+    unread: Unread,
     /// Records parsed so far (downloads report events per object).
     seen: u64,
 }
@@ -391,7 +391,7 @@ impl Streamer<'_> {
         }
         if !self.records.is_empty() {
             let mut r = std::mem::take(&mut self.records);
-            if self.keep_raw {
+            if !self.unread.raw {
                 crate::model::raw::pack(r.iter_mut().map(|rec| &mut rec.raw));
             }
             if !self.tx.blocking_send(JobMsg::Records(r)) {
@@ -415,8 +415,8 @@ impl Sink for Streamer<'_> {
             self.warnings.push(w);
         }
     }
-    fn keep_raw(&self) -> bool {
-        self.keep_raw
+    fn unread(&self) -> Unread {
+        self.unread
     }
 }
 

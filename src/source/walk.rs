@@ -48,8 +48,8 @@ impl Input {
 pub struct Plan {
     pub inputs: Vec<Input>,
     pub warnings: Vec<Warning>,
-    /// Parse without keeping each record's raw JSON (headless counts and groupings).
-    pub drop_raw: bool,
+    /// The parts of records nobody will read (headless counts and groupings).
+    pub unread: crate::model::record::Unread,
     /// Read these S3 locations instead (`inputs` stays empty).
     pub s3: Option<crate::source::s3::S3Load>,
 }

@@ -89,11 +89,13 @@ pub fn main(
     // Raw records are only needed to print them, to search them as free text, or to read
     // the credentials minting events handed out.
     // Rules read the parts of a record the store does not keep in columns.
-    plan.drop_raw = args.output != Output::Jsonl
+    plan.unread.raw = args.output != Output::Jsonl
         && !expr.has_text()
         && args.lineage.is_none()
         && !args.findings
         && !expr.mentions(Field::Finding);
+    let folded = tally::folds(args, &expr);
+    plan.unread.target = folded && !tally::reads_target(args, &expr);
     let mut partial = false;
     let answered = match (args.athena.wanted(), lake) {
         (true, _) => Some(athena::run(args, &expr, config_dir)),
@@ -110,7 +112,7 @@ pub fn main(
         }
     } else if fetching {
         fetch::fetch(&args.lookup, &expr).map(|(store, w)| (Held::Store(Box::new(store)), w))
-    } else if tally::folds(args, &expr) {
+    } else if folded {
         let by = args.group_by.filter(|_| args.output != Output::Count);
         let (tally, warnings) = tally::tally(plan, &expr, by, EventTime::now());
         Ok((Held::Tally(tally), warnings))

@@ -16,6 +16,7 @@ use super::stats::Stats;
 use super::url::S3Url;
 use super::S3Load;
 use crate::job::{Ending, JobMsg, Progress, Reporter};
+use crate::model::record::Unread;
 use crate::model::warning::{Location, Warning};
 use crate::source::files::{internal_error, BytesParser, CancelToken};
 use std::collections::{HashMap, HashSet};
@@ -155,7 +156,7 @@ async fn run(load: S3Load, tx: Reporter, cancel: CancelToken) {
         shared.note(&Arc::from("s3-cache"), p).await;
     }
     let (arrived_tx, arrived_rx) = mpsc::channel::<Arrived>(load.concurrency.max(1));
-    let workers = start_parsers(arrived_rx, &shared, !load.drop_raw);
+    let workers = start_parsers(arrived_rx, &shared, load.unread);
     let config = crate::source::lookup::client::load_config(load.profile.as_deref()).await;
     let slots = Arc::new(Semaphore::new(load.concurrency.max(1)));
     let held = Arc::new(Semaphore::new(BYTES_HELD_KIB));
@@ -338,7 +339,7 @@ async fn download_one(
 fn start_parsers(
     rx: mpsc::Receiver<Arrived>,
     shared: &Arc<Shared>,
-    keep_raw: bool,
+    unread: Unread,
 ) -> Vec<std::thread::JoinHandle<()>> {
     let rx = Arc::new(Mutex::new(rx));
     let n = std::thread::available_parallelism()
@@ -349,14 +350,14 @@ fn start_parsers(
             let (rx, shared) = (rx.clone(), shared.clone());
             std::thread::Builder::new()
                 .name(format!("s3-parse-{i}"))
-                .spawn(move || parse_arrivals(&rx, &shared, keep_raw))
+                .spawn(move || parse_arrivals(&rx, &shared, unread))
                 .ok()
         })
         .collect()
 }
 
-fn parse_arrivals(rx: &Mutex<mpsc::Receiver<Arrived>>, shared: &Shared, keep_raw: bool) {
-    let mut parser = BytesParser::new(&shared.tx, keep_raw);
+fn parse_arrivals(rx: &Mutex<mpsc::Receiver<Arrived>>, shared: &Shared, unread: Unread) {
+    let mut parser = BytesParser::new(&shared.tx, unread);
     loop {
         let next = match rx.lock() {
             Ok(mut r) => r.blocking_recv(),

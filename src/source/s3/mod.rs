@@ -47,8 +47,8 @@ pub struct S3Load {
     /// The data directory whose `s3-cache/` keeps downloads, and its size limit; `None`:
     /// no cache.
     pub cache: Option<(PathBuf, u64)>,
-    /// Parse without keeping raw records (headless counts).
-    pub drop_raw: bool,
+    /// The parts of records nobody will read (headless counts and groupings).
+    pub unread: crate::model::record::Unread,
 }
 
 impl S3Load {
