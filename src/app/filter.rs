@@ -45,6 +45,10 @@ pub struct FilterState {
     /// `rows` as bits over time positions, and the store's length then: a narrowing scan
     /// takes these instead of reading `rows` while the store is unchanged.
     settled_bits: Option<(usize, Vec<u64>)>,
+    /// The store's length `rows` accounts for. Events added while no filter was active are
+    /// not absorbed, so rows covering fewer events are not a complete earlier answer and a
+    /// narrowing filter must not search only them.
+    rows_cover: usize,
     /// The effective filter the rows should reflect, when work is due.
     pending: Option<Expr>,
     job: Option<Job>,
@@ -166,14 +170,18 @@ impl FilterState {
             let compiled = Compiled::new(&effective, store, now);
             // Typing on (`dele` → `delet`) only narrows: search the last result, not everything.
             let candidates = match (&self.settled, &self.rows) {
-                (Some(prev), Some(rows)) if effective.narrows(prev) => Some(Candidates {
-                    rows,
-                    bits: self
-                        .settled_bits
-                        .as_ref()
-                        .filter(|(len, _)| *len == store.len())
-                        .map(|(_, bits)| bits.as_slice()),
-                }),
+                (Some(prev), Some(rows))
+                    if self.rows_cover == store.len() && effective.narrows(prev) =>
+                {
+                    Some(Candidates {
+                        rows,
+                        bits: self
+                            .settled_bits
+                            .as_ref()
+                            .filter(|(len, _)| *len == store.len())
+                            .map(|(_, bits)| bits.as_slice()),
+                    })
+                }
                 _ => None,
             };
             let scan = compiled.scan(store, candidates, screen);
@@ -213,6 +221,7 @@ impl FilterState {
             let (rows, bits) = job.scan.finish(store);
             self.rows = Some(rows);
             self.settled_bits = Some((store.len(), bits));
+            self.rows_cover = store.len();
             self.preview = None;
             self.settled = Some(job.effective);
         }
@@ -254,6 +263,9 @@ impl FilterState {
         let compiled = Compiled::for_candidates(effective, store, now);
         let fresh: Vec<EventIdx> = (first_new..store.len()).map(|i| i as EventIdx).collect();
         let mut hits = compiled.select(store, Some(&fresh));
+        if self.rows_cover == first_new {
+            self.rows_cover = store.len();
+        }
         if hits.is_empty() {
             return;
         }
@@ -416,6 +428,35 @@ mod interleaving_tests {
         prop_assert!(start <= at.saturating_sub(rows));
         prop_assert!(start + shown.len() >= (at + rows).min(want.len()));
         Ok(())
+    }
+
+    /// Found by the property below on CI: events that arrive while no filter is active are
+    /// not absorbed, so the last answer no longer covers the store and a filter that narrows
+    /// it must search everything (here `event:Delete*` after `destructive` was switched off).
+    #[test]
+    fn a_narrower_filter_searches_events_that_came_while_none_was_active() {
+        let now = EventTime::from_millis(NOW);
+        let mut store = Store::default();
+        store.insert_batch(batch(0, 1));
+        let mut f = FilterState::default();
+        f.restore("", &BTreeSet::from([Preset::Destructive]));
+        while f.has_work() {
+            f.work(&store, now, Screen::default());
+        }
+        assert_eq!(f.rows, Some(vec![]));
+        f.toggle_preset(Preset::Destructive);
+        store.insert_batch(batch(1, 4));
+        assert!(
+            !f.is_active(),
+            "the app absorbs only while a filter is active"
+        );
+        f.set_text("event:Delete*");
+        while f.has_work() {
+            f.work(&store, now, Screen::default());
+        }
+        let want = tested_one_by_one(&store, &f.effective(), now);
+        assert!(!want.is_empty());
+        assert_eq!(f.rows, Some(want));
     }
 
     proptest! {
