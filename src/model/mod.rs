@@ -10,6 +10,7 @@ pub mod hits;
 pub mod id;
 pub mod intern;
 pub mod loose;
+pub(crate) mod object_part;
 pub mod outcome;
 pub mod parse;
 pub mod portal;

@@ -280,7 +280,15 @@ fn value<S: Sink>(
     }
     let view: RecordView = match serde_json::from_str(raw) {
         Ok(v) => v,
-        Err(e) => return ctx.problem(location, format!("invalid JSON: {e}")),
+        // The view's reading stops at a key it reads twice (a top-level field, or one in
+        // `userIdentity`): refused as any other key twice is, with the same words.
+        Err(e) => match e.classify() {
+            serde_json::error::Category::Data => match first_duplicate_key(raw) {
+                Some(key) => return refuse_key_twice(ctx, location, &key),
+                None => return ctx.problem(location, format!("invalid JSON: {e}")),
+            },
+            _ => return ctx.problem(location, format!("invalid JSON: {e}")),
+        },
     };
     object(ctx, view, raw, location, depth, fallback_time);
 }
@@ -335,11 +343,7 @@ fn record<S: Sink>(
     fallback: Option<EventTime>,
 ) {
     if let Some(key) = first_duplicate_key(raw) {
-        let key = crate::model::sanitize::visible(&key);
-        return ctx.problem(
-            location,
-            format!("record refused: the key \"{key}\" appears twice in one object (readers disagree on which copy counts, so a forged record could show one value and hide another)"),
-        );
+        return refuse_key_twice(ctx, location, &key);
     }
     let (rec, identity_problem) = view.into_record(raw, fallback, ctx.sink.unread());
     if let Some(why) = identity_problem {
@@ -355,6 +359,14 @@ fn record<S: Sink>(
     } else {
         ctx.sink.record(rec);
     }
+}
+
+fn refuse_key_twice<S: Sink>(ctx: &mut Ctx<'_, S>, location: Location, key: &str) {
+    let key = crate::model::sanitize::visible(key);
+    ctx.problem(
+        location,
+        format!("record refused: the key \"{key}\" appears twice in one object (readers disagree on which copy counts, so a forged record could show one value and hide another)"),
+    );
 }
 
 fn too_large<S: Sink>(ctx: &mut Ctx<'_, S>, location: Location, len: usize) {

@@ -3,6 +3,7 @@
 
 use super::compact::compact_json;
 use super::loose::{present, text, Loose};
+use super::object_part::{ObjectList, ObjectPart};
 use super::outcome;
 use super::target;
 use super::time::EventTime;
@@ -115,15 +116,16 @@ pub(crate) struct RecordView<'a> {
     read_only: Option<Loose<'a>>,
     #[serde(borrow, rename = "managementEvent", deserialize_with = "present")]
     management: Option<Loose<'a>>,
+    /// Read in the record's own pass, nested parts too (no second reading of its text).
     #[serde(borrow, rename = "userIdentity")]
-    pub(crate) identity: Option<&'a RawValue>,
+    pub(crate) identity: Option<ObjectPart<IdentityView<'a>>>,
     #[serde(borrow)]
-    resources: Option<&'a RawValue>,
+    resources: ObjectList<ResourceView<'a>>,
     /// Read only for the target (`model::target`), by the rule the call's name picks.
     #[serde(borrow, rename = "requestParameters")]
     request_parameters: Option<&'a RawValue>,
     #[serde(borrow, rename = "additionalEventData")]
-    additional: Option<&'a RawValue>,
+    additional: Option<ObjectPart<AdditionalView<'a>>>,
     /// Kept unread unless `outcome` needs it: sign-in events record failure here.
     #[serde(borrow, rename = "responseElements")]
     response_elements: Option<&'a RawValue>,
@@ -166,8 +168,8 @@ impl RecordView<'_> {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default, expecting = "a JSON object")]
-struct IdentityView<'a> {
+#[serde(default)]
+pub(crate) struct IdentityView<'a> {
     #[serde(borrow, rename = "type", deserialize_with = "present")]
     kind: Option<Loose<'a>>,
     #[serde(borrow, deserialize_with = "present")]
@@ -187,16 +189,16 @@ struct IdentityView<'a> {
     #[serde(borrow, rename = "credentialId", deserialize_with = "present")]
     credential_id: Option<Loose<'a>>,
     #[serde(borrow, rename = "sessionContext")]
-    session: Option<&'a RawValue>,
+    session: Option<ObjectPart<SessionView<'a>>>,
     #[serde(borrow, rename = "onBehalfOf")]
-    on_behalf_of: Option<&'a RawValue>,
+    on_behalf_of: Option<ObjectPart<OnBehalfOfView<'a>>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct SessionView<'a> {
     #[serde(borrow, rename = "sessionIssuer")]
-    issuer: Option<&'a RawValue>,
+    issuer: Option<ObjectPart<IssuerView<'a>>>,
     #[serde(borrow, rename = "sourceIdentity", deserialize_with = "present")]
     source_identity: Option<Loose<'a>>,
 }
@@ -241,11 +243,6 @@ struct ResourceView<'a> {
     account_id: Option<Loose<'a>>,
 }
 
-/// Parses a nested part leniently: a part of the wrong shape is dropped, not fatal.
-fn nested<'a, T: Deserialize<'a> + Default>(raw: Option<&'a RawValue>) -> Option<T> {
-    raw.and_then(|r| serde_json::from_str::<T>(r.get()).ok())
-}
-
 fn owned(field: &Option<Loose<'_>>) -> Option<Box<str>> {
     text(field).map(Box::from)
 }
@@ -284,17 +281,16 @@ impl RecordView<'_> {
             .or(fallback_time)
             .or_else(|| text(&self.shipper_time).and_then(EventTime::parse))
             .unwrap_or(EventTime::UNKNOWN);
-        let additional: Option<AdditionalView> = nested(self.additional);
+        let additional = self.additional.and_then(ObjectPart::object);
         let (identity, identity_problem) = match self.identity {
             None => (None, None),
-            Some(raw) => match identity_record(raw, additional.as_ref()) {
-                Ok(id) => (Some(id), None),
-                Err(why) => (Some(unreadable_identity()), Some(why)),
-            },
+            Some(ObjectPart::Object(view)) => (Some(identity_record(view, additional.as_ref())), None),
+            Some(ObjectPart::Not(what)) => (
+                Some(unreadable_identity()),
+                Some(format!("userIdentity cannot be read (it is {what}, not an object): the principal is shown as {UNREADABLE_IDENTITY}")),
+            ),
         };
-        let resources: Vec<ResourceRecord> = nested::<Vec<ResourceView>>(self.resources)
-            .unwrap_or_default()
-            .into_iter()
+        let resources: Vec<ResourceRecord> = (self.resources.0.into_iter())
             .map(|r| ResourceRecord {
                 arn: owned(&r.arn),
                 kind: owned(&r.kind),
@@ -363,19 +359,17 @@ fn unreadable_identity() -> IdentityRecord {
     }
 }
 
-fn identity_record(
-    raw: &RawValue,
-    additional: Option<&AdditionalView>,
-) -> Result<IdentityRecord, String> {
-    let view: IdentityView = serde_json::from_str(raw.get()).map_err(|e| {
-        format!(
-            "userIdentity cannot be read ({e}): the principal is shown as {UNREADABLE_IDENTITY}"
-        )
-    })?;
-    let session: Option<SessionView> = nested(view.session);
-    let issuer: Option<IssuerView> = session.as_ref().and_then(|s| nested(s.issuer));
-    let behalf: Option<OnBehalfOfView> = nested(view.on_behalf_of);
-    Ok(IdentityRecord {
+fn identity_record(view: IdentityView, additional: Option<&AdditionalView>) -> IdentityRecord {
+    let session = view.session.and_then(ObjectPart::object);
+    let issuer = session
+        .as_ref()
+        .and_then(|s| s.issuer.as_ref())
+        .and_then(|i| match i {
+            ObjectPart::Object(issuer) => Some(issuer),
+            ObjectPart::Not(_) => None,
+        });
+    let behalf = view.on_behalf_of.and_then(ObjectPart::object);
+    IdentityRecord {
         kind: owned(&view.kind),
         arn: owned(&view.arn),
         account_id: owned(&view.account_id),
@@ -393,5 +387,97 @@ fn identity_record(
         credential_id: owned(&view.credential_id),
         sign_in_name: additional.and_then(|a| owned(&a.user_name)),
         auth_workflow: additional.and_then(|a| owned(&a.auth_workflow)),
-    })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::parse::parse_text;
+    use crate::model::warning::Warning;
+    use std::sync::Arc;
+
+    fn read(identity: &str, extra: &str) -> (Vec<Record>, Vec<Warning>) {
+        let text = format!(
+            r#"{{"Records":[{{"eventTime":"2026-01-01T00:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","eventID":"e1","userIdentity":{identity}{extra}}}]}}"#
+        );
+        let mut sink = (Vec::new(), Vec::new());
+        parse_text(&Arc::from("t"), &text, &mut sink);
+        sink
+    }
+
+    #[test]
+    fn an_identity_that_is_not_an_object_is_unreadable_and_says_what_it_was() {
+        for (identity, what) in [
+            (r#""AIDA""#, "a string"),
+            (r#"["IAMUser","arn:aws:iam::1:user/a"]"#, "a list"),
+            ("7", "a number"),
+        ] {
+            let (records, warnings) = read(identity, "");
+            let kind = records[0].identity.as_ref().and_then(|i| i.kind.as_deref());
+            assert_eq!(kind, Some(UNREADABLE_IDENTITY), "{identity}");
+            assert_eq!(warnings.len(), 1, "{identity}");
+            assert!(
+                warnings[0].to_string().contains(what),
+                "{identity}: {}",
+                warnings[0]
+            );
+        }
+        let (records, warnings) = read("null", "");
+        assert!(records[0].identity.is_none() && warnings.is_empty());
+    }
+
+    #[test]
+    fn nested_parts_of_the_wrong_shape_are_passed_over_and_the_rest_is_read() {
+        let issuer = r#"{"type":"Role","arn":"arn:aws:iam::1:role/r","userName":"r"}"#;
+        let identity = format!(
+            r#"{{"type":"AssumedRole","arn":"arn:aws:sts::1:assumed-role/r/s","sessionContext":{{"sessionIssuer":{issuer},"sourceIdentity":"si"}},"accessKeyId":"ASIA1"}}"#
+        );
+        let extra = r#","additionalEventData":{"UserName":"bob"},"resources":[{"ARN":"arn:1"},"x",[2],{"ARN":"arn:2"}]"#;
+        let (records, warnings) = read(&identity, extra);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let id = records[0].identity.as_ref().expect("an identity");
+        assert_eq!(id.issuer_arn.as_deref(), Some("arn:aws:iam::1:role/r"));
+        assert_eq!(id.issuer_kind.as_deref(), Some("Role"));
+        assert_eq!(id.source_identity.as_deref(), Some("si"));
+        assert_eq!(id.access_key_id.as_deref(), Some("ASIA1"));
+        assert_eq!(id.sign_in_name.as_deref(), Some("bob"));
+        let arns: Vec<_> = records[0]
+            .resources
+            .iter()
+            .map(|r| r.arn.as_deref())
+            .collect();
+        assert_eq!(arns, [Some("arn:1"), Some("arn:2")]);
+
+        for session in [
+            r#""s""#,
+            r#"[{"sessionIssuer":{"arn":"x"}}]"#,
+            r#"{"sessionIssuer":"i"}"#,
+        ] {
+            let identity = format!(
+                r#"{{"type":"AssumedRole","sessionContext":{session},"accessKeyId":"ASIA1"}}"#
+            );
+            let (records, warnings) = read(&identity, r#","additionalEventData":[1]"#);
+            assert!(warnings.is_empty(), "{session}: {warnings:?}");
+            let id = records[0].identity.as_ref().expect("an identity");
+            assert_eq!(id.kind.as_deref(), Some("AssumedRole"), "{session}");
+            assert_eq!(id.access_key_id.as_deref(), Some("ASIA1"), "{session}");
+            assert_eq!(id.issuer_arn, None, "{session}");
+            assert_eq!(id.sign_in_name, None, "{session}");
+        }
+    }
+
+    #[test]
+    fn a_key_twice_in_the_identity_refuses_the_record_by_name() {
+        let (records, warnings) = read(r#"{"type":"IAMUser","userName":"a","userName":"b"}"#, "");
+        assert!(records.is_empty());
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0]
+                .to_string()
+                .contains("\"userName\" appears twice"),
+            "{}",
+            warnings[0]
+        );
+    }
 }
