@@ -19,6 +19,11 @@ use trailscope::model::parse::{parse_text, Sink};
 use trailscope::model::record::{Record, Unread};
 use trailscope::model::warning::Warning;
 
+// The binary's allocator: a parse allocates a few dozen small strings per record, and glibc's
+// malloc would make this bench slower than the loaders it stands for.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Counts records and drops them, as a fold would once it has what it needs.
 struct Counting {
     unread: Unread,
