@@ -3,7 +3,9 @@
 //! SIEM another. One rule, wherever in the record it happens: the record is refused with a
 //! warning naming the key. A single pass over the bytes, strings skipped with memchr, as
 //! `compact` does; keys compared as JSON means them, escapes decoded (`"a"` and `"\u0061"` are
-//! one key).
+//! one key). The records of a trail file are checked as they are read instead
+//! (`checked_keys`); this scan then looks only into the parts kept as raw text, and reads every
+//! other shape whole.
 
 use std::borrow::Cow;
 use std::cell::RefCell;

@@ -1,5 +1,6 @@
 //! The domain, pure and fast: no terminal, no async, no I/O.
 
+pub(crate) mod checked_keys;
 pub(crate) mod chunked;
 pub mod column;
 pub mod columns;

@@ -8,7 +8,7 @@
 use super::compact::compact_json;
 use super::dup_keys::first_duplicate_key;
 use super::loose::text;
-use super::record::{Record, RecordView, Unread};
+use super::record::{CheckedView, Record, RecordView, Unread};
 use super::time::EventTime;
 use super::warning::{Location, Warning};
 use serde_json::value::RawValue;
@@ -342,7 +342,7 @@ fn record<S: Sink>(
     location: Location,
     fallback: Option<EventTime>,
 ) {
-    if let Some(key) = first_duplicate_key(raw) {
+    if let Some(key) = view.key_twice(raw) {
         return refuse_key_twice(ctx, location, &key);
     }
     let (rec, identity_problem) = view.into_record(raw, fallback, ctx.sink.unread());
@@ -427,8 +427,10 @@ fn stream_array<S: Sink>(
         // Objects are read once, straight into their view; the element's text is the span the
         // reader consumed. Anything else (or a view that does not fit) goes the general way.
         if bytes[pos] == b'{' {
-            let mut one = serde_json::Deserializer::from_str(rest).into_iter::<RecordView>();
-            if let Some(Ok(view)) = one.next() {
+            // Keys compared as they are read (`CheckedView`): a key twice fails this reading,
+            // and the general way below reads it again and refuses it by name.
+            let mut one = serde_json::Deserializer::from_str(rest).into_iter::<CheckedView>();
+            if let Some(Ok(CheckedView(view))) = one.next() {
                 let raw = &rest[..one.byte_offset()];
                 let location = Location::Byte(ctx.offset_of(raw));
                 if raw.len() > 4 * MAX_RECORD_BYTES && depth > 0 {

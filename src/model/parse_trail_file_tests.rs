@@ -62,3 +62,48 @@ fn every_cut_of_a_trail_file_reads_as_before() {
         }
     }
 }
+
+mod keys_twice {
+    use super::*;
+    use crate::model::checked_keys::tests::json_value;
+    use crate::model::dup_keys::first_duplicate_key;
+    use proptest::prelude::*;
+
+    const MEMBERS: [&str; 9] = [
+        "requestParameters",
+        "responseElements",
+        "serviceEventDetails",
+        "tlsDetails",
+        "userIdentity",
+        "additionalEventData",
+        "resources",
+        "eventName",
+        "detail",
+    ];
+
+    proptest! {
+        /// A record in a trail file, its keys compared while it is read, is refused exactly
+        /// when the scan of its whole text finds a key twice, and otherwise reads as the same
+        /// record on a line of its own (read unchecked, then scanned whole).
+        #[test]
+        fn a_key_twice_is_refused_wherever_it_is(
+            member in 0..MEMBERS.len(),
+            value in json_value(),
+            second in proptest::option::of((0..MEMBERS.len(), json_value())),
+        ) {
+            let mut record = format!(r#"{{"eventTime":"2024-06-01T00:00:00Z","eventSource":"s3.amazonaws.com","eventID":"a","{}":{value}"#, MEMBERS[member]);
+            if let Some((m, v)) = &second {
+                record.push_str(&format!(r#","{}":{v}"#, MEMBERS[*m]));
+            }
+            record.push('}');
+            let twice = first_duplicate_key(&record).is_some();
+            let (in_file, file_warnings) = read(&format!("{{\"Records\":[{record}]}}"), false);
+            let (alone, alone_warnings) = read(&record, false);
+            let refused = |w: &[Warning]| w.iter().any(|w| w.to_string().contains("appears twice"));
+            prop_assert_eq!(refused(&file_warnings), twice, "{}", record);
+            prop_assert_eq!(refused(&alone_warnings), twice, "{}", record);
+            prop_assert_eq!(&in_file, &alone, "{}", record);
+            prop_assert_eq!(file_warnings.len(), alone_warnings.len(), "{}", record);
+        }
+    }
+}

@@ -1,7 +1,9 @@
 //! One CloudTrail record as read from any input shape, before it joins the store.
 //! Parsing borrows from the input text; the `Record` owns what the store will intern.
 
+use super::checked_keys::Checked;
 use super::compact::compact_json;
+use super::dup_keys::first_duplicate_key;
 use super::loose::{present, text, Loose};
 use super::object_part::{ObjectList, ObjectPart};
 use super::outcome;
@@ -154,9 +156,47 @@ pub(crate) struct RecordView<'a> {
     pub(crate) digest_start: Option<Loose<'a>>,
     #[serde(borrow, rename = "Type", deserialize_with = "present")]
     pub(crate) notification_type: Option<Loose<'a>>,
+    /// Read through `checked_keys::Checked` (`CheckedView`): no key came twice outside the
+    /// parts kept as raw text.
+    #[serde(skip)]
+    keys_checked: bool,
+}
+
+/// A `RecordView` read with every key compared as it is read (`checked_keys`), so the
+/// record's text need not be scanned again for a key given twice, only its raw parts.
+pub(crate) struct CheckedView<'a>(pub(crate) RecordView<'a>);
+
+impl<'de> Deserialize<'de> for CheckedView<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut view = RecordView::deserialize(Checked(d))?;
+        view.keys_checked = true;
+        Ok(CheckedView(view))
+    }
 }
 
 impl RecordView<'_> {
+    /// The first key given twice in one object of the record whose text is `raw`: looked for
+    /// in the whole text, or, when the reading compared keys already, in the parts it kept
+    /// as raw text.
+    pub(crate) fn key_twice(&self, raw: &str) -> Option<String> {
+        if !self.keys_checked {
+            return first_duplicate_key(raw);
+        }
+        [
+            self.request_parameters,
+            self.response_elements,
+            self.service_event_details,
+            self.records,
+            self.events,
+            self.event,
+            self.detail,
+            self.es_source,
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|part| first_duplicate_key(part.get()))
+    }
+
     /// A record has at least one of CloudTrail's defining keys, even if its value is null.
     pub(crate) fn is_record(&self) -> bool {
         self.event_time.is_some()
@@ -290,7 +330,10 @@ impl RecordView<'_> {
                 Some(format!("userIdentity cannot be read (it is {what}, not an object): the principal is shown as {UNREADABLE_IDENTITY}")),
             ),
         };
-        let resources: Vec<ResourceRecord> = (self.resources.0.into_iter())
+        let resources: Vec<ResourceRecord> = self
+            .resources
+            .0
+            .into_iter()
             .map(|r| ResourceRecord {
                 arn: owned(&r.arn),
                 kind: owned(&r.kind),
