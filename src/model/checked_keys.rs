@@ -20,31 +20,53 @@ use std::fmt;
 pub(crate) const TWICE: &str = "a key appears twice in one object";
 
 /// Keys compared one by one up to this many in an object; past it, through a set (an object of
-/// thousands of keys must not cost their square).
-const LINEAR_KEYS: usize = 16;
+/// thousands of keys must not cost their square). A CloudTrail record has about twenty keys at
+/// its top level: under this, so the common object never hashes a key.
+const LINEAR_KEYS: usize = 48;
 
 /// A deserializer that refuses a key given twice in any object it reads.
 pub(crate) struct Checked<D>(pub(crate) D);
 
-/// The keys of one object so far.
+/// The keys of one object so far: each with a fingerprint of its length and its first and last
+/// bytes, so the one-by-one comparison is mostly of integers (CloudTrail's keys share
+/// prefixes, `eventTime` and `eventType`, rarely a length and both ends).
 #[derive(Default)]
 struct Keys<'de> {
-    few: Vec<Cow<'de, str>>,
-    many: Option<HashSet<Cow<'de, str>>>,
+    few: Vec<(u64, Cow<'de, str>)>,
+    many: Option<HashSet<Cow<'de, str>, foldhash::fast::RandomState>>,
+}
+
+fn fingerprint(key: &str) -> u64 {
+    let bytes = key.as_bytes();
+    let mut head = [0u8; 8];
+    let mut tail = [0u8; 8];
+    let n = bytes.len().min(8);
+    head[..n].copy_from_slice(&bytes[..n]);
+    tail[..n].copy_from_slice(&bytes[bytes.len() - n..]);
+    u64::from_le_bytes(head) ^ u64::from_le_bytes(tail).rotate_left(29) ^ (bytes.len() as u64)
 }
 
 impl<'de> Keys<'de> {
+    /// Room for a record's top level from the start: one allocation, not four growing ones.
+    fn new() -> Self {
+        Keys {
+            few: Vec::with_capacity(24),
+            many: None,
+        }
+    }
+
     /// False when `key` was there already.
     fn insert(&mut self, key: Cow<'de, str>) -> bool {
         if let Some(many) = self.many.as_mut() {
             return many.insert(key);
         }
-        if self.few.contains(&key) {
+        let print = fingerprint(&key);
+        if self.few.iter().any(|(p, k)| *p == print && *k == key) {
             return false;
         }
-        self.few.push(key);
+        self.few.push((print, key));
         if self.few.len() > LINEAR_KEYS {
-            self.many = Some(self.few.drain(..).collect());
+            self.many = Some(self.few.drain(..).map(|(_, k)| k).collect());
         }
         true
     }
@@ -208,7 +230,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for CheckedVisitor<V> {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         self.0.visit_map(CheckedMap {
             map,
-            keys: Keys::default(),
+            keys: Keys::new(),
         })
     }
     fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
@@ -416,6 +438,34 @@ pub(crate) mod tests {
         assert!(checked::<IgnoredAny>(&json).is_ok());
         let json = format!("{{{},\"k1999\":0}}", keys.join(","));
         assert!(checked::<IgnoredAny>(&json).is_err());
+    }
+
+    #[test]
+    fn keys_alike_at_both_ends_are_told_apart() {
+        // Same length, same first and last eight bytes: one fingerprint, two keys.
+        let a = "abcdefgh1234ijklmnop";
+        let b = "abcdefgh5678ijklmnop";
+        assert_eq!(fingerprint(a), fingerprint(b));
+        let json = format!("{{\"{a}\":1,\"{b}\":2}}");
+        assert!(checked::<IgnoredAny>(&json).is_ok());
+        let json = format!("{{\"{a}\":1,\"{b}\":2,\"{a}\":3}}");
+        assert!(checked::<IgnoredAny>(&json).is_err());
+    }
+
+    #[test]
+    fn a_key_twice_is_caught_either_side_of_the_switch_to_a_set() {
+        for n in LINEAR_KEYS - 2..LINEAR_KEYS + 3 {
+            let keys: Vec<String> = (0..n).map(|i| format!("\"k{i}\":{i}")).collect();
+            let json = format!("{{{}}}", keys.join(","));
+            assert!(checked::<IgnoredAny>(&json).is_ok(), "{n} keys");
+            for again in [0, n / 2, n - 1] {
+                let json = format!("{{{},\"k{again}\":0}}", keys.join(","));
+                assert!(
+                    checked::<IgnoredAny>(&json).is_err(),
+                    "{n} keys, k{again} twice"
+                );
+            }
+        }
     }
 
     /// Objects of a few keys drawn from a small alphabet (so keys often repeat), nested.
