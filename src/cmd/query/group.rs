@@ -3,7 +3,10 @@
 use crate::cmd::args::GroupBy;
 use crate::model::event::Event;
 use crate::model::intern::{Interner, Sym};
+use crate::model::principal;
+use crate::model::record::Record;
 use crate::model::store::{EventIdx, Store};
+use std::borrow::Cow;
 
 // pub: the fuzz targets use it (fuzz/fuzz_targets/query_output.rs).
 pub struct Group {
@@ -32,6 +35,34 @@ fn value(by: GroupBy, store: &Store, e: &Event) -> Option<Sym> {
         GroupBy::Account => e.account,
         GroupBy::Target => e.target,
     }
+}
+
+/// What `value` gives for the event a store would make of `r`, read off the record itself:
+/// a folded grouping of every event needs no store (`tally`). A store keeps no empty text
+/// (`Interner::intern_opt`), but a principal always has one.
+pub(crate) fn record_value(by: GroupBy, r: &Record) -> Option<Cow<'_, str>> {
+    let id = r.identity.as_ref();
+    let text = match by {
+        GroupBy::Session => id
+            .and_then(|id| id.arn.as_deref())
+            .filter(|&arn| crate::filter::session_of(arn).is_some()),
+        GroupBy::Role => id.and_then(|id| id.issuer_arn.as_deref()),
+        GroupBy::UserAgent => r.user_agent.as_deref(),
+        GroupBy::Type => id.and_then(|id| id.kind.as_deref()),
+        GroupBy::Principal => {
+            return Some(Cow::Owned(principal::resolve(id, r.source.as_deref()).key));
+        }
+        GroupBy::Arn => id.and_then(|id| id.arn.as_deref()),
+        GroupBy::Ip => r.source_ip.as_deref(),
+        GroupBy::Key => id.and_then(|id| id.access_key_id.as_deref()),
+        GroupBy::Event => r.name.as_deref(),
+        GroupBy::Source => r.source.as_deref(),
+        GroupBy::Region => r.region.as_deref(),
+        GroupBy::Error => r.error_code.as_deref(),
+        GroupBy::Account => r.account.as_deref(),
+        GroupBy::Target => r.target.as_deref(),
+    };
+    text.filter(|t| !t.is_empty()).map(Cow::Borrowed)
 }
 
 /// Most frequent first; ties by value so output is stable.

@@ -88,9 +88,14 @@ impl<'e> Folder<'e> {
     fn fold(&mut self, mut records: Vec<Record>) {
         records.retain(|r| self.seen.insert(dedup_key(r)));
         self.tally.events += records.len();
-        if self.expr.is_all() && self.by.is_none() {
-            // Counting every event needs no store.
+        if self.expr.is_all() {
+            // Counting or grouping every event needs no store: each record gives its value.
             self.tally.matched += records.len();
+            if let Some(by) = self.by {
+                for r in &records {
+                    self.tally.count(group::record_value(by, r).as_deref(), 1);
+                }
+            }
             return;
         }
         let mut batch = Store::default();
@@ -105,15 +110,20 @@ impl Tally {
         self.matched += rows.len();
         let Some(by) = by else { return };
         for g in group::count(batch, &rows, by) {
-            match g.sym.map(|sym| batch.interner.resolve(sym)) {
-                Some(value) => match self.values.get_mut(value) {
-                    Some(count) => *count += g.count,
-                    None => {
-                        self.values.insert(value.into(), g.count);
-                    }
-                },
-                None => self.missing += g.count,
-            }
+            self.count(g.sym.map(|sym| batch.interner.resolve(sym)), g.count);
+        }
+    }
+
+    /// Adds `n` chosen events whose grouping field is `value` (`None`: without the field).
+    fn count(&mut self, value: Option<&str>, n: usize) {
+        match value {
+            Some(value) => match self.values.get_mut(value) {
+                Some(count) => *count += n,
+                None => {
+                    self.values.insert(value.into(), n);
+                }
+            },
+            None => self.missing += n,
         }
     }
 
@@ -215,6 +225,32 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn empty_and_missing_values_group_as_the_store_groups_them() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let records = [
+            // Every grouped field present but empty.
+            r#"{"eventID":"1","eventTime":"2024-05-01T00:00:00Z","eventName":"","eventSource":"","awsRegion":"","sourceIPAddress":"","userAgent":"","errorCode":"","recipientAccountId":"","userIdentity":{"type":"","arn":"","accessKeyId":"","sessionContext":{"sessionIssuer":{"arn":""}}}}"#,
+            // No identity at all, and one that is not an object.
+            r#"{"eventID":"2","eventTime":"2024-05-01T00:00:01Z","eventName":"GetObject","eventSource":"s3.amazonaws.com"}"#,
+            r#"{"eventID":"3","eventTime":"2024-05-01T00:00:02Z","eventName":"GetObject","userIdentity":"root"}"#,
+            r#"{"eventID":"4","eventTime":"2024-05-01T00:00:03Z","eventName":"AssumeRole","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::1:assumed-role/r/s","sessionContext":{"sessionIssuer":{"arn":"arn:aws:iam::1:role/r"}}}}"#,
+        ];
+        let file = format!(r#"{{"Records":[{}]}}"#, records.join(","));
+        std::fs::write(dir.path().join("odd.json"), file).expect("write");
+        let plan = || walk::plan(&[dir.path().to_path_buf()]);
+        let mut store = Store::default();
+        load_each(plan(), |batch| {
+            store.insert_batch(batch);
+        });
+        assert_eq!(store.len(), records.len());
+        let (expr, now) = (parse("").expect("filter"), EventTime::now());
+        for &by in GroupBy::value_variants() {
+            let (t, _) = tally(plan(), &expr, Some(by), now);
+            assert_eq!(folded(&t), stored(&store, &expr, by, now), "by {by:?}");
         }
     }
 
