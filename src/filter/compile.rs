@@ -94,28 +94,110 @@ pub(crate) fn compile(expr: &Expr, store: &Store, now: EventTime) -> Matcher {
         Expr::Not(inner) => Matcher::Not(Box::new(compile(inner, store, now))),
         Expr::Text(t) => Matcher::Text(Needle::new(t)),
         Expr::Field {
-            field: Field::Session,
-            value,
-            exact: true,
-        } => {
-            let set = SymSet::from_pred(&store.interner, |s| session_of(s) == Some(value));
-            Matcher::is_in(store, Sel::Session, set)
-        }
-        Expr::Field {
             field,
             value,
-            exact: true,
-        } if field_sel(*field).is_some() => {
-            let sel = field_sel(*field).unwrap_or(Sel::Name);
+            exact,
+        } => field_matcher(condition(*field, value, *exact, now), store),
+    }
+}
+
+/// What a `field:value` term tests, said once for both of its readers: `compile` decides it
+/// once per distinct value of the store's columns, `on_record` on one record's own fields.
+pub(super) enum Cond<'v> {
+    Const(bool),
+    After(EventTime),
+    Before(EventTime),
+    ReadOnly(bool),
+    AnyError(bool),
+    AnyVpce(bool),
+    /// An event or request ID.
+    Id(&'v str),
+    /// The events of a credential's chain: needs every event.
+    Lineage(&'v str),
+    /// The findings of the cross-event rules: needs every event.
+    Finding(&'v str),
+    /// The selector's fields hold this value exactly (looked up, not scanned).
+    Is(Sel, &'v str),
+    /// The selector's fields hold a value that passes the test.
+    Where(Sel, Box<dyn Fn(&str) -> bool + 'v>),
+}
+
+pub(super) fn condition(field: Field, value: &str, exact: bool, now: EventTime) -> Cond<'_> {
+    if exact {
+        if field == Field::Session {
+            return Cond::Where(
+                Sel::Session,
+                Box::new(move |s| session_of(s) == Some(value)),
+            );
+        }
+        if let Some(sel) = field_sel(field) {
+            return Cond::Is(sel, value);
+        }
+    }
+    match field {
+        Field::After => parse_time(value, now).map_or(Cond::Const(false), Cond::After),
+        Field::Before => parse_time(value, now).map_or(Cond::Const(false), Cond::Before),
+        Field::ReadOnly => parse_bool(value).map_or(Cond::Const(false), Cond::ReadOnly),
+        Field::Id => Cond::Id(value),
+        Field::Lineage => Cond::Lineage(value),
+        Field::Finding => Cond::Finding(value),
+        Field::Error => match value.to_ascii_lowercase().as_str() {
+            "any" | "yes" | "true" => Cond::AnyError(true),
+            "none" | "no" | "false" => Cond::AnyError(false),
+            _ => Cond::Where(Sel::ErrorCode, Box::new(text_pred(MatchKind::Whole, value))),
+        },
+        Field::Vpce if value.eq_ignore_ascii_case("any") => Cond::AnyVpce(true),
+        Field::Vpce if value.eq_ignore_ascii_case("none") => Cond::AnyVpce(false),
+        // Identifiers without a glob: the one interned value, no scan of the distinct ones.
+        Field::Key | Field::Account | Field::Portal | Field::SignIn if !has_wildcard(value) => {
+            Cond::Is(field_sel(field).unwrap_or(Sel::Key), value)
+        }
+        Field::Ip => ip_condition(value),
+        Field::Session => {
+            let pred = text_pred(MatchKind::Contains, value);
+            Cond::Where(
+                Sel::Session,
+                Box::new(move |s| session_of(s).is_some_and(&pred)),
+            )
+        }
+        other => match field_sel(other) {
+            Some(sel) => Cond::Where(sel, Box::new(text_pred(other.spec().kind, value))),
+            None => Cond::Const(false),
+        },
+    }
+}
+
+fn field_matcher(cond: Cond<'_>, store: &Store) -> Matcher {
+    match cond {
+        Cond::Const(b) => Matcher::Const(b),
+        Cond::After(t) => Matcher::After(t),
+        Cond::Before(t) => Matcher::Before(t),
+        Cond::ReadOnly(b) => Matcher::ReadOnly(b),
+        Cond::AnyError(b) => Matcher::AnyError(b),
+        Cond::AnyVpce(b) => Matcher::AnyVpce(b),
+        Cond::Id(value) => Matcher::Id(value.to_string()),
+        Cond::Lineage(value) => {
+            let mut rows = lineage_rows(store, value);
+            rows.sort_unstable();
+            Matcher::Rows(rows)
+        }
+        // The findings as they stand when compiled: the view refilters when they change.
+        Cond::Finding(value) if value.eq_ignore_ascii_case("any") => {
+            Matcher::Rows(store.hits.events_where(|_| true))
+        }
+        Cond::Finding(value) => {
+            Matcher::Rows(store.hits.events_where(|id| glob_match(value, id, true)))
+        }
+        Cond::Is(sel, value) => {
             let sym = store.interner.get(value);
             Matcher::is_in(store, sel, SymSet::single(&store.interner, sym))
         }
-        Expr::Field { field, value, .. } => field_matcher(*field, value, store, now),
+        Cond::Where(sel, pred) => Matcher::is_in(store, sel, values_where(store, sel, pred)),
     }
 }
 
 /// The columns a selector reads; empty for `Resource`, which is a list inside the event.
-fn cols(sel: Sel) -> &'static [Col] {
+pub(super) fn cols(sel: Sel) -> &'static [Col] {
     match sel {
         Sel::Name => &[Col::Name],
         Sel::Source => &[Col::Source],
@@ -163,56 +245,6 @@ fn values_where(store: &Store, sel: Sel, pred: impl Fn(&str) -> bool) -> SymSet 
     set
 }
 
-fn field_matcher(field: Field, value: &str, store: &Store, now: EventTime) -> Matcher {
-    let interner = &store.interner;
-    match field {
-        Field::After => time_bound(value, now, Matcher::After),
-        Field::Before => time_bound(value, now, Matcher::Before),
-        Field::ReadOnly => parse_bool(value).map_or(Matcher::Const(false), Matcher::ReadOnly),
-        Field::Id => Matcher::Id(value.to_string()),
-        Field::Lineage => {
-            let mut rows = lineage_rows(store, value);
-            rows.sort_unstable();
-            Matcher::Rows(rows)
-        }
-        // The findings as they stand when compiled: the view refilters when they change.
-        Field::Finding if value.eq_ignore_ascii_case("any") => {
-            Matcher::Rows(store.hits.events_where(|_| true))
-        }
-        Field::Finding => Matcher::Rows(store.hits.events_where(|id| glob_match(value, id, true))),
-        Field::Error => match value.to_ascii_lowercase().as_str() {
-            "any" | "yes" | "true" => Matcher::AnyError(true),
-            "none" | "no" | "false" => Matcher::AnyError(false),
-            _ => Matcher::is_in(
-                store,
-                Sel::ErrorCode,
-                values_where(store, Sel::ErrorCode, text_pred(MatchKind::Whole, value)),
-            ),
-        },
-        Field::Vpce if value.eq_ignore_ascii_case("any") => Matcher::AnyVpce(true),
-        Field::Vpce if value.eq_ignore_ascii_case("none") => Matcher::AnyVpce(false),
-        // Identifiers without a glob: the one interned value, no scan of the distinct ones.
-        Field::Key | Field::Account | Field::Portal | Field::SignIn if !has_wildcard(value) => {
-            let sel = field_sel(field).unwrap_or(Sel::Key);
-            Matcher::is_in(store, sel, SymSet::single(interner, interner.get(value)))
-        }
-        Field::Ip => Matcher::is_in(store, Sel::SourceIp, ip_set(store, value)),
-        Field::Session => {
-            let pred = text_pred(MatchKind::Contains, value);
-            let set = values_where(store, Sel::Session, |s| session_of(s).is_some_and(&pred));
-            Matcher::is_in(store, Sel::Session, set)
-        }
-        other => match field_sel(other) {
-            Some(sel) => Matcher::is_in(
-                store,
-                sel,
-                values_where(store, sel, text_pred(other.spec().kind, value)),
-            ),
-            None => Matcher::Const(false),
-        },
-    }
-}
-
 /// The interned fields a field name looks at; `None` for fields that are not strings.
 fn field_sel(field: Field) -> Option<Sel> {
     Some(match field {
@@ -244,10 +276,6 @@ fn field_sel(field: Field) -> Option<Sel> {
     })
 }
 
-fn time_bound(value: &str, now: EventTime, make: fn(EventTime) -> Matcher) -> Matcher {
-    parse_time(value, now).map_or(Matcher::Const(false), make)
-}
-
 /// The string test for a value under a match kind.
 fn text_pred(kind: MatchKind, value: &str) -> impl Fn(&str) -> bool {
     let lower = value.to_lowercase();
@@ -271,20 +299,21 @@ fn contains_ci(s: &str, lower_needle: &str) -> bool {
     }
 }
 
-fn ip_set(store: &Store, value: &str) -> SymSet {
-    let interner = &store.interner;
+fn ip_condition(value: &str) -> Cond<'_> {
     if value.contains('/') {
         return match parse_cidr(value) {
-            Ok((net, bits)) => values_where(store, Sel::SourceIp, |s| {
-                s.parse::<IpAddr>().is_ok_and(|ip| in_cidr(ip, net, bits))
-            }),
-            Err(_) => SymSet::default(),
+            Ok((net, bits)) => Cond::Where(
+                Sel::SourceIp,
+                Box::new(move |s| s.parse::<IpAddr>().is_ok_and(|ip| in_cidr(ip, net, bits))),
+            ),
+            // Never met: no value passes.
+            Err(_) => Cond::Where(Sel::SourceIp, Box::new(|_| false)),
         };
     }
     if has_wildcard(value) {
-        return values_where(store, Sel::SourceIp, |s| glob_match(value, s, true));
+        return Cond::Where(Sel::SourceIp, Box::new(move |s| glob_match(value, s, true)));
     }
-    SymSet::single(interner, interner.get(value))
+    Cond::Is(Sel::SourceIp, value)
 }
 
 fn parse_cidr(value: &str) -> Result<(IpAddr, u8), String> {

@@ -8,6 +8,7 @@ pub mod field;
 pub(crate) mod glob;
 mod lex;
 mod needle;
+mod on_record;
 mod parse;
 pub mod preset;
 mod run;
@@ -18,6 +19,7 @@ pub(crate) use crate::did_you_mean::edit_distance;
 pub use ast::Expr;
 /// The role session name in an assumed-role ARN or `AROA…:session` principal ID.
 pub use compile::session_of;
+pub(crate) use on_record::RecordFilter;
 pub use parse::parse;
 pub(crate) use time_value::parse_time;
 

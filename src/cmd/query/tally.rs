@@ -1,8 +1,9 @@
 //! A headless count or grouping folded through the load. Each batch of records goes into a
 //! small store of its own, is filtered and counted there, and is dropped: memory stays at a few
 //! batches and the events' identities (8 bytes each, for deduplication), however many events
-//! are read. Without a filter no store is built: each record gives its value
-//! (`group::record_value`), a third of a grouping's time. The store path held every event: 434–457 MB at 1M events, against DuckDB's
+//! are read. When the filter can be decided on each record alone (`filter::RecordFilter`: no
+//! free text, no `id:`), no store is built: each record says whether it is chosen and gives
+//! its value (`group::record_value`), a third of a grouping's time. The store path held every event: 434–457 MB at 1M events, against DuckDB's
 //! 107–157 MB for the same question (BENCHMARKS.md).
 //!
 //! Only for questions each event answers alone. Findings, lineage and `principal:` need the
@@ -13,7 +14,7 @@
 use super::group::{self, Group};
 use crate::cmd::args::{GroupBy, Output, QueryArgs};
 use crate::filter::field::Field;
-use crate::filter::{Compiled, Expr};
+use crate::filter::{Compiled, Expr, RecordFilter};
 use crate::model::record::Record;
 use crate::model::store::{dedup_key, Store};
 use crate::model::time::EventTime;
@@ -69,6 +70,8 @@ struct Folder<'e> {
     expr: &'e Expr,
     by: Option<GroupBy>,
     now: EventTime,
+    /// The filter decided on each record, when it can be: then no batch needs a store.
+    on_record: Option<RecordFilter<'e>>,
     /// The identities of the events of every batch so far (`store::dedup_key`): a copy in a
     /// later batch is dropped exactly as one big store would drop it.
     seen: HashSet<u64>,
@@ -81,6 +84,7 @@ impl<'e> Folder<'e> {
             expr,
             by,
             now,
+            on_record: RecordFilter::new(expr, now),
             seen: HashSet::default(),
             tally: Tally::default(),
         }
@@ -89,11 +93,16 @@ impl<'e> Folder<'e> {
     fn fold(&mut self, mut records: Vec<Record>) {
         records.retain(|r| self.seen.insert(dedup_key(r)));
         self.tally.events += records.len();
-        if self.expr.is_all() {
-            // Counting or grouping every event needs no store: each record gives its value.
+        if self.expr.is_all() && self.by.is_none() {
+            // Counting every event needs no store, nor a look at each.
             self.tally.matched += records.len();
-            if let Some(by) = self.by {
-                for r in &records {
+            return;
+        }
+        if let Some(filter) = &self.on_record {
+            // Each record says whether it is chosen and, for a grouping, its value.
+            for r in records.iter().filter(|r| filter.matches(r)) {
+                self.tally.matched += 1;
+                if let Some(by) = self.by {
                     self.tally.count(group::record_value(by, r).as_deref(), 1);
                 }
             }
@@ -226,6 +235,101 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// Every kind of term a record can decide, plain, negated and combined.
+    const RECORD_TERMS: &[&str] = &[
+        "ip:10.0.0.0/8",
+        "ip:198.51.*",
+        "ip:2001:db8::/32",
+        "ip:=203.0.113.10",
+        "error:any",
+        "error:none",
+        "error:AccessDenied*",
+        "readonly:true",
+        "readonly:false",
+        "vpce:any",
+        "vpce:none",
+        "key:ASIA*",
+        "key:AKIA*",
+        "account:1*",
+        "arn:assumed-role",
+        "arn:=root",
+        "type:AssumedRole",
+        "type:iam*",
+        "category:management",
+        "ua:console",
+        "role:*",
+        "session:*",
+        "session:=x",
+        "region:us-east-1",
+        "source:iam*",
+        "event:=AssumeRole",
+        "event:Create*",
+        "resource:arn:aws:s3*",
+        "target:*",
+        "portal:*",
+        "signin:*",
+        "after:2020-01-01",
+        "before:2020-01-01",
+        "not ip:*",
+        "(event:Get* or error:any) not readonly:true",
+    ];
+
+    #[test]
+    fn a_filter_decided_on_each_record_chooses_what_the_store_chooses() {
+        let batches = batches_with_copies();
+        let mut store = Store::default();
+        for b in &batches {
+            store.insert_batch(b.clone());
+        }
+        let now = EventTime::now();
+        let (mut some, mut not_all) = (0, 0);
+        for text in RECORD_TERMS {
+            let expr = parse(text).expect("filter");
+            assert!(
+                RecordFilter::new(&expr, now).is_some(),
+                "`{text}` is decided on records"
+            );
+            let all = Compiled::new(&expr, &store, now).select(&store, None);
+            some += usize::from(!all.is_empty());
+            not_all += usize::from(all.len() < store.len());
+            for by in [None, Some(GroupBy::Event), Some(GroupBy::Principal)] {
+                let mut folder = Folder::new(&expr, by, now);
+                for b in &batches {
+                    folder.fold(b.clone());
+                }
+                let t = &folder.tally;
+                assert_eq!(t.matched, all.len(), "`{text}` by {by:?}: events chosen");
+                if let Some(by) = by {
+                    let stored = stored(&store, &expr, by, now);
+                    assert_eq!(folded(t), stored, "`{text}` by {by:?}");
+                }
+            }
+        }
+        // The terms are not all trivial on the demo: most choose some events and not all.
+        assert!(
+            some * 3 >= RECORD_TERMS.len() * 2,
+            "{some} of {} choose some",
+            RECORD_TERMS.len()
+        );
+        assert!(
+            not_all * 3 >= RECORD_TERMS.len() * 2,
+            "{not_all} choose fewer than all"
+        );
+        for text in [
+            "s3",
+            "id:1",
+            "principal:alice",
+            "lineage:AKIA",
+            "finding:any",
+        ] {
+            let expr = parse(text).expect("filter");
+            assert!(
+                RecordFilter::new(&expr, now).is_none(),
+                "`{text}` needs the store"
+            );
         }
     }
 
