@@ -195,13 +195,27 @@ mod tests {
         twice.chunks(97).map(<[Record]>::to_vec).collect()
     }
 
-    #[test]
-    fn a_folded_load_answers_what_the_whole_store_answers() {
+    /// `batches_with_copies`, and one store of them all.
+    fn batches_and_their_store() -> (Vec<Vec<Record>>, Store) {
         let batches = batches_with_copies();
         let mut store = Store::default();
         for b in &batches {
             store.insert_batch(b.clone());
         }
+        (batches, store)
+    }
+
+    fn fold(batches: &[Vec<Record>], expr: &Expr, by: Option<GroupBy>, now: EventTime) -> Tally {
+        let mut folder = Folder::new(expr, by, now);
+        for b in batches {
+            folder.fold(b.clone());
+        }
+        folder.tally
+    }
+
+    #[test]
+    fn a_folded_load_answers_what_the_whole_store_answers() {
+        let (batches, store) = batches_and_their_store();
         assert!(store.len() > 100, "the demo has events: {}", store.len());
         let now = EventTime::now();
         for text in [
@@ -220,11 +234,7 @@ mod tests {
             let mut bys: Vec<Option<GroupBy>> = vec![None];
             bys.extend(GroupBy::value_variants().iter().copied().map(Some));
             for by in bys {
-                let mut folder = Folder::new(&expr, by, now);
-                for b in &batches {
-                    folder.fold(b.clone());
-                }
-                let t = &folder.tally;
+                let t = &fold(&batches, &expr, by, now);
                 assert_eq!(t.events, store.len(), "`{text}` by {by:?}: events read");
                 assert_eq!(t.matched, all.len(), "`{text}` by {by:?}: events chosen");
                 if let Some(by) = by {
@@ -279,11 +289,7 @@ mod tests {
 
     #[test]
     fn a_filter_decided_on_each_record_chooses_what_the_store_chooses() {
-        let batches = batches_with_copies();
-        let mut store = Store::default();
-        for b in &batches {
-            store.insert_batch(b.clone());
-        }
+        let (batches, store) = batches_and_their_store();
         let now = EventTime::now();
         let (mut some, mut not_all) = (0, 0);
         for text in RECORD_TERMS {
@@ -296,11 +302,7 @@ mod tests {
             some += usize::from(!all.is_empty());
             not_all += usize::from(all.len() < store.len());
             for by in [None, Some(GroupBy::Event), Some(GroupBy::Principal)] {
-                let mut folder = Folder::new(&expr, by, now);
-                for b in &batches {
-                    folder.fold(b.clone());
-                }
-                let t = &folder.tally;
+                let t = &fold(&batches, &expr, by, now);
                 assert_eq!(t.matched, all.len(), "`{text}` by {by:?}: events chosen");
                 if let Some(by) = by {
                     let stored = stored(&store, &expr, by, now);
