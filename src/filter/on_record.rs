@@ -105,41 +105,20 @@ fn any_value(
         .any(|&c| column_value(c, r, who).is_some_and(&test))
 }
 
-/// What `Col::of` gives for the event a store makes of `r`: a store keeps no empty text
-/// (`Interner::intern_opt`), but always has a principal.
+/// What `Col::of` gives for the event a store makes of `r` (`Col::of_record`), the principal
+/// worked out once if a column asks for it: a store always has one.
 fn column_value<'r>(c: Col, r: &'r Record, who: &'r mut Option<Principal>) -> Option<&'r str> {
-    let id = r.identity.as_ref();
-    let text = match c {
+    match c {
         Col::Principal | Col::PrincipalName => {
+            let id = r.identity.as_ref();
             let who = who.get_or_insert_with(|| principal::resolve(id, r.source.as_deref()));
-            return Some(match c {
+            Some(match c {
                 Col::Principal => who.key.as_str(),
                 _ => who.name.as_str(),
-            });
+            })
         }
-        Col::Name => r.name.as_deref(),
-        Col::Source => r.source.as_deref(),
-        Col::Region => r.region.as_deref(),
-        Col::Account => r.account.as_deref(),
-        Col::SourceIp => r.source_ip.as_deref(),
-        Col::UserAgent => r.user_agent.as_deref(),
-        Col::ErrorCode => r.error_code.as_deref(),
-        Col::Category => r.category.as_deref(),
-        Col::Vpce => r.vpce.as_deref(),
-        Col::Target => r.target.as_deref(),
-        Col::IdentityType => id.and_then(|id| id.kind.as_deref()),
-        Col::Arn => id.and_then(|id| id.arn.as_deref()),
-        Col::CallerAccount => id.and_then(|id| id.account_id.as_deref()),
-        Col::UserName => id.and_then(|id| id.user_name.as_deref()),
-        Col::SignInName => id.and_then(|id| id.sign_in_name.as_deref()),
-        Col::AccessKey => id.and_then(|id| id.access_key_id.as_deref()),
-        Col::PrincipalId => id.and_then(|id| id.principal_id.as_deref()),
-        Col::IssuerName => id.and_then(|id| id.issuer_name.as_deref()),
-        Col::IssuerArn => id.and_then(|id| id.issuer_arn.as_deref()),
-        Col::CredentialId => id.and_then(|id| id.credential_id.as_deref()),
-        Col::AuthWorkflow => id.and_then(|id| id.auth_workflow.as_deref()),
-    };
-    text.filter(|t| !t.is_empty())
+        _ => c.of_record(r),
+    }
 }
 
 #[cfg(test)]

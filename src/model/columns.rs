@@ -6,6 +6,7 @@
 
 use super::event::Event;
 use super::intern::Sym;
+use super::record::Record;
 
 mod cells;
 use cells::Cells;
@@ -69,6 +70,38 @@ impl Col {
             Col::AuthWorkflow => id.auth_workflow,
             Col::Target => e.target,
         }
+    }
+
+    /// What `of` gives for the event a store makes of `r`, read off the record: a store keeps
+    /// no empty text (`Interner::intern_opt`). `None` for the principal's two columns, which
+    /// `principal::resolve` works out rather than the record holding them.
+    pub(crate) fn of_record(self, r: &Record) -> Option<&str> {
+        let id = r.identity.as_ref();
+        let text = match self {
+            Col::Principal | Col::PrincipalName => None,
+            Col::Name => r.name.as_deref(),
+            Col::Source => r.source.as_deref(),
+            Col::Region => r.region.as_deref(),
+            Col::Account => r.account.as_deref(),
+            Col::SourceIp => r.source_ip.as_deref(),
+            Col::UserAgent => r.user_agent.as_deref(),
+            Col::ErrorCode => r.error_code.as_deref(),
+            Col::Category => r.category.as_deref(),
+            Col::Vpce => r.vpce.as_deref(),
+            Col::Target => r.target.as_deref(),
+            Col::IdentityType => id.and_then(|id| id.kind.as_deref()),
+            Col::Arn => id.and_then(|id| id.arn.as_deref()),
+            Col::CallerAccount => id.and_then(|id| id.account_id.as_deref()),
+            Col::UserName => id.and_then(|id| id.user_name.as_deref()),
+            Col::SignInName => id.and_then(|id| id.sign_in_name.as_deref()),
+            Col::AccessKey => id.and_then(|id| id.access_key_id.as_deref()),
+            Col::PrincipalId => id.and_then(|id| id.principal_id.as_deref()),
+            Col::IssuerName => id.and_then(|id| id.issuer_name.as_deref()),
+            Col::IssuerArn => id.and_then(|id| id.issuer_arn.as_deref()),
+            Col::CredentialId => id.and_then(|id| id.credential_id.as_deref()),
+            Col::AuthWorkflow => id.and_then(|id| id.auth_workflow.as_deref()),
+        };
+        text.filter(|t| !t.is_empty())
     }
 
     const ALL: [Col; COLS] = [

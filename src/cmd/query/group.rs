@@ -1,6 +1,7 @@
 //! Counting matching events per value of a field (`--group-by`).
 
 use crate::cmd::args::GroupBy;
+use crate::model::columns::Col;
 use crate::model::event::Event;
 use crate::model::intern::{Interner, Sym};
 use crate::model::principal;
@@ -37,32 +38,34 @@ fn value(by: GroupBy, store: &Store, e: &Event) -> Option<Sym> {
     }
 }
 
-/// What `value` gives for the event a store would make of `r`, read off the record itself:
-/// a folded grouping of every event needs no store (`tally`). A store keeps no empty text
-/// (`Interner::intern_opt`), but a principal always has one.
+/// What `value` gives for the event a store would make of `r`, read off the record itself
+/// (`Col::of_record`): a folded grouping needs no store (`tally`).
 pub(crate) fn record_value(by: GroupBy, r: &Record) -> Option<Cow<'_, str>> {
-    let id = r.identity.as_ref();
-    let text = match by {
-        GroupBy::Session => id
-            .and_then(|id| id.arn.as_deref())
-            .filter(|&arn| crate::filter::session_of(arn).is_some()),
-        GroupBy::Role => id.and_then(|id| id.issuer_arn.as_deref()),
-        GroupBy::UserAgent => r.user_agent.as_deref(),
-        GroupBy::Type => id.and_then(|id| id.kind.as_deref()),
+    let col = match by {
         GroupBy::Principal => {
+            let id = r.identity.as_ref();
             return Some(Cow::Owned(principal::resolve(id, r.source.as_deref()).key));
         }
-        GroupBy::Arn => id.and_then(|id| id.arn.as_deref()),
-        GroupBy::Ip => r.source_ip.as_deref(),
-        GroupBy::Key => id.and_then(|id| id.access_key_id.as_deref()),
-        GroupBy::Event => r.name.as_deref(),
-        GroupBy::Source => r.source.as_deref(),
-        GroupBy::Region => r.region.as_deref(),
-        GroupBy::Error => r.error_code.as_deref(),
-        GroupBy::Account => r.account.as_deref(),
-        GroupBy::Target => r.target.as_deref(),
+        GroupBy::Session => {
+            let arn = Col::Arn.of_record(r);
+            return arn
+                .filter(|&arn| crate::filter::session_of(arn).is_some())
+                .map(Cow::Borrowed);
+        }
+        GroupBy::Role => Col::IssuerArn,
+        GroupBy::UserAgent => Col::UserAgent,
+        GroupBy::Type => Col::IdentityType,
+        GroupBy::Arn => Col::Arn,
+        GroupBy::Ip => Col::SourceIp,
+        GroupBy::Key => Col::AccessKey,
+        GroupBy::Event => Col::Name,
+        GroupBy::Source => Col::Source,
+        GroupBy::Region => Col::Region,
+        GroupBy::Error => Col::ErrorCode,
+        GroupBy::Account => Col::Account,
+        GroupBy::Target => Col::Target,
     };
-    text.filter(|t| !t.is_empty()).map(Cow::Borrowed)
+    col.of_record(r).map(Cow::Borrowed)
 }
 
 /// Most frequent first; ties by value so output is stable.
